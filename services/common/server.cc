@@ -1,0 +1,208 @@
+#include "services/common/server.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <fstream>
+#include <sstream>
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "services/common/log.h"
+
+ABSL_FLAG(std::string, listen, "", "HOST:PORT to serve gRPC on");
+ABSL_FLAG(std::string, data_dir, "./var", "folder of the SQLite files");
+ABSL_FLAG(std::string, token_file, "./var/tokens.txt",
+          "bearer token file (SHA-256 hashes and roles)");
+ABSL_FLAG(std::string, redis, "", "HOST:PORT of Redis; empty: no cache");
+ABSL_FLAG(std::string, metrics_listen, "",
+          "HOST:PORT to serve Prometheus /metrics on; empty: none");
+ABSL_FLAG(std::string, tls_cert, "", "PEM certificate chain: enables TLS");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA bundle: require and verify client certificates (mTLS)");
+ABSL_FLAG(std::string, calendar_dir, "deploy/calendar",
+          "folder of the working-day calendar files");
+ABSL_FLAG(std::string, intake, "127.0.0.1:50051", "intake server address");
+ABSL_FLAG(std::string, survey, "127.0.0.1:50052", "survey server address");
+ABSL_FLAG(std::string, scoring, "127.0.0.1:50053", "scoring server address");
+ABSL_FLAG(std::string, bulletin, "127.0.0.1:50054",
+          "bulletin server address");
+ABSL_FLAG(int, max_message_bytes, 8 << 20,
+          "largest gRPC message accepted, in bytes");
+ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
+          "how long in-flight RPCs may run after SIGTERM");
+
+namespace zwfw {
+namespace {
+
+absl::StatusOr<std::string> ReadPem(const std::string& flag,
+                                    const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream contents;
+  contents << in.rdbuf();
+  if (!in || contents.str().empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--", flag, "=", path, ": cannot read the PEM file"));
+  }
+  return contents.str();
+}
+
+}  // namespace
+
+ServerConfig ParseServerFlags(int argc, char** argv, const std::string& name,
+                              const std::string& default_listen) {
+  absl::SetProgramUsageMessage(
+      absl::StrCat("zwfw ", name, " server. Flags: --listen, --data_dir, "
+                   "--token_file, --redis, --metrics_listen, --tls_cert, "
+                   "--tls_key, --tls_client_ca; --help for all."));
+  std::vector<char*> rest = absl::ParseCommandLine(argc, argv);
+  if (rest.size() > 1) {
+    LogError(absl::StrCat("unexpected argument ", rest[1]));
+    std::exit(2);
+  }
+  SetLogProgramName(name);
+  ServerConfig c;
+  c.name = name;
+  c.listen = absl::GetFlag(FLAGS_listen);
+  if (c.listen.empty()) c.listen = default_listen;
+  c.data_dir = absl::GetFlag(FLAGS_data_dir);
+  c.token_file = absl::GetFlag(FLAGS_token_file);
+  c.redis = absl::GetFlag(FLAGS_redis);
+  c.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
+  c.tls_cert = absl::GetFlag(FLAGS_tls_cert);
+  c.tls_key = absl::GetFlag(FLAGS_tls_key);
+  c.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);
+  c.calendar_dir = absl::GetFlag(FLAGS_calendar_dir);
+  c.intake = absl::GetFlag(FLAGS_intake);
+  c.survey = absl::GetFlag(FLAGS_survey);
+  c.scoring = absl::GetFlag(FLAGS_scoring);
+  c.bulletin = absl::GetFlag(FLAGS_bulletin);
+  c.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  c.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
+  return c;
+}
+
+void BlockTerminationSignals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
+    const ServerConfig& config) {
+  if (config.tls_cert.empty() && config.tls_key.empty()) {
+    if (!config.tls_client_ca.empty()) {
+      return absl::InvalidArgumentError(
+          "--tls_client_ca needs --tls_cert and --tls_key");
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  if (config.tls_cert.empty() || config.tls_key.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls_cert and --tls_key must be given together");
+  }
+  absl::StatusOr<std::string> cert = ReadPem("tls_cert", config.tls_cert);
+  if (!cert.ok()) return cert.status();
+  absl::StatusOr<std::string> key = ReadPem("tls_key", config.tls_key);
+  if (!key.ok()) return key.status();
+  grpc::SslServerCredentialsOptions options;
+  options.pem_key_cert_pairs.push_back({*key, *cert});
+  if (!config.tls_client_ca.empty()) {
+    absl::StatusOr<std::string> ca =
+        ReadPem("tls_client_ca", config.tls_client_ca);
+    if (!ca.ok()) return ca.status();
+    options.pem_root_certs = *ca;
+    options.client_certificate_request =
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(options);
+}
+
+void ApplyServerLimits(const ServerConfig& config,
+                       grpc::ServerBuilder& builder) {
+  builder.SetMaxReceiveMessageSize(config.max_message_bytes);
+  builder.SetMaxSendMessageSize(config.max_message_bytes);
+  // Ping idle connections every 2 minutes, drop peers that do not answer
+  // in 20 s, and refuse clients that ping more often than every 10 s.
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 120000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  builder.AddChannelArgument(
+      GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, 30 * 60 * 1000);
+  builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, 16 * 1024);
+}
+
+absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Create(
+    ServerConfig config) {
+  BlockTerminationSignals();
+  absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
+      ServerCredentialsFor(config);
+  if (!credentials.ok()) return credentials.status();
+  absl::StatusOr<std::unique_ptr<Metrics>> metrics =
+      Metrics::Create(config.metrics_listen);
+  if (!metrics.ok()) return metrics.status();
+  return std::unique_ptr<ServerHost>(new ServerHost(
+      std::move(config), *std::move(metrics), *std::move(credentials)));
+}
+
+int ServerHost::Run(const std::vector<grpc::Service*>& services) {
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(config_.listen, credentials_, &port);
+  ApplyServerLimits(config_, builder);
+  std::vector<
+      std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(metrics_->NewInterceptorFactory());
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  for (grpc::Service* service : services) builder.RegisterService(service);
+
+  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+  if (server == nullptr || port == 0) {
+    LogError(absl::StrCat("cannot listen on ", config_.listen));
+    return 1;
+  }
+  // Services are handed over ready (stores open, migrations applied), so
+  // the server is SERVING as soon as it listens.
+  grpc::HealthCheckServiceInterface* health = server->GetHealthCheckService();
+  health->SetServingStatus(true);
+  std::string host = config_.listen.substr(0, config_.listen.rfind(':'));
+  LogInfo(absl::StrCat("listening on ", host, ":", port,
+                       config_.tls_cert.empty() ? "" : " (TLS)",
+                       config_.metrics_listen.empty()
+                           ? ""
+                           : absl::StrCat(", metrics on http://",
+                                          config_.metrics_listen, "/metrics")));
+
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int signal_number = 0;
+  sigwait(&set, &signal_number);
+
+  LogInfo(absl::StrCat("received ", strsignal(signal_number),
+                       ": draining for up to ",
+                       absl::FormatDuration(config_.drain_timeout)));
+  // NOT_SERVING first, so load balancers stop sending new calls.
+  health->Shutdown();
+  server->Shutdown(std::chrono::system_clock::now() +
+                   absl::ToChronoSeconds(config_.drain_timeout));
+  server->Wait();
+  LogInfo("stopped");
+  return 0;
+}
+
+}  // namespace zwfw

@@ -1,0 +1,97 @@
+// The bootstrap every zwfw server runs on: one set of flags, TLS, limits,
+// health, reflection, metrics, and graceful shutdown.
+//
+//   int main(int argc, char** argv) {
+//     zwfw::ServerConfig config = zwfw::ParseServerFlags(argc, argv, "intake",
+//                                                        "127.0.0.1:50051");
+//     absl::StatusOr<std::unique_ptr<zwfw::ServerHost>> host =
+//         zwfw::ServerHost::Create(config);
+//     ... build the services ...
+//     return (*host)->Run({&directory_service});
+//   }
+#ifndef ZWFW_SERVICES_COMMON_SERVER_H_
+#define ZWFW_SERVICES_COMMON_SERVER_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/common/metrics.h"
+
+namespace zwfw {
+
+struct ServerConfig {
+  std::string name;            // "intake", ...: logs and metrics
+  std::string listen;          // --listen=HOST:PORT (port 0: any free port)
+  std::string data_dir;        // --data_dir: where the SQLite files live
+  std::string token_file;      // --token_file: hashed bearer tokens
+  std::string redis;           // --redis=HOST:PORT; empty: no cache
+  std::string metrics_listen;  // --metrics_listen=HOST:PORT; empty: none
+  std::string tls_cert;        // --tls_cert, --tls_key: PEM files; TLS on
+  std::string tls_key;
+  std::string tls_client_ca;   // --tls_client_ca: require client certificates
+  std::string calendar_dir;    // --calendar_dir
+  // Addresses of the services this one calls.
+  std::string intake;
+  std::string survey;
+  std::string scoring;
+  std::string bulletin;
+  int max_message_bytes = 8 << 20;      // --max_message_bytes
+  absl::Duration drain_timeout = absl::Seconds(10);  // --drain_timeout
+};
+
+// Parses the common server flags (and any flags the binary defines itself)
+// and sets the log program name. Exits with usage on unknown flags.
+ServerConfig ParseServerFlags(int argc, char** argv, const std::string& name,
+                              const std::string& default_listen);
+
+// Blocks SIGINT and SIGTERM in the calling thread and every thread it
+// starts later, so that only ServerHost::Run receives them. ServerHost::Create
+// calls it; call it earlier if threads are started before.
+void BlockTerminationSignals();
+
+class ServerHost {
+ public:
+  // Blocks the termination signals, checks the TLS files, starts the
+  // metrics endpoint. INVALID_ARGUMENT for a bad TLS setting, UNAVAILABLE
+  // when the metrics address cannot be bound.
+  static absl::StatusOr<std::unique_ptr<ServerHost>> Create(
+      ServerConfig config);
+
+  const ServerConfig& config() const { return config_; }
+  Metrics& metrics() { return *metrics_; }
+
+  // Serves until SIGINT or SIGTERM: health is NOT_SERVING until the server
+  // is up, SERVING while it runs, NOT_SERVING again while draining;
+  // in-flight RPCs get `drain_timeout` to finish. Returns the process exit
+  // code: 0 after a clean shutdown, 1 when the server cannot start.
+  int Run(const std::vector<grpc::Service*>& services);
+
+ private:
+  ServerHost(ServerConfig config, std::unique_ptr<Metrics> metrics,
+             std::shared_ptr<grpc::ServerCredentials> credentials)
+      : config_(std::move(config)),
+        metrics_(std::move(metrics)),
+        credentials_(std::move(credentials)) {}
+
+  ServerConfig config_;
+  std::unique_ptr<Metrics> metrics_;
+  std::shared_ptr<grpc::ServerCredentials> credentials_;
+};
+
+// Server credentials from the TLS flags: insecure when no certificate is
+// given, TLS with one, mutual TLS when a client CA is given too.
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
+    const ServerConfig& config);
+
+// Applies the size and keepalive limits every zwfw server uses.
+void ApplyServerLimits(const ServerConfig& config,
+                       grpc::ServerBuilder& builder);
+
+}  // namespace zwfw
+
+#endif  // ZWFW_SERVICES_COMMON_SERVER_H_

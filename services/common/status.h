@@ -1,0 +1,27 @@
+// Conversion between absl::Status, used inside every service, and
+// grpc::Status, used only at the RPC edge.
+//
+//   grpc::Status Foo(...) override {
+//     absl::StatusOr<Bar> bar = core_.Foo(...);
+//     if (!bar.ok()) return ToGrpcStatus(bar.status());
+//     ...
+//   }
+#ifndef ZWFW_SERVICES_COMMON_STATUS_H_
+#define ZWFW_SERVICES_COMMON_STATUS_H_
+
+#include <grpcpp/support/status.h>
+
+#include "absl/status/status.h"
+
+namespace zwfw {
+
+// Same code, same message. The codes are numerically identical.
+grpc::Status ToGrpcStatus(const absl::Status& status);
+absl::Status FromGrpcStatus(const grpc::Status& status);
+
+// "INVALID_ARGUMENT", "NOT_FOUND", ... as absl prints them.
+std::string StatusCodeName(int code);
+
+}  // namespace zwfw
+
+#endif  // ZWFW_SERVICES_COMMON_STATUS_H_

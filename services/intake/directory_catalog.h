@@ -1,0 +1,45 @@
+// The directory as the intake server uses it: the store of record plus the
+// current validated index, swapped atomically on every import. Reads never
+// touch the store.
+#ifndef ZWFW_SERVICES_INTAKE_DIRECTORY_CATALOG_H_
+#define ZWFW_SERVICES_INTAKE_DIRECTORY_CATALOG_H_
+
+#include <memory>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "services/intake/directory_index.h"
+#include "services/intake/directory_store.h"
+
+namespace zwfw::intake {
+
+class DirectoryCatalog {
+ public:
+  // Loads the stored directory. The store must outlive the catalog.
+  static absl::StatusOr<std::unique_ptr<DirectoryCatalog>> Open(
+      DirectoryStore* store);
+
+  // Validates the snapshot as a unit and replaces the directory with it;
+  // on any error nothing changes. Returns the new index.
+  absl::StatusOr<std::shared_ptr<const DirectoryIndex>> Import(
+      zwfw::v1::DirectorySnapshot snapshot);
+
+  // The current directory; never null. Holders keep a consistent view
+  // while imports replace it.
+  std::shared_ptr<const DirectoryIndex> Current() const;
+
+ private:
+  DirectoryCatalog(DirectoryStore* store,
+                   std::shared_ptr<const DirectoryIndex> current)
+      : store_(store), current_(std::move(current)) {}
+
+  DirectoryStore* const store_;
+  absl::Mutex import_mu_;  // one import at a time
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const DirectoryIndex> current_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace zwfw::intake
+
+#endif  // ZWFW_SERVICES_INTAKE_DIRECTORY_CATALOG_H_

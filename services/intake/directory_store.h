@@ -1,0 +1,33 @@
+// Where the directory is kept. The intake server keeps it in SQLite
+// (SqliteDirectoryStore); tests may use another implementation.
+#ifndef ZWFW_SERVICES_INTAKE_DIRECTORY_STORE_H_
+#define ZWFW_SERVICES_INTAKE_DIRECTORY_STORE_H_
+
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "zwfw/v1/directory.pb.h"
+
+namespace zwfw::intake {
+
+struct StoredDirectory {
+  zwfw::v1::DirectorySnapshot snapshot;
+  int64_t version = 0;  // 0: nothing imported yet
+};
+
+class DirectoryStore {
+ public:
+  virtual ~DirectoryStore() = default;
+
+  // Replaces the stored directory with `snapshot` (already validated) and
+  // its version, all or nothing, durably.
+  virtual absl::Status Replace(const zwfw::v1::DirectorySnapshot& snapshot,
+                               int64_t version) = 0;
+
+  // The stored directory; an empty one at version 0 before any import.
+  virtual absl::StatusOr<StoredDirectory> Load() = 0;
+};
+
+}  // namespace zwfw::intake
+
+#endif  // ZWFW_SERVICES_INTAKE_DIRECTORY_STORE_H_

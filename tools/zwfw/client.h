@@ -1,0 +1,50 @@
+// What every `zwfw` command needs to reach a server: addresses, the bearer
+// token, TLS, deadlines. Read from the command-line flags and environment.
+#ifndef ZWFW_TOOLS_ZWFW_CLIENT_H_
+#define ZWFW_TOOLS_ZWFW_CLIENT_H_
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+
+namespace zwfw::cli {
+
+struct ClientOptions {
+  std::string intake = "127.0.0.1:50051";
+  std::string survey = "127.0.0.1:50052";
+  std::string scoring = "127.0.0.1:50053";
+  std::string bulletin = "127.0.0.1:50054";
+  std::string token;        // the bearer token itself
+  std::string tls_ca;       // PEM roots: use TLS
+  std::string tls_cert;     // PEM client certificate for mutual TLS
+  std::string tls_key;
+  absl::Duration deadline = absl::Seconds(30);
+  bool json = false;
+};
+
+// Options from the flags; the token from --token, else the file named by
+// --token_file, else $ZWFW_TOKEN (empty when none).
+absl::StatusOr<ClientOptions> ClientOptionsFromFlags();
+
+// A channel to `address` with the options' credentials and limits.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> Connect(
+    const ClientOptions& options, const std::string& address);
+
+// A client context carrying the token and the deadline.
+std::unique_ptr<grpc::ClientContext> NewContext(const ClientOptions& options);
+
+// Reads a whole file (at most `max_bytes`); INVALID_ARGUMENT naming it.
+absl::StatusOr<std::string> ReadFileLimited(const std::string& path,
+                                            size_t max_bytes);
+
+// Prints "zwfw: CODE: message" to stderr and returns the exit code for a
+// failed call (1).
+int ReportRpcError(const grpc::Status& status, const std::string& what);
+
+}  // namespace zwfw::cli
+
+#endif  // ZWFW_TOOLS_ZWFW_CLIENT_H_

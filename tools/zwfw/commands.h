@@ -1,0 +1,31 @@
+// The `zwfw` subcommands. Each takes the positional arguments after its
+// name and returns the process exit code:
+//   0 success, 1 a call failed, 2 bad usage or input file,
+//   3 some records were rejected (imports).
+#ifndef ZWFW_TOOLS_ZWFW_COMMANDS_H_
+#define ZWFW_TOOLS_ZWFW_COMMANDS_H_
+
+#include <string>
+#include <vector>
+
+#include "tools/zwfw/client.h"
+
+namespace zwfw::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitCallFailed = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitRejected = 3;
+
+// zwfw directory import FILE | departments | windows [DEPT] | staff [WINDOW]
+//   | items [DEPT]
+int RunDirectoryCommand(const ClientOptions& options,
+                        const std::vector<std::string>& args);
+
+// zwfw tokens add --token_file F ROLE
+int RunTokensCommand(const std::string& token_file,
+                     const std::vector<std::string>& args);
+
+}  // namespace zwfw::cli
+
+#endif  // ZWFW_TOOLS_ZWFW_COMMANDS_H_

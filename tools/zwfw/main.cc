@@ -1,0 +1,52 @@
+// zwfw: the command-line client of the zwfw services.
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "tools/zwfw/commands.h"
+
+ABSL_DECLARE_FLAG(std::string, token_file);
+
+namespace {
+
+constexpr char kUsage[] =
+    "zwfw COMMAND ...\n"
+    "  directory import FILE.json        replace the directory (admin)\n"
+    "  directory departments [--json]    list departments\n"
+    "  directory windows|staff|items [X] list windows, staff, service items\n"
+    "  tokens add --token_file F ROLE    add a token to a server token file\n"
+    "Flags: --intake, --survey, --scoring, --bulletin (addresses),\n"
+    "  --token, --token_file or $ZWFW_TOKEN, --tls_ca, --tls_cert,\n"
+    "  --tls_key, --deadline, --json";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(kUsage);
+  std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
+  std::vector<std::string> args(positional.begin() + 1, positional.end());
+  if (args.empty()) {
+    std::cerr << kUsage << "\n";
+    return zwfw::cli::kExitUsage;
+  }
+  const std::string command = args[0];
+  args.erase(args.begin());
+  if (command == "tokens") {
+    return zwfw::cli::RunTokensCommand(absl::GetFlag(FLAGS_token_file), args);
+  }
+  absl::StatusOr<zwfw::cli::ClientOptions> options =
+      zwfw::cli::ClientOptionsFromFlags();
+  if (!options.ok()) {
+    std::cerr << "zwfw: " << options.status().message() << "\n";
+    return zwfw::cli::kExitUsage;
+  }
+  if (command == "directory") {
+    return zwfw::cli::RunDirectoryCommand(*options, args);
+  }
+  std::cerr << "zwfw: unknown command \"" << command << "\"\n"
+            << kUsage << "\n";
+  return zwfw::cli::kExitUsage;
+}
