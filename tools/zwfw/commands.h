@@ -22,6 +22,11 @@ inline constexpr int kExitRejected = 3;
 int RunDirectoryCommand(const ClientOptions& options,
                         const std::vector<std::string>& args);
 
+// zwfw health [intake|survey|scoring|bulletin|HOST:PORT]: exit 0 when the
+// server's grpc.health.v1 status is SERVING.
+int RunHealthCommand(const ClientOptions& options,
+                     const std::vector<std::string>& args);
+
 // zwfw tokens add --token_file F ROLE
 int RunTokensCommand(const std::string& token_file,
                      const std::vector<std::string>& args);

@@ -17,6 +17,7 @@ constexpr char kUsage[] =
     "  directory import FILE.json        replace the directory (admin)\n"
     "  directory departments [--json]    list departments\n"
     "  directory windows|staff|items [X] list windows, staff, service items\n"
+    "  health [SERVICE|HOST:PORT]        grpc.health.v1 status of a server\n"
     "  tokens add --token_file F ROLE    add a token to a server token file\n"
     "Flags: --intake, --survey, --scoring, --bulletin (addresses),\n"
     "  --token, --token_file or $ZWFW_TOKEN, --tls_ca, --tls_cert,\n"
@@ -46,6 +47,7 @@ int main(int argc, char** argv) {
   if (command == "directory") {
     return zwfw::cli::RunDirectoryCommand(*options, args);
   }
+  if (command == "health") return zwfw::cli::RunHealthCommand(*options, args);
   std::cerr << "zwfw: unknown command \"" << command << "\"\n"
             << kUsage << "\n";
   return zwfw::cli::kExitUsage;

@@ -1,0 +1,302 @@
+#!/usr/bin/env python3
+"""The real intake_server binary and the real zwfw CLI, end to end.
+
+Starts the server with a token file, imports the demo directory with the
+CLI, reads it back, feeds it bad input, checks metrics and health, restarts
+it to see the directory persist, sends SIGTERM and expects exit 0; then the
+same over TLS and mutual TLS.
+"""
+import argparse
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import unittest
+import urllib.request
+
+ARGS = None
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """An intake_server child process."""
+
+    def __init__(self, workdir, extra=()):
+        self.port = free_port()
+        self.metrics_port = free_port()
+        self.log_path = os.path.join(workdir, "server-%d.log" % self.port)
+        self.log = open(self.log_path, "w")
+        self.proc = subprocess.Popen(
+            [os.path.join(ARGS.build_dir, "services/intake/intake_server"),
+             "--listen=127.0.0.1:%d" % self.port,
+             "--data_dir=" + os.path.join(workdir, "data"),
+             "--token_file=" + os.path.join(workdir, "tokens.txt"),
+             "--metrics_listen=127.0.0.1:%d" % self.metrics_port,
+             "--calendar_dir=" + os.path.join(ARGS.source_dir, "deploy/calendar"),
+             *extra],
+            stdout=self.log, stderr=subprocess.STDOUT)
+
+    @property
+    def address(self):
+        return "127.0.0.1:%d" % self.port
+
+    def wait_listening(self):
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError("server exited: " + self.logs())
+            if "listening on" in self.logs():
+                return
+            time.sleep(0.05)
+        raise AssertionError("server did not start: " + self.logs())
+
+    def logs(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def terminate(self):
+        self.proc.send_signal(signal.SIGTERM)
+        code = self.proc.wait(timeout=15)
+        self.log.close()
+        return code
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        self.log.close()
+
+
+def zwfw(*args, token=None, check=None):
+    """Runs the CLI; returns (exit code, stdout, stderr)."""
+    cmd = [os.path.join(ARGS.build_dir, "tools/zwfw/zwfw"), *args]
+    if token:
+        cmd.insert(1, "--token=" + token)
+    env = dict(os.environ)
+    env.pop("ZWFW_TOKEN", None)
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=60,
+                       env=env)
+    if check is not None and p.returncode != check:
+        raise AssertionError("%s exited %d, not %d:\n%s%s" % (
+            " ".join(args), p.returncode, check, p.stdout, p.stderr))
+    return p.returncode, p.stdout, p.stderr
+
+
+class IntakeServerTest(unittest.TestCase):
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="zwfw-intake-")
+        self.tokens = os.path.join(self.dir, "tokens.txt")
+        _, self.admin, _ = zwfw("tokens", "add", "--token_file=" + self.tokens,
+                                "admin", check=0)
+        self.admin = self.admin.strip()
+        _, self.viewer, _ = zwfw("tokens", "add",
+                                 "--token_file=" + self.tokens, "viewer",
+                                 check=0)
+        self.viewer = self.viewer.strip()
+        self.servers = []
+
+    def tearDown(self):
+        for s in self.servers:
+            s.kill()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def start(self, extra=()):
+        server = Server(self.dir, extra)
+        self.servers.append(server)
+        server.wait_listening()
+        return server
+
+    def departments(self, server):
+        _, out, _ = zwfw("--intake=" + server.address, "directory",
+                         "departments", "--json", token=self.viewer, check=0)
+        return json.loads(out)
+
+    def write(self, name, text):
+        path = os.path.join(self.dir, name)
+        with open(path, "w") as f:
+            f.write(text)
+        return path
+
+    def test_import_list_bad_input_restart_and_sigterm(self):
+        server = self.start()
+        zwfw("--intake=" + server.address, "health", check=0)
+        demo = os.path.join(ARGS.source_dir, "deploy/demo/qijiang-directory.json")
+
+        # The token file holds hashes only.
+        with open(self.tokens) as f:
+            self.assertNotIn(self.admin, f.read())
+
+        code, out, err = zwfw("--intake=" + server.address, "directory",
+                              "import", demo, token=self.admin)
+        self.assertEqual(code, 0, err)
+        self.assertIn("imported directory version 1: 34 departments, "
+                      "13 windows, 25 staff, 6 service items", out)
+
+        listed = self.departments(server)
+        self.assertEqual(len(listed["departments"]), 34)
+        self.assertEqual(listed["directory_version"], "1")
+        first = listed["departments"][0]
+        self.assertEqual(first["name"], "区市场监管局")
+        self.assertEqual(first["table_name"], "区市场监督管理局")
+        code, out, _ = zwfw("--intake=" + server.address, "directory",
+                            "departments", token=self.viewer)
+        self.assertEqual(code, 0)
+        self.assertIn("区人力社保局", out)
+        self.assertIn("34 departments, directory version 1", out)
+
+        # No token, an unknown token, a role that may not import.
+        code, _, err = zwfw("--intake=" + server.address, "directory",
+                            "departments")
+        self.assertEqual(code, 1)
+        self.assertIn("UNAUTHENTICATED", err)
+        code, _, err = zwfw("--intake=" + server.address, "directory",
+                            "departments", token="zwfw_guessed")
+        self.assertIn("UNAUTHENTICATED: unknown bearer token", err)
+        code, _, err = zwfw("--intake=" + server.address, "directory",
+                            "import", demo, token=self.viewer)
+        self.assertEqual(code, 1)
+        self.assertIn("PERMISSION_DENIED", err)
+
+        # A malformed file, an unknown field: refused by the CLI, named.
+        code, _, err = zwfw("--intake=" + server.address, "directory",
+                            "import", self.write("bad.json", "{\"departments\": ["),
+                            token=self.admin)
+        self.assertEqual(code, 2)
+        self.assertIn("bad.json is not a zwfw.v1.DirectorySnapshot", err)
+        code, _, err = zwfw("--intake=" + server.address, "directory",
+                            "import", self.write("unknown.json",
+                                                 '{"departmentz": []}'),
+                            token=self.admin)
+        self.assertEqual(code, 2)
+        self.assertIn("departmentz", err)
+
+        # A duplicate code and a dangling reference: the server names the
+        # entry and changes nothing.
+        with open(demo) as f:
+            snapshot = json.load(f)
+        snapshot["departments"][5]["code"] = snapshot["departments"][2]["code"]
+        code, _, err = zwfw("--intake=" + server.address, "directory", "import",
+                            self.write("dup.json", json.dumps(snapshot)),
+                            token=self.admin)
+        self.assertEqual(code, 1)
+        self.assertIn("INVALID_ARGUMENT: departments[5] (code \"qj-gaj\"): code",
+                      err)
+        with open(demo) as f:
+            snapshot = json.load(f)
+        snapshot["staff"][0]["window_code"] = "qj-w99"
+        code, _, err = zwfw("--intake=" + server.address, "directory", "import",
+                            self.write("dangling.json", json.dumps(snapshot)),
+                            token=self.admin)
+        self.assertIn("staff[0] (code \"qj-s001\"): window_code: no window "
+                      "\"qj-w99\"", err)
+
+        # An oversized message: refused, and the server keeps serving.
+        huge = {"departments": [{"code": "d%d" % i, "name": "x" * 200}
+                                for i in range(60000)]}
+        code, _, err = zwfw("--intake=" + server.address, "directory", "import",
+                            self.write("huge.json", json.dumps(huge)),
+                            token=self.admin)
+        self.assertEqual(code, 1)
+        self.assertIn("RESOURCE_EXHAUSTED", err)
+        self.assertEqual(len(self.departments(server)["departments"]), 34)
+        self.assertEqual(self.departments(server)["directory_version"], "1")
+
+        # Metrics count RPCs by method and code.
+        metrics = urllib.request.urlopen(
+            "http://127.0.0.1:%d/metrics" % server.metrics_port,
+            timeout=5).read().decode()
+        self.assertIn('zwfw_rpc_total{code="PERMISSION_DENIED",'
+                      'method="/zwfw.v1.Directory/ImportDirectory"} 1', metrics)
+        self.assertIn("zwfw_rpc_duration_seconds_bucket", metrics)
+
+        # Personal data and tokens never reach the log.
+        logs = server.logs()
+        self.assertNotIn(self.admin, logs)
+        self.assertIn("directory version 1 imported by token", logs)
+
+        self.assertEqual(server.terminate(), 0)
+        self.assertIn("draining", server.logs())
+
+        # The directory survives the restart.
+        server = self.start()
+        self.assertEqual(len(self.departments(server)["departments"]), 34)
+        _, out, _ = zwfw("--intake=" + server.address, "directory", "staff",
+                         "qj-w06", token=self.viewer, check=0)
+        self.assertIn("张元梅", out)
+        self.assertEqual(server.terminate(), 0)
+
+    def test_a_bad_token_file_stops_the_server_with_a_reason(self):
+        self.write("tokens.txt", "nonsense admin\n")
+        server = Server(self.dir)
+        self.servers.append(server)
+        self.assertEqual(server.proc.wait(timeout=15), 1)
+        self.assertIn("token file line 1", server.logs())
+
+    def test_tls_and_mutual_tls(self):
+        certs = os.path.join(self.dir, "certs")
+        os.mkdir(certs)
+
+        def openssl(*args):
+            subprocess.run(["openssl", *args], cwd=certs, check=True,
+                           capture_output=True)
+
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                "-subj", "/CN=zwfw test CA", "-keyout", "ca.key",
+                "-out", "ca.pem")
+        with open(os.path.join(certs, "san.ext"), "w") as f:
+            f.write("subjectAltName=IP:127.0.0.1,DNS:localhost\n")
+        for name in ("server", "client"):
+            openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj",
+                    "/CN=" + name, "-keyout", name + ".key",
+                    "-out", name + ".csr")
+            openssl("x509", "-req", "-in", name + ".csr", "-CA", "ca.pem",
+                    "-CAkey", "ca.key", "-CAcreateserial", "-days", "1",
+                    "-extfile", "san.ext", "-out", name + ".pem")
+        p = lambda n: os.path.join(certs, n)
+
+        server = self.start(["--tls_cert=" + p("server.pem"),
+                             "--tls_key=" + p("server.key")])
+        self.assertIn("(TLS)", server.logs())
+        zwfw("--intake=" + server.address, "--tls_ca=" + p("ca.pem"),
+             "health", check=0)
+        code, _, _ = zwfw("--intake=" + server.address, "--deadline=2s",
+                          "health")
+        self.assertEqual(code, 1)  # plaintext client, TLS server
+        self.assertEqual(server.terminate(), 0)
+
+        server = self.start(["--tls_cert=" + p("server.pem"),
+                             "--tls_key=" + p("server.key"),
+                             "--tls_client_ca=" + p("ca.pem")])
+        code, _, _ = zwfw("--intake=" + server.address, "--deadline=2s",
+                          "--tls_ca=" + p("ca.pem"), "health")
+        self.assertEqual(code, 1)  # no client certificate
+        zwfw("--intake=" + server.address, "--tls_ca=" + p("ca.pem"),
+             "--tls_cert=" + p("client.pem"), "--tls_key=" + p("client.key"),
+             "directory", "departments", token=self.viewer, check=0)
+        self.assertEqual(server.terminate(), 0)
+
+        # Half a TLS configuration is refused at start-up.
+        server = Server(self.dir, ["--tls_cert=" + p("server.pem")])
+        self.servers.append(server)
+        self.assertEqual(server.proc.wait(timeout=15), 1)
+        self.assertIn("--tls_cert and --tls_key must be given together",
+                      server.logs())
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--build_dir", required=True)
+    parser.add_argument("--source_dir", required=True)
+    ARGS, rest = parser.parse_known_args()
+    unittest.main(argv=[sys.argv[0], "-v", *rest])

@@ -1,0 +1,37 @@
+#include "services/common/status.h"
+
+#include <gtest/gtest.h>
+
+namespace zwfw {
+namespace {
+
+TEST(StatusTest, EveryCodeAndMessageSurvivesTheRoundTrip) {
+  for (int code = 0; code <= 16; ++code) {
+    absl::Status original(static_cast<absl::StatusCode>(code),
+                          code == 0 ? "" : "case 5001230 not found");
+    grpc::Status wire = ToGrpcStatus(original);
+    EXPECT_EQ(static_cast<int>(wire.error_code()), code);
+    EXPECT_EQ(FromGrpcStatus(wire), original);
+  }
+}
+
+TEST(StatusTest, SpecificCodesMapToTheirGrpcNames) {
+  EXPECT_EQ(ToGrpcStatus(absl::NotFoundError("x")).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(ToGrpcStatus(absl::PermissionDeniedError("x")).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(ToGrpcStatus(absl::UnauthenticatedError("x")).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(ToGrpcStatus(absl::FailedPreconditionError("x")).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(ToGrpcStatus(absl::ResourceExhaustedError("x")).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(ToGrpcStatus(absl::InvalidArgumentError("bad field"))
+                .error_message(),
+            "bad field");
+  EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok());
+  EXPECT_EQ(StatusCodeName(5), "NOT_FOUND");
+}
+
+}  // namespace
+}  // namespace zwfw

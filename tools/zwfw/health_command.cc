@@ -1,0 +1,41 @@
+#include <iostream>
+
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "tools/zwfw/commands.h"
+
+namespace zwfw::cli {
+
+int RunHealthCommand(const ClientOptions& options,
+                     const std::vector<std::string>& args) {
+  if (args.size() > 1) {
+    std::cerr << "usage: zwfw health [intake|survey|scoring|bulletin|"
+                 "HOST:PORT]\n";
+    return kExitUsage;
+  }
+  const std::string target = args.empty() ? "intake" : args[0];
+  std::string address = target;
+  if (target == "intake") address = options.intake;
+  if (target == "survey") address = options.survey;
+  if (target == "scoring") address = options.scoring;
+  if (target == "bulletin") address = options.bulletin;
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      Connect(options, address);
+  if (!channel.ok()) {
+    std::cerr << "zwfw: " << channel.status().message() << "\n";
+    return kExitUsage;
+  }
+  auto stub = grpc::health::v1::Health::NewStub(*channel);
+  grpc::health::v1::HealthCheckResponse response;
+  // Health needs no token, so load balancers can probe it.
+  grpc::Status s = stub->Check(NewContext(options).get(), {}, &response);
+  if (!s.ok()) return ReportRpcError(s, "health of " + address);
+  std::cout << address << " "
+            << grpc::health::v1::HealthCheckResponse::ServingStatus_Name(
+                   response.status())
+            << "\n";
+  return response.status() == grpc::health::v1::HealthCheckResponse::SERVING
+             ? kExitOk
+             : kExitCallFailed;
+}
+
+}  // namespace zwfw::cli
