@@ -87,10 +87,10 @@ absl::StatusOr<Principal> ParseRole(absl::string_view text) {
     p.role = Role::kDepartment;
     p.department_code = std::string(text.substr(kDepartmentPrefix.size()));
   } else {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "role \"", text,
-        "\" is not one of admin, service, viewer, evaluator, "
-        "department:<code>"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("role \"", text,
+                     "\" is not one of admin, service, viewer, evaluator, "
+                     "department:<code>"));
   }
   return p;
 }
@@ -124,9 +124,8 @@ absl::Status AddTokenToFile(const std::string& path, absl::string_view token,
   if (!principal.ok()) return principal.status();
   int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
   if (fd < 0) {
-    return absl::NotFoundError(absl::StrCat("token file ", path,
-                                            " cannot be opened: ",
-                                            std::strerror(errno)));
+    return absl::NotFoundError(absl::StrCat(
+        "token file ", path, " cannot be opened: ", std::strerror(errno)));
   }
   std::string line = absl::StrCat(Sha256Hex(token), " ", role, "\n");
   ssize_t written = write(fd, line.data(), line.size());
@@ -150,9 +149,9 @@ absl::StatusOr<TokenStore::Table> TokenStore::Parse(
     std::vector<absl::string_view> words =
         absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
     if (words.size() < 2 || !IsHexSha256(words[0])) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "token file line ", line_no,
-          ": expected a lower-case hex SHA-256 and a role"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("token file line ", line_no,
+                       ": expected a lower-case hex SHA-256 and a role"));
     }
     absl::StatusOr<Principal> principal = ParseRole(words[1]);
     if (!principal.ok()) {

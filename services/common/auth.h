@@ -5,7 +5,8 @@
 //
 //   # sha256-of-token                                            role
 //   9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 admin
-//   2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae department:11500110
+//   2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae
+//   department:11500110
 //
 // Roles: `department:<code>` (its own department's data only), `evaluator`
 // (window devices), `viewer` (read-only dashboards), `admin` (office staff),
@@ -17,13 +18,12 @@
 #ifndef ZWFW_SERVICES_COMMON_AUTH_H_
 #define ZWFW_SERVICES_COMMON_AUTH_H_
 
+#include <grpcpp/server_context.h>
 #include <sys/types.h>
 
 #include <initializer_list>
 #include <memory>
 #include <string>
-
-#include <grpcpp/server_context.h>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -96,8 +96,7 @@ class TokenStore {
 };
 
 // The bearer token of a call's metadata; UNAUTHENTICATED when missing.
-absl::StatusOr<std::string> BearerToken(
-    const grpc::ServerContextBase& context);
+absl::StatusOr<std::string> BearerToken(const grpc::ServerContextBase& context);
 
 // Authenticates the call to `rpc` (named in errors) and checks that its
 // role is one of `allowed`:

@@ -87,23 +87,22 @@ absl::Status Calendar::ParseFile(const File& file) {
     line = absl::StripAsciiWhitespace(line);
     if (line.empty() || line[0] == '#') continue;
     auto bad = [&](absl::string_view why) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "calendar ", file.name, " line ", line_no, ": ", why));
+      return absl::InvalidArgumentError(
+          absl::StrCat("calendar ", file.name, " line ", line_no, ": ", why));
     };
     std::vector<absl::string_view> words =
         absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
     const bool off = words[0] == "off";
     if (!off && words[0] != "work") {
-      return bad(absl::StrCat("expected \"off\" or \"work\", got \"",
-                              words[0], "\""));
+      return bad(
+          absl::StrCat("expected \"off\" or \"work\", got \"", words[0], "\""));
     }
     absl::CivilDay first;
     if (words.size() < 2 || !ParseDay(words[1], &first)) {
       return bad("expected a date like 2020-10-01 after the keyword");
     }
     absl::CivilDay last = first;
-    if (off && words.size() >= 3 && ParseDay(words[2], &last) &&
-        last < first) {
+    if (off && words.size() >= 3 && ParseDay(words[2], &last) && last < first) {
       return bad("range ends before it starts");
     }
     if (file_year != 0 &&

@@ -17,7 +17,8 @@ std::string& ProgramName() {
 
 void Write(char severity, absl::string_view message) {
   std::string line = absl::StrCat(
-      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(), absl::UTCTimeZone()),
+      absl::FormatTime("%Y-%m-%dT%H:%M:%E3SZ", absl::Now(),
+                       absl::UTCTimeZone()),
       " ", std::string(1, severity), " ", ProgramName(), ": ", message, "\n");
   // One write per line so lines of concurrent threads do not interleave.
   std::fwrite(line.data(), 1, line.size(), stderr);

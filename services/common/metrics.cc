@@ -23,8 +23,8 @@ class MetricsInterceptor : public grpc::experimental::Interceptor {
         method_(std::move(method)),
         start_(std::chrono::steady_clock::now()) {}
 
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods)
-      override {
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
             InterceptionHookPoints::PRE_SEND_STATUS)) {
       std::chrono::duration<double> elapsed =

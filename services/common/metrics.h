@@ -6,10 +6,10 @@
 #ifndef ZWFW_SERVICES_COMMON_METRICS_H_
 #define ZWFW_SERVICES_COMMON_METRICS_H_
 
+#include <grpcpp/support/server_interceptor.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/support/server_interceptor.h>
 
 #include "absl/status/statusor.h"
 

@@ -37,8 +37,8 @@ class RedisCache::Lease {
   redisContext* get() const { return ctx_; }
   // Runs a command; null (and the lease marked failed) on a transport error.
   Reply Command(int argc, const char** argv, const size_t* lengths) {
-    Reply reply(static_cast<redisReply*>(
-        redisCommandArgv(ctx_, argc, argv, lengths)));
+    Reply reply(
+        static_cast<redisReply*>(redisCommandArgv(ctx_, argc, argv, lengths)));
     if (reply == nullptr || ctx_->err != 0) {
       failed_ = true;
       return nullptr;
@@ -96,8 +96,8 @@ redisContext* RedisCache::Acquire() {
   int port = 0;
   redisContext* ctx = nullptr;
   if (SplitAddress(options_.address, &host, &port)) {
-    ctx = redisConnectWithTimeout(
-        host.c_str(), port, absl::ToTimeval(options_.connect_timeout));
+    ctx = redisConnectWithTimeout(host.c_str(), port,
+                                  absl::ToTimeval(options_.connect_timeout));
   }
   if (ctx != nullptr && ctx->err == 0 &&
       redisSetTimeout(ctx, absl::ToTimeval(options_.command_timeout)) ==
@@ -169,8 +169,8 @@ bool RedisCache::Set(absl::string_view key, absl::string_view value,
   if (value.size() > options_.max_value_bytes) return false;
   Lease lease(this);
   if (lease.get() == nullptr) return false;
-  std::string millis = absl::StrCat(
-      std::max<int64_t>(1, absl::ToInt64Milliseconds(ttl)));
+  std::string millis =
+      absl::StrCat(std::max<int64_t>(1, absl::ToInt64Milliseconds(ttl)));
   const char* argv[] = {"SET", key.data(), value.data(), "PX", millis.data()};
   const size_t lengths[] = {3, key.size(), value.size(), 2, millis.size()};
   Reply reply = lease.Command(5, argv, lengths);
@@ -189,8 +189,8 @@ std::optional<int64_t> RedisCache::Increment(absl::string_view key,
   }
   int64_t value = reply->integer;
   if (value == 1) {
-    std::string millis = absl::StrCat(
-        std::max<int64_t>(1, absl::ToInt64Milliseconds(ttl)));
+    std::string millis =
+        absl::StrCat(std::max<int64_t>(1, absl::ToInt64Milliseconds(ttl)));
     const char* expire[] = {"PEXPIRE", key.data(), millis.data()};
     const size_t expire_lengths[] = {7, key.size(), millis.size()};
     lease.Command(3, expire, expire_lengths);

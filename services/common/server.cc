@@ -1,13 +1,12 @@
 #include "services/common/server.h"
 
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/health_check_service_interface.h>
 #include <pthread.h>
 #include <signal.h>
 
 #include <fstream>
 #include <sstream>
-
-#include <grpcpp/ext/proto_server_reflection_plugin.h>
-#include <grpcpp/health_check_service_interface.h>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -31,8 +30,7 @@ ABSL_FLAG(std::string, calendar_dir, "deploy/calendar",
 ABSL_FLAG(std::string, intake, "127.0.0.1:50051", "intake server address");
 ABSL_FLAG(std::string, survey, "127.0.0.1:50052", "survey server address");
 ABSL_FLAG(std::string, scoring, "127.0.0.1:50053", "scoring server address");
-ABSL_FLAG(std::string, bulletin, "127.0.0.1:50054",
-          "bulletin server address");
+ABSL_FLAG(std::string, bulletin, "127.0.0.1:50054", "bulletin server address");
 ABSL_FLAG(int, max_message_bytes, 8 << 20,
           "largest gRPC message accepted, in bytes");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
@@ -58,7 +56,8 @@ absl::StatusOr<std::string> ReadPem(const std::string& flag,
 ServerConfig ParseServerFlags(int argc, char** argv, const std::string& name,
                               const std::string& default_listen) {
   absl::SetProgramUsageMessage(
-      absl::StrCat("zwfw ", name, " server. Flags: --listen, --data_dir, "
+      absl::StrCat("zwfw ", name,
+                   " server. Flags: --listen, --data_dir, "
                    "--token_file, --redis, --metrics_listen, --tls_cert, "
                    "--tls_key, --tls_client_ca; --help for all."));
   std::vector<char*> rest = absl::ParseCommandLine(argc, argv);

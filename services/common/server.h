@@ -12,11 +12,11 @@
 #ifndef ZWFW_SERVICES_COMMON_SERVER_H_
 #define ZWFW_SERVICES_COMMON_SERVER_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -33,14 +33,14 @@ struct ServerConfig {
   std::string metrics_listen;  // --metrics_listen=HOST:PORT; empty: none
   std::string tls_cert;        // --tls_cert, --tls_key: PEM files; TLS on
   std::string tls_key;
-  std::string tls_client_ca;   // --tls_client_ca: require client certificates
-  std::string calendar_dir;    // --calendar_dir
+  std::string tls_client_ca;  // --tls_client_ca: require client certificates
+  std::string calendar_dir;   // --calendar_dir
   // Addresses of the services this one calls.
   std::string intake;
   std::string survey;
   std::string scoring;
   std::string bulletin;
-  int max_message_bytes = 8 << 20;      // --max_message_bytes
+  int max_message_bytes = 8 << 20;                   // --max_message_bytes
   absl::Duration drain_timeout = absl::Seconds(10);  // --drain_timeout
 };
 

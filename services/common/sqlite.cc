@@ -120,8 +120,8 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
   if (rc != SQLITE_OK) {
     std::string message = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);
     sqlite3_close(raw);
-    return absl::Status(CodeOf(rc), absl::StrCat("cannot open database ",
-                                                 path, ": ", message));
+    return absl::Status(
+        CodeOf(rc), absl::StrCat("cannot open database ", path, ": ", message));
   }
   auto db = std::unique_ptr<Database>(new Database(raw, path));
   sqlite3_extended_result_codes(raw, 1);
@@ -140,9 +140,9 @@ absl::StatusOr<Statement> Database::Prepare(absl::string_view sql) {
   int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                               SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) {
-    return absl::Status(CodeOf(rc), absl::StrCat("sqlite prepare: ",
-                                                 sqlite3_errmsg(db_), " [",
-                                                 sql, "]"));
+    return absl::Status(
+        CodeOf(rc),
+        absl::StrCat("sqlite prepare: ", sqlite3_errmsg(db_), " [", sql, "]"));
   }
   return Statement(db_, stmt);
 }
@@ -173,9 +173,9 @@ absl::Status Database::Migrate(const std::vector<std::string>& migrations) {
   absl::StatusOr<int64_t> version = SchemaVersion();
   if (!version.ok()) return version.status();
   if (*version > static_cast<int64_t>(migrations.size())) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "database ", path_, " has schema version ", *version,
-        " but this program knows only up to ", migrations.size()));
+    return absl::FailedPreconditionError(
+        absl::StrCat("database ", path_, " has schema version ", *version,
+                     " but this program knows only up to ", migrations.size()));
   }
   for (size_t v = *version; v < migrations.size(); ++v) {
     absl::StatusOr<Transaction> tx = Transaction::Begin(*this);
@@ -184,9 +184,9 @@ absl::Status Database::Migrate(const std::vector<std::string>& migrations) {
     if (s.ok()) s = Exec(absl::StrCat("PRAGMA user_version = ", v + 1));
     if (s.ok()) s = tx->Commit();
     if (!s.ok()) {
-      return absl::Status(s.code(),
-                          absl::StrCat("migration to schema version ", v + 1,
-                                       " of ", path_, ": ", s.message()));
+      return absl::Status(
+          s.code(), absl::StrCat("migration to schema version ", v + 1, " of ",
+                                 path_, ": ", s.message()));
     }
   }
   return absl::OkStatus();

@@ -4,10 +4,8 @@
 //   absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(path);
 //   absl::Status s = (*db)->Migrate({"CREATE TABLE t (k TEXT PRIMARY KEY)"});
 //   absl::StatusOr<Transaction> tx = Transaction::Begin(**db);
-//   absl::StatusOr<Statement> insert = (*db)->Prepare("INSERT INTO t VALUES (?)");
-//   insert->Bind(1, "x");
-//   s = insert->Run();
-//   s = tx->Commit();
+//   absl::StatusOr<Statement> insert = (*db)->Prepare("INSERT INTO t VALUES
+//   (?)"); insert->Bind(1, "x"); s = insert->Run(); s = tx->Commit();
 //
 // A Database is one connection and is not thread-safe: callers serialise
 // access (a mutex, or one writer thread). Files are opened in WAL mode with

@@ -69,8 +69,8 @@ absl::Status CheckCount(absl::string_view list, int size, int max) {
 
 absl::StatusOr<std::shared_ptr<const DirectoryIndex>> DirectoryIndex::Build(
     DirectorySnapshot snapshot, int64_t version) {
-  absl::Status s = CheckCount("departments", snapshot.departments_size(),
-                              kMaxDepartments);
+  absl::Status s =
+      CheckCount("departments", snapshot.departments_size(), kMaxDepartments);
   if (s.ok()) s = CheckCount("windows", snapshot.windows_size(), kMaxWindows);
   if (s.ok()) s = CheckCount("staff", snapshot.staff_size(), kMaxStaff);
   if (s.ok()) {
@@ -197,13 +197,13 @@ absl::StatusOr<std::shared_ptr<const DirectoryIndex>> DirectoryIndex::Build(
   }
 
   // Valid: store departments in display order, and index that order.
-  std::stable_sort(snapshot.mutable_departments()->begin(),
-                   snapshot.mutable_departments()->end(),
-                   [](const zwfw::v1::Department& a,
-                      const zwfw::v1::Department& b) {
-                     if (a.order() != b.order()) return a.order() < b.order();
-                     return a.code() < b.code();
-                   });
+  std::stable_sort(
+      snapshot.mutable_departments()->begin(),
+      snapshot.mutable_departments()->end(),
+      [](const zwfw::v1::Department& a, const zwfw::v1::Department& b) {
+        if (a.order() != b.order()) return a.order() < b.order();
+        return a.code() < b.code();
+      });
   index->department_by_name_.clear();
   for (int i = 0; i < snapshot.departments_size(); ++i) {
     const zwfw::v1::Department& d = snapshot.departments(i);
@@ -222,16 +222,14 @@ absl::StatusOr<std::shared_ptr<const DirectoryIndex>> DirectoryIndex::Build(
 const zwfw::v1::Department* DirectoryIndex::FindDepartment(
     absl::string_view name) const {
   auto it = department_by_name_.find(name);
-  return it == department_by_name_.end()
-             ? nullptr
-             : &snapshot_.departments(it->second);
+  return it == department_by_name_.end() ? nullptr
+                                         : &snapshot_.departments(it->second);
 }
 
 const zwfw::v1::Window* DirectoryIndex::FindWindow(
     absl::string_view code) const {
   auto it = window_by_code_.find(code);
-  return it == window_by_code_.end() ? nullptr
-                                     : &snapshot_.windows(it->second);
+  return it == window_by_code_.end() ? nullptr : &snapshot_.windows(it->second);
 }
 
 const zwfw::v1::Staff* DirectoryIndex::FindStaff(absl::string_view code) const {

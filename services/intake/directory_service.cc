@@ -70,8 +70,7 @@ grpc::Status DirectoryService::ResolveDepartment(
   absl::Status s = AuthorizeRead(*context, "ResolveDepartment");
   if (!s.ok()) return ToGrpcStatus(s);
   if (request->name_or_code().empty()) {
-    return ToGrpcStatus(
-        absl::InvalidArgumentError("name_or_code: is empty"));
+    return ToGrpcStatus(absl::InvalidArgumentError("name_or_code: is empty"));
   }
   std::shared_ptr<const DirectoryIndex> index = catalog_->Current();
   absl::StatusOr<const zwfw::v1::Department*> d =

@@ -4,7 +4,10 @@
 #include "services/common/redis_cache.h"
 
 #include <arpa/inet.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
+#include <prometheus/registry.h>
+#include <prometheus/text_serializer.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -14,10 +17,6 @@
 #include <cstdlib>
 #include <thread>
 #include <vector>
-
-#include <gtest/gtest.h>
-#include <prometheus/registry.h>
-#include <prometheus/text_serializer.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -89,7 +88,8 @@ TEST(RedisCacheTest, SetGetAndExpiryOnTheSharedServer) {
   auto cache = RedisCache::Create({.address = SharedRedis()});
   std::string key = absl::StrCat("zwfw:test:", getpid(), ":a");
   EXPECT_EQ(cache->Get(key), std::nullopt);
-  ASSERT_TRUE(cache->Set(key, std::string("二进制\0值", 13), absl::Seconds(30)));
+  ASSERT_TRUE(
+      cache->Set(key, std::string("二进制\0值", 13), absl::Seconds(30)));
   EXPECT_EQ(cache->Get(key), std::string("二进制\0值", 13));
   ASSERT_TRUE(cache->Set(key, "short-lived", absl::Milliseconds(50)));
   absl::SleepFor(absl::Milliseconds(150));
@@ -168,16 +168,16 @@ TEST(RedisCacheTest, DegradesWhenRedisStopsAndRecoversWhenItReturns) {
   EXPECT_EQ(cache->Get("k"), "after");
   EXPECT_TRUE(cache->healthy());
 
-  std::string exposition = prometheus::TextSerializer().Serialize(
-      registry.Collect());
+  std::string exposition =
+      prometheus::TextSerializer().Serialize(registry.Collect());
   EXPECT_NE(exposition.find("zwfw_cache_requests_total{result=\"error\"}"),
             std::string::npos)
       << exposition;
 }
 
 TEST(RedisCacheTest, AnUnreachableAddressIsAMissNotAnError) {
-  auto cache = RedisCache::Create(
-      {.address = absl::StrCat("127.0.0.1:", FreePort())});
+  auto cache =
+      RedisCache::Create({.address = absl::StrCat("127.0.0.1:", FreePort())});
   EXPECT_EQ(cache->Get("k"), std::nullopt);
   EXPECT_FALSE(cache->Set("k", "v", absl::Seconds(1)));
   EXPECT_FALSE(cache->healthy());

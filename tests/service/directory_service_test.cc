@@ -2,8 +2,8 @@
 // over a store that fails on demand.
 #include "services/intake/directory_service.h"
 
-#include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
 #include "services/common/auth.h"
@@ -49,7 +49,8 @@ class DirectoryServiceTest : public ::testing::Test {
       server_.reset();
     }
     catalog_ = *DirectoryCatalog::Open(store_.get());
-    service_ = std::make_unique<DirectoryService>(catalog_.get(), tokens_.get());
+    service_ =
+        std::make_unique<DirectoryService>(catalog_.get(), tokens_.get());
     grpc::ServerBuilder builder;
     builder.RegisterService(service_.get());
     server_ = builder.BuildAndStart();
@@ -127,8 +128,8 @@ TEST_F(DirectoryServiceTest, TheDirectorySurvivesARestart) {
   Start();
   EXPECT_EQ(Departments(), "swj gaj");
   zwfw::v1::ListDepartmentsResponse response;
-  ASSERT_TRUE(stub_->ListDepartments(As("viewer-token").get(), {}, &response)
-                  .ok());
+  ASSERT_TRUE(
+      stub_->ListDepartments(As("viewer-token").get(), {}, &response).ok());
   EXPECT_EQ(response.directory_version(), 1);
   EXPECT_EQ(response.departments(1).aliases(0), "区公安分局");
 }
@@ -180,20 +181,21 @@ TEST_F(DirectoryServiceTest, ResolveByCodeOrAlias) {
   zwfw::v1::ResolveDepartmentRequest request;
   zwfw::v1::ResolveDepartmentResponse response;
   request.set_name_or_code("区公安分局");
-  ASSERT_TRUE(stub_->ResolveDepartment(As("viewer-token").get(), request,
-                                       &response)
-                  .ok());
+  ASSERT_TRUE(
+      stub_->ResolveDepartment(As("viewer-token").get(), request, &response)
+          .ok());
   EXPECT_EQ(response.department().code(), "gaj");
   request.set_name_or_code("区不存在局");
   grpc::Status s =
       stub_->ResolveDepartment(As("viewer-token").get(), request, &response);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
-  EXPECT_EQ(s.error_message(), "department \"区不存在局\" not found in the directory");
+  EXPECT_EQ(s.error_message(),
+            "department \"区不存在局\" not found in the directory");
   request.set_name_or_code("");
-  EXPECT_EQ(stub_->ResolveDepartment(As("viewer-token").get(), request,
-                                     &response)
-                .error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      stub_->ResolveDepartment(As("viewer-token").get(), request, &response)
+          .error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_F(DirectoryServiceTest, WindowsAndStaffFilterByDepartment) {
@@ -219,9 +221,9 @@ TEST_F(DirectoryServiceTest, WindowsAndStaffFilterByDepartment) {
   EXPECT_EQ(people.staff(0).name(), "李宇");
   staff.Clear();
   staff.set_window_code("w9");
-  EXPECT_EQ(stub_->ListStaff(As("viewer-token").get(), staff, &people)
-                .error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      stub_->ListStaff(As("viewer-token").get(), staff, &people).error_code(),
+      grpc::StatusCode::NOT_FOUND);
 }
 
 }  // namespace

@@ -43,15 +43,15 @@ TEST(CalendarTest, SpringFestival2020IncludesTheExtensionToFebruary2) {
   EXPECT_FALSE(Working(CivilDay(2020, 2, 1)));   // make-up day cancelled
   EXPECT_FALSE(Working(CivilDay(2020, 2, 2)));
   EXPECT_TRUE(Working(CivilDay(2020, 2, 3)));
-  EXPECT_TRUE(Working(CivilDay(2020, 1, 19)));   // a worked Sunday
+  EXPECT_TRUE(Working(CivilDay(2020, 1, 19)));  // a worked Sunday
 }
 
 TEST(CalendarTest, OrdinaryWeekdaysAndWeekends) {
-  EXPECT_TRUE(Working(CivilDay(2020, 7, 15)));    // Wednesday
-  EXPECT_FALSE(Working(CivilDay(2020, 7, 18)));   // Saturday
-  EXPECT_FALSE(Working(CivilDay(2020, 7, 19)));   // Sunday
-  EXPECT_FALSE(Working(CivilDay(2020, 5, 4)));    // Labour Day holiday
-  EXPECT_TRUE(Working(CivilDay(2020, 5, 9)));     // worked Saturday
+  EXPECT_TRUE(Working(CivilDay(2020, 7, 15)));   // Wednesday
+  EXPECT_FALSE(Working(CivilDay(2020, 7, 18)));  // Saturday
+  EXPECT_FALSE(Working(CivilDay(2020, 7, 19)));  // Sunday
+  EXPECT_FALSE(Working(CivilDay(2020, 5, 4)));   // Labour Day holiday
+  EXPECT_TRUE(Working(CivilDay(2020, 5, 9)));    // worked Saturday
 }
 
 TEST(CalendarTest, FiveWorkingDaysAcrossNationalDay2020) {
@@ -68,11 +68,12 @@ TEST(CalendarTest, AcrossTheYearEnd) {
 }
 
 TEST(CalendarTest, WorkingDaysBetween) {
-  absl::StatusOr<int> n =
-      Shipped().WorkingDaysBetween(CivilDay(2020, 9, 30), CivilDay(2020, 10, 14));
+  absl::StatusOr<int> n = Shipped().WorkingDaysBetween(CivilDay(2020, 9, 30),
+                                                       CivilDay(2020, 10, 14));
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(*n, 5);
-  n = Shipped().WorkingDaysBetween(CivilDay(2020, 10, 14), CivilDay(2020, 9, 30));
+  n = Shipped().WorkingDaysBetween(CivilDay(2020, 10, 14),
+                                   CivilDay(2020, 9, 30));
   ASSERT_TRUE(n.ok());
   EXPECT_EQ(*n, -5);
   n = Shipped().WorkingDaysBetween(CivilDay(2020, 7, 1), CivilDay(2020, 7, 31));
@@ -81,7 +82,8 @@ TEST(CalendarTest, WorkingDaysBetween) {
 }
 
 TEST(CalendarTest, RefusesAYearItDoesNotKnow) {
-  absl::StatusOr<CivilDay> day = Shipped().AddWorkingDays(CivilDay(2026, 12, 30), 5);
+  absl::StatusOr<CivilDay> day =
+      Shipped().AddWorkingDays(CivilDay(2026, 12, 30), 5);
   EXPECT_EQ(day.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_NE(day.status().message().find("2027"), std::string::npos);
   EXPECT_EQ(Shipped().IsWorkingDay(CivilDay(2019, 6, 3)).status().code(),
@@ -93,7 +95,8 @@ TEST(CalendarTest, LocalClosuresAddToTheNationalCalendar) {
       {{"2020.txt", "off 2020-10-01 2020-10-08\nwork 2020-10-10\n"},
        {"local.txt", "off 2020-10-09  office moves\n"}});
   ASSERT_TRUE(c.ok()) << c.status();
-  EXPECT_EQ(*c->AddWorkingDays(CivilDay(2020, 9, 30), 1), CivilDay(2020, 10, 10));
+  EXPECT_EQ(*c->AddWorkingDays(CivilDay(2020, 9, 30), 1),
+            CivilDay(2020, 10, 10));
 }
 
 TEST(CalendarTest, BadLinesAreNamed) {

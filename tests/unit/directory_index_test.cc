@@ -1,8 +1,7 @@
 #include "services/intake/directory_index.h"
 
-#include <gtest/gtest.h>
-
 #include <google/protobuf/text_format.h>
+#include <gtest/gtest.h>
 
 namespace zwfw::intake {
 namespace {
@@ -66,17 +65,19 @@ TEST(DirectoryIndexTest, RefusesDuplicatesNamingTheEntry) {
                        departments { code: "b" name: "B" aliases: "x" })pb"),
             "departments[1] (code \"b\"): aliases: \"x\" already names "
             "another department or is repeated");
-  EXPECT_EQ(Error(R"pb(departments { code: "a" name: "A" }
-                       windows { code: "w" name: "W" department_code: "a" }
-                       windows { code: "w" name: "V" department_code: "a" })pb"),
-            "windows[1] (code \"w\"): code: is repeated");
+  EXPECT_EQ(
+      Error(R"pb(departments { code: "a" name: "A" }
+                 windows { code: "w" name: "W" department_code: "a" }
+                 windows { code: "w" name: "V" department_code: "a" })pb"),
+      "windows[1] (code \"w\"): code: is repeated");
 }
 
 TEST(DirectoryIndexTest, RefusesDanglingReferences) {
-  EXPECT_EQ(Error(R"pb(departments { code: "a" name: "A" }
-                       windows { code: "w" name: "W" department_code: "b" })pb"),
-            "windows[0] (code \"w\"): department_code: no department \"b\" "
-            "in the snapshot");
+  EXPECT_EQ(
+      Error(R"pb(departments { code: "a" name: "A" }
+                 windows { code: "w" name: "W" department_code: "b" })pb"),
+      "windows[0] (code \"w\"): department_code: no department \"b\" "
+      "in the snapshot");
   EXPECT_EQ(Error(R"pb(departments { code: "a" name: "A" }
                        staff { code: "s" name: "S" window_code: "w9" })pb"),
             "staff[0] (code \"s\"): window_code: no window \"w9\" in the "
@@ -104,9 +105,9 @@ TEST(DirectoryIndexTest, RefusesBadFields) {
   EXPECT_EQ(Error(std::string(R"pb(departments { code: "a" name: ")pb") +
                   std::string(300, 'x') + "\" }"),
             "departments[0] (code \"a\"): name: is longer than 256 bytes");
-  const std::string item_head = R"pb(departments { code: "a" name: "A" }
-                                     service_items { code: "i" name: "I"
-                                     department_code: "a" )pb";
+  const std::string item_head =
+      R"pb(departments { code: "a" name: "A" }
+           service_items { code: "i" name: "I" department_code: "a")pb";
   EXPECT_EQ(Error(item_head + "kind: ITEM_KIND_INSTANT }"),
             "service_items[0] (code \"i\"): category: must be "
             "ITEM_CATEGORY_APPROVAL or ITEM_CATEGORY_CONVENIENCE");

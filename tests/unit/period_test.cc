@@ -20,9 +20,9 @@ TEST(PeriodTest, LastHalfHourOfJulyInChinaIsJuly) {
 TEST(PeriodTest, MidnightStartsAugust) {
   EXPECT_EQ(Period::Containing(Cst(2020, 8, 1, 0, 0)).ToString(), "2020-08");
   // The same instant is still July 31 in UTC.
-  EXPECT_EQ(Period::Containing(Cst(2020, 8, 1, 0, 0) - absl::Seconds(1))
-                .ToString(),
-            "2020-07");
+  EXPECT_EQ(
+      Period::Containing(Cst(2020, 8, 1, 0, 0) - absl::Seconds(1)).ToString(),
+      "2020-07");
 }
 
 TEST(PeriodTest, BoundsAreChinaMidnights) {
@@ -42,9 +42,9 @@ TEST(PeriodTest, ChinaDay) {
 }
 
 TEST(PeriodTest, RejectsWhatIsNotAMonth) {
-  for (const char* bad : {"", "2020-7", "2020-13", "2020-00", "20-07",
-                          "2020/07", "2020-07-01", "abcd-ef", "1999-12",
-                          "+020-07", "2020-+7"}) {
+  for (const char* bad :
+       {"", "2020-7", "2020-13", "2020-00", "20-07", "2020/07", "2020-07-01",
+        "abcd-ef", "1999-12", "+020-07", "2020-+7"}) {
     absl::StatusOr<Period> p = Period::Parse(bad);
     EXPECT_EQ(p.status().code(), absl::StatusCode::kInvalidArgument) << bad;
   }

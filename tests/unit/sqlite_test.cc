@@ -1,10 +1,9 @@
 #include "services/common/sqlite.h"
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdlib>
-
-#include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
 
@@ -13,8 +12,8 @@ namespace {
 
 std::string TempDb(const std::string& name) {
   const char* dir = std::getenv("TEST_TMPDIR");
-  std::string path = absl::StrCat(dir ? dir : "/tmp", "/", name, ".",
-                                  getpid(), ".db");
+  std::string path =
+      absl::StrCat(dir ? dir : "/tmp", "/", name, ".", getpid(), ".db");
   unlink(path.c_str());
   unlink((path + "-wal").c_str());
   unlink((path + "-shm").c_str());

@@ -26,9 +26,9 @@ TEST(StatusTest, SpecificCodesMapToTheirGrpcNames) {
             grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_EQ(ToGrpcStatus(absl::ResourceExhaustedError("x")).error_code(),
             grpc::StatusCode::RESOURCE_EXHAUSTED);
-  EXPECT_EQ(ToGrpcStatus(absl::InvalidArgumentError("bad field"))
-                .error_message(),
-            "bad field");
+  EXPECT_EQ(
+      ToGrpcStatus(absl::InvalidArgumentError("bad field")).error_message(),
+      "bad field");
   EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok());
   EXPECT_EQ(StatusCodeName(5), "NOT_FOUND");
 }

@@ -13,18 +13,17 @@
 ABSL_FLAG(std::string, intake, "127.0.0.1:50051", "intake server address");
 ABSL_FLAG(std::string, survey, "127.0.0.1:50052", "survey server address");
 ABSL_FLAG(std::string, scoring, "127.0.0.1:50053", "scoring server address");
-ABSL_FLAG(std::string, bulletin, "127.0.0.1:50054",
-          "bulletin server address");
-ABSL_FLAG(std::string, token, "", "bearer token (else --token_file, else "
-                                  "$ZWFW_TOKEN)");
+ABSL_FLAG(std::string, bulletin, "127.0.0.1:50054", "bulletin server address");
+ABSL_FLAG(std::string, token, "",
+          "bearer token (else --token_file, else "
+          "$ZWFW_TOKEN)");
 ABSL_FLAG(std::string, token_file, "",
           "file holding the bearer token; for `tokens add`, the server's "
           "token file to add a hash to");
 ABSL_FLAG(std::string, tls_ca, "", "PEM CA bundle: connect with TLS");
 ABSL_FLAG(std::string, tls_cert, "", "PEM client certificate (mutual TLS)");
 ABSL_FLAG(std::string, tls_key, "", "PEM key of --tls_cert");
-ABSL_FLAG(absl::Duration, deadline, absl::Seconds(30),
-          "deadline of each call");
+ABSL_FLAG(absl::Duration, deadline, absl::Seconds(30), "deadline of each call");
 ABSL_FLAG(bool, json, false, "print proto JSON instead of text");
 
 namespace zwfw::cli {
@@ -35,8 +34,7 @@ absl::StatusOr<std::string> ReadFileLimited(const std::string& path,
                                             size_t max_bytes) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": cannot be opened"));
+    return absl::InvalidArgumentError(absl::StrCat(path, ": cannot be opened"));
   }
   std::string contents;
   char buffer[1 << 16];
@@ -117,9 +115,8 @@ std::unique_ptr<grpc::ClientContext> NewContext(const ClientOptions& options) {
 }
 
 int ReportRpcError(const grpc::Status& status, const std::string& what) {
-  std::cerr << "zwfw: " << what << ": "
-            << StatusCodeName(status.error_code()) << ": "
-            << status.error_message() << "\n";
+  std::cerr << "zwfw: " << what << ": " << StatusCodeName(status.error_code())
+            << ": " << status.error_message() << "\n";
   if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
     std::cerr << "zwfw: pass a token with --token, --token_file or "
                  "$ZWFW_TOKEN\n";

@@ -3,10 +3,10 @@
 #ifndef ZWFW_TOOLS_ZWFW_CLIENT_H_
 #define ZWFW_TOOLS_ZWFW_CLIENT_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -18,9 +18,9 @@ struct ClientOptions {
   std::string survey = "127.0.0.1:50052";
   std::string scoring = "127.0.0.1:50053";
   std::string bulletin = "127.0.0.1:50054";
-  std::string token;        // the bearer token itself
-  std::string tls_ca;       // PEM roots: use TLS
-  std::string tls_cert;     // PEM client certificate for mutual TLS
+  std::string token;     // the bearer token itself
+  std::string tls_ca;    // PEM roots: use TLS
+  std::string tls_cert;  // PEM client certificate for mutual TLS
   std::string tls_key;
   absl::Duration deadline = absl::Seconds(30);
   bool json = false;

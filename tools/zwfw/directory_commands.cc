@@ -1,6 +1,6 @@
-#include <iostream>
-
 #include <google/protobuf/util/json_util.h>
+
+#include <iostream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -66,8 +66,8 @@ int Import(Directory::Stub& stub, const ClientOptions& options,
 
 int Departments(Directory::Stub& stub, const ClientOptions& options) {
   zwfw::v1::ListDepartmentsResponse response;
-  grpc::Status s = stub.ListDepartments(NewContext(options).get(), {},
-                                        &response);
+  grpc::Status s =
+      stub.ListDepartments(NewContext(options).get(), {}, &response);
   if (!s.ok()) return ReportRpcError(s, "list departments");
   if (options.json) {
     std::cout << ToJson(response);

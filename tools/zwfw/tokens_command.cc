@@ -22,8 +22,8 @@ int RunTokensCommand(const std::string& token_file,
   }
   // The only time the token is shown: the file keeps its hash alone.
   std::cout << token << "\n";
-  std::cerr << "zwfw: token for role " << args[1] << " added to "
-            << token_file << "; store it now, it cannot be shown again\n";
+  std::cerr << "zwfw: token for role " << args[1] << " added to " << token_file
+            << "; store it now, it cannot be shown again\n";
   return kExitOk;
 }
 
