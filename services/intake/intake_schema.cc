@@ -46,6 +46,44 @@ CREATE TABLE service_items (
   position INTEGER NOT NULL
 ) STRICT;
 )sql",
+          // 2: cases and their month counters.
+          R"sql(
+CREATE TABLE cases (
+  department_code TEXT NOT NULL,
+  case_no TEXT NOT NULL,
+  category INTEGER NOT NULL,
+  accepted_month TEXT NOT NULL,
+  status INTEGER NOT NULL,
+  due_at INTEGER,
+  completed_at INTEGER,
+  record BLOB NOT NULL,
+  PRIMARY KEY (department_code, case_no)
+) STRICT;
+CREATE INDEX cases_by_month ON cases (accepted_month, department_code, case_no);
+CREATE INDEX cases_open_by_due ON cases (due_at) WHERE status = 1;
+CREATE TABLE case_counters (
+  month TEXT NOT NULL,
+  department_code TEXT NOT NULL,
+  category INTEGER NOT NULL,
+  total INTEGER NOT NULL DEFAULT 0,
+  instant INTEGER NOT NULL DEFAULT 0,
+  center INTEGER NOT NULL DEFAULT 0,
+  department_site INTEGER NOT NULL DEFAULT 0,
+  grassroots INTEGER NOT NULL DEFAULT 0,
+  online INTEGER NOT NULL DEFAULT 0,
+  completed INTEGER NOT NULL DEFAULT 0,
+  completed_in_center INTEGER NOT NULL DEFAULT 0,
+  center_same_day INTEGER NOT NULL DEFAULT 0,
+  center_completed INTEGER NOT NULL DEFAULT 0,
+  overtime_completed INTEGER NOT NULL DEFAULT 0,
+  open_due INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (month, department_code, category)
+) STRICT;
+CREATE TABLE month_versions (
+  month TEXT PRIMARY KEY,
+  version INTEGER NOT NULL
+) STRICT;
+)sql",
       };
   return *migrations;
 }

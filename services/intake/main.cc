@@ -1,17 +1,23 @@
-// The intake server: the Directory service (and, with the case intake issue,
-// CaseIntake). Flags, wiring and the server; nothing else.
+// The intake server: the Directory and CaseIntake services. Flags, wiring
+// and the server; nothing else.
 #include <sys/stat.h>
 
-#include <cstdlib>
 #include <memory>
 
-#include "absl/strings/str_cat.h"
+#include "absl/flags/flag.h"
 #include "services/common/auth.h"
+#include "services/common/calendar.h"
 #include "services/common/log.h"
 #include "services/common/server.h"
+#include "services/intake/case_intake_service.h"
 #include "services/intake/directory_catalog.h"
 #include "services/intake/directory_service.h"
+#include "services/intake/sqlite_case_store.h"
 #include "services/intake/sqlite_directory_store.h"
+
+ABSL_FLAG(int, max_batch, 5000, "records per SubmitCases batch at most");
+ABSL_FLAG(int, max_records_per_transaction, 20000,
+          "records committed in one transaction at most (group commit)");
 
 namespace {
 
@@ -32,15 +38,31 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<zwfw::TokenStore>> tokens =
       zwfw::TokenStore::Open(config.token_file);
   if (!tokens.ok()) return Fail(tokens.status());
+  absl::StatusOr<zwfw::Calendar> calendar =
+      zwfw::Calendar::LoadDirectory(config.calendar_dir);
+  if (!calendar.ok()) return Fail(calendar.status());
 
   mkdir(config.data_dir.c_str(), 0700);
-  absl::StatusOr<std::unique_ptr<zwfw::intake::SqliteDirectoryStore>> store =
-      zwfw::intake::SqliteDirectoryStore::Open(config.data_dir + "/intake.db");
-  if (!store.ok()) return Fail(store.status());
+  const std::string db_path = config.data_dir + "/intake.db";
+  absl::StatusOr<std::unique_ptr<zwfw::intake::SqliteDirectoryStore>>
+      directory_store = zwfw::intake::SqliteDirectoryStore::Open(db_path);
+  if (!directory_store.ok()) return Fail(directory_store.status());
   absl::StatusOr<std::unique_ptr<zwfw::intake::DirectoryCatalog>> catalog =
-      zwfw::intake::DirectoryCatalog::Open(store->get());
+      zwfw::intake::DirectoryCatalog::Open(directory_store->get());
   if (!catalog.ok()) return Fail(catalog.status());
 
+  zwfw::intake::SqliteCaseStoreOptions store_options;
+  store_options.max_records_per_transaction =
+      absl::GetFlag(FLAGS_max_records_per_transaction);
+  absl::StatusOr<std::unique_ptr<zwfw::intake::SqliteCaseStore>> cases =
+      zwfw::intake::SqliteCaseStore::Open(db_path, store_options);
+  if (!cases.ok()) return Fail(cases.status());
+
+  zwfw::intake::CaseIntakeOptions intake_options;
+  intake_options.max_batch = absl::GetFlag(FLAGS_max_batch);
   zwfw::intake::DirectoryService directory(catalog->get(), tokens->get());
-  return (*host)->Run({&directory});
+  zwfw::intake::CaseIntakeService intake(catalog->get(), &*calendar,
+                                         cases->get(), tokens->get(),
+                                         intake_options);
+  return (*host)->Run({&directory, &intake});
 }

@@ -1,0 +1,389 @@
+#include "services/intake/case_intake_service.h"
+
+#include <deque>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
+#include "services/common/status.h"
+#include "services/intake/case_rules.h"
+#include "services/intake/case_stats.h"
+
+namespace zwfw::intake {
+namespace {
+
+using zwfw::v1::Case;
+using zwfw::v1::RecordResult;
+
+void Reject(RecordResult* result, const absl::Status& error) {
+  auto [field, reason] = SplitFieldError(error.message());
+  result->set_outcome(zwfw::v1::RECORD_OUTCOME_REJECTED);
+  result->set_field(field);
+  result->set_reason(reason);
+  result->set_code(static_cast<int>(error.code()));
+}
+
+grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
+                                    const absl::Status& status) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
+// Page tokens: web-safe base64 of "department\0case_no" of the last case.
+std::string PageToken(const Case& last) {
+  return absl::WebSafeBase64Escape(
+      absl::StrCat(last.department_code(), std::string(1, '\0'),
+                   last.case_no()));
+}
+
+bool ParsePageToken(const std::string& token, std::string* department,
+                    std::string* case_no) {
+  std::string raw;
+  if (!absl::WebSafeBase64Unescape(token, &raw)) return false;
+  std::vector<std::string> parts = absl::StrSplit(raw, '\0');
+  if (parts.size() != 2 || parts[0].empty() || parts[1].empty()) return false;
+  *department = parts[0];
+  *case_no = parts[1];
+  return true;
+}
+
+}  // namespace
+
+CaseIntakeService::PreparedBatch CaseIntakeService::Prepare(
+    const google::protobuf::RepeatedPtrField<Case>& records,
+    const Principal& who) const {
+  PreparedBatch batch;
+  batch.results.resize(records.size());
+  for (int i = 0; i < records.size(); ++i) batch.results[i].set_index(i);
+  if (records.size() > options_.max_batch) {
+    for (RecordResult& r : batch.results) {
+      Reject(&r, absl::ResourceExhaustedError(absl::StrCat(
+                     "cases: a batch of ", records.size(),
+                     " records is over the limit of ", options_.max_batch,
+                     "; send smaller batches")));
+    }
+    return batch;
+  }
+  std::shared_ptr<const DirectoryIndex> directory = directory_->Current();
+  absl::Time now = options_.now();
+  for (int i = 0; i < records.size(); ++i) {
+    absl::StatusOr<Case> normalized =
+        NormalizeCase(records[i], *directory, *calendar_, who, now);
+    if (!normalized.ok()) {
+      Reject(&batch.results[i], normalized.status());
+      continue;
+    }
+    batch.cases.push_back(*std::move(normalized));
+    batch.positions.push_back(i);
+  }
+  return batch;
+}
+
+void CaseIntakeService::Complete(
+    PreparedBatch& batch,
+    const absl::StatusOr<std::vector<WriteResult>>& written) {
+  for (size_t k = 0; k < batch.positions.size(); ++k) {
+    RecordResult& result = batch.results[batch.positions[k]];
+    if (!written.ok()) {
+      Reject(&result,
+             absl::UnavailableError(absl::StrCat(
+                 "cases: not stored (", written.status().message(),
+                 "); send the batch again")));
+      continue;
+    }
+    const WriteResult& w = (*written)[k];
+    if (w.outcome == zwfw::v1::RECORD_OUTCOME_REJECTED) {
+      Reject(&result, w.error);
+    } else {
+      result.set_outcome(w.outcome);
+    }
+  }
+}
+
+// One SubmitCases stream. Batches are validated on arrival and handed to
+// the store; their acks are written in order as the store commits them.
+// Reading pauses while max_in_flight batches await their commit.
+class CaseIntakeService::SubmitReactor
+    : public grpc::ServerBidiReactor<zwfw::v1::SubmitCasesRequest,
+                                     zwfw::v1::SubmitCasesResponse> {
+ public:
+  SubmitReactor(CaseIntakeService* service,
+                grpc::CallbackServerContext* context)
+      : service_(service) {
+    absl::StatusOr<Principal> who =
+        Authorize(*service->tokens(), *context, "SubmitCases",
+                  {Role::kDepartment, Role::kAdmin, Role::kService});
+    if (!who.ok()) {
+      Finish(ToGrpcStatus(who.status()));
+      return;
+    }
+    who_ = *std::move(who);
+    StartRead(&request_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {
+      bool finish;
+      {
+        absl::MutexLock lock(&mu_);
+        reads_done_ = true;
+        finish = ShouldFinishLocked();
+      }
+      if (finish) Finish(grpc::Status::OK);
+      return;
+    }
+    auto batch = std::make_shared<PreparedBatch>(
+        service_->Prepare(request_.cases(), who_));
+    const uint64_t batch_id = request_.batch_id();
+    {
+      absl::MutexLock lock(&mu_);
+      ++in_flight_;
+    }
+    std::vector<Case> cases = std::move(batch->cases);
+    service_->store()->Write(
+        std::move(cases),
+        [this, batch, batch_id](
+            absl::StatusOr<std::vector<WriteResult>> written) {
+          Complete(*batch, written);
+          zwfw::v1::SubmitCasesResponse ack;
+          ack.set_batch_id(batch_id);
+          for (RecordResult& r : batch->results) {
+            *ack.add_results() = std::move(r);
+          }
+          bool finish;
+          {
+            absl::MutexLock lock(&mu_);
+            acks_.push_back(std::move(ack));
+            --in_flight_;
+            MaybeWriteLocked();
+            if (read_paused_ &&
+                in_flight_ < service_->options().max_in_flight) {
+              read_paused_ = false;
+              StartRead(&request_);
+            }
+            finish = ShouldFinishLocked();
+          }
+          // Not under the lock: Finish may run OnDone, which deletes this.
+          if (finish) Finish(grpc::Status::OK);
+        });
+    absl::MutexLock lock(&mu_);
+    if (in_flight_ < service_->options().max_in_flight) {
+      StartRead(&request_);
+    } else {
+      read_paused_ = true;
+    }
+  }
+
+  void OnWriteDone(bool ok) override {
+    bool finish;
+    {
+      absl::MutexLock lock(&mu_);
+      writing_ = false;
+      if (!acks_.empty()) acks_.pop_front();
+      if (!ok) broken_ = true;  // the client is gone; drop further acks
+      MaybeWriteLocked();
+      finish = ShouldFinishLocked();
+    }
+    if (finish) Finish(grpc::Status::OK);
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  void MaybeWriteLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (broken_) acks_.clear();
+    if (writing_ || acks_.empty()) return;
+    writing_ = true;
+    StartWrite(&acks_.front());
+  }
+
+  // True once, when everything read has been acknowledged and the client
+  // has closed its side; the caller then Finishes outside the lock.
+  bool ShouldFinishLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    if (finished_ || !reads_done_ || in_flight_ > 0 || writing_ ||
+        !acks_.empty()) {
+      return false;
+    }
+    finished_ = true;
+    return true;
+  }
+
+  CaseIntakeService* const service_;
+  Principal who_;
+  zwfw::v1::SubmitCasesRequest request_;
+
+  absl::Mutex mu_;
+  std::deque<zwfw::v1::SubmitCasesResponse> acks_ ABSL_GUARDED_BY(mu_);
+  int in_flight_ ABSL_GUARDED_BY(mu_) = 0;
+  bool reads_done_ ABSL_GUARDED_BY(mu_) = false;
+  bool read_paused_ ABSL_GUARDED_BY(mu_) = false;
+  bool writing_ ABSL_GUARDED_BY(mu_) = false;
+  bool broken_ ABSL_GUARDED_BY(mu_) = false;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+grpc::ServerBidiReactor<zwfw::v1::SubmitCasesRequest,
+                        zwfw::v1::SubmitCasesResponse>*
+CaseIntakeService::SubmitCases(grpc::CallbackServerContext* context) {
+  return new SubmitReactor(this, context);
+}
+
+grpc::ServerUnaryReactor* CaseIntakeService::UpsertCase(
+    grpc::CallbackServerContext* context,
+    const zwfw::v1::UpsertCaseRequest* request,
+    zwfw::v1::UpsertCaseResponse* response) {
+  absl::StatusOr<Principal> who =
+      Authorize(*tokens_, *context, "UpsertCase",
+                {Role::kDepartment, Role::kAdmin, Role::kService});
+  if (!who.ok()) return FinishNow(context, who.status());
+  google::protobuf::RepeatedPtrField<Case> one;
+  *one.Add() = request->case_();
+  auto batch = std::make_shared<PreparedBatch>(Prepare(one, *who));
+  const RecordResult& early = batch->results[0];
+  if (early.outcome() == zwfw::v1::RECORD_OUTCOME_REJECTED) {
+    return FinishNow(context,
+                     absl::Status(static_cast<absl::StatusCode>(early.code()),
+                                  absl::StrCat(early.field(), ": ",
+                                               early.reason())));
+  }
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  *response->mutable_case_() = batch->cases[0];
+  std::vector<Case> cases = std::move(batch->cases);
+  store_->Write(std::move(cases),
+                [reactor, response, batch](
+                    absl::StatusOr<std::vector<WriteResult>> written) {
+                  Complete(*batch, written);
+                  const RecordResult& r = batch->results[0];
+                  if (r.outcome() == zwfw::v1::RECORD_OUTCOME_REJECTED) {
+                    response->Clear();
+                    reactor->Finish(grpc::Status(
+                        static_cast<grpc::StatusCode>(r.code()),
+                        absl::StrCat(r.field(), ": ", r.reason())));
+                    return;
+                  }
+                  *response->mutable_result() = r;
+                  reactor->Finish(grpc::Status::OK);
+                });
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* CaseIntakeService::GetCase(
+    grpc::CallbackServerContext* context,
+    const zwfw::v1::GetCaseRequest* request,
+    zwfw::v1::GetCaseResponse* response) {
+  absl::StatusOr<Principal> who =
+      Authorize(*tokens_, *context, "GetCase",
+                {Role::kDepartment, Role::kAdmin, Role::kService});
+  if (!who.ok()) return FinishNow(context, who.status());
+  const zwfw::v1::Department* department =
+      directory_->Current()->FindDepartment(request->department_code());
+  if (department == nullptr) {
+    return FinishNow(context,
+                     absl::NotFoundError(absl::StrCat(
+                         "department \"", request->department_code(),
+                         "\" not found in the directory")));
+  }
+  if (!who->MayActFor(department->code())) {
+    return FinishNow(context, absl::PermissionDeniedError(absl::StrCat(
+                                  "token of ", who->RoleName(),
+                                  " may not read cases of department ",
+                                  department->code())));
+  }
+  absl::StatusOr<std::optional<Case>> found =
+      store_->Get(department->code(), request->case_no());
+  if (!found.ok()) return FinishNow(context, found.status());
+  if (!found->has_value()) {
+    return FinishNow(context, absl::NotFoundError(absl::StrCat(
+                                  "case ", request->case_no(),
+                                  " of department ", department->code(),
+                                  " not found")));
+  }
+  response->set_overtime(IsOvertime(**found, options_.now()));
+  *response->mutable_case_() = **std::move(found);
+  return FinishNow(context, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* CaseIntakeService::ListCases(
+    grpc::CallbackServerContext* context,
+    const zwfw::v1::ListCasesRequest* request,
+    zwfw::v1::ListCasesResponse* response) {
+  absl::StatusOr<Principal> who =
+      Authorize(*tokens_, *context, "ListCases",
+                {Role::kDepartment, Role::kAdmin, Role::kService});
+  if (!who.ok()) return FinishNow(context, who.status());
+  CaseQuery query;
+  if (!request->period().empty()) {
+    absl::StatusOr<Period> period = Period::Parse(request->period());
+    if (!period.ok()) return FinishNow(context, period.status());
+    query.period = *period;
+  }
+  std::string department = request->department_code();
+  if (department.empty() && who->role == Role::kDepartment) {
+    department = who->department_code;
+  }
+  if (!department.empty()) {
+    const zwfw::v1::Department* d =
+        directory_->Current()->FindDepartment(department);
+    if (d == nullptr) {
+      return FinishNow(context, absl::NotFoundError(absl::StrCat(
+                                    "department \"", department,
+                                    "\" not found in the directory")));
+    }
+    if (!who->MayActFor(d->code())) {
+      return FinishNow(context, absl::PermissionDeniedError(absl::StrCat(
+                                    "token of ", who->RoleName(),
+                                    " may not read cases of department ",
+                                    d->code())));
+    }
+    query.department_code = d->code();
+  }
+  if (request->status() < zwfw::v1::CASE_STATUS_UNSPECIFIED ||
+      request->status() > zwfw::v1::CASE_STATUS_WITHDRAWN) {
+    return FinishNow(context, absl::InvalidArgumentError("status: unknown"));
+  }
+  query.status = request->status();
+  query.overtime_only = request->overtime_only();
+  if (request->page_size() < 0 ||
+      request->page_size() > options_.max_page_size) {
+    return FinishNow(context, absl::InvalidArgumentError(absl::StrCat(
+                                  "page_size: must be 1 to ",
+                                  options_.max_page_size)));
+  }
+  query.limit = request->page_size() == 0 ? 100 : request->page_size();
+  if (!request->page_token().empty() &&
+      !ParsePageToken(request->page_token(), &query.after_department,
+                      &query.after_case_no)) {
+    return FinishNow(context,
+                     absl::InvalidArgumentError(
+                         "page_token: is not a token this server issued"));
+  }
+  absl::StatusOr<CasePage> page = store_->List(query, options_.now());
+  if (!page.ok()) return FinishNow(context, page.status());
+  for (Case& c : page->cases) *response->add_cases() = std::move(c);
+  if (page->more) {
+    response->set_next_page_token(PageToken(*response->cases().rbegin()));
+  }
+  return FinishNow(context, absl::OkStatus());
+}
+
+grpc::ServerUnaryReactor* CaseIntakeService::GetCaseStats(
+    grpc::CallbackServerContext* context,
+    const zwfw::v1::GetCaseStatsRequest* request,
+    zwfw::v1::GetCaseStatsResponse* response) {
+  absl::StatusOr<Principal> who =
+      Authorize(*tokens_, *context, "GetCaseStats",
+                {Role::kDepartment, Role::kAdmin, Role::kService,
+                 Role::kViewer});
+  if (!who.ok()) return FinishNow(context, who.status());
+  absl::StatusOr<Period> period = Period::Parse(request->period());
+  if (!period.ok()) return FinishNow(context, period.status());
+  absl::StatusOr<MonthCounters> month =
+      store_->ReadMonth(*period, options_.now());
+  if (!month.ok()) return FinishNow(context, month.status());
+  *response = BuildCaseStats(*period, *month, *directory_->Current());
+  return FinishNow(context, absl::OkStatus());
+}
+
+}  // namespace zwfw::intake

@@ -1,0 +1,278 @@
+#include "services/intake/case_rules.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/period.h"
+
+namespace zwfw::intake {
+namespace {
+
+using zwfw::v1::Case;
+using zwfw::v1::CaseStatus;
+
+absl::Status Invalid(absl::string_view field, absl::string_view why) {
+  return absl::InvalidArgumentError(absl::StrCat(field, ": ", why));
+}
+
+// Timestamps zwfw accepts: from 2000 to 2100, nanos in range.
+bool ValidTimestamp(const google::protobuf::Timestamp& t) {
+  return t.seconds() >= 946684800 && t.seconds() < 4102444800 &&
+         t.nanos() >= 0 && t.nanos() < 1000000000;
+}
+
+bool HasTime(const google::protobuf::Timestamp& t) {
+  return t.seconds() != 0 || t.nanos() != 0;
+}
+
+bool IsOpen(CaseStatus s) {
+  return s == zwfw::v1::CASE_STATUS_ACCEPTED ||
+         s == zwfw::v1::CASE_STATUS_SUSPENDED;
+}
+
+absl::Status CheckText(absl::string_view field, absl::string_view text,
+                       size_t max_bytes) {
+  if (text.size() > max_bytes) {
+    return Invalid(field, absl::StrCat("is longer than ", max_bytes, " bytes"));
+  }
+  if (std::any_of(text.begin(), text.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x20;
+      })) {
+    return Invalid(field, "contains a control character");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckPauses(const Case& c) {
+  if (c.pauses_size() > kMaxPauses) {
+    return Invalid("pauses", absl::StrCat("more than ", kMaxPauses));
+  }
+  absl::Time accepted = ToTime(c.accepted_at());
+  absl::Time previous_end = accepted;
+  for (int i = 0; i < c.pauses_size(); ++i) {
+    const auto& p = c.pauses(i);
+    std::string field = absl::StrCat("pauses[", i, "]");
+    if (!HasTime(p.start()) || !ValidTimestamp(p.start())) {
+      return Invalid(field, "start is missing or out of range");
+    }
+    absl::Time start = ToTime(p.start());
+    if (start < previous_end) {
+      return Invalid(field,
+                     "starts before acceptance or before the previous pause "
+                     "ended");
+    }
+    if (!HasTime(p.end())) {
+      if (i != c.pauses_size() - 1 ||
+          c.status() != zwfw::v1::CASE_STATUS_SUSPENDED) {
+        return Invalid(field,
+                       "has no end; only the last pause of a SUSPENDED case "
+                       "may be open");
+      }
+      continue;
+    }
+    if (!ValidTimestamp(p.end()) || ToTime(p.end()) < start) {
+      return Invalid(field, "ends before it starts");
+    }
+    previous_end = ToTime(p.end());
+  }
+  if (c.status() == zwfw::v1::CASE_STATUS_SUSPENDED &&
+      (c.pauses_size() == 0 || HasTime(c.pauses().rbegin()->end()))) {
+    return Invalid("pauses",
+                   "a SUSPENDED case needs an open pause (start, no end)");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::Time ToTime(const google::protobuf::Timestamp& t) {
+  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
+}
+
+google::protobuf::Timestamp ToProto(absl::Time t) {
+  google::protobuf::Timestamp out;
+  int64_t seconds = absl::ToUnixSeconds(t);
+  out.set_seconds(seconds);
+  out.set_nanos(static_cast<int32_t>(
+      absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds))));
+  return out;
+}
+
+absl::StatusOr<absl::Time> ComputeDueAt(
+    absl::Time accepted_at, int promised_days,
+    const google::protobuf::RepeatedPtrField<zwfw::v1::TimeInterval>& pauses,
+    const Calendar& calendar) {
+  int days = promised_days;
+  for (const auto& p : pauses) {
+    if (!HasTime(p.end())) continue;
+    absl::StatusOr<int> paused = calendar.WorkingDaysBetween(
+        ChinaDay(ToTime(p.start())), ChinaDay(ToTime(p.end())));
+    if (!paused.ok()) return paused.status();
+    days += *paused;
+  }
+  absl::StatusOr<absl::CivilDay> due_day =
+      calendar.AddWorkingDays(ChinaDay(accepted_at), days);
+  if (!due_day.ok()) return due_day.status();
+  return absl::FromCivil(*due_day + 1, ChinaTimeZone());
+}
+
+absl::StatusOr<Case> NormalizeCase(const Case& in,
+                                   const DirectoryIndex& directory,
+                                   const Calendar& calendar,
+                                   const Principal& who, absl::Time now) {
+  Case c = in;
+  // An explicitly empty timestamp means absent.
+  if (c.has_completed_at() && !HasTime(c.completed_at())) c.clear_completed_at();
+  if (c.has_due_at() && !HasTime(c.due_at())) c.clear_due_at();
+  // Department first: permission errors must not reveal anything else.
+  if (c.department_code().empty()) {
+    return Invalid("department_code", "is empty");
+  }
+  const zwfw::v1::Department* department =
+      directory.FindDepartment(c.department_code());
+  if (department == nullptr) {
+    return Invalid("department_code",
+                   absl::StrCat("department \"", c.department_code(),
+                                "\" is not in the directory"));
+  }
+  c.set_department_code(department->code());
+  if (!who.MayActFor(department->code())) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("department_code: token of ", who.RoleName(),
+                     " may not write cases of department ",
+                     department->code()));
+  }
+
+  if (c.case_no().empty()) return Invalid("case_no", "is empty");
+  absl::Status s = CheckText("case_no", c.case_no(), kMaxCaseNoBytes);
+  if (!s.ok()) return s;
+
+  const zwfw::v1::ServiceItem* item = nullptr;
+  if (!c.item_code().empty()) {
+    item = directory.FindServiceItem(c.item_code());
+    if (item == nullptr || item->department_code() != department->code()) {
+      return Invalid("item_code",
+                     absl::StrCat("service item \"", c.item_code(),
+                                  "\" of department ", department->code(),
+                                  " is not in the directory"));
+    }
+    if (c.category() == zwfw::v1::ITEM_CATEGORY_UNSPECIFIED) {
+      c.set_category(item->category());
+    } else if (c.category() != item->category()) {
+      return Invalid("category", absl::StrCat("differs from the category of "
+                                              "service item ",
+                                              item->code()));
+    }
+  }
+  if (c.category() != zwfw::v1::ITEM_CATEGORY_APPROVAL &&
+      c.category() != zwfw::v1::ITEM_CATEGORY_CONVENIENCE) {
+    return Invalid("category",
+                   "must be ITEM_CATEGORY_APPROVAL or "
+                   "ITEM_CATEGORY_CONVENIENCE");
+  }
+  if (c.site() != zwfw::v1::HANDLING_SITE_CENTER &&
+      c.site() != zwfw::v1::HANDLING_SITE_DEPARTMENT &&
+      c.site() != zwfw::v1::HANDLING_SITE_GRASSROOTS) {
+    return Invalid("site",
+                   "must be HANDLING_SITE_CENTER, HANDLING_SITE_DEPARTMENT "
+                   "or HANDLING_SITE_GRASSROOTS");
+  }
+  if (c.status() < zwfw::v1::CASE_STATUS_ACCEPTED ||
+      c.status() > zwfw::v1::CASE_STATUS_WITHDRAWN) {
+    return Invalid("status", "is missing or unknown");
+  }
+  if (c.applicant_kind() < zwfw::v1::APPLICANT_KIND_UNSPECIFIED ||
+      c.applicant_kind() > zwfw::v1::APPLICANT_KIND_ORGANIZATION) {
+    return Invalid("applicant_kind", "is unknown");
+  }
+
+  if (!HasTime(c.accepted_at())) return Invalid("accepted_at", "is missing");
+  if (!ValidTimestamp(c.accepted_at())) {
+    return Invalid("accepted_at", "is out of range");
+  }
+  absl::Time accepted = ToTime(c.accepted_at());
+  if (accepted > now + kMaxClockSkew) {
+    return Invalid("accepted_at", "is in the future");
+  }
+  const bool completed = c.status() == zwfw::v1::CASE_STATUS_COMPLETED;
+  if (completed != HasTime(c.completed_at())) {
+    return Invalid("completed_at", completed
+                                       ? "is missing for a COMPLETED case"
+                                       : "is set but the case is not "
+                                         "COMPLETED");
+  }
+  if (completed) {
+    if (!ValidTimestamp(c.completed_at())) {
+      return Invalid("completed_at", "is out of range");
+    }
+    if (ToTime(c.completed_at()) < accepted) {
+      return Invalid("completed_at", "is before accepted_at");
+    }
+    if (ToTime(c.completed_at()) > now + kMaxClockSkew) {
+      return Invalid("completed_at", "is in the future");
+    }
+  } else if (c.completed_in_center()) {
+    return Invalid("completed_in_center", "is set but the case is not "
+                                          "COMPLETED");
+  }
+  s = CheckPauses(c);
+  if (!s.ok()) return s;
+
+  if (!c.window_code().empty() &&
+      directory.FindWindow(c.window_code()) == nullptr) {
+    return Invalid("window_code", absl::StrCat("window \"", c.window_code(),
+                                               "\" is not in the directory"));
+  }
+  if (!c.staff_code().empty() &&
+      directory.FindStaff(c.staff_code()) == nullptr) {
+    return Invalid("staff_code", absl::StrCat("staff \"", c.staff_code(),
+                                              "\" is not in the directory"));
+  }
+
+  if (HasTime(c.due_at())) {
+    if (!ValidTimestamp(c.due_at()) || ToTime(c.due_at()) < accepted) {
+      return Invalid("due_at", "is before accepted_at or out of range");
+    }
+  } else if (item != nullptr) {
+    absl::StatusOr<absl::Time> due =
+        ComputeDueAt(accepted, item->promised_days(), c.pauses(), calendar);
+    if (!due.ok()) return Invalid("due_at", due.status().message());
+    *c.mutable_due_at() = ToProto(*due);
+  }
+  return c;
+}
+
+absl::Status CheckTransition(CaseStatus previous, CaseStatus next) {
+  if (IsOpen(previous)) {
+    if (next != zwfw::v1::CASE_STATUS_REJECTED) return absl::OkStatus();
+  }
+  return absl::FailedPreconditionError(absl::StrCat(
+      "status: a ", zwfw::v1::CaseStatus_Name(previous),
+      " case cannot become ", zwfw::v1::CaseStatus_Name(next),
+      IsOpen(previous) ? " (REJECTED is only a first state)"
+                       : (previous == next ? " (final states cannot change)"
+                                           : "")));
+}
+
+bool IsOvertime(const Case& c, absl::Time now) {
+  if (!HasTime(c.due_at())) return false;
+  absl::Time due = ToTime(c.due_at());
+  switch (c.status()) {
+    case zwfw::v1::CASE_STATUS_COMPLETED:
+      return ToTime(c.completed_at()) > due;
+    case zwfw::v1::CASE_STATUS_ACCEPTED:
+      return now > due;
+    default:
+      return false;
+  }
+}
+
+std::pair<std::string, std::string> SplitFieldError(
+    absl::string_view message) {
+  size_t colon = message.find(": ");
+  if (colon == absl::string_view::npos) return {"", std::string(message)};
+  return {std::string(message.substr(0, colon)),
+          std::string(message.substr(colon + 2))};
+}
+
+}  // namespace zwfw::intake

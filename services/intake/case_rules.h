@@ -1,0 +1,73 @@
+// The rules a case record must follow, as pure functions: validation and
+// normalisation against the directory and the working-day calendar, the
+// due time, legal status transitions and overtime (超时).
+//
+// Errors are INVALID_ARGUMENT, PERMISSION_DENIED or FAILED_PRECONDITION
+// with a message "<field>: <reason>", so a batch can report the field of
+// each rejected record (see SplitFieldError).
+#ifndef ZWFW_SERVICES_INTAKE_CASE_RULES_H_
+#define ZWFW_SERVICES_INTAKE_CASE_RULES_H_
+
+#include <string>
+#include <utility>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/common/auth.h"
+#include "services/common/calendar.h"
+#include "services/intake/directory_index.h"
+#include "zwfw/v1/intake.pb.h"
+
+namespace zwfw::intake {
+
+inline constexpr size_t kMaxCaseNoBytes = 64;
+inline constexpr int kMaxPauses = 64;
+// accepted_at may be at most this far in the future (clock skew).
+inline constexpr absl::Duration kMaxClockSkew = absl::Minutes(5);
+
+// Validates `c` and returns it normalised: the department alias replaced by
+// its code; category, and due_at when absent, taken from the service item.
+// `who` must be allowed to act for the case's department.
+absl::StatusOr<zwfw::v1::Case> NormalizeCase(const zwfw::v1::Case& c,
+                                             const DirectoryIndex& directory,
+                                             const Calendar& calendar,
+                                             const Principal& who,
+                                             absl::Time now);
+
+// The due time of a case accepted at `accepted_at` for an item promised in
+// `promised_days` working days: the end (24:00 CST) of the n-th working day
+// after the day of acceptance, where n adds to `promised_days` the working
+// days each closed pause took (the days after the day a pause started, up
+// to and including the day it ended). Open pauses are not counted.
+absl::StatusOr<absl::Time> ComputeDueAt(
+    absl::Time accepted_at, int promised_days,
+    const google::protobuf::RepeatedPtrField<zwfw::v1::TimeInterval>& pauses,
+    const Calendar& calendar);
+
+// Whether `previous` may become `next`. FAILED_PRECONDITION "status: ..."
+// otherwise. Legal: ACCEPTED ⇄ SUSPENDED; ACCEPTED or SUSPENDED →
+// COMPLETED or WITHDRAWN; a non-final state to itself (a correction).
+// COMPLETED, REJECTED and WITHDRAWN are final.
+absl::Status CheckTransition(zwfw::v1::CaseStatus previous,
+                             zwfw::v1::CaseStatus next);
+
+// Finished after its due time, or still running (ACCEPTED) past it at
+// `now`. A suspended case's clock is stopped, so it is not overtime.
+bool IsOvertime(const zwfw::v1::Case& c, absl::Time now);
+
+// Whether the case counts in statistics at all (REJECTED cases do not).
+inline bool IsCounted(const zwfw::v1::Case& c) {
+  return c.status() != zwfw::v1::CASE_STATUS_REJECTED;
+}
+
+// "accepted_at: is missing" -> {"accepted_at", "is missing"}. A message
+// without ": " has an empty field.
+std::pair<std::string, std::string> SplitFieldError(absl::string_view message);
+
+// Conversions between proto timestamps and absl::Time.
+absl::Time ToTime(const google::protobuf::Timestamp& t);
+google::protobuf::Timestamp ToProto(absl::Time t);
+
+}  // namespace zwfw::intake
+
+#endif  // ZWFW_SERVICES_INTAKE_CASE_RULES_H_

@@ -1,0 +1,21 @@
+// Assembles GetCaseStatsResponse from a month's counters and the directory:
+// a row for every directory department (zero rows included, directory
+// order), then any department that has cases but has left the directory,
+// so that the totals are always the sum of the rows.
+#ifndef ZWFW_SERVICES_INTAKE_CASE_STATS_H_
+#define ZWFW_SERVICES_INTAKE_CASE_STATS_H_
+
+#include "services/common/period.h"
+#include "services/intake/case_store.h"
+#include "services/intake/directory_index.h"
+#include "zwfw/v1/intake.pb.h"
+
+namespace zwfw::intake {
+
+zwfw::v1::GetCaseStatsResponse BuildCaseStats(const Period& period,
+                                              const MonthCounters& month,
+                                              const DirectoryIndex& directory);
+
+}  // namespace zwfw::intake
+
+#endif  // ZWFW_SERVICES_INTAKE_CASE_STATS_H_

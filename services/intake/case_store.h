@@ -1,0 +1,86 @@
+// Where cases and their month counters are kept. SqliteCaseStore is the
+// implementation the intake server uses; a PostgreSQL one would serve
+// deployments with several replicas.
+#ifndef ZWFW_SERVICES_INTAKE_CASE_STORE_H_
+#define ZWFW_SERVICES_INTAKE_CASE_STORE_H_
+
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/common/period.h"
+#include "services/intake/case_counters.h"
+#include "zwfw/v1/intake.pb.h"
+
+namespace zwfw::intake {
+
+// What happened to one written case.
+struct WriteResult {
+  zwfw::v1::RecordOutcome outcome = zwfw::v1::RECORD_OUTCOME_UNSPECIFIED;
+  // For REJECTED: why ("status: ..." with FAILED_PRECONDITION).
+  absl::Status error;
+};
+
+using WriteCallback =
+    std::function<void(absl::StatusOr<std::vector<WriteResult>>)>;
+
+struct CaseQuery {
+  std::optional<Period> period;  // accepted in this month
+  std::string department_code;   // empty: all
+  zwfw::v1::CaseStatus status = zwfw::v1::CASE_STATUS_UNSPECIFIED;  // any
+  bool overtime_only = false;
+  int limit = 100;
+  // Resume after this (department_code, case_no); empty: from the start.
+  std::string after_department;
+  std::string after_case_no;
+};
+
+struct CasePage {
+  std::vector<zwfw::v1::Case> cases;
+  bool more = false;  // another page follows the last case
+};
+
+// A month's counters per (department, category), with `overtime` filled.
+struct MonthCounters {
+  // Changes whenever a figure of the month may have changed: the month's
+  // write count times 1,000,000 plus, while the month is not over, the
+  // number of its open cases already past due (which grows with the clock
+  // alone).
+  int64_t data_version = 0;
+  absl::flat_hash_map<std::pair<std::string, int>, Counters> rows;
+};
+
+class CaseStore {
+ public:
+  virtual ~CaseStore() = default;
+
+  // Stores the (normalised) cases in order and calls `done` once, after the
+  // transaction that holds them is durable, with one result per case: new
+  // (ACCEPTED), changed (UPDATED), identical to what is stored (DUPLICATE),
+  // or an illegal status change (REJECTED). When nothing could be stored,
+  // `done` gets the error instead. Thread-safe; batches of concurrent
+  // callers may share a transaction. `done` runs on the store's thread and
+  // must not block.
+  virtual void Write(std::vector<zwfw::v1::Case> cases,
+                     WriteCallback done) = 0;
+
+  // The stored case, or nullopt.
+  virtual absl::StatusOr<std::optional<zwfw::v1::Case>> Get(
+      const std::string& department_code, const std::string& case_no) = 0;
+
+  // Cases matching the query, by (department_code, case_no).
+  virtual absl::StatusOr<CasePage> List(const CaseQuery& query,
+                                        absl::Time now) = 0;
+
+  // The month's counters, in time O(departments).
+  virtual absl::StatusOr<MonthCounters> ReadMonth(const Period& period,
+                                                  absl::Time now) = 0;
+};
+
+}  // namespace zwfw::intake
+
+#endif  // ZWFW_SERVICES_INTAKE_CASE_STORE_H_

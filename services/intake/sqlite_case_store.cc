@@ -1,0 +1,483 @@
+#include "services/intake/sqlite_case_store.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "services/common/log.h"
+#include "services/intake/case_rules.h"
+#include "services/intake/intake_schema.h"
+
+namespace zwfw::intake {
+namespace {
+
+using zwfw::v1::Case;
+
+constexpr int64_t kVersionScale = 1000000;
+
+std::string Serialize(const Case& c) {
+  std::string bytes;
+  google::protobuf::io::StringOutputStream stream(&bytes);
+  google::protobuf::io::CodedOutputStream out(&stream);
+  out.SetSerializationDeterministic(true);
+  c.SerializeToCodedStream(&out);
+  out.Trim();
+  return bytes;
+}
+
+int64_t Micros(const google::protobuf::Timestamp& t) {
+  return absl::ToUnixMicros(ToTime(t));
+}
+
+std::string MonthOf(const Case& c) {
+  return Period::Containing(ToTime(c.accepted_at())).ToString();
+}
+
+// Binds the columns shared by INSERT and UPDATE: ?1 department, ?2 case_no,
+// ?3 month, ?4 status, ?5 due_at, ?6 completed_at, ?7 record, ?8 category.
+void BindCase(Statement& stmt, const Case& c, const std::string& record) {
+  stmt.Bind(1, c.department_code())
+      .Bind(2, c.case_no())
+      .Bind(3, MonthOf(c))
+      .Bind(4, static_cast<int>(c.status()))
+      .BindBlob(7, record)
+      .Bind(8, static_cast<int>(c.category()));
+  if (c.has_due_at()) {
+    stmt.Bind(5, Micros(c.due_at()));
+  } else {
+    stmt.BindNull(5);
+  }
+  if (c.has_completed_at()) {
+    stmt.Bind(6, Micros(c.completed_at()));
+  } else {
+    stmt.BindNull(6);
+  }
+}
+
+}  // namespace
+
+// The write connection and its statements; used by the writer thread only.
+class SqliteCaseStore::Writer {
+ public:
+  static absl::StatusOr<std::unique_ptr<Writer>> Open(const std::string& path) {
+    absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(path);
+    if (!db.ok()) return db.status();
+    absl::Status s = (*db)->Migrate(IntakeMigrations());
+    if (!s.ok()) return s;
+    auto w = std::unique_ptr<Writer>(new Writer(*std::move(db)));
+    s = w->Prepare();
+    if (!s.ok()) return s;
+    return w;
+  }
+
+  // Applies all requests in one transaction; their results, or the error
+  // that stored nothing.
+  absl::StatusOr<std::vector<std::vector<WriteResult>>> Apply(
+      const std::vector<Request*>& requests) {
+    absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
+    if (!tx.ok()) return tx.status();
+    CounterDeltas deltas;
+    std::vector<std::vector<WriteResult>> results;
+    for (const Request* request : requests) {
+      std::vector<WriteResult>& out = results.emplace_back();
+      out.reserve(request->cases.size());
+      for (const Case& c : request->cases) {
+        absl::StatusOr<WriteResult> r = WriteOne(c, &deltas);
+        if (!r.ok()) return r.status();
+        out.push_back(*std::move(r));
+      }
+    }
+    absl::Status s = ApplyDeltas(deltas);
+    if (!s.ok()) return s;
+    s = tx->Commit();
+    if (!s.ok()) return s;
+    return results;
+  }
+
+ private:
+  explicit Writer(std::unique_ptr<Database> db) : db_(std::move(db)) {}
+
+  absl::Status Prepare() {
+    struct {
+      std::optional<Statement>* stmt;
+      const char* sql;
+    } statements[] = {
+        {&select_, "SELECT record FROM cases WHERE department_code = ? AND "
+                   "case_no = ?"},
+        {&insert_,
+         "INSERT INTO cases (department_code, case_no, accepted_month, "
+         "status, due_at, completed_at, record, category) VALUES (?1, ?2, "
+         "?3, ?4, ?5, ?6, ?7, ?8)"},
+        {&update_,
+         "UPDATE cases SET accepted_month = ?3, status = ?4, due_at = ?5, "
+         "completed_at = ?6, record = ?7, category = ?8 "
+         "WHERE department_code = ?1 AND case_no = ?2"},
+        {&counters_,
+         "INSERT INTO case_counters (month, department_code, category, total, "
+         "instant, center, department_site, grassroots, online, completed, "
+         "completed_in_center, center_same_day, center_completed, "
+         "overtime_completed, open_due) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+         "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) "
+         "ON CONFLICT (month, department_code, category) DO UPDATE SET "
+         "total = total + ?4, instant = instant + ?5, center = center + ?6, "
+         "department_site = department_site + ?7, "
+         "grassroots = grassroots + ?8, online = online + ?9, "
+         "completed = completed + ?10, "
+         "completed_in_center = completed_in_center + ?11, "
+         "center_same_day = center_same_day + ?12, "
+         "center_completed = center_completed + ?13, "
+         "overtime_completed = overtime_completed + ?14, "
+         "open_due = open_due + ?15"},
+        {&version_,
+         "INSERT INTO month_versions (month, version) VALUES (?, 1) "
+         "ON CONFLICT (month) DO UPDATE SET version = version + 1"},
+    };
+    for (auto& [stmt, sql] : statements) {
+      absl::StatusOr<Statement> prepared = db_->Prepare(sql);
+      if (!prepared.ok()) return prepared.status();
+      stmt->emplace(*std::move(prepared));
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<WriteResult> WriteOne(const Case& c, CounterDeltas* deltas) {
+    std::string record = Serialize(c);
+    select_->Bind(1, c.department_code()).Bind(2, c.case_no());
+    absl::StatusOr<bool> found = select_->Step();
+    if (!found.ok()) return found.status();
+    std::string stored = *found ? select_->ColumnText(0) : std::string();
+    select_->Reset();
+
+    WriteResult result;
+    if (!*found) {
+      BindCase(*insert_, c, record);
+      absl::Status s = insert_->Run();
+      if (!s.ok()) return s;
+      AddContribution(c, +1, deltas);
+      result.outcome = zwfw::v1::RECORD_OUTCOME_ACCEPTED;
+      return result;
+    }
+    if (stored == record) {
+      result.outcome = zwfw::v1::RECORD_OUTCOME_DUPLICATE;
+      return result;
+    }
+    Case previous;
+    if (!previous.ParseFromString(stored)) {
+      return absl::DataLossError(absl::StrCat("stored case ", c.case_no(),
+                                              " of department ",
+                                              c.department_code(),
+                                              " cannot be parsed"));
+    }
+    absl::Status legal = CheckTransition(previous.status(), c.status());
+    if (!legal.ok()) {
+      result.outcome = zwfw::v1::RECORD_OUTCOME_REJECTED;
+      result.error = legal;
+      return result;
+    }
+    BindCase(*update_, c, record);
+    absl::Status s = update_->Run();
+    if (!s.ok()) return s;
+    AddContribution(previous, -1, deltas);
+    AddContribution(c, +1, deltas);
+    result.outcome = zwfw::v1::RECORD_OUTCOME_UPDATED;
+    return result;
+  }
+
+  absl::Status ApplyDeltas(const CounterDeltas& deltas) {
+    std::vector<std::string> months;
+    for (const auto& [key, d] : deltas) {
+      const auto& [month, department, category] = key;
+      months.push_back(month);
+      if (d.IsZero()) continue;
+      absl::Status s = counters_->Bind(1, month)
+                           .Bind(2, department)
+                           .Bind(3, category)
+                           .Bind(4, d.total)
+                           .Bind(5, d.instant)
+                           .Bind(6, d.center)
+                           .Bind(7, d.department_site)
+                           .Bind(8, d.grassroots)
+                           .Bind(9, d.online)
+                           .Bind(10, d.completed)
+                           .Bind(11, d.completed_in_center)
+                           .Bind(12, d.center_same_day)
+                           .Bind(13, d.center_completed)
+                           .Bind(14, d.overtime_completed)
+                           .Bind(15, d.open_due)
+                           .Run();
+      if (!s.ok()) return s;
+    }
+    std::sort(months.begin(), months.end());
+    months.erase(std::unique(months.begin(), months.end()), months.end());
+    for (const std::string& month : months) {
+      absl::Status s = version_->Bind(1, month).Run();
+      if (!s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
+  std::unique_ptr<Database> db_;
+  std::optional<Statement> select_, insert_, update_, counters_, version_;
+};
+
+// A pooled read connection, returned on destruction.
+class SqliteCaseStore::ReadLease {
+ public:
+  explicit ReadLease(SqliteCaseStore* store)
+      : store_(store), db_(store->AcquireReader()) {}
+  ~ReadLease() { store_->ReleaseReader(std::move(db_)); }
+  Database& operator*() { return *db_; }
+  Database* operator->() { return db_.get(); }
+
+ private:
+  SqliteCaseStore* store_;
+  std::unique_ptr<Database> db_;
+};
+
+absl::StatusOr<std::unique_ptr<SqliteCaseStore>> SqliteCaseStore::Open(
+    const std::string& path, SqliteCaseStoreOptions options) {
+  absl::StatusOr<std::unique_ptr<Writer>> writer = Writer::Open(path);
+  if (!writer.ok()) return writer.status();
+  std::vector<std::unique_ptr<Database>> readers;
+  for (int i = 0; i < std::max(1, options.read_connections); ++i) {
+    absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(path);
+    if (!db.ok()) return db.status();
+    readers.push_back(*std::move(db));
+  }
+  return std::unique_ptr<SqliteCaseStore>(new SqliteCaseStore(
+      options, *std::move(writer), std::move(readers)));
+}
+
+SqliteCaseStore::SqliteCaseStore(SqliteCaseStoreOptions options,
+                                 std::unique_ptr<Writer> writer,
+                                 std::vector<std::unique_ptr<Database>> readers)
+    : options_(options), writer_(std::move(writer)), readers_(std::move(readers)) {
+  thread_ = std::thread([this] { WriterLoop(); });
+}
+
+SqliteCaseStore::~SqliteCaseStore() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  thread_.join();
+}
+
+int64_t SqliteCaseStore::transactions() const {
+  absl::MutexLock lock(&mu_);
+  return transactions_;
+}
+
+void SqliteCaseStore::Write(std::vector<Case> cases, WriteCallback done) {
+  if (cases.empty()) {
+    done(std::vector<WriteResult>());
+    return;
+  }
+  absl::MutexLock lock(&mu_);
+  queue_.push_back(Request{std::move(cases), std::move(done)});
+}
+
+void SqliteCaseStore::WriterLoop() {
+  while (true) {
+    std::vector<Request> taken;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](SqliteCaseStore* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mu_) {
+            return s->stopping_ || !s->queue_.empty();
+          },
+          this));
+      if (queue_.empty()) return;  // stopping, and nothing left to write
+      // Take whole requests up to the per-transaction limit (at least one).
+      size_t records = 0;
+      while (!queue_.empty() &&
+             (taken.empty() ||
+              records + queue_.front().cases.size() <=
+                  static_cast<size_t>(options_.max_records_per_transaction))) {
+        records += queue_.front().cases.size();
+        taken.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+    }
+    std::vector<Request*> requests;
+    for (Request& r : taken) requests.push_back(&r);
+    absl::StatusOr<std::vector<std::vector<WriteResult>>> results =
+        writer_->Apply(requests);
+    if (results.ok()) {
+      absl::MutexLock lock(&mu_);
+      ++transactions_;
+    } else {
+      LogError(absl::StrCat("case write of ", taken.size(),
+                            " batches failed, nothing stored: ",
+                            results.status().ToString()));
+    }
+    for (size_t i = 0; i < taken.size(); ++i) {
+      if (results.ok()) {
+        taken[i].done(std::move((*results)[i]));
+      } else {
+        taken[i].done(results.status());
+      }
+    }
+  }
+}
+
+std::unique_ptr<Database> SqliteCaseStore::AcquireReader() {
+  absl::MutexLock lock(&readers_mu_);
+  readers_mu_.Await(absl::Condition(
+      +[](std::vector<std::unique_ptr<Database>>* r) { return !r->empty(); },
+      &readers_));
+  std::unique_ptr<Database> db = std::move(readers_.back());
+  readers_.pop_back();
+  return db;
+}
+
+void SqliteCaseStore::ReleaseReader(std::unique_ptr<Database> db) {
+  absl::MutexLock lock(&readers_mu_);
+  readers_.push_back(std::move(db));
+}
+
+absl::StatusOr<std::optional<Case>> SqliteCaseStore::Get(
+    const std::string& department_code, const std::string& case_no) {
+  ReadLease db(this);
+  absl::StatusOr<Statement> q = db->Prepare(
+      "SELECT record FROM cases WHERE department_code = ? AND case_no = ?");
+  if (!q.ok()) return q.status();
+  q->Bind(1, department_code).Bind(2, case_no);
+  absl::StatusOr<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return std::optional<Case>();
+  Case c;
+  if (!c.ParseFromString(q->ColumnText(0))) {
+    return absl::DataLossError(absl::StrCat("stored case ", case_no,
+                                            " of department ", department_code,
+                                            " cannot be parsed"));
+  }
+  return std::optional<Case>(std::move(c));
+}
+
+absl::StatusOr<CasePage> SqliteCaseStore::List(const CaseQuery& query,
+                                               absl::Time now) {
+  std::vector<std::string> where;
+  if (query.period) where.push_back("accepted_month = :month");
+  if (!query.department_code.empty()) {
+    where.push_back("department_code = :department");
+  }
+  if (query.status != zwfw::v1::CASE_STATUS_UNSPECIFIED) {
+    where.push_back("status = :status");
+  }
+  if (query.overtime_only) {
+    where.push_back(
+        "due_at IS NOT NULL AND ((status = 3 AND completed_at > due_at) OR "
+        "(status = 1 AND due_at < :now))");
+  }
+  if (!query.after_department.empty()) {
+    where.push_back("(department_code, case_no) > (:after_dept, :after_no)");
+  }
+  std::string sql = "SELECT record FROM cases";
+  if (!where.empty()) {
+    absl::StrAppend(&sql, " WHERE ", absl::StrJoin(where, " AND "));
+  }
+  absl::StrAppend(&sql, " ORDER BY department_code, case_no LIMIT ",
+                  query.limit + 1);
+
+  ReadLease db(this);
+  absl::StatusOr<Statement> q = db->Prepare(sql);
+  if (!q.ok()) return q.status();
+  int index = 1;
+  if (query.period) q->Bind(index++, query.period->ToString());
+  if (!query.department_code.empty()) q->Bind(index++, query.department_code);
+  if (query.status != zwfw::v1::CASE_STATUS_UNSPECIFIED) {
+    q->Bind(index++, static_cast<int>(query.status));
+  }
+  if (query.overtime_only) q->Bind(index++, absl::ToUnixMicros(now));
+  if (!query.after_department.empty()) {
+    q->Bind(index++, query.after_department);
+    q->Bind(index++, query.after_case_no);
+  }
+  CasePage page;
+  absl::StatusOr<bool> row;
+  while ((row = q->Step()).ok() && *row) {
+    if (static_cast<int>(page.cases.size()) == query.limit) {
+      page.more = true;
+      break;
+    }
+    if (!page.cases.emplace_back().ParseFromString(q->ColumnText(0))) {
+      return absl::DataLossError("a stored case cannot be parsed");
+    }
+  }
+  if (!row.ok()) return row.status();
+  return page;
+}
+
+absl::StatusOr<MonthCounters> SqliteCaseStore::ReadMonth(const Period& period,
+                                                         absl::Time now) {
+  ReadLease db(this);
+  // One read transaction: counters and versions from the same snapshot.
+  absl::Status s = db->Exec("BEGIN");
+  if (!s.ok()) return s;
+  struct EndRead {
+    Database* db;
+    ~EndRead() { db->Exec("COMMIT").IgnoreError(); }
+  } end_read{&*db};
+
+  const std::string month = period.ToString();
+  MonthCounters out;
+  absl::StatusOr<Statement> q =
+      db->Prepare("SELECT version FROM month_versions WHERE month = ?");
+  if (!q.ok()) return q.status();
+  q->Bind(1, month);
+  absl::StatusOr<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  int64_t writes = *row ? q->ColumnInt(0) : 0;
+
+  q = db->Prepare(
+      "SELECT department_code, category, total, instant, center, "
+      "department_site, grassroots, online, completed, completed_in_center, "
+      "center_same_day, center_completed, overtime_completed, open_due "
+      "FROM case_counters WHERE month = ?");
+  if (!q.ok()) return q.status();
+  q->Bind(1, month);
+  const bool month_over = period.end() <= now;
+  while ((row = q->Step()).ok() && *row) {
+    Counters& c = out.rows[{q->ColumnText(0), static_cast<int>(q->ColumnInt(1))}];
+    c.total = q->ColumnInt(2);
+    c.instant = q->ColumnInt(3);
+    c.center = q->ColumnInt(4);
+    c.department_site = q->ColumnInt(5);
+    c.grassroots = q->ColumnInt(6);
+    c.online = q->ColumnInt(7);
+    c.completed = q->ColumnInt(8);
+    c.completed_in_center = q->ColumnInt(9);
+    c.center_same_day = q->ColumnInt(10);
+    c.center_completed = q->ColumnInt(11);
+    c.overtime_completed = q->ColumnInt(12);
+    c.open_due = q->ColumnInt(13);
+    c.overtime = c.overtime_completed + (month_over ? c.open_due : 0);
+  }
+  if (!row.ok()) return row.status();
+
+  int64_t live_overdue = 0;
+  if (!month_over) {
+    // Open cases of this month already past due: the only figure that moves
+    // with the clock. An index range over open cases, not a scan.
+    q = db->Prepare(
+        "SELECT department_code, category, count(*) FROM cases "
+        "WHERE status = 1 AND due_at >= ? AND due_at < ? "
+        "GROUP BY department_code, category");
+    if (!q.ok()) return q.status();
+    q->Bind(1, absl::ToUnixMicros(period.start()))
+        .Bind(2, absl::ToUnixMicros(std::min(now, period.end())));
+    while ((row = q->Step()).ok() && *row) {
+      int64_t n = q->ColumnInt(2);
+      out.rows[{q->ColumnText(0), static_cast<int>(q->ColumnInt(1))}]
+          .overtime += n;
+      live_overdue += n;
+    }
+    if (!row.ok()) return row.status();
+  }
+  out.data_version =
+      writes * kVersionScale + std::min(live_overdue, kVersionScale - 1);
+  return out;
+}
+
+}  // namespace zwfw::intake
