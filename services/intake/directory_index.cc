@@ -100,7 +100,14 @@ absl::StatusOr<std::shared_ptr<const DirectoryIndex>> DirectoryIndex::Build(
       return Invalid(entry, "code",
                      "is already the code or an alias of another department");
     }
+    if (d.name() != d.code() &&
+        !index->department_by_name_.emplace(d.name(), i).second) {
+      return Invalid(entry, "name",
+                     absl::StrCat("\"", d.name(),
+                                  "\" already names another department"));
+    }
     if (!d.table_name().empty() && d.table_name() != d.code() &&
+        d.table_name() != d.name() &&
         !index->department_by_name_.emplace(d.table_name(), i).second) {
       return Invalid(entry, "table_name",
                      absl::StrCat("\"", d.table_name(),
@@ -208,6 +215,7 @@ absl::StatusOr<std::shared_ptr<const DirectoryIndex>> DirectoryIndex::Build(
   for (int i = 0; i < snapshot.departments_size(); ++i) {
     const zwfw::v1::Department& d = snapshot.departments(i);
     index->department_by_name_.emplace(d.code(), i);
+    index->department_by_name_.emplace(d.name(), i);
     if (!d.table_name().empty()) {
       index->department_by_name_.emplace(d.table_name(), i);
     }

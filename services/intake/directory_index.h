@@ -41,7 +41,7 @@ class DirectoryIndex {
   const zwfw::v1::DirectorySnapshot& snapshot() const { return snapshot_; }
   int64_t version() const { return version_; }
 
-  // By code or alias; null when unknown.
+  // By code, name, table name or alias; null when unknown.
   const zwfw::v1::Department* FindDepartment(absl::string_view name) const;
   const zwfw::v1::Window* FindWindow(absl::string_view code) const;
   const zwfw::v1::Staff* FindStaff(absl::string_view code) const;

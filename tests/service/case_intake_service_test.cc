@@ -1,0 +1,526 @@
+// CaseIntake served in-process over the real SQLite store, with a clock the
+// test sets.
+#include "services/intake/case_intake_service.h"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <set>
+#include <thread>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "services/common/period.h"
+#include "services/common/status.h"
+#include "services/intake/case_rules.h"
+#include "services/intake/sqlite_case_store.h"
+#include "services/intake/sqlite_directory_store.h"
+#include "tools/seedgen/reference_cases.h"
+
+namespace zwfw::intake {
+namespace {
+
+using zwfw::v1::Case;
+using zwfw::v1::CaseIntake;
+
+absl::Time Cst(int y, int mo, int d, int h = 10, int mi = 0) {
+  return absl::FromCivil(absl::CivilMinute(y, mo, d, h, mi), ChinaTimeZone());
+}
+
+std::string Outcome(const zwfw::v1::RecordResult& r) {
+  std::string s = zwfw::v1::RecordOutcome_Name(r.outcome()).substr(15);
+  if (r.outcome() == zwfw::v1::RECORD_OUTCOME_REJECTED) {
+    absl::StrAppend(&s, " ", StatusCodeName(r.code()), " ", r.field());
+  }
+  return s;
+}
+
+zwfw::v1::DirectorySnapshot QijiangDirectory() {
+  std::ifstream in(ZWFW_SOURCE_DIR "/deploy/demo/qijiang-directory.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  zwfw::v1::DirectorySnapshot snapshot;
+  EXPECT_TRUE(
+      google::protobuf::util::JsonStringToMessage(text.str(), &snapshot).ok());
+  return snapshot;
+}
+
+class CaseIntakeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = absl::StrCat(std::getenv("TEST_TMPDIR") ? std::getenv("TEST_TMPDIR")
+                                                    : "/tmp",
+                         "/case-intake-", getpid(), "-",
+                         ::testing::UnitTest::GetInstance()
+                             ->current_test_info()
+                             ->name(),
+                         ".db");
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      unlink((path_ + suffix).c_str());
+    }
+    tokens_ = *TokenStore::FromContents(absl::StrCat(
+        Sha256Hex("admin"), " admin\n", Sha256Hex("viewer"), " viewer\n",
+        Sha256Hex("gaj"), " department:qj-gaj\n", Sha256Hex("service"),
+        " service\n"));
+    calendar_ = std::make_unique<Calendar>(
+        *Calendar::LoadDirectory(ZWFW_SOURCE_DIR "/deploy/calendar"));
+    directory_store_ = *SqliteDirectoryStore::Open(path_);
+    catalog_ = *DirectoryCatalog::Open(directory_store_.get());
+    zwfw::v1::DirectorySnapshot directory = QijiangDirectory();
+    auto* item = directory.add_service_items();
+    item->set_code("five-days");
+    item->set_name("五个工作日的事项");
+    item->set_department_code("qj-gaj");
+    item->set_category(zwfw::v1::ITEM_CATEGORY_APPROVAL);
+    item->set_kind(zwfw::v1::ITEM_KIND_PROMISED);
+    item->set_promised_days(5);
+    ASSERT_TRUE(catalog_->Import(directory).ok());
+    store_ = *SqliteCaseStore::Open(path_);
+    CaseIntakeOptions options;
+    options.max_batch = 5000;
+    options.now = [this] { return now_; };
+    service_ = std::make_unique<CaseIntakeService>(
+        catalog_.get(), calendar_.get(), store_.get(), tokens_.get(), options);
+    grpc::ServerBuilder builder;
+    builder.RegisterService(service_.get());
+    builder.SetMaxReceiveMessageSize(16 << 20);
+    server_ = builder.BuildAndStart();
+    grpc::ChannelArguments args;
+    args.SetMaxSendMessageSize(16 << 20);
+    stub_ = CaseIntake::NewStub(server_->InProcessChannel(args));
+  }
+
+  void TearDown() override {
+    server_->Shutdown();
+    server_.reset();
+  }
+
+  std::unique_ptr<grpc::ClientContext> As(const std::string& token) {
+    auto context = std::make_unique<grpc::ClientContext>();
+    if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);
+    return context;
+  }
+
+  // A completed center approval case of the police (qj-gaj).
+  static Case Police(const std::string& no, absl::Time accepted) {
+    Case c;
+    c.set_department_code("qj-gaj");
+    c.set_case_no(no);
+    c.set_category(zwfw::v1::ITEM_CATEGORY_APPROVAL);
+    c.set_site(zwfw::v1::HANDLING_SITE_CENTER);
+    c.set_status(zwfw::v1::CASE_STATUS_COMPLETED);
+    *c.mutable_accepted_at() = ToProto(accepted);
+    *c.mutable_completed_at() = ToProto(accepted + absl::Minutes(20));
+    c.set_completed_in_center(true);
+    return c;
+  }
+
+  static Case Open(Case c) {
+    c.set_status(zwfw::v1::CASE_STATUS_ACCEPTED);
+    c.clear_completed_at();
+    c.set_completed_in_center(false);
+    return c;
+  }
+
+  // Streams the cases in batches; the outcomes in record order.
+  std::vector<std::string> Submit(const std::vector<Case>& cases,
+                                  const std::string& token = "admin",
+                                  size_t batch = 5000,
+                                  grpc::Status* status = nullptr) {
+    auto context = As(token);
+    auto stream = stub_->SubmitCases(context.get());
+    uint64_t id = 0;
+    for (size_t i = 0; i < cases.size(); i += batch) {
+      zwfw::v1::SubmitCasesRequest request;
+      request.set_batch_id(++id);
+      for (size_t k = i; k < std::min(cases.size(), i + batch); ++k) {
+        *request.add_cases() = cases[k];
+      }
+      if (!stream->Write(request)) break;
+    }
+    stream->WritesDone();
+    std::vector<std::string> outcomes;
+    zwfw::v1::SubmitCasesResponse ack;
+    uint64_t expected = 0;
+    while (stream->Read(&ack)) {
+      EXPECT_EQ(ack.batch_id(), ++expected);  // acks come in order
+      for (const auto& r : ack.results()) outcomes.push_back(Outcome(r));
+    }
+    grpc::Status s = stream->Finish();
+    if (status) *status = s;
+    else EXPECT_TRUE(s.ok()) << s.error_message();
+    return outcomes;
+  }
+
+  std::string Upsert(const Case& c, const std::string& token = "admin",
+                     Case* stored = nullptr) {
+    zwfw::v1::UpsertCaseRequest request;
+    *request.mutable_case_() = c;
+    zwfw::v1::UpsertCaseResponse response;
+    grpc::Status s = stub_->UpsertCase(As(token).get(), request, &response);
+    if (!s.ok()) {
+      return absl::StrCat(StatusCodeName(s.error_code()), ": ",
+                          s.error_message());
+    }
+    if (stored) *stored = response.case_();
+    return Outcome(response.result());
+  }
+
+  zwfw::v1::GetCaseStatsResponse Stats(const std::string& period) {
+    zwfw::v1::GetCaseStatsRequest request;
+    request.set_period(period);
+    zwfw::v1::GetCaseStatsResponse response;
+    grpc::Status s = stub_->GetCaseStats(As("viewer").get(), request, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return response;
+  }
+
+  static const zwfw::v1::DepartmentCaseStats* Row(
+      const zwfw::v1::GetCaseStatsResponse& stats, const std::string& code) {
+    for (const auto& row : stats.departments()) {
+      if (row.department_code() == code) return &row;
+    }
+    return nullptr;
+  }
+
+  std::string path_;
+  absl::Time now_ = Cst(2020, 10, 20);
+  std::unique_ptr<TokenStore> tokens_;
+  std::unique_ptr<Calendar> calendar_;
+  std::unique_ptr<SqliteDirectoryStore> directory_store_;
+  std::unique_ptr<DirectoryCatalog> catalog_;
+  std::unique_ptr<SqliteCaseStore> store_;
+  std::unique_ptr<CaseIntakeService> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<CaseIntake::Stub> stub_;
+};
+
+TEST_F(CaseIntakeTest, TheJuly2020AttachmentTableComesBackRowForRow) {
+  auto cases = seedgen::GenerateJuly2020Cases(QijiangDirectory());
+  ASSERT_TRUE(cases.ok()) << cases.status();
+  ASSERT_EQ(cases->size(), 84781u);
+  std::vector<std::string> outcomes = Submit(*cases);
+  ASSERT_EQ(outcomes.size(), cases->size());
+  EXPECT_EQ(std::count(outcomes.begin(), outcomes.end(), "ACCEPTED"), 84781);
+
+  zwfw::v1::GetCaseStatsResponse stats = Stats("2020-07");
+  ASSERT_EQ(stats.departments_size(), 34);
+  std::shared_ptr<const DirectoryIndex> directory = catalog_->Current();
+  for (const seedgen::ReferenceRow& expected : seedgen::July2020Rows()) {
+    const auto* department = directory->FindDepartment(expected.department);
+    ASSERT_NE(department, nullptr) << expected.department;
+    const auto* row = Row(stats, department->code());
+    ASSERT_NE(row, nullptr);
+    const auto& a = row->approval();
+    EXPECT_EQ(std::vector<int64_t>({a.total(), a.instant(), a.center(),
+                                    a.department_site(), a.grassroots(),
+                                    a.online()}),
+              std::vector<int64_t>({expected.total, expected.instant,
+                                    expected.center, expected.department_site,
+                                    expected.grassroots, expected.online}))
+        << expected.department;
+  }
+  const auto& t = stats.approval_total();
+  seedgen::ReferenceRow total = seedgen::July2020Total();
+  EXPECT_EQ(std::vector<int64_t>({t.total(), t.instant(), t.center(),
+                                  t.department_site(), t.grassroots(),
+                                  t.online()}),
+            std::vector<int64_t>({total.total, total.instant, total.center,
+                                  total.department_site, total.grassroots,
+                                  total.online}));
+  EXPECT_EQ(stats.convenience_total().total(), 17427);
+  EXPECT_EQ(stats.approval_total().total() + stats.convenience_total().total(),
+            84781);
+  EXPECT_EQ(stats.center_handled(), 55306);
+  EXPECT_EQ(stats.center_same_day(), 52740);
+  EXPECT_EQ(stats.center_completed(), 55109);
+  // The departments without cases are there, with zeros.
+  for (const char* name : {"区委办", "区委宣传部", "区委统战部", "区网信办",
+                           "区科技局", "区气象局", "区商务委"}) {
+    const auto* row = Row(stats, directory->FindDepartment(name)->code());
+    ASSERT_NE(row, nullptr) << name;
+    EXPECT_EQ(row->approval().total() + row->convenience().total(), 0);
+  }
+  // Overtime: 区人力社保局 5; 区发展改革委, 区城市管理局 1.
+  auto overtime = [&](const std::string& name) {
+    const auto* row = Row(stats, directory->FindDepartment(name)->code());
+    return row->approval().overtime() + row->convenience().overtime();
+  };
+  EXPECT_EQ(overtime("区人力社保局"), 5);
+  EXPECT_EQ(overtime("区发展改革委"), 1);
+  EXPECT_EQ(overtime("区城市管理局"), 1);
+  EXPECT_EQ(stats.approval_total().overtime(), 7);
+
+  // Sending everything again changes nothing, not even the version.
+  outcomes = Submit(*cases);
+  EXPECT_EQ(std::count(outcomes.begin(), outcomes.end(), "DUPLICATE"), 84781);
+  zwfw::v1::GetCaseStatsResponse again = Stats("2020-07");
+  EXPECT_EQ(again.SerializeAsString(), stats.SerializeAsString());
+}
+
+TEST_F(CaseIntakeTest, MonthsAreChinaStandardTimeMonths) {
+  EXPECT_EQ(Upsert(Police("late-july", Cst(2020, 7, 31, 23, 30))), "ACCEPTED");
+  EXPECT_EQ(Upsert(Police("early-aug", Cst(2020, 8, 1, 0, 0))), "ACCEPTED");
+  EXPECT_EQ(Row(Stats("2020-07"), "qj-gaj")->approval().total(), 1);
+  EXPECT_EQ(Row(Stats("2020-08"), "qj-gaj")->approval().total(), 1);
+}
+
+TEST_F(CaseIntakeTest, DuplicatesUpdatesAndIllegalTransitions) {
+  Case open = Open(Police("A-1", Cst(2020, 7, 6)));
+  EXPECT_EQ(Upsert(open), "ACCEPTED");
+  EXPECT_EQ(Upsert(open), "DUPLICATE");
+  int64_t version = Stats("2020-07").data_version();
+  EXPECT_EQ(Upsert(open), "DUPLICATE");
+  EXPECT_EQ(Stats("2020-07").data_version(), version);
+  EXPECT_EQ(Row(Stats("2020-07"), "qj-gaj")->approval().completed(), 0);
+
+  Case done = Police("A-1", Cst(2020, 7, 6));
+  EXPECT_EQ(Upsert(done), "UPDATED");
+  auto row = Row(Stats("2020-07"), "qj-gaj")->approval();
+  EXPECT_EQ(row.total(), 1);  // updated, not counted twice
+  EXPECT_EQ(row.completed(), 1);
+  EXPECT_GT(Stats("2020-07").data_version(), version);
+
+  Case reopened = Open(done);
+  reopened.set_status(zwfw::v1::CASE_STATUS_SUSPENDED);
+  *reopened.add_pauses()->mutable_start() = ToProto(Cst(2020, 7, 8));
+  EXPECT_EQ(Upsert(reopened).substr(0, 28), "FAILED_PRECONDITION: status:");
+  EXPECT_EQ(Row(Stats("2020-07"), "qj-gaj")->approval().completed(), 1);
+
+  // REJECTED only as a first state, and never counted.
+  Case refused = Open(Police("A-2", Cst(2020, 7, 7)));
+  refused.set_status(zwfw::v1::CASE_STATUS_REJECTED);
+  EXPECT_EQ(Upsert(refused), "ACCEPTED");
+  EXPECT_EQ(Row(Stats("2020-07"), "qj-gaj")->approval().total(), 1);
+  Case late_refusal = Open(Police("A-3", Cst(2020, 7, 7)));
+  EXPECT_EQ(Upsert(late_refusal), "ACCEPTED");
+  late_refusal.set_status(zwfw::v1::CASE_STATUS_REJECTED);
+  EXPECT_EQ(Upsert(late_refusal).substr(0, 20), "FAILED_PRECONDITION:");
+
+  // In a stream the illegal record is rejected alone.
+  Case withdrawn = Open(Police("A-4", Cst(2020, 7, 8)));
+  withdrawn.set_status(zwfw::v1::CASE_STATUS_WITHDRAWN);
+  EXPECT_EQ(Submit({withdrawn, Open(withdrawn), Police("A-5", Cst(2020, 7, 8))}),
+            (std::vector<std::string>{"ACCEPTED",
+                                      "REJECTED FAILED_PRECONDITION status",
+                                      "ACCEPTED"}));
+}
+
+TEST_F(CaseIntakeTest, DueTimeCrossesNationalDay2020) {
+  Case c = Open(Police("N-1", Cst(2020, 9, 30, 10)));
+  c.set_item_code("five-days");
+  Case stored;
+  ASSERT_EQ(Upsert(c, "admin", &stored), "ACCEPTED");
+  // Oct 1–8 off, Sat Oct 10 worked: 9, 10, 12, 13, 14 October.
+  EXPECT_EQ(ToTime(stored.due_at()), Cst(2020, 10, 15, 0, 0));
+}
+
+TEST_F(CaseIntakeTest, APauseExtendsTheDueTime) {
+  Case c = Open(Police("P-1", Cst(2020, 7, 6, 9)));  // a Monday
+  c.set_item_code("five-days");
+  Case stored;
+  ASSERT_EQ(Upsert(c, "admin", &stored), "ACCEPTED");
+  EXPECT_EQ(ToTime(stored.due_at()), Cst(2020, 7, 14, 0, 0));  // end Mon 13th
+
+  // Suspended Tue 10:00 (补正) until Thu 15:00: Wed and Thu given back.
+  c.set_status(zwfw::v1::CASE_STATUS_SUSPENDED);
+  auto* pause = c.add_pauses();
+  *pause->mutable_start() = ToProto(Cst(2020, 7, 7, 10));
+  ASSERT_EQ(Upsert(c, "admin", &stored), "UPDATED");
+  c.set_status(zwfw::v1::CASE_STATUS_ACCEPTED);
+  *pause->mutable_end() = ToProto(Cst(2020, 7, 9, 15));
+  ASSERT_EQ(Upsert(c, "admin", &stored), "UPDATED");
+  EXPECT_EQ(ToTime(stored.due_at()), Cst(2020, 7, 16, 0, 0));  // end Wed 15th
+}
+
+TEST_F(CaseIntakeTest, OvertimeCountsInTheMonthOfTheDueTime) {
+  // Accepted in July, due in August (5 working days from Jul 30: Aug 6),
+  // finished Aug 10: overtime in August, not July.
+  Case late = Police("O-1", Cst(2020, 7, 30));
+  late.set_item_code("five-days");
+  *late.mutable_completed_at() = ToProto(Cst(2020, 8, 10));
+  EXPECT_EQ(Upsert(late), "ACCEPTED");
+  // Accepted in July, due Aug 7, never finished.
+  Case open = Open(Police("O-2", Cst(2020, 7, 31)));
+  open.set_item_code("five-days");
+  EXPECT_EQ(Upsert(open), "ACCEPTED");
+  // Finished in time.
+  Case in_time = Police("O-3", Cst(2020, 7, 31));
+  in_time.set_item_code("five-days");
+  EXPECT_EQ(Upsert(in_time), "ACCEPTED");
+
+  EXPECT_EQ(Row(Stats("2020-07"), "qj-gaj")->approval().overtime(), 0);
+  EXPECT_EQ(Row(Stats("2020-08"), "qj-gaj")->approval().overtime(), 2);
+
+  // While August runs, the open case turns overtime when its due time
+  // passes, and the version says the figures moved.
+  now_ = Cst(2020, 8, 7, 12);
+  zwfw::v1::GetCaseStatsResponse before = Stats("2020-08");
+  EXPECT_EQ(Row(before, "qj-gaj")->approval().overtime(), 1);
+  now_ = Cst(2020, 8, 8, 12);
+  zwfw::v1::GetCaseStatsResponse after = Stats("2020-08");
+  EXPECT_EQ(Row(after, "qj-gaj")->approval().overtime(), 2);
+  EXPECT_NE(after.data_version(), before.data_version());
+
+  zwfw::v1::GetCaseRequest get;
+  get.set_department_code("qj-gaj");
+  get.set_case_no("O-2");
+  zwfw::v1::GetCaseResponse got;
+  ASSERT_TRUE(stub_->GetCase(As("admin").get(), get, &got).ok());
+  EXPECT_TRUE(got.overtime());
+}
+
+TEST_F(CaseIntakeTest, DepartmentsWriteAndReadOnlyTheirOwn) {
+  Case tax = Police("T-1", Cst(2020, 7, 6));
+  tax.set_department_code("qj-swj");
+  EXPECT_EQ(Submit({Police("G-1", Cst(2020, 7, 6)), tax}, "gaj"),
+            (std::vector<std::string>{
+                "ACCEPTED", "REJECTED PERMISSION_DENIED department_code"}));
+  // An alias of its own department is its own.
+  Case by_alias = Police("G-2", Cst(2020, 7, 6));
+  by_alias.set_department_code("区公安局");
+  EXPECT_EQ(Upsert(by_alias, "gaj"), "ACCEPTED");
+
+  zwfw::v1::GetCaseRequest get;
+  get.set_department_code("qj-swj");
+  get.set_case_no("T-1");
+  zwfw::v1::GetCaseResponse got;
+  EXPECT_EQ(stub_->GetCase(As("gaj").get(), get, &got).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  zwfw::v1::ListCasesRequest list;
+  list.set_department_code("qj-swj");
+  zwfw::v1::ListCasesResponse listed;
+  EXPECT_EQ(stub_->ListCases(As("gaj").get(), list, &listed).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  list.clear_department_code();  // defaults to its own
+  ASSERT_TRUE(stub_->ListCases(As("gaj").get(), list, &listed).ok());
+  EXPECT_EQ(listed.cases_size(), 2);
+
+  grpc::Status s;
+  Submit({Police("V-1", Cst(2020, 7, 6))}, "viewer", 5000, &s);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  Submit({Police("V-1", Cst(2020, 7, 6))}, "", 5000, &s);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(Upsert(Police("V-2", Cst(2020, 7, 6)), "nobody"),
+            "UNAUTHENTICATED: unknown bearer token");
+}
+
+TEST_F(CaseIntakeTest, BadRecordsAreRejectedOneByOneNamingTheField) {
+  Case good = Police("B-0", Cst(2020, 7, 6));
+  Case no_time = good;
+  no_time.set_case_no("B-1");
+  no_time.clear_accepted_at();
+  Case unknown = good;
+  unknown.set_case_no("B-2");
+  unknown.set_department_code("区不存在局");
+  Case future = good;
+  future.set_case_no("B-3");
+  *future.mutable_accepted_at() = ToProto(now_ + absl::Hours(1));
+  future.clear_completed_at();
+  future.set_status(zwfw::v1::CASE_STATUS_ACCEPTED);
+  future.set_completed_in_center(false);
+  Case unfinished = good;
+  unfinished.set_case_no("B-4");
+  unfinished.clear_completed_at();
+  Case no_site = good;
+  no_site.set_case_no("B-5");
+  no_site.clear_site();
+  Case long_no = good;
+  long_no.set_case_no(std::string(65, '9'));
+  Case bad_window = good;
+  bad_window.set_case_no("B-7");
+  bad_window.set_window_code("nowhere");
+  EXPECT_EQ(Submit({good, no_time, unknown, future, unfinished, no_site,
+                    long_no, bad_window}),
+            (std::vector<std::string>{
+                "ACCEPTED", "REJECTED INVALID_ARGUMENT accepted_at",
+                "REJECTED INVALID_ARGUMENT department_code",
+                "REJECTED INVALID_ARGUMENT accepted_at",
+                "REJECTED INVALID_ARGUMENT completed_at",
+                "REJECTED INVALID_ARGUMENT site",
+                "REJECTED INVALID_ARGUMENT case_no",
+                "REJECTED INVALID_ARGUMENT window_code"}));
+  EXPECT_EQ(Row(Stats("2020-07"), "qj-gaj")->approval().total(), 1);
+}
+
+TEST_F(CaseIntakeTest, AnOversizedBatchIsRefusedAndTheStreamGoesOn) {
+  std::vector<Case> many;
+  for (int i = 0; i < 5001; ++i) {
+    many.push_back(Police(absl::StrCat("M-", i), Cst(2020, 7, 6)));
+  }
+  std::vector<std::string> outcomes = Submit(many, "admin", 5001);
+  ASSERT_EQ(outcomes.size(), 5001u);
+  EXPECT_EQ(outcomes[0], "REJECTED RESOURCE_EXHAUSTED cases");
+  EXPECT_EQ(Row(Stats("2020-07"), "qj-gaj")->approval().total(), 0);
+  outcomes = Submit(many, "admin", 2500);
+  EXPECT_EQ(std::count(outcomes.begin(), outcomes.end(), "ACCEPTED"), 5001);
+}
+
+TEST_F(CaseIntakeTest, ListCasesPagesThroughEverything) {
+  std::vector<Case> cases;
+  for (int i = 0; i < 250; ++i) {
+    cases.push_back(Police(absl::StrFormat("L-%03d", i), Cst(2020, 7, 6)));
+  }
+  Case overdue = Open(Police("L-late", Cst(2020, 7, 6)));
+  overdue.set_item_code("five-days");
+  cases.push_back(overdue);
+  Submit(cases);
+  zwfw::v1::ListCasesRequest request;
+  request.set_period("2020-07");
+  request.set_page_size(100);
+  std::set<std::string> seen;
+  int pages = 0;
+  do {
+    zwfw::v1::ListCasesResponse page;
+    ASSERT_TRUE(stub_->ListCases(As("admin").get(), request, &page).ok());
+    for (const auto& c : page.cases()) seen.insert(c.case_no());
+    request.set_page_token(page.next_page_token());
+    ++pages;
+  } while (!request.page_token().empty());
+  EXPECT_EQ(pages, 3);
+  EXPECT_EQ(seen.size(), 251u);
+
+  request.Clear();
+  request.set_overtime_only(true);
+  zwfw::v1::ListCasesResponse overtime;
+  ASSERT_TRUE(stub_->ListCases(As("admin").get(), request, &overtime).ok());
+  ASSERT_EQ(overtime.cases_size(), 1);
+  EXPECT_EQ(overtime.cases(0).case_no(), "L-late");
+
+  request.set_page_token("garbage!");
+  EXPECT_EQ(stub_->ListCases(As("admin").get(), request, &overtime).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  request.clear_page_token();
+  request.set_page_size(1001);
+  EXPECT_EQ(stub_->ListCases(As("admin").get(), request, &overtime).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  request.set_page_size(10);
+  request.set_period("2020-13");
+  EXPECT_EQ(stub_->ListCases(As("admin").get(), request, &overtime).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(CaseIntakeTest, ConcurrentWritersShareTransactions) {
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 8; ++t) {
+    threads.emplace_back([this, t] {
+      for (int i = 0; i < 20; ++i) {
+        EXPECT_EQ(Upsert(Police(absl::StrCat("C-", t, "-", i),
+                                Cst(2020, 7, 6))),
+                  "ACCEPTED");
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(Row(Stats("2020-07"), "qj-gaj")->approval().total(), 160);
+  // 160 calls, fewer commits: group commit at work.
+  EXPECT_LT(store_->transactions(), 160);
+}
+
+}  // namespace
+}  // namespace zwfw::intake
