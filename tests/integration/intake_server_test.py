@@ -10,86 +10,14 @@ import argparse
 import json
 import os
 import shutil
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import unittest
 import urllib.request
 
-ARGS = None
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """An intake_server child process."""
-
-    def __init__(self, workdir, extra=()):
-        self.port = free_port()
-        self.metrics_port = free_port()
-        self.log_path = os.path.join(workdir, "server-%d.log" % self.port)
-        self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen(
-            [os.path.join(ARGS.build_dir, "services/intake/intake_server"),
-             "--listen=127.0.0.1:%d" % self.port,
-             "--data_dir=" + os.path.join(workdir, "data"),
-             "--token_file=" + os.path.join(workdir, "tokens.txt"),
-             "--metrics_listen=127.0.0.1:%d" % self.metrics_port,
-             "--calendar_dir=" + os.path.join(ARGS.source_dir, "deploy/calendar"),
-             *extra],
-            stdout=self.log, stderr=subprocess.STDOUT)
-
-    @property
-    def address(self):
-        return "127.0.0.1:%d" % self.port
-
-    def wait_listening(self):
-        deadline = time.time() + 20
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError("server exited: " + self.logs())
-            if "listening on" in self.logs():
-                return
-            time.sleep(0.05)
-        raise AssertionError("server did not start: " + self.logs())
-
-    def logs(self):
-        with open(self.log_path) as f:
-            return f.read()
-
-    def terminate(self):
-        self.proc.send_signal(signal.SIGTERM)
-        code = self.proc.wait(timeout=15)
-        self.log.close()
-        return code
-
-    def kill(self):
-        if self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-        self.log.close()
-
-
-def zwfw(*args, token=None, check=None):
-    """Runs the CLI; returns (exit code, stdout, stderr)."""
-    cmd = [os.path.join(ARGS.build_dir, "tools/zwfw/zwfw"), *args]
-    if token:
-        cmd.insert(1, "--token=" + token)
-    env = dict(os.environ)
-    env.pop("ZWFW_TOKEN", None)
-    p = subprocess.run(cmd, capture_output=True, text=True, timeout=60,
-                       env=env)
-    if check is not None and p.returncode != check:
-        raise AssertionError("%s exited %d, not %d:\n%s%s" % (
-            " ".join(args), p.returncode, check, p.stdout, p.stderr))
-    return p.returncode, p.stdout, p.stderr
+from zwfw_testlib import Server, zwfw
+import zwfw_testlib
 
 
 class IntakeServerTest(unittest.TestCase):
@@ -131,7 +59,7 @@ class IntakeServerTest(unittest.TestCase):
     def test_import_list_bad_input_restart_and_sigterm(self):
         server = self.start()
         zwfw("--intake=" + server.address, "health", check=0)
-        demo = os.path.join(ARGS.source_dir, "deploy/demo/qijiang-directory.json")
+        demo = os.path.join(zwfw_testlib.SOURCE_DIR, "deploy/demo/qijiang-directory.json")
 
         # The token file holds hashes only.
         with open(self.tokens) as f:
@@ -298,5 +226,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--build_dir", required=True)
     parser.add_argument("--source_dir", required=True)
-    ARGS, rest = parser.parse_known_args()
+    args, rest = parser.parse_known_args()
+    zwfw_testlib.configure(args.build_dir, args.source_dir)
     unittest.main(argv=[sys.argv[0], "-v", *rest])

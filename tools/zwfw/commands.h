@@ -22,6 +22,10 @@ inline constexpr int kExitRejected = 3;
 int RunDirectoryCommand(const ClientOptions& options,
                         const std::vector<std::string>& args);
 
+// zwfw cases import FILE.jsonl | get DEPT CASE_NO | list | stats --period P
+int RunCasesCommand(const ClientOptions& options,
+                    const std::vector<std::string>& args);
+
 // zwfw health [intake|survey|scoring|bulletin|HOST:PORT]: exit 0 when the
 // server's grpc.health.v1 status is SERVING.
 int RunHealthCommand(const ClientOptions& options,

@@ -17,6 +17,12 @@ constexpr char kUsage[] =
     "  directory import FILE.json        replace the directory (admin)\n"
     "  directory departments [--json]    list departments\n"
     "  directory windows|staff|items [X] list windows, staff, service items\n"
+    "  cases import FILE.jsonl           stream cases (one proto-JSON Case "
+    "a line)\n"
+    "  cases get DEPT CASE_NO            one case\n"
+    "  cases list [--period P] [--department D] [--status S] "
+    "[--overtime_only]\n"
+    "  cases stats --period P [--json]   the month's attachment table\n"
     "  health [SERVICE|HOST:PORT]        grpc.health.v1 status of a server\n"
     "  tokens add --token_file F ROLE    add a token to a server token file\n"
     "Flags: --intake, --survey, --scoring, --bulletin (addresses),\n"
@@ -47,6 +53,7 @@ int main(int argc, char** argv) {
   if (command == "directory") {
     return zwfw::cli::RunDirectoryCommand(*options, args);
   }
+  if (command == "cases") return zwfw::cli::RunCasesCommand(*options, args);
   if (command == "health") return zwfw::cli::RunHealthCommand(*options, args);
   std::cerr << "zwfw: unknown command \"" << command << "\"\n"
             << kUsage << "\n";

@@ -1,0 +1,95 @@
+"""Helpers for the integration tests: real server processes and the CLI."""
+import os
+import signal
+import socket
+import subprocess
+import time
+
+BUILD_DIR = None
+SOURCE_DIR = None
+
+
+def configure(build_dir, source_dir):
+    global BUILD_DIR, SOURCE_DIR
+    BUILD_DIR, SOURCE_DIR = build_dir, source_dir
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """An intake_server child process on a free loopback port."""
+
+    def __init__(self, workdir, extra=(), port=None):
+        self.port = port or free_port()
+        self.metrics_port = free_port()
+        self.log_path = os.path.join(workdir, "server-%d.log" % self.port)
+        self.log = open(self.log_path, "a")
+        self.proc = subprocess.Popen(
+            [os.path.join(BUILD_DIR, "services/intake/intake_server"),
+             "--listen=127.0.0.1:%d" % self.port,
+             "--data_dir=" + os.path.join(workdir, "data"),
+             "--token_file=" + os.path.join(workdir, "tokens.txt"),
+             "--metrics_listen=127.0.0.1:%d" % self.metrics_port,
+             "--calendar_dir=" + os.path.join(SOURCE_DIR, "deploy/calendar"),
+             *extra],
+            stdout=self.log, stderr=subprocess.STDOUT)
+
+    @property
+    def address(self):
+        return "127.0.0.1:%d" % self.port
+
+    def wait_listening(self):
+        deadline = time.time() + 20
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError("server exited: " + self.logs())
+            if "listening on 127.0.0.1:%d" % self.port in self.logs():
+                return self
+            time.sleep(0.05)
+        raise AssertionError("server did not start: " + self.logs())
+
+    def logs(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def terminate(self):
+        self.proc.send_signal(signal.SIGTERM)
+        code = self.proc.wait(timeout=15)
+        self.log.close()
+        return code
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+        if not self.log.closed:
+            self.log.close()
+
+
+def zwfw(*args, token=None, check=None, timeout=120):
+    """Runs the CLI; returns (exit code, stdout, stderr)."""
+    cmd = [os.path.join(BUILD_DIR, "tools/zwfw/zwfw"), *args]
+    if token:
+        cmd.insert(1, "--token=" + token)
+    env = dict(os.environ)
+    env.pop("ZWFW_TOKEN", None)
+    p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout,
+                       env=env)
+    if check is not None and p.returncode != check:
+        raise AssertionError("zwfw %s exited %d, not %d:\n%s%s" % (
+            " ".join(args), p.returncode, check, p.stdout, p.stderr))
+    return p.returncode, p.stdout, p.stderr
+
+
+def new_token(tokens_file, role):
+    _, out, _ = zwfw("tokens", "add", "--token_file=" + tokens_file, role,
+                     check=0)
+    return out.strip()
+
+
+def demo_directory():
+    return os.path.join(SOURCE_DIR, "deploy/demo/qijiang-directory.json")

@@ -1,0 +1,380 @@
+#include <unistd.h>
+
+#include <condition_variable>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include <google/protobuf/util/json_util.h>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "services/common/status.h"
+#include "tools/zwfw/commands.h"
+#include "tools/zwfw/text_table.h"
+#include "zwfw/v1/directory.grpc.pb.h"
+#include "zwfw/v1/intake.grpc.pb.h"
+
+ABSL_FLAG(std::string, period, "", "month, e.g. 2020-07");
+ABSL_FLAG(std::string, department, "", "department code or name");
+ABSL_FLAG(std::string, status, "",
+          "case status: accepted, suspended, completed, rejected, withdrawn");
+ABSL_FLAG(bool, overtime_only, false, "only overtime cases");
+ABSL_FLAG(int, limit, 1000, "list at most this many cases");
+ABSL_FLAG(int, batch, 1000, "records per SubmitCases batch");
+ABSL_FLAG(int, in_flight, 4, "unacknowledged batches at most");
+
+namespace zwfw::cli {
+namespace {
+
+using zwfw::v1::CaseIntake;
+
+constexpr size_t kMaxLineBytes = 1 << 20;
+
+int Usage() {
+  std::cerr << "usage: zwfw cases import FILE.jsonl [--batch N]\n"
+               "       zwfw cases get DEPARTMENT CASE_NO\n"
+               "       zwfw cases list [--period P] [--department D] "
+               "[--status S] [--overtime_only] [--limit N] [--json]\n"
+               "       zwfw cases stats --period P [--json]\n";
+  return kExitUsage;
+}
+
+std::string Json(const google::protobuf::Message& m, bool pretty) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = pretty;
+  options.preserve_proto_field_names = true;
+  (void)google::protobuf::util::MessageToJsonString(m, &out, options);
+  return out;
+}
+
+// Streams the file's cases in batches, keeping several in flight, and
+// reports every rejected record by its line.
+int Import(CaseIntake::Stub& stub, const ClientOptions& options,
+           const std::string& path) {
+  std::ifstream in(path);
+  if (!in) {
+    std::cerr << "zwfw: " << path << ": cannot be opened\n";
+    return kExitUsage;
+  }
+  const int batch_size = std::max(1, absl::GetFlag(FLAGS_batch));
+  const int max_in_flight = std::max(1, absl::GetFlag(FLAGS_in_flight));
+  const bool tty = isatty(STDERR_FILENO);
+
+  auto context = std::make_unique<grpc::ClientContext>();
+  if (!options.token.empty()) {
+    context->AddMetadata("authorization", "Bearer " + options.token);
+  }
+  auto stream = stub.SubmitCases(context.get());
+
+  std::mutex mu;
+  std::condition_variable cv;
+  std::map<uint64_t, std::vector<int64_t>> lines_of;  // batch -> line numbers
+  int64_t counts[5] = {0, 0, 0, 0, 0};                // by RecordOutcome
+  int64_t unparsable = 0, sent_lines = 0, acked_lines = 0;
+
+  std::thread reader([&] {
+    zwfw::v1::SubmitCasesResponse ack;
+    while (stream->Read(&ack)) {
+      std::lock_guard<std::mutex> lock(mu);
+      const std::vector<int64_t>& lines = lines_of[ack.batch_id()];
+      for (const auto& r : ack.results()) {
+        int outcome = std::clamp<int>(r.outcome(), 0, 4);
+        ++counts[outcome];
+        if (r.outcome() == zwfw::v1::RECORD_OUTCOME_REJECTED) {
+          int64_t line = r.index() < static_cast<int>(lines.size())
+                             ? lines[r.index()]
+                             : -1;
+          std::cerr << (tty ? "\r\033[K" : "") << "line " << line << ": "
+                    << (r.field().empty() ? "record" : r.field()) << ": "
+                    << r.reason() << "\n";
+        }
+      }
+      acked_lines += ack.results_size();
+      lines_of.erase(ack.batch_id());
+      cv.notify_all();
+    }
+    std::lock_guard<std::mutex> lock(mu);
+    lines_of.clear();
+    cv.notify_all();
+  });
+
+  absl::Time last_progress = absl::Now();
+  uint64_t batch_id = 0;
+  bool stream_ok = true;
+  std::string line;
+  int64_t line_no = 0;
+  zwfw::v1::SubmitCasesRequest request;
+  std::vector<int64_t> request_lines;
+  auto send = [&]() {
+    if (request.cases_size() == 0) return;
+    request.set_batch_id(++batch_id);
+    {
+      std::unique_lock<std::mutex> lock(mu);
+      cv.wait(lock, [&] {
+        return static_cast<int>(lines_of.size()) < max_in_flight;
+      });
+      lines_of[batch_id] = std::move(request_lines);
+      sent_lines += request.cases_size();
+    }
+    if (stream_ok && !stream->Write(request)) stream_ok = false;
+    request.Clear();
+    request_lines.clear();
+    if (tty && absl::Now() - last_progress > absl::Milliseconds(500)) {
+      std::lock_guard<std::mutex> lock(mu);
+      std::cerr << "\r\033[K" << "sent " << sent_lines << " records, "
+                << acked_lines << " acknowledged" << std::flush;
+      last_progress = absl::Now();
+    }
+  };
+  google::protobuf::util::JsonParseOptions parse;
+  while (stream_ok && std::getline(in, line)) {
+    ++line_no;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    zwfw::v1::Case* c = request.add_cases();
+    std::string error;
+    if (line.size() > kMaxLineBytes) {
+      error = "longer than 1 MiB";
+    } else {
+      auto parsed = google::protobuf::util::JsonStringToMessage(line, c, parse);
+      if (!parsed.ok()) error = std::string(parsed.message());
+    }
+    if (!error.empty()) {
+      request.mutable_cases()->RemoveLast();
+      std::lock_guard<std::mutex> lock(mu);
+      ++unparsable;
+      std::cerr << (tty ? "\r\033[K" : "") << "line " << line_no
+                << ": json: " << error << "\n";
+      continue;
+    }
+    request_lines.push_back(line_no);
+    if (request.cases_size() >= batch_size) send();
+  }
+  send();
+  stream->WritesDone();
+  reader.join();
+  grpc::Status status = stream->Finish();
+  if (tty) std::cerr << "\r\033[K";
+  std::cout << "accepted " << counts[zwfw::v1::RECORD_OUTCOME_ACCEPTED]
+            << ", updated " << counts[zwfw::v1::RECORD_OUTCOME_UPDATED]
+            << ", duplicate " << counts[zwfw::v1::RECORD_OUTCOME_DUPLICATE]
+            << ", rejected "
+            << counts[zwfw::v1::RECORD_OUTCOME_REJECTED] + unparsable << "\n";
+  if (!status.ok() || acked_lines < sent_lines) {
+    std::cerr << "zwfw: " << sent_lines - acked_lines
+              << " records were sent but not acknowledged; import the file "
+                 "again (acknowledged ones come back as duplicates)\n";
+    return ReportRpcError(status.ok() ? grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                                     "stream ended early")
+                                      : status,
+                          "import " + path);
+  }
+  return counts[zwfw::v1::RECORD_OUTCOME_REJECTED] + unparsable > 0
+             ? kExitRejected
+             : kExitOk;
+}
+
+int Get(CaseIntake::Stub& stub, const ClientOptions& options,
+        const std::string& department, const std::string& case_no) {
+  zwfw::v1::GetCaseRequest request;
+  request.set_department_code(department);
+  request.set_case_no(case_no);
+  zwfw::v1::GetCaseResponse response;
+  grpc::Status s = stub.GetCase(NewContext(options).get(), request, &response);
+  if (!s.ok()) return ReportRpcError(s, "get case " + case_no);
+  std::cout << Json(response, true);
+  return kExitOk;
+}
+
+std::string Time(const google::protobuf::Timestamp& t) {
+  if (t.seconds() == 0) return "-";
+  return absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(t.seconds()),
+                          absl::FixedTimeZone(8 * 3600));
+}
+
+int List(CaseIntake::Stub& stub, const ClientOptions& options) {
+  zwfw::v1::ListCasesRequest request;
+  request.set_period(absl::GetFlag(FLAGS_period));
+  request.set_department_code(absl::GetFlag(FLAGS_department));
+  request.set_overtime_only(absl::GetFlag(FLAGS_overtime_only));
+  std::string status = absl::GetFlag(FLAGS_status);
+  if (!status.empty()) {
+    zwfw::v1::CaseStatus parsed;
+    if (!zwfw::v1::CaseStatus_Parse(
+            "CASE_STATUS_" + absl::AsciiStrToUpper(status), &parsed)) {
+      std::cerr << "zwfw: --status=" << status << " is not a case status\n";
+      return kExitUsage;
+    }
+    request.set_status(parsed);
+  }
+  const int limit = absl::GetFlag(FLAGS_limit);
+  TextTable table({"部门", "办件编号", "状态", "受理时间(北京)", "办结时间",
+                   "办理期限"});
+  int shown = 0;
+  do {
+    request.set_page_size(std::min(1000, limit - shown));
+    zwfw::v1::ListCasesResponse page;
+    grpc::Status s = stub.ListCases(NewContext(options).get(), request, &page);
+    if (!s.ok()) return ReportRpcError(s, "list cases");
+    for (const auto& c : page.cases()) {
+      if (options.json) {
+        std::cout << Json(c, false) << "\n";
+      } else {
+        table.AddRow({c.department_code(), c.case_no(),
+                      absl::AsciiStrToLower(
+                          zwfw::v1::CaseStatus_Name(c.status()).substr(12)),
+                      Time(c.accepted_at()), Time(c.completed_at()),
+                      Time(c.due_at())});
+      }
+      ++shown;
+    }
+    request.set_page_token(page.next_page_token());
+  } while (!request.page_token().empty() && shown < limit);
+  if (!options.json) {
+    std::cout << table.ToString() << shown << " cases"
+              << (request.page_token().empty() ? "" : " (more: raise --limit)")
+              << "\n";
+  }
+  return kExitOk;
+}
+
+std::string Percent(int64_t part, int64_t whole) {
+  if (whole == 0) return "-";
+  return absl::StrFormat("%.1f%%", 100.0 * part / whole);
+}
+
+// The attachment table's shape: 合计 first, then rows by total descending
+// in volume classes.
+int Stats(CaseIntake::Stub& stub, const ClientOptions& options) {
+  zwfw::v1::GetCaseStatsRequest request;
+  request.set_period(absl::GetFlag(FLAGS_period));
+  if (request.period().empty()) {
+    std::cerr << "zwfw: cases stats needs --period, e.g. --period=2020-07\n";
+    return kExitUsage;
+  }
+  zwfw::v1::GetCaseStatsResponse stats;
+  grpc::Status s = stub.GetCaseStats(NewContext(options).get(), request, &stats);
+  if (!s.ok()) return ReportRpcError(s, "case stats");
+  if (options.json) {
+    std::cout << Json(stats, true);
+    return kExitOk;
+  }
+  // The table prints the departments' table names.
+  std::map<std::string, std::string> table_name;
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      Connect(options, options.intake);
+  if (channel.ok()) {
+    zwfw::v1::ListDepartmentsResponse departments;
+    if (zwfw::v1::Directory::NewStub(*channel)
+            ->ListDepartments(NewContext(options).get(), {}, &departments)
+            .ok()) {
+      for (const auto& d : departments.departments()) {
+        if (!d.table_name().empty()) table_name[d.code()] = d.table_name();
+      }
+    }
+  }
+  auto name = [&](const zwfw::v1::DepartmentCaseStats& row) {
+    auto it = table_name.find(row.department_code());
+    return it != table_name.end() ? it->second : row.department_name();
+  };
+
+  std::vector<const zwfw::v1::DepartmentCaseStats*> rows;
+  std::vector<std::string> idle;
+  for (const auto& row : stats.departments()) {
+    if (row.approval().total() > 0) {
+      rows.push_back(&row);
+    } else {
+      idle.push_back(name(row));
+    }
+  }
+  std::stable_sort(rows.begin(), rows.end(), [](auto* a, auto* b) {
+    return a->approval().total() > b->approval().total();
+  });
+  auto klass = [](int64_t total) {
+    return total > 1000 ? "1000件以上" : total > 100 ? "101-1000件" : "1-100件";
+  };
+  TextTable table({"序号", "办件量分类", "部门", "办理总数", "即收即办",
+                   "中心办理", "部门办理", "基层办理", "网上办理"});
+  auto cells = [](const zwfw::v1::CaseCounters& c) {
+    return std::vector<std::string>{
+        absl::StrCat(c.total()), absl::StrCat(c.instant()),
+        absl::StrCat(c.center()), absl::StrCat(c.department_site()),
+        absl::StrCat(c.grassroots()), absl::StrCat(c.online())};
+  };
+  std::vector<std::string> total_row = {"合计", "", ""};
+  for (auto& cell : cells(stats.approval_total())) total_row.push_back(cell);
+  table.AddRow(total_row);
+  std::string previous_class;
+  int n = 0;
+  for (const auto* row : rows) {
+    std::string k = klass(row->approval().total());
+    std::vector<std::string> line = {absl::StrCat(++n),
+                                     k == previous_class ? "" : k, name(*row)};
+    previous_class = k;
+    for (auto& cell : cells(row->approval())) line.push_back(cell);
+    table.AddRow(line);
+  }
+  std::cout << stats.period() << " 行政审批服务办件情况\n" << table.ToString();
+  if (!idle.empty()) {
+    std::cout << absl::StrCat(++n) << "  无办件：" << absl::StrJoin(idle, "、")
+              << "\n";
+  }
+
+  const int64_t all =
+      stats.approval_total().total() + stats.convenience_total().total();
+  std::map<int64_t, std::vector<std::string>, std::greater<>> overtime;
+  for (const auto& row : stats.departments()) {
+    int64_t o = row.approval().overtime() + row.convenience().overtime();
+    if (o > 0) overtime[o].push_back(name(row));
+  }
+  std::vector<std::string> groups;
+  for (const auto& [count, names] : overtime) {
+    groups.push_back(absl::StrCat(absl::StrJoin(names, "、"), "超时", count,
+                                  "件"));
+  }
+  std::cout << "\n共受理 " << all << " 件（审批服务 "
+            << stats.approval_total().total() << " 件，便民服务 "
+            << stats.convenience_total().total() << " 件）；中心办理 "
+            << stats.center_handled() << " 件（当日办结 "
+            << stats.center_same_day() << " 件，占 "
+            << Percent(stats.center_same_day(), stats.center_handled())
+            << "；中心办结 " << stats.center_completed() << " 件，占 "
+            << Percent(stats.center_completed(), stats.center_handled())
+            << "）；超时："
+            << (groups.empty() ? "无" : absl::StrJoin(groups, "；"))
+            << "。\n数据版本 " << stats.data_version() << "\n";
+  return kExitOk;
+}
+
+}  // namespace
+
+int RunCasesCommand(const ClientOptions& options,
+                    const std::vector<std::string>& args) {
+  if (args.empty()) return Usage();
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      Connect(options, options.intake);
+  if (!channel.ok()) {
+    std::cerr << "zwfw: " << channel.status().message() << "\n";
+    return kExitUsage;
+  }
+  auto stub = CaseIntake::NewStub(*channel);
+  const std::string& verb = args[0];
+  if (verb == "import" && args.size() == 2) {
+    return Import(*stub, options, args[1]);
+  }
+  if (verb == "get" && args.size() == 3) {
+    return Get(*stub, options, args[1], args[2]);
+  }
+  if (verb == "list" && args.size() == 1) return List(*stub, options);
+  if (verb == "stats" && args.size() == 1) return Stats(*stub, options);
+  return Usage();
+}
+
+}  // namespace zwfw::cli
