@@ -1,0 +1,77 @@
+#!/usr/bin/env python3
+"""Interoperability: Node's @grpc/grpc-js (installed from npm into the
+build tree) streams cases to the real intake server and reads the stats."""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+import zwfw_testlib
+from zwfw_testlib import Server, new_token, zwfw, demo_directory
+
+
+def install_node_client():
+    """npm-installs the pinned client packages into the build tree once."""
+    target = os.path.join(zwfw_testlib.BUILD_DIR, "node_interop")
+    os.makedirs(target, exist_ok=True)
+    source = os.path.join(zwfw_testlib.SOURCE_DIR, "tests/interop")
+    for name in ("package.json", "submit_cases.js"):
+        shutil.copy(os.path.join(source, name), target)
+    if not os.path.isdir(os.path.join(target, "node_modules/@grpc/grpc-js")):
+        subprocess.run(["npm", "install", "--no-audit", "--no-fund",
+                        "--loglevel=error"], cwd=target, check=True,
+                       timeout=600)
+    return target
+
+
+class IntakeInteropTest(unittest.TestCase):
+
+    def test_node_grpc_js_client(self):
+        client_dir = install_node_client()
+        workdir = tempfile.mkdtemp(prefix="zwfw-interop-")
+        server = None
+        try:
+            token = new_token(os.path.join(workdir, "tokens.txt"),
+                              "department:qj-gaj")
+            admin = new_token(os.path.join(workdir, "tokens.txt"), "admin")
+            server = Server(workdir).wait_listening()
+            zwfw("--intake=" + server.address, "directory", "import",
+                 demo_directory(), token=admin, check=0)
+            p = subprocess.run(
+                ["node", "submit_cases.js",
+                 os.path.join(zwfw_testlib.SOURCE_DIR, "protos"),
+                 server.address, token],
+                cwd=client_dir, capture_output=True, text=True, timeout=60)
+            self.assertEqual(p.returncode, 0, p.stderr)
+            result = json.loads(p.stdout)
+            self.assertEqual(result["outcomes"], [
+                ["1", "RECORD_OUTCOME_ACCEPTED", ""],
+                ["1", "RECORD_OUTCOME_ACCEPTED", ""],
+                ["2", "RECORD_OUTCOME_DUPLICATE", ""],
+                ["2", "RECORD_OUTCOME_REJECTED", "accepted_at"],
+            ])
+            police = result["police"]
+            self.assertEqual(police["total"], "2")
+            self.assertEqual(police["center"], "1")
+            self.assertEqual(police["grassroots"], "1")
+            self.assertEqual(police["online"], "2")
+            self.assertEqual(result["center_handled"], "1")
+            self.assertEqual(result["center_same_day"], "1")
+            self.assertEqual(server.terminate(), 0)
+        finally:
+            if server:
+                server.kill()
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--build_dir", required=True)
+    parser.add_argument("--source_dir", required=True)
+    args, rest = parser.parse_known_args()
+    zwfw_testlib.configure(args.build_dir, args.source_dir)
+    unittest.main(argv=[sys.argv[0], "-v", *rest])
