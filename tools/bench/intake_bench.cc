@@ -1,0 +1,324 @@
+// intake_bench: measures case intake through the real server, beside a raw
+// SQLite baseline measured in the same run on the same disk.
+//
+//   build/tools/bench/intake_bench [--cases=1000000] [--rounds=3]
+//
+// Each round: (1) raw SQLite — the same rows inserted with one prepared
+// statement, 1,000 rows a transaction, WAL and synchronous=FULL; (2) the
+// real intake_server (started here on a fresh data folder) fed the cases
+// over one SubmitCases stream, timed from the first write to the last
+// durable ack. Then unary UpsertCase from 64 concurrent callers: calls/s,
+// p50 and p99. Medians of the rounds are printed with their ratio.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <thread>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/time/clock.h"
+#include "services/common/auth.h"
+#include "services/common/sqlite.h"
+#include "zwfw/v1/directory.grpc.pb.h"
+#include "zwfw/v1/intake.grpc.pb.h"
+
+ABSL_FLAG(int, cases, 1000000, "cases streamed per round");
+ABSL_FLAG(int, rounds, 3, "rounds (medians are reported)");
+ABSL_FLAG(int, batch, 5000, "records per SubmitCases batch");
+ABSL_FLAG(int, in_flight, 4, "unacknowledged batches at most");
+ABSL_FLAG(int, unary_calls, 20000, "UpsertCase calls in the unary test");
+ABSL_FLAG(int, concurrency, 64, "concurrent UpsertCase callers");
+ABSL_FLAG(std::string, server, "",
+          "intake_server binary (default: next to this build)");
+ABSL_FLAG(std::string, work_dir, "/tmp/zwfw-bench",
+          "scratch folder on the disk to measure");
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+constexpr int kDepartments = 20;
+constexpr int64_t kJuly2020 = 1593532800;  // 2020-07-01 00:00 CST
+
+double Seconds(Clock::duration d) {
+  return std::chrono::duration<double>(d).count();
+}
+
+double Median(std::vector<double> v) {
+  std::sort(v.begin(), v.end());
+  return v[v.size() / 2];
+}
+
+zwfw::v1::Case MakeCase(int64_t n, const std::string& prefix) {
+  zwfw::v1::Case c;
+  c.set_department_code(absl::StrCat("d", n % kDepartments));
+  c.set_case_no(absl::StrFormat("%s-%09d", prefix, n));
+  c.set_category(n % 4 == 0 ? zwfw::v1::ITEM_CATEGORY_CONVENIENCE
+                            : zwfw::v1::ITEM_CATEGORY_APPROVAL);
+  c.set_site(static_cast<zwfw::v1::HandlingSite>(1 + n % 3));
+  c.set_instant(n % 2 == 0);
+  c.set_online(n % 3 == 0);
+  c.set_status(zwfw::v1::CASE_STATUS_COMPLETED);
+  c.mutable_accepted_at()->set_seconds(kJuly2020 + 3600 + n % (29 * 86400));
+  c.mutable_completed_at()->set_seconds(c.accepted_at().seconds() + 1800);
+  c.set_completed_in_center(n % 3 == 0);
+  c.set_applicant_kind(zwfw::v1::APPLICANT_KIND_PERSON);
+  return c;
+}
+
+// The raw baseline: the same rows, the intake table's shape.
+double RawSqliteRate(const std::string& path, int n) {
+  std::filesystem::remove(path);
+  std::filesystem::remove(path + "-wal");
+  auto db = zwfw::Database::Open(path);
+  if (!db.ok() ||
+      !(*db)->Exec("CREATE TABLE cases (department_code TEXT NOT NULL, "
+                   "case_no TEXT NOT NULL, category INTEGER NOT NULL, "
+                   "accepted_month TEXT NOT NULL, status INTEGER NOT NULL, "
+                   "due_at INTEGER, completed_at INTEGER, record BLOB NOT NULL, "
+                   "PRIMARY KEY (department_code, case_no))")
+           .ok()) {
+    std::fprintf(stderr, "cannot create %s\n", path.c_str());
+    std::exit(1);
+  }
+  std::vector<std::pair<zwfw::v1::Case, std::string>> rows;
+  rows.reserve(n);
+  for (int i = 0; i < n; ++i) {
+    zwfw::v1::Case c = MakeCase(i, "raw");
+    std::string record = c.SerializeAsString();
+    rows.emplace_back(std::move(c), std::move(record));
+  }
+  auto insert = (*db)->Prepare(
+      "INSERT INTO cases VALUES (?, ?, ?, '2020-07', ?, NULL, ?, ?)");
+  Clock::time_point start = Clock::now();
+  for (int i = 0; i < n; i += 1000) {
+    auto tx = zwfw::Transaction::Begin(**db);
+    for (int k = i; k < std::min(n, i + 1000); ++k) {
+      const auto& [c, record] = rows[k];
+      absl::Status s = insert->Bind(1, c.department_code())
+                           .Bind(2, c.case_no())
+                           .Bind(3, static_cast<int>(c.category()))
+                           .Bind(4, static_cast<int>(c.status()))
+                           .Bind(5, c.completed_at().seconds())
+                           .BindBlob(6, record)
+                           .Run();
+      if (!s.ok()) std::exit(1);
+    }
+    if (!tx->Commit().ok()) std::exit(1);
+  }
+  return n / Seconds(Clock::now() - start);
+}
+
+class ServerProcess {
+ public:
+  ServerProcess(const std::string& binary, const std::string& dir, int port)
+      : address_(absl::StrCat("127.0.0.1:", port)) {
+    pid_ = fork();
+    if (pid_ == 0) {
+      std::string listen = "--listen=" + address_;
+      std::string data = "--data_dir=" + dir + "/data";
+      std::string tokens = "--token_file=" + dir + "/tokens.txt";
+      std::string log = dir + "/server.log";
+      freopen(log.c_str(), "a", stderr);
+      execl(binary.c_str(), binary.c_str(), listen.c_str(), data.c_str(),
+            tokens.c_str(), "--calendar_dir=" ZWFW_SOURCE_DIR "/deploy/calendar",
+            static_cast<char*>(nullptr));
+      _exit(127);
+    }
+  }
+  ~ServerProcess() {
+    kill(pid_, SIGTERM);
+    waitpid(pid_, nullptr, 0);
+  }
+  const std::string& address() const { return address_; }
+
+ private:
+  std::string address_;
+  pid_t pid_;
+};
+
+int FreePort() {
+  static int next = 41000 + getpid() % 1000;
+  return next++;
+}
+
+std::unique_ptr<grpc::ClientContext> Context(const std::string& token) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->AddMetadata("authorization", "Bearer " + token);
+  return context;
+}
+
+std::shared_ptr<grpc::Channel> Connect(const std::string& address,
+                                       const std::string& token) {
+  grpc::ChannelArguments args;
+  args.SetMaxSendMessageSize(64 << 20);
+  auto channel = grpc::CreateCustomChannel(
+      address, grpc::InsecureChannelCredentials(), args);
+  zwfw::v1::ImportDirectoryRequest request;
+  for (int d = 0; d < kDepartments; ++d) {
+    auto* department = request.mutable_snapshot()->add_departments();
+    department->set_code(absl::StrCat("d", d));
+    department->set_name(absl::StrCat("部门", d));
+  }
+  zwfw::v1::ImportDirectoryResponse response;
+  auto stub = zwfw::v1::Directory::NewStub(channel);
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    if (stub->ImportDirectory(Context(token).get(), request, &response).ok()) {
+      return channel;
+    }
+    absl::SleepFor(absl::Milliseconds(100));
+  }
+  std::fprintf(stderr, "server at %s did not come up\n", address.c_str());
+  std::exit(1);
+}
+
+double StreamRate(const std::shared_ptr<grpc::Channel>& channel,
+                  const std::string& token, int n) {
+  const int batch = absl::GetFlag(FLAGS_batch);
+  std::vector<zwfw::v1::SubmitCasesRequest> requests;
+  for (int i = 0; i < n; i += batch) {
+    auto& r = requests.emplace_back();
+    r.set_batch_id(requests.size());
+    for (int k = i; k < std::min(n, i + batch); ++k) {
+      *r.add_cases() = MakeCase(k, "stream");
+    }
+  }
+  auto stub = zwfw::v1::CaseIntake::NewStub(channel);
+  auto context = Context(token);
+  auto stream = stub->SubmitCases(context.get());
+  std::atomic<int> acked{0};
+  std::atomic<int64_t> accepted{0};
+  Clock::time_point start = Clock::now();
+  std::thread reader([&] {
+    zwfw::v1::SubmitCasesResponse ack;
+    while (stream->Read(&ack)) {
+      for (const auto& r : ack.results()) {
+        if (r.outcome() == zwfw::v1::RECORD_OUTCOME_ACCEPTED) ++accepted;
+      }
+      ++acked;
+    }
+  });
+  const int in_flight = absl::GetFlag(FLAGS_in_flight);
+  for (size_t i = 0; i < requests.size(); ++i) {
+    while (static_cast<int>(i) - acked.load() >= in_flight) {
+      std::this_thread::sleep_for(std::chrono::microseconds(200));
+    }
+    stream->Write(requests[i]);
+  }
+  stream->WritesDone();
+  reader.join();
+  double seconds = Seconds(Clock::now() - start);
+  grpc::Status s = stream->Finish();
+  if (!s.ok() || accepted != n) {
+    std::fprintf(stderr, "stream failed: %s, %lld of %d accepted\n",
+                 s.error_message().c_str(),
+                 static_cast<long long>(accepted.load()), n);
+    std::exit(1);
+  }
+  return n / seconds;
+}
+
+struct UnaryFigures {
+  double calls_per_second, p50_ms, p99_ms;
+};
+
+UnaryFigures Unary(const std::shared_ptr<grpc::Channel>& channel,
+                   const std::string& token, int calls, int concurrency) {
+  auto stub = zwfw::v1::CaseIntake::NewStub(channel);
+  std::vector<std::vector<double>> latencies(concurrency);
+  std::atomic<int> next{0};
+  std::atomic<int> failures{0};
+  Clock::time_point start = Clock::now();
+  std::vector<std::thread> threads;
+  for (int t = 0; t < concurrency; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i; (i = next++) < calls;) {
+        zwfw::v1::UpsertCaseRequest request;
+        *request.mutable_case_() = MakeCase(i, "unary");
+        zwfw::v1::UpsertCaseResponse response;
+        Clock::time_point call_start = Clock::now();
+        grpc::Status s =
+            stub->UpsertCase(Context(token).get(), request, &response);
+        latencies[t].push_back(Seconds(Clock::now() - call_start) * 1000);
+        if (!s.ok()) ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  double seconds = Seconds(Clock::now() - start);
+  if (failures > 0) {
+    std::fprintf(stderr, "%d unary calls failed\n", failures.load());
+    std::exit(1);
+  }
+  std::vector<double> all;
+  for (auto& v : latencies) all.insert(all.end(), v.begin(), v.end());
+  std::sort(all.begin(), all.end());
+  return {calls / seconds, all[all.size() / 2], all[all.size() * 99 / 100]};
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  const int n = absl::GetFlag(FLAGS_cases);
+  const int rounds = std::max(1, absl::GetFlag(FLAGS_rounds));
+  std::string server = absl::GetFlag(FLAGS_server);
+  if (server.empty()) {
+    server = (std::filesystem::canonical("/proc/self/exe").parent_path() /
+              "../../services/intake/intake_server")
+                 .string();
+  }
+  const std::string work = absl::GetFlag(FLAGS_work_dir);
+  std::filesystem::remove_all(work);
+  std::filesystem::create_directories(work);
+  const std::string token = zwfw::NewToken();
+  if (!zwfw::AddTokenToFile(work + "/tokens.txt", token, "admin").ok()) {
+    return 1;
+  }
+
+  std::printf("intake_bench: %d cases a round, %d rounds, batches of %d, "
+              "%d in flight; disk %s\n",
+              n, rounds, absl::GetFlag(FLAGS_batch),
+              absl::GetFlag(FLAGS_in_flight), work.c_str());
+  std::vector<double> raw, stream, ratio;
+  for (int round = 1; round <= rounds; ++round) {
+    double r = RawSqliteRate(work + "/raw.db", n);
+    std::filesystem::remove_all(work + "/data");
+    double s;
+    {
+      ServerProcess process(server, work, FreePort());
+      s = StreamRate(Connect(process.address(), token), token, n);
+    }
+    raw.push_back(r);
+    stream.push_back(s);
+    ratio.push_back(s / r);
+    std::printf("round %d: raw SQLite %.0f rows/s, intake stream %.0f "
+                "cases/s durable, ratio %.2f\n",
+                round, r, s, s / r);
+    std::fflush(stdout);
+  }
+  std::printf("median: raw SQLite %.0f rows/s, intake stream %.0f cases/s, "
+              "ratio %.2f (goal >= 0.50)\n",
+              Median(raw), Median(stream), Median(ratio));
+
+  std::filesystem::remove_all(work + "/data");
+  ServerProcess process(server, work, FreePort());
+  auto channel = Connect(process.address(), token);
+  UnaryFigures u = Unary(channel, token, absl::GetFlag(FLAGS_unary_calls),
+                         absl::GetFlag(FLAGS_concurrency));
+  std::printf("unary UpsertCase, %d callers: %.0f calls/s, p50 %.2f ms, "
+              "p99 %.2f ms (goal p99 <= 10 ms)\n",
+              absl::GetFlag(FLAGS_concurrency), u.calls_per_second, u.p50_ms,
+              u.p99_ms);
+  return 0;
+}
