@@ -58,7 +58,7 @@ CREATE TABLE cases (
   completed_at INTEGER,
   record BLOB NOT NULL,
   PRIMARY KEY (department_code, case_no)
-) STRICT;
+) STRICT, WITHOUT ROWID;
 CREATE INDEX cases_by_month ON cases (accepted_month, department_code, case_no);
 CREATE INDEX cases_open_by_due ON cases (due_at) WHERE status = 1;
 CREATE TABLE case_counters (

@@ -63,6 +63,8 @@ class SqliteCaseStore::Writer {
     absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(path);
     if (!db.ok()) return db.status();
     absl::Status s = (*db)->Migrate(IntakeMigrations());
+    // The checkpointer thread checkpoints; commits never do.
+    if (s.ok()) s = (*db)->Exec("PRAGMA wal_autocheckpoint = 0");
     if (!s.ok()) return s;
     auto w = std::unique_ptr<Writer>(new Writer(*std::move(db)));
     s = w->Prepare();
@@ -107,7 +109,8 @@ class SqliteCaseStore::Writer {
         {&insert_,
          "INSERT INTO cases (department_code, case_no, accepted_month, "
          "status, due_at, completed_at, record, category) VALUES (?1, ?2, "
-         "?3, ?4, ?5, ?6, ?7, ?8)"},
+         "?3, ?4, ?5, ?6, ?7, ?8) "
+         "ON CONFLICT (department_code, case_no) DO NOTHING"},
         {&update_,
          "UPDATE cases SET accepted_month = ?3, status = ?4, due_at = ?5, "
          "completed_at = ?6, record = ?7, category = ?8 "
@@ -142,21 +145,21 @@ class SqliteCaseStore::Writer {
 
   absl::StatusOr<WriteResult> WriteOne(const Case& c, CounterDeltas* deltas) {
     std::string record = Serialize(c);
+    WriteResult result;
+    // Most records are new: try the insert first, look only on a conflict.
+    BindCase(*insert_, c, record);
+    absl::Status s = insert_->Run();
+    if (!s.ok()) return s;
+    if (db_->Changes() == 1) {
+      AddContribution(c, +1, deltas);
+      result.outcome = zwfw::v1::RECORD_OUTCOME_ACCEPTED;
+      return result;
+    }
     select_->Bind(1, c.department_code()).Bind(2, c.case_no());
     absl::StatusOr<bool> found = select_->Step();
     if (!found.ok()) return found.status();
     std::string stored = *found ? select_->ColumnText(0) : std::string();
     select_->Reset();
-
-    WriteResult result;
-    if (!*found) {
-      BindCase(*insert_, c, record);
-      absl::Status s = insert_->Run();
-      if (!s.ok()) return s;
-      AddContribution(c, +1, deltas);
-      result.outcome = zwfw::v1::RECORD_OUTCOME_ACCEPTED;
-      return result;
-    }
     if (stored == record) {
       result.outcome = zwfw::v1::RECORD_OUTCOME_DUPLICATE;
       return result;
@@ -175,7 +178,7 @@ class SqliteCaseStore::Writer {
       return result;
     }
     BindCase(*update_, c, record);
-    absl::Status s = update_->Run();
+    s = update_->Run();
     if (!s.ok()) return s;
     AddContribution(previous, -1, deltas);
     AddContribution(c, +1, deltas);
@@ -244,15 +247,24 @@ absl::StatusOr<std::unique_ptr<SqliteCaseStore>> SqliteCaseStore::Open(
     if (!db.ok()) return db.status();
     readers.push_back(*std::move(db));
   }
+  absl::StatusOr<std::unique_ptr<Database>> checkpoint_db =
+      Database::Open(path);
+  if (!checkpoint_db.ok()) return checkpoint_db.status();
   return std::unique_ptr<SqliteCaseStore>(new SqliteCaseStore(
-      options, *std::move(writer), std::move(readers)));
+      options, *std::move(writer), std::move(readers),
+      *std::move(checkpoint_db)));
 }
 
 SqliteCaseStore::SqliteCaseStore(SqliteCaseStoreOptions options,
                                  std::unique_ptr<Writer> writer,
-                                 std::vector<std::unique_ptr<Database>> readers)
-    : options_(options), writer_(std::move(writer)), readers_(std::move(readers)) {
+                                 std::vector<std::unique_ptr<Database>> readers,
+                                 std::unique_ptr<Database> checkpoint_db)
+    : options_(options),
+      writer_(std::move(writer)),
+      readers_(std::move(readers)),
+      checkpoint_db_(std::move(checkpoint_db)) {
   thread_ = std::thread([this] { WriterLoop(); });
+  checkpointer_ = std::thread([this] { CheckpointLoop(); });
 }
 
 SqliteCaseStore::~SqliteCaseStore() {
@@ -261,6 +273,24 @@ SqliteCaseStore::~SqliteCaseStore() {
     stopping_ = true;
   }
   thread_.join();
+  checkpointer_.join();
+  // Leave a small WAL behind: fold it into the database file.
+  absl::Status s = checkpoint_db_->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
+  if (!s.ok()) LogWarning(absl::StrCat("final checkpoint: ", s.message()));
+}
+
+void SqliteCaseStore::CheckpointLoop() {
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.AwaitWithTimeout(absl::Condition(&stopping_),
+                           options_.checkpoint_interval);
+      if (stopping_) return;
+    }
+    // PASSIVE copies what it can without blocking the writer or readers.
+    absl::Status s = checkpoint_db_->Exec("PRAGMA wal_checkpoint(PASSIVE)");
+    if (!s.ok()) LogWarning(absl::StrCat("checkpoint: ", s.message()));
+  }
 }
 
 int64_t SqliteCaseStore::transactions() const {

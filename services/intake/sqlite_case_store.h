@@ -1,7 +1,9 @@
 // Cases in the intake SQLite database, written by one thread that commits
 // many callers' batches per transaction (group commit) and answers each
 // caller only after the transaction is durable. Reads use a small pool of
-// separate connections (WAL lets them run beside the writer).
+// separate connections (WAL lets them run beside the writer). A third
+// thread checkpoints the WAL into the database file, so that commits never
+// wait for a checkpoint.
 #ifndef ZWFW_SERVICES_INTAKE_SQLITE_CASE_STORE_H_
 #define ZWFW_SERVICES_INTAKE_SQLITE_CASE_STORE_H_
 
@@ -13,6 +15,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "services/common/sqlite.h"
 #include "services/intake/case_store.h"
 
@@ -23,6 +26,8 @@ struct SqliteCaseStoreOptions {
   // next one.
   int max_records_per_transaction = 20000;
   int read_connections = 4;
+  // How often the WAL is checkpointed (PASSIVE: never blocks the writer).
+  absl::Duration checkpoint_interval = absl::Milliseconds(250);
 };
 
 class SqliteCaseStore : public CaseStore {
@@ -55,8 +60,10 @@ class SqliteCaseStore : public CaseStore {
 
   SqliteCaseStore(SqliteCaseStoreOptions options,
                   std::unique_ptr<Writer> writer,
-                  std::vector<std::unique_ptr<Database>> readers);
+                  std::vector<std::unique_ptr<Database>> readers,
+                  std::unique_ptr<Database> checkpoint_db);
   void WriterLoop();
+  void CheckpointLoop();
   std::unique_ptr<Database> AcquireReader();
   void ReleaseReader(std::unique_ptr<Database> db);
 
@@ -71,7 +78,9 @@ class SqliteCaseStore : public CaseStore {
   absl::Mutex readers_mu_;
   std::vector<std::unique_ptr<Database>> readers_ ABSL_GUARDED_BY(readers_mu_);
 
+  const std::unique_ptr<Database> checkpoint_db_;  // checkpointer only
   std::thread thread_;
+  std::thread checkpointer_;
 };
 
 }  // namespace zwfw::intake
