@@ -264,6 +264,7 @@ SqliteCaseStore::SqliteCaseStore(SqliteCaseStoreOptions options,
       readers_(std::move(readers)),
       checkpoint_db_(std::move(checkpoint_db)) {
   thread_ = std::thread([this] { WriterLoop(); });
+  completer_ = std::thread([this] { CompleterLoop(); });
   checkpointer_ = std::thread([this] { CheckpointLoop(); });
 }
 
@@ -273,6 +274,7 @@ SqliteCaseStore::~SqliteCaseStore() {
     stopping_ = true;
   }
   thread_.join();
+  completer_.join();
   checkpointer_.join();
   // Leave a small WAL behind: fold it into the database file.
   absl::Status s = checkpoint_db_->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
@@ -317,7 +319,10 @@ void SqliteCaseStore::WriterLoop() {
             return s->stopping_ || !s->queue_.empty();
           },
           this));
-      if (queue_.empty()) return;  // stopping, and nothing left to write
+      if (queue_.empty()) {  // stopping, and nothing left to write
+        writer_stopped_ = true;
+        return;
+      }
       // Take whole requests up to the per-transaction limit (at least one).
       size_t records = 0;
       while (!queue_.empty() &&
@@ -333,19 +338,37 @@ void SqliteCaseStore::WriterLoop() {
     for (Request& r : taken) requests.push_back(&r);
     absl::StatusOr<std::vector<std::vector<WriteResult>>> results =
         writer_->Apply(requests);
-    if (results.ok()) {
-      absl::MutexLock lock(&mu_);
-      ++transactions_;
-    } else {
+    if (!results.ok()) {
       LogError(absl::StrCat("case write of ", taken.size(),
                             " batches failed, nothing stored: ",
                             results.status().ToString()));
     }
-    for (size_t i = 0; i < taken.size(); ++i) {
-      if (results.ok()) {
-        taken[i].done(std::move((*results)[i]));
-      } else {
-        taken[i].done(results.status());
+    absl::MutexLock lock(&mu_);
+    if (results.ok()) ++transactions_;
+    done_.push_back(Done{std::move(taken), std::move(results)});
+  }
+}
+
+void SqliteCaseStore::CompleterLoop() {
+  while (true) {
+    std::deque<Done> ready;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](SqliteCaseStore* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mu_) {
+            return s->writer_stopped_ || !s->done_.empty();
+          },
+          this));
+      if (done_.empty()) return;  // the writer has stopped and all answered
+      ready.swap(done_);
+    }
+    for (Done& d : ready) {
+      for (size_t i = 0; i < d.requests.size(); ++i) {
+        if (d.results.ok()) {
+          d.requests[i].done(std::move((*d.results)[i]));
+        } else {
+          d.requests[i].done(d.results.status());
+        }
       }
     }
   }

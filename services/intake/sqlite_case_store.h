@@ -1,9 +1,10 @@
 // Cases in the intake SQLite database, written by one thread that commits
 // many callers' batches per transaction (group commit) and answers each
 // caller only after the transaction is durable. Reads use a small pool of
-// separate connections (WAL lets them run beside the writer). A third
-// thread checkpoints the WAL into the database file, so that commits never
-// wait for a checkpoint.
+// separate connections (WAL lets them run beside the writer). Callers are
+// answered from a second thread, so the writer starts the next transaction
+// at once; a third checkpoints the WAL into the database file, so commits
+// never wait for a checkpoint.
 #ifndef ZWFW_SERVICES_INTAKE_SQLITE_CASE_STORE_H_
 #define ZWFW_SERVICES_INTAKE_SQLITE_CASE_STORE_H_
 
@@ -63,6 +64,7 @@ class SqliteCaseStore : public CaseStore {
                   std::vector<std::unique_ptr<Database>> readers,
                   std::unique_ptr<Database> checkpoint_db);
   void WriterLoop();
+  void CompleterLoop();
   void CheckpointLoop();
   std::unique_ptr<Database> AcquireReader();
   void ReleaseReader(std::unique_ptr<Database> db);
@@ -72,6 +74,13 @@ class SqliteCaseStore : public CaseStore {
 
   mutable absl::Mutex mu_;
   std::deque<Request> queue_ ABSL_GUARDED_BY(mu_);
+  // Committed (or failed) transactions whose callers await their answer.
+  struct Done {
+    std::vector<Request> requests;
+    absl::StatusOr<std::vector<std::vector<WriteResult>>> results;
+  };
+  std::deque<Done> done_ ABSL_GUARDED_BY(mu_);
+  bool writer_stopped_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   int64_t transactions_ ABSL_GUARDED_BY(mu_) = 0;
 
@@ -80,6 +89,7 @@ class SqliteCaseStore : public CaseStore {
 
   const std::unique_ptr<Database> checkpoint_db_;  // checkpointer only
   std::thread thread_;
+  std::thread completer_;
   std::thread checkpointer_;
 };
 
