@@ -168,6 +168,39 @@ class IntakeCrashTest(unittest.TestCase):
         stub.close()
         self.assertEqual(server.terminate(), 0)
 
+    def test_an_oversized_message_fails_the_stream_not_the_server(self):
+        server = self.start()
+        zwfw("--intake=" + server.address, "directory", "import",
+             demo_directory(), token=self.token, check=0)
+        stub = Stub(server.address, self.token)
+        first = make_batch(1)
+        huge = make_batch(2)
+        for c in huge.cases:
+            c.case_no = c.case_no + "x" * 60
+        while huge.ByteSize() < 25 << 20:
+            huge.cases.extend(huge.cases[:2000])
+        sent_first = threading.Event()
+
+        def requests():
+            yield first
+            sent_first.wait(30)
+            yield huge
+
+        acks = []
+        with self.assertRaises(grpc.RpcError) as failure:
+            for ack in stub.submit(requests(), metadata=stub.metadata,
+                                   timeout=60):
+                acks.append(ack)
+                sent_first.set()
+        self.assertEqual(failure.exception.code(),
+                         grpc.StatusCode.RESOURCE_EXHAUSTED)
+        self.assertEqual(len(acks), 1)
+        # What was acknowledged stays; the server keeps serving.
+        self.assertEqual(stub.total(), BATCH_SIZE)
+        self.assertEqual(server.proc.poll(), None)
+        stub.close()
+        self.assertEqual(server.terminate(), 0)
+
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()

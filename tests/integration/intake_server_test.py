@@ -164,6 +164,71 @@ class IntakeServerTest(unittest.TestCase):
         self.assertIn("张元梅", out)
         self.assertEqual(server.terminate(), 0)
 
+    def test_cases_import_and_stats_through_the_cli(self):
+        server = self.start()
+        addr = "--intake=" + server.address
+        zwfw(addr, "directory", "import",
+             os.path.join(zwfw_testlib.SOURCE_DIR,
+                          "deploy/demo/qijiang-directory.json"),
+             token=self.admin, check=0)
+        july = os.path.join(self.dir, "july.jsonl")
+        with open(july, "w") as f:
+            subprocess.run([os.path.join(zwfw_testlib.BUILD_DIR,
+                                         "tools/seedgen/seedgen"),
+                            "--directory=" + os.path.join(
+                                zwfw_testlib.SOURCE_DIR,
+                                "deploy/demo/qijiang-directory.json")],
+                           stdout=f, check=True)
+        code, out, err = zwfw(addr, "cases", "import", july, token=self.admin)
+        self.assertEqual(code, 0, err)
+        self.assertIn("accepted 84781, updated 0, duplicate 0, rejected 0", out)
+
+        # Bad lines are reported by number; the good ones are stored.
+        bad = self.write("bad.jsonl", "\n".join([
+            '{"department_code": "qj-gaj", "case_no": "cli-1", '
+            '"category": "ITEM_CATEGORY_APPROVAL", '
+            '"site": "HANDLING_SITE_CENTER", "status": "CASE_STATUS_ACCEPTED", '
+            '"accepted_at": "2020-07-31T15:30:00Z"}',
+            'not json',
+            '{"department_code": "qj-gaj", "case_no": "cli-2", '
+            '"category": "ITEM_CATEGORY_APPROVAL", '
+            '"site": "HANDLING_SITE_CENTER", "status": "CASE_STATUS_ACCEPTED"}',
+            '{"department_code": "qj-nobody", "case_no": "cli-3"}',
+            '{"case_no": "cli-4", "colour": "red"}',
+        ]) + "\n")
+        code, out, err = zwfw(addr, "cases", "import", bad, token=self.admin)
+        self.assertEqual(code, 3)
+        self.assertIn("accepted 1, updated 0, duplicate 0, rejected 4", out)
+        self.assertIn("line 2: json:", err)
+        self.assertIn("line 3: accepted_at: is missing", err)
+        self.assertIn("line 4: department_code: department \"qj-nobody\" "
+                      "is not in the directory", err)
+        self.assertIn("line 5: json:", err)
+        self.assertIn("colour", err)
+
+        code, out, err = zwfw(addr, "cases", "stats", "--period=2020-07",
+                              token=self.viewer)
+        self.assertEqual(code, 0, err)
+        lines = out.splitlines()
+        total = next(l for l in lines if l.startswith("合计")).split()
+        self.assertEqual(total[1:], ["67355", "35313", "37880", "22375",
+                                     "7100", "55070"])  # + the case cli-1
+        self.assertIn("共受理 84782 件", out)
+        self.assertIn("区人力社保局超时5件；区发改委、区城市管理局超时1件", out)
+
+        code, out, _ = zwfw(addr, "cases", "get", "区公安局", "cli-1",
+                            token=self.admin)
+        self.assertEqual(code, 0)
+        self.assertIn('"case_no": "cli-1"', out)
+        code, _, err = zwfw(addr, "cases", "get", "区公安局", "cli-1",
+                            token=self.viewer)
+        self.assertEqual(code, 1)
+        self.assertIn("PERMISSION_DENIED", err)
+        code, out, _ = zwfw(addr, "cases", "list", "--overtime_only",
+                            token=self.admin)
+        self.assertIn("7 cases", out)
+        self.assertEqual(server.terminate(), 0)
+
     def test_a_bad_token_file_stops_the_server_with_a_reason(self):
         self.write("tokens.txt", "nonsense admin\n")
         server = Server(self.dir)
