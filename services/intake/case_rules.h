@@ -15,7 +15,7 @@
 #include "absl/time/time.h"
 #include "services/common/auth.h"
 #include "services/common/calendar.h"
-#include "services/intake/directory_index.h"
+#include "services/common/directory_index.h"
 #include "zwfw/v1/intake.pb.h"
 
 namespace zwfw::intake {

@@ -7,7 +7,7 @@
 
 #include "services/common/period.h"
 #include "services/intake/case_store.h"
-#include "services/intake/directory_index.h"
+#include "services/common/directory_index.h"
 #include "zwfw/v1/intake.pb.h"
 
 namespace zwfw::intake {

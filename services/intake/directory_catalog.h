@@ -9,7 +9,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "services/intake/directory_index.h"
+#include "services/common/directory_index.h"
 #include "services/intake/directory_store.h"
 
 namespace zwfw::intake {

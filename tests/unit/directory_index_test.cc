@@ -1,9 +1,9 @@
-#include "services/intake/directory_index.h"
+#include "services/common/directory_index.h"
 
 #include <google/protobuf/text_format.h>
 #include <gtest/gtest.h>
 
-namespace zwfw::intake {
+namespace zwfw {
 namespace {
 
 zwfw::v1::DirectorySnapshot Snapshot(const std::string& text) {
@@ -133,4 +133,4 @@ TEST(DirectoryIndexTest, AnEmptyDirectoryIsValid) {
 }
 
 }  // namespace
-}  // namespace zwfw::intake
+}  // namespace zwfw

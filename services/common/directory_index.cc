@@ -1,10 +1,10 @@
-#include "services/intake/directory_index.h"
+#include "services/common/directory_index.h"
 
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
 
-namespace zwfw::intake {
+namespace zwfw {
 namespace {
 
 using zwfw::v1::DirectorySnapshot;
@@ -252,4 +252,4 @@ const zwfw::v1::ServiceItem* DirectoryIndex::FindServiceItem(
                                    : &snapshot_.service_items(it->second);
 }
 
-}  // namespace zwfw::intake
+}  // namespace zwfw

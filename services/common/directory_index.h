@@ -1,13 +1,14 @@
 // An immutable, validated, indexed directory snapshot: the departments,
 // windows, staff and service items of a service center, with lookups by
-// code and by department alias.
+// code and by department name or alias. Intake owns the directory; other
+// services build an index from what intake's Directory service lists.
 //
 // Building the index is the validation: a snapshot that cannot be indexed
 // (a missing or duplicate code, a colliding alias, a dangling reference, a
 // bad category, kind or time limit, an oversized field) is refused with
 // INVALID_ARGUMENT naming the entry and the field.
-#ifndef ZWFW_SERVICES_INTAKE_DIRECTORY_INDEX_H_
-#define ZWFW_SERVICES_INTAKE_DIRECTORY_INDEX_H_
+#ifndef ZWFW_SERVICES_COMMON_DIRECTORY_INDEX_H_
+#define ZWFW_SERVICES_COMMON_DIRECTORY_INDEX_H_
 
 #include <memory>
 #include <string>
@@ -18,7 +19,7 @@
 #include "absl/strings/string_view.h"
 #include "zwfw/v1/directory.pb.h"
 
-namespace zwfw::intake {
+namespace zwfw {
 
 // Bounds on a snapshot, so that no import can exhaust memory.
 inline constexpr int kMaxDepartments = 10000;
@@ -59,6 +60,6 @@ class DirectoryIndex {
   absl::flat_hash_map<std::string, int> item_by_code_;
 };
 
-}  // namespace zwfw::intake
+}  // namespace zwfw
 
-#endif  // ZWFW_SERVICES_INTAKE_DIRECTORY_INDEX_H_
+#endif  // ZWFW_SERVICES_COMMON_DIRECTORY_INDEX_H_
