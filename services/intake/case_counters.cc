@@ -75,7 +75,7 @@ void AddContribution(const zwfw::v1::Case& c, int sign,
   }
 }
 
-void ToProto(const Counters& c, zwfw::v1::CaseCounters* out) {
+void FillCaseCounters(const Counters& c, zwfw::v1::CaseCounters* out) {
   out->set_total(c.total);
   out->set_instant(c.instant);
   out->set_center(c.center);

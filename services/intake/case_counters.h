@@ -44,7 +44,7 @@ using CounterDeltas = absl::flat_hash_map<CounterKey, Counters>;
 void AddContribution(const zwfw::v1::Case& c, int sign, CounterDeltas* deltas);
 
 // Copies counters into the proto.
-void ToProto(const Counters& counters, zwfw::v1::CaseCounters* out);
+void FillCaseCounters(const Counters& counters, zwfw::v1::CaseCounters* out);
 
 }  // namespace zwfw::intake
 

@@ -16,14 +16,6 @@ namespace {
 using zwfw::v1::Case;
 using zwfw::v1::RecordResult;
 
-void Reject(RecordResult* result, const absl::Status& error) {
-  auto [field, reason] = SplitFieldError(error.message());
-  result->set_outcome(zwfw::v1::RECORD_OUTCOME_REJECTED);
-  result->set_field(field);
-  result->set_reason(reason);
-  result->set_code(static_cast<int>(error.code()));
-}
-
 grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
                                     const absl::Status& status) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
@@ -243,10 +235,7 @@ grpc::ServerUnaryReactor* CaseIntakeService::UpsertCase(
   auto batch = std::make_shared<PreparedBatch>(Prepare(one, *who));
   const RecordResult& early = batch->results[0];
   if (early.outcome() == zwfw::v1::RECORD_OUTCOME_REJECTED) {
-    return FinishNow(context,
-                     absl::Status(static_cast<absl::StatusCode>(early.code()),
-                                  absl::StrCat(early.field(), ": ",
-                                               early.reason())));
+    return FinishNow(context, StatusOf(early));
   }
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   *response->mutable_case_() = batch->cases[0];
@@ -258,9 +247,7 @@ grpc::ServerUnaryReactor* CaseIntakeService::UpsertCase(
                   const RecordResult& r = batch->results[0];
                   if (r.outcome() == zwfw::v1::RECORD_OUTCOME_REJECTED) {
                     response->Clear();
-                    reactor->Finish(grpc::Status(
-                        static_cast<grpc::StatusCode>(r.code()),
-                        absl::StrCat(r.field(), ": ", r.reason())));
+                    reactor->Finish(ToGrpcStatus(StatusOf(r)));
                     return;
                   }
                   *response->mutable_result() = r;

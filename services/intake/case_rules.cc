@@ -15,16 +15,6 @@ absl::Status Invalid(absl::string_view field, absl::string_view why) {
   return absl::InvalidArgumentError(absl::StrCat(field, ": ", why));
 }
 
-// Timestamps zwfw accepts: from 2000 to 2100, nanos in range.
-bool ValidTimestamp(const google::protobuf::Timestamp& t) {
-  return t.seconds() >= 946684800 && t.seconds() < 4102444800 &&
-         t.nanos() >= 0 && t.nanos() < 1000000000;
-}
-
-bool HasTime(const google::protobuf::Timestamp& t) {
-  return t.seconds() != 0 || t.nanos() != 0;
-}
-
 bool IsOpen(CaseStatus s) {
   return s == zwfw::v1::CASE_STATUS_ACCEPTED ||
          s == zwfw::v1::CASE_STATUS_SUSPENDED;
@@ -84,19 +74,6 @@ absl::Status CheckPauses(const Case& c) {
 }
 
 }  // namespace
-
-absl::Time ToTime(const google::protobuf::Timestamp& t) {
-  return absl::FromUnixSeconds(t.seconds()) + absl::Nanoseconds(t.nanos());
-}
-
-google::protobuf::Timestamp ToProto(absl::Time t) {
-  google::protobuf::Timestamp out;
-  int64_t seconds = absl::ToUnixSeconds(t);
-  out.set_seconds(seconds);
-  out.set_nanos(static_cast<int32_t>(
-      absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(seconds))));
-  return out;
-}
 
 absl::StatusOr<absl::Time> ComputeDueAt(
     absl::Time accepted_at, int promised_days,
@@ -265,14 +242,6 @@ bool IsOvertime(const Case& c, absl::Time now) {
     default:
       return false;
   }
-}
-
-std::pair<std::string, std::string> SplitFieldError(
-    absl::string_view message) {
-  size_t colon = message.find(": ");
-  if (colon == absl::string_view::npos) return {"", std::string(message)};
-  return {std::string(message.substr(0, colon)),
-          std::string(message.substr(colon + 2))};
 }
 
 }  // namespace zwfw::intake

@@ -15,6 +15,8 @@
 #include "absl/time/time.h"
 #include "services/common/auth.h"
 #include "services/common/calendar.h"
+#include "services/common/proto_time.h"
+#include "services/common/record_result.h"
 #include "services/common/directory_index.h"
 #include "zwfw/v1/intake.pb.h"
 
@@ -59,14 +61,6 @@ bool IsOvertime(const zwfw::v1::Case& c, absl::Time now);
 inline bool IsCounted(const zwfw::v1::Case& c) {
   return c.status() != zwfw::v1::CASE_STATUS_REJECTED;
 }
-
-// "accepted_at: is missing" -> {"accepted_at", "is missing"}. A message
-// without ": " has an empty field.
-std::pair<std::string, std::string> SplitFieldError(absl::string_view message);
-
-// Conversions between proto timestamps and absl::Time.
-absl::Time ToTime(const google::protobuf::Timestamp& t);
-google::protobuf::Timestamp ToProto(absl::Time t);
 
 }  // namespace zwfw::intake
 

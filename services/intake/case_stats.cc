@@ -39,13 +39,13 @@ zwfw::v1::GetCaseStatsResponse BuildCaseStats(const Period& period,
     row->set_department_name(name);
     Counters approval = lookup(code, zwfw::v1::ITEM_CATEGORY_APPROVAL);
     Counters convenience = lookup(code, zwfw::v1::ITEM_CATEGORY_CONVENIENCE);
-    ToProto(approval, row->mutable_approval());
-    ToProto(convenience, row->mutable_convenience());
+    FillCaseCounters(approval, row->mutable_approval());
+    FillCaseCounters(convenience, row->mutable_convenience());
     approval_total += approval;
     convenience_total += convenience;
   }
-  ToProto(approval_total, out.mutable_approval_total());
-  ToProto(convenience_total, out.mutable_convenience_total());
+  FillCaseCounters(approval_total, out.mutable_approval_total());
+  FillCaseCounters(convenience_total, out.mutable_convenience_total());
   out.set_center_handled(approval_total.center + convenience_total.center);
   out.set_center_same_day(approval_total.center_same_day +
                           convenience_total.center_same_day);

@@ -1,0 +1,34 @@
+#include "services/common/record_result.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace zwfw {
+
+std::pair<std::string, std::string> SplitFieldError(
+    absl::string_view message) {
+  size_t colon = message.find(": ");
+  if (colon == absl::string_view::npos) return {"", std::string(message)};
+  return {std::string(message.substr(0, colon)),
+          std::string(message.substr(colon + 2))};
+}
+
+void Reject(zwfw::v1::RecordResult* result, const absl::Status& error) {
+  auto [field, reason] = SplitFieldError(error.message());
+  result->set_outcome(zwfw::v1::RECORD_OUTCOME_REJECTED);
+  result->set_field(field);
+  result->set_reason(reason);
+  result->set_code(static_cast<int>(error.code()));
+}
+
+absl::Status StatusOf(const zwfw::v1::RecordResult& result) {
+  if (result.outcome() != zwfw::v1::RECORD_OUTCOME_REJECTED) {
+    return absl::OkStatus();
+  }
+  return absl::Status(
+      static_cast<absl::StatusCode>(result.code()),
+      result.field().empty() ? result.reason()
+                             : absl::StrCat(result.field(), ": ",
+                                            result.reason()));
+}
+
+}  // namespace zwfw

@@ -1,0 +1,32 @@
+// Per-record results of batch RPCs (zwfw.v1.RecordResult).
+//
+// Validation errors inside services carry "<field>: <reason>" as their
+// message, so a batch can report the field of each rejected record:
+//
+//   absl::Status s = absl::InvalidArgumentError("accepted_at: is missing");
+//   Reject(&result, s);  // field "accepted_at", reason "is missing"
+#ifndef ZWFW_SERVICES_COMMON_RECORD_RESULT_H_
+#define ZWFW_SERVICES_COMMON_RECORD_RESULT_H_
+
+#include <string>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/string_view.h"
+#include "zwfw/v1/common.pb.h"
+
+namespace zwfw {
+
+// "accepted_at: is missing" -> {"accepted_at", "is missing"}. A message
+// without ": " has an empty field.
+std::pair<std::string, std::string> SplitFieldError(absl::string_view message);
+
+// Marks the result REJECTED with the error's code, field and reason.
+void Reject(zwfw::v1::RecordResult* result, const absl::Status& error);
+
+// The status a rejected record would have had as a unary call.
+absl::Status StatusOf(const zwfw::v1::RecordResult& result);
+
+}  // namespace zwfw
+
+#endif  // ZWFW_SERVICES_COMMON_RECORD_RESULT_H_
