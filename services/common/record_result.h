@@ -17,6 +17,13 @@
 
 namespace zwfw {
 
+// What a store did with one record of a batch.
+struct WriteResult {
+  zwfw::v1::RecordOutcome outcome = zwfw::v1::RECORD_OUTCOME_UNSPECIFIED;
+  // For REJECTED: why, "<field>: <reason>".
+  absl::Status error;
+};
+
 // "accepted_at: is missing" -> {"accepted_at", "is missing"}. A message
 // without ": " has an empty field.
 std::pair<std::string, std::string> SplitFieldError(absl::string_view message);

@@ -11,6 +11,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/log.h"
 
@@ -27,6 +28,11 @@ ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA bundle: require and verify client certificates (mTLS)");
 ABSL_FLAG(std::string, calendar_dir, "deploy/calendar",
           "folder of the working-day calendar files");
+ABSL_FLAG(std::string, service_token_file, "./var/service.token",
+          "file holding this server's service token for the services it "
+          "calls");
+ABSL_FLAG(std::string, peer_tls_ca, "",
+          "PEM CA bundle: call other services over TLS, verified with it");
 ABSL_FLAG(std::string, intake, "127.0.0.1:50051", "intake server address");
 ABSL_FLAG(std::string, survey, "127.0.0.1:50052", "survey server address");
 ABSL_FLAG(std::string, scoring, "127.0.0.1:50053", "scoring server address");
@@ -78,6 +84,8 @@ ServerConfig ParseServerFlags(int argc, char** argv, const std::string& name,
   c.tls_key = absl::GetFlag(FLAGS_tls_key);
   c.tls_client_ca = absl::GetFlag(FLAGS_tls_client_ca);
   c.calendar_dir = absl::GetFlag(FLAGS_calendar_dir);
+  c.service_token_file = absl::GetFlag(FLAGS_service_token_file);
+  c.peer_tls_ca = absl::GetFlag(FLAGS_peer_tls_ca);
   c.intake = absl::GetFlag(FLAGS_intake);
   c.survey = absl::GetFlag(FLAGS_survey);
   c.scoring = absl::GetFlag(FLAGS_scoring);
@@ -123,6 +131,46 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
         GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
   }
   return grpc::SslServerCredentials(options);
+}
+
+absl::StatusOr<std::string> ReadServiceToken(const std::string& path) {
+  if (path.empty()) {
+    return absl::FailedPreconditionError(
+        "--service_token_file is needed to call other services");
+  }
+  std::ifstream in(path);
+  std::stringstream contents;
+  contents << in.rdbuf();
+  std::string token(absl::StripAsciiWhitespace(contents.str()));
+  if (!in || token.empty()) {
+    return absl::NotFoundError(absl::StrCat(
+        "--service_token_file=", path, ": cannot read a token from it"));
+  }
+  return token;
+}
+
+absl::StatusOr<std::shared_ptr<grpc::Channel>> ClientChannel(
+    const ServerConfig& config, const std::string& address) {
+  std::shared_ptr<grpc::ChannelCredentials> credentials =
+      grpc::InsecureChannelCredentials();
+  if (!config.peer_tls_ca.empty()) {
+    grpc::SslCredentialsOptions ssl;
+    absl::StatusOr<std::string> ca = ReadPem("peer_tls_ca", config.peer_tls_ca);
+    if (!ca.ok()) return ca.status();
+    ssl.pem_root_certs = *ca;
+    if (!config.tls_cert.empty()) {
+      absl::StatusOr<std::string> cert = ReadPem("tls_cert", config.tls_cert);
+      if (!cert.ok()) return cert.status();
+      absl::StatusOr<std::string> key = ReadPem("tls_key", config.tls_key);
+      if (!key.ok()) return key.status();
+      ssl.pem_cert_chain = *cert;
+      ssl.pem_private_key = *key;
+    }
+    credentials = grpc::SslCredentials(ssl);
+  }
+  grpc::ChannelArguments args;
+  args.SetMaxReceiveMessageSize(config.max_message_bytes);
+  return grpc::CreateCustomChannel(address, credentials, args);
 }
 
 void ApplyServerLimits(const ServerConfig& config,

@@ -35,6 +35,12 @@ struct ServerConfig {
   std::string tls_key;
   std::string tls_client_ca;  // --tls_client_ca: require client certificates
   std::string calendar_dir;   // --calendar_dir
+  // --service_token_file: the bearer token (role service) this server
+  // presents to the services it calls.
+  std::string service_token_file;
+  // --peer_tls_ca: PEM roots to verify the services it calls; TLS to them
+  // when set (presenting --tls_cert/--tls_key as client certificate).
+  std::string peer_tls_ca;
   // Addresses of the services this one calls.
   std::string intake;
   std::string survey;
@@ -87,6 +93,15 @@ class ServerHost {
 // given, TLS with one, mutual TLS when a client CA is given too.
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
     const ServerConfig& config);
+
+// The service token from --service_token_file; FAILED_PRECONDITION when
+// the flag is empty, NOT_FOUND when the file cannot be read.
+absl::StatusOr<std::string> ReadServiceToken(const std::string& path);
+
+// A channel to another zwfw service at `address`, over TLS when
+// --peer_tls_ca is set.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> ClientChannel(
+    const ServerConfig& config, const std::string& address);
 
 // Applies the size and keepalive limits every zwfw server uses.
 void ApplyServerLimits(const ServerConfig& config,

@@ -13,17 +13,11 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "services/common/period.h"
+#include "services/common/record_result.h"
 #include "services/intake/case_counters.h"
 #include "zwfw/v1/intake.pb.h"
 
 namespace zwfw::intake {
-
-// What happened to one written case.
-struct WriteResult {
-  zwfw::v1::RecordOutcome outcome = zwfw::v1::RECORD_OUTCOME_UNSPECIFIED;
-  // For REJECTED: why ("status: ..." with FAILED_PRECONDITION).
-  absl::Status error;
-};
 
 using WriteCallback =
     std::function<void(absl::StatusOr<std::vector<WriteResult>>)>;

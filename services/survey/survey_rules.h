@@ -6,6 +6,7 @@
 #ifndef ZWFW_SERVICES_SURVEY_SURVEY_RULES_H_
 #define ZWFW_SERVICES_SURVEY_SURVEY_RULES_H_
 
+#include <optional>
 #include <vector>
 
 #include "absl/status/statusor.h"

@@ -1,0 +1,89 @@
+#include "services/survey/intake_client.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "services/common/log.h"
+#include "services/common/status.h"
+
+namespace zwfw::survey {
+
+IntakeClient::IntakeClient(std::shared_ptr<grpc::Channel> channel,
+                           std::string address, std::string token,
+                           absl::Duration refresh, absl::Duration deadline)
+    : directory_(zwfw::v1::Directory::NewStub(channel)),
+      intake_(zwfw::v1::CaseIntake::NewStub(channel)),
+      address_(std::move(address)),
+      token_(std::move(token)),
+      refresh_(refresh),
+      deadline_(deadline) {}
+
+std::unique_ptr<grpc::ClientContext> IntakeClient::Context() const {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->AddMetadata("authorization", "Bearer " + token_);
+  context->set_deadline(std::chrono::system_clock::now() +
+                        absl::ToChronoMilliseconds(deadline_));
+  return context;
+}
+
+absl::Status IntakeClient::Unavailable(const grpc::Status& s) const {
+  return absl::UnavailableError(absl::StrCat(
+      "intake at ", address_, " cannot be read (",
+      StatusCodeName(s.error_code()), ": ", s.error_message(), ")"));
+}
+
+absl::StatusOr<std::shared_ptr<const DirectoryIndex>> IntakeClient::Fetch() {
+  zwfw::v1::DirectorySnapshot snapshot;
+  zwfw::v1::ListDepartmentsResponse departments;
+  grpc::Status s =
+      directory_->ListDepartments(Context().get(), {}, &departments);
+  if (!s.ok()) return Unavailable(s);
+  *snapshot.mutable_departments() = departments.departments();
+  zwfw::v1::ListWindowsResponse windows;
+  s = directory_->ListWindows(Context().get(), {}, &windows);
+  if (!s.ok()) return Unavailable(s);
+  *snapshot.mutable_windows() = windows.windows();
+  zwfw::v1::ListStaffResponse staff;
+  s = directory_->ListStaff(Context().get(), {}, &staff);
+  if (!s.ok()) return Unavailable(s);
+  *snapshot.mutable_staff() = staff.staff();
+  return DirectoryIndex::Build(std::move(snapshot),
+                               departments.directory_version());
+}
+
+absl::StatusOr<std::shared_ptr<const DirectoryIndex>> IntakeClient::Current() {
+  absl::MutexLock lock(&mu_);
+  if (cached_ != nullptr && absl::Now() - fetched_at_ < refresh_) {
+    return cached_;
+  }
+  absl::StatusOr<std::shared_ptr<const DirectoryIndex>> fresh = Fetch();
+  if (!fresh.ok()) {
+    if (cached_ != nullptr) {
+      LogWarning(absl::StrCat("directory not refreshed: ",
+                              fresh.status().message(),
+                              "; using the one read before"));
+      fetched_at_ = absl::Now();  // retry after another refresh interval
+      return cached_;
+    }
+    return fresh.status();
+  }
+  cached_ = *fresh;
+  fetched_at_ = absl::Now();
+  return cached_;
+}
+
+absl::StatusOr<std::map<std::string, int64_t>> IntakeClient::CaseTotals(
+    const Period& period) {
+  zwfw::v1::GetCaseStatsRequest request;
+  request.set_period(period.ToString());
+  zwfw::v1::GetCaseStatsResponse stats;
+  grpc::Status s = intake_->GetCaseStats(Context().get(), request, &stats);
+  if (!s.ok()) return Unavailable(s);
+  std::map<std::string, int64_t> totals;
+  for (const auto& d : stats.departments()) {
+    totals[d.department_code()] =
+        d.approval().total() + d.convenience().total();
+  }
+  return totals;
+}
+
+}  // namespace zwfw::survey

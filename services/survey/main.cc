@@ -1,0 +1,65 @@
+// The survey server: evaluations, return visits, rectifications and their
+// statistics. Flags, wiring and the server; nothing else.
+#include <sys/stat.h>
+
+#include <memory>
+
+#include "absl/flags/flag.h"
+#include "services/common/auth.h"
+#include "services/common/calendar.h"
+#include "services/common/log.h"
+#include "services/common/server.h"
+#include "services/survey/intake_client.h"
+#include "services/survey/sqlite_survey_store.h"
+#include "services/survey/survey_rules.h"
+#include "services/survey/survey_service.h"
+
+ABSL_FLAG(int, rectification_days, 5,
+          "working days a department has to rectify a bad rating");
+ABSL_FLAG(std::string, satisfied_levels, "3,4,5",
+          "ratings counted as satisfied in 满意率");
+
+namespace {
+
+int Fail(const absl::Status& status) {
+  zwfw::LogError(status.ToString());
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  zwfw::ServerConfig config =
+      zwfw::ParseServerFlags(argc, argv, "survey", "127.0.0.1:50052");
+  absl::StatusOr<std::unique_ptr<zwfw::ServerHost>> host =
+      zwfw::ServerHost::Create(config);
+  if (!host.ok()) return Fail(host.status());
+  absl::StatusOr<std::unique_ptr<zwfw::TokenStore>> tokens =
+      zwfw::TokenStore::Open(config.token_file);
+  if (!tokens.ok()) return Fail(tokens.status());
+  absl::StatusOr<std::string> service_token =
+      zwfw::ReadServiceToken(config.service_token_file);
+  if (!service_token.ok()) return Fail(service_token.status());
+  absl::StatusOr<zwfw::Calendar> calendar =
+      zwfw::Calendar::LoadDirectory(config.calendar_dir);
+  if (!calendar.ok()) return Fail(calendar.status());
+  absl::StatusOr<std::vector<int>> levels =
+      zwfw::survey::ParseSatisfiedLevels(absl::GetFlag(FLAGS_satisfied_levels));
+  if (!levels.ok()) return Fail(levels.status());
+
+  mkdir(config.data_dir.c_str(), 0700);
+  absl::StatusOr<std::unique_ptr<zwfw::survey::SqliteSurveyStore>> store =
+      zwfw::survey::SqliteSurveyStore::Open(config.data_dir + "/survey.db");
+  if (!store.ok()) return Fail(store.status());
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      zwfw::ClientChannel(config, config.intake);
+  if (!channel.ok()) return Fail(channel.status());
+  zwfw::survey::IntakeClient intake(*channel, config.intake, *service_token);
+
+  zwfw::survey::SurveyOptions options;
+  options.rectification_days = absl::GetFlag(FLAGS_rectification_days);
+  options.satisfied_levels = *levels;
+  zwfw::survey::SurveyService survey(&intake, &intake, &*calendar,
+                                     store->get(), tokens->get(), options);
+  return (*host)->Run({&survey});
+}

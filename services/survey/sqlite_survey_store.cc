@@ -1,0 +1,542 @@
+#include "services/survey/sqlite_survey_store.h"
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "services/common/proto_time.h"
+#include "services/survey/survey_rules.h"
+
+namespace zwfw::survey {
+namespace {
+
+using zwfw::v1::Evaluation;
+using zwfw::v1::Rectification;
+
+constexpr int64_t kVersionScale = 1000000;
+
+const std::vector<std::string>& Migrations() {
+  static const auto* const migrations = new std::vector<std::string>{
+      R"sql(
+CREATE TABLE evaluations (
+  evaluation_id TEXT PRIMARY KEY,
+  department_code TEXT NOT NULL,
+  case_no TEXT,
+  month TEXT NOT NULL,
+  rating INTEGER NOT NULL,
+  counted INTEGER NOT NULL,
+  record BLOB NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX evaluations_one_per_case
+  ON evaluations (department_code, case_no) WHERE case_no IS NOT NULL;
+CREATE TABLE rating_counters (
+  month TEXT NOT NULL,
+  scope INTEGER NOT NULL,
+  code TEXT NOT NULL,
+  a1 INTEGER NOT NULL, a2 INTEGER NOT NULL, a3 INTEGER NOT NULL,
+  a4 INTEGER NOT NULL, a5 INTEGER NOT NULL,
+  d1 INTEGER NOT NULL, d2 INTEGER NOT NULL, d3 INTEGER NOT NULL,
+  d4 INTEGER NOT NULL, d5 INTEGER NOT NULL,
+  PRIMARY KEY (month, scope, code)
+) STRICT;
+CREATE TABLE return_visits (
+  visit_id TEXT PRIMARY KEY,
+  department_code TEXT NOT NULL,
+  month TEXT NOT NULL,
+  record BLOB NOT NULL
+) STRICT;
+CREATE TABLE visit_counters (
+  month TEXT NOT NULL,
+  department_code TEXT NOT NULL,
+  made INTEGER NOT NULL,
+  reached INTEGER NOT NULL,
+  satisfied INTEGER NOT NULL,
+  PRIMARY KEY (month, department_code)
+) STRICT;
+CREATE TABLE rectifications (
+  evaluation_id TEXT PRIMARY KEY REFERENCES evaluations (evaluation_id),
+  department_code TEXT NOT NULL,
+  case_no TEXT NOT NULL,
+  rating INTEGER NOT NULL,
+  month TEXT NOT NULL,
+  state INTEGER NOT NULL,
+  opened_at INTEGER NOT NULL,
+  due_at INTEGER NOT NULL,
+  rectified_at INTEGER,
+  follow_up_rating INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX rectifications_by_month ON rectifications (month, department_code);
+CREATE TABLE rectification_events (
+  evaluation_id TEXT NOT NULL REFERENCES rectifications (evaluation_id),
+  seq INTEGER NOT NULL,
+  record BLOB NOT NULL,
+  PRIMARY KEY (evaluation_id, seq)
+) STRICT;
+CREATE TABLE month_versions (
+  month TEXT PRIMARY KEY,
+  version INTEGER NOT NULL
+) STRICT;
+)sql",
+  };
+  return *migrations;
+}
+
+enum Scope { kDepartment = 0, kWindow = 1, kStaff = 2 };
+
+std::string MonthOf(const google::protobuf::Timestamp& t) {
+  return Period::Containing(ToTime(t)).ToString();
+}
+
+int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
+
+// The columns every rectification query selects, in this order.
+constexpr char kRectificationColumns[] =
+    "evaluation_id, department_code, case_no, rating, state, opened_at, "
+    "due_at, rectified_at, follow_up_rating";
+
+// SQL for "overdue at :now" over those columns.
+constexpr char kOverdueSql[] =
+    "((rectified_at IS NOT NULL AND rectified_at > due_at) OR "
+    "(rectified_at IS NULL AND state IN (1, 2, 7) AND due_at < ?))";
+
+Rectification RowToRectification(const Statement& q, absl::Time now) {
+  Rectification r;
+  r.set_evaluation_id(q.ColumnText(0));
+  r.set_department_code(q.ColumnText(1));
+  r.set_case_no(q.ColumnText(2));
+  r.set_rating(static_cast<int>(q.ColumnInt(3)));
+  r.set_state(static_cast<zwfw::v1::RectificationState>(q.ColumnInt(4)));
+  *r.mutable_opened_at() = ToProto(absl::FromUnixMicros(q.ColumnInt(5)));
+  absl::Time due = absl::FromUnixMicros(q.ColumnInt(6));
+  *r.mutable_due_at() = ToProto(due);
+  std::optional<absl::Time> rectified;
+  if (!q.ColumnIsNull(7)) {
+    rectified = absl::FromUnixMicros(q.ColumnInt(7));
+    *r.mutable_rectified_at() = ToProto(*rectified);
+  }
+  r.set_follow_up_rating(static_cast<int>(q.ColumnInt(8)));
+  r.set_overdue(IsOverdue(r.state(), due, rectified, now));
+  return r;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<SqliteSurveyStore>> SqliteSurveyStore::Open(
+    const std::string& path) {
+  absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(path);
+  if (!db.ok()) return db.status();
+  absl::Status s = (*db)->Migrate(Migrations());
+  if (!s.ok()) return s;
+  return std::unique_ptr<SqliteSurveyStore>(
+      new SqliteSurveyStore(*std::move(db)));
+}
+
+absl::Status SqliteSurveyStore::BumpVersion(const std::string& month) {
+  absl::StatusOr<Statement> q = db_->Prepare(
+      "INSERT INTO month_versions (month, version) VALUES (?, 1) "
+      "ON CONFLICT (month) DO UPDATE SET version = version + 1");
+  if (!q.ok()) return q.status();
+  return q->Bind(1, month).Run();
+}
+
+absl::Status SqliteSurveyStore::AddRating(const Evaluation& e, int sign) {
+  absl::StatusOr<Statement> q = db_->Prepare(
+      "INSERT INTO rating_counters VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+      "?9, ?10, ?11, ?12, ?13) ON CONFLICT (month, scope, code) DO UPDATE SET "
+      "a1 = a1 + ?4, a2 = a2 + ?5, a3 = a3 + ?6, a4 = a4 + ?7, a5 = a5 + ?8, "
+      "d1 = d1 + ?9, d2 = d2 + ?10, d3 = d3 + ?11, d4 = d4 + ?12, "
+      "d5 = d5 + ?13");
+  if (!q.ok()) return q.status();
+  const std::string month = MonthOf(e.evaluated_at());
+  const std::pair<Scope, std::string> scopes[] = {
+      {kDepartment, e.department_code()},
+      {kWindow, e.window_code()},
+      {kStaff, e.staff_code()}};
+  for (const auto& [scope, code] : scopes) {
+    if (code.empty()) continue;
+    q->Bind(1, month).Bind(2, static_cast<int>(scope)).Bind(3, code);
+    for (int level = 1; level <= 5; ++level) {
+      q->Bind(3 + level, !e.defaulted() && e.rating() == level ? sign : 0);
+      q->Bind(8 + level, e.defaulted() && e.rating() == level ? sign : 0);
+    }
+    absl::Status s = q->Run();
+    if (!s.ok()) return s;
+  }
+  return BumpVersion(month);
+}
+
+absl::Status SqliteSurveyStore::AddEvent(
+    const std::string& evaluation_id,
+    const zwfw::v1::RectificationEvent& event) {
+  absl::StatusOr<Statement> q = db_->Prepare(
+      "INSERT INTO rectification_events (evaluation_id, seq, record) "
+      "VALUES (?1, (SELECT count(*) FROM rectification_events "
+      "WHERE evaluation_id = ?1), ?2)");
+  if (!q.ok()) return q.status();
+  return q->Bind(1, evaluation_id).BindBlob(2, event.SerializeAsString()).Run();
+}
+
+absl::StatusOr<std::vector<WriteResult>> SqliteSurveyStore::WriteEvaluations(
+    const std::vector<PreparedEvaluation>& evaluations, const std::string& by,
+    absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
+  if (!tx.ok()) return tx.status();
+  absl::StatusOr<Statement> insert = db_->Prepare(
+      "INSERT INTO evaluations (evaluation_id, department_code, case_no, "
+      "month, rating, counted, record) VALUES (?, ?, ?, ?, ?, ?, ?) "
+      "ON CONFLICT DO NOTHING");
+  absl::StatusOr<Statement> open = db_->Prepare(
+      "INSERT INTO rectifications (evaluation_id, department_code, case_no, "
+      "rating, month, state, opened_at, due_at) VALUES (?, ?, ?, ?, ?, 1, ?, "
+      "?)");
+  absl::StatusOr<Statement> target = db_->Prepare(
+      "SELECT department_code, state, month FROM rectifications "
+      "WHERE evaluation_id = ?");
+  absl::StatusOr<Statement> close = db_->Prepare(
+      "UPDATE rectifications SET state = 4, follow_up_rating = ? "
+      "WHERE evaluation_id = ?");
+  for (const auto* q : {&insert, &open, &target, &close}) {
+    if (!q->ok()) return q->status();
+  }
+
+  std::vector<WriteResult> results;
+  for (const PreparedEvaluation& p : evaluations) {
+    const Evaluation& e = p.evaluation;
+    WriteResult& result = results.emplace_back();
+    const bool follow_up = !e.rectified_evaluation_id().empty();
+    std::string follow_up_month;
+    if (follow_up) {
+      target->Bind(1, e.rectified_evaluation_id());
+      absl::StatusOr<bool> found = target->Step();
+      if (!found.ok()) return found.status();
+      const bool ok = *found && target->ColumnText(0) == e.department_code() &&
+                      target->ColumnInt(1) ==
+                          zwfw::v1::RECTIFICATION_STATE_RECTIFIED;
+      const bool same_department =
+          *found && target->ColumnText(0) == e.department_code();
+      if (*found) follow_up_month = target->ColumnText(2);
+      target->Reset();
+      if (!ok) {
+        // A re-sent follow-up of a rectification it already closed is a
+        // duplicate, not an error.
+        absl::StatusOr<Statement> known = db_->Prepare(
+            "SELECT 1 FROM evaluations WHERE evaluation_id = ?");
+        if (!known.ok()) return known.status();
+        known->Bind(1, e.evaluation_id());
+        absl::StatusOr<bool> seen = known->Step();
+        if (!seen.ok()) return seen.status();
+        if (*seen) {
+          result.outcome = zwfw::v1::RECORD_OUTCOME_DUPLICATE;
+          continue;
+        }
+        result.outcome = zwfw::v1::RECORD_OUTCOME_REJECTED;
+        result.error = !*found || !same_department
+                           ? absl::FailedPreconditionError(absl::StrCat(
+                                 "rectified_evaluation_id: no rectification "
+                                 "of evaluation \"",
+                                 e.rectified_evaluation_id(),
+                                 "\" in department ", e.department_code()))
+                           : absl::FailedPreconditionError(
+                                 "rectified_evaluation_id: the rectification "
+                                 "is not RECTIFIED yet");
+        continue;
+      }
+    }
+    insert->Bind(1, e.evaluation_id()).Bind(2, e.department_code());
+    if (follow_up || e.case_no().empty()) {
+      insert->BindNull(3);
+    } else {
+      insert->Bind(3, e.case_no());
+    }
+    insert->Bind(4, MonthOf(e.evaluated_at()))
+        .Bind(5, e.rating())
+        .Bind(6, follow_up ? 0 : 1)
+        .BindBlob(7, e.SerializeAsString());
+    absl::Status s = insert->Run();
+    if (!s.ok()) return s;
+    if (db_->Changes() == 0) {
+      result.outcome = zwfw::v1::RECORD_OUTCOME_DUPLICATE;
+      continue;
+    }
+    result.outcome = zwfw::v1::RECORD_OUTCOME_ACCEPTED;
+    if (follow_up) {
+      s = close->Bind(1, e.rating()).Bind(2, e.rectified_evaluation_id()).Run();
+      if (s.ok()) {
+        zwfw::v1::RectificationEvent event;
+        event.set_from(zwfw::v1::RECTIFICATION_STATE_RECTIFIED);
+        event.set_to(zwfw::v1::RECTIFICATION_STATE_CLOSED);
+        *event.mutable_at() = ToProto(now);
+        event.set_by(by);
+        event.set_note(absl::StrCat("citizen's rating of the rectification: ",
+                                    e.rating(), " (evaluation ",
+                                    e.evaluation_id(), ")"));
+        s = AddEvent(e.rectified_evaluation_id(), event);
+      }
+      if (s.ok()) s = BumpVersion(follow_up_month);
+      if (!s.ok()) return s;
+      continue;
+    }
+    s = AddRating(e, +1);
+    if (!s.ok()) return s;
+    if (IsBadRating(e.rating())) {
+      s = open->Bind(1, e.evaluation_id())
+              .Bind(2, e.department_code())
+              .Bind(3, e.case_no())
+              .Bind(4, e.rating())
+              .Bind(5, MonthOf(e.evaluated_at()))
+              .Bind(6, Micros(ToTime(e.evaluated_at())))
+              .Bind(7, Micros(p.rectification_due))
+              .Run();
+      if (!s.ok()) return s;
+    }
+  }
+  absl::Status s = tx->Commit();
+  if (!s.ok()) return s;
+  return results;
+}
+
+absl::StatusOr<std::vector<WriteResult>> SqliteSurveyStore::WriteReturnVisits(
+    const std::vector<zwfw::v1::ReturnVisit>& visits) {
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
+  if (!tx.ok()) return tx.status();
+  absl::StatusOr<Statement> insert = db_->Prepare(
+      "INSERT INTO return_visits (visit_id, department_code, month, record) "
+      "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
+  absl::StatusOr<Statement> count = db_->Prepare(
+      "INSERT INTO visit_counters VALUES (?1, ?2, 1, ?3, ?4) "
+      "ON CONFLICT (month, department_code) DO UPDATE SET made = made + 1, "
+      "reached = reached + ?3, satisfied = satisfied + ?4");
+  if (!insert.ok()) return insert.status();
+  if (!count.ok()) return count.status();
+  std::vector<WriteResult> results;
+  for (const zwfw::v1::ReturnVisit& v : visits) {
+    const std::string month = MonthOf(v.visited_at());
+    absl::Status s = insert->Bind(1, v.visit_id())
+                         .Bind(2, v.department_code())
+                         .Bind(3, month)
+                         .BindBlob(4, v.SerializeAsString())
+                         .Run();
+    if (!s.ok()) return s;
+    WriteResult& result = results.emplace_back();
+    if (db_->Changes() == 0) {
+      result.outcome = zwfw::v1::RECORD_OUTCOME_DUPLICATE;
+      continue;
+    }
+    result.outcome = zwfw::v1::RECORD_OUTCOME_ACCEPTED;
+    s = count->Bind(1, month)
+            .Bind(2, v.department_code())
+            .Bind(3, v.reached() ? 1 : 0)
+            .Bind(4, v.reached() && v.rating() >= 3 ? 1 : 0)
+            .Run();
+    if (s.ok()) s = BumpVersion(month);
+    if (!s.ok()) return s;
+  }
+  absl::Status s = tx->Commit();
+  if (!s.ok()) return s;
+  return results;
+}
+
+absl::StatusOr<std::vector<Rectification>> SqliteSurveyStore::Query(
+    const std::string& where, const std::vector<std::string>& params,
+    int limit, absl::Time now, bool with_events) {
+  // Params bind in order; "?now" placeholders for overdue come last.
+  std::string sql = absl::StrCat("SELECT ", kRectificationColumns,
+                                 " FROM rectifications", where,
+                                 " ORDER BY opened_at, evaluation_id LIMIT ",
+                                 limit);
+  absl::StatusOr<Statement> q = db_->Prepare(sql);
+  if (!q.ok()) return q.status();
+  int index = 1;
+  for (const std::string& p : params) q->Bind(index++, p);
+  if (where.find(kOverdueSql) != std::string::npos) {
+    q->Bind(index++, Micros(now));
+  }
+  std::vector<Rectification> out;
+  absl::StatusOr<bool> row;
+  while ((row = q->Step()).ok() && *row) {
+    out.push_back(RowToRectification(*q, now));
+  }
+  if (!row.ok()) return row.status();
+  if (!with_events) return out;
+  absl::StatusOr<Statement> events = db_->Prepare(
+      "SELECT record FROM rectification_events WHERE evaluation_id = ? "
+      "ORDER BY seq");
+  if (!events.ok()) return events.status();
+  for (Rectification& r : out) {
+    events->Bind(1, r.evaluation_id());
+    while ((row = events->Step()).ok() && *row) {
+      r.add_events()->ParseFromString(events->ColumnText(0));
+    }
+    events->Reset();
+    if (!row.ok()) return row.status();
+  }
+  return out;
+}
+
+absl::StatusOr<std::optional<Rectification>>
+SqliteSurveyStore::GetRectification(const std::string& evaluation_id,
+                                    absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<std::vector<Rectification>> found =
+      Query(" WHERE evaluation_id = ?", {evaluation_id}, 1, now, true);
+  if (!found.ok()) return found.status();
+  if (found->empty()) return std::optional<Rectification>();
+  return std::optional<Rectification>(std::move(found->front()));
+}
+
+absl::StatusOr<std::vector<Rectification>>
+SqliteSurveyStore::ListRectifications(const RectificationQuery& query,
+                                      absl::Time now) {
+  std::vector<std::string> conditions, params;
+  if (query.period) {
+    conditions.push_back("month = ?");
+    params.push_back(query.period->ToString());
+  }
+  if (!query.department_code.empty()) {
+    conditions.push_back("department_code = ?");
+    params.push_back(query.department_code);
+  }
+  if (query.state != zwfw::v1::RECTIFICATION_STATE_UNSPECIFIED) {
+    conditions.push_back(absl::StrCat("state = ", static_cast<int>(query.state)));
+  }
+  if (query.overdue_only) conditions.push_back(kOverdueSql);
+  std::string where =
+      conditions.empty() ? ""
+                         : absl::StrCat(" WHERE ",
+                                        absl::StrJoin(conditions, " AND "));
+  absl::MutexLock lock(&mu_);
+  return Query(where, params, query.limit, now, true);
+}
+
+absl::StatusOr<Rectification> SqliteSurveyStore::UpdateRectification(
+    const std::string& evaluation_id,
+    const zwfw::v1::RectificationEvent& event, int follow_up_rating,
+    const std::function<absl::Status(const Rectification&)>& check,
+    absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
+  if (!tx.ok()) return tx.status();
+  absl::StatusOr<std::vector<Rectification>> found =
+      Query(" WHERE evaluation_id = ?", {evaluation_id}, 1, now, false);
+  if (!found.ok()) return found.status();
+  if (found->empty()) {
+    return absl::NotFoundError(absl::StrCat(
+        "no rectification of evaluation \"", evaluation_id, "\""));
+  }
+  const Rectification& current = found->front();
+  absl::Status s = check(current);
+  if (!s.ok()) return s;
+
+  zwfw::v1::RectificationEvent recorded = event;
+  recorded.set_from(current.state());
+  absl::StatusOr<Statement> update = db_->Prepare(
+      "UPDATE rectifications SET state = ?, "
+      "rectified_at = CASE WHEN ? THEN ? ELSE rectified_at END, "
+      "follow_up_rating = CASE WHEN ? > 0 THEN ? ELSE follow_up_rating END "
+      "WHERE evaluation_id = ?");
+  if (!update.ok()) return update.status();
+  const bool rectified = event.to() == zwfw::v1::RECTIFICATION_STATE_RECTIFIED;
+  s = update->Bind(1, static_cast<int>(event.to()))
+          .Bind(2, rectified ? 1 : 0)
+          .Bind(3, Micros(now))
+          .Bind(4, follow_up_rating)
+          .Bind(5, follow_up_rating)
+          .Bind(6, evaluation_id)
+          .Run();
+  if (s.ok()) s = AddEvent(evaluation_id, recorded);
+  if (s.ok() && event.to() == zwfw::v1::RECTIFICATION_STATE_APPEAL_UPHELD) {
+    // The rating is voided: it leaves the statistics.
+    absl::StatusOr<Statement> q = db_->Prepare(
+        "SELECT record FROM evaluations WHERE evaluation_id = ?");
+    if (!q.ok()) return q.status();
+    q->Bind(1, evaluation_id);
+    absl::StatusOr<bool> row = q->Step();
+    if (!row.ok()) return row.status();
+    Evaluation e;
+    if (!*row || !e.ParseFromString(q->ColumnText(0))) {
+      return absl::DataLossError(absl::StrCat(
+          "evaluation ", evaluation_id, " of a rectification is missing"));
+    }
+    s = AddRating(e, -1);
+    if (s.ok()) {
+      absl::StatusOr<Statement> voided = db_->Prepare(
+          "UPDATE evaluations SET counted = 0 WHERE evaluation_id = ?");
+      s = voided.ok() ? voided->Bind(1, evaluation_id).Run() : voided.status();
+    }
+  }
+  if (s.ok()) {
+    s = BumpVersion(Period::Containing(ToTime(current.opened_at())).ToString());
+  }
+  if (s.ok()) s = tx->Commit();
+  if (!s.ok()) return s;
+  absl::StatusOr<std::vector<Rectification>> after =
+      Query(" WHERE evaluation_id = ?", {evaluation_id}, 1, now, true);
+  if (!after.ok()) return after.status();
+  return after->front();
+}
+
+absl::StatusOr<SurveyMonth> SqliteSurveyStore::ReadMonth(const Period& period,
+                                                         absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  const std::string month = period.ToString();
+  SurveyMonth out;
+  absl::StatusOr<Statement> q =
+      db_->Prepare("SELECT version FROM month_versions WHERE month = ?");
+  if (!q.ok()) return q.status();
+  q->Bind(1, month);
+  absl::StatusOr<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  const int64_t writes = *row ? q->ColumnInt(0) : 0;
+
+  q = db_->Prepare(
+      "SELECT scope, code, a1, a2, a3, a4, a5, d1, d2, d3, d4, d5 "
+      "FROM rating_counters WHERE month = ?");
+  if (!q.ok()) return q.status();
+  q->Bind(1, month);
+  while ((row = q->Step()).ok() && *row) {
+    auto& target = q->ColumnInt(0) == kDepartment ? out.departments
+                   : q->ColumnInt(0) == kWindow   ? out.windows
+                                                  : out.staff;
+    RatingCounts& c = target[q->ColumnText(1)];
+    for (int i = 0; i < 5; ++i) {
+      c.active[i] = q->ColumnInt(2 + i);
+      c.defaulted[i] = q->ColumnInt(7 + i);
+    }
+  }
+  if (!row.ok()) return row.status();
+
+  q = db_->Prepare(
+      "SELECT department_code, made, reached, satisfied FROM visit_counters "
+      "WHERE month = ?");
+  if (!q.ok()) return q.status();
+  q->Bind(1, month);
+  while ((row = q->Step()).ok() && *row) {
+    out.visits[q->ColumnText(0)] = {q->ColumnInt(1), q->ColumnInt(2),
+                                    q->ColumnInt(3)};
+  }
+  if (!row.ok()) return row.status();
+
+  // Rectifications of the month: few (one per bad rating), and overdue
+  // depends on the clock, so they are counted here rather than kept.
+  q = db_->Prepare(absl::StrCat(
+      "SELECT department_code, count(*), "
+      "sum(state = 4 AND rectified_at <= due_at), sum(", kOverdueSql,
+      "), sum(state NOT IN (4, 6)), sum(state = 6), "
+      "sum(rectified_at IS NULL AND state IN (1, 2, 7) AND due_at < ?) "
+      "FROM rectifications WHERE month = ? GROUP BY department_code"));
+  if (!q.ok()) return q.status();
+  q->Bind(1, Micros(now)).Bind(2, Micros(now)).Bind(3, month);
+  int64_t late_by_clock = 0;
+  while ((row = q->Step()).ok() && *row) {
+    out.rectifications[q->ColumnText(0)] = {q->ColumnInt(1), q->ColumnInt(2),
+                                            q->ColumnInt(3), q->ColumnInt(4),
+                                            q->ColumnInt(5)};
+    late_by_clock += q->ColumnInt(6);
+  }
+  if (!row.ok()) return row.status();
+  out.data_version =
+      writes * kVersionScale + std::min(late_by_clock, kVersionScale - 1);
+  return out;
+}
+
+}  // namespace zwfw::survey

@@ -1,0 +1,64 @@
+// The survey store in SQLite (one file, WAL, synchronous=FULL). One
+// connection behind a mutex: survey volumes are thousands a day, not
+// millions.
+#ifndef ZWFW_SERVICES_SURVEY_SQLITE_SURVEY_STORE_H_
+#define ZWFW_SERVICES_SURVEY_SQLITE_SURVEY_STORE_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "services/common/sqlite.h"
+#include "services/survey/survey_store.h"
+
+namespace zwfw::survey {
+
+class SqliteSurveyStore : public SurveyStore {
+ public:
+  // Opens (creating and migrating when needed) the database at `path`.
+  static absl::StatusOr<std::unique_ptr<SqliteSurveyStore>> Open(
+      const std::string& path);
+
+  absl::StatusOr<std::vector<WriteResult>> WriteEvaluations(
+      const std::vector<PreparedEvaluation>& evaluations,
+      const std::string& by, absl::Time now) override;
+  absl::StatusOr<std::vector<WriteResult>> WriteReturnVisits(
+      const std::vector<zwfw::v1::ReturnVisit>& visits) override;
+  absl::StatusOr<std::optional<zwfw::v1::Rectification>> GetRectification(
+      const std::string& evaluation_id, absl::Time now) override;
+  absl::StatusOr<std::vector<zwfw::v1::Rectification>> ListRectifications(
+      const RectificationQuery& query, absl::Time now) override;
+  absl::StatusOr<zwfw::v1::Rectification> UpdateRectification(
+      const std::string& evaluation_id,
+      const zwfw::v1::RectificationEvent& event, int follow_up_rating,
+      const std::function<absl::Status(const zwfw::v1::Rectification&)>&
+          check,
+      absl::Time now) override;
+  absl::StatusOr<SurveyMonth> ReadMonth(const Period& period,
+                                        absl::Time now) override;
+
+ private:
+  explicit SqliteSurveyStore(std::unique_ptr<Database> db)
+      : db_(std::move(db)) {}
+
+  // Helpers run inside a transaction, under mu_.
+  absl::Status AddRating(const zwfw::v1::Evaluation& e, int sign)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status BumpVersion(const std::string& month)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::Status AddEvent(const std::string& evaluation_id,
+                        const zwfw::v1::RectificationEvent& event)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<std::vector<zwfw::v1::Rectification>> Query(
+      const std::string& where, const std::vector<std::string>& params,
+      int limit, absl::Time now, bool with_events)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
+  absl::Mutex mu_;
+  const std::unique_ptr<Database> db_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace zwfw::survey
+
+#endif  // ZWFW_SERVICES_SURVEY_SQLITE_SURVEY_STORE_H_

@@ -1,0 +1,70 @@
+// The gRPC adapter of the Survey service: authorisation, per-record
+// validation, status mapping. Rules in survey_rules.h, storage behind
+// SurveyStore, the directory and case counts from intake.
+#ifndef ZWFW_SERVICES_SURVEY_SURVEY_SERVICE_H_
+#define ZWFW_SERVICES_SURVEY_SURVEY_SERVICE_H_
+
+#include <functional>
+#include <vector>
+
+#include "absl/time/clock.h"
+#include "services/common/auth.h"
+#include "services/common/calendar.h"
+#include "services/survey/intake_client.h"
+#include "services/survey/survey_store.h"
+#include "zwfw/v1/survey.grpc.pb.h"
+
+namespace zwfw::survey {
+
+struct SurveyOptions {
+  int rectification_days = 5;                 // working days to rectify
+  std::vector<int> satisfied_levels = {3, 4, 5};
+  std::function<absl::Time()> now = [] { return absl::Now(); };
+};
+
+class SurveyService final : public zwfw::v1::Survey::Service {
+ public:
+  // All must outlive the service; `case_counts` may be null.
+  SurveyService(DirectorySource* directory, CaseCountSource* case_counts,
+                const Calendar* calendar, SurveyStore* store,
+                TokenStore* tokens, SurveyOptions options = {})
+      : directory_(directory),
+        case_counts_(case_counts),
+        calendar_(calendar),
+        store_(store),
+        tokens_(tokens),
+        options_(std::move(options)) {}
+
+  grpc::Status SubmitEvaluations(
+      grpc::ServerContext* context,
+      const zwfw::v1::SubmitEvaluationsRequest* request,
+      zwfw::v1::SubmitEvaluationsResponse* response) override;
+  grpc::Status RecordReturnVisits(
+      grpc::ServerContext* context,
+      const zwfw::v1::RecordReturnVisitsRequest* request,
+      zwfw::v1::RecordReturnVisitsResponse* response) override;
+  grpc::Status ListRectifications(
+      grpc::ServerContext* context,
+      const zwfw::v1::ListRectificationsRequest* request,
+      zwfw::v1::ListRectificationsResponse* response) override;
+  grpc::Status UpdateRectification(
+      grpc::ServerContext* context,
+      const zwfw::v1::UpdateRectificationRequest* request,
+      zwfw::v1::UpdateRectificationResponse* response) override;
+  grpc::Status GetSatisfactionStats(
+      grpc::ServerContext* context,
+      const zwfw::v1::GetSatisfactionStatsRequest* request,
+      zwfw::v1::GetSatisfactionStatsResponse* response) override;
+
+ private:
+  DirectorySource* const directory_;
+  CaseCountSource* const case_counts_;
+  const Calendar* const calendar_;
+  SurveyStore* const store_;
+  TokenStore* const tokens_;
+  const SurveyOptions options_;
+};
+
+}  // namespace zwfw::survey
+
+#endif  // ZWFW_SERVICES_SURVEY_SURVEY_SERVICE_H_
