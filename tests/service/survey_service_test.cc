@@ -1,0 +1,455 @@
+// The Survey service served in-process over its real SQLite store, with a
+// fixed directory (the Qijiang demo) and a clock the test sets.
+#include "services/survey/survey_service.h"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/period.h"
+#include "services/common/proto_time.h"
+#include "services/common/status.h"
+#include "services/survey/sqlite_survey_store.h"
+
+namespace zwfw::survey {
+namespace {
+
+using zwfw::v1::Evaluation;
+using zwfw::v1::RectificationState;
+using zwfw::v1::Survey;
+
+absl::Time Cst(int y, int mo, int d, int h = 10, int mi = 0) {
+  return absl::FromCivil(absl::CivilMinute(y, mo, d, h, mi), ChinaTimeZone());
+}
+
+std::shared_ptr<const DirectoryIndex> Qijiang() {
+  std::ifstream in(ZWFW_SOURCE_DIR "/deploy/demo/qijiang-directory.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  zwfw::v1::DirectorySnapshot snapshot;
+  EXPECT_TRUE(
+      google::protobuf::util::JsonStringToMessage(text.str(), &snapshot).ok());
+  return *DirectoryIndex::Build(snapshot, 1);
+}
+
+std::string Outcome(const zwfw::v1::RecordResult& r) {
+  std::string s = zwfw::v1::RecordOutcome_Name(r.outcome()).substr(15);
+  if (r.outcome() == zwfw::v1::RECORD_OUTCOME_REJECTED) {
+    absl::StrAppend(&s, " ", StatusCodeName(r.code()), " ", r.field());
+  }
+  return s;
+}
+
+// "3/7", or "no data".
+std::string Rate(const zwfw::v1::Rate& r) {
+  if (r.denominator() == 0) return "no data";
+  return absl::StrCat(r.numerator(), "/", r.denominator());
+}
+
+class FixedCaseCounts : public CaseCountSource {
+ public:
+  absl::StatusOr<std::map<std::string, int64_t>> CaseTotals(
+      const Period&) override {
+    return std::map<std::string, int64_t>{{"qj-gaj", 20}};
+  }
+};
+
+class SurveyServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Start(SurveyOptions()); }
+
+  void Start(SurveyOptions options) {
+    if (server_) {
+      server_->Shutdown();
+      server_.reset();
+    }
+    if (path_.empty()) {
+      path_ = absl::StrCat(
+          std::getenv("TEST_TMPDIR") ? std::getenv("TEST_TMPDIR") : "/tmp",
+          "/survey-", getpid(), "-",
+          ::testing::UnitTest::GetInstance()->current_test_info()->name(),
+          ".db");
+      for (const char* suffix : {"", "-wal", "-shm"}) {
+        unlink((path_ + suffix).c_str());
+      }
+    }
+    tokens_ = *TokenStore::FromContents(absl::StrCat(
+        Sha256Hex("admin"), " admin\n", Sha256Hex("viewer"), " viewer\n",
+        Sha256Hex("gaj"), " department:qj-gaj\n", Sha256Hex("device"),
+        " evaluator\n"));
+    calendar_ = std::make_unique<Calendar>(
+        *Calendar::LoadDirectory(ZWFW_SOURCE_DIR "/deploy/calendar"));
+    store_.reset();
+    store_ = *SqliteSurveyStore::Open(path_);
+    options.now = [this] { return now_; };
+    service_ = std::make_unique<SurveyService>(&directory_, &case_counts_,
+                                               calendar_.get(), store_.get(),
+                                               tokens_.get(), options);
+    grpc::ServerBuilder builder;
+    builder.RegisterService(service_.get());
+    builder.SetMaxReceiveMessageSize(4 << 20);
+    server_ = builder.BuildAndStart();
+    grpc::ChannelArguments args;
+    args.SetMaxSendMessageSize(4 << 20);
+    stub_ = Survey::NewStub(server_->InProcessChannel(args));
+  }
+
+  void TearDown() override { server_->Shutdown(); }
+
+  std::unique_ptr<grpc::ClientContext> As(const std::string& token) {
+    auto context = std::make_unique<grpc::ClientContext>();
+    if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);
+    return context;
+  }
+
+  static Evaluation Rating(const std::string& id, int rating,
+                           const std::string& case_no = "",
+                           absl::Time at = Cst(2020, 7, 10)) {
+    Evaluation e;
+    e.set_evaluation_id(id);
+    e.set_department_code("qj-gaj");
+    e.set_case_no(case_no.empty() ? "case-" + id : case_no);
+    e.set_window_code("qj-w01");
+    e.set_staff_code("qj-s001");
+    e.set_rating(rating);
+    e.set_channel(zwfw::v1::EVALUATION_CHANNEL_WINDOW_DEVICE);
+    *e.mutable_evaluated_at() = ToProto(at);
+    return e;
+  }
+
+  std::vector<std::string> Submit(const std::vector<Evaluation>& evaluations,
+                                  const std::string& token = "device") {
+    zwfw::v1::SubmitEvaluationsRequest request;
+    for (const auto& e : evaluations) *request.add_evaluations() = e;
+    zwfw::v1::SubmitEvaluationsResponse response;
+    grpc::Status s =
+        stub_->SubmitEvaluations(As(token).get(), request, &response);
+    if (!s.ok()) return {absl::StrCat("error ", StatusCodeName(s.error_code()))};
+    std::vector<std::string> out;
+    for (const auto& r : response.results()) out.push_back(Outcome(r));
+    return out;
+  }
+
+  zwfw::v1::GetSatisfactionStatsResponse Stats(
+      const std::string& period = "2020-07") {
+    zwfw::v1::GetSatisfactionStatsRequest request;
+    request.set_period(period);
+    zwfw::v1::GetSatisfactionStatsResponse response;
+    grpc::Status s =
+        stub_->GetSatisfactionStats(As("viewer").get(), request, &response);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    return response;
+  }
+
+  static const zwfw::v1::DepartmentSatisfaction& Department(
+      const zwfw::v1::GetSatisfactionStatsResponse& stats,
+      const std::string& code) {
+    for (const auto& d : stats.departments()) {
+      if (d.department_code() == code) return d;
+    }
+    static const zwfw::v1::DepartmentSatisfaction none;
+    ADD_FAILURE() << "no department " << code;
+    return none;
+  }
+
+  std::string Update(const std::string& id, RectificationState state,
+                     const std::string& token = "gaj", int follow_up = 0) {
+    zwfw::v1::UpdateRectificationRequest request;
+    request.set_evaluation_id(id);
+    request.set_state(state);
+    request.set_note("窗口已核实");
+    request.set_follow_up_rating(follow_up);
+    zwfw::v1::UpdateRectificationResponse response;
+    grpc::Status s =
+        stub_->UpdateRectification(As(token).get(), request, &response);
+    if (!s.ok()) return StatusCodeName(s.error_code());
+    return zwfw::v1::RectificationState_Name(
+        response.rectification().state());
+  }
+
+  zwfw::v1::Rectification Get(const std::string& id) {
+    zwfw::v1::ListRectificationsRequest request;
+    zwfw::v1::ListRectificationsResponse response;
+    EXPECT_TRUE(
+        stub_->ListRectifications(As("admin").get(), request, &response).ok());
+    for (const auto& r : response.rectifications()) {
+      if (r.evaluation_id() == id) return r;
+    }
+    ADD_FAILURE() << "no rectification " << id;
+    return {};
+  }
+
+  std::string path_;
+  absl::Time now_ = Cst(2020, 8, 20);
+  FixedDirectory directory_{Qijiang()};
+  FixedCaseCounts case_counts_;
+  std::unique_ptr<TokenStore> tokens_;
+  std::unique_ptr<Calendar> calendar_;
+  std::unique_ptr<SqliteSurveyStore> store_;
+  std::unique_ptr<SurveyService> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<Survey::Stub> stub_;
+};
+
+TEST_F(SurveyServiceTest, RatesOnAKnownSet) {
+  Evaluation defaulted = Rating("e7", 3);
+  defaulted.set_defaulted(true);
+  ASSERT_EQ(Submit({Rating("e1", 5), Rating("e2", 5), Rating("e3", 4),
+                    Rating("e4", 3), Rating("e5", 2), Rating("e6", 1),
+                    defaulted}),
+            std::vector<std::string>(7, "ACCEPTED"));
+  auto stats = Stats();
+  const auto& police = Department(stats, "qj-gaj").ratings();
+  EXPECT_EQ(police.active(), 6);
+  EXPECT_EQ(police.defaulted(), 1);
+  EXPECT_EQ(police.defaulted_by_rating(2), 1);  // 基本满意, kept apart
+  EXPECT_EQ(police.active_by_rating(4), 2);     // 非常满意
+  EXPECT_EQ(Rate(police.good_rate()), "3/7");
+  EXPECT_EQ(Rate(police.bad_rate()), "2/7");
+  EXPECT_EQ(Rate(police.satisfaction_rate()), "5/7");
+  EXPECT_EQ(Rate(police.active_rate()), "6/20");  // 20 cases in intake
+  // A department with no ratings has no data, not 0% or 100%.
+  const auto& tax = Department(stats, "qj-swj").ratings();
+  EXPECT_EQ(Rate(tax.satisfaction_rate()), "no data");
+  EXPECT_EQ(Rate(tax.good_rate()), "no data");
+  EXPECT_EQ(Rate(tax.active_rate()), "no data");
+  // Window and staff rows.
+  ASSERT_EQ(stats.windows_size(), 1);
+  EXPECT_EQ(stats.windows(0).window_name(), "公安窗口");
+  EXPECT_EQ(Rate(stats.windows(0).ratings().satisfaction_rate()), "5/7");
+  ASSERT_EQ(stats.staff_size(), 1);
+  EXPECT_EQ(stats.staff(0).staff_name(), "李宇");
+  EXPECT_EQ(Rate(stats.total().satisfaction_rate()), "5/7");
+  EXPECT_EQ(stats.rectifications().opened(), 2);  // e5, e6
+
+  // Which levels are satisfied is configuration.
+  SurveyOptions strict;
+  strict.satisfied_levels = {4, 5};
+  Start(strict);
+  EXPECT_EQ(Rate(Department(Stats(), "qj-gaj").ratings().satisfaction_rate()),
+            "3/7");
+}
+
+TEST_F(SurveyServiceTest, OneRatingPerCaseAcrossChannels) {
+  Evaluation first = Rating("device-1", 5, "C-1");
+  Evaluation sms = Rating("sms-1", 1, "C-1");
+  sms.set_channel(zwfw::v1::EVALUATION_CHANNEL_SMS);
+  EXPECT_EQ(Submit({first, sms, first}),
+            (std::vector<std::string>{"ACCEPTED", "DUPLICATE", "DUPLICATE"}));
+  auto stats = Stats();
+  EXPECT_EQ(Department(stats, "qj-gaj").ratings().active(), 1);
+  EXPECT_EQ(stats.rectifications().opened(), 0);  // the 1 was not counted
+  // Walk-in ratings (no case) are all counted.
+  Evaluation walk_in_a = Rating("walk-a", 4);
+  walk_in_a.clear_case_no();
+  Evaluation walk_in_b = Rating("walk-b", 4);
+  walk_in_b.clear_case_no();
+  EXPECT_EQ(Submit({walk_in_a, walk_in_b}),
+            (std::vector<std::string>{"ACCEPTED", "ACCEPTED"}));
+}
+
+TEST_F(SurveyServiceTest, RectificationDueCrossesNationalDayAndAMakeUpDay) {
+  now_ = Cst(2020, 10, 1);
+  ASSERT_EQ(Submit({Rating("bad-0930", 2, "", Cst(2020, 9, 30, 15)),
+                    Rating("bad-0925", 1, "", Cst(2020, 9, 25, 15))}),
+            (std::vector<std::string>{"ACCEPTED", "ACCEPTED"}));
+  // Oct 1–8 off; Sat Oct 10 worked: 9, 10, 12, 13, 14 October.
+  EXPECT_EQ(ToTime(Get("bad-0930").due_at()), Cst(2020, 10, 15, 0));
+  // Sun Sep 27 worked: 27, 28, 29, 30 September and 9 October.
+  EXPECT_EQ(ToTime(Get("bad-0925").due_at()), Cst(2020, 10, 10, 0));
+  EXPECT_EQ(Get("bad-0930").state(),
+            zwfw::v1::RECTIFICATION_STATE_PENDING_VERIFICATION);
+}
+
+TEST_F(SurveyServiceTest, TheClosedLoop) {
+  ASSERT_EQ(Submit({Rating("bad", 2)}), std::vector<std::string>{"ACCEPTED"});
+  // The citizen cannot rate a rectification that has not happened.
+  Evaluation early = Rating("follow-early", 5);
+  early.set_rectified_evaluation_id("bad");
+  EXPECT_EQ(Submit({early}),
+            std::vector<std::string>{
+                "REJECTED FAILED_PRECONDITION rectified_evaluation_id"});
+
+  EXPECT_EQ(Update("bad", zwfw::v1::RECTIFICATION_STATE_RECTIFIED),
+            "FAILED_PRECONDITION");  // not verified yet
+  EXPECT_EQ(Update("bad", zwfw::v1::RECTIFICATION_STATE_RECTIFYING),
+            "RECTIFICATION_STATE_RECTIFYING");
+  now_ = Cst(2020, 7, 13);
+  EXPECT_EQ(Update("bad", zwfw::v1::RECTIFICATION_STATE_RECTIFIED),
+            "RECTIFICATION_STATE_RECTIFIED");
+  Evaluation follow_up = Rating("follow-1", 5);
+  follow_up.set_rectified_evaluation_id("bad");
+  EXPECT_EQ(Submit({follow_up, follow_up}),
+            (std::vector<std::string>{"ACCEPTED", "DUPLICATE"}));
+  zwfw::v1::Rectification r = Get("bad");
+  EXPECT_EQ(r.state(), zwfw::v1::RECTIFICATION_STATE_CLOSED);
+  EXPECT_EQ(r.follow_up_rating(), 5);
+  EXPECT_FALSE(r.overdue());
+  ASSERT_EQ(r.events_size(), 3);
+  EXPECT_EQ(r.events(0).by().substr(0, 17), "department:qj-gaj");
+  EXPECT_EQ(r.events(0).note(), "窗口已核实");
+  now_ = Cst(2020, 8, 20);
+  auto stats = Stats();
+  // The follow-up is not a second rating of the case.
+  EXPECT_EQ(Department(stats, "qj-gaj").ratings().active(), 1);
+  EXPECT_EQ(stats.rectifications().closed_on_time(), 1);
+  EXPECT_EQ(stats.rectifications().open(), 0);
+  EXPECT_EQ(Update("bad", zwfw::v1::RECTIFICATION_STATE_RECTIFYING),
+            "FAILED_PRECONDITION");  // CLOSED is final
+}
+
+TEST_F(SurveyServiceTest, AnUpheldAppealVoidsTheRating) {
+  ASSERT_EQ(Submit({Rating("bad", 1), Rating("good", 5)}),
+            (std::vector<std::string>{"ACCEPTED", "ACCEPTED"}));
+  EXPECT_EQ(Rate(Department(Stats(), "qj-gaj").ratings().bad_rate()), "1/2");
+  EXPECT_EQ(Update("bad", zwfw::v1::RECTIFICATION_STATE_APPEALED),
+            "RECTIFICATION_STATE_APPEALED");
+  // Appeals are decided by the office.
+  EXPECT_EQ(Update("bad", zwfw::v1::RECTIFICATION_STATE_APPEAL_UPHELD),
+            "PERMISSION_DENIED");
+  EXPECT_EQ(Update("bad", zwfw::v1::RECTIFICATION_STATE_APPEAL_UPHELD, "admin"),
+            "RECTIFICATION_STATE_APPEAL_UPHELD");
+  auto stats = Stats();
+  EXPECT_EQ(Rate(Department(stats, "qj-gaj").ratings().bad_rate()), "0/1");
+  EXPECT_EQ(stats.rectifications().voided(), 1);
+  EXPECT_EQ(stats.rectifications().open(), 0);
+}
+
+TEST_F(SurveyServiceTest, OverdueRectificationsAndTheVersion) {
+  now_ = Cst(2020, 7, 10, 12);
+  ASSERT_EQ(Submit({Rating("bad", 2)}), std::vector<std::string>{"ACCEPTED"});
+  // Due at the end of Fri 17 July.
+  auto before = Stats();
+  EXPECT_EQ(before.rectifications().overdue(), 0);
+  now_ = Cst(2020, 7, 18, 9);
+  auto after = Stats();
+  EXPECT_EQ(after.rectifications().overdue(), 1);
+  EXPECT_NE(after.data_version(), before.data_version());
+  zwfw::v1::ListRectificationsRequest request;
+  request.set_overdue_only(true);
+  zwfw::v1::ListRectificationsResponse listed;
+  ASSERT_TRUE(
+      stub_->ListRectifications(As("gaj").get(), request, &listed).ok());
+  ASSERT_EQ(listed.rectifications_size(), 1);
+  // Rectified late stays overdue.
+  EXPECT_EQ(Update("bad", zwfw::v1::RECTIFICATION_STATE_RECTIFYING),
+            "RECTIFICATION_STATE_RECTIFYING");
+  EXPECT_EQ(Update("bad", zwfw::v1::RECTIFICATION_STATE_RECTIFIED),
+            "RECTIFICATION_STATE_RECTIFIED");
+  EXPECT_TRUE(Get("bad").overdue());
+}
+
+TEST_F(SurveyServiceTest, DepartmentsSeeAndChangeOnlyTheirOwn) {
+  Evaluation tax = Rating("tax-bad", 1);
+  tax.set_department_code("qj-swj");
+  tax.clear_window_code();
+  tax.clear_staff_code();
+  EXPECT_EQ(Submit({tax, Rating("own", 4)}, "gaj"),
+            (std::vector<std::string>{
+                "REJECTED PERMISSION_DENIED department_code", "ACCEPTED"}));
+  ASSERT_EQ(Submit({tax}, "admin"), std::vector<std::string>{"ACCEPTED"});
+  EXPECT_EQ(Update("tax-bad", zwfw::v1::RECTIFICATION_STATE_RECTIFYING),
+            "PERMISSION_DENIED");
+  zwfw::v1::ListRectificationsRequest request;
+  zwfw::v1::ListRectificationsResponse listed;
+  ASSERT_TRUE(
+      stub_->ListRectifications(As("gaj").get(), request, &listed).ok());
+  EXPECT_EQ(listed.rectifications_size(), 0);  // only its own (none)
+  request.set_department_code("qj-swj");
+  EXPECT_EQ(stub_->ListRectifications(As("gaj").get(), request, &listed)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Submit({Rating("v", 5)}, "viewer"),
+            std::vector<std::string>{"error PERMISSION_DENIED"});
+  EXPECT_EQ(Submit({Rating("v", 5)}, ""),
+            std::vector<std::string>{"error UNAUTHENTICATED"});
+  EXPECT_EQ(stub_->ListRectifications(As("device").get(), request, &listed)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(SurveyServiceTest, BadRecordsNameTheirField) {
+  Evaluation zero = Rating("zero", 0);
+  Evaluation six = Rating("six", 6);
+  Evaluation nobody = Rating("nobody", 5);
+  nobody.set_department_code("区不存在局");
+  Evaluation essay = Rating("essay", 5);
+  essay.set_comment(std::string(1 << 20, 'x'));
+  Evaluation future = Rating("future", 5, "", Cst(2099, 1, 1));
+  Evaluation no_channel = Rating("no-channel", 5);
+  no_channel.clear_channel();
+  Evaluation stranger = Rating("stranger", 5);
+  stranger.set_staff_code("qj-s006");  // a tax window's staff
+  EXPECT_EQ(Submit({zero, six, nobody, essay, future, no_channel, stranger,
+                    Rating("fine", 5)}),
+            (std::vector<std::string>{
+                "REJECTED INVALID_ARGUMENT rating",
+                "REJECTED INVALID_ARGUMENT rating",
+                "REJECTED INVALID_ARGUMENT department_code",
+                "REJECTED INVALID_ARGUMENT comment",
+                "REJECTED INVALID_ARGUMENT evaluated_at",
+                "REJECTED INVALID_ARGUMENT channel",
+                "REJECTED INVALID_ARGUMENT staff_code", "ACCEPTED"}));
+  EXPECT_EQ(Department(Stats(), "qj-gaj").ratings().active(), 1);
+  std::vector<Evaluation> too_many(1001, Rating("x", 5));
+  EXPECT_EQ(Submit(too_many),
+            std::vector<std::string>{"error RESOURCE_EXHAUSTED"});
+}
+
+TEST_F(SurveyServiceTest, ReturnVisits) {
+  zwfw::v1::RecordReturnVisitsRequest request;
+  for (int i = 0; i < 230; ++i) {
+    zwfw::v1::ReturnVisit* v = request.add_visits();
+    v->set_visit_id(absl::StrCat("v", i));
+    v->set_department_code(i % 2 ? "qj-gaj" : "qj-swj");
+    v->set_case_no(absl::StrCat("c", i));
+    *v->mutable_visited_at() = ToProto(Cst(2020, 7, 20));
+    v->set_reached(true);
+    v->set_rating(i % 3 ? 5 : 4);
+  }
+  zwfw::v1::ReturnVisit unreached = request.visits(0);
+  unreached.set_visit_id("unreached");
+  unreached.set_reached(false);
+  unreached.set_rating(0);
+  *request.add_visits() = unreached;
+  zwfw::v1::ReturnVisit bad = unreached;
+  bad.set_visit_id("bad");
+  bad.set_rating(3);  // a rating without reaching anyone
+  *request.add_visits() = bad;
+  zwfw::v1::RecordReturnVisitsResponse response;
+  ASSERT_TRUE(
+      stub_->RecordReturnVisits(As("admin").get(), request, &response).ok());
+  EXPECT_EQ(Outcome(response.results(231)), "REJECTED INVALID_ARGUMENT rating");
+  auto stats = Stats();
+  EXPECT_EQ(stats.return_visits().made(), 231);
+  EXPECT_EQ(stats.return_visits().reached(), 230);
+  EXPECT_EQ(Rate(stats.return_visits().satisfaction_rate()), "230/230");
+  // Re-recording is a duplicate, not a second visit.
+  ASSERT_TRUE(
+      stub_->RecordReturnVisits(As("admin").get(), request, &response).ok());
+  EXPECT_EQ(Outcome(response.results(0)), "DUPLICATE");
+  EXPECT_EQ(Stats().return_visits().made(), 231);
+  EXPECT_EQ(stub_->RecordReturnVisits(As("gaj").get(), request, &response)
+                .error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(SurveyServiceTest, EverythingSurvivesARestart) {
+  ASSERT_EQ(Submit({Rating("bad", 2), Rating("good", 5)}),
+            (std::vector<std::string>{"ACCEPTED", "ACCEPTED"}));
+  ASSERT_EQ(Update("bad", zwfw::v1::RECTIFICATION_STATE_RECTIFYING),
+            "RECTIFICATION_STATE_RECTIFYING");
+  auto before = Stats();
+  Start(SurveyOptions());
+  EXPECT_EQ(Stats().SerializeAsString(), before.SerializeAsString());
+  EXPECT_EQ(Get("bad").state(), zwfw::v1::RECTIFICATION_STATE_RECTIFYING);
+}
+
+}  // namespace
+}  // namespace zwfw::survey

@@ -1,0 +1,66 @@
+#include "services/survey/survey_rules.h"
+
+#include <gtest/gtest.h>
+
+namespace zwfw::survey {
+namespace {
+
+using zwfw::v1::RectificationState;
+
+TEST(SurveyRulesTest, EveryRectificationChange) {
+  Principal admin = *ParseRole("admin");
+  Principal department = *ParseRole("department:qj-gaj");
+  std::string legal_for_department, legal_for_admin;
+  for (int from = 1; from <= 7; ++from) {
+    for (int to = 0; to <= 7; ++to) {
+      auto f = static_cast<RectificationState>(from);
+      auto t = static_cast<RectificationState>(to);
+      std::string pair = absl::StrCat(from, ">", to, " ");
+      absl::Status s = CheckRectificationChange(f, t, admin);
+      if (s.ok()) {
+        legal_for_admin += pair;
+      } else {
+        EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition) << pair;
+      }
+      if (CheckRectificationChange(f, t, department).ok()) {
+        legal_for_department += pair;
+      }
+    }
+  }
+  // 1 PENDING_VERIFICATION, 2 RECTIFYING, 3 RECTIFIED, 4 CLOSED,
+  // 5 APPEALED, 6 APPEAL_UPHELD, 7 APPEAL_REJECTED.
+  EXPECT_EQ(legal_for_admin, "1>2 1>5 2>3 2>5 3>4 5>6 5>7 7>2 ");
+  EXPECT_EQ(legal_for_department, "1>2 1>5 2>3 2>5 3>4 7>2 ");
+  EXPECT_EQ(CheckRectificationChange(zwfw::v1::RECTIFICATION_STATE_APPEALED,
+                                     zwfw::v1::RECTIFICATION_STATE_APPEAL_UPHELD,
+                                     department)
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+}
+
+TEST(SurveyRulesTest, Overdue) {
+  absl::Time due = absl::FromUnixSeconds(1000);
+  EXPECT_FALSE(IsOverdue(zwfw::v1::RECTIFICATION_STATE_RECTIFYING, due,
+                         std::nullopt, due - absl::Seconds(1)));
+  EXPECT_TRUE(IsOverdue(zwfw::v1::RECTIFICATION_STATE_RECTIFYING, due,
+                        std::nullopt, due + absl::Seconds(1)));
+  EXPECT_FALSE(IsOverdue(zwfw::v1::RECTIFICATION_STATE_APPEALED, due,
+                         std::nullopt, due + absl::Hours(100)));
+  EXPECT_TRUE(IsOverdue(zwfw::v1::RECTIFICATION_STATE_CLOSED, due,
+                        due + absl::Seconds(1), due));
+  EXPECT_FALSE(IsOverdue(zwfw::v1::RECTIFICATION_STATE_CLOSED, due,
+                         due - absl::Seconds(1), due + absl::Hours(100)));
+}
+
+TEST(SurveyRulesTest, SatisfiedLevels) {
+  EXPECT_EQ(*ParseSatisfiedLevels("5,3,4"), (std::vector<int>{3, 4, 5}));
+  EXPECT_EQ(*ParseSatisfiedLevels("4,5"), (std::vector<int>{4, 5}));
+  for (const char* bad : {"", "0,5", "3,3", "6", "a,b"}) {
+    EXPECT_EQ(ParseSatisfiedLevels(bad).status().code(),
+              absl::StatusCode::kInvalidArgument)
+        << bad;
+  }
+}
+
+}  // namespace
+}  // namespace zwfw::survey
