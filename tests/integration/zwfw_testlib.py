@@ -21,15 +21,17 @@ def free_port():
 
 
 class Server:
-    """An intake_server child process on a free loopback port."""
+    """A zwfw server child process (intake by default) on a free loopback
+    port, sharing `workdir`'s data folder and token file."""
 
-    def __init__(self, workdir, extra=(), port=None):
+    def __init__(self, workdir, extra=(), port=None,
+                 binary="services/intake/intake_server"):
         self.port = port or free_port()
         self.metrics_port = free_port()
         self.log_path = os.path.join(workdir, "server-%d.log" % self.port)
         self.log = open(self.log_path, "a")
         self.proc = subprocess.Popen(
-            [os.path.join(BUILD_DIR, "services/intake/intake_server"),
+            [os.path.join(BUILD_DIR, binary),
              "--listen=127.0.0.1:%d" % self.port,
              "--data_dir=" + os.path.join(workdir, "data"),
              "--token_file=" + os.path.join(workdir, "tokens.txt"),

@@ -17,6 +17,7 @@
 #include "absl/time/clock.h"
 #include "services/common/status.h"
 #include "tools/zwfw/commands.h"
+#include "tools/zwfw/jsonl_import.h"
 #include "tools/zwfw/text_table.h"
 #include "zwfw/v1/directory.grpc.pb.h"
 #include "zwfw/v1/intake.grpc.pb.h"
@@ -34,8 +35,6 @@ namespace zwfw::cli {
 namespace {
 
 using zwfw::v1::CaseIntake;
-
-constexpr size_t kMaxLineBytes = 1 << 20;
 
 int Usage() {
   std::cerr << "usage: zwfw cases import FILE.jsonl [--batch N]\n"
@@ -64,10 +63,8 @@ int Import(CaseIntake::Stub& stub, const ClientOptions& options,
     std::cerr << "zwfw: " << path << ": cannot be opened\n";
     return kExitUsage;
   }
-  const int batch_size = std::max(1, absl::GetFlag(FLAGS_batch));
   const int max_in_flight = std::max(1, absl::GetFlag(FLAGS_in_flight));
-  const bool tty = isatty(STDERR_FILENO);
-
+  ImportTally tally(isatty(STDERR_FILENO));
   auto context = std::make_unique<grpc::ClientContext>();
   if (!options.token.empty()) {
     context->AddMetadata("authorization", "Bearer " + options.token);
@@ -76,109 +73,68 @@ int Import(CaseIntake::Stub& stub, const ClientOptions& options,
 
   std::mutex mu;
   std::condition_variable cv;
-  std::map<uint64_t, std::vector<int64_t>> lines_of;  // batch -> line numbers
-  int64_t counts[5] = {0, 0, 0, 0, 0};                // by RecordOutcome
-  int64_t unparsable = 0, sent_lines = 0, acked_lines = 0;
-
+  std::map<uint64_t, std::vector<int64_t>> in_flight;  // batch -> lines
   std::thread reader([&] {
     zwfw::v1::SubmitCasesResponse ack;
     while (stream->Read(&ack)) {
-      std::lock_guard<std::mutex> lock(mu);
-      const std::vector<int64_t>& lines = lines_of[ack.batch_id()];
-      for (const auto& r : ack.results()) {
-        int outcome = std::clamp<int>(r.outcome(), 0, 4);
-        ++counts[outcome];
-        if (r.outcome() == zwfw::v1::RECORD_OUTCOME_REJECTED) {
-          int64_t line = r.index() < static_cast<int>(lines.size())
-                             ? lines[r.index()]
-                             : -1;
-          std::cerr << (tty ? "\r\033[K" : "") << "line " << line << ": "
-                    << (r.field().empty() ? "record" : r.field()) << ": "
-                    << r.reason() << "\n";
-        }
+      std::vector<int64_t> lines;
+      {
+        std::lock_guard<std::mutex> lock(mu);
+        lines = std::move(in_flight[ack.batch_id()]);
+        in_flight.erase(ack.batch_id());
       }
-      acked_lines += ack.results_size();
-      lines_of.erase(ack.batch_id());
       cv.notify_all();
+      for (const auto& r : ack.results()) {
+        tally.Add(r, r.index() < static_cast<int>(lines.size())
+                         ? lines[r.index()]
+                         : -1);
+      }
     }
     std::lock_guard<std::mutex> lock(mu);
-    lines_of.clear();
+    for (const auto& [id, lines] : in_flight) tally.Unanswered(lines.size());
+    in_flight.clear();
     cv.notify_all();
   });
 
-  absl::Time last_progress = absl::Now();
   uint64_t batch_id = 0;
+  int64_t sent = 0;
   bool stream_ok = true;
-  std::string line;
-  int64_t line_no = 0;
-  zwfw::v1::SubmitCasesRequest request;
-  std::vector<int64_t> request_lines;
-  auto send = [&]() {
-    if (request.cases_size() == 0) return;
-    request.set_batch_id(++batch_id);
-    {
-      std::unique_lock<std::mutex> lock(mu);
-      cv.wait(lock, [&] {
-        return static_cast<int>(lines_of.size()) < max_in_flight;
+  ReadJsonLines(
+      in, zwfw::v1::Case(), std::max(1, absl::GetFlag(FLAGS_batch)), tally,
+      [&](std::vector<std::unique_ptr<google::protobuf::Message>> records,
+          std::vector<int64_t> lines) {
+        zwfw::v1::SubmitCasesRequest request;
+        request.set_batch_id(++batch_id);
+        for (auto& r : records) {
+          request.add_cases()->Swap(static_cast<zwfw::v1::Case*>(r.get()));
+        }
+        {
+          std::unique_lock<std::mutex> lock(mu);
+          cv.wait(lock, [&] {
+            return static_cast<int>(in_flight.size()) < max_in_flight;
+          });
+          in_flight[batch_id] = std::move(lines);
+        }
+        sent += request.cases_size();
+        stream_ok = stream->Write(request);
+        tally.Progress(sent);
+        return stream_ok;
       });
-      lines_of[batch_id] = std::move(request_lines);
-      sent_lines += request.cases_size();
-    }
-    if (stream_ok && !stream->Write(request)) stream_ok = false;
-    request.Clear();
-    request_lines.clear();
-    if (tty && absl::Now() - last_progress > absl::Milliseconds(500)) {
-      std::lock_guard<std::mutex> lock(mu);
-      std::cerr << "\r\033[K" << "sent " << sent_lines << " records, "
-                << acked_lines << " acknowledged" << std::flush;
-      last_progress = absl::Now();
-    }
-  };
-  google::protobuf::util::JsonParseOptions parse;
-  while (stream_ok && std::getline(in, line)) {
-    ++line_no;
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    zwfw::v1::Case* c = request.add_cases();
-    std::string error;
-    if (line.size() > kMaxLineBytes) {
-      error = "longer than 1 MiB";
-    } else {
-      auto parsed = google::protobuf::util::JsonStringToMessage(line, c, parse);
-      if (!parsed.ok()) error = std::string(parsed.message());
-    }
-    if (!error.empty()) {
-      request.mutable_cases()->RemoveLast();
-      std::lock_guard<std::mutex> lock(mu);
-      ++unparsable;
-      std::cerr << (tty ? "\r\033[K" : "") << "line " << line_no
-                << ": json: " << error << "\n";
-      continue;
-    }
-    request_lines.push_back(line_no);
-    if (request.cases_size() >= batch_size) send();
-  }
-  send();
   stream->WritesDone();
   reader.join();
   grpc::Status status = stream->Finish();
-  if (tty) std::cerr << "\r\033[K";
-  std::cout << "accepted " << counts[zwfw::v1::RECORD_OUTCOME_ACCEPTED]
-            << ", updated " << counts[zwfw::v1::RECORD_OUTCOME_UPDATED]
-            << ", duplicate " << counts[zwfw::v1::RECORD_OUTCOME_DUPLICATE]
-            << ", rejected "
-            << counts[zwfw::v1::RECORD_OUTCOME_REJECTED] + unparsable << "\n";
-  if (!status.ok() || acked_lines < sent_lines) {
-    std::cerr << "zwfw: " << sent_lines - acked_lines
-              << " records were sent but not acknowledged; import the file "
-                 "again (acknowledged ones come back as duplicates)\n";
-    return ReportRpcError(status.ok() ? grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                                                     "stream ended early")
-                                      : status,
-                          "import " + path);
+  std::cout << tally.Summary() << "\n";
+  if (!status.ok() || tally.ExitCode() == kExitCallFailed) {
+    std::cerr << "zwfw: some records were sent but not acknowledged; import "
+                 "the file again (acknowledged ones come back as "
+                 "duplicates)\n";
+    return ReportRpcError(
+        status.ok() ? grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                   "stream ended early")
+                    : status,
+        "import " + path);
   }
-  return counts[zwfw::v1::RECORD_OUTCOME_REJECTED] + unparsable > 0
-             ? kExitRejected
-             : kExitOk;
+  return tally.ExitCode();
 }
 
 int Get(CaseIntake::Stub& stub, const ClientOptions& options,

@@ -26,6 +26,11 @@ int RunDirectoryCommand(const ClientOptions& options,
 int RunCasesCommand(const ClientOptions& options,
                     const std::vector<std::string>& args);
 
+// zwfw evaluations import | visits import | rectifications list|update |
+// satisfaction --period P
+int RunSurveyCommand(const ClientOptions& options, const std::string& command,
+                     const std::vector<std::string>& args);
+
 // zwfw health [intake|survey|scoring|bulletin|HOST:PORT]: exit 0 when the
 // server's grpc.health.v1 status is SERVING.
 int RunHealthCommand(const ClientOptions& options,

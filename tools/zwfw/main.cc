@@ -23,6 +23,12 @@ constexpr char kUsage[] =
     "  cases list [--period P] [--department D] [--status S] "
     "[--overtime_only]\n"
     "  cases stats --period P [--json]   the month's attachment table\n"
+    "  evaluations import FILE.jsonl     好差评 ratings (survey)\n"
+    "  visits import FILE.jsonl          return visits (survey)\n"
+    "  rectifications list [--period P] [--state S] [--overdue_only]\n"
+    "  rectifications update ID STATE [--note N] [--evidence E] "
+    "[--follow_up_rating R]\n"
+    "  satisfaction --period P [--json]  ratings, visits, rectifications\n"
     "  health [SERVICE|HOST:PORT]        grpc.health.v1 status of a server\n"
     "  tokens add --token_file F ROLE    add a token to a server token file\n"
     "Flags: --intake, --survey, --scoring, --bulletin (addresses),\n"
@@ -54,6 +60,10 @@ int main(int argc, char** argv) {
     return zwfw::cli::RunDirectoryCommand(*options, args);
   }
   if (command == "cases") return zwfw::cli::RunCasesCommand(*options, args);
+  if (command == "evaluations" || command == "visits" ||
+      command == "rectifications" || command == "satisfaction") {
+    return zwfw::cli::RunSurveyCommand(*options, command, args);
+  }
   if (command == "health") return zwfw::cli::RunHealthCommand(*options, args);
   std::cerr << "zwfw: unknown command \"" << command << "\"\n"
             << kUsage << "\n";

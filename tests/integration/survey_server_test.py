@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""The real survey and intake servers and the zwfw CLI: ratings, visits and
+the closed loop end to end, a restart that keeps everything, and a clear
+UNAVAILABLE naming intake when the directory cannot be read."""
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+import unittest
+
+import zwfw_testlib
+from zwfw_testlib import Server, new_token, zwfw, demo_directory
+
+
+def evaluation(eid, rating, case_no, when="2020-07-10T10:00:00+08:00", **extra):
+    record = {"evaluation_id": eid, "department_code": "区公安局",
+              "case_no": case_no, "window_code": "qj-w01",
+              "staff_code": "qj-s001", "rating": rating,
+              "channel": "EVALUATION_CHANNEL_WINDOW_DEVICE",
+              "evaluated_at": when, "comment": "身份证号 500222199001011234"}
+    record.update(extra)
+    return json.dumps(record, ensure_ascii=False)
+
+
+class SurveyServerTest(unittest.TestCase):
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="zwfw-survey-")
+        tokens = os.path.join(self.dir, "tokens.txt")
+        self.admin = new_token(tokens, "admin")
+        self.device = new_token(tokens, "evaluator")
+        self.police = new_token(tokens, "department:qj-gaj")
+        with open(os.path.join(self.dir, "service.token"), "w") as f:
+            f.write(new_token(tokens, "service"))
+        self.servers = []
+
+    def tearDown(self):
+        for s in self.servers:
+            s.kill()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def start_survey(self, intake_address):
+        survey = Server(self.dir, binary="services/survey/survey_server",
+                        extra=["--intake=" + intake_address,
+                               "--service_token_file=" +
+                               os.path.join(self.dir, "service.token")])
+        self.servers.append(survey)
+        return survey.wait_listening()
+
+    def write(self, name, lines):
+        path = os.path.join(self.dir, name)
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        return path
+
+    def test_ratings_visits_closed_loop_and_restart(self):
+        intake = Server(self.dir).wait_listening()
+        self.servers.append(intake)
+        zwfw("--intake=" + intake.address, "directory", "import",
+             demo_directory(), token=self.admin, check=0)
+        survey = self.start_survey(intake.address)
+        at = "--survey=" + survey.address
+
+        ratings = self.write("ratings.jsonl", [
+            evaluation("e1", 5, "c1"),
+            evaluation("e2", 4, "c2"),
+            evaluation("e3", 2, "c3"),
+            evaluation("e1-again", 1, "c1",
+                       channel="EVALUATION_CHANNEL_SMS"),  # c1 already rated
+            evaluation("e4", 6, "c4"),
+            '{"evaluation_id": "e5", "stars": 5}',
+            evaluation("e6", 5, "c6", when="2099-01-01T00:00:00Z"),
+        ])
+        code, out, err = zwfw(at, "evaluations", "import", ratings,
+                              token=self.device)
+        self.assertEqual(code, 3, err)
+        self.assertIn("accepted 3, updated 0, duplicate 1, rejected 3", out)
+        self.assertIn("line 5: rating:", err)
+        self.assertIn("line 6: json:", err)
+        self.assertIn("line 7: evaluated_at: is in the future", err)
+
+        visits = self.write("visits.jsonl", [json.dumps({
+            "visit_id": "v%d" % i, "department_code": "qj-gaj",
+            "case_no": "c%d" % i, "visited_at": "2020-07-20T10:00:00+08:00",
+            "reached": True, "rating": 5}) for i in range(230)])
+        code, out, err = zwfw(at, "visits", "import", visits, token=self.admin)
+        self.assertEqual(code, 0, err)
+        self.assertIn("accepted 230", out)
+
+        # The bad rating's closed loop, by the department and the citizen.
+        code, out, _ = zwfw(at, "rectifications", "list", token=self.police)
+        self.assertIn("e3", out)
+        self.assertIn("pending_verification", out)
+        for state in ("rectifying", "rectified"):
+            zwfw(at, "rectifications", "update", "e3", state,
+                 "--note=已与群众沟通", token=self.police, check=0)
+        code, _, err = zwfw(at, "rectifications", "update", "e3", "closed",
+                            token=self.police)
+        self.assertEqual(code, 1)
+        self.assertIn("follow_up_rating", err)
+        follow = self.write("follow.jsonl", [
+            evaluation("e3-follow", 5, "c3", rectified_evaluation_id="e3",
+                       when="2020-07-15T10:00:00+08:00")])
+        zwfw(at, "evaluations", "import", follow, token=self.device, check=0)
+
+        code, out, err = zwfw(at, "satisfaction", "--period=2020-07",
+                              token=self.admin)
+        self.assertEqual(code, 0, err)
+        self.assertIn("本月回访办事群众230名（回访230次），满意率100.0%", out)
+        # Rectified today, long after its July 2020 due time: late.
+        self.assertIn("差评整改：新增1件，按期办结0件，超期1件，未办结0件", out)
+        police_row = next(l for l in out.splitlines()
+                          if l.startswith("区公安局"))
+        self.assertIn("66.7%", police_row)  # 好评率 2/3
+        tax_row = next(l for l in out.splitlines() if l.startswith("区税务局"))
+        self.assertIn("无数据", tax_row)
+
+        # Comments are personal: never in a log line.
+        self.assertNotIn("500222199001011234", survey.logs())
+        self.assertNotIn("500222199001011234", intake.logs())
+
+        _, before, _ = zwfw(at, "satisfaction", "--period=2020-07", "--json",
+                            token=self.admin, check=0)
+        self.assertEqual(survey.terminate(), 0)
+        survey = self.start_survey(intake.address)
+        _, after, _ = zwfw("--survey=" + survey.address, "satisfaction",
+                           "--period=2020-07", "--json", token=self.admin,
+                           check=0)
+        self.assertEqual(json.loads(after), json.loads(before))
+        self.assertEqual(survey.terminate(), 0)
+
+    def test_unavailable_names_intake(self):
+        nowhere = "127.0.0.1:%d" % zwfw_testlib.free_port()
+        survey = self.start_survey(nowhere)
+        ratings = self.write("r.jsonl", [evaluation("e1", 5, "c1")])
+        code, _, err = zwfw("--survey=" + survey.address, "evaluations",
+                            "import", ratings, token=self.device)
+        self.assertEqual(code, 1)
+        self.assertIn("UNAVAILABLE: intake at " + nowhere, err)
+        self.assertEqual(survey.terminate(), 0)
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--build_dir", required=True)
+    parser.add_argument("--source_dir", required=True)
+    args, rest = parser.parse_known_args()
+    zwfw_testlib.configure(args.build_dir, args.source_dir)
+    unittest.main(argv=[sys.argv[0], "-v", *rest])
