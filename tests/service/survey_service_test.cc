@@ -16,6 +16,7 @@
 #include "services/common/proto_time.h"
 #include "services/common/status.h"
 #include "services/survey/sqlite_survey_store.h"
+#include "tools/seedgen/reference_cases.h"
 
 namespace zwfw::survey {
 namespace {
@@ -438,6 +439,22 @@ TEST_F(SurveyServiceTest, ReturnVisits) {
   EXPECT_EQ(stub_->RecordReturnVisits(As("gaj").get(), request, &response)
                 .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(SurveyServiceTest, July2020ReturnVisitsGive230At100Percent) {
+  zwfw::v1::DirectorySnapshot snapshot = directory_.Current().value()->snapshot();
+  auto cases = seedgen::GenerateJuly2020Cases(snapshot);
+  ASSERT_TRUE(cases.ok());
+  zwfw::v1::RecordReturnVisitsRequest request;
+  for (auto& v : seedgen::July2020ReturnVisits(*cases)) {
+    *request.add_visits() = v;
+  }
+  zwfw::v1::RecordReturnVisitsResponse response;
+  ASSERT_TRUE(
+      stub_->RecordReturnVisits(As("admin").get(), request, &response).ok());
+  auto stats = Stats("2020-07");
+  EXPECT_EQ(stats.return_visits().reached(), 230);
+  EXPECT_EQ(Rate(stats.return_visits().satisfaction_rate()), "230/230");
 }
 
 TEST_F(SurveyServiceTest, EverythingSurvivesARestart) {

@@ -1,6 +1,8 @@
-// seedgen: writes, as JSON lines for `zwfw cases import`, cases that
-// reproduce the July 2020 Qijiang bulletin.
-//   seedgen --directory deploy/demo/qijiang-directory.json > july2020.jsonl
+// seedgen: writes, as JSON lines, records that reproduce the July 2020
+// Qijiang bulletin:
+//   seedgen > july2020.jsonl                 cases, for `zwfw cases import`
+//   seedgen --what=visits > visits.jsonl     the 230 return visits, for
+//                                            `zwfw visits import`
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -13,6 +15,7 @@
 
 ABSL_FLAG(std::string, directory, "deploy/demo/qijiang-directory.json",
           "the directory file (proto JSON of zwfw.v1.DirectorySnapshot)");
+ABSL_FLAG(std::string, what, "cases", "cases or visits");
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
@@ -27,18 +30,35 @@ int main(int argc, char** argv) {
               << "\n";
     return 2;
   }
+  google::protobuf::util::JsonPrintOptions options;
+  options.preserve_proto_field_names = true;
+  auto print = [&](const auto& records) {
+    std::string line;
+    for (const auto& r : records) {
+      line.clear();
+      (void)google::protobuf::util::MessageToJsonString(r, &line, options);
+      std::cout << line << '\n';
+    }
+  };
+  const std::string what = absl::GetFlag(FLAGS_what);
+  if (what == "visits") {
+    auto cases = zwfw::seedgen::GenerateJuly2020Cases(directory);
+    if (!cases.ok()) {
+      std::cerr << "seedgen: " << cases.status() << "\n";
+      return 1;
+    }
+    print(zwfw::seedgen::July2020ReturnVisits(*cases));
+    return 0;
+  }
+  if (what != "cases") {
+    std::cerr << "seedgen: --what must be cases or visits\n";
+    return 2;
+  }
   auto cases = zwfw::seedgen::GenerateJuly2020Cases(directory);
   if (!cases.ok()) {
     std::cerr << "seedgen: " << cases.status() << "\n";
     return 1;
   }
-  google::protobuf::util::JsonPrintOptions options;
-  options.preserve_proto_field_names = true;
-  std::string line;
-  for (const auto& c : *cases) {
-    line.clear();
-    (void)google::protobuf::util::MessageToJsonString(c, &line, options);
-    std::cout << line << '\n';
-  }
+  print(*cases);
   return 0;
 }

@@ -189,4 +189,25 @@ absl::StatusOr<std::vector<Case>> GenerateJuly2020Cases(
   return cases;
 }
 
+std::vector<zwfw::v1::ReturnVisit> July2020ReturnVisits(
+    const std::vector<Case>& cases) {
+  std::vector<zwfw::v1::ReturnVisit> visits;
+  for (size_t i = 0; i < cases.size() &&
+                     visits.size() < static_cast<size_t>(kJuly2020ReturnVisits);
+       i += 300) {
+    const Case& c = cases[i];
+    if (c.status() != zwfw::v1::CASE_STATUS_COMPLETED) continue;
+    zwfw::v1::ReturnVisit& v = visits.emplace_back();
+    v.set_visit_id(absl::StrCat("visit-", c.case_no()));
+    v.set_department_code(c.department_code());
+    v.set_case_no(c.case_no());
+    v.mutable_visited_at()->set_seconds(
+        std::min<int64_t>(c.accepted_at().seconds() + 3 * 86400,
+                          1596211199));  // within July (CST)
+    v.set_reached(true);
+    v.set_rating(visits.size() % 4 == 0 ? 4 : 5);
+  }
+  return visits;
+}
+
 }  // namespace zwfw::seedgen
