@@ -10,6 +10,7 @@
 // durable ack. Then unary UpsertCase from 64 concurrent callers: calls/s,
 // p50 and p99. Medians of the rounds are printed with their ratio.
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -131,11 +132,12 @@ class ServerProcess {
       : address_(absl::StrCat("127.0.0.1:", port)) {
     pid_ = fork();
     if (pid_ == 0) {
+      prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the bench
       std::string listen = "--listen=" + address_;
       std::string data = "--data_dir=" + dir + "/data";
       std::string tokens = "--token_file=" + dir + "/tokens.txt";
       std::string log = dir + "/server.log";
-      freopen(log.c_str(), "a", stderr);
+      if (freopen(log.c_str(), "a", stderr) == nullptr) _exit(126);
       std::string extra = absl::GetFlag(FLAGS_extra_server_flags);
       execl(binary.c_str(), binary.c_str(), listen.c_str(), data.c_str(),
             tokens.c_str(), "--calendar_dir=" ZWFW_SOURCE_DIR "/deploy/calendar",
