@@ -85,6 +85,7 @@ void FillCaseCounters(const Counters& c, zwfw::v1::CaseCounters* out) {
   out->set_completed(c.completed);
   out->set_completed_in_center(c.completed_in_center);
   out->set_overtime(c.overtime);
+  out->set_center_same_day(c.center_same_day);
 }
 
 }  // namespace zwfw::intake

@@ -306,6 +306,14 @@ grpc::ServerUnaryReactor* CaseIntakeService::ListCases(
     if (!period.ok()) return FinishNow(context, period.status());
     query.period = *period;
   }
+  if (!request->due_period().empty()) {
+    absl::StatusOr<Period> due = Period::Parse(request->due_period());
+    if (!due.ok()) {
+      return FinishNow(context, absl::InvalidArgumentError(absl::StrCat(
+                                    "due_period: ", due.status().message())));
+    }
+    query.due_period = *due;
+  }
   std::string department = request->department_code();
   if (department.empty() && who->role == Role::kDepartment) {
     department = who->department_code;

@@ -23,7 +23,8 @@ using WriteCallback =
     std::function<void(absl::StatusOr<std::vector<WriteResult>>)>;
 
 struct CaseQuery {
-  std::optional<Period> period;  // accepted in this month
+  std::optional<Period> period;      // accepted in this month
+  std::optional<Period> due_period;  // due in this month
   std::string department_code;   // empty: all
   zwfw::v1::CaseStatus status = zwfw::v1::CASE_STATUS_UNSPECIFIED;  // any
   bool overtime_only = false;

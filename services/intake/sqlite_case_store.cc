@@ -412,6 +412,9 @@ absl::StatusOr<CasePage> SqliteCaseStore::List(const CaseQuery& query,
                                                absl::Time now) {
   std::vector<std::string> where;
   if (query.period) where.push_back("accepted_month = :month");
+  if (query.due_period) {
+    where.push_back("due_at >= :due_start AND due_at < :due_end");
+  }
   if (!query.department_code.empty()) {
     where.push_back("department_code = :department");
   }
@@ -438,6 +441,10 @@ absl::StatusOr<CasePage> SqliteCaseStore::List(const CaseQuery& query,
   if (!q.ok()) return q.status();
   int index = 1;
   if (query.period) q->Bind(index++, query.period->ToString());
+  if (query.due_period) {
+    q->Bind(index++, absl::ToUnixMicros(query.due_period->start()));
+    q->Bind(index++, absl::ToUnixMicros(query.due_period->end()));
+  }
   if (!query.department_code.empty()) q->Bind(index++, query.department_code);
   if (query.status != zwfw::v1::CASE_STATUS_UNSPECIFIED) {
     q->Bind(index++, static_cast<int>(query.status));

@@ -356,6 +356,15 @@ TEST_F(CaseIntakeTest, OvertimeCountsInTheMonthOfTheDueTime) {
 
   EXPECT_EQ(Row(Stats("2020-07"), "qj-gaj")->approval().overtime(), 0);
   EXPECT_EQ(Row(Stats("2020-08"), "qj-gaj")->approval().overtime(), 2);
+  // The cases behind August's overtime are listed by their due month.
+  zwfw::v1::ListCasesRequest list;
+  list.set_due_period("2020-08");
+  list.set_overtime_only(true);
+  zwfw::v1::ListCasesResponse listed;
+  ASSERT_TRUE(stub_->ListCases(As("admin").get(), list, &listed).ok());
+  ASSERT_EQ(listed.cases_size(), 2);
+  EXPECT_EQ(listed.cases(0).case_no(), "O-1");
+  EXPECT_EQ(listed.cases(1).case_no(), "O-2");
 
   // While August runs, the open case turns overtime when its due time
   // passes, and the version says the figures moved.
