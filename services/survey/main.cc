@@ -9,7 +9,7 @@
 #include "services/common/calendar.h"
 #include "services/common/log.h"
 #include "services/common/server.h"
-#include "services/survey/intake_client.h"
+#include "services/common/intake_client.h"
 #include "services/survey/sqlite_survey_store.h"
 #include "services/survey/survey_rules.h"
 #include "services/survey/survey_service.h"
@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
       zwfw::ClientChannel(config, config.intake);
   if (!channel.ok()) return Fail(channel.status());
-  zwfw::survey::IntakeClient intake(*channel, config.intake, *service_token);
+  zwfw::IntakeClient intake(*channel, config.intake, *service_token);
 
   zwfw::survey::SurveyOptions options;
   options.rectification_days = absl::GetFlag(FLAGS_rectification_days);

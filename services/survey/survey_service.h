@@ -10,7 +10,7 @@
 #include "absl/time/clock.h"
 #include "services/common/auth.h"
 #include "services/common/calendar.h"
-#include "services/survey/intake_client.h"
+#include "services/common/intake_client.h"
 #include "services/survey/survey_store.h"
 #include "zwfw/v1/survey.grpc.pb.h"
 

@@ -1,13 +1,15 @@
-// What the survey service needs from intake, behind small interfaces so
-// tests can substitute fixed answers: the directory (to validate
-// departments, windows and staff) and the month's case counts (for
-// 主动评价率). IntakeClient reads both over gRPC with a service token.
-#ifndef ZWFW_SERVICES_SURVEY_INTAKE_CLIENT_H_
-#define ZWFW_SERVICES_SURVEY_INTAKE_CLIENT_H_
+// What other services read from intake, behind small interfaces so tests
+// can substitute fixed answers: the directory (to validate departments,
+// windows and staff) and the month's case figures. IntakeClient reads them
+// over gRPC with a service token, a deadline on every call, and an
+// UNAVAILABLE naming intake when it cannot.
+#ifndef ZWFW_SERVICES_COMMON_INTAKE_CLIENT_H_
+#define ZWFW_SERVICES_COMMON_INTAKE_CLIENT_H_
 
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include <grpcpp/grpcpp.h>
 
@@ -20,7 +22,7 @@
 #include "zwfw/v1/directory.grpc.pb.h"
 #include "zwfw/v1/intake.grpc.pb.h"
 
-namespace zwfw::survey {
+namespace zwfw {
 
 class DirectorySource {
  public:
@@ -62,6 +64,14 @@ class IntakeClient : public DirectorySource, public CaseCountSource {
   absl::StatusOr<std::map<std::string, int64_t>> CaseTotals(
       const Period& period) override;
 
+  // The month's GetCaseStats.
+  absl::StatusOr<zwfw::v1::GetCaseStatsResponse> CaseStats(
+      const Period& period);
+  // Up to `limit` case numbers of a department's overtime cases due in the
+  // month.
+  absl::StatusOr<std::vector<std::string>> OvertimeCases(
+      const Period& period, const std::string& department_code, int limit);
+
  private:
   std::unique_ptr<grpc::ClientContext> Context() const;
   absl::StatusOr<std::shared_ptr<const DirectoryIndex>> Fetch();
@@ -79,6 +89,6 @@ class IntakeClient : public DirectorySource, public CaseCountSource {
   absl::Time fetched_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 };
 
-}  // namespace zwfw::survey
+}  // namespace zwfw
 
-#endif  // ZWFW_SERVICES_SURVEY_INTAKE_CLIENT_H_
+#endif  // ZWFW_SERVICES_COMMON_INTAKE_CLIENT_H_

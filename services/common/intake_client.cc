@@ -1,11 +1,11 @@
-#include "services/survey/intake_client.h"
+#include "services/common/intake_client.h"
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/common/log.h"
 #include "services/common/status.h"
 
-namespace zwfw::survey {
+namespace zwfw {
 
 IntakeClient::IntakeClient(std::shared_ptr<grpc::Channel> channel,
                            std::string address, std::string token,
@@ -71,19 +71,41 @@ absl::StatusOr<std::shared_ptr<const DirectoryIndex>> IntakeClient::Current() {
   return cached_;
 }
 
-absl::StatusOr<std::map<std::string, int64_t>> IntakeClient::CaseTotals(
+absl::StatusOr<zwfw::v1::GetCaseStatsResponse> IntakeClient::CaseStats(
     const Period& period) {
   zwfw::v1::GetCaseStatsRequest request;
   request.set_period(period.ToString());
   zwfw::v1::GetCaseStatsResponse stats;
   grpc::Status s = intake_->GetCaseStats(Context().get(), request, &stats);
   if (!s.ok()) return Unavailable(s);
+  return stats;
+}
+
+absl::StatusOr<std::vector<std::string>> IntakeClient::OvertimeCases(
+    const Period& period, const std::string& department_code, int limit) {
+  zwfw::v1::ListCasesRequest request;
+  request.set_due_period(period.ToString());
+  request.set_department_code(department_code);
+  request.set_overtime_only(true);
+  request.set_page_size(limit);
+  zwfw::v1::ListCasesResponse page;
+  grpc::Status s = intake_->ListCases(Context().get(), request, &page);
+  if (!s.ok()) return Unavailable(s);
+  std::vector<std::string> numbers;
+  for (const auto& c : page.cases()) numbers.push_back(c.case_no());
+  return numbers;
+}
+
+absl::StatusOr<std::map<std::string, int64_t>> IntakeClient::CaseTotals(
+    const Period& period) {
+  absl::StatusOr<zwfw::v1::GetCaseStatsResponse> stats = CaseStats(period);
+  if (!stats.ok()) return stats.status();
   std::map<std::string, int64_t> totals;
-  for (const auto& d : stats.departments()) {
+  for (const auto& d : stats->departments()) {
     totals[d.department_code()] =
         d.approval().total() + d.convenience().total();
   }
   return totals;
 }
 
-}  // namespace zwfw::survey
+}  // namespace zwfw

@@ -1,0 +1,49 @@
+// Computing a month's scorecard from the inputs, as a pure function: the
+// same inputs always give the same scorecard.
+#ifndef ZWFW_SERVICES_SCORING_SCORECARD_H_
+#define ZWFW_SERVICES_SCORING_SCORECARD_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "zwfw/v1/intake.pb.h"
+#include "zwfw/v1/scoring.pb.h"
+#include "zwfw/v1/survey.pb.h"
+
+namespace zwfw::scoring {
+
+inline constexpr int kMaxEvidence = 10;
+
+// Case numbers or evaluation ids behind a department's counts.
+struct Evidence {
+  std::vector<std::string> overtime_cases;
+  std::vector<std::string> bad_ratings;
+  std::vector<std::string> overdue_rectifications;
+};
+
+struct ScoringInputs {
+  zwfw::v1::GetCaseStatsResponse cases;
+  zwfw::v1::GetSatisfactionStatsResponse survey;
+  std::vector<zwfw::v1::Adjustment> adjustments;
+  std::map<std::string, Evidence> evidence;  // by department code
+  // Confirmed by the office; copied into the scorecard as they are.
+  std::vector<zwfw::v1::Award> windows, staff;
+};
+
+// Every department of `inputs.cases` (the directory's), scored: base, one
+// line per rule, one per adjustment; highest score first, then directory
+// order. Proposed windows and staff by the rules' award criteria.
+zwfw::v1::Scorecard ComputeScorecard(const std::string& period,
+                                     const zwfw::v1::ScoringRules& rules,
+                                     const ScoringInputs& inputs);
+
+// One rule applied to one department's figures.
+zwfw::v1::ScoreLine ApplyRule(const zwfw::v1::ScoringRule& rule,
+                              const zwfw::v1::DepartmentCaseStats& cases,
+                              const zwfw::v1::DepartmentSatisfaction& survey,
+                              const Evidence& evidence);
+
+}  // namespace zwfw::scoring
+
+#endif  // ZWFW_SERVICES_SCORING_SCORECARD_H_
