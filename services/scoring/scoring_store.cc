@@ -125,7 +125,7 @@ absl::StatusOr<zwfw::v1::Adjustment> ScoringStore::AddAdjustment(
   if (!s.ok()) return s;
   absl::StatusOr<Statement> insert = db_->Prepare(
       "INSERT INTO adjustments (period, department_code, record) "
-      "VALUES (?, ?, '')");
+      "VALUES (?, ?, zeroblob(0))");
   if (!insert.ok()) return insert.status();
   s = insert->Bind(1, adjustment.period())
           .Bind(2, adjustment.department_code())

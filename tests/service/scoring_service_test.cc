@@ -1,0 +1,288 @@
+// The Scoring service served in-process over its real SQLite store, with
+// intake and survey figures served by a fake that can also fail.
+#include "services/scoring/scoring_service.h"
+
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+#include <gtest/gtest.h>
+#include <google/protobuf/text_format.h>
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/status.h"
+
+namespace zwfw::scoring {
+namespace {
+
+using zwfw::v1::Scoring;
+
+template <typename M>
+M Parse(const std::string& text) {
+  M m;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &m)) << text;
+  return m;
+}
+
+class FakeSources : public ScoringSources {
+ public:
+  FakeSources() {
+    zwfw::v1::DirectorySnapshot snapshot = Parse<zwfw::v1::DirectorySnapshot>(R"pb(
+      departments { code: "gaj" name: "区公安局" order: 1 }
+      departments { code: "swj" name: "区税务局" order: 2 }
+      windows { code: "w1" name: "公安窗口" department_code: "gaj" }
+      staff { code: "s1" name: "李宇" window_code: "w1" }
+    )pb");
+    directory = *DirectoryIndex::Build(snapshot, 1);
+    cases = Parse<zwfw::v1::GetCaseStatsResponse>(R"pb(
+      data_version: 1
+      departments {
+        department_code: "gaj"
+        department_name: "区公安局"
+        approval { total: 100 overtime: 2 }
+      }
+      departments { department_code: "swj" department_name: "区税务局" }
+    )pb");
+    survey = Parse<zwfw::v1::GetSatisfactionStatsResponse>(R"pb(
+      data_version: 1
+      departments { department_code: "gaj" }
+      departments { department_code: "swj" }
+    )pb");
+  }
+  absl::StatusOr<std::shared_ptr<const DirectoryIndex>> Directory() override {
+    return directory;
+  }
+  absl::StatusOr<zwfw::v1::GetCaseStatsResponse> CaseStats(
+      const Period&) override {
+    ++case_stats_calls;
+    if (intake_down) return absl::UnavailableError("intake at x is down");
+    return cases;
+  }
+  absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> Satisfaction(
+      const Period&) override {
+    if (survey_down) return absl::UnavailableError("survey at y is down");
+    return survey;
+  }
+  absl::StatusOr<std::vector<std::string>> OvertimeCases(
+      const Period&, const std::string&, int) override {
+    ++evidence_calls;
+    return std::vector<std::string>{"GA-1", "GA-2"};
+  }
+  absl::StatusOr<std::vector<std::string>> BadRatings(const Period&,
+                                                      const std::string&, bool,
+                                                      int) override {
+    return std::vector<std::string>{};
+  }
+
+  std::shared_ptr<const DirectoryIndex> directory;
+  zwfw::v1::GetCaseStatsResponse cases;
+  zwfw::v1::GetSatisfactionStatsResponse survey;
+  bool intake_down = false, survey_down = false;
+  int case_stats_calls = 0, evidence_calls = 0;
+};
+
+class ScoringServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string path = absl::StrCat(
+        std::getenv("TEST_TMPDIR") ? std::getenv("TEST_TMPDIR") : "/tmp",
+        "/scoring-", getpid(), "-",
+        ::testing::UnitTest::GetInstance()->current_test_info()->name(), ".db");
+    for (const char* suffix : {"", "-wal", "-shm"}) {
+      unlink((path + suffix).c_str());
+    }
+    store_ = *ScoringStore::Open(path);
+    tokens_ = *TokenStore::FromContents(absl::StrCat(
+        Sha256Hex("admin"), " admin\n", Sha256Hex("viewer"), " viewer\n",
+        Sha256Hex("service"), " service\n", Sha256Hex("gaj"),
+        " department:gaj\n"));
+    service_ = std::make_unique<ScoringService>(store_.get(), &sources_,
+                                                tokens_.get(), nullptr);
+    grpc::ServerBuilder builder;
+    builder.RegisterService(service_.get());
+    server_ = builder.BuildAndStart();
+    stub_ = Scoring::NewStub(server_->InProcessChannel({}));
+  }
+  void TearDown() override { server_->Shutdown(); }
+
+  std::unique_ptr<grpc::ClientContext> As(const std::string& token) {
+    auto context = std::make_unique<grpc::ClientContext>();
+    if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);
+    return context;
+  }
+
+  grpc::Status SetDefaultRules() {
+    std::ifstream in(ZWFW_SOURCE_DIR "/deploy/scoring/default-rules.json");
+    std::stringstream text;
+    text << in.rdbuf();
+    zwfw::v1::SetRulesRequest request;
+    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(
+                    text.str(), request.mutable_rules())
+                    .ok());
+    zwfw::v1::ScoringRules stored;
+    return stub_->SetRules(As("admin").get(), request, &stored);
+  }
+
+  absl::StatusOr<zwfw::v1::Scorecard> Card(const std::string& token = "viewer") {
+    zwfw::v1::ComputeScorecardRequest request;
+    request.set_period("2020-07");
+    zwfw::v1::Scorecard card;
+    grpc::Status s = stub_->ComputeScorecard(As(token).get(), request, &card);
+    if (!s.ok()) return FromGrpcStatus(s);
+    return card;
+  }
+
+  int64_t ScoreOf(const zwfw::v1::Scorecard& card, const std::string& code) {
+    for (const auto& d : card.departments()) {
+      if (d.department_code() == code) return d.score();
+    }
+    return -1;
+  }
+
+  grpc::Status Adjust(int64_t points, const std::string& reason = "缺岗",
+                      int64_t* id = nullptr) {
+    zwfw::v1::AddAdjustmentRequest request;
+    request.mutable_adjustment()->set_period("2020-07");
+    request.mutable_adjustment()->set_department_code("区税务局");
+    request.mutable_adjustment()->set_points(points);
+    request.mutable_adjustment()->set_reason(reason);
+    zwfw::v1::AddAdjustmentResponse response;
+    grpc::Status s = stub_->AddAdjustment(As("admin").get(), request, &response);
+    if (id) *id = response.adjustment().adjustment_id();
+    return s;
+  }
+
+  FakeSources sources_;
+  std::unique_ptr<ScoringStore> store_;
+  std::unique_ptr<TokenStore> tokens_;
+  std::unique_ptr<ScoringService> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<Scoring::Stub> stub_;
+};
+
+TEST_F(ScoringServiceTest, NoRulesNoScores) {
+  EXPECT_EQ(Card().status().code(), absl::StatusCode::kFailedPrecondition);
+  zwfw::v1::GetRulesRequest request;
+  zwfw::v1::ScoringRules rules;
+  EXPECT_EQ(stub_->GetRules(As("viewer").get(), request, &rules).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(ScoringServiceTest, ScoresWithEvidence) {
+  ASSERT_TRUE(SetDefaultRules().ok());
+  absl::StatusOr<zwfw::v1::Scorecard> card = Card();
+  ASSERT_TRUE(card.ok()) << card.status();
+  EXPECT_EQ(ScoreOf(*card, "gaj"), 9000);  // two overtime cases, -5 each
+  EXPECT_EQ(ScoreOf(*card, "swj"), 10000);
+  EXPECT_EQ(card->departments(0).department_code(), "swj");  // highest first
+  const auto& overtime = card->departments(1).lines(0);
+  EXPECT_EQ(overtime.rule_id(), "overtime-cases");
+  EXPECT_EQ(overtime.evidence_size(), 2);
+  EXPECT_EQ(overtime.evidence(0), "GA-1");
+}
+
+TEST_F(ScoringServiceTest, RulesAreVersionedAndABadFileChangesNothing) {
+  ASSERT_TRUE(SetDefaultRules().ok());
+  zwfw::v1::SetRulesRequest bad;
+  bad.mutable_rules()->set_base(10000);
+  bad.mutable_rules()->add_tiers()->set_label("x");
+  bad.mutable_rules()->mutable_tiers(0)->set_floor(10000);
+  auto* rule = bad.mutable_rules()->add_rules();
+  rule->set_id("mystery");
+  rule->set_text("?");
+  rule->set_points(-100);
+  zwfw::v1::ScoringRules stored;
+  grpc::Status s = stub_->SetRules(As("admin").get(), bad, &stored);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(), "rules[0] (\"mystery\"): indicator: unknown");
+  zwfw::v1::GetRulesRequest get;
+  ASSERT_TRUE(stub_->GetRules(As("viewer").get(), get, &stored).ok());
+  EXPECT_EQ(stored.version(), 1);
+  EXPECT_EQ(stored.rules_size(), 6);
+  ASSERT_TRUE(SetDefaultRules().ok());
+  ASSERT_TRUE(stub_->GetRules(As("viewer").get(), get, &stored).ok());
+  EXPECT_EQ(stored.version(), 2);
+  EXPECT_EQ(stored.set_by().substr(0, 5), "admin");
+  EXPECT_EQ(stub_->SetRules(As("viewer").get(), bad, &stored).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(ScoringServiceTest, AdjustmentsMoveScoresUntilFrozen) {
+  ASSERT_TRUE(SetDefaultRules().ok());
+  int64_t id = 0;
+  grpc::Status added = Adjust(-50, "无故缺岗半天", &id);
+  ASSERT_TRUE(added.ok()) << added.error_code() << added.error_message();
+  ASSERT_TRUE(Adjust(25, "群众书面表扬").ok());
+  EXPECT_EQ(ScoreOf(*Card(), "swj"), 9975);
+  zwfw::v1::RemoveAdjustmentRequest remove;
+  remove.set_adjustment_id(id);
+  zwfw::v1::RemoveAdjustmentResponse removed;
+  ASSERT_TRUE(stub_->RemoveAdjustment(As("admin").get(), remove, &removed).ok());
+  EXPECT_EQ(ScoreOf(*Card(), "swj"), 10025);
+
+  EXPECT_EQ(Adjust(0).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(Adjust(-10, "").error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+
+  zwfw::v1::FreezeScorecardRequest freeze;
+  freeze.set_period("2020-07");
+  zwfw::v1::Scorecard frozen;
+  ASSERT_TRUE(stub_->FreezeScorecard(As("service").get(), freeze, &frozen).ok());
+  EXPECT_TRUE(frozen.frozen());
+  EXPECT_EQ(Adjust(-10).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  remove.set_adjustment_id(id + 1);
+  EXPECT_EQ(stub_->RemoveAdjustment(As("admin").get(), remove, &removed)
+                .error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  zwfw::v1::SetAwardsRequest awards;
+  awards.set_period("2020-07");
+  awards.add_windows("w1");
+  zwfw::v1::SetAwardsResponse set;
+  EXPECT_EQ(stub_->SetAwards(As("admin").get(), awards, &set).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  // The frozen scorecard is returned even after the data changes.
+  sources_.cases.mutable_departments(1)->mutable_approval()->set_overtime(9);
+  EXPECT_EQ(ScoreOf(*Card(), "swj"), 10025);
+  zwfw::v1::Scorecard again;
+  ASSERT_TRUE(stub_->FreezeScorecard(As("admin").get(), freeze, &again).ok());
+  EXPECT_EQ(again.SerializeAsString(), frozen.SerializeAsString());
+}
+
+TEST_F(ScoringServiceTest, AwardsAreConfirmedByTheOffice) {
+  ASSERT_TRUE(SetDefaultRules().ok());
+  zwfw::v1::SetAwardsRequest awards;
+  awards.set_period("2020-07");
+  awards.add_windows("w1");
+  awards.add_staff("s1");
+  zwfw::v1::SetAwardsResponse set;
+  ASSERT_TRUE(stub_->SetAwards(As("admin").get(), awards, &set).ok());
+  EXPECT_EQ(set.staff(0).name(), "李宇");
+  EXPECT_EQ(set.staff(0).department_code(), "gaj");
+  auto card = Card();
+  ASSERT_EQ(card->windows_size(), 1);
+  EXPECT_EQ(card->windows(0).name(), "公安窗口");
+  awards.add_staff("nobody");
+  EXPECT_EQ(stub_->SetAwards(As("admin").get(), awards, &set).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(stub_->SetAwards(As("gaj").get(), awards, &set).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(ScoringServiceTest, ADependencyDownIsUnavailableNamingIt) {
+  ASSERT_TRUE(SetDefaultRules().ok());
+  sources_.intake_down = true;
+  absl::Status s = Card().status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(s.message().find("intake"), std::string::npos);
+  sources_.intake_down = false;
+  sources_.survey_down = true;
+  s = Card().status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(s.message().find("survey"), std::string::npos);
+  EXPECT_EQ(Card("").status().code(), absl::StatusCode::kUnauthenticated);
+}
+
+}  // namespace
+}  // namespace zwfw::scoring
