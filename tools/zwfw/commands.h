@@ -31,6 +31,11 @@ int RunCasesCommand(const ClientOptions& options,
 int RunSurveyCommand(const ClientOptions& options, const std::string& command,
                      const std::vector<std::string>& args);
 
+// zwfw rules set|show, adjustments add|list|remove, scores compute|explain,
+// awards set
+int RunScoringCommand(const ClientOptions& options, const std::string& command,
+                      const std::vector<std::string>& args);
+
 // zwfw health [intake|survey|scoring|bulletin|HOST:PORT]: exit 0 when the
 // server's grpc.health.v1 status is SERVING.
 int RunHealthCommand(const ClientOptions& options,

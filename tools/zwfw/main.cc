@@ -29,6 +29,11 @@ constexpr char kUsage[] =
     "  rectifications update ID STATE [--note N] [--evidence E] "
     "[--follow_up_rating R]\n"
     "  satisfaction --period P [--json]  ratings, visits, rectifications\n"
+    "  rules set FILE.json | rules show   scoring rules (scoring)\n"
+    "  adjustments add|list|remove       manual points: --period --department "
+    "--points --reason\n"
+    "  scores compute|explain --period P [--department D]\n"
+    "  awards set --period P --windows W,.. --staff S,..\n"
     "  health [SERVICE|HOST:PORT]        grpc.health.v1 status of a server\n"
     "  tokens add --token_file F ROLE    add a token to a server token file\n"
     "Flags: --intake, --survey, --scoring, --bulletin (addresses),\n"
@@ -63,6 +68,10 @@ int main(int argc, char** argv) {
   if (command == "evaluations" || command == "visits" ||
       command == "rectifications" || command == "satisfaction") {
     return zwfw::cli::RunSurveyCommand(*options, command, args);
+  }
+  if (command == "rules" || command == "adjustments" || command == "scores" ||
+      command == "awards") {
+    return zwfw::cli::RunScoringCommand(*options, command, args);
   }
   if (command == "health") return zwfw::cli::RunHealthCommand(*options, args);
   std::cerr << "zwfw: unknown command \"" << command << "\"\n"
