@@ -95,6 +95,11 @@ ServerConfig ParseServerFlags(int argc, char** argv, const std::string& name,
   return c;
 }
 
+int StartupFailure(const absl::Status& status) {
+  LogError(absl::StrCat("cannot start: ", status.ToString()));
+  return 1;
+}
+
 void BlockTerminationSignals() {
   sigset_t set;
   sigemptyset(&set);

@@ -55,6 +55,9 @@ struct ServerConfig {
 ServerConfig ParseServerFlags(int argc, char** argv, const std::string& name,
                               const std::string& default_listen);
 
+// Logs why a server cannot start and returns the process exit code (1).
+int StartupFailure(const absl::Status& status);
+
 // Blocks SIGINT and SIGTERM in the calling thread and every thread it
 // starts later, so that only ServerHost::Run receives them. ServerHost::Create
 // calls it; call it earlier if threads are started before.

@@ -7,7 +7,6 @@
 #include "absl/flags/flag.h"
 #include "services/common/auth.h"
 #include "services/common/calendar.h"
-#include "services/common/log.h"
 #include "services/common/server.h"
 #include "services/intake/case_intake_service.h"
 #include "services/intake/directory_catalog.h"
@@ -19,44 +18,35 @@ ABSL_FLAG(int, max_batch, 5000, "records per SubmitCases batch at most");
 ABSL_FLAG(int, max_records_per_transaction, 20000,
           "records committed in one transaction at most (group commit)");
 
-namespace {
-
-int Fail(const absl::Status& status) {
-  zwfw::LogError(status.ToString());
-  return 1;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   zwfw::ServerConfig config =
       zwfw::ParseServerFlags(argc, argv, "intake", "127.0.0.1:50051");
   absl::StatusOr<std::unique_ptr<zwfw::ServerHost>> host =
       zwfw::ServerHost::Create(config);
-  if (!host.ok()) return Fail(host.status());
+  if (!host.ok()) return zwfw::StartupFailure(host.status());
 
   absl::StatusOr<std::unique_ptr<zwfw::TokenStore>> tokens =
       zwfw::TokenStore::Open(config.token_file);
-  if (!tokens.ok()) return Fail(tokens.status());
+  if (!tokens.ok()) return zwfw::StartupFailure(tokens.status());
   absl::StatusOr<zwfw::Calendar> calendar =
       zwfw::Calendar::LoadDirectory(config.calendar_dir);
-  if (!calendar.ok()) return Fail(calendar.status());
+  if (!calendar.ok()) return zwfw::StartupFailure(calendar.status());
 
   mkdir(config.data_dir.c_str(), 0700);
   const std::string db_path = config.data_dir + "/intake.db";
   absl::StatusOr<std::unique_ptr<zwfw::intake::SqliteDirectoryStore>>
       directory_store = zwfw::intake::SqliteDirectoryStore::Open(db_path);
-  if (!directory_store.ok()) return Fail(directory_store.status());
+  if (!directory_store.ok()) return zwfw::StartupFailure(directory_store.status());
   absl::StatusOr<std::unique_ptr<zwfw::intake::DirectoryCatalog>> catalog =
       zwfw::intake::DirectoryCatalog::Open(directory_store->get());
-  if (!catalog.ok()) return Fail(catalog.status());
+  if (!catalog.ok()) return zwfw::StartupFailure(catalog.status());
 
   zwfw::intake::SqliteCaseStoreOptions store_options;
   store_options.max_records_per_transaction =
       absl::GetFlag(FLAGS_max_records_per_transaction);
   absl::StatusOr<std::unique_ptr<zwfw::intake::SqliteCaseStore>> cases =
       zwfw::intake::SqliteCaseStore::Open(db_path, store_options);
-  if (!cases.ok()) return Fail(cases.status());
+  if (!cases.ok()) return zwfw::StartupFailure(cases.status());
 
   zwfw::intake::CaseIntakeOptions intake_options;
   intake_options.max_batch = absl::GetFlag(FLAGS_max_batch);

@@ -6,45 +6,35 @@
 
 #include "services/common/auth.h"
 #include "services/common/intake_client.h"
-#include "services/common/log.h"
 #include "services/common/redis_cache.h"
 #include "services/common/server.h"
 #include "services/scoring/scoring_service.h"
 #include "services/scoring/scoring_store.h"
 #include "services/scoring/sources.h"
 
-namespace {
-
-int Fail(const absl::Status& status) {
-  zwfw::LogError(status.ToString());
-  return 1;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   zwfw::ServerConfig config =
       zwfw::ParseServerFlags(argc, argv, "scoring", "127.0.0.1:50053");
   absl::StatusOr<std::unique_ptr<zwfw::ServerHost>> host =
       zwfw::ServerHost::Create(config);
-  if (!host.ok()) return Fail(host.status());
+  if (!host.ok()) return zwfw::StartupFailure(host.status());
   absl::StatusOr<std::unique_ptr<zwfw::TokenStore>> tokens =
       zwfw::TokenStore::Open(config.token_file);
-  if (!tokens.ok()) return Fail(tokens.status());
+  if (!tokens.ok()) return zwfw::StartupFailure(tokens.status());
   absl::StatusOr<std::string> service_token =
       zwfw::ReadServiceToken(config.service_token_file);
-  if (!service_token.ok()) return Fail(service_token.status());
+  if (!service_token.ok()) return zwfw::StartupFailure(service_token.status());
 
   mkdir(config.data_dir.c_str(), 0700);
   absl::StatusOr<std::unique_ptr<zwfw::scoring::ScoringStore>> store =
       zwfw::scoring::ScoringStore::Open(config.data_dir + "/scoring.db");
-  if (!store.ok()) return Fail(store.status());
+  if (!store.ok()) return zwfw::StartupFailure(store.status());
   absl::StatusOr<std::shared_ptr<grpc::Channel>> intake_channel =
       zwfw::ClientChannel(config, config.intake);
-  if (!intake_channel.ok()) return Fail(intake_channel.status());
+  if (!intake_channel.ok()) return zwfw::StartupFailure(intake_channel.status());
   absl::StatusOr<std::shared_ptr<grpc::Channel>> survey_channel =
       zwfw::ClientChannel(config, config.survey);
-  if (!survey_channel.ok()) return Fail(survey_channel.status());
+  if (!survey_channel.ok()) return zwfw::StartupFailure(survey_channel.status());
   zwfw::IntakeClient intake(*intake_channel, config.intake, *service_token);
   zwfw::scoring::GrpcScoringSources sources(&intake, *survey_channel,
                                             config.survey, *service_token);

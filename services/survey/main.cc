@@ -7,7 +7,6 @@
 #include "absl/flags/flag.h"
 #include "services/common/auth.h"
 #include "services/common/calendar.h"
-#include "services/common/log.h"
 #include "services/common/server.h"
 #include "services/common/intake_client.h"
 #include "services/survey/sqlite_survey_store.h"
@@ -19,41 +18,32 @@ ABSL_FLAG(int, rectification_days, 5,
 ABSL_FLAG(std::string, satisfied_levels, "3,4,5",
           "ratings counted as satisfied in 满意率");
 
-namespace {
-
-int Fail(const absl::Status& status) {
-  zwfw::LogError(status.ToString());
-  return 1;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   zwfw::ServerConfig config =
       zwfw::ParseServerFlags(argc, argv, "survey", "127.0.0.1:50052");
   absl::StatusOr<std::unique_ptr<zwfw::ServerHost>> host =
       zwfw::ServerHost::Create(config);
-  if (!host.ok()) return Fail(host.status());
+  if (!host.ok()) return zwfw::StartupFailure(host.status());
   absl::StatusOr<std::unique_ptr<zwfw::TokenStore>> tokens =
       zwfw::TokenStore::Open(config.token_file);
-  if (!tokens.ok()) return Fail(tokens.status());
+  if (!tokens.ok()) return zwfw::StartupFailure(tokens.status());
   absl::StatusOr<std::string> service_token =
       zwfw::ReadServiceToken(config.service_token_file);
-  if (!service_token.ok()) return Fail(service_token.status());
+  if (!service_token.ok()) return zwfw::StartupFailure(service_token.status());
   absl::StatusOr<zwfw::Calendar> calendar =
       zwfw::Calendar::LoadDirectory(config.calendar_dir);
-  if (!calendar.ok()) return Fail(calendar.status());
+  if (!calendar.ok()) return zwfw::StartupFailure(calendar.status());
   absl::StatusOr<std::vector<int>> levels =
       zwfw::survey::ParseSatisfiedLevels(absl::GetFlag(FLAGS_satisfied_levels));
-  if (!levels.ok()) return Fail(levels.status());
+  if (!levels.ok()) return zwfw::StartupFailure(levels.status());
 
   mkdir(config.data_dir.c_str(), 0700);
   absl::StatusOr<std::unique_ptr<zwfw::survey::SqliteSurveyStore>> store =
       zwfw::survey::SqliteSurveyStore::Open(config.data_dir + "/survey.db");
-  if (!store.ok()) return Fail(store.status());
+  if (!store.ok()) return zwfw::StartupFailure(store.status());
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
       zwfw::ClientChannel(config, config.intake);
-  if (!channel.ok()) return Fail(channel.status());
+  if (!channel.ok()) return zwfw::StartupFailure(channel.status());
   zwfw::IntakeClient intake(*channel, config.intake, *service_token);
 
   zwfw::survey::SurveyOptions options;

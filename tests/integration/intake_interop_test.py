@@ -1,12 +1,10 @@
 #!/usr/bin/env python3
 """Interoperability: Node's @grpc/grpc-js (installed from npm into the
 build tree) streams cases to the real intake server and reads the stats."""
-import argparse
 import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import unittest
 
@@ -69,9 +67,4 @@ class IntakeInteropTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--build_dir", required=True)
-    parser.add_argument("--source_dir", required=True)
-    args, rest = parser.parse_known_args()
-    zwfw_testlib.configure(args.build_dir, args.source_dir)
-    unittest.main(argv=[sys.argv[0], "-v", *rest])
+    zwfw_testlib.main()

@@ -6,12 +6,10 @@ CLI, reads it back, feeds it bad input, checks metrics and health, restarts
 it to see the directory persist, sends SIGTERM and expects exit 0; then the
 same over TLS and mutual TLS.
 """
-import argparse
 import json
 import os
 import shutil
 import subprocess
-import sys
 import tempfile
 import unittest
 import urllib.request
@@ -288,9 +286,4 @@ class IntakeServerTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--build_dir", required=True)
-    parser.add_argument("--source_dir", required=True)
-    args, rest = parser.parse_known_args()
-    zwfw_testlib.configure(args.build_dir, args.source_dir)
-    unittest.main(argv=[sys.argv[0], "-v", *rest])
+    zwfw_testlib.main()

@@ -3,13 +3,11 @@
 July 2020 reference cases, through the zwfw CLI: rules, scores, their
 explanation, adjustments, awards, freezing, the Redis cache, and a clear
 UNAVAILABLE naming survey when it is down."""
-import argparse
 import json
 import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import unittest
 import urllib.request
@@ -152,9 +150,4 @@ class ScoringServerTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--build_dir", required=True)
-    parser.add_argument("--source_dir", required=True)
-    args, rest = parser.parse_known_args()
-    zwfw_testlib.configure(args.build_dir, args.source_dir)
-    unittest.main(argv=[sys.argv[0], "-v", *rest])
+    zwfw_testlib.main()

@@ -2,11 +2,9 @@
 """The real survey and intake servers and the zwfw CLI: ratings, visits and
 the closed loop end to end, a restart that keeps everything, and a clear
 UNAVAILABLE naming intake when the directory cannot be read."""
-import argparse
 import json
 import os
 import shutil
-import sys
 import tempfile
 import unittest
 
@@ -143,9 +141,4 @@ class SurveyServerTest(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--build_dir", required=True)
-    parser.add_argument("--source_dir", required=True)
-    args, rest = parser.parse_known_args()
-    zwfw_testlib.configure(args.build_dir, args.source_dir)
-    unittest.main(argv=[sys.argv[0], "-v", *rest])
+    zwfw_testlib.main()

@@ -1,9 +1,12 @@
 """Helpers for the integration tests: real server processes and the CLI."""
+import argparse
 import os
 import signal
 import socket
 import subprocess
+import sys
 import time
+import unittest
 
 BUILD_DIR = None
 SOURCE_DIR = None
@@ -95,3 +98,14 @@ def new_token(tokens_file, role):
 
 def demo_directory():
     return os.path.join(SOURCE_DIR, "deploy/demo/qijiang-directory.json")
+
+
+def main():
+    """Runs the calling module's tests: --build_dir and --source_dir name
+    the build tree and the checkout; other arguments go to unittest."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--build_dir", required=True)
+    parser.add_argument("--source_dir", required=True)
+    args, rest = parser.parse_known_args()
+    configure(args.build_dir, args.source_dir)
+    unittest.main(module="__main__", argv=[sys.argv[0], "-v", *rest])

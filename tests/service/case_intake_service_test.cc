@@ -20,6 +20,7 @@
 #include "services/intake/case_rules.h"
 #include "services/intake/sqlite_case_store.h"
 #include "services/intake/sqlite_directory_store.h"
+#include "tests/testing/test_util.h"
 #include "tools/seedgen/reference_cases.h"
 
 namespace zwfw::intake {
@@ -27,10 +28,8 @@ namespace {
 
 using zwfw::v1::Case;
 using zwfw::v1::CaseIntake;
-
-absl::Time Cst(int y, int mo, int d, int h = 10, int mi = 0) {
-  return absl::FromCivil(absl::CivilMinute(y, mo, d, h, mi), ChinaTimeZone());
-}
+using zwfw::testing::Cst;
+using zwfw::testing::QijiangDirectory;
 
 std::string Outcome(const zwfw::v1::RecordResult& r) {
   std::string s = zwfw::v1::RecordOutcome_Name(r.outcome()).substr(15);
@@ -40,29 +39,10 @@ std::string Outcome(const zwfw::v1::RecordResult& r) {
   return s;
 }
 
-zwfw::v1::DirectorySnapshot QijiangDirectory() {
-  std::ifstream in(ZWFW_SOURCE_DIR "/deploy/demo/qijiang-directory.json");
-  std::stringstream text;
-  text << in.rdbuf();
-  zwfw::v1::DirectorySnapshot snapshot;
-  EXPECT_TRUE(
-      google::protobuf::util::JsonStringToMessage(text.str(), &snapshot).ok());
-  return snapshot;
-}
-
 class CaseIntakeTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    path_ = absl::StrCat(std::getenv("TEST_TMPDIR") ? std::getenv("TEST_TMPDIR")
-                                                    : "/tmp",
-                         "/case-intake-", getpid(), "-",
-                         ::testing::UnitTest::GetInstance()
-                             ->current_test_info()
-                             ->name(),
-                         ".db");
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      unlink((path_ + suffix).c_str());
-    }
+    path_ = testing::FreshDbPath("case-intake");
     tokens_ = *TokenStore::FromContents(absl::StrCat(
         Sha256Hex("admin"), " admin\n", Sha256Hex("viewer"), " viewer\n",
         Sha256Hex("gaj"), " department:qj-gaj\n", Sha256Hex("service"),

@@ -14,6 +14,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/status.h"
+#include "tests/testing/test_util.h"
 
 namespace zwfw::scoring {
 namespace {
@@ -87,13 +88,7 @@ class FakeSources : public ScoringSources {
 class ScoringServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    std::string path = absl::StrCat(
-        std::getenv("TEST_TMPDIR") ? std::getenv("TEST_TMPDIR") : "/tmp",
-        "/scoring-", getpid(), "-",
-        ::testing::UnitTest::GetInstance()->current_test_info()->name(), ".db");
-    for (const char* suffix : {"", "-wal", "-shm"}) {
-      unlink((path + suffix).c_str());
-    }
+    std::string path = testing::FreshDbPath("scoring");
     store_ = *ScoringStore::Open(path);
     tokens_ = *TokenStore::FromContents(absl::StrCat(
         Sha256Hex("admin"), " admin\n", Sha256Hex("viewer"), " viewer\n",

@@ -16,6 +16,7 @@
 #include "services/common/proto_time.h"
 #include "services/common/status.h"
 #include "services/survey/sqlite_survey_store.h"
+#include "tests/testing/test_util.h"
 #include "tools/seedgen/reference_cases.h"
 
 namespace zwfw::survey {
@@ -24,19 +25,10 @@ namespace {
 using zwfw::v1::Evaluation;
 using zwfw::v1::RectificationState;
 using zwfw::v1::Survey;
-
-absl::Time Cst(int y, int mo, int d, int h = 10, int mi = 0) {
-  return absl::FromCivil(absl::CivilMinute(y, mo, d, h, mi), ChinaTimeZone());
-}
+using zwfw::testing::Cst;
 
 std::shared_ptr<const DirectoryIndex> Qijiang() {
-  std::ifstream in(ZWFW_SOURCE_DIR "/deploy/demo/qijiang-directory.json");
-  std::stringstream text;
-  text << in.rdbuf();
-  zwfw::v1::DirectorySnapshot snapshot;
-  EXPECT_TRUE(
-      google::protobuf::util::JsonStringToMessage(text.str(), &snapshot).ok());
-  return *DirectoryIndex::Build(snapshot, 1);
+  return *DirectoryIndex::Build(testing::QijiangDirectory(), 1);
 }
 
 std::string Outcome(const zwfw::v1::RecordResult& r) {
@@ -70,16 +62,7 @@ class SurveyServiceTest : public ::testing::Test {
       server_->Shutdown();
       server_.reset();
     }
-    if (path_.empty()) {
-      path_ = absl::StrCat(
-          std::getenv("TEST_TMPDIR") ? std::getenv("TEST_TMPDIR") : "/tmp",
-          "/survey-", getpid(), "-",
-          ::testing::UnitTest::GetInstance()->current_test_info()->name(),
-          ".db");
-      for (const char* suffix : {"", "-wal", "-shm"}) {
-        unlink((path_ + suffix).c_str());
-      }
-    }
+    if (path_.empty()) path_ = testing::FreshDbPath("survey");
     tokens_ = *TokenStore::FromContents(absl::StrCat(
         Sha256Hex("admin"), " admin\n", Sha256Hex("viewer"), " viewer\n",
         Sha256Hex("gaj"), " department:qj-gaj\n", Sha256Hex("device"),

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "services/common/period.h"
+#include "tests/testing/test_util.h"
 
 namespace zwfw::intake {
 namespace {
@@ -11,7 +12,7 @@ using zwfw::v1::Case;
 using zwfw::v1::CaseStatus;
 
 absl::Time Cst(int y, int mo, int d, int h = 0, int mi = 0) {
-  return absl::FromCivil(absl::CivilMinute(y, mo, d, h, mi), ChinaTimeZone());
+  return testing::Cst(y, mo, d, h, mi);
 }
 
 const Calendar& Shipped() {

@@ -45,15 +45,6 @@ int Usage() {
   return kExitUsage;
 }
 
-std::string Json(const google::protobuf::Message& m, bool pretty) {
-  std::string out;
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = pretty;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(m, &out, options);
-  return out;
-}
-
 // Streams the file's cases in batches, keeping several in flight, and
 // reports every rejected record by its line.
 int Import(CaseIntake::Stub& stub, const ClientOptions& options,
@@ -145,7 +136,7 @@ int Get(CaseIntake::Stub& stub, const ClientOptions& options,
   zwfw::v1::GetCaseResponse response;
   grpc::Status s = stub.GetCase(NewContext(options).get(), request, &response);
   if (!s.ok()) return ReportRpcError(s, "get case " + case_no);
-  std::cout << Json(response, true);
+  std::cout << ToJson(response, true);
   return kExitOk;
 }
 
@@ -181,7 +172,7 @@ int List(CaseIntake::Stub& stub, const ClientOptions& options) {
     if (!s.ok()) return ReportRpcError(s, "list cases");
     for (const auto& c : page.cases()) {
       if (options.json) {
-        std::cout << Json(c, false) << "\n";
+        std::cout << ToJson(c, false) << "\n";
       } else {
         table.AddRow({c.department_code(), c.case_no(),
                       absl::AsciiStrToLower(
@@ -219,7 +210,7 @@ int Stats(CaseIntake::Stub& stub, const ClientOptions& options) {
   grpc::Status s = stub.GetCaseStats(NewContext(options).get(), request, &stats);
   if (!s.ok()) return ReportRpcError(s, "case stats");
   if (options.json) {
-    std::cout << Json(stats, true);
+    std::cout << ToJson(stats, true);
     return kExitOk;
   }
   // The table prints the departments' table names.

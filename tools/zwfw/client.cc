@@ -5,6 +5,8 @@
 #include <iostream>
 #include <sstream>
 
+#include <google/protobuf/util/json_util.h>
+
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
@@ -112,6 +114,16 @@ std::unique_ptr<grpc::ClientContext> NewContext(const ClientOptions& options) {
   context->set_deadline(std::chrono::system_clock::now() +
                         absl::ToChronoMilliseconds(options.deadline));
   return context;
+}
+
+std::string ToJson(const google::protobuf::Message& message, bool pretty) {
+  std::string json;
+  google::protobuf::util::JsonPrintOptions options;
+  options.add_whitespace = pretty;
+  options.preserve_proto_field_names = true;
+  // Printing a well-formed message cannot fail.
+  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
+  return json;
 }
 
 int ReportRpcError(const grpc::Status& status, const std::string& what) {

@@ -3,6 +3,7 @@
 #ifndef ZWFW_TOOLS_ZWFW_CLIENT_H_
 #define ZWFW_TOOLS_ZWFW_CLIENT_H_
 
+#include <google/protobuf/message.h>
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
@@ -40,6 +41,10 @@ std::unique_ptr<grpc::ClientContext> NewContext(const ClientOptions& options);
 // Reads a whole file (at most `max_bytes`); INVALID_ARGUMENT naming it.
 absl::StatusOr<std::string> ReadFileLimited(const std::string& path,
                                             size_t max_bytes);
+
+// Proto JSON with the proto's field names; indented when `pretty`.
+std::string ToJson(const google::protobuf::Message& message,
+                   bool pretty = true);
 
 // Prints "zwfw: CODE: message" to stderr and returns the exit code for a
 // failed call (1).

@@ -24,16 +24,6 @@ int Usage() {
   return kExitUsage;
 }
 
-std::string ToJson(const google::protobuf::Message& message) {
-  std::string json;
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  // Printing a well-formed message cannot fail.
-  (void)google::protobuf::util::MessageToJsonString(message, &json, options);
-  return json;
-}
-
 int Import(Directory::Stub& stub, const ClientOptions& options,
            const std::string& path) {
   absl::StatusOr<std::string> text =

@@ -31,15 +31,6 @@ namespace {
 using zwfw::scoring::FormatPoints;
 using zwfw::v1::Scoring;
 
-std::string Json(const google::protobuf::Message& m) {
-  std::string out;
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(m, &out, options);
-  return out;
-}
-
 // "-0.5" -> -50 hundredths; false unless at most two decimals.
 bool ParseHundredths(const std::string& text, int64_t* out) {
   std::string t = text;
@@ -91,7 +82,7 @@ int ShowRules(Scoring::Stub& stub, const ClientOptions& options) {
   grpc::Status s = stub.GetRules(NewContext(options).get(), {}, &rules);
   if (!s.ok()) return ReportRpcError(s, "show rules");
   if (options.json) {
-    std::cout << Json(rules);
+    std::cout << ToJson(rules);
     return kExitOk;
   }
   std::cout << "版本 " << rules.version() << "（" << rules.set_by()
@@ -147,7 +138,7 @@ int Adjustments(Scoring::Stub& stub, const ClientOptions& options,
         stub.ListAdjustments(NewContext(options).get(), request, &response);
     if (!s.ok()) return ReportRpcError(s, "list adjustments");
     if (options.json) {
-      std::cout << Json(response);
+      std::cout << ToJson(response);
       return kExitOk;
     }
     TextTable table({"编号", "部门", "分值", "原因", "依据", "录入"});
@@ -186,7 +177,7 @@ int Scores(Scoring::Stub& stub, const ClientOptions& options,
       stub.ComputeScorecard(NewContext(options).get(), request, &card);
   if (!s.ok()) return ReportRpcError(s, "scores");
   if (options.json) {
-    std::cout << Json(card);
+    std::cout << ToJson(card);
     return kExitOk;
   }
   if (verb == "explain") {

@@ -35,15 +35,6 @@ using zwfw::v1::Survey;
 
 constexpr int kSurveyBatch = 1000;
 
-std::string Json(const google::protobuf::Message& m) {
-  std::string out;
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  (void)google::protobuf::util::MessageToJsonString(m, &out, options);
-  return out;
-}
-
 // "95.4%", or "无数据" when there is nothing to divide by.
 std::string Percent(const zwfw::v1::Rate& r) {
   if (r.denominator() == 0) return "无数据";
@@ -150,7 +141,7 @@ int ListRectifications(Survey::Stub& stub, const ClientOptions& options) {
       stub.ListRectifications(NewContext(options).get(), request, &response);
   if (!s.ok()) return ReportRpcError(s, "list rectifications");
   if (options.json) {
-    std::cout << Json(response);
+    std::cout << ToJson(response);
     return kExitOk;
   }
   TextTable table({"评价编号", "部门", "办件编号", "评分", "状态", "差评时间",
@@ -184,7 +175,7 @@ int UpdateRectification(Survey::Stub& stub, const ClientOptions& options,
       stub.UpdateRectification(NewContext(options).get(), request, &response);
   if (!s.ok()) return ReportRpcError(s, "update rectification " + id);
   if (options.json) {
-    std::cout << Json(response);
+    std::cout << ToJson(response);
   } else {
     std::cout << id << ": " << StateName(response.rectification().state())
               << (response.rectification().overdue() ? " (超期)" : "") << "\n";
@@ -204,7 +195,7 @@ int Satisfaction(Survey::Stub& stub, const ClientOptions& options) {
       stub.GetSatisfactionStats(NewContext(options).get(), request, &stats);
   if (!s.ok()) return ReportRpcError(s, "satisfaction");
   if (options.json) {
-    std::cout << Json(stats);
+    std::cout << ToJson(stats);
     return kExitOk;
   }
   auto ratings_row = [](const std::string& name,

@@ -1,0 +1,55 @@
+// Helpers shared by the tests.
+#ifndef ZWFW_TESTS_TESTING_TEST_UTIL_H_
+#define ZWFW_TESTS_TESTING_TEST_UTIL_H_
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <google/protobuf/util/json_util.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/civil_time.h"
+#include "services/common/period.h"
+#include "zwfw/v1/directory.pb.h"
+
+namespace zwfw::testing {
+
+// An instant given in China Standard Time.
+inline absl::Time Cst(int year, int month, int day, int hour = 10,
+                      int minute = 0) {
+  return absl::FromCivil(absl::CivilMinute(year, month, day, hour, minute),
+                         ChinaTimeZone());
+}
+
+// A path for a new SQLite file, private to the running test: nothing of a
+// previous run (nor its -wal and -shm) is left there.
+inline std::string FreshDbPath(const std::string& label) {
+  const char* dir = std::getenv("TEST_TMPDIR");
+  std::string path = absl::StrCat(
+      dir ? dir : "/tmp", "/", label, "-", getpid(), "-",
+      ::testing::UnitTest::GetInstance()->current_test_info()->name(), ".db");
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    unlink((path + suffix).c_str());
+  }
+  return path;
+}
+
+// deploy/demo/qijiang-directory.json: the Qijiang office's 34 departments.
+inline zwfw::v1::DirectorySnapshot QijiangDirectory() {
+  std::ifstream in(ZWFW_SOURCE_DIR "/deploy/demo/qijiang-directory.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  zwfw::v1::DirectorySnapshot snapshot;
+  EXPECT_TRUE(
+      google::protobuf::util::JsonStringToMessage(text.str(), &snapshot).ok());
+  return snapshot;
+}
+
+}  // namespace zwfw::testing
+
+#endif  // ZWFW_TESTS_TESTING_TEST_UTIL_H_
