@@ -1,0 +1,236 @@
+#include "services/bulletin/bulletin_service.h"
+
+#include "absl/strings/str_cat.h"
+#include "services/bulletin/writers.h"
+#include "services/common/log.h"
+#include "services/common/proto_time.h"
+#include "services/common/status.h"
+
+namespace zwfw::bulletin {
+namespace {
+
+constexpr size_t kMaxFieldBytes = 2000;
+constexpr size_t kMaxBodyBytes = 20000;
+constexpr int kMaxItems = 50;
+
+std::string Who(const Principal& p) {
+  return absl::StrCat(p.RoleName(), " ", p.token_id);
+}
+
+absl::Status CheckDraft(const zwfw::v1::Draft& d) {
+  for (const std::string* field :
+       {&d.issuing_office(), &d.document_number(), &d.title(),
+        &d.addressees(), &d.opening(), &d.region(), &d.signing_date(),
+        &d.printing_office(), &d.printing_date(), &d.publicity_note(),
+        &d.attachment_title()}) {
+    if (field->size() > kMaxFieldBytes) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "draft: a field is longer than ", kMaxFieldBytes, " bytes"));
+    }
+  }
+  for (const auto* items : {&d.work_progress(), &d.typical_experience()}) {
+    if (items->size() > kMaxItems) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("draft: more than ", kMaxItems, " narrative items"));
+    }
+    for (const auto& item : *items) {
+      if (item.lead().size() > kMaxFieldBytes ||
+          item.body().size() > kMaxBodyBytes) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            "draft: a narrative item is longer than allowed (lead ",
+            kMaxFieldBytes, ", body ", kMaxBodyBytes, " bytes)"));
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+const std::vector<zwfw::v1::BulletinFormat>&
+BulletinService::PublishedFormats() {
+  static const auto* const formats = new std::vector<zwfw::v1::BulletinFormat>{
+      zwfw::v1::BULLETIN_FORMAT_TEXT, zwfw::v1::BULLETIN_FORMAT_MARKDOWN,
+      zwfw::v1::BULLETIN_FORMAT_HTML, zwfw::v1::BULLETIN_FORMAT_CSV};
+  return *formats;
+}
+
+grpc::Status BulletinService::GetDraft(grpc::ServerContext* context,
+                                       const zwfw::v1::GetDraftRequest* request,
+                                       zwfw::v1::Draft* response) {
+  absl::StatusOr<Principal> who =
+      Authorize(*tokens_, *context, "GetDraft", {Role::kAdmin});
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::StatusOr<Period> period = Period::Parse(request->period());
+  if (!period.ok()) return ToGrpcStatus(period.status());
+  absl::StatusOr<zwfw::v1::Draft> draft = store_->GetDraft(period->ToString());
+  if (!draft.ok()) return ToGrpcStatus(draft.status());
+  *response = *std::move(draft);
+  return grpc::Status::OK;
+}
+
+grpc::Status BulletinService::UpdateDraft(
+    grpc::ServerContext* context, const zwfw::v1::UpdateDraftRequest* request,
+    zwfw::v1::Draft* response) {
+  absl::StatusOr<Principal> who =
+      Authorize(*tokens_, *context, "UpdateDraft", {Role::kAdmin});
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::StatusOr<Period> period = Period::Parse(request->draft().period());
+  if (!period.ok()) return ToGrpcStatus(period.status());
+  absl::Status s = CheckDraft(request->draft());
+  if (!s.ok()) return ToGrpcStatus(s);
+  zwfw::v1::Draft draft = request->draft();
+  draft.set_period(period->ToString());
+  *draft.mutable_updated_at() = ToProto(options_.now());
+  draft.set_updated_by(Who(*who));
+  absl::StatusOr<zwfw::v1::Draft> stored =
+      store_->UpdateDraft(draft, request->start_new_version());
+  if (!stored.ok()) return ToGrpcStatus(stored.status());
+  *response = *std::move(stored);
+  return grpc::Status::OK;
+}
+
+absl::StatusOr<BulletinInputs> BulletinService::Gather(const Period& period,
+                                                       bool freeze) {
+  BulletinInputs in;
+  absl::StatusOr<zwfw::v1::Draft> draft = store_->GetDraft(period.ToString());
+  if (!draft.ok()) return draft.status();
+  in.draft = *std::move(draft);
+  absl::StatusOr<zwfw::v1::DirectorySnapshot> directory = sources_->Directory();
+  if (!directory.ok()) return directory.status();
+  in.directory = *std::move(directory);
+  absl::StatusOr<zwfw::v1::GetCaseStatsResponse> cases =
+      sources_->CaseStats(period);
+  if (!cases.ok()) return cases.status();
+  in.cases = *std::move(cases);
+  absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> survey =
+      sources_->Satisfaction(period);
+  if (!survey.ok()) return survey.status();
+  in.survey = *std::move(survey);
+  absl::StatusOr<zwfw::v1::Scorecard> card =
+      freeze ? sources_->Freeze(period) : sources_->Scorecard(period);
+  if (!card.ok()) return card.status();
+  in.scorecard = *std::move(card);
+  return in;
+}
+
+absl::StatusOr<zwfw::v1::RenderResponse> BulletinService::RenderInputs(
+    const BulletinInputs& in, zwfw::v1::BulletinFormat format) {
+  // The key is the hash of everything the document is made of, so a cached
+  // render is never stale and nothing needs invalidating.
+  std::string inputs = absl::StrCat(
+      in.draft.SerializeAsString(), in.directory.SerializeAsString(),
+      in.cases.SerializeAsString(), in.survey.SerializeAsString(),
+      in.scorecard.SerializeAsString());
+  const std::string key =
+      absl::StrCat("zwfw:render:", in.cases.period(), ":",
+                   zwfw::v1::BulletinFormat_Name(format), ":",
+                   Sha256Hex(inputs));
+  if (cache_ != nullptr) {
+    if (std::optional<std::string> hit = cache_->Get(key)) {
+      zwfw::v1::RenderResponse cached;
+      if (cached.ParseFromString(*hit)) return cached;
+    }
+  }
+  Document doc = Compose(in, options_.composer);
+  absl::StatusOr<Rendered> rendered = Write(doc, format);
+  if (!rendered.ok()) return rendered.status();
+  zwfw::v1::RenderResponse out;
+  out.set_content(rendered->content);
+  out.set_media_type(rendered->media_type);
+  out.set_sha256(Sha256Hex(rendered->content));
+  out.set_file_name(absl::StrCat("bulletin-", in.cases.period(), ".",
+                                 rendered->extension));
+  for (const auto& w : doc.warnings) out.add_warnings(w);
+  out.set_draft_revision(in.draft.revision());
+  if (cache_ != nullptr) {
+    cache_->Set(key, out.SerializeAsString(), options_.cache_ttl);
+  }
+  return out;
+}
+
+grpc::Status BulletinService::Render(grpc::ServerContext* context,
+                                     const zwfw::v1::RenderRequest* request,
+                                     zwfw::v1::RenderResponse* response) {
+  absl::StatusOr<Principal> who = Authorize(*tokens_, *context, "Render",
+                                            {Role::kAdmin, Role::kService});
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::StatusOr<Period> period = Period::Parse(request->period());
+  if (!period.ok()) return ToGrpcStatus(period.status());
+  // Refuse a bad format before reading anything.
+  absl::StatusOr<Rendered> probe = Write(Document(), request->format());
+  if (!probe.ok()) return ToGrpcStatus(probe.status());
+  absl::StatusOr<BulletinInputs> inputs = Gather(*period, /*freeze=*/false);
+  if (!inputs.ok()) return ToGrpcStatus(inputs.status());
+  absl::StatusOr<zwfw::v1::RenderResponse> rendered =
+      RenderInputs(*inputs, request->format());
+  if (!rendered.ok()) return ToGrpcStatus(rendered.status());
+  *response = *std::move(rendered);
+  return grpc::Status::OK;
+}
+
+grpc::Status BulletinService::Publish(grpc::ServerContext* context,
+                                      const zwfw::v1::PublishRequest* request,
+                                      zwfw::v1::PublishedVersion* response) {
+  absl::StatusOr<Principal> who =
+      Authorize(*tokens_, *context, "Publish", {Role::kAdmin});
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::StatusOr<Period> period = Period::Parse(request->period());
+  if (!period.ok()) return ToGrpcStatus(period.status());
+  absl::StatusOr<BulletinInputs> inputs = Gather(*period, /*freeze=*/true);
+  if (!inputs.ok()) return ToGrpcStatus(inputs.status());
+  std::map<int, zwfw::v1::RenderResponse> renders;
+  for (zwfw::v1::BulletinFormat format : PublishedFormats()) {
+    absl::StatusOr<zwfw::v1::RenderResponse> r = RenderInputs(*inputs, format);
+    if (!r.ok()) return ToGrpcStatus(r.status());
+    renders[format] = *std::move(r);
+  }
+  zwfw::v1::PublishedVersion version;
+  version.set_period(period->ToString());
+  *version.mutable_published_at() = ToProto(options_.now());
+  version.set_published_by(Who(*who));
+  version.set_draft_revision(inputs->draft.revision());
+  absl::StatusOr<zwfw::v1::PublishedVersion> stored =
+      store_->Publish(version, renders);
+  if (!stored.ok()) return ToGrpcStatus(stored.status());
+  LogInfo(absl::StrCat("bulletin ", stored->period(), " version ",
+                       stored->version(), " published by ", Who(*who)));
+  *response = *std::move(stored);
+  return grpc::Status::OK;
+}
+
+grpc::Status BulletinService::GetPublished(
+    grpc::ServerContext* context, const zwfw::v1::GetPublishedRequest* request,
+    zwfw::v1::RenderResponse* response) {
+  absl::StatusOr<Principal> who = Authorize(
+      *tokens_, *context, "GetPublished",
+      {Role::kAdmin, Role::kService, Role::kViewer, Role::kDepartment,
+       Role::kEvaluator});
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::StatusOr<Period> period = Period::Parse(request->period());
+  if (!period.ok()) return ToGrpcStatus(period.status());
+  absl::StatusOr<zwfw::v1::RenderResponse> found = store_->GetPublished(
+      period->ToString(), request->version(), request->format());
+  if (!found.ok()) return ToGrpcStatus(found.status());
+  *response = *std::move(found);
+  return grpc::Status::OK;
+}
+
+grpc::Status BulletinService::ListPublished(
+    grpc::ServerContext* context, const zwfw::v1::ListPublishedRequest* request,
+    zwfw::v1::ListPublishedResponse* response) {
+  absl::StatusOr<Principal> who = Authorize(
+      *tokens_, *context, "ListPublished",
+      {Role::kAdmin, Role::kService, Role::kViewer, Role::kDepartment,
+       Role::kEvaluator});
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  absl::StatusOr<Period> period = Period::Parse(request->period());
+  if (!period.ok()) return ToGrpcStatus(period.status());
+  absl::StatusOr<std::vector<zwfw::v1::PublishedVersion>> versions =
+      store_->ListPublished(period->ToString());
+  if (!versions.ok()) return ToGrpcStatus(versions.status());
+  for (auto& v : *versions) *response->add_versions() = std::move(v);
+  return grpc::Status::OK;
+}
+
+}  // namespace zwfw::bulletin

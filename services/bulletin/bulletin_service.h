@@ -1,0 +1,72 @@
+// The gRPC adapter of the Bulletin service: drafts, renders (cached under
+// the hash of their inputs), publishing, published versions.
+#ifndef ZWFW_SERVICES_BULLETIN_BULLETIN_SERVICE_H_
+#define ZWFW_SERVICES_BULLETIN_BULLETIN_SERVICE_H_
+
+#include <functional>
+
+#include "absl/time/clock.h"
+#include "services/bulletin/bulletin_store.h"
+#include "services/bulletin/composer.h"
+#include "services/bulletin/sources.h"
+#include "services/common/auth.h"
+#include "services/common/redis_cache.h"
+#include "zwfw/v1/bulletin.grpc.pb.h"
+
+namespace zwfw::bulletin {
+
+struct BulletinOptions {
+  ComposerOptions composer;
+  std::function<absl::Time()> now = [] { return absl::Now(); };
+  absl::Duration cache_ttl = absl::Hours(24);
+};
+
+class BulletinService final : public zwfw::v1::Bulletin::Service {
+ public:
+  // All must outlive the service; `cache` may be null.
+  BulletinService(BulletinStore* store, BulletinSources* sources,
+                  TokenStore* tokens, RedisCache* cache,
+                  BulletinOptions options = {})
+      : store_(store),
+        sources_(sources),
+        tokens_(tokens),
+        cache_(cache),
+        options_(std::move(options)) {}
+
+  grpc::Status GetDraft(grpc::ServerContext* context,
+                        const zwfw::v1::GetDraftRequest* request,
+                        zwfw::v1::Draft* response) override;
+  grpc::Status UpdateDraft(grpc::ServerContext* context,
+                           const zwfw::v1::UpdateDraftRequest* request,
+                           zwfw::v1::Draft* response) override;
+  grpc::Status Render(grpc::ServerContext* context,
+                      const zwfw::v1::RenderRequest* request,
+                      zwfw::v1::RenderResponse* response) override;
+  grpc::Status Publish(grpc::ServerContext* context,
+                       const zwfw::v1::PublishRequest* request,
+                       zwfw::v1::PublishedVersion* response) override;
+  grpc::Status GetPublished(grpc::ServerContext* context,
+                            const zwfw::v1::GetPublishedRequest* request,
+                            zwfw::v1::RenderResponse* response) override;
+  grpc::Status ListPublished(grpc::ServerContext* context,
+                             const zwfw::v1::ListPublishedRequest* request,
+                             zwfw::v1::ListPublishedResponse* response) override;
+
+  // The formats Publish stores.
+  static const std::vector<zwfw::v1::BulletinFormat>& PublishedFormats();
+
+ private:
+  absl::StatusOr<BulletinInputs> Gather(const Period& period, bool freeze);
+  absl::StatusOr<zwfw::v1::RenderResponse> RenderInputs(
+      const BulletinInputs& inputs, zwfw::v1::BulletinFormat format);
+
+  BulletinStore* const store_;
+  BulletinSources* const sources_;
+  TokenStore* const tokens_;
+  RedisCache* const cache_;
+  const BulletinOptions options_;
+};
+
+}  // namespace zwfw::bulletin
+
+#endif  // ZWFW_SERVICES_BULLETIN_BULLETIN_SERVICE_H_

@@ -1,0 +1,197 @@
+#include "services/bulletin/bulletin_store.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace zwfw::bulletin {
+namespace {
+
+const std::vector<std::string>& Migrations() {
+  static const auto* const migrations = new std::vector<std::string>{R"sql(
+CREATE TABLE drafts (
+  period TEXT PRIMARY KEY,
+  revision INTEGER NOT NULL,
+  locked INTEGER NOT NULL,
+  record BLOB NOT NULL
+) STRICT;
+CREATE TABLE published (
+  period TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  record BLOB NOT NULL,
+  PRIMARY KEY (period, version)
+) STRICT;
+CREATE TABLE published_formats (
+  period TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  format INTEGER NOT NULL,
+  record BLOB NOT NULL,
+  PRIMARY KEY (period, version, format)
+) STRICT;
+)sql"};
+  return *migrations;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<BulletinStore>> BulletinStore::Open(
+    const std::string& path) {
+  absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(path);
+  if (!db.ok()) return db.status();
+  absl::Status s = (*db)->Migrate(Migrations());
+  if (!s.ok()) return s;
+  return std::unique_ptr<BulletinStore>(new BulletinStore(*std::move(db)));
+}
+
+absl::StatusOr<std::pair<zwfw::v1::Draft, bool>> BulletinStore::LoadDraft(
+    const std::string& period) {
+  absl::StatusOr<Statement> q =
+      db_->Prepare("SELECT record, locked FROM drafts WHERE period = ?");
+  if (!q.ok()) return q.status();
+  q->Bind(1, period);
+  absl::StatusOr<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  zwfw::v1::Draft draft;
+  draft.set_period(period);
+  if (!*row) return std::make_pair(draft, false);
+  if (!draft.ParseFromString(q->ColumnText(0))) {
+    return absl::DataLossError(
+        absl::StrCat("draft of ", period, " cannot be parsed"));
+  }
+  return std::make_pair(draft, q->ColumnInt(1) != 0);
+}
+
+absl::StatusOr<zwfw::v1::Draft> BulletinStore::GetDraft(
+    const std::string& period) {
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<std::pair<zwfw::v1::Draft, bool>> loaded = LoadDraft(period);
+  if (!loaded.ok()) return loaded.status();
+  return loaded->first;
+}
+
+absl::StatusOr<zwfw::v1::Draft> BulletinStore::UpdateDraft(
+    zwfw::v1::Draft draft, bool start_new_version) {
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
+  if (!tx.ok()) return tx.status();
+  absl::StatusOr<std::pair<zwfw::v1::Draft, bool>> current =
+      LoadDraft(draft.period());
+  if (!current.ok()) return current.status();
+  const auto& [stored, locked] = *current;
+  if (draft.revision() != stored.revision()) {
+    return absl::AbortedError(absl::StrCat(
+        "draft of ", draft.period(), " is at revision ", stored.revision(),
+        "; this edit was based on revision ", draft.revision(),
+        ": reload the draft and edit again"));
+  }
+  if (locked && !start_new_version) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "the bulletin of ", draft.period(), " is published (version ",
+        stored.published_version(),
+        "); start a new version to edit its draft"));
+  }
+  draft.set_revision(stored.revision() + 1);
+  draft.set_published_version(stored.published_version());
+  absl::StatusOr<Statement> q = db_->Prepare(
+      "INSERT INTO drafts VALUES (?1, ?2, 0, ?3) ON CONFLICT (period) DO "
+      "UPDATE SET revision = ?2, locked = 0, record = ?3");
+  if (!q.ok()) return q.status();
+  absl::Status s = q->Bind(1, draft.period())
+                       .Bind(2, draft.revision())
+                       .BindBlob(3, draft.SerializeAsString())
+                       .Run();
+  if (s.ok()) s = tx->Commit();
+  if (!s.ok()) return s;
+  return draft;
+}
+
+absl::StatusOr<zwfw::v1::PublishedVersion> BulletinStore::Publish(
+    zwfw::v1::PublishedVersion version,
+    const std::map<int, zwfw::v1::RenderResponse>& renders) {
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
+  if (!tx.ok()) return tx.status();
+  absl::StatusOr<Statement> q = db_->Prepare(
+      "SELECT coalesce(max(version), 0) FROM published WHERE period = ?");
+  if (!q.ok()) return q.status();
+  q->Bind(1, version.period());
+  absl::StatusOr<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  version.set_version(q->ColumnInt(0) + 1);
+  absl::StatusOr<Statement> format = db_->Prepare(
+      "INSERT INTO published_formats VALUES (?, ?, ?, ?)");
+  if (!format.ok()) return format.status();
+  for (const auto& [f, render] : renders) {
+    (*version.mutable_sha256())[zwfw::v1::BulletinFormat_Name(f)] =
+        render.sha256();
+    absl::Status s = format->Bind(1, version.period())
+                         .Bind(2, version.version())
+                         .Bind(3, f)
+                         .BindBlob(4, render.SerializeAsString())
+                         .Run();
+    if (!s.ok()) return s;
+  }
+  absl::StatusOr<Statement> insert =
+      db_->Prepare("INSERT INTO published VALUES (?, ?, ?)");
+  if (!insert.ok()) return insert.status();
+  absl::Status s = insert->Bind(1, version.period())
+                       .Bind(2, version.version())
+                       .BindBlob(3, version.SerializeAsString())
+                       .Run();
+  if (!s.ok()) return s;
+  absl::StatusOr<std::pair<zwfw::v1::Draft, bool>> draft =
+      LoadDraft(version.period());
+  if (!draft.ok()) return draft.status();
+  draft->first.set_published_version(version.version());
+  absl::StatusOr<Statement> lock_draft = db_->Prepare(
+      "INSERT INTO drafts VALUES (?1, ?2, 1, ?3) ON CONFLICT (period) DO "
+      "UPDATE SET locked = 1, record = ?3");
+  if (!lock_draft.ok()) return lock_draft.status();
+  s = lock_draft->Bind(1, version.period())
+          .Bind(2, draft->first.revision())
+          .BindBlob(3, draft->first.SerializeAsString())
+          .Run();
+  if (s.ok()) s = tx->Commit();
+  if (!s.ok()) return s;
+  return version;
+}
+
+absl::StatusOr<zwfw::v1::RenderResponse> BulletinStore::GetPublished(
+    const std::string& period, int64_t version,
+    zwfw::v1::BulletinFormat format) {
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<Statement> q = db_->Prepare(
+      "SELECT record FROM published_formats WHERE period = ?1 AND format = ?3 "
+      "AND version = CASE WHEN ?2 > 0 THEN ?2 ELSE (SELECT max(version) FROM "
+      "published WHERE period = ?1) END");
+  if (!q.ok()) return q.status();
+  q->Bind(1, period).Bind(2, version).Bind(3, static_cast<int>(format));
+  absl::StatusOr<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) {
+    return absl::NotFoundError(absl::StrCat(
+        "no published ", zwfw::v1::BulletinFormat_Name(format), " of ",
+        period, version > 0 ? absl::StrCat(" version ", version) : ""));
+  }
+  zwfw::v1::RenderResponse response;
+  if (!response.ParseFromString(q->ColumnText(0))) {
+    return absl::DataLossError("a published render cannot be parsed");
+  }
+  return response;
+}
+
+absl::StatusOr<std::vector<zwfw::v1::PublishedVersion>>
+BulletinStore::ListPublished(const std::string& period) {
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<Statement> q = db_->Prepare(
+      "SELECT record FROM published WHERE period = ? ORDER BY version");
+  if (!q.ok()) return q.status();
+  q->Bind(1, period);
+  std::vector<zwfw::v1::PublishedVersion> out;
+  absl::StatusOr<bool> row;
+  while ((row = q->Step()).ok() && *row) {
+    out.emplace_back().ParseFromString(q->ColumnText(0));
+  }
+  if (!row.ok()) return row.status();
+  return out;
+}
+
+}  // namespace zwfw::bulletin

@@ -1,0 +1,46 @@
+// Composes the bulletin's document from the draft and the month's figures:
+// section 一 from intake and survey, 四 and 五 from the scorecard, the
+// attachment table from intake and the directory, the rest from the draft.
+// Pure: the same inputs give the same document.
+#ifndef ZWFW_SERVICES_BULLETIN_COMPOSER_H_
+#define ZWFW_SERVICES_BULLETIN_COMPOSER_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "services/bulletin/document.h"
+#include "zwfw/v1/bulletin.pb.h"
+#include "zwfw/v1/directory.pb.h"
+#include "zwfw/v1/intake.pb.h"
+#include "zwfw/v1/scoring.pb.h"
+#include "zwfw/v1/survey.pb.h"
+
+namespace zwfw::bulletin {
+
+struct BulletinInputs {
+  zwfw::v1::Draft draft;
+  zwfw::v1::DirectorySnapshot directory;
+  zwfw::v1::GetCaseStatsResponse cases;
+  zwfw::v1::GetSatisfactionStatsResponse survey;
+  zwfw::v1::Scorecard scorecard;
+};
+
+struct ComposerOptions {
+  // Volume classes of the attachment table, by approval cases: above the
+  // first bound, above the second, then the rest with cases.
+  int64_t large_above = 1000;
+  int64_t medium_above = 100;
+};
+
+Document Compose(const BulletinInputs& inputs,
+                 const ComposerOptions& options = {});
+
+// The first section's paragraph, as the reference words it.
+std::string CaseParagraph(const BulletinInputs& inputs);
+// "100%" for 1/1, "95.4%" for 52740/55306: one decimal, ".0" dropped.
+std::string Percent(int64_t numerator, int64_t denominator);
+
+}  // namespace zwfw::bulletin
+
+#endif  // ZWFW_SERVICES_BULLETIN_COMPOSER_H_

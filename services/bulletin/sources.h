@@ -1,0 +1,68 @@
+// What the bulletin reads from the other services, behind one interface so
+// tests can serve fixed inputs. GrpcBulletinSources reads them with a
+// service token and a deadline on every call; a service that cannot be
+// read is UNAVAILABLE naming it.
+#ifndef ZWFW_SERVICES_BULLETIN_SOURCES_H_
+#define ZWFW_SERVICES_BULLETIN_SOURCES_H_
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "services/common/intake_client.h"
+#include "services/common/period.h"
+#include "zwfw/v1/scoring.grpc.pb.h"
+#include "zwfw/v1/survey.grpc.pb.h"
+
+namespace zwfw::bulletin {
+
+class BulletinSources {
+ public:
+  virtual ~BulletinSources() = default;
+  virtual absl::StatusOr<zwfw::v1::DirectorySnapshot> Directory() = 0;
+  virtual absl::StatusOr<zwfw::v1::GetCaseStatsResponse> CaseStats(
+      const Period& period) = 0;
+  virtual absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> Satisfaction(
+      const Period& period) = 0;
+  // The frozen scorecard when there is one, else a fresh computation.
+  virtual absl::StatusOr<zwfw::v1::Scorecard> Scorecard(
+      const Period& period) = 0;
+  virtual absl::StatusOr<zwfw::v1::Scorecard> Freeze(const Period& period) = 0;
+};
+
+class GrpcBulletinSources : public BulletinSources {
+ public:
+  GrpcBulletinSources(IntakeClient* intake,
+                      std::shared_ptr<grpc::Channel> survey,
+                      std::string survey_address,
+                      std::shared_ptr<grpc::Channel> scoring,
+                      std::string scoring_address, std::string token,
+                      absl::Duration deadline = absl::Seconds(20));
+
+  absl::StatusOr<zwfw::v1::DirectorySnapshot> Directory() override;
+  absl::StatusOr<zwfw::v1::GetCaseStatsResponse> CaseStats(
+      const Period& period) override;
+  absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> Satisfaction(
+      const Period& period) override;
+  absl::StatusOr<zwfw::v1::Scorecard> Scorecard(const Period& period) override;
+  absl::StatusOr<zwfw::v1::Scorecard> Freeze(const Period& period) override;
+
+ private:
+  std::unique_ptr<grpc::ClientContext> Context() const;
+  absl::Status Failed(const std::string& service, const std::string& address,
+                      const grpc::Status& s) const;
+
+  IntakeClient* const intake_;
+  std::unique_ptr<zwfw::v1::Survey::Stub> survey_;
+  const std::string survey_address_;
+  std::unique_ptr<zwfw::v1::Scoring::Stub> scoring_;
+  const std::string scoring_address_;
+  const std::string token_;
+  const absl::Duration deadline_;
+};
+
+}  // namespace zwfw::bulletin
+
+#endif  // ZWFW_SERVICES_BULLETIN_SOURCES_H_
