@@ -36,6 +36,10 @@ int RunSurveyCommand(const ClientOptions& options, const std::string& command,
 int RunScoringCommand(const ClientOptions& options, const std::string& command,
                       const std::vector<std::string>& args);
 
+// zwfw bulletin draft get|set, render, publish, get
+int RunBulletinCommand(const ClientOptions& options,
+                       const std::vector<std::string>& args);
+
 // zwfw health [intake|survey|scoring|bulletin|HOST:PORT]: exit 0 when the
 // server's grpc.health.v1 status is SERVING.
 int RunHealthCommand(const ClientOptions& options,

@@ -34,6 +34,8 @@ constexpr char kUsage[] =
     "--points --reason\n"
     "  scores compute|explain --period P [--department D]\n"
     "  awards set --period P --windows W,.. --staff S,..\n"
+    "  bulletin draft get|set FILE | render | publish | get  --period P "
+    "[--format F] [--o FILE]\n"
     "  health [SERVICE|HOST:PORT]        grpc.health.v1 status of a server\n"
     "  tokens add --token_file F ROLE    add a token to a server token file\n"
     "Flags: --intake, --survey, --scoring, --bulletin (addresses),\n"
@@ -73,6 +75,7 @@ int main(int argc, char** argv) {
       command == "awards") {
     return zwfw::cli::RunScoringCommand(*options, command, args);
   }
+  if (command == "bulletin") return zwfw::cli::RunBulletinCommand(*options, args);
   if (command == "health") return zwfw::cli::RunHealthCommand(*options, args);
   std::cerr << "zwfw: unknown command \"" << command << "\"\n"
             << kUsage << "\n";
