@@ -1,0 +1,184 @@
+#!/usr/bin/env python3
+"""The golden test: the four servers as real processes, the July 2020 data
+pushed through their APIs by tools/load-demo, and the rendered bulletin
+compared with ../shared/reference/qijiang-2020-07-bulletin.txt.
+
+Sections 一, 四 and 五 must equal the reference character for character
+(white space aside); the attachment table must equal it figure for figure,
+department by department; the header, addressees, closing, signature, dates
+and colophon are the draft's. Then publishing: the published version is
+returned byte for byte after the data changes, and the draft is locked."""
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+import zwfw_testlib
+from zwfw_testlib import Server, new_token, zwfw
+
+
+def squeeze(text):
+    return re.sub(r"\s+", "", text)
+
+
+def section(text, start, end):
+    """The text between the heading `start` and the line `end`."""
+    a = text.index(start) + len(start)
+    return text[a:text.index(end, a)]
+
+
+def table_rows(text):
+    """{department: [figures]} of the attachment table, and the 合计 row."""
+    rows, total, idle = {}, None, set()
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.split("\t")]
+        if cells[0] == "合计":
+            total = [c for c in cells[1:] if c]
+        elif len(cells) >= 3 and cells[1] == "无办件":
+            idle = set(cells[2].split("、"))
+        elif len(cells) >= 9 and cells[0].isdigit():
+            rows[cells[2]] = cells[3:9]
+    return rows, total, idle
+
+
+class BulletinGoldenTest(unittest.TestCase):
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="zwfw-golden-")
+        tokens = os.path.join(self.dir, "tokens.txt")
+        self.admin = new_token(tokens, "admin")
+        self.viewer = new_token(tokens, "viewer")
+        self.service_token_file = os.path.join(self.dir, "service.token")
+        with open(self.service_token_file, "w") as f:
+            f.write(new_token(tokens, "service"))
+        self.servers = []
+        with open(os.path.join(zwfw_testlib.SOURCE_DIR, "..", "shared",
+                               "reference", "qijiang-2020-07-bulletin.txt"),
+                  encoding="utf-8") as f:
+            self.reference = f.read()
+
+    def tearDown(self):
+        for s in self.servers:
+            s.kill()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def start(self, binary, extra=()):
+        server = Server(self.dir, binary=binary,
+                        extra=["--service_token_file=" +
+                               self.service_token_file, *extra])
+        self.servers.append(server)
+        return server.wait_listening()
+
+    def test_july_2020(self):
+        redis = ["--redis=" + os.environ["ZWFW_TEST_REDIS"]] \
+            if os.environ.get("ZWFW_TEST_REDIS") else []
+        intake = self.start("services/intake/intake_server")
+        survey = self.start("services/survey/survey_server",
+                            ["--intake=" + intake.address])
+        peers = ["--intake=" + intake.address, "--survey=" + survey.address]
+        scoring = self.start("services/scoring/scoring_server", peers + redis)
+        bulletin = self.start("services/bulletin/bulletin_server",
+                              peers + ["--scoring=" + scoring.address] + redis)
+        flags = peers + ["--scoring=" + scoring.address,
+                         "--bulletin=" + bulletin.address]
+        out = os.path.join(self.dir, "out")
+        env = dict(os.environ, ZWFW_TOKEN=self.admin, OUT_DIR=out,
+                   ZWFW_BUILD_DIR=zwfw_testlib.BUILD_DIR)
+        load = subprocess.run(
+            [os.path.join(zwfw_testlib.SOURCE_DIR, "tools/load-demo"), *flags],
+            env=env, capture_output=True, text=True, timeout=300)
+        self.assertEqual(load.returncode, 0, load.stdout + load.stderr)
+        with open(os.path.join(out, "bulletin-2020-07.txt"),
+                  encoding="utf-8") as f:
+            text = f.read()
+        ref = self.reference
+
+        # Sections 一, 四 and 五, character for character.
+        for start, end in (("一、事项办理情况", "二、工作推进情况"),
+                           ("四、优质服务标兵评比", "五、绩效考核情况"),
+                           ("五、绩效考核情况", "特此通报。")):
+            self.assertEqual(squeeze(section(text, start, end)),
+                             squeeze(section(ref, start, end)), start)
+        self.assertIn("本月回访办事群众230名，满意率100%。", text)
+
+        # Header, addressees, closing, signature, dates, colophon.
+        for line in ("重庆市綦江区政务服务管理办公室", "綦政服〔2020〕12号",
+                     "重庆市綦江区政务服务管理办公室 2020年7月部门政务服务绩效考核通报",
+                     "区级国家机关各部门，在綦市管单位：",
+                     "现将2020年7月份政务服务绩效考核情况通报如下：",
+                     "特此通报。", "附件：7月份行政审批服务办件情况表",
+                     "2020年8月6日", "（此件公开发布）", "2020年8月17日印发"):
+            self.assertIn(line, text.splitlines())
+        # Sections 二 and 三 are the draft's.
+        self.assertEqual(
+            squeeze(section(text, "三、典型经验交流", "四、优质服务标兵评比")),
+            squeeze(section(ref, "三、典型经验交流", "四、优质服务标兵评比")))
+
+        # The attachment table, figure for figure, department by
+        # department (names as the reference's table prints them).
+        got, got_total, got_idle = table_rows(text)
+        want, want_total, _ = table_rows(ref)
+        self.assertEqual(got_total, want_total)
+        self.assertEqual(got, want)
+        self.assertEqual(got_idle, set(
+            "区委办、区委宣传部、区委统战部、区网信办、区科技局、区气象局、区商务委"
+            .split("、")))
+
+        # HTML is one self-contained page; CSV is the table.
+        with open(os.path.join(out, "bulletin-2020-07.html"),
+                  encoding="utf-8") as f:
+            html = f.read()
+        self.assertIn("@page { size: A4;", html)
+        self.assertIn('<td rowspan="10">1000件以上</td>', html)
+        with open(os.path.join(out, "bulletin-2020-07.csv"),
+                  encoding="utf-8-sig") as f:
+            self.assertIn("合计,,,67354,35313,37879,22375,7100,55070",
+                          f.read())
+
+        # Formats this build does not write are refused clearly.
+        code, _, err = zwfw(*flags, "bulletin", "render", "--period=2020-07",
+                            "--format=pdf", token=self.admin)
+        self.assertEqual(code, 1)
+        self.assertIn("UNIMPLEMENTED", err)
+
+        # Publish; the published text survives later changes byte for byte.
+        code, outp, err = zwfw(*flags, "bulletin", "publish",
+                               "--period=2020-07", token=self.admin)
+        self.assertEqual(code, 0, err)
+        self.assertIn("published 2020-07 version 1", outp)
+        code, _, err = zwfw(*flags, "bulletin", "draft", "set",
+                            os.path.join(zwfw_testlib.SOURCE_DIR,
+                                         "deploy/demo/qijiang-2020-07-draft.json"),
+                            token=self.admin)
+        self.assertEqual(code, 1)
+        self.assertIn("FAILED_PRECONDITION", err)
+        late = os.path.join(self.dir, "late.jsonl")
+        with open(late, "w") as f:
+            f.write('{"department_code": "qj-gaj", "case_no": "late-1", '
+                    '"category": "ITEM_CATEGORY_APPROVAL", '
+                    '"site": "HANDLING_SITE_CENTER", '
+                    '"status": "CASE_STATUS_ACCEPTED", '
+                    '"accepted_at": "2020-07-31T08:00:00Z"}\n')
+        zwfw(*flags, "cases", "import", late, token=self.admin, check=0)
+        code, published, _ = zwfw(*flags, "bulletin", "get",
+                                  "--period=2020-07", "--format=text",
+                                  token=self.viewer)
+        self.assertEqual(code, 0)
+        self.assertEqual(published, text)
+        _, fresh, _ = zwfw(*flags, "bulletin", "render", "--period=2020-07",
+                           "--format=text", token=self.admin, check=0)
+        self.assertIn("审批服务事项67355件", fresh)
+        # The scorecard was frozen by the publish step.
+        code, _, err = zwfw(*flags, "adjustments", "add", "--period=2020-07",
+                            "--department=区税务局", "--points=1",
+                            "--reason=late", token=self.admin)
+        self.assertIn("is frozen", err)
+        for server in reversed(self.servers):
+            self.assertEqual(server.terminate(), 0)
+        self.servers = []
+
+
+if __name__ == "__main__":
+    zwfw_testlib.main()
