@@ -51,7 +51,8 @@ const std::vector<zwfw::v1::BulletinFormat>&
 BulletinService::PublishedFormats() {
   static const auto* const formats = new std::vector<zwfw::v1::BulletinFormat>{
       zwfw::v1::BULLETIN_FORMAT_TEXT, zwfw::v1::BULLETIN_FORMAT_MARKDOWN,
-      zwfw::v1::BULLETIN_FORMAT_HTML, zwfw::v1::BULLETIN_FORMAT_CSV};
+      zwfw::v1::BULLETIN_FORMAT_HTML, zwfw::v1::BULLETIN_FORMAT_PDF,
+      zwfw::v1::BULLETIN_FORMAT_XLSX, zwfw::v1::BULLETIN_FORMAT_CSV};
   return *formats;
 }
 
@@ -133,7 +134,7 @@ absl::StatusOr<zwfw::v1::RenderResponse> BulletinService::RenderInputs(
     }
   }
   Document doc = Compose(in, options_.composer);
-  absl::StatusOr<Rendered> rendered = Write(doc, format);
+  absl::StatusOr<Rendered> rendered = Write(doc, format, options_.fonts);
   if (!rendered.ok()) return rendered.status();
   zwfw::v1::RenderResponse out;
   out.set_content(rendered->content);
@@ -158,8 +159,11 @@ grpc::Status BulletinService::Render(grpc::ServerContext* context,
   absl::StatusOr<Period> period = Period::Parse(request->period());
   if (!period.ok()) return ToGrpcStatus(period.status());
   // Refuse a bad format before reading anything.
-  absl::StatusOr<Rendered> probe = Write(Document(), request->format());
-  if (!probe.ok()) return ToGrpcStatus(probe.status());
+  if (!zwfw::v1::BulletinFormat_IsValid(request->format()) ||
+      request->format() == zwfw::v1::BULLETIN_FORMAT_UNSPECIFIED) {
+    return ToGrpcStatus(absl::InvalidArgumentError(
+        "format: unknown; one of TEXT, MARKDOWN, HTML, PDF, XLSX, CSV"));
+  }
   absl::StatusOr<BulletinInputs> inputs = Gather(*period, /*freeze=*/false);
   if (!inputs.ok()) return ToGrpcStatus(inputs.status());
   absl::StatusOr<zwfw::v1::RenderResponse> rendered =

@@ -9,6 +9,7 @@
 #include "services/bulletin/bulletin_store.h"
 #include "services/bulletin/composer.h"
 #include "services/bulletin/sources.h"
+#include "services/bulletin/writers.h"
 #include "services/common/auth.h"
 #include "services/common/redis_cache.h"
 #include "zwfw/v1/bulletin.grpc.pb.h"
@@ -17,6 +18,7 @@ namespace zwfw::bulletin {
 
 struct BulletinOptions {
   ComposerOptions composer;
+  PdfFonts fonts;
   std::function<absl::Time()> now = [] { return absl::Now(); };
   absl::Duration cache_ttl = absl::Hours(24);
 };

@@ -11,6 +11,20 @@
 #include "services/common/intake_client.h"
 #include "services/common/redis_cache.h"
 #include "services/common/server.h"
+#include "absl/flags/flag.h"
+
+ABSL_FLAG(std::string, pdf_body_font, "Noto Serif CJK SC",
+          "PDF body font family (仿宋_GB2312 where installed)");
+ABSL_FLAG(std::string, pdf_title_font, "Noto Serif CJK SC Bold",
+          "PDF title and issuing-mark font (方正小标宋 where installed)");
+ABSL_FLAG(std::string, pdf_heading_font, "Noto Sans CJK SC",
+          "PDF heading font (黑体)");
+ABSL_FLAG(std::string, pdf_lead_font, "Noto Serif CJK SC",
+          "PDF font of the lead sentences (楷体)");
+ABSL_FLAG(int64_t, large_class_above, 1000,
+          "attachment table: the largest volume class starts above this");
+ABSL_FLAG(int64_t, medium_class_above, 100,
+          "attachment table: the middle volume class starts above this");
 
 int main(int argc, char** argv) {
   zwfw::ServerConfig config =
@@ -46,8 +60,15 @@ int main(int argc, char** argv) {
       config.scoring, *service_token);
   std::unique_ptr<zwfw::RedisCache> cache = zwfw::RedisCache::Create(
       {.address = config.redis}, &(*host)->metrics().registry());
+  zwfw::bulletin::BulletinOptions options;
+  options.fonts.body = absl::GetFlag(FLAGS_pdf_body_font);
+  options.fonts.title = absl::GetFlag(FLAGS_pdf_title_font);
+  options.fonts.heading = absl::GetFlag(FLAGS_pdf_heading_font);
+  options.fonts.lead = absl::GetFlag(FLAGS_pdf_lead_font);
+  options.composer.large_above = absl::GetFlag(FLAGS_large_class_above);
+  options.composer.medium_above = absl::GetFlag(FLAGS_medium_class_above);
   zwfw::bulletin::BulletinService bulletin(
       store->get(), &sources, tokens->get(),
-      config.redis.empty() ? nullptr : cache.get());
+      config.redis.empty() ? nullptr : cache.get(), options);
   return (*host)->Run({&bulletin});
 }

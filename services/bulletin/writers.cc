@@ -219,7 +219,8 @@ std::string WriteCsv(const Document& doc) {
 }
 
 absl::StatusOr<Rendered> Write(const Document& doc,
-                               zwfw::v1::BulletinFormat format) {
+                               zwfw::v1::BulletinFormat format,
+                               const PdfFonts& fonts) {
   switch (format) {
     case zwfw::v1::BULLETIN_FORMAT_TEXT:
       return Rendered{WriteText(doc), "text/plain; charset=utf-8", "txt"};
@@ -231,11 +232,19 @@ absl::StatusOr<Rendered> Write(const Document& doc,
     case zwfw::v1::BULLETIN_FORMAT_CSV:
       return Rendered{WriteCsv(doc), "text/csv; charset=utf-8", "csv"};
     case zwfw::v1::BULLETIN_FORMAT_PDF:
-    case zwfw::v1::BULLETIN_FORMAT_XLSX:
-      return absl::UnimplementedError(absl::StrCat(
-          "format: ", zwfw::v1::BulletinFormat_Name(format),
-          " is not written by this build yet; use TEXT, MARKDOWN, HTML or "
-          "CSV"));
+      return Rendered{WritePdf(doc, fonts), "application/pdf", "pdf"};
+    case zwfw::v1::BULLETIN_FORMAT_XLSX: {
+      std::string title;
+      for (const Block& b : doc.blocks) {
+        if (b.kind == Kind::kAttachment) title = b.text;
+      }
+      absl::StatusOr<std::string> xlsx = WriteXlsx(doc, title);
+      if (!xlsx.ok()) return xlsx.status();
+      return Rendered{*std::move(xlsx),
+                      "application/vnd.openxmlformats-officedocument."
+                      "spreadsheetml.sheet",
+                      "xlsx"};
+    }
     default:
       return absl::InvalidArgumentError(
           "format: unknown; one of TEXT, MARKDOWN, HTML, PDF, XLSX, CSV");

@@ -16,10 +16,19 @@ struct Rendered {
   std::string extension;  // "txt", "html", …
 };
 
-// INVALID_ARGUMENT for an unknown format; UNIMPLEMENTED for a known one
-// this build cannot write.
+// Font families of the PDF; an office sets 仿宋_GB2312 and 方正小标宋 where
+// they are installed.
+struct PdfFonts {
+  std::string body = "Noto Serif CJK SC";      // 仿宋 stand-in
+  std::string title = "Noto Serif CJK SC Bold";  // 小标宋 stand-in
+  std::string heading = "Noto Sans CJK SC";    // 黑体 stand-in
+  std::string lead = "Noto Serif CJK SC";      // 楷体 stand-in
+};
+
+// INVALID_ARGUMENT for an unknown format.
 absl::StatusOr<Rendered> Write(const Document& document,
-                               zwfw::v1::BulletinFormat format);
+                               zwfw::v1::BulletinFormat format,
+                               const PdfFonts& fonts = {});
 
 // The reference's plain-text layout: blocks separated by blank lines, the
 // table with tabs.
@@ -29,6 +38,11 @@ std::string WriteMarkdown(const Document& document);
 std::string WriteHtml(const Document& document);
 // The attachment table alone, UTF-8 with a byte-order mark (for Excel).
 std::string WriteCsv(const Document& document);
+// A4, GB/T 9704 margins, page numbers, the attachment on a new page.
+std::string WritePdf(const Document& document, const PdfFonts& fonts);
+// The attachment table alone.
+absl::StatusOr<std::string> WriteXlsx(const Document& document,
+                                      const std::string& sheet_title);
 
 }  // namespace zwfw::bulletin
 

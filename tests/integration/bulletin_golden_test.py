@@ -137,11 +137,34 @@ class BulletinGoldenTest(unittest.TestCase):
             self.assertIn("合计,,,67354,35313,37879,22375,7100,55070",
                           f.read())
 
-        # Formats this build does not write are refused clearly.
+        # The PDF: A4, the key figures, page numbers; the XLSX: the table.
+        pdf = os.path.join(out, "bulletin-2020-07.pdf")
+        info = subprocess.run(["pdfinfo", pdf], capture_output=True,
+                              text=True, check=True).stdout
+        self.assertIn("595.276 x 841.89 pts (A4)", info)
+        pages = int(re.search(r"Pages:\s+(\d+)", info).group(1))
+        self.assertGreaterEqual(pages, 5)
+        pdf_text = squeeze(subprocess.run(["pdftotext", pdf, "-"],
+                                          capture_output=True, text=True,
+                                          check=True).stdout)
+        for figure in ("共受理政务服务和便民服务事项84781件",
+                       "即收即办件52740件，占95.4%", "中心办结55109件，占99.6%",
+                       "本月回访办事群众230名，满意率100%",
+                       "（三）98.5分以上的部门：区城市管理局、区人力社保局。",
+                       "—1—", "—%d—" % pages, "2020年8月17日印发",
+                       "6735435313378792237571005507"):
+            self.assertIn(figure, pdf_text)
+        import zipfile
+        with zipfile.ZipFile(os.path.join(out, "bulletin-2020-07.xlsx")) as z:
+            sheet = z.read("xl/worksheets/sheet1.xml").decode()
+            self.assertIn("<v>67354</v>", sheet)
+            self.assertIn("<mergeCell ref=", sheet)
+
+        # An unknown format is refused by the client, naming the choices.
         code, _, err = zwfw(*flags, "bulletin", "render", "--period=2020-07",
-                            "--format=pdf", token=self.admin)
-        self.assertEqual(code, 1)
-        self.assertIn("UNIMPLEMENTED", err)
+                            "--format=docx", token=self.admin)
+        self.assertEqual(code, 2)
+        self.assertIn("is not one of text, markdown, html, pdf, xlsx, csv", err)
 
         # Publish; the published text survives later changes byte for byte.
         code, outp, err = zwfw(*flags, "bulletin", "publish",
