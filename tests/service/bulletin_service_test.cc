@@ -1,0 +1,176 @@
+// The Bulletin service served in-process over its real SQLite store, with
+// fixed inputs from a fake that can fail.
+#include "services/bulletin/bulletin_service.h"
+
+#include <gtest/gtest.h>
+#include <grpcpp/grpcpp.h>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/status.h"
+#include "tests/testing/test_util.h"
+
+namespace zwfw::bulletin {
+namespace {
+
+class FakeSources : public BulletinSources {
+ public:
+  absl::StatusOr<zwfw::v1::DirectorySnapshot> Directory() override {
+    return testing::QijiangDirectory();
+  }
+  absl::StatusOr<zwfw::v1::GetCaseStatsResponse> CaseStats(
+      const Period& period) override {
+    if (intake_down) return absl::UnavailableError("intake at x cannot be read");
+    zwfw::v1::GetCaseStatsResponse stats;
+    stats.set_period(period.ToString());
+    stats.mutable_approval_total()->set_total(cases);
+    return stats;
+  }
+  absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> Satisfaction(
+      const Period& period) override {
+    zwfw::v1::GetSatisfactionStatsResponse stats;
+    stats.set_period(period.ToString());
+    return stats;
+  }
+  absl::StatusOr<zwfw::v1::Scorecard> Scorecard(const Period&) override {
+    return zwfw::v1::Scorecard();
+  }
+  absl::StatusOr<zwfw::v1::Scorecard> Freeze(const Period&) override {
+    ++freezes;
+    return zwfw::v1::Scorecard();
+  }
+  int64_t cases = 10;
+  bool intake_down = false;
+  int freezes = 0;
+};
+
+class BulletinServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    store_ = *BulletinStore::Open(testing::FreshDbPath("bulletin"));
+    tokens_ = *TokenStore::FromContents(
+        absl::StrCat(Sha256Hex("admin"), " admin\n", Sha256Hex("viewer"),
+                     " viewer\n"));
+    service_ = std::make_unique<BulletinService>(store_.get(), &sources_,
+                                                 tokens_.get(), nullptr);
+    grpc::ServerBuilder builder;
+    builder.RegisterService(service_.get());
+    server_ = builder.BuildAndStart();
+    stub_ = zwfw::v1::Bulletin::NewStub(server_->InProcessChannel({}));
+  }
+  void TearDown() override { server_->Shutdown(); }
+
+  std::unique_ptr<grpc::ClientContext> As(const std::string& token) {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->AddMetadata("authorization", "Bearer " + token);
+    return context;
+  }
+
+  grpc::Status Update(int64_t based_on, const std::string& number,
+                      bool start_new_version = false) {
+    zwfw::v1::UpdateDraftRequest request;
+    request.mutable_draft()->set_period("2020-07");
+    request.mutable_draft()->set_revision(based_on);
+    request.mutable_draft()->set_document_number(number);
+    request.set_start_new_version(start_new_version);
+    zwfw::v1::Draft draft;
+    return stub_->UpdateDraft(As("admin").get(), request, &draft);
+  }
+
+  absl::StatusOr<zwfw::v1::RenderResponse> Render(
+      zwfw::v1::BulletinFormat format = zwfw::v1::BULLETIN_FORMAT_TEXT) {
+    zwfw::v1::RenderRequest request;
+    request.set_period("2020-07");
+    request.set_format(format);
+    zwfw::v1::RenderResponse response;
+    grpc::Status s = stub_->Render(As("admin").get(), request, &response);
+    if (!s.ok()) return FromGrpcStatus(s);
+    return response;
+  }
+
+  FakeSources sources_;
+  std::unique_ptr<BulletinStore> store_;
+  std::unique_ptr<TokenStore> tokens_;
+  std::unique_ptr<BulletinService> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<zwfw::v1::Bulletin::Stub> stub_;
+};
+
+TEST_F(BulletinServiceTest, TwoEditorsNeverOverwriteEachOther) {
+  ASSERT_TRUE(Update(0, "綦政服〔2020〕12号").ok());
+  grpc::Status stale = Update(0, "綦政服〔2020〕13号");
+  EXPECT_EQ(stale.error_code(), grpc::StatusCode::ABORTED);
+  EXPECT_NE(stale.error_message().find("revision 1"), std::string::npos);
+  ASSERT_TRUE(Update(1, "綦政服〔2020〕13号").ok());
+  auto r = Render();
+  ASSERT_TRUE(r.ok());
+  EXPECT_NE(r->content().find("綦政服〔2020〕13号"), std::string::npos);
+  EXPECT_EQ(r->draft_revision(), 2);
+}
+
+TEST_F(BulletinServiceTest, PublishedVersionsAreImmutable) {
+  ASSERT_TRUE(Update(0, "綦政服〔2020〕12号").ok());
+  zwfw::v1::PublishRequest publish;
+  publish.set_period("2020-07");
+  zwfw::v1::PublishedVersion v1;
+  ASSERT_TRUE(stub_->Publish(As("admin").get(), publish, &v1).ok());
+  EXPECT_EQ(v1.version(), 1);
+  EXPECT_EQ(sources_.freezes, 1);  // the scorecard was frozen
+  EXPECT_EQ(v1.sha256().size(), 6u);
+
+  zwfw::v1::GetPublishedRequest get;
+  get.set_period("2020-07");
+  get.set_format(zwfw::v1::BULLETIN_FORMAT_TEXT);
+  zwfw::v1::RenderResponse before;
+  ASSERT_TRUE(stub_->GetPublished(As("viewer").get(), get, &before).ok());
+  EXPECT_EQ(before.sha256(), v1.sha256().at("BULLETIN_FORMAT_TEXT"));
+
+  // Data changes: renders change, the published version does not.
+  sources_.cases = 11;
+  EXPECT_NE(Render()->content(), before.content());
+  zwfw::v1::RenderResponse after;
+  ASSERT_TRUE(stub_->GetPublished(As("viewer").get(), get, &after).ok());
+  EXPECT_EQ(after.content(), before.content());
+
+  // The draft is locked until a new version is started.
+  EXPECT_EQ(Update(1, "x").error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  ASSERT_TRUE(Update(1, "綦政服〔2020〕12号（修订）", true).ok());
+  zwfw::v1::PublishedVersion v2;
+  ASSERT_TRUE(stub_->Publish(As("admin").get(), publish, &v2).ok());
+  EXPECT_EQ(v2.version(), 2);
+  get.set_version(1);
+  ASSERT_TRUE(stub_->GetPublished(As("viewer").get(), get, &after).ok());
+  EXPECT_EQ(after.content(), before.content());
+  get.set_version(3);
+  EXPECT_EQ(stub_->GetPublished(As("viewer").get(), get, &after).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+}
+
+TEST_F(BulletinServiceTest, BadRequestsAndDependencies) {
+  EXPECT_EQ(Render(static_cast<zwfw::v1::BulletinFormat>(9)).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Render(zwfw::v1::BULLETIN_FORMAT_UNSPECIFIED).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  auto placeholder = Render();
+  ASSERT_TRUE(placeholder.ok());
+  EXPECT_GT(placeholder->warnings_size(), 0);
+  sources_.intake_down = true;
+  absl::Status s = Render().status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kUnavailable);
+  EXPECT_NE(s.message().find("intake"), std::string::npos);
+  zwfw::v1::RenderRequest request;
+  request.set_period("2020-07");
+  request.set_format(zwfw::v1::BULLETIN_FORMAT_TEXT);
+  zwfw::v1::RenderResponse response;
+  EXPECT_EQ(stub_->Render(As("viewer").get(), request, &response).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  zwfw::v1::UpdateDraftRequest huge;
+  huge.mutable_draft()->set_period("2020-07");
+  huge.mutable_draft()->set_title(std::string(5000, 'x'));
+  zwfw::v1::Draft draft;
+  EXPECT_EQ(stub_->UpdateDraft(As("admin").get(), huge, &draft).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace zwfw::bulletin
