@@ -29,7 +29,8 @@ def load_protos(out_dir):
         ["protoc", "-I", os.path.join(zwfw_testlib.SOURCE_DIR, "protos"),
          "--python_out=" + out_dir,
          *[os.path.join(zwfw_testlib.SOURCE_DIR, "protos/zwfw/v1", name)
-           for name in ("common.proto", "directory.proto", "intake.proto")]],
+           for name in ("annotations.proto", "common.proto", "directory.proto",
+                        "intake.proto")]],
         check=True)
     sys.path.insert(0, out_dir)
     global grpc, intake_pb2

@@ -8,7 +8,8 @@ const protoLoader = require('@grpc/proto-loader');
 
 const [protoDir, address, token] = process.argv.slice(2);
 const definition = protoLoader.loadSync('zwfw/v1/intake.proto', {
-  includeDirs: [protoDir],
+  // google/protobuf/*.proto (the annotations import descriptor.proto).
+  includeDirs: [protoDir, '/usr/include'],
   keepCase: true,
   enums: String,
   longs: String,
