@@ -108,6 +108,16 @@ void BlockTerminationSignals() {
   pthread_sigmask(SIG_BLOCK, &set, nullptr);
 }
 
+int WaitForTerminationSignal() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  int signal_number = 0;
+  sigwait(&set, &signal_number);
+  return signal_number;
+}
+
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
     const ServerConfig& config) {
   if (config.tls_cert.empty() && config.tls_key.empty()) {
@@ -238,12 +248,7 @@ int ServerHost::Run(const std::vector<grpc::Service*>& services) {
                            : absl::StrCat(", metrics on http://",
                                           config_.metrics_listen, "/metrics")));
 
-  sigset_t set;
-  sigemptyset(&set);
-  sigaddset(&set, SIGINT);
-  sigaddset(&set, SIGTERM);
-  int signal_number = 0;
-  sigwait(&set, &signal_number);
+  const int signal_number = WaitForTerminationSignal();
 
   LogInfo(absl::StrCat("received ", strsignal(signal_number),
                        ": draining for up to ",

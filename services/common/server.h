@@ -63,6 +63,10 @@ int StartupFailure(const absl::Status& status);
 // calls it; call it earlier if threads are started before.
 void BlockTerminationSignals();
 
+// Waits (in the calling thread) for SIGINT or SIGTERM, blocked beforehand
+// with BlockTerminationSignals; returns the signal number.
+int WaitForTerminationSignal();
+
 class ServerHost {
  public:
   // Blocks the termination signals, checks the TLS files, starts the

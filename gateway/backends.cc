@@ -1,0 +1,73 @@
+#include "gateway/backends.h"
+
+#include "absl/strings/str_cat.h"
+#include "services/common/status.h"
+
+namespace zwfw::gateway {
+
+Backends::Backends(std::map<std::string, Backend> backends,
+                   absl::Duration deadline)
+    : deadline_(deadline) {
+  for (auto& [name, b] : backends) {
+    backends_[name] =
+        Entry{b.address, std::make_unique<grpc::GenericStub>(b.channel)};
+  }
+}
+
+absl::StatusOr<std::unique_ptr<google::protobuf::Message>> Backends::Call(
+    const Route& route, const google::protobuf::Message& request,
+    const std::string& authorization) {
+  auto it = backends_.find(route.backend);
+  if (it == backends_.end()) {
+    return absl::UnavailableError(
+        absl::StrCat("no ", route.backend, " server configured"));
+  }
+  grpc::ClientContext context;
+  if (!authorization.empty()) context.AddMetadata("authorization", authorization);
+  context.set_deadline(std::chrono::system_clock::now() +
+                       absl::ToChronoMilliseconds(deadline_));
+  std::string bytes = request.SerializeAsString();
+  grpc::Slice slice(bytes);
+  grpc::ByteBuffer request_buffer(&slice, 1);
+  grpc::ByteBuffer response_buffer;
+  grpc::CompletionQueue cq;
+  const std::string method = absl::StrCat(
+      "/", route.method->service()->full_name(), "/", route.method->name());
+  std::unique_ptr<grpc::GenericClientAsyncResponseReader> call =
+      it->second.stub->PrepareUnaryCall(&context, method, request_buffer, &cq);
+  call->StartCall();
+  grpc::Status status;
+  call->Finish(&response_buffer, &status, reinterpret_cast<void*>(1));
+  void* tag = nullptr;
+  bool ok = false;
+  cq.Next(&tag, &ok);
+  cq.Shutdown();
+  while (cq.Next(&tag, &ok)) {
+  }
+  if (!status.ok()) {
+    absl::Status s = FromGrpcStatus(status);
+    if (s.code() == absl::StatusCode::kUnavailable) {
+      return absl::UnavailableError(absl::StrCat(
+          route.backend, " at ", it->second.address, " cannot be reached: ",
+          s.message()));
+    }
+    return s;
+  }
+  std::vector<grpc::Slice> slices;
+  (void)response_buffer.Dump(&slices);
+  std::string response_bytes;
+  for (const auto& s : slices) {
+    response_bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  }
+  std::unique_ptr<google::protobuf::Message> response(
+      google::protobuf::MessageFactory::generated_factory()
+          ->GetPrototype(route.method->output_type())
+          ->New());
+  if (!response->ParseFromString(response_bytes)) {
+    return absl::InternalError(absl::StrCat("bad response from ",
+                                            route.backend));
+  }
+  return response;
+}
+
+}  // namespace zwfw::gateway

@@ -1,0 +1,49 @@
+// Calls to the services behind the gateway, generically (bytes in, bytes
+// out), forwarding the caller's bearer token: the services authenticate
+// and authorise the caller themselves, so a department token reads no more
+// through the gateway than it could directly.
+#ifndef ZWFW_GATEWAY_BACKENDS_H_
+#define ZWFW_GATEWAY_BACKENDS_H_
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include <google/protobuf/message.h>
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "gateway/routes.h"
+
+namespace zwfw::gateway {
+
+class Backends {
+ public:
+  // backend name ("intake", …) → (address, channel).
+  struct Backend {
+    std::string address;
+    std::shared_ptr<grpc::Channel> channel;
+  };
+  explicit Backends(std::map<std::string, Backend> backends,
+                    absl::Duration deadline = absl::Seconds(30));
+
+  // The RPC's response, or its status (UNAVAILABLE naming the backend when
+  // it cannot be reached).
+  absl::StatusOr<std::unique_ptr<google::protobuf::Message>> Call(
+      const Route& route, const google::protobuf::Message& request,
+      const std::string& authorization);
+
+ private:
+  struct Entry {
+    std::string address;
+    std::unique_ptr<grpc::GenericStub> stub;
+  };
+  std::map<std::string, Entry> backends_;
+  const absl::Duration deadline_;
+};
+
+}  // namespace zwfw::gateway
+
+#endif  // ZWFW_GATEWAY_BACKENDS_H_

@@ -1,0 +1,56 @@
+// The gateway: HTTP/JSON in front of the services. Flags, wiring and the
+// server; nothing else.
+#include <csignal>
+#include <cstring>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "gateway/backends.h"
+#include "gateway/gateway.h"
+#include "gateway/http_server.h"
+#include "gateway/routes.h"
+#include "services/common/log.h"
+#include "services/common/server.h"
+
+ABSL_FLAG(int, http_threads, 4, "threads serving HTTP");
+
+int main(int argc, char** argv) {
+  zwfw::ServerConfig config =
+      zwfw::ParseServerFlags(argc, argv, "gateway", "127.0.0.1:8080");
+  zwfw::BlockTerminationSignals();
+  absl::StatusOr<zwfw::gateway::RouteTable> routes =
+      zwfw::gateway::RouteTable::FromDescriptors();
+  if (!routes.ok()) return zwfw::StartupFailure(routes.status());
+  std::map<std::string, zwfw::gateway::Backends::Backend> backends;
+  for (const auto& [name, address] :
+       {std::pair<std::string, std::string>{"intake", config.intake},
+        {"survey", config.survey},
+        {"scoring", config.scoring},
+        {"bulletin", config.bulletin}}) {
+    absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+        zwfw::ClientChannel(config, address);
+    if (!channel.ok()) return zwfw::StartupFailure(channel.status());
+    backends[name] = {address, *channel};
+  }
+  zwfw::gateway::Backends calls(std::move(backends));
+  zwfw::gateway::Gateway gateway(&*routes, &calls);
+  zwfw::gateway::HttpServerOptions options;
+  options.listen = config.listen;
+  options.threads = absl::GetFlag(FLAGS_http_threads);
+  options.max_body_bytes = config.max_message_bytes;
+  absl::StatusOr<std::unique_ptr<zwfw::gateway::HttpServer>> server =
+      zwfw::gateway::HttpServer::Start(
+          options, [&gateway](const zwfw::gateway::HttpRequest& request) {
+            return gateway.Handle(request);
+          });
+  if (!server.ok()) return zwfw::StartupFailure(server.status());
+  zwfw::LogInfo(absl::StrCat(
+      "listening on ", config.listen.substr(0, config.listen.rfind(':')), ":",
+      (*server)->port(), " (HTTP), ", routes->routes().size(), " routes"));
+  int signal_number = zwfw::WaitForTerminationSignal();
+  zwfw::LogInfo(absl::StrCat("received ", strsignal(signal_number),
+                             ": stopping"));
+  (*server)->Stop();
+  zwfw::LogInfo("stopped");
+  return 0;
+}
