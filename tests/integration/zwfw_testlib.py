@@ -52,7 +52,7 @@ class Server:
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise AssertionError("server exited: " + self.logs())
-            if "listening on 127.0.0.1:%d" % self.port in self.logs():
+            if ("listening on 127.0.0.1:%d" % self.port) in self.logs():
                 return self
             time.sleep(0.05)
         raise AssertionError("server did not start: " + self.logs())

@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""The gateway in front of the real intake, survey, scoring and bulletin
+servers: routes declared on the RPCs, JSON both ways, the caller's token
+forwarded (a department reads only its own through the gateway too),
+gRPC codes mapped to HTTP statuses, documents with their media type."""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+import urllib.error
+import urllib.request
+
+import zwfw_testlib
+from zwfw_testlib import Server, new_token, zwfw, demo_directory
+
+
+class GatewayTest(unittest.TestCase):
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="zwfw-gateway-")
+        tokens = os.path.join(self.dir, "tokens.txt")
+        self.admin = new_token(tokens, "admin")
+        self.police = new_token(tokens, "department:qj-gaj")
+        self.viewer = new_token(tokens, "viewer")
+        self.service_token_file = os.path.join(self.dir, "service.token")
+        with open(self.service_token_file, "w") as f:
+            f.write(new_token(tokens, "service"))
+        self.servers = []
+
+    def tearDown(self):
+        for s in self.servers:
+            s.kill()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def start(self, binary, extra=()):
+        server = Server(self.dir, binary=binary,
+                        extra=["--service_token_file=" +
+                               self.service_token_file, *extra])
+        self.servers.append(server)
+        return server.wait_listening()
+
+    def http(self, method, path, token=None, body=None):
+        request = urllib.request.Request(
+            "http://127.0.0.1:%d%s" % (self.gateway.port, path),
+            method=method, data=body.encode() if body is not None else None)
+        if token:
+            request.add_header("Authorization", "Bearer " + token)
+        try:
+            with urllib.request.urlopen(request, timeout=30) as r:
+                return r.status, dict(r.headers), r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, dict(e.headers), e.read()
+
+    def test_routes_auth_errors_and_documents(self):
+        intake = self.start("services/intake/intake_server")
+        survey = self.start("services/survey/survey_server",
+                            ["--intake=" + intake.address])
+        peers = ["--intake=" + intake.address, "--survey=" + survey.address]
+        scoring = self.start("services/scoring/scoring_server", peers)
+        bulletin = self.start("services/bulletin/bulletin_server",
+                              peers + ["--scoring=" + scoring.address])
+        self.gateway = self.start("gateway/gateway_server", peers + [
+            "--scoring=" + scoring.address, "--bulletin=" + bulletin.address])
+        zwfw("--intake=" + intake.address, "directory", "import",
+             demo_directory(), token=self.admin, check=0)
+
+        status, _, body = self.http("GET", "/healthz")
+        self.assertEqual((status, json.loads(body)["status"]), (200, "SERVING"))
+
+        # Case submission and lookup over HTTP, by a department.
+        case = {"case": {"department_code": "区公安局", "case_no": "web-1",
+                         "category": "ITEM_CATEGORY_APPROVAL",
+                         "site": "HANDLING_SITE_CENTER",
+                         "status": "CASE_STATUS_ACCEPTED",
+                         "accepted_at": "2020-07-10T02:00:00Z"}}
+        status, _, body = self.http("POST", "/v1/cases", self.police,
+                                    json.dumps(case))
+        self.assertEqual(status, 200, body)
+        self.assertEqual(json.loads(body)["result"]["outcome"],
+                         "RECORD_OUTCOME_ACCEPTED")
+        status, _, body = self.http(
+            "GET", "/v1/departments/%E5%8C%BA%E5%85%AC%E5%AE%89%E5%B1%80"
+            "/cases/web-1", self.police)
+        self.assertEqual(status, 200, body)
+        self.assertEqual(json.loads(body)["case"]["department_code"], "qj-gaj")
+
+        # The department's token reaches no further through the gateway.
+        tax = dict(case["case"], department_code="qj-swj", case_no="web-2")
+        status, _, body = self.http("POST", "/v1/cases", self.police,
+                                    json.dumps({"case": tax}))
+        self.assertEqual(status, 403)
+        self.assertEqual(json.loads(body)["code"], "PERMISSION_DENIED")
+        status, _, _ = self.http("GET", "/v1/cases?department_code=qj-swj",
+                                 self.police)
+        self.assertEqual(status, 403)
+
+        # Stats by period, as proto JSON.
+        status, headers, body = self.http(
+            "GET", "/v1/periods/2020-07/case-stats", self.viewer)
+        self.assertEqual(status, 200)
+        self.assertTrue(headers["Content-Type"].startswith("application/json"))
+        stats = json.loads(body)
+        self.assertEqual(stats["approval_total"]["total"], "1")
+        self.assertEqual(len(stats["departments"]), 34)
+
+        # Errors: no token, unknown token, unknown JSON field, bad period,
+        # unknown route, wrong verb, a bad query parameter.
+        status, headers, body = self.http("GET",
+                                          "/v1/periods/2020-07/case-stats")
+        self.assertEqual(status, 401)
+        self.assertEqual(json.loads(body)["code"], "UNAUTHENTICATED")
+        self.assertEqual(self.http("GET", "/v1/departments", "zwfw_x")[0], 401)
+        status, _, body = self.http("POST", "/v1/evaluations", self.admin,
+                                    '{"evaluationz": []}')
+        self.assertEqual(status, 400)
+        self.assertIn("evaluationz", json.loads(body)["message"])
+        status, _, body = self.http("GET", "/v1/periods/2020-13/case-stats",
+                                    self.viewer)
+        self.assertEqual(status, 400)
+        self.assertIn("2020-13", json.loads(body)["message"])
+        self.assertEqual(self.http("GET", "/v1/nowhere", self.viewer)[0], 404)
+        self.assertEqual(self.http("DELETE", "/v1/departments",
+                                   self.viewer)[0], 405)
+        status, _, body = self.http("GET", "/v1/cases?colour=red", self.admin)
+        self.assertEqual(status, 400)
+        self.assertIn("colour", json.loads(body)["message"])
+
+        # A rendered document keeps its media type and gets a file name.
+        status, headers, body = self.http(
+            "GET", "/v1/periods/2020-07/bulletin?format=pdf", self.admin)
+        self.assertEqual(status, 409)  # no scoring rules yet: a refusal
+        zwfw("--scoring=" + scoring.address, "rules", "set",
+             os.path.join(zwfw_testlib.SOURCE_DIR,
+                          "deploy/scoring/default-rules.json"),
+             token=self.admin, check=0)
+        status, headers, body = self.http(
+            "GET", "/v1/periods/2020-07/bulletin?format=pdf", self.admin)
+        self.assertEqual(status, 200, body[:300])
+        self.assertEqual(headers["Content-Type"], "application/pdf")
+        self.assertIn('filename="bulletin-2020-07.pdf"',
+                      headers["Content-Disposition"])
+        self.assertTrue(body.startswith(b"%PDF"))
+        status, _, _ = self.http(
+            "GET", "/v1/periods/2020-07/bulletin?format=docx", self.admin)
+        self.assertEqual(status, 400)
+
+        # A backend down is a 503 naming it.
+        self.assertEqual(bulletin.terminate(), 0)
+        status, _, body = self.http(
+            "GET", "/v1/periods/2020-07/bulletin?format=text", self.admin)
+        self.assertEqual(status, 503)
+        self.assertIn("bulletin at", json.loads(body)["message"])
+        self.assertEqual(self.gateway.terminate(), 0)
+
+
+if __name__ == "__main__":
+    zwfw_testlib.main()
