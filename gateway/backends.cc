@@ -1,6 +1,7 @@
 #include "gateway/backends.h"
 
 #include "absl/strings/str_cat.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "services/common/status.h"
 
 namespace zwfw::gateway {
@@ -9,14 +10,14 @@ Backends::Backends(std::map<std::string, Backend> backends,
                    absl::Duration deadline)
     : deadline_(deadline) {
   for (auto& [name, b] : backends) {
-    backends_[name] =
-        Entry{b.address, std::make_unique<grpc::GenericStub>(b.channel)};
+    backends_[name] = Entry{b.address, b.channel,
+                            std::make_unique<grpc::GenericStub>(b.channel)};
   }
 }
 
 absl::StatusOr<std::unique_ptr<google::protobuf::Message>> Backends::Call(
     const Route& route, const google::protobuf::Message& request,
-    const std::string& authorization) {
+    const std::string& authorization, const std::string& traceparent) {
   auto it = backends_.find(route.backend);
   if (it == backends_.end()) {
     return absl::UnavailableError(
@@ -24,6 +25,9 @@ absl::StatusOr<std::unique_ptr<google::protobuf::Message>> Backends::Call(
   }
   grpc::ClientContext context;
   if (!authorization.empty()) context.AddMetadata("authorization", authorization);
+  if (!traceparent.empty() && traceparent.size() <= 128) {
+    context.AddMetadata("traceparent", traceparent);
+  }
   context.set_deadline(std::chrono::system_clock::now() +
                        absl::ToChronoMilliseconds(deadline_));
   std::string bytes = request.SerializeAsString();
@@ -68,6 +72,24 @@ absl::StatusOr<std::unique_ptr<google::protobuf::Message>> Backends::Call(
                                             route.backend));
   }
   return response;
+}
+
+absl::Status Backends::CheckHealth() {
+  for (const auto& [name, entry] : backends_) {
+    auto stub = grpc::health::v1::Health::NewStub(entry.channel);
+    grpc::ClientContext context;
+    context.set_deadline(std::chrono::system_clock::now() +
+                         std::chrono::seconds(2));
+    grpc::health::v1::HealthCheckResponse response;
+    grpc::Status s = stub->Check(&context, {}, &response);
+    if (!s.ok() ||
+        response.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
+      return absl::UnavailableError(absl::StrCat(
+          name, " at ", entry.address, " is not ready",
+          s.ok() ? "" : absl::StrCat(": ", s.error_message())));
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace zwfw::gateway

@@ -33,11 +33,16 @@ class Backends {
   // it cannot be reached).
   absl::StatusOr<std::unique_ptr<google::protobuf::Message>> Call(
       const Route& route, const google::protobuf::Message& request,
-      const std::string& authorization);
+      const std::string& authorization, const std::string& traceparent = "");
+
+  // OK when every backend's grpc.health.v1 status is SERVING; UNAVAILABLE
+  // naming the first that is not.
+  absl::Status CheckHealth();
 
  private:
   struct Entry {
     std::string address;
+    std::shared_ptr<grpc::Channel> channel;
     std::unique_ptr<grpc::GenericStub> stub;
   };
   std::map<std::string, Entry> backends_;

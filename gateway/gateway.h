@@ -6,6 +6,7 @@
 #include <string>
 
 #include "gateway/backends.h"
+#include "gateway/rate_limiter.h"
 #include "gateway/routes.h"
 #include "gateway/transcoder.h"
 
@@ -16,19 +17,30 @@ struct HttpRequest {
   std::string target;  // path and query
   std::string authorization;
   std::string body;
+  std::string if_none_match;
+  std::string traceparent;  // W3C trace context, passed on to the services
+  std::string client;       // the peer's address
 };
 
 class Gateway {
  public:
-  Gateway(const RouteTable* routes, Backends* backends)
-      : routes_(routes), backends_(backends) {}
+  // `limiter` may be null (no limits).
+  Gateway(const RouteTable* routes, Backends* backends, RateLimiter* limiter)
+      : routes_(routes), backends_(backends), limiter_(limiter) {}
 
-  // Never throws, never fails: every outcome is an HTTP reply.
+  // Never throws, never fails: every outcome is an HTTP reply. GET replies
+  // carry an ETag; a matching If-None-Match is answered 304.
   HttpReply Handle(const HttpRequest& request);
 
+  // GET /readyz: every backend answers its health check.
+  HttpReply Ready();
+
  private:
+  HttpReply Route(const HttpRequest& request, std::string* route_name);
+
   const RouteTable* const routes_;
   Backends* const backends_;
+  RateLimiter* const limiter_;
 };
 
 }  // namespace zwfw::gateway

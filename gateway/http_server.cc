@@ -50,6 +50,11 @@ class Session : public std::enable_shared_from_this<Session> {
     in.verb = std::string(request.method_string());
     in.target = std::string(request.target());
     in.authorization = std::string(request[http::field::authorization]);
+    in.if_none_match = std::string(request[http::field::if_none_match]);
+    in.traceparent = std::string(request["traceparent"]);
+    beast::error_code peer_error;
+    auto peer = stream_.socket().remote_endpoint(peer_error);
+    if (!peer_error) in.client = peer.address().to_string();
     in.body = std::move(request.body());
     Write(handler_(in), request.keep_alive(), request.version());
   }

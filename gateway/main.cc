@@ -8,11 +8,16 @@
 #include "gateway/backends.h"
 #include "gateway/gateway.h"
 #include "gateway/http_server.h"
+#include "gateway/rate_limiter.h"
 #include "gateway/routes.h"
+#include "services/common/redis_cache.h"
 #include "services/common/log.h"
 #include "services/common/server.h"
 
 ABSL_FLAG(int, http_threads, 4, "threads serving HTTP");
+ABSL_FLAG(int64_t, rate_limit_per_minute, 1200,
+          "requests a caller (token, or address without one) may make a "
+          "minute; 0: no limit");
 
 int main(int argc, char** argv) {
   zwfw::ServerConfig config =
@@ -33,7 +38,12 @@ int main(int argc, char** argv) {
     backends[name] = {address, *channel};
   }
   zwfw::gateway::Backends calls(std::move(backends));
-  zwfw::gateway::Gateway gateway(&*routes, &calls);
+  std::unique_ptr<zwfw::RedisCache> redis =
+      zwfw::RedisCache::Create({.address = config.redis});
+  zwfw::gateway::RateLimiter limiter(
+      config.redis.empty() ? nullptr : redis.get(),
+      absl::GetFlag(FLAGS_rate_limit_per_minute));
+  zwfw::gateway::Gateway gateway(&*routes, &calls, &limiter);
   zwfw::gateway::HttpServerOptions options;
   options.listen = config.listen;
   options.threads = absl::GetFlag(FLAGS_http_threads);

@@ -3,6 +3,7 @@
 servers: routes declared on the RPCs, JSON both ways, the caller's token
 forwarded (a department reads only its own through the gateway too),
 gRPC codes mapped to HTTP statuses, documents with their media type."""
+import http.client
 import json
 import os
 import shutil
@@ -62,12 +63,15 @@ class GatewayTest(unittest.TestCase):
         bulletin = self.start("services/bulletin/bulletin_server",
                               peers + ["--scoring=" + scoring.address])
         self.gateway = self.start("gateway/gateway_server", peers + [
-            "--scoring=" + scoring.address, "--bulletin=" + bulletin.address])
+            "--scoring=" + scoring.address, "--bulletin=" + bulletin.address,
+            "--rate_limit_per_minute=60"])
         zwfw("--intake=" + intake.address, "directory", "import",
              demo_directory(), token=self.admin, check=0)
 
         status, _, body = self.http("GET", "/healthz")
         self.assertEqual((status, json.loads(body)["status"]), (200, "SERVING"))
+        status, _, body = self.http("GET", "/readyz")
+        self.assertEqual((status, json.loads(body)["status"]), (200, "READY"))
 
         # Case submission and lookup over HTTP, by a department.
         case = {"case": {"department_code": "区公安局", "case_no": "web-1",
@@ -96,7 +100,7 @@ class GatewayTest(unittest.TestCase):
                                  self.police)
         self.assertEqual(status, 403)
 
-        # Stats by period, as proto JSON.
+        # Stats by period, as proto JSON, with an ETag.
         status, headers, body = self.http(
             "GET", "/v1/periods/2020-07/case-stats", self.viewer)
         self.assertEqual(status, 200)
@@ -104,6 +108,28 @@ class GatewayTest(unittest.TestCase):
         stats = json.loads(body)
         self.assertEqual(stats["approval_total"]["total"], "1")
         self.assertEqual(len(stats["departments"]), 34)
+        etag = headers["ETag"]
+        request = urllib.request.Request(
+            "http://127.0.0.1:%d/v1/periods/2020-07/case-stats"
+            % self.gateway.port,
+            headers={"Authorization": "Bearer " + self.viewer,
+                     "If-None-Match": etag})
+        with self.assertRaises(urllib.error.HTTPError) as not_modified:
+            urllib.request.urlopen(request, timeout=10)
+        self.assertEqual(not_modified.exception.code, 304)
+
+        # A 10-MB body is refused from its headers, before it is read.
+        conn = http.client.HTTPConnection("127.0.0.1", self.gateway.port,
+                                          timeout=10)
+        conn.putrequest("POST", "/v1/evaluations")
+        conn.putheader("Authorization", "Bearer " + self.admin)
+        conn.putheader("Content-Length", str(10 << 20))
+        conn.endheaders()
+        response = conn.getresponse()
+        self.assertEqual(response.status, 413)
+        self.assertEqual(json.loads(response.read())["code"],
+                         "RESOURCE_EXHAUSTED")
+        conn.close()
 
         # Errors: no token, unknown token, unknown JSON field, bad period,
         # unknown route, wrong verb, a bad query parameter.
@@ -146,12 +172,30 @@ class GatewayTest(unittest.TestCase):
             "GET", "/v1/periods/2020-07/bulletin?format=docx", self.admin)
         self.assertEqual(status, 400)
 
-        # A backend down is a 503 naming it.
+        # Rate limits per caller: 429 with Retry-After; others go on.
+        statuses = [self.http("GET", "/v1/departments", self.police)[0]
+                    for _ in range(62)]
+        self.assertIn(429, statuses)
+        status, headers, _ = self.http("GET", "/v1/departments", self.police)
+        self.assertEqual(status, 429)
+        self.assertGreater(int(headers["Retry-After"]), 0)
+        self.assertEqual(self.http("GET", "/v1/departments", self.viewer)[0],
+                         200)
+
+        # A backend down is a 503 naming it, and the gateway is not ready.
         self.assertEqual(bulletin.terminate(), 0)
         status, _, body = self.http(
             "GET", "/v1/periods/2020-07/bulletin?format=text", self.admin)
         self.assertEqual(status, 503)
         self.assertIn("bulletin at", json.loads(body)["message"])
+        status, _, body = self.http("GET", "/readyz")
+        self.assertEqual(status, 503)
+        self.assertIn("bulletin", json.loads(body)["message"])
+        # The request log names routes and callers, never tokens.
+        logs = self.gateway.logs()
+        self.assertIn('"route":"GET /v1/periods/{period}/case-stats"', logs)
+        for token in (self.admin, self.police, self.viewer):
+            self.assertNotIn(token, logs)
         self.assertEqual(self.gateway.terminate(), 0)
 
 

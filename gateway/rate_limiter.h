@@ -1,0 +1,50 @@
+// Per-caller rate limits: a fixed one-minute window counted in Redis, so
+// every gateway replica shares it; a local count takes over while Redis is
+// unreachable, so the limit holds (per replica) even then.
+#ifndef ZWFW_GATEWAY_RATE_LIMITER_H_
+#define ZWFW_GATEWAY_RATE_LIMITER_H_
+
+#include <cstdint>
+#include <functional>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "services/common/redis_cache.h"
+
+namespace zwfw::gateway {
+
+class RateLimiter {
+ public:
+  struct Decision {
+    bool allowed = true;
+    int retry_after_seconds = 0;  // when refused: until the window ends
+  };
+
+  // `redis` may be null (local counts only). `per_minute` 0: no limit.
+  RateLimiter(RedisCache* redis, int64_t per_minute,
+              std::function<absl::Time()> now = [] { return absl::Now(); })
+      : redis_(redis), per_minute_(per_minute), now_(std::move(now)) {}
+
+  // Counts one request of `caller` (a hash naming the token, or a client
+  // address) and says whether it may go on.
+  Decision Admit(absl::string_view caller);
+
+  int64_t refused() const;
+
+ private:
+  RedisCache* const redis_;
+  const int64_t per_minute_;
+  const std::function<absl::Time()> now_;
+  mutable absl::Mutex mu_;
+  absl::flat_hash_map<std::string, int64_t> local_ ABSL_GUARDED_BY(mu_);
+  int64_t local_window_ ABSL_GUARDED_BY(mu_) = -1;
+  int64_t refused_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+}  // namespace zwfw::gateway
+
+#endif  // ZWFW_GATEWAY_RATE_LIMITER_H_
