@@ -1,11 +1,63 @@
 #include "gateway/gateway.h"
 
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/common/auth.h"
 #include "services/common/log.h"
 
 namespace zwfw::gateway {
+namespace {
+
+// RPCs an anonymous viewer may reach: aggregates and published documents.
+bool AnonymousMayCall(const google::protobuf::MethodDescriptor* m) {
+  static const char* const kAllowed[] = {
+      "ListDepartments", "GetCaseStats", "GetSatisfactionStats",
+      "ComputeScorecard", "GetPublished", "ListPublished"};
+  for (const char* name : kAllowed) {
+    if (m->name() == name) return true;
+  }
+  return false;
+}
+
+std::string ContentType(const std::string& name) {
+  if (absl::EndsWith(name, ".html")) return "text/html; charset=utf-8";
+  if (absl::EndsWith(name, ".js")) return "text/javascript; charset=utf-8";
+  if (absl::EndsWith(name, ".css")) return "text/css; charset=utf-8";
+  return "application/octet-stream";
+}
+
+}  // namespace
+
+Gateway::Gateway(const RouteTable* routes, Backends* backends,
+                 RateLimiter* limiter, GatewayOptions options)
+    : routes_(routes),
+      backends_(backends),
+      limiter_(limiter),
+      options_(std::move(options)) {
+  if (options_.static_dir.empty()) return;
+  for (const char* name : {"index.html", "dashboard.js", "dashboard.css",
+                           "echarts.min.js"}) {
+    std::ifstream in(options_.static_dir + "/" + name, std::ios::binary);
+    std::stringstream bytes;
+    bytes << in.rdbuf();
+    if (in) files_[name] = {ContentType(name), bytes.str()};
+  }
+}
+
+HttpReply Gateway::StaticFile(const std::string& name) {
+  auto it = files_.find(name);
+  if (it == files_.end()) {
+    return ErrorReply(absl::NotFoundError(absl::StrCat("no file ", name)));
+  }
+  HttpReply reply;
+  reply.content_type = it->second.first;
+  reply.body = it->second.second;
+  return reply;
+}
 
 HttpReply Gateway::Handle(const HttpRequest& request) {
   const absl::Time start = absl::Now();
@@ -67,6 +119,10 @@ HttpReply Gateway::Route(const HttpRequest& request, std::string* route_name) {
     *route_name = "/readyz";
     return Ready();
   }
+  if (request.verb == "GET" && (path == "/" || absl::StartsWith(path, "/static/"))) {
+    *route_name = "static";
+    return StaticFile(path == "/" ? "index.html" : path.substr(8));
+  }
   absl::StatusOr<Match> match = routes_->Find(request.verb, path);
   if (!match.ok()) {
     HttpReply reply = ErrorReply(match.status());
@@ -79,8 +135,13 @@ HttpReply Gateway::Route(const HttpRequest& request, std::string* route_name) {
   absl::StatusOr<std::unique_ptr<google::protobuf::Message>> rpc_request =
       BuildRequest(*match, query, request.body);
   if (!rpc_request.ok()) return ErrorReply(rpc_request.status());
+  std::string authorization = request.authorization;
+  if (authorization.empty() && !options_.anonymous_viewer_token.empty() &&
+      AnonymousMayCall(match->route->method)) {
+    authorization = "Bearer " + options_.anonymous_viewer_token;
+  }
   absl::StatusOr<std::unique_ptr<google::protobuf::Message>> response =
-      backends_->Call(*match->route, **rpc_request, request.authorization,
+      backends_->Call(*match->route, **rpc_request, authorization,
                       request.traceparent);
   if (!response.ok()) return ErrorReply(response.status());
   return OkReply(**response);

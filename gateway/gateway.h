@@ -3,7 +3,9 @@
 #ifndef ZWFW_GATEWAY_GATEWAY_H_
 #define ZWFW_GATEWAY_GATEWAY_H_
 
+#include <map>
 #include <string>
+#include <utility>
 
 #include "gateway/backends.h"
 #include "gateway/rate_limiter.h"
@@ -22,11 +24,21 @@ struct HttpRequest {
   std::string client;       // the peer's address
 };
 
+struct GatewayOptions {
+  // The dashboard's files (index.html, dashboard.js, echarts.min.js …),
+  // served at / and /static/. Empty: no dashboard.
+  std::string static_dir;
+  // When set, requests without a token may read aggregate figures and
+  // published bulletins (never cases, evaluations or drafts): the gateway
+  // presents this viewer token for them.
+  std::string anonymous_viewer_token;
+};
+
 class Gateway {
  public:
   // `limiter` may be null (no limits).
-  Gateway(const RouteTable* routes, Backends* backends, RateLimiter* limiter)
-      : routes_(routes), backends_(backends), limiter_(limiter) {}
+  Gateway(const RouteTable* routes, Backends* backends, RateLimiter* limiter,
+          GatewayOptions options = {});
 
   // Never throws, never fails: every outcome is an HTTP reply. GET replies
   // carry an ETag; a matching If-None-Match is answered 304.
@@ -37,10 +49,14 @@ class Gateway {
 
  private:
   HttpReply Route(const HttpRequest& request, std::string* route_name);
+  HttpReply StaticFile(const std::string& path);
 
   const RouteTable* const routes_;
   Backends* const backends_;
   RateLimiter* const limiter_;
+  const GatewayOptions options_;
+  // name → (content type, bytes), read once at start-up.
+  std::map<std::string, std::pair<std::string, std::string>> files_;
 };
 
 }  // namespace zwfw::gateway

@@ -15,6 +15,13 @@
 #include "services/common/server.h"
 
 ABSL_FLAG(int, http_threads, 4, "threads serving HTTP");
+ABSL_FLAG(std::string, static_dir, ZWFW_GATEWAY_STATIC_DIR,
+          "the dashboard's files (built with the gateway)");
+ABSL_FLAG(bool, anonymous_viewer, false,
+          "let requests without a token read aggregate figures and published "
+          "bulletins, with the viewer token of --viewer_token_file");
+ABSL_FLAG(std::string, viewer_token_file, "./var/viewer.token",
+          "a viewer token, for --anonymous_viewer");
 ABSL_FLAG(int64_t, rate_limit_per_minute, 1200,
           "requests a caller (token, or address without one) may make a "
           "minute; 0: no limit");
@@ -43,7 +50,15 @@ int main(int argc, char** argv) {
   zwfw::gateway::RateLimiter limiter(
       config.redis.empty() ? nullptr : redis.get(),
       absl::GetFlag(FLAGS_rate_limit_per_minute));
-  zwfw::gateway::Gateway gateway(&*routes, &calls, &limiter);
+  zwfw::gateway::GatewayOptions gateway_options;
+  gateway_options.static_dir = absl::GetFlag(FLAGS_static_dir);
+  if (absl::GetFlag(FLAGS_anonymous_viewer)) {
+    absl::StatusOr<std::string> viewer =
+        zwfw::ReadServiceToken(absl::GetFlag(FLAGS_viewer_token_file));
+    if (!viewer.ok()) return zwfw::StartupFailure(viewer.status());
+    gateway_options.anonymous_viewer_token = *viewer;
+  }
+  zwfw::gateway::Gateway gateway(&*routes, &calls, &limiter, gateway_options);
   zwfw::gateway::HttpServerOptions options;
   options.listen = config.listen;
   options.threads = absl::GetFlag(FLAGS_http_threads);

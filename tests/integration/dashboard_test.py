@@ -1,0 +1,113 @@
+#!/usr/bin/env python3
+"""The dashboard in a real browser: the four services and the gateway
+(with --anonymous_viewer) as real processes, the July 2020 demo loaded
+through the APIs, the page opened in headless Chromium until its charts are
+drawn; the July 2020 figures must be on the page. The screenshot is kept as
+a test artifact in the build tree (test-artifacts/dashboard-2020-07.png)."""
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+import urllib.error
+import urllib.request
+
+import zwfw_testlib
+from zwfw_testlib import Server, new_token
+
+
+class DashboardTest(unittest.TestCase):
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="zwfw-dashboard-")
+        tokens = os.path.join(self.dir, "tokens.txt")
+        self.admin = new_token(tokens, "admin")
+        self.service_token_file = os.path.join(self.dir, "service.token")
+        with open(self.service_token_file, "w") as f:
+            f.write(new_token(tokens, "service"))
+        self.viewer_token_file = os.path.join(self.dir, "viewer.token")
+        with open(self.viewer_token_file, "w") as f:
+            f.write(new_token(tokens, "viewer"))
+        self.servers = []
+
+    def tearDown(self):
+        for s in self.servers:
+            s.kill()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def start(self, binary, extra=()):
+        server = Server(self.dir, binary=binary,
+                        extra=["--service_token_file=" +
+                               self.service_token_file, *extra])
+        self.servers.append(server)
+        return server.wait_listening()
+
+    def get(self, path):
+        try:
+            with urllib.request.urlopen(
+                    "http://127.0.0.1:%d%s" % (self.gateway.port, path),
+                    timeout=30) as r:
+                return r.status, r.read()
+        except urllib.error.HTTPError as e:
+            return e.code, e.read()
+
+    def test_the_dashboard_shows_july_2020(self):
+        intake = self.start("services/intake/intake_server")
+        survey = self.start("services/survey/survey_server",
+                            ["--intake=" + intake.address])
+        peers = ["--intake=" + intake.address, "--survey=" + survey.address]
+        scoring = self.start("services/scoring/scoring_server", peers)
+        peers.append("--scoring=" + scoring.address)
+        bulletin = self.start("services/bulletin/bulletin_server", peers)
+        peers.append("--bulletin=" + bulletin.address)
+        self.gateway = self.start("gateway/gateway_server", peers + [
+            "--anonymous_viewer",
+            "--viewer_token_file=" + self.viewer_token_file])
+        env = dict(os.environ, ZWFW_TOKEN=self.admin,
+                   OUT_DIR=os.path.join(self.dir, "out"),
+                   ZWFW_BUILD_DIR=zwfw_testlib.BUILD_DIR)
+        load = subprocess.run(
+            [os.path.join(zwfw_testlib.SOURCE_DIR, "tools/load-demo"), *peers],
+            env=env, capture_output=True, text=True, timeout=300)
+        self.assertEqual(load.returncode, 0, load.stdout + load.stderr)
+
+        # Anonymous: aggregates yes; cases and drafts never.
+        status, body = self.get("/v1/periods/2020-07/case-stats")
+        self.assertEqual(status, 200)
+        self.assertEqual(json.loads(body)["approval_total"]["total"], "67354")
+        self.assertEqual(self.get("/v1/cases")[0], 401)
+        self.assertEqual(self.get("/v1/periods/2020-07/draft")[0], 401)
+        self.assertEqual(self.get("/v1/periods/2020-07/bulletin?format=text")[0],
+                         401)
+
+        url = "http://127.0.0.1:%d/?period=2020-07" % self.gateway.port
+        artifacts = os.path.join(zwfw_testlib.BUILD_DIR, "test-artifacts")
+        os.makedirs(artifacts, exist_ok=True)
+        screenshot = os.path.join(artifacts, "dashboard-2020-07.png")
+        chromium = ["chromium", "--headless", "--no-sandbox", "--disable-gpu",
+                    "--disable-quic", "--no-first-run",
+                    "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync",
+                    "--user-data-dir=" + os.path.join(self.dir, "chromium"),
+                    "--virtual-time-budget=15000",
+                    "--window-size=1400,1800"]
+        dom = subprocess.run(chromium + ["--dump-dom", url],
+                             capture_output=True, text=True, timeout=120)
+        self.assertEqual(dom.returncode, 0, dom.stderr[-2000:])
+        page = dom.stdout
+        self.assertIn('data-loaded="2020-07"', page)
+        self.assertIn("84,781", page)                 # cases
+        self.assertIn("95.4%", page)                  # same-day 52740/55306
+        self.assertIn("100分以上：区市场监管局、区财政局", page)
+        self.assertIn("优质服务窗口：公安窗口", page)
+        self.assertIn("<canvas", page)                # the charts were drawn
+        shot = subprocess.run(chromium + ["--screenshot=" + screenshot, url],
+                              capture_output=True, text=True, timeout=120)
+        self.assertEqual(shot.returncode, 0, shot.stderr[-2000:])
+        self.assertGreater(os.path.getsize(screenshot), 20000)
+        self.assertEqual(self.gateway.terminate(), 0)
+
+
+if __name__ == "__main__":
+    zwfw_testlib.main()
