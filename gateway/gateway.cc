@@ -3,7 +3,10 @@
 #include <fstream>
 #include <sstream>
 
+#include <prometheus/text_serializer.h>
+
 #include "absl/strings/match.h"
+#include "gateway/openapi.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/common/auth.h"
@@ -37,7 +40,18 @@ Gateway::Gateway(const RouteTable* routes, Backends* backends,
     : routes_(routes),
       backends_(backends),
       limiter_(limiter),
-      options_(std::move(options)) {
+      options_(std::move(options)),
+      openapi_(OpenApiJson(*routes)) {
+  if (options_.metrics != nullptr) {
+    requests_ = &prometheus::BuildCounter()
+                     .Name("zwfw_http_requests_total")
+                     .Help("HTTP requests by route and status")
+                     .Register(*options_.metrics);
+    latency_ = &prometheus::BuildHistogram()
+                    .Name("zwfw_http_request_duration_seconds")
+                    .Help("HTTP latency by route")
+                    .Register(*options_.metrics);
+  }
   if (options_.static_dir.empty()) return;
   for (const char* name : {"index.html", "dashboard.js", "dashboard.css",
                            "echarts.min.js"}) {
@@ -88,6 +102,14 @@ HttpReply Gateway::Handle(const HttpRequest& request) {
       reply.body.clear();
     }
   }
+  if (requests_ != nullptr) {
+    requests_->Add({{"route", route}, {"status", absl::StrCat(reply.status)}})
+        .Increment();
+    static const prometheus::Histogram::BucketBoundaries kBuckets = {
+        0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5};
+    latency_->Add({{"route", route}}, kBuckets)
+        .Observe(absl::ToDoubleSeconds(absl::Now() - start));
+  }
   // One line per request: no token, no personal data.
   LogInfo(absl::StrCat(
       "{\"route\":\"", route, "\",\"status\":", reply.status,
@@ -118,6 +140,21 @@ HttpReply Gateway::Route(const HttpRequest& request, std::string* route_name) {
   if (path == "/readyz") {
     *route_name = "/readyz";
     return Ready();
+  }
+  if (request.verb == "GET" && path == "/metrics" &&
+      options_.metrics != nullptr) {
+    *route_name = "/metrics";
+    HttpReply reply;
+    reply.content_type = "text/plain; version=0.0.4";
+    reply.body =
+        prometheus::TextSerializer().Serialize(options_.metrics->Collect());
+    return reply;
+  }
+  if (request.verb == "GET" && path == "/api/v1/openapi.json") {
+    *route_name = path;
+    HttpReply reply;
+    reply.body = openapi_;
+    return reply;
   }
   if (request.verb == "GET" && (path == "/" || absl::StartsWith(path, "/static/"))) {
     *route_name = "static";

@@ -7,6 +7,10 @@
 #include <string>
 #include <utility>
 
+#include <prometheus/counter.h>
+#include <prometheus/histogram.h>
+#include <prometheus/registry.h>
+
 #include "gateway/backends.h"
 #include "gateway/rate_limiter.h"
 #include "gateway/routes.h"
@@ -32,6 +36,8 @@ struct GatewayOptions {
   // published bulletins (never cases, evaluations or drafts): the gateway
   // presents this viewer token for them.
   std::string anonymous_viewer_token;
+  // Where requests are counted (/metrics); null: not counted.
+  prometheus::Registry* metrics = nullptr;
 };
 
 class Gateway {
@@ -57,6 +63,9 @@ class Gateway {
   const GatewayOptions options_;
   // name → (content type, bytes), read once at start-up.
   std::map<std::string, std::pair<std::string, std::string>> files_;
+  const std::string openapi_;
+  prometheus::Family<prometheus::Counter>* requests_ = nullptr;
+  prometheus::Family<prometheus::Histogram>* latency_ = nullptr;
 };
 
 }  // namespace zwfw::gateway

@@ -11,6 +11,7 @@
 #include "gateway/rate_limiter.h"
 #include "gateway/routes.h"
 #include "services/common/redis_cache.h"
+#include <prometheus/registry.h>
 #include "services/common/log.h"
 #include "services/common/server.h"
 
@@ -45,13 +46,15 @@ int main(int argc, char** argv) {
     backends[name] = {address, *channel};
   }
   zwfw::gateway::Backends calls(std::move(backends));
+  auto registry = std::make_shared<prometheus::Registry>();
   std::unique_ptr<zwfw::RedisCache> redis =
-      zwfw::RedisCache::Create({.address = config.redis});
+      zwfw::RedisCache::Create({.address = config.redis}, registry.get());
   zwfw::gateway::RateLimiter limiter(
       config.redis.empty() ? nullptr : redis.get(),
       absl::GetFlag(FLAGS_rate_limit_per_minute));
   zwfw::gateway::GatewayOptions gateway_options;
   gateway_options.static_dir = absl::GetFlag(FLAGS_static_dir);
+  gateway_options.metrics = registry.get();
   if (absl::GetFlag(FLAGS_anonymous_viewer)) {
     absl::StatusOr<std::string> viewer =
         zwfw::ReadServiceToken(absl::GetFlag(FLAGS_viewer_token_file));

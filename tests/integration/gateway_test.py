@@ -191,6 +191,21 @@ class GatewayTest(unittest.TestCase):
         status, _, body = self.http("GET", "/readyz")
         self.assertEqual(status, 503)
         self.assertIn("bulletin", json.loads(body)["message"])
+        # Metrics by route and status; the OpenAPI document from the routes.
+        status, _, body = self.http("GET", "/metrics")
+        metrics = body.decode()
+        self.assertEqual(status, 200)
+        self.assertIn('zwfw_http_requests_total{route="GET /v1/periods/'
+                      '{period}/case-stats",status="200"}', metrics)
+        self.assertIn('status="429"', metrics)
+        self.assertIn("zwfw_http_request_duration_seconds_bucket", metrics)
+        status, _, body = self.http("GET", "/api/v1/openapi.json")
+        api = json.loads(body)
+        self.assertEqual(api["openapi"], "3.0.3")
+        stats = api["paths"]["/v1/periods/{period}/case-stats"]["get"]
+        self.assertEqual(stats["parameters"][0]["name"], "period")
+        self.assertIn("requestBody", api["paths"]["/v1/cases"]["post"])
+
         # The request log names routes and callers, never tokens.
         logs = self.gateway.logs()
         self.assertIn('"route":"GET /v1/periods/{period}/case-stats"', logs)
