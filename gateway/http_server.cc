@@ -4,7 +4,10 @@
 #include <boost/beast.hpp>
 
 #include "absl/strings/numbers.h"
+#include <atomic>
+
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 
 namespace zwfw::gateway {
 namespace {
@@ -17,8 +20,11 @@ using tcp = asio::ip::tcp;
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, const HttpServerOptions& options,
-          const HttpServer::Handler& handler)
-      : stream_(std::move(socket)), options_(options), handler_(handler) {}
+          const HttpServer::Handler& handler, std::atomic<int>* in_flight)
+      : stream_(std::move(socket)),
+        options_(options),
+        handler_(handler),
+        in_flight_(in_flight) {}
 
   void Start() { Read(); }
 
@@ -42,9 +48,11 @@ class Session : public std::enable_shared_from_this<Session> {
           absl::StrCat("request larger than the limit (",
                        options_.max_body_bytes, " bytes of body)")));
       reply.status = 413;
+      ++*in_flight_;
       return Write(reply, /*keep_alive=*/false, 11);
     }
     if (ec) return Close();
+    ++*in_flight_;  // until its reply is written
     http::request<http::string_body> request = parser_->release();
     HttpRequest in;
     in.verb = std::string(request.method_string());
@@ -74,6 +82,7 @@ class Session : public std::enable_shared_from_this<Session> {
         stream_, *response,
         [self = shared_from_this(), response](beast::error_code ec,
                                               std::size_t) {
+          --*self->in_flight_;
           if (ec || !response->keep_alive()) return self->Close();
           self->Read();
         });
@@ -89,6 +98,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<http::request_parser<http::string_body>> parser_;
   const HttpServerOptions& options_;
   const HttpServer::Handler& handler_;
+  std::atomic<int>* in_flight_;
 };
 
 }  // namespace
@@ -101,13 +111,15 @@ struct HttpServer::Impl {
   std::vector<std::thread> threads;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>>
       work;
+  std::atomic<int> in_flight{0};
 
   void Accept() {
     acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec,
                                                         tcp::socket socket) {
       if (ec == asio::error::operation_aborted) return;
       if (!ec) {
-        std::make_shared<Session>(std::move(socket), options, handler)
+        std::make_shared<Session>(std::move(socket), options, handler,
+                                  &in_flight)
             ->Start();
       }
       Accept();
@@ -166,8 +178,12 @@ void HttpServer::Stop() {
     beast::error_code ec;
     impl_->acceptor.close(ec);
   });
-  // In-flight exchanges finish; idle keep-alive connections end at their
-  // timeout, so stop the loop once the work guard is gone and nothing runs.
+  // Requests being handled get up to the drain timeout to be answered;
+  // idle keep-alive connections are simply closed with the loop.
+  const absl::Time deadline = absl::Now() + impl_->options.drain_timeout;
+  while (impl_->in_flight.load() > 0 && absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
   impl_->work.reset();
   impl_->io.stop();
   for (auto& t : impl_->threads) t.join();

@@ -22,6 +22,8 @@ struct HttpServerOptions {
   size_t max_body_bytes = 8 << 20;
   size_t max_header_bytes = 16 << 10;
   absl::Duration timeout = absl::Seconds(30);
+  // How long Stop() waits for requests being handled.
+  absl::Duration drain_timeout = absl::Seconds(10);
 };
 
 class HttpServer {
@@ -33,7 +35,8 @@ class HttpServer {
   ~HttpServer();
 
   int port() const;
-  // Stops accepting, lets in-flight requests finish, joins the threads.
+  // Stops accepting, waits (up to drain_timeout) for the requests being
+  // handled to be answered, then stops and joins the threads.
   void Stop();
 
  private:

@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
   options.listen = config.listen;
   options.threads = absl::GetFlag(FLAGS_http_threads);
   options.max_body_bytes = config.max_message_bytes;
+  options.drain_timeout = config.drain_timeout;
   absl::StatusOr<std::unique_ptr<zwfw::gateway::HttpServer>> server =
       zwfw::gateway::HttpServer::Start(
           options, [&gateway](const zwfw::gateway::HttpRequest& request) {
