@@ -10,13 +10,10 @@ and colophon are the draft's. Then publishing: the published version is
 returned byte for byte after the data changes, and the draft is locked."""
 import os
 import re
-import shutil
 import subprocess
-import tempfile
-import unittest
 
 import zwfw_testlib
-from zwfw_testlib import Server, new_token, zwfw
+from zwfw_testlib import zwfw
 
 
 def squeeze(text):
@@ -43,46 +40,19 @@ def table_rows(text):
     return rows, total, idle
 
 
-class BulletinGoldenTest(unittest.TestCase):
+class BulletinGoldenTest(zwfw_testlib.ServicesTestCase):
 
     def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="zwfw-golden-")
-        tokens = os.path.join(self.dir, "tokens.txt")
-        self.admin = new_token(tokens, "admin")
-        self.viewer = new_token(tokens, "viewer")
-        self.service_token_file = os.path.join(self.dir, "service.token")
-        with open(self.service_token_file, "w") as f:
-            f.write(new_token(tokens, "service"))
-        self.servers = []
+        super().setUp()
         with open(os.path.join(zwfw_testlib.SOURCE_DIR, "..", "shared",
                                "reference", "qijiang-2020-07-bulletin.txt"),
                   encoding="utf-8") as f:
             self.reference = f.read()
 
-    def tearDown(self):
-        for s in self.servers:
-            s.kill()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def start(self, binary, extra=()):
-        server = Server(self.dir, binary=binary,
-                        extra=["--service_token_file=" +
-                               self.service_token_file, *extra])
-        self.servers.append(server)
-        return server.wait_listening()
-
     def test_july_2020(self):
         redis = ["--redis=" + os.environ["ZWFW_TEST_REDIS"]] \
             if os.environ.get("ZWFW_TEST_REDIS") else []
-        intake = self.start("services/intake/intake_server")
-        survey = self.start("services/survey/survey_server",
-                            ["--intake=" + intake.address])
-        peers = ["--intake=" + intake.address, "--survey=" + survey.address]
-        scoring = self.start("services/scoring/scoring_server", peers + redis)
-        bulletin = self.start("services/bulletin/bulletin_server",
-                              peers + ["--scoring=" + scoring.address] + redis)
-        flags = peers + ["--scoring=" + scoring.address,
-                         "--bulletin=" + bulletin.address]
+        _, flags = self.start_services(redis)
         out = os.path.join(self.dir, "out")
         env = dict(os.environ, ZWFW_TOKEN=self.admin, OUT_DIR=out,
                    ZWFW_BUILD_DIR=zwfw_testlib.BUILD_DIR)

@@ -6,42 +6,20 @@ drawn; the July 2020 figures must be on the page. The screenshot is kept as
 a test artifact in the build tree (test-artifacts/dashboard-2020-07.png)."""
 import json
 import os
-import shutil
 import subprocess
-import tempfile
-import unittest
 import urllib.error
 import urllib.request
 
 import zwfw_testlib
-from zwfw_testlib import Server, new_token
 
 
-class DashboardTest(unittest.TestCase):
+class DashboardTest(zwfw_testlib.ServicesTestCase):
 
     def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="zwfw-dashboard-")
-        tokens = os.path.join(self.dir, "tokens.txt")
-        self.admin = new_token(tokens, "admin")
-        self.service_token_file = os.path.join(self.dir, "service.token")
-        with open(self.service_token_file, "w") as f:
-            f.write(new_token(tokens, "service"))
+        super().setUp()
         self.viewer_token_file = os.path.join(self.dir, "viewer.token")
         with open(self.viewer_token_file, "w") as f:
-            f.write(new_token(tokens, "viewer"))
-        self.servers = []
-
-    def tearDown(self):
-        for s in self.servers:
-            s.kill()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def start(self, binary, extra=()):
-        server = Server(self.dir, binary=binary,
-                        extra=["--service_token_file=" +
-                               self.service_token_file, *extra])
-        self.servers.append(server)
-        return server.wait_listening()
+            f.write(self.viewer)
 
     def get(self, path):
         try:
@@ -53,14 +31,7 @@ class DashboardTest(unittest.TestCase):
             return e.code, e.read()
 
     def test_the_dashboard_shows_july_2020(self):
-        intake = self.start("services/intake/intake_server")
-        survey = self.start("services/survey/survey_server",
-                            ["--intake=" + intake.address])
-        peers = ["--intake=" + intake.address, "--survey=" + survey.address]
-        scoring = self.start("services/scoring/scoring_server", peers)
-        peers.append("--scoring=" + scoring.address)
-        bulletin = self.start("services/bulletin/bulletin_server", peers)
-        peers.append("--bulletin=" + bulletin.address)
+        _, peers = self.start_services()
         self.gateway = self.start("gateway/gateway_server", peers + [
             "--anonymous_viewer",
             "--viewer_token_file=" + self.viewer_token_file])

@@ -6,41 +6,20 @@ gRPC codes mapped to HTTP statuses, documents with their media type."""
 import http.client
 import json
 import os
-import shutil
 import subprocess
-import tempfile
 import unittest
 import urllib.error
 import urllib.request
 
 import zwfw_testlib
-from zwfw_testlib import Server, new_token, zwfw, demo_directory
+from zwfw_testlib import new_token, zwfw, demo_directory
 
 
-class GatewayTest(unittest.TestCase):
+class GatewayTest(zwfw_testlib.ServicesTestCase):
 
     def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="zwfw-gateway-")
-        tokens = os.path.join(self.dir, "tokens.txt")
-        self.admin = new_token(tokens, "admin")
-        self.police = new_token(tokens, "department:qj-gaj")
-        self.viewer = new_token(tokens, "viewer")
-        self.service_token_file = os.path.join(self.dir, "service.token")
-        with open(self.service_token_file, "w") as f:
-            f.write(new_token(tokens, "service"))
-        self.servers = []
-
-    def tearDown(self):
-        for s in self.servers:
-            s.kill()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def start(self, binary, extra=()):
-        server = Server(self.dir, binary=binary,
-                        extra=["--service_token_file=" +
-                               self.service_token_file, *extra])
-        self.servers.append(server)
-        return server.wait_listening()
+        super().setUp()
+        self.police = new_token(self.tokens, "department:qj-gaj")
 
     def http(self, method, path, token=None, body=None):
         request = urllib.request.Request(
@@ -55,16 +34,11 @@ class GatewayTest(unittest.TestCase):
             return e.code, dict(e.headers), e.read()
 
     def test_routes_auth_errors_and_documents(self):
-        intake = self.start("services/intake/intake_server")
-        survey = self.start("services/survey/survey_server",
-                            ["--intake=" + intake.address])
-        peers = ["--intake=" + intake.address, "--survey=" + survey.address]
-        scoring = self.start("services/scoring/scoring_server", peers)
-        bulletin = self.start("services/bulletin/bulletin_server",
-                              peers + ["--scoring=" + scoring.address])
-        self.gateway = self.start("gateway/gateway_server", peers + [
-            "--scoring=" + scoring.address, "--bulletin=" + bulletin.address,
-            "--rate_limit_per_minute=60"])
+        servers, peers = self.start_services()
+        intake, scoring, bulletin = (servers["intake"], servers["scoring"],
+                                     servers["bulletin"])
+        self.gateway = self.start("gateway/gateway_server",
+                                  peers + ["--rate_limit_per_minute=60"])
         zwfw("--intake=" + intake.address, "directory", "import",
              demo_directory(), token=self.admin, check=0)
 

@@ -6,39 +6,14 @@ UNAVAILABLE naming survey when it is down."""
 import json
 import os
 import re
-import shutil
 import subprocess
-import tempfile
-import unittest
 import urllib.request
 
 import zwfw_testlib
-from zwfw_testlib import Server, new_token, zwfw, demo_directory
+from zwfw_testlib import zwfw, demo_directory
 
 
-class ScoringServerTest(unittest.TestCase):
-
-    def setUp(self):
-        self.dir = tempfile.mkdtemp(prefix="zwfw-scoring-")
-        tokens = os.path.join(self.dir, "tokens.txt")
-        self.admin = new_token(tokens, "admin")
-        self.viewer = new_token(tokens, "viewer")
-        self.service_token_file = os.path.join(self.dir, "service.token")
-        with open(self.service_token_file, "w") as f:
-            f.write(new_token(tokens, "service"))
-        self.servers = []
-
-    def tearDown(self):
-        for s in self.servers:
-            s.kill()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def start(self, binary, extra=()):
-        server = Server(self.dir, binary=binary,
-                        extra=["--service_token_file=" +
-                               self.service_token_file, *extra])
-        self.servers.append(server)
-        return server.wait_listening()
+class ScoringServerTest(zwfw_testlib.ServicesTestCase):
 
     def seed(self, what):
         path = os.path.join(self.dir, what + ".jsonl")

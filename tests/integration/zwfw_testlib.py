@@ -3,8 +3,10 @@ import argparse
 import os
 import signal
 import socket
+import shutil
 import subprocess
 import sys
+import tempfile
 import time
 import unittest
 
@@ -109,3 +111,44 @@ def main():
     args, rest = parser.parse_known_args()
     configure(args.build_dir, args.source_dir)
     unittest.main(module="__main__", argv=[sys.argv[0], "-v", *rest])
+
+
+class ServicesTestCase(unittest.TestCase):
+    """A test with its own folder, token file (admin, viewer and service
+    tokens) and real server processes, all removed afterwards."""
+
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="zwfw-test-")
+        self.tokens = os.path.join(self.dir, "tokens.txt")
+        self.admin = new_token(self.tokens, "admin")
+        self.viewer = new_token(self.tokens, "viewer")
+        self.service_token_file = os.path.join(self.dir, "service.token")
+        with open(self.service_token_file, "w") as f:
+            f.write(new_token(self.tokens, "service"))
+        self.servers = []
+
+    def tearDown(self):
+        for s in self.servers:
+            s.kill()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def start(self, binary, extra=()):
+        """Starts a server binary (relative to the build tree) and waits
+        until it listens."""
+        server = Server(self.dir, binary=binary,
+                        extra=["--service_token_file=" +
+                               self.service_token_file, *extra])
+        self.servers.append(server)
+        return server.wait_listening()
+
+    def start_services(self, extra=()):
+        """intake, survey, scoring and bulletin, each told where the others
+        are; returns (servers by name, the --intake=… flags for clients)."""
+        servers = {"intake": self.start("services/intake/intake_server",
+                                        extra)}
+        flags = ["--intake=" + servers["intake"].address]
+        for name in ("survey", "scoring", "bulletin"):
+            servers[name] = self.start(
+                "services/%s/%s_server" % (name, name), [*flags, *extra])
+            flags.append("--%s=%s" % (name, servers[name].address))
+        return servers, flags
