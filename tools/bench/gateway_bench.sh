@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# gateway_bench.sh: wrk against the gateway's GET of the July 2020 case stats
+# and, in the same run, against nginx serving the same JSON bytes as a static
+# file on loopback. Prints both throughputs, p99 latencies and the ratio.
+#   tools/bench/gateway_bench.sh [connections=256] [seconds=10]
+# Goal (issue 7): the gateway at >= 50% of nginx's throughput.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+build="${ZWFW_BUILD_DIR:-$root/build}"
+connections="${1:-256}"
+seconds="${2:-10}"
+work=$(mktemp -d /tmp/zwfw-gateway-bench.XXXXXX)
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+zwfw() { "$build/tools/zwfw/zwfw" "$@"; }
+
+admin=$(zwfw tokens add --token_file="$work/tokens.txt" admin 2>/dev/null)
+viewer=$(zwfw tokens add --token_file="$work/tokens.txt" viewer 2>/dev/null)
+intake_port=$(free_port); gateway_port=$(free_port); nginx_port=$(free_port)
+"$build/services/intake/intake_server" --listen=127.0.0.1:$intake_port \
+  --data_dir="$work/data" --token_file="$work/tokens.txt" \
+  --calendar_dir="$root/deploy/calendar" 2>"$work/intake.log" &
+pids+=($!)
+"$build/gateway/gateway_server" --listen=127.0.0.1:$gateway_port \
+  --intake=127.0.0.1:$intake_port --rate_limit_per_minute=0 \
+  --http_threads="${ZWFW_HTTP_THREADS:-4}" \
+  --token_file="$work/tokens.txt" 2>/dev/null &
+pids+=($!)
+sleep 1
+export ZWFW_TOKEN=$admin
+zwfw --intake=127.0.0.1:$intake_port directory import \
+  "$root/deploy/demo/qijiang-directory.json" >/dev/null
+"$build/tools/seedgen/seedgen" --directory="$root/deploy/demo/qijiang-directory.json" \
+  >"$work/cases.jsonl"
+zwfw --intake=127.0.0.1:$intake_port cases import "$work/cases.jsonl" >/dev/null
+
+url="http://127.0.0.1:$gateway_port/v1/periods/2020-07/case-stats"
+mkdir -p "$work/www"
+curl -sf -H "Authorization: Bearer $viewer" "$url" >"$work/www/case-stats.json"
+cat >"$work/nginx.conf" <<NGINX
+worker_processes 2;
+pid $work/nginx.pid;
+error_log $work/nginx-error.log;
+events { worker_connections 1024; }
+http {
+  access_log off;
+  keepalive_requests 100000;
+  server {
+    listen 127.0.0.1:$nginx_port;
+    location / { root $work/www; default_type application/json; }
+  }
+}
+NGINX
+nginx -c "$work/nginx.conf" -g 'daemon off;' &
+pids+=($!)
+sleep 0.5
+
+run() {  # name url [header]
+  local out
+  out=$(wrk -t2 -c"$connections" -d"${seconds}s" --latency ${3:+-H "$3"} "$2")
+  local rps p99
+  rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+  p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
+  echo "$1 $rps $p99"
+}
+echo "gateway_bench: GET July 2020 case stats ($(wc -c <"$work/www/case-stats.json") bytes), $connections connections, ${seconds}s each"
+read -r _ nginx_rps nginx_p99 < <(run nginx "http://127.0.0.1:$nginx_port/case-stats.json")
+read -r _ gw_rps gw_p99 < <(run gateway "$url" "Authorization: Bearer $viewer")
+printf 'nginx static file: %s req/s, p99 %s\n' "$nginx_rps" "$nginx_p99"
+printf 'gateway:           %s req/s, p99 %s\n' "$gw_rps" "$gw_p99"
+python3 -c "print('ratio gateway/nginx: %.2f (goal >= 0.50)' % ($gw_rps / $nginx_rps))"
