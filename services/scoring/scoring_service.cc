@@ -111,7 +111,8 @@ grpc::Status ScoringService::ListAdjustments(
   absl::StatusOr<Period> period = Period::Parse(request->period());
   if (!period.ok()) return ToGrpcStatus(period.status());
   absl::StatusOr<std::vector<zwfw::v1::Adjustment>> found =
-      store_->ListAdjustments(period->ToString(), request->department_code());
+      store_->ListAdjustments(period->ToString(), request->department_code(),
+                              request->include_removed());
   if (!found.ok()) return ToGrpcStatus(found.status());
   for (auto& a : *found) *response->add_adjustments() = std::move(a);
   return grpc::Status::OK;
@@ -124,7 +125,8 @@ grpc::Status ScoringService::RemoveAdjustment(
   absl::StatusOr<Principal> who =
       Authorize(*tokens_, *context, "RemoveAdjustment", {Role::kAdmin});
   if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::Status s = store_->RemoveAdjustment(request->adjustment_id());
+  absl::Status s = store_->RemoveAdjustment(request->adjustment_id(),
+                                           Who(*who), options_.now());
   if (s.ok()) {
     LogInfo(absl::StrCat("adjustment ", request->adjustment_id(),
                          " removed by ", Who(*who)));

@@ -1,6 +1,7 @@
 #include "services/scoring/scoring_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/common/proto_time.h"
 
 namespace zwfw::scoring {
 namespace {
@@ -15,6 +16,7 @@ CREATE TABLE adjustments (
   adjustment_id INTEGER PRIMARY KEY AUTOINCREMENT,
   period TEXT NOT NULL,
   department_code TEXT NOT NULL,
+  removed INTEGER NOT NULL DEFAULT 0,
   record BLOB NOT NULL
 ) STRICT;
 CREATE INDEX adjustments_by_period ON adjustments (period, department_code);
@@ -145,13 +147,15 @@ absl::StatusOr<zwfw::v1::Adjustment> ScoringStore::AddAdjustment(
 }
 
 absl::StatusOr<std::vector<zwfw::v1::Adjustment>> ScoringStore::ListAdjustments(
-    const std::string& period, const std::string& department_code) {
+    const std::string& period, const std::string& department_code,
+    bool include_removed) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Statement> q = db_->Prepare(
       "SELECT record FROM adjustments WHERE period = ?1 AND "
-      "(?2 = '' OR department_code = ?2) ORDER BY adjustment_id");
+      "(?2 = '' OR department_code = ?2) AND (?3 OR removed = 0) "
+      "ORDER BY adjustment_id");
   if (!q.ok()) return q.status();
-  q->Bind(1, period).Bind(2, department_code);
+  q->Bind(1, period).Bind(2, department_code).Bind(3, include_removed ? 1 : 0);
   std::vector<zwfw::v1::Adjustment> out;
   absl::StatusOr<bool> row;
   while ((row = q->Step()).ok() && *row) {
@@ -161,12 +165,15 @@ absl::StatusOr<std::vector<zwfw::v1::Adjustment>> ScoringStore::ListAdjustments(
   return out;
 }
 
-absl::Status ScoringStore::RemoveAdjustment(int64_t adjustment_id) {
+absl::Status ScoringStore::RemoveAdjustment(int64_t adjustment_id,
+                                            const std::string& who,
+                                            absl::Time when) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
   if (!tx.ok()) return tx.status();
-  absl::StatusOr<Statement> q =
-      db_->Prepare("SELECT period FROM adjustments WHERE adjustment_id = ?");
+  absl::StatusOr<Statement> q = db_->Prepare(
+      "SELECT period, record FROM adjustments WHERE adjustment_id = ? AND "
+      "removed = 0");
   if (!q.ok()) return q.status();
   q->Bind(1, adjustment_id);
   absl::StatusOr<bool> row = q->Step();
@@ -176,13 +183,19 @@ absl::Status ScoringStore::RemoveAdjustment(int64_t adjustment_id) {
         absl::StrCat("adjustment ", adjustment_id, " not found"));
   }
   const std::string period = q->ColumnText(0);
+  zwfw::v1::Adjustment record;
+  record.ParseFromString(q->ColumnText(1));
   q->Reset();
   absl::Status s = CheckNotFrozen(period);
   if (!s.ok()) return s;
-  absl::StatusOr<Statement> remove =
-      db_->Prepare("DELETE FROM adjustments WHERE adjustment_id = ?");
+  record.set_removed_by(who);
+  *record.mutable_removed_at() = ToProto(when);
+  absl::StatusOr<Statement> remove = db_->Prepare(
+      "UPDATE adjustments SET removed = 1, record = ? WHERE adjustment_id = ?");
   if (!remove.ok()) return remove.status();
-  s = remove->Bind(1, adjustment_id).Run();
+  s = remove->BindBlob(1, record.SerializeAsString())
+          .Bind(2, adjustment_id)
+          .Run();
   if (s.ok()) s = Bump(period);
   if (s.ok()) s = tx->Commit();
   return s;

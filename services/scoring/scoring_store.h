@@ -12,6 +12,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "services/common/sqlite.h"
 #include "zwfw/v1/scoring.pb.h"
 
@@ -38,10 +39,16 @@ class ScoringStore {
   // FAILED_PRECONDITION when the period is frozen. Assigns the id.
   absl::StatusOr<zwfw::v1::Adjustment> AddAdjustment(
       zwfw::v1::Adjustment adjustment);
+  // The period's adjustments in force (and, with `include_removed`, the
+  // removed ones, which carry who removed them and when).
   absl::StatusOr<std::vector<zwfw::v1::Adjustment>> ListAdjustments(
-      const std::string& period, const std::string& department_code);
-  // NOT_FOUND, or FAILED_PRECONDITION when its period is frozen.
-  absl::Status RemoveAdjustment(int64_t adjustment_id);
+      const std::string& period, const std::string& department_code,
+      bool include_removed = false);
+  // Marks the adjustment removed by `who` at `when`: it stops counting but
+  // stays on record. NOT_FOUND (also when already removed), or
+  // FAILED_PRECONDITION when its period is frozen.
+  absl::Status RemoveAdjustment(int64_t adjustment_id, const std::string& who,
+                                absl::Time when);
 
   // FAILED_PRECONDITION when the period is frozen.
   absl::Status SetAwards(const std::string& period, const Awards& awards);

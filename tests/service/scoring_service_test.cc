@@ -217,6 +217,20 @@ TEST_F(ScoringServiceTest, AdjustmentsMoveScoresUntilFrozen) {
   zwfw::v1::RemoveAdjustmentResponse removed;
   ASSERT_TRUE(stub_->RemoveAdjustment(As("admin").get(), remove, &removed).ok());
   EXPECT_EQ(ScoreOf(*Card(), "swj"), 10025);
+  // Removed, but on record with who and when; removing twice is NOT_FOUND.
+  EXPECT_EQ(stub_->RemoveAdjustment(As("admin").get(), remove, &removed)
+                .error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  zwfw::v1::ListAdjustmentsRequest list;
+  list.set_period("2020-07");
+  zwfw::v1::ListAdjustmentsResponse listed;
+  ASSERT_TRUE(stub_->ListAdjustments(As("admin").get(), list, &listed).ok());
+  EXPECT_EQ(listed.adjustments_size(), 1);
+  list.set_include_removed(true);
+  ASSERT_TRUE(stub_->ListAdjustments(As("admin").get(), list, &listed).ok());
+  ASSERT_EQ(listed.adjustments_size(), 2);
+  EXPECT_EQ(listed.adjustments(0).removed_by().substr(0, 5), "admin");
+  EXPECT_GT(listed.adjustments(0).removed_at().seconds(), 0);
 
   EXPECT_EQ(Adjust(0).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(Adjust(-10, "").error_code(), grpc::StatusCode::INVALID_ARGUMENT);

@@ -20,6 +20,8 @@ ABSL_DECLARE_FLAG(std::string, evidence);
 ABSL_FLAG(std::string, points, "",
           "adjustment points, signed, up to two decimals: -0.5, 1, 0.25");
 ABSL_FLAG(std::string, reason, "", "why (adjustments add)");
+ABSL_FLAG(bool, include_removed, false,
+          "adjustments list: the removed ones too, with who removed them");
 ABSL_FLAG(std::string, windows, "",
           "window codes, comma-separated, in the bulletin's order");
 ABSL_FLAG(std::string, staff, "",
@@ -133,6 +135,7 @@ int Adjustments(Scoring::Stub& stub, const ClientOptions& options,
     zwfw::v1::ListAdjustmentsRequest request;
     request.set_period(absl::GetFlag(FLAGS_period));
     request.set_department_code(absl::GetFlag(FLAGS_department));
+    request.set_include_removed(absl::GetFlag(FLAGS_include_removed));
     zwfw::v1::ListAdjustmentsResponse response;
     grpc::Status s =
         stub.ListAdjustments(NewContext(options).get(), request, &response);
@@ -141,11 +144,11 @@ int Adjustments(Scoring::Stub& stub, const ClientOptions& options,
       std::cout << ToJson(response);
       return kExitOk;
     }
-    TextTable table({"编号", "部门", "分值", "原因", "依据", "录入"});
+    TextTable table({"编号", "部门", "分值", "原因", "依据", "录入", "撤销"});
     for (const auto& a : response.adjustments()) {
       table.AddRow({absl::StrCat(a.adjustment_id()), a.department_code(),
                     FormatPoints(a.points()), a.reason(), a.evidence(),
-                    a.added_by()});
+                    a.added_by(), a.removed_by()});
     }
     std::cout << table.ToString();
     return kExitOk;
@@ -163,7 +166,8 @@ int Adjustments(Scoring::Stub& stub, const ClientOptions& options,
   }
   std::cerr << "usage: zwfw adjustments add --period P --department D "
                "--points -0.5 --reason R [--evidence E]\n"
-               "       zwfw adjustments list --period P [--department D]\n"
+               "       zwfw adjustments list --period P [--department D] "
+               "[--include_removed]\n"
                "       zwfw adjustments remove ID\n";
   return kExitUsage;
 }
