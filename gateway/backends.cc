@@ -37,14 +37,39 @@ absl::StatusOr<std::unique_ptr<google::protobuf::Message>> Backends::Call(
   grpc::CompletionQueue cq;
   const std::string method = absl::StrCat(
       "/", route.method->service()->full_name(), "/", route.method->name());
-  std::unique_ptr<grpc::GenericClientAsyncResponseReader> call =
-      it->second.stub->PrepareUnaryCall(&context, method, request_buffer, &cq);
-  call->StartCall();
   grpc::Status status;
-  call->Finish(&response_buffer, &status, reinterpret_cast<void*>(1));
   void* tag = nullptr;
   bool ok = false;
-  cq.Next(&tag, &ok);
+  if (route.method->client_streaming() || route.method->server_streaming()) {
+    // A stream carrying one message each way: a batch and its ack.
+    std::unique_ptr<grpc::GenericClientAsyncReaderWriter> call =
+        it->second.stub->PrepareCall(&context, method, &cq);
+    auto step = [&](auto&& start) {
+      start();
+      return cq.Next(&tag, &ok) && ok;
+    };
+    bool sent =
+        step([&] { call->StartCall(reinterpret_cast<void*>(1)); }) &&
+        step([&] {
+          call->Write(request_buffer, reinterpret_cast<void*>(2));
+        }) &&
+        step([&] { call->WritesDone(reinterpret_cast<void*>(3)); });
+    bool read = sent && step([&] {
+                  call->Read(&response_buffer, reinterpret_cast<void*>(4));
+                });
+    step([&] { call->Finish(&status, reinterpret_cast<void*>(5)); });
+    if (status.ok() && !read) {
+      status = grpc::Status(grpc::StatusCode::INTERNAL,
+                            "the stream ended without an answer");
+    }
+  } else {
+    std::unique_ptr<grpc::GenericClientAsyncResponseReader> call =
+        it->second.stub->PrepareUnaryCall(&context, method, request_buffer,
+                                          &cq);
+    call->StartCall();
+    call->Finish(&response_buffer, &status, reinterpret_cast<void*>(1));
+    cq.Next(&tag, &ok);
+  }
   cq.Shutdown();
   while (cq.Next(&tag, &ok)) {
   }

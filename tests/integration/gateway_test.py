@@ -64,6 +64,24 @@ class GatewayTest(zwfw_testlib.ServicesTestCase):
         self.assertEqual(status, 200, body)
         self.assertEqual(json.loads(body)["case"]["department_code"], "qj-gaj")
 
+        # A batch of cases, answered by its ack.
+        batch = {"batch_id": "7", "cases": [
+            dict(case["case"], case_no="web-batch-1"),
+            dict(case["case"], case_no="web-batch-2", site="nowhere")]}
+        status, _, body = self.http("POST", "/v1/cases:batch", self.police,
+                                    json.dumps(batch))
+        self.assertEqual(status, 400)  # an unknown enum value in the JSON
+        batch["cases"][1]["site"] = "HANDLING_SITE_GRASSROOTS"
+        batch["cases"][1]["accepted_at"] = "2099-01-01T00:00:00Z"
+        status, _, body = self.http("POST", "/v1/cases:batch", self.police,
+                                    json.dumps(batch))
+        self.assertEqual(status, 200, body)
+        ack = json.loads(body)
+        self.assertEqual(ack["batch_id"], "7")
+        self.assertEqual([r["outcome"] for r in ack["results"]],
+                         ["RECORD_OUTCOME_ACCEPTED", "RECORD_OUTCOME_REJECTED"])
+        self.assertEqual(ack["results"][1]["field"], "accepted_at")
+
         # The department's token reaches no further through the gateway.
         tax = dict(case["case"], department_code="qj-swj", case_no="web-2")
         status, _, body = self.http("POST", "/v1/cases", self.police,
@@ -80,7 +98,7 @@ class GatewayTest(zwfw_testlib.ServicesTestCase):
         self.assertEqual(status, 200)
         self.assertTrue(headers["Content-Type"].startswith("application/json"))
         stats = json.loads(body)
-        self.assertEqual(stats["approval_total"]["total"], "1")
+        self.assertEqual(stats["approval_total"]["total"], "2")
         self.assertEqual(len(stats["departments"]), 34)
         etag = headers["ETag"]
         request = urllib.request.Request(
