@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/percent.h"
 #include "services/common/period.h"
 
 namespace zwfw::bulletin {
@@ -30,10 +31,7 @@ std::string Or(const std::string& value, const std::string& fallback) {
 }  // namespace
 
 std::string Percent(int64_t numerator, int64_t denominator) {
-  if (denominator == 0) return "—";
-  int64_t tenths = (numerator * 2000 + denominator) / (2 * denominator);
-  if (tenths % 10 == 0) return absl::StrCat(tenths / 10, "%");
-  return absl::StrCat(tenths / 10, ".", tenths % 10, "%");
+  return FormatPercent(numerator, denominator, PercentStyle::kDropZeroDecimal);
 }
 
 std::string CaseParagraph(const BulletinInputs& in) {

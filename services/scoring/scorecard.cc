@@ -4,6 +4,7 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/percent.h"
 #include "services/scoring/scoring_rules.h"
 
 namespace zwfw::scoring {
@@ -127,7 +128,7 @@ ScoreLine ApplyRule(const zwfw::v1::ScoringRule& rule,
       rate.numerator * 10000 >= rule.threshold() * rate.denominator;
   const bool fires = below ? !reaches : reaches;
   line.set_detail(absl::StrCat(
-      name, FormatRate(rate.numerator, rate.denominator), "（",
+      name, FormatPercent(rate.numerator, rate.denominator), "（",
       rate.numerator, "/", rate.denominator, "），",
       below ? (fires ? "低于" : "不低于") : (fires ? "达到" : "未达到"),
       FormatBasisPoints(rule.threshold())));
@@ -209,7 +210,7 @@ zwfw::v1::Scorecard ComputeScorecard(const std::string& period,
       return false;
     }
     *reason = absl::StrCat(
-        "满意率", FormatRate(ratings.satisfaction_rate().numerator(),
+        "满意率", FormatPercent(ratings.satisfaction_rate().numerator(),
                              ratings.satisfaction_rate().denominator()),
         "（", ratings.satisfaction_rate().numerator(), "/",
         ratings.satisfaction_rate().denominator(), "，不低于",

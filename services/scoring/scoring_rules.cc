@@ -113,13 +113,6 @@ std::string FormatPoints(int64_t hundredths) {
   return absl::StrFormat("%s%d.%02d", sign, v / 100, v % 100);
 }
 
-std::string FormatRate(int64_t numerator, int64_t denominator) {
-  if (denominator == 0) return "—";
-  // Tenths of a percent, rounded half up, in integers.
-  int64_t tenths = (numerator * 2000 + denominator) / (2 * denominator);
-  return absl::StrFormat("%d.%d%%", tenths / 10, tenths % 10);
-}
-
 std::string FormatBasisPoints(int64_t basis_points) {
   if (basis_points % 100 == 0) return absl::StrCat(basis_points / 100, "%");
   if (basis_points % 10 == 0) {

@@ -24,9 +24,6 @@ std::string TierFor(int64_t score, const zwfw::v1::ScoringRules& rules);
 // "98.5", "100", "99.25": hundredths as a person writes them.
 std::string FormatPoints(int64_t hundredths);
 
-// "95.4%" (one decimal, rounded half up) of numerator / denominator;
-// "—" when the denominator is 0.
-std::string FormatRate(int64_t numerator, int64_t denominator);
 // "95%" or "95.5%" for basis points.
 std::string FormatBasisPoints(int64_t basis_points);
 

@@ -7,6 +7,7 @@
 #include <google/protobuf/text_format.h>
 #include <google/protobuf/util/json_util.h>
 
+#include "services/common/percent.h"
 #include "services/scoring/scoring_rules.h"
 
 namespace zwfw::scoring {
@@ -139,9 +140,9 @@ TEST(ScorecardTest, TierBoundariesAreExact) {
   EXPECT_EQ(FormatPoints(9850), "98.5");
   EXPECT_EQ(FormatPoints(9899), "98.99");
   EXPECT_EQ(FormatPoints(-50), "-0.5");
-  EXPECT_EQ(FormatRate(52740, 55306), "95.4%");
-  EXPECT_EQ(FormatRate(55109, 55306), "99.6%");
-  EXPECT_EQ(FormatRate(1, 0), "—");
+  EXPECT_EQ(FormatPercent(52740, 55306), "95.4%");
+  EXPECT_EQ(FormatPercent(55109, 55306), "99.6%");
+  EXPECT_EQ(FormatPercent(1, 0), "—");
 }
 
 TEST(ScorecardTest, AWholeScorecard) {

@@ -12,9 +12,9 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "services/common/percent.h"
 #include "services/common/status.h"
 #include "tools/zwfw/commands.h"
 #include "tools/zwfw/jsonl_import.h"
@@ -192,11 +192,6 @@ int List(CaseIntake::Stub& stub, const ClientOptions& options) {
   return kExitOk;
 }
 
-std::string Percent(int64_t part, int64_t whole) {
-  if (whole == 0) return "-";
-  return absl::StrFormat("%.1f%%", 100.0 * part / whole);
-}
-
 // The attachment table's shape: 合计 first, then rows by total descending
 // in volume classes.
 int Stats(CaseIntake::Stub& stub, const ClientOptions& options) {
@@ -291,9 +286,9 @@ int Stats(CaseIntake::Stub& stub, const ClientOptions& options) {
             << stats.convenience_total().total() << " 件）；中心办理 "
             << stats.center_handled() << " 件（当日办结 "
             << stats.center_same_day() << " 件，占 "
-            << Percent(stats.center_same_day(), stats.center_handled())
+            << FormatPercent(stats.center_same_day(), stats.center_handled())
             << "；中心办结 " << stats.center_completed() << " 件，占 "
-            << Percent(stats.center_completed(), stats.center_handled())
+            << FormatPercent(stats.center_completed(), stats.center_handled())
             << "）；超时："
             << (groups.empty() ? "无" : absl::StrJoin(groups, "；"))
             << "。\n数据版本 " << stats.data_version() << "\n";

@@ -9,8 +9,8 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/time/time.h"
+#include "services/common/percent.h"
 #include "tools/zwfw/commands.h"
 #include "tools/zwfw/jsonl_import.h"
 #include "tools/zwfw/text_table.h"
@@ -38,7 +38,7 @@ constexpr int kSurveyBatch = 1000;
 // "95.4%", or "无数据" when there is nothing to divide by.
 std::string Percent(const zwfw::v1::Rate& r) {
   if (r.denominator() == 0) return "无数据";
-  return absl::StrFormat("%.1f%%", 100.0 * r.numerator() / r.denominator());
+  return FormatPercent(r.numerator(), r.denominator());
 }
 
 // Sends JSON lines of `prototype` in batches through `call`, which returns
