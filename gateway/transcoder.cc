@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "services/common/proto_enum.h"
 #include "services/common/status.h"
 #include "zwfw/v1/bulletin.pb.h"
 
@@ -85,21 +86,7 @@ absl::Status SetField(Message* m, const std::string& name,
     }
     case FieldDescriptor::CPPTYPE_ENUM: {
       // Full names, or short ones: format=pdf → BULLETIN_FORMAT_PDF.
-      const auto* e = f->enum_type();
-      const google::protobuf::EnumValueDescriptor* v =
-          e->FindValueByName(value);
-      if (v == nullptr) {
-        std::string prefix;
-        for (char c : e->name()) {
-          if (std::isupper(static_cast<unsigned char>(c)) && !prefix.empty()) {
-            prefix += '_';
-          }
-          prefix += static_cast<char>(std::toupper(c));
-        }
-        std::string upper;
-        for (char c : value) upper += static_cast<char>(std::toupper(c));
-        v = e->FindValueByName(absl::StrCat(prefix, "_", upper));
-      }
+      const auto* v = FindEnumValue(f->enum_type(), value);
       if (v == nullptr) return bad();
       r->SetEnum(m, f, v);
       return absl::OkStatus();

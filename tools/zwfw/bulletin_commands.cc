@@ -7,6 +7,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
+#include "services/common/proto_enum.h"
 #include "tools/zwfw/commands.h"
 #include "zwfw/v1/bulletin.grpc.pb.h"
 
@@ -23,11 +24,14 @@ namespace {
 
 using zwfw::v1::Bulletin;
 
+// Also the file extensions people type: txt, md.
 bool ParseFormat(std::string text, zwfw::v1::BulletinFormat* format) {
   if (text == "txt") text = "text";
   if (text == "md") text = "markdown";
-  return zwfw::v1::BulletinFormat_Parse(
-      "BULLETIN_FORMAT_" + absl::AsciiStrToUpper(text), format);
+  const auto* value = FindEnumValue(zwfw::v1::BulletinFormat_descriptor(), text);
+  if (value == nullptr) return false;
+  *format = static_cast<zwfw::v1::BulletinFormat>(value->number());
+  return true;
 }
 
 // Writes the document to -o or stdout and the warnings to stderr.

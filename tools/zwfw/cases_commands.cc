@@ -15,6 +15,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "services/common/percent.h"
+#include "services/common/proto_enum.h"
 #include "services/common/status.h"
 #include "tools/zwfw/commands.h"
 #include "tools/zwfw/jsonl_import.h"
@@ -153,13 +154,13 @@ int List(CaseIntake::Stub& stub, const ClientOptions& options) {
   request.set_overtime_only(absl::GetFlag(FLAGS_overtime_only));
   std::string status = absl::GetFlag(FLAGS_status);
   if (!status.empty()) {
-    zwfw::v1::CaseStatus parsed;
-    if (!zwfw::v1::CaseStatus_Parse(
-            "CASE_STATUS_" + absl::AsciiStrToUpper(status), &parsed)) {
+    const auto* parsed =
+        FindEnumValue(zwfw::v1::CaseStatus_descriptor(), status);
+    if (parsed == nullptr) {
       std::cerr << "zwfw: --status=" << status << " is not a case status\n";
       return kExitUsage;
     }
-    request.set_status(parsed);
+    request.set_status(static_cast<zwfw::v1::CaseStatus>(parsed->number()));
   }
   const int limit = absl::GetFlag(FLAGS_limit);
   TextTable table({"部门", "办件编号", "状态", "受理时间(北京)", "办结时间",

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "services/common/percent.h"
+#include "services/common/proto_enum.h"
 #include "tools/zwfw/commands.h"
 #include "tools/zwfw/jsonl_import.h"
 #include "tools/zwfw/text_table.h"
@@ -107,8 +108,11 @@ int ImportVisits(Survey::Stub& stub, const ClientOptions& options,
 }
 
 bool ParseState(const std::string& text, zwfw::v1::RectificationState* state) {
-  return zwfw::v1::RectificationState_Parse(
-      "RECTIFICATION_STATE_" + absl::AsciiStrToUpper(text), state);
+  const auto* value =
+      FindEnumValue(zwfw::v1::RectificationState_descriptor(), text);
+  if (value == nullptr) return false;
+  *state = static_cast<zwfw::v1::RectificationState>(value->number());
+  return true;
 }
 
 std::string StateName(zwfw::v1::RectificationState state) {
