@@ -24,7 +24,8 @@ absl::StatusOr<std::unique_ptr<google::protobuf::Message>> Backends::Call(
         absl::StrCat("no ", route.backend, " server configured"));
   }
   grpc::ClientContext context;
-  if (!authorization.empty()) context.AddMetadata("authorization", authorization);
+  if (!authorization.empty())
+    context.AddMetadata("authorization", authorization);
   if (!traceparent.empty() && traceparent.size() <= 128) {
     context.AddMetadata("traceparent", traceparent);
   }
@@ -48,12 +49,11 @@ absl::StatusOr<std::unique_ptr<google::protobuf::Message>> Backends::Call(
       start();
       return cq.Next(&tag, &ok) && ok;
     };
-    bool sent =
-        step([&] { call->StartCall(reinterpret_cast<void*>(1)); }) &&
-        step([&] {
-          call->Write(request_buffer, reinterpret_cast<void*>(2));
-        }) &&
-        step([&] { call->WritesDone(reinterpret_cast<void*>(3)); });
+    bool sent = step([&] { call->StartCall(reinterpret_cast<void*>(1)); }) &&
+                step([&] {
+                  call->Write(request_buffer, reinterpret_cast<void*>(2));
+                }) &&
+                step([&] { call->WritesDone(reinterpret_cast<void*>(3)); });
     bool read = sent && step([&] {
                   call->Read(&response_buffer, reinterpret_cast<void*>(4));
                 });
@@ -76,9 +76,9 @@ absl::StatusOr<std::unique_ptr<google::protobuf::Message>> Backends::Call(
   if (!status.ok()) {
     absl::Status s = FromGrpcStatus(status);
     if (s.code() == absl::StatusCode::kUnavailable) {
-      return absl::UnavailableError(absl::StrCat(
-          route.backend, " at ", it->second.address, " cannot be reached: ",
-          s.message()));
+      return absl::UnavailableError(
+          absl::StrCat(route.backend, " at ", it->second.address,
+                       " cannot be reached: ", s.message()));
     }
     return s;
   }
@@ -93,8 +93,8 @@ absl::StatusOr<std::unique_ptr<google::protobuf::Message>> Backends::Call(
           ->GetPrototype(route.method->output_type())
           ->New());
   if (!response->ParseFromString(response_bytes)) {
-    return absl::InternalError(absl::StrCat("bad response from ",
-                                            route.backend));
+    return absl::InternalError(
+        absl::StrCat("bad response from ", route.backend));
   }
   return response;
 }
@@ -109,9 +109,9 @@ absl::Status Backends::CheckHealth() {
     grpc::Status s = stub->Check(&context, {}, &response);
     if (!s.ok() ||
         response.status() != grpc::health::v1::HealthCheckResponse::SERVING) {
-      return absl::UnavailableError(absl::StrCat(
-          name, " at ", entry.address, " is not ready",
-          s.ok() ? "" : absl::StrCat(": ", s.error_message())));
+      return absl::UnavailableError(
+          absl::StrCat(name, " at ", entry.address, " is not ready",
+                       s.ok() ? "" : absl::StrCat(": ", s.error_message())));
     }
   }
   return absl::OkStatus();

@@ -5,13 +5,13 @@
 #ifndef ZWFW_GATEWAY_BACKENDS_H_
 #define ZWFW_GATEWAY_BACKENDS_H_
 
-#include <map>
-#include <memory>
-#include <string>
-
 #include <google/protobuf/message.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
+
+#include <map>
+#include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"

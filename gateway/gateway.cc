@@ -1,14 +1,14 @@
 #include "gateway/gateway.h"
 
+#include <prometheus/text_serializer.h>
+
 #include <fstream>
 #include <sstream>
 
-#include <prometheus/text_serializer.h>
-
 #include "absl/strings/match.h"
-#include "gateway/openapi.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "gateway/openapi.h"
 #include "services/common/auth.h"
 #include "services/common/log.h"
 
@@ -18,7 +18,7 @@ namespace {
 // RPCs an anonymous viewer may reach: aggregates and published documents.
 bool AnonymousMayCall(const google::protobuf::MethodDescriptor* m) {
   static const char* const kAllowed[] = {
-      "ListDepartments", "GetCaseStats", "GetSatisfactionStats",
+      "ListDepartments",  "GetCaseStats", "GetSatisfactionStats",
       "ComputeScorecard", "GetPublished", "ListPublished"};
   for (const char* name : kAllowed) {
     if (m->name() == name) return true;
@@ -53,8 +53,8 @@ Gateway::Gateway(const RouteTable* routes, Backends* backends,
                     .Register(*options_.metrics);
   }
   if (options_.static_dir.empty()) return;
-  for (const char* name : {"index.html", "dashboard.js", "dashboard.css",
-                           "echarts.min.js"}) {
+  for (const char* name :
+       {"index.html", "dashboard.js", "dashboard.css", "echarts.min.js"}) {
     std::ifstream in(options_.static_dir + "/" + name, std::ios::binary);
     std::stringstream bytes;
     bytes << in.rdbuf();
@@ -111,10 +111,10 @@ HttpReply Gateway::Handle(const HttpRequest& request) {
         .Observe(absl::ToDoubleSeconds(absl::Now() - start));
   }
   // One line per request: no token, no personal data.
-  LogInfo(absl::StrCat(
-      "{\"route\":\"", route, "\",\"status\":", reply.status,
-      ",\"ms\":", absl::ToDoubleMilliseconds(absl::Now() - start),
-      ",\"caller\":\"", caller.substr(0, 8), "\"}"));
+  LogInfo(
+      absl::StrCat("{\"route\":\"", route, "\",\"status\":", reply.status,
+                   ",\"ms\":", absl::ToDoubleMilliseconds(absl::Now() - start),
+                   ",\"caller\":\"", caller.substr(0, 8), "\"}"));
   return reply;
 }
 
@@ -156,7 +156,8 @@ HttpReply Gateway::Route(const HttpRequest& request, std::string* route_name) {
     reply.body = openapi_;
     return reply;
   }
-  if (request.verb == "GET" && (path == "/" || absl::StartsWith(path, "/static/"))) {
+  if (request.verb == "GET" &&
+      (path == "/" || absl::StartsWith(path, "/static/"))) {
     *route_name = "static";
     return StaticFile(path == "/" ? "index.html" : path.substr(8));
   }

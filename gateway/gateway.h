@@ -3,13 +3,13 @@
 #ifndef ZWFW_GATEWAY_GATEWAY_H_
 #define ZWFW_GATEWAY_GATEWAY_H_
 
-#include <map>
-#include <string>
-#include <utility>
-
 #include <prometheus/counter.h>
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
+
+#include <map>
+#include <string>
+#include <utility>
 
 #include "gateway/backends.h"
 #include "gateway/rate_limiter.h"

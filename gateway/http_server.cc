@@ -1,11 +1,10 @@
 #include "gateway/http_server.h"
 
+#include <atomic>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 
 #include "absl/strings/numbers.h"
-#include <atomic>
-
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 
@@ -34,9 +33,9 @@ class Session : public std::enable_shared_from_this<Session> {
     parser_->body_limit(options_.max_body_bytes);
     parser_->header_limit(static_cast<uint32_t>(options_.max_header_bytes));
     stream_.expires_after(absl::ToChronoSeconds(options_.timeout));
-    http::async_read(stream_, buffer_, *parser_,
-                     beast::bind_front_handler(&Session::OnRead,
-                                               shared_from_this()));
+    http::async_read(
+        stream_, buffer_, *parser_,
+        beast::bind_front_handler(&Session::OnRead, shared_from_this()));
   }
 
   void OnRead(beast::error_code ec, std::size_t) {
@@ -78,14 +77,13 @@ class Session : public std::enable_shared_from_this<Session> {
     response->keep_alive(keep_alive);
     response->body() = reply.body;
     response->prepare_payload();
-    http::async_write(
-        stream_, *response,
-        [self = shared_from_this(), response](beast::error_code ec,
-                                              std::size_t) {
-          --*self->in_flight_;
-          if (ec || !response->keep_alive()) return self->Close();
-          self->Read();
-        });
+    http::async_write(stream_, *response,
+                      [self = shared_from_this(), response](
+                          beast::error_code ec, std::size_t) {
+                        --*self->in_flight_;
+                        if (ec || !response->keep_alive()) return self->Close();
+                        self->Read();
+                      });
   }
 
   void Close() {
@@ -152,7 +150,8 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
   }
   tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
   impl->acceptor.open(endpoint.protocol(), ec);
-  if (!ec) impl->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec)
+    impl->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
   if (!ec) impl->acceptor.bind(endpoint, ec);
   if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
@@ -168,9 +167,7 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
 
-int HttpServer::port() const {
-  return impl_->acceptor.local_endpoint().port();
-}
+int HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
 
 void HttpServer::Stop() {
   if (impl_->threads.empty()) return;

@@ -1,5 +1,7 @@
 // The gateway: HTTP/JSON in front of the services. Flags, wiring and the
 // server; nothing else.
+#include <prometheus/registry.h>
+
 #include <csignal>
 #include <cstring>
 
@@ -10,9 +12,8 @@
 #include "gateway/http_server.h"
 #include "gateway/rate_limiter.h"
 #include "gateway/routes.h"
-#include "services/common/redis_cache.h"
-#include <prometheus/registry.h>
 #include "services/common/log.h"
+#include "services/common/redis_cache.h"
 #include "services/common/server.h"
 
 ABSL_FLAG(int, http_threads, 4, "threads serving HTTP");
@@ -77,8 +78,8 @@ int main(int argc, char** argv) {
       "listening on ", config.listen.substr(0, config.listen.rfind(':')), ":",
       (*server)->port(), " (HTTP), ", routes->routes().size(), " routes"));
   int signal_number = zwfw::WaitForTerminationSignal();
-  zwfw::LogInfo(absl::StrCat("received ", strsignal(signal_number),
-                             ": stopping"));
+  zwfw::LogInfo(
+      absl::StrCat("received ", strsignal(signal_number), ": stopping"));
   (*server)->Stop();
   zwfw::LogInfo("stopped");
   return 0;

@@ -15,11 +15,14 @@ using google::protobuf::FieldDescriptor;
 
 std::string SchemaType(const FieldDescriptor* f) {
   switch (f->cpp_type()) {
-    case FieldDescriptor::CPPTYPE_BOOL: return "boolean";
+    case FieldDescriptor::CPPTYPE_BOOL:
+      return "boolean";
     case FieldDescriptor::CPPTYPE_INT32:
-    case FieldDescriptor::CPPTYPE_UINT32: return "integer";
+    case FieldDescriptor::CPPTYPE_UINT32:
+      return "integer";
     // Proto JSON writes 64-bit integers as strings.
-    default: return "string";
+    default:
+      return "string";
   }
 }
 
@@ -35,9 +38,10 @@ std::string OpenApiJson(const RouteTable& table) {
       if (segment.size() > 2 && segment.front() == '{') {
         std::string name(segment.substr(1, segment.size() - 2));
         bound.insert(name);
-        parameters.push_back(absl::StrCat(
-            "{\"name\":\"", name, "\",\"in\":\"path\",\"required\":true,"
-            "\"schema\":{\"type\":\"string\"}}"));
+        parameters.push_back(
+            absl::StrCat("{\"name\":\"", name,
+                         "\",\"in\":\"path\",\"required\":true,"
+                         "\"schema\":{\"type\":\"string\"}}"));
       }
     }
     if (!r.body) {
@@ -47,15 +51,16 @@ std::string OpenApiJson(const RouteTable& table) {
             f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
           continue;
         }
-        parameters.push_back(absl::StrCat(
-            "{\"name\":\"", f->name(), "\",\"in\":\"query\",\"schema\":{"
-            "\"type\":\"", SchemaType(f), "\"}}"));
+        parameters.push_back(absl::StrCat("{\"name\":\"", f->name(),
+                                          "\",\"in\":\"query\",\"schema\":{"
+                                          "\"type\":\"",
+                                          SchemaType(f), "\"}}"));
       }
     }
     std::string op = absl::StrCat(
         "\"", r.verb == "GET" ? "get" : "post", "\":{\"operationId\":\"",
-        r.method->service()->name(), "_", r.method->name(),
-        "\",\"summary\":\"", r.method->full_name(),
+        r.method->service()->name(), "_", r.method->name(), "\",\"summary\":\"",
+        r.method->full_name(),
         "\",\"security\":[{\"bearer\":[]}],\"parameters\":[",
         absl::StrJoin(parameters, ","), "]");
     if (r.body) {

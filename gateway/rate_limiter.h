@@ -25,8 +25,9 @@ class RateLimiter {
   };
 
   // `redis` may be null (local counts only). `per_minute` 0: no limit.
-  RateLimiter(RedisCache* redis, int64_t per_minute,
-              std::function<absl::Time()> now = [] { return absl::Now(); })
+  RateLimiter(
+      RedisCache* redis, int64_t per_minute,
+      std::function<absl::Time()> now = [] { return absl::Now(); })
       : redis_(redis), per_minute_(per_minute), now_(std::move(now)) {}
 
   // Counts one request of `caller` (a hash naming the token, or a client

@@ -13,10 +13,8 @@ namespace zwfw::gateway {
 namespace {
 
 const std::pair<const char*, const char*> kServices[] = {
-    {"zwfw.v1.Directory", "intake"},
-    {"zwfw.v1.CaseIntake", "intake"},
-    {"zwfw.v1.Survey", "survey"},
-    {"zwfw.v1.Scoring", "scoring"},
+    {"zwfw.v1.Directory", "intake"},  {"zwfw.v1.CaseIntake", "intake"},
+    {"zwfw.v1.Survey", "survey"},     {"zwfw.v1.Scoring", "scoring"},
     {"zwfw.v1.Bulletin", "bulletin"},
 };
 
@@ -25,8 +23,7 @@ std::vector<absl::string_view> Segments(absl::string_view path) {
 }
 
 bool IsParam(absl::string_view segment) {
-  return segment.size() > 2 && segment.front() == '{' &&
-         segment.back() == '}';
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
 }
 
 }  // namespace
@@ -51,7 +48,8 @@ absl::StatusOr<RouteTable> RouteTable::FromDescriptors() {
     for (int i = 0; i < service->method_count(); ++i) {
       const google::protobuf::MethodDescriptor* m = service->method(i);
       if (!m->options().HasExtension(zwfw::v1::http)) continue;
-      const zwfw::v1::HttpRule& rule = m->options().GetExtension(zwfw::v1::http);
+      const zwfw::v1::HttpRule& rule =
+          m->options().GetExtension(zwfw::v1::http);
       Route r;
       r.verb = rule.get().empty() ? "POST" : "GET";
       r.path = rule.get().empty() ? rule.post() : rule.get();
@@ -62,15 +60,15 @@ absl::StatusOr<RouteTable> RouteTable::FromDescriptors() {
         if (!IsParam(segment)) continue;
         std::string field(segment.substr(1, segment.size() - 2));
         if (m->input_type()->FindFieldByName(field) == nullptr) {
-          return absl::InternalError(absl::StrCat(
-              m->full_name(), ": route ", r.path, " binds unknown field ",
-              field));
+          return absl::InternalError(
+              absl::StrCat(m->full_name(), ": route ", r.path,
+                           " binds unknown field ", field));
         }
       }
       for (const Route& other : table.routes_) {
         if (other.verb == r.verb && other.path == r.path) {
-          return absl::InternalError(
-              absl::StrCat("route ", r.verb, " ", r.path, " is declared twice"));
+          return absl::InternalError(absl::StrCat("route ", r.verb, " ", r.path,
+                                                  " is declared twice"));
         }
       }
       table.routes_.push_back(std::move(r));
@@ -91,9 +89,8 @@ absl::StatusOr<Match> RouteTable::Find(absl::string_view verb,
     for (size_t i = 0; i < pattern.size() && ok; ++i) {
       if (IsParam(pattern[i])) {
         if (wanted[i].empty()) ok = false;
-        match.path_params[std::string(
-            pattern[i].substr(1, pattern[i].size() - 2))] =
-            std::string(wanted[i]);
+        match.path_params[std::string(pattern[i].substr(
+            1, pattern[i].size() - 2))] = std::string(wanted[i]);
       } else {
         ok = pattern[i] == wanted[i];
       }

@@ -3,11 +3,11 @@
 #ifndef ZWFW_GATEWAY_ROUTES_H_
 #define ZWFW_GATEWAY_ROUTES_H_
 
+#include <google/protobuf/descriptor.h>
+
 #include <map>
 #include <string>
 #include <vector>
-
-#include <google/protobuf/descriptor.h>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -15,8 +15,8 @@
 namespace zwfw::gateway {
 
 struct Route {
-  std::string verb;  // "GET" or "POST"
-  std::string path;  // the template, e.g. /v1/periods/{period}/case-stats
+  std::string verb;   // "GET" or "POST"
+  std::string path;   // the template, e.g. /v1/periods/{period}/case-stats
   bool body = false;  // POST body is the request
   const google::protobuf::MethodDescriptor* method = nullptr;
   // "intake", "survey", "scoring" or "bulletin": which server serves it.

@@ -26,9 +26,15 @@ std::string JsonString(absl::string_view s) {
   std::string out = "\"";
   for (char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           absl::StrAppend(&out, "\\u00", absl::Hex(c, absl::kZeroPad2));
@@ -46,15 +52,13 @@ absl::Status SetField(Message* m, const std::string& name,
   const FieldDescriptor* f = m->GetDescriptor()->FindFieldByName(name);
   if (f == nullptr || f->is_repeated() ||
       f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(name, ": not a parameter of ",
-                     m->GetDescriptor()->full_name()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        name, ": not a parameter of ", m->GetDescriptor()->full_name()));
   }
   const auto* r = m->GetReflection();
   auto bad = [&] {
-    return absl::InvalidArgumentError(
-        absl::StrCat(name, ": \"", value, "\" is not a valid ",
-                     f->cpp_type_name()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        name, ": \"", value, "\" is not a valid ", f->cpp_type_name()));
   };
   switch (f->cpp_type()) {
     case FieldDescriptor::CPPTYPE_STRING:
@@ -121,8 +125,7 @@ absl::StatusOr<std::string> UrlDecode(absl::string_view text) {
 absl::StatusOr<std::unique_ptr<Message>> BuildRequest(const Match& match,
                                                       absl::string_view query,
                                                       absl::string_view body) {
-  const google::protobuf::Descriptor* type =
-      match.route->method->input_type();
+  const google::protobuf::Descriptor* type = match.route->method->input_type();
   std::unique_ptr<Message> request(
       google::protobuf::MessageFactory::generated_factory()
           ->GetPrototype(type)
@@ -178,20 +181,31 @@ HttpReply OkReply(const Message& response) {
 
 int HttpStatusFor(absl::StatusCode code) {
   switch (code) {
-    case absl::StatusCode::kOk: return 200;
+    case absl::StatusCode::kOk:
+      return 200;
     case absl::StatusCode::kInvalidArgument:
-    case absl::StatusCode::kOutOfRange: return 400;
-    case absl::StatusCode::kUnauthenticated: return 401;
-    case absl::StatusCode::kPermissionDenied: return 403;
-    case absl::StatusCode::kNotFound: return 404;
+    case absl::StatusCode::kOutOfRange:
+      return 400;
+    case absl::StatusCode::kUnauthenticated:
+      return 401;
+    case absl::StatusCode::kPermissionDenied:
+      return 403;
+    case absl::StatusCode::kNotFound:
+      return 404;
     case absl::StatusCode::kAlreadyExists:
     case absl::StatusCode::kAborted:
-    case absl::StatusCode::kFailedPrecondition: return 409;
-    case absl::StatusCode::kResourceExhausted: return 429;
-    case absl::StatusCode::kUnimplemented: return 501;
-    case absl::StatusCode::kUnavailable: return 503;
-    case absl::StatusCode::kDeadlineExceeded: return 504;
-    default: return 500;
+    case absl::StatusCode::kFailedPrecondition:
+      return 409;
+    case absl::StatusCode::kResourceExhausted:
+      return 429;
+    case absl::StatusCode::kUnimplemented:
+      return 501;
+    case absl::StatusCode::kUnavailable:
+      return 503;
+    case absl::StatusCode::kDeadlineExceeded:
+      return 504;
+    default:
+      return 500;
   }
 }
 

@@ -5,13 +5,13 @@
 #ifndef ZWFW_GATEWAY_TRANSCODER_H_
 #define ZWFW_GATEWAY_TRANSCODER_H_
 
+#include <google/protobuf/message.h>
+
 #include <map>
 #include <memory>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <google/protobuf/message.h>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"

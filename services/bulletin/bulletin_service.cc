@@ -19,10 +19,9 @@ std::string Who(const Principal& p) {
 
 absl::Status CheckDraft(const zwfw::v1::Draft& d) {
   for (const std::string* field :
-       {&d.issuing_office(), &d.document_number(), &d.title(),
-        &d.addressees(), &d.opening(), &d.region(), &d.signing_date(),
-        &d.printing_office(), &d.printing_date(), &d.publicity_note(),
-        &d.attachment_title()}) {
+       {&d.issuing_office(), &d.document_number(), &d.title(), &d.addressees(),
+        &d.opening(), &d.region(), &d.signing_date(), &d.printing_office(),
+        &d.printing_date(), &d.publicity_note(), &d.attachment_title()}) {
     if (field->size() > kMaxFieldBytes) {
       return absl::InvalidArgumentError(absl::StrCat(
           "draft: a field is longer than ", kMaxFieldBytes, " bytes"));
@@ -123,10 +122,9 @@ absl::StatusOr<zwfw::v1::RenderResponse> BulletinService::RenderInputs(
       in.draft.SerializeAsString(), in.directory.SerializeAsString(),
       in.cases.SerializeAsString(), in.survey.SerializeAsString(),
       in.scorecard.SerializeAsString());
-  const std::string key =
-      absl::StrCat("zwfw:render:", in.cases.period(), ":",
-                   zwfw::v1::BulletinFormat_Name(format), ":",
-                   Sha256Hex(inputs));
+  const std::string key = absl::StrCat("zwfw:render:", in.cases.period(), ":",
+                                       zwfw::v1::BulletinFormat_Name(format),
+                                       ":", Sha256Hex(inputs));
   if (cache_ != nullptr) {
     if (std::optional<std::string> hit = cache_->Get(key)) {
       zwfw::v1::RenderResponse cached;
@@ -140,8 +138,8 @@ absl::StatusOr<zwfw::v1::RenderResponse> BulletinService::RenderInputs(
   out.set_content(rendered->content);
   out.set_media_type(rendered->media_type);
   out.set_sha256(Sha256Hex(rendered->content));
-  out.set_file_name(absl::StrCat("bulletin-", in.cases.period(), ".",
-                                 rendered->extension));
+  out.set_file_name(
+      absl::StrCat("bulletin-", in.cases.period(), ".", rendered->extension));
   for (const auto& w : doc.warnings) out.add_warnings(w);
   out.set_draft_revision(in.draft.revision());
   if (cache_ != nullptr) {
@@ -153,8 +151,8 @@ absl::StatusOr<zwfw::v1::RenderResponse> BulletinService::RenderInputs(
 grpc::Status BulletinService::Render(grpc::ServerContext* context,
                                      const zwfw::v1::RenderRequest* request,
                                      zwfw::v1::RenderResponse* response) {
-  absl::StatusOr<Principal> who = Authorize(*tokens_, *context, "Render",
-                                            {Role::kAdmin, Role::kService});
+  absl::StatusOr<Principal> who =
+      Authorize(*tokens_, *context, "Render", {Role::kAdmin, Role::kService});
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<Period> period = Period::Parse(request->period());
   if (!period.ok()) return ToGrpcStatus(period.status());
@@ -206,10 +204,10 @@ grpc::Status BulletinService::Publish(grpc::ServerContext* context,
 grpc::Status BulletinService::GetPublished(
     grpc::ServerContext* context, const zwfw::v1::GetPublishedRequest* request,
     zwfw::v1::RenderResponse* response) {
-  absl::StatusOr<Principal> who = Authorize(
-      *tokens_, *context, "GetPublished",
-      {Role::kAdmin, Role::kService, Role::kViewer, Role::kDepartment,
-       Role::kEvaluator});
+  absl::StatusOr<Principal> who =
+      Authorize(*tokens_, *context, "GetPublished",
+                {Role::kAdmin, Role::kService, Role::kViewer, Role::kDepartment,
+                 Role::kEvaluator});
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<Period> period = Period::Parse(request->period());
   if (!period.ok()) return ToGrpcStatus(period.status());
@@ -223,10 +221,10 @@ grpc::Status BulletinService::GetPublished(
 grpc::Status BulletinService::ListPublished(
     grpc::ServerContext* context, const zwfw::v1::ListPublishedRequest* request,
     zwfw::v1::ListPublishedResponse* response) {
-  absl::StatusOr<Principal> who = Authorize(
-      *tokens_, *context, "ListPublished",
-      {Role::kAdmin, Role::kService, Role::kViewer, Role::kDepartment,
-       Role::kEvaluator});
+  absl::StatusOr<Principal> who =
+      Authorize(*tokens_, *context, "ListPublished",
+                {Role::kAdmin, Role::kService, Role::kViewer, Role::kDepartment,
+                 Role::kEvaluator});
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<Period> period = Period::Parse(request->period());
   if (!period.ok()) return ToGrpcStatus(period.status());

@@ -77,16 +77,16 @@ absl::StatusOr<zwfw::v1::Draft> BulletinStore::UpdateDraft(
   if (!current.ok()) return current.status();
   const auto& [stored, locked] = *current;
   if (draft.revision() != stored.revision()) {
-    return absl::AbortedError(absl::StrCat(
-        "draft of ", draft.period(), " is at revision ", stored.revision(),
-        "; this edit was based on revision ", draft.revision(),
-        ": reload the draft and edit again"));
+    return absl::AbortedError(
+        absl::StrCat("draft of ", draft.period(), " is at revision ",
+                     stored.revision(), "; this edit was based on revision ",
+                     draft.revision(), ": reload the draft and edit again"));
   }
   if (locked && !start_new_version) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "the bulletin of ", draft.period(), " is published (version ",
-        stored.published_version(),
-        "); start a new version to edit its draft"));
+    return absl::FailedPreconditionError(
+        absl::StrCat("the bulletin of ", draft.period(),
+                     " is published (version ", stored.published_version(),
+                     "); start a new version to edit its draft"));
   }
   draft.set_revision(stored.revision() + 1);
   draft.set_published_version(stored.published_version());
@@ -116,8 +116,8 @@ absl::StatusOr<zwfw::v1::PublishedVersion> BulletinStore::Publish(
   absl::StatusOr<bool> row = q->Step();
   if (!row.ok()) return row.status();
   version.set_version(q->ColumnInt(0) + 1);
-  absl::StatusOr<Statement> format = db_->Prepare(
-      "INSERT INTO published_formats VALUES (?, ?, ?, ?)");
+  absl::StatusOr<Statement> format =
+      db_->Prepare("INSERT INTO published_formats VALUES (?, ?, ?, ?)");
   if (!format.ok()) return format.status();
   for (const auto& [f, render] : renders) {
     (*version.mutable_sha256())[zwfw::v1::BulletinFormat_Name(f)] =
@@ -168,8 +168,8 @@ absl::StatusOr<zwfw::v1::RenderResponse> BulletinStore::GetPublished(
   if (!row.ok()) return row.status();
   if (!*row) {
     return absl::NotFoundError(absl::StrCat(
-        "no published ", zwfw::v1::BulletinFormat_Name(format), " of ",
-        period, version > 0 ? absl::StrCat(" version ", version) : ""));
+        "no published ", zwfw::v1::BulletinFormat_Name(format), " of ", period,
+        version > 0 ? absl::StrCat(" version ", version) : ""));
   }
   zwfw::v1::RenderResponse response;
   if (!response.ParseFromString(q->ColumnText(0))) {

@@ -100,13 +100,13 @@ Document Compose(const BulletinInputs& in, const ComposerOptions& options) {
     doc.blocks.push_back(Block{kind, std::move(text), std::move(lead)});
   };
 
-  const std::string office = Field(d.issuing_office(), "issuing_office",
-                                   &warnings);
+  const std::string office =
+      Field(d.issuing_office(), "issuing_office", &warnings);
   add(Kind::kIssuingOffice, office);
   add(Kind::kDocumentNumber,
       Field(d.document_number(), "document_number", &warnings));
   add(Kind::kTitle, Or(d.title(), absl::StrCat(office, " ", year, "年", month,
-                                              "月部门政务服务绩效考核通报")));
+                                               "月部门政务服务绩效考核通报")));
   std::string addressees = Field(d.addressees(), "addressees", &warnings);
   if (addressees.size() < 3 ||
       addressees.compare(addressees.size() - 3, 3, "：") != 0) {
@@ -142,7 +142,8 @@ Document Compose(const BulletinInputs& in, const ComposerOptions& options) {
   std::map<std::string, std::string> window_name;
   for (const auto& w : in.directory.windows()) window_name[w.code()] = w.name();
   for (const auto& m : in.scorecard.staff()) {
-    if (!staff_of.count(m.window_code())) window_order.push_back(m.window_code());
+    if (!staff_of.count(m.window_code()))
+      window_order.push_back(m.window_code());
     staff_of[m.window_code()].push_back(m.name());
   }
   if (window_order.empty()) {
@@ -195,8 +196,8 @@ Document Compose(const BulletinInputs& in, const ComposerOptions& options) {
   }
   add(Kind::kClosing, "特此通报。");
 
-  const std::string attachment_title =
-      Or(d.attachment_title(), absl::StrCat(month, "月份行政审批服务办件情况表"));
+  const std::string attachment_title = Or(
+      d.attachment_title(), absl::StrCat(month, "月份行政审批服务办件情况表"));
   add(Kind::kAttachmentNote, absl::StrCat("附件：", attachment_title));
   add(Kind::kSignature, office);
   add(Kind::kDate, Field(d.signing_date(), "signing_date", &warnings));
@@ -217,12 +218,12 @@ Document Compose(const BulletinInputs& in, const ComposerOptions& options) {
     return it != table_name.end() ? it->second : row.department_name();
   };
   Table& t = doc.attachment;
-  t.header = {"序号", "办件量分类", "部门", "办理总数", "即收即办",
-              "中心办理", "部门办理", "基层办理", "网上办理"};
+  t.header = {"序号",     "办件量分类", "部门",     "办理总数", "即收即办",
+              "中心办理", "部门办理",   "基层办理", "网上办理"};
   auto figures = [](const zwfw::v1::CaseCounters& c) {
     return std::vector<std::string>{
-        absl::StrCat(c.total()),  absl::StrCat(c.instant()),
-        absl::StrCat(c.center()), absl::StrCat(c.department_site()),
+        absl::StrCat(c.total()),      absl::StrCat(c.instant()),
+        absl::StrCat(c.center()),     absl::StrCat(c.department_site()),
         absl::StrCat(c.grassroots()), absl::StrCat(c.online())};
   };
   std::vector<TableCell> total = {{"合计"}, {""}, {""}};
@@ -255,9 +256,8 @@ Document Compose(const BulletinInputs& in, const ComposerOptions& options) {
   std::string current;
   for (const auto* row : rows) {
     std::string k = klass(row->approval().total());
-    std::vector<TableCell> cells = {{absl::StrCat(++serial)},
-                                    {k},
-                                    {name_of(*row)}};
+    std::vector<TableCell> cells = {
+        {absl::StrCat(++serial)}, {k}, {name_of(*row)}};
     for (auto& f : figures(row->approval())) cells.push_back({f});
     if (k == current) {
       cells[1].covered = true;
@@ -269,9 +269,8 @@ Document Compose(const BulletinInputs& in, const ComposerOptions& options) {
     t.rows.push_back(cells);
   }
   if (!idle.empty()) {
-    t.rows.push_back({{absl::StrCat(++serial)},
-                      {"无办件"},
-                      {absl::StrJoin(idle, "、")}});
+    t.rows.push_back(
+        {{absl::StrCat(++serial)}, {"无办件"}, {absl::StrJoin(idle, "、")}});
   }
   return doc;
 }

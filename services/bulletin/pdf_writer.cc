@@ -66,8 +66,8 @@ class Pages {
     pango_layout_set_width(layout, static_cast<int>(kWidth * PANGO_SCALE));
     pango_layout_set_wrap(layout, PANGO_WRAP_WORD_CHAR);
     pango_layout_set_alignment(layout, align);
-    pango_layout_set_indent(layout,
-                            static_cast<int>(indent_chars * size * PANGO_SCALE));
+    pango_layout_set_indent(
+        layout, static_cast<int>(indent_chars * size * PANGO_SCALE));
     pango_layout_set_markup(layout, markup.c_str(), -1);
     const double line = std::max(kLine, size * 1.45);
     for (int i = 0; i < pango_layout_get_line_count(layout); ++i) {
@@ -302,8 +302,7 @@ std::string WritePdf(const Document& doc, const PdfFonts& fonts) {
           pages.set_y(at);
           pages.Rule(0, 1);
           const double top = pages.y();
-          pages.Paragraph(Escape(b.lead), fonts.body, 14, PANGO_ALIGN_LEFT,
-                          1);
+          pages.Paragraph(Escape(b.lead), fonts.body, 14, PANGO_ALIGN_LEFT, 1);
           pages.set_y(top);
           pages.Paragraph(t, fonts.body, 14, PANGO_ALIGN_RIGHT, 0);
           pages.Rule(0, 1);

@@ -30,9 +30,9 @@ absl::Status GrpcBulletinSources::Failed(const std::string& service,
                                          const grpc::Status& s) const {
   // A refusal (no rules, a bad period) keeps its code; a transport failure
   // is UNAVAILABLE naming the service.
-  const bool unreachable = s.error_code() == grpc::StatusCode::UNAVAILABLE ||
-                           s.error_code() ==
-                               grpc::StatusCode::DEADLINE_EXCEEDED;
+  const bool unreachable =
+      s.error_code() == grpc::StatusCode::UNAVAILABLE ||
+      s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
   return absl::Status(
       unreachable ? absl::StatusCode::kUnavailable
                   : static_cast<absl::StatusCode>(s.error_code()),

@@ -10,10 +10,8 @@ namespace {
 using Kind = Block::Kind;
 
 std::string Html(const std::string& text) {
-  return absl::StrReplaceAll(text, {{"&", "&amp;"},
-                                    {"<", "&lt;"},
-                                    {">", "&gt;"},
-                                    {"\"", "&quot;"}});
+  return absl::StrReplaceAll(
+      text, {{"&", "&amp;"}, {"<", "&lt;"}, {">", "&gt;"}, {"\"", "&quot;"}});
 }
 
 std::string Csv(const std::string& text) {
@@ -134,8 +132,10 @@ std::string WriteHtml(const Document& doc) {
     if (b.kind == Kind::kTitle) title = b.text;
   }
   std::string out = absl::StrCat(
-      "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n"
-      "<title>", Html(title), "</title>\n<style>", kHtmlStyle,
+      "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta "
+      "charset=\"utf-8\">\n"
+      "<title>",
+      Html(title), "</title>\n<style>", kHtmlStyle,
       "</style>\n</head>\n<body>\n");
   for (const Block& b : doc.blocks) {
     const std::string t = Html(b.text);
@@ -183,17 +183,16 @@ std::string WriteHtml(const Document& doc) {
             const TableCell& c = row[i];
             if (c.covered) continue;
             // The 无办件 row's names span the figure columns.
-            int col_span = row.size() == 3 && i == 2
-                               ? static_cast<int>(doc.attachment.header.size()) - 2
-                               : 1;
-            absl::StrAppend(&out, "<td",
-                            c.row_span > 1
-                                ? absl::StrCat(" rowspan=\"", c.row_span, "\"")
-                                : "",
-                            col_span > 1
-                                ? absl::StrCat(" colspan=\"", col_span, "\"")
-                                : "",
-                            ">", Html(c.text), "</td>");
+            int col_span =
+                row.size() == 3 && i == 2
+                    ? static_cast<int>(doc.attachment.header.size()) - 2
+                    : 1;
+            absl::StrAppend(
+                &out, "<td",
+                c.row_span > 1 ? absl::StrCat(" rowspan=\"", c.row_span, "\"")
+                               : "",
+                col_span > 1 ? absl::StrCat(" colspan=\"", col_span, "\"") : "",
+                ">", Html(c.text), "</td>");
           }
           absl::StrAppend(&out, "</tr>\n");
         }
@@ -225,8 +224,7 @@ absl::StatusOr<Rendered> Write(const Document& doc,
     case zwfw::v1::BULLETIN_FORMAT_TEXT:
       return Rendered{WriteText(doc), "text/plain; charset=utf-8", "txt"};
     case zwfw::v1::BULLETIN_FORMAT_MARKDOWN:
-      return Rendered{WriteMarkdown(doc), "text/markdown; charset=utf-8",
-                      "md"};
+      return Rendered{WriteMarkdown(doc), "text/markdown; charset=utf-8", "md"};
     case zwfw::v1::BULLETIN_FORMAT_HTML:
       return Rendered{WriteHtml(doc), "text/html; charset=utf-8", "html"};
     case zwfw::v1::BULLETIN_FORMAT_CSV:

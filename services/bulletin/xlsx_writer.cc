@@ -82,8 +82,7 @@ absl::StatusOr<std::string> WriteXlsx(const Document& doc,
   bytes << in.rdbuf();
   unlink(path);
   if (error != LXW_NO_ERROR) {
-    return absl::InternalError(
-        absl::StrCat("xlsx: ", lxw_strerror(error)));
+    return absl::InternalError(absl::StrCat("xlsx: ", lxw_strerror(error)));
   }
   return bytes.str();
 }

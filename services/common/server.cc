@@ -4,7 +4,10 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
 
+#include <cerrno>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -158,8 +161,8 @@ absl::StatusOr<std::string> ReadServiceToken(const std::string& path) {
   contents << in.rdbuf();
   std::string token(absl::StripAsciiWhitespace(contents.str()));
   if (!in || token.empty()) {
-    return absl::NotFoundError(absl::StrCat(
-        "--service_token_file=", path, ": cannot read a token from it"));
+    return absl::NotFoundError(absl::StrCat("--service_token_file=", path,
+                                            ": cannot read a token from it"));
   }
   return token;
 }
@@ -209,11 +212,19 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Create(
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       ServerCredentialsFor(config);
   if (!credentials.ok()) return credentials.status();
+  absl::StatusOr<std::unique_ptr<TokenStore>> tokens =
+      TokenStore::Open(config.token_file);
+  if (!tokens.ok()) return tokens.status();
+  if (mkdir(config.data_dir.c_str(), 0700) != 0 && errno != EEXIST) {
+    return absl::UnavailableError(absl::StrCat("--data_dir=", config.data_dir,
+                                               ": ", std::strerror(errno)));
+  }
   absl::StatusOr<std::unique_ptr<Metrics>> metrics =
       Metrics::Create(config.metrics_listen);
   if (!metrics.ok()) return metrics.status();
-  return std::unique_ptr<ServerHost>(new ServerHost(
-      std::move(config), *std::move(metrics), *std::move(credentials)));
+  return std::unique_ptr<ServerHost>(
+      new ServerHost(std::move(config), *std::move(metrics), *std::move(tokens),
+                     *std::move(credentials)));
 }
 
 int ServerHost::Run(const std::vector<grpc::Service*>& services) {

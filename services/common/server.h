@@ -20,6 +20,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/common/auth.h"
 #include "services/common/metrics.h"
 
 namespace zwfw {
@@ -69,14 +70,22 @@ int WaitForTerminationSignal();
 
 class ServerHost {
  public:
-  // Blocks the termination signals, checks the TLS files, starts the
-  // metrics endpoint. INVALID_ARGUMENT for a bad TLS setting, UNAVAILABLE
-  // when the metrics address cannot be bound.
+  // Blocks the termination signals, checks the TLS files, opens the token
+  // file, makes the data folder, starts the metrics endpoint.
+  // INVALID_ARGUMENT for a bad TLS setting or token file, NOT_FOUND for a
+  // missing token file, UNAVAILABLE when the data folder cannot be made or
+  // the metrics address cannot be bound.
   static absl::StatusOr<std::unique_ptr<ServerHost>> Create(
       ServerConfig config);
 
   const ServerConfig& config() const { return config_; }
   Metrics& metrics() { return *metrics_; }
+  // The bearer tokens every RPC is checked against.
+  TokenStore& tokens() { return *tokens_; }
+  // `file` in the data folder.
+  std::string DataPath(const std::string& file) const {
+    return config_.data_dir + "/" + file;
+  }
 
   // Serves until SIGINT or SIGTERM: health is NOT_SERVING until the server
   // is up, SERVING while it runs, NOT_SERVING again while draining;
@@ -86,13 +95,16 @@ class ServerHost {
 
  private:
   ServerHost(ServerConfig config, std::unique_ptr<Metrics> metrics,
+             std::unique_ptr<TokenStore> tokens,
              std::shared_ptr<grpc::ServerCredentials> credentials)
       : config_(std::move(config)),
         metrics_(std::move(metrics)),
+        tokens_(std::move(tokens)),
         credentials_(std::move(credentials)) {}
 
   ServerConfig config_;
   std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<TokenStore> tokens_;
   std::shared_ptr<grpc::ServerCredentials> credentials_;
 };
 

@@ -30,8 +30,7 @@ Counters& Counters::operator+=(const Counters& o) {
   return *this;
 }
 
-void AddContribution(const zwfw::v1::Case& c, int sign,
-                     CounterDeltas* deltas) {
+void AddContribution(const zwfw::v1::Case& c, int sign, CounterDeltas* deltas) {
   if (!IsCounted(c)) return;
   const bool completed = c.status() == zwfw::v1::CASE_STATUS_COMPLETED;
   const bool at_center = c.site() == zwfw::v1::HANDLING_SITE_CENTER;

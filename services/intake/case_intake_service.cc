@@ -25,9 +25,8 @@ grpc::ServerUnaryReactor* FinishNow(grpc::CallbackServerContext* context,
 
 // Page tokens: web-safe base64 of "department\0case_no" of the last case.
 std::string PageToken(const Case& last) {
-  return absl::WebSafeBase64Escape(
-      absl::StrCat(last.department_code(), std::string(1, '\0'),
-                   last.case_no()));
+  return absl::WebSafeBase64Escape(absl::StrCat(
+      last.department_code(), std::string(1, '\0'), last.case_no()));
 }
 
 bool ParsePageToken(const std::string& token, std::string* department,
@@ -79,10 +78,9 @@ void CaseIntakeService::Complete(
   for (size_t k = 0; k < batch.positions.size(); ++k) {
     RecordResult& result = batch.results[batch.positions[k]];
     if (!written.ok()) {
-      Reject(&result,
-             absl::UnavailableError(absl::StrCat(
-                 "cases: not stored (", written.status().message(),
-                 "); send the batch again")));
+      Reject(&result, absl::UnavailableError(absl::StrCat(
+                          "cases: not stored (", written.status().message(),
+                          "); send the batch again")));
       continue;
     }
     const WriteResult& w = (*written)[k];
@@ -136,8 +134,8 @@ class CaseIntakeService::SubmitReactor
     std::vector<Case> cases = std::move(batch->cases);
     service_->store()->Write(
         std::move(cases),
-        [this, batch, batch_id](
-            absl::StatusOr<std::vector<WriteResult>> written) {
+        [this, batch,
+         batch_id](absl::StatusOr<std::vector<WriteResult>> written) {
           Complete(*batch, written);
           zwfw::v1::SubmitCasesResponse ack;
           ack.set_batch_id(batch_id);
@@ -241,8 +239,8 @@ grpc::ServerUnaryReactor* CaseIntakeService::UpsertCase(
   *response->mutable_case_() = batch->cases[0];
   std::vector<Case> cases = std::move(batch->cases);
   store_->Write(std::move(cases),
-                [reactor, response, batch](
-                    absl::StatusOr<std::vector<WriteResult>> written) {
+                [reactor, response,
+                 batch](absl::StatusOr<std::vector<WriteResult>> written) {
                   Complete(*batch, written);
                   const RecordResult& r = batch->results[0];
                   if (r.outcome() == zwfw::v1::RECORD_OUTCOME_REJECTED) {
@@ -267,10 +265,9 @@ grpc::ServerUnaryReactor* CaseIntakeService::GetCase(
   const zwfw::v1::Department* department =
       directory_->Current()->FindDepartment(request->department_code());
   if (department == nullptr) {
-    return FinishNow(context,
-                     absl::NotFoundError(absl::StrCat(
-                         "department \"", request->department_code(),
-                         "\" not found in the directory")));
+    return FinishNow(context, absl::NotFoundError(absl::StrCat(
+                                  "department \"", request->department_code(),
+                                  "\" not found in the directory")));
   }
   if (!who->MayActFor(department->code())) {
     return FinishNow(context, absl::PermissionDeniedError(absl::StrCat(
@@ -282,10 +279,10 @@ grpc::ServerUnaryReactor* CaseIntakeService::GetCase(
       store_->Get(department->code(), request->case_no());
   if (!found.ok()) return FinishNow(context, found.status());
   if (!found->has_value()) {
-    return FinishNow(context, absl::NotFoundError(absl::StrCat(
-                                  "case ", request->case_no(),
-                                  " of department ", department->code(),
-                                  " not found")));
+    return FinishNow(context,
+                     absl::NotFoundError(absl::StrCat(
+                         "case ", request->case_no(), " of department ",
+                         department->code(), " not found")));
   }
   response->set_overtime(IsOvertime(**found, options_.now()));
   *response->mutable_case_() = **std::move(found);
@@ -327,10 +324,10 @@ grpc::ServerUnaryReactor* CaseIntakeService::ListCases(
                                     "\" not found in the directory")));
     }
     if (!who->MayActFor(d->code())) {
-      return FinishNow(context, absl::PermissionDeniedError(absl::StrCat(
-                                    "token of ", who->RoleName(),
-                                    " may not read cases of department ",
-                                    d->code())));
+      return FinishNow(context,
+                       absl::PermissionDeniedError(absl::StrCat(
+                           "token of ", who->RoleName(),
+                           " may not read cases of department ", d->code())));
     }
     query.department_code = d->code();
   }
@@ -342,9 +339,9 @@ grpc::ServerUnaryReactor* CaseIntakeService::ListCases(
   query.overtime_only = request->overtime_only();
   if (request->page_size() < 0 ||
       request->page_size() > options_.max_page_size) {
-    return FinishNow(context, absl::InvalidArgumentError(absl::StrCat(
-                                  "page_size: must be 1 to ",
-                                  options_.max_page_size)));
+    return FinishNow(context,
+                     absl::InvalidArgumentError(absl::StrCat(
+                         "page_size: must be 1 to ", options_.max_page_size)));
   }
   query.limit = request->page_size() == 0 ? 100 : request->page_size();
   if (!request->page_token().empty() &&
@@ -367,10 +364,9 @@ grpc::ServerUnaryReactor* CaseIntakeService::GetCaseStats(
     grpc::CallbackServerContext* context,
     const zwfw::v1::GetCaseStatsRequest* request,
     zwfw::v1::GetCaseStatsResponse* response) {
-  absl::StatusOr<Principal> who =
-      Authorize(*tokens_, *context, "GetCaseStats",
-                {Role::kDepartment, Role::kAdmin, Role::kService,
-                 Role::kViewer});
+  absl::StatusOr<Principal> who = Authorize(
+      *tokens_, *context, "GetCaseStats",
+      {Role::kDepartment, Role::kAdmin, Role::kService, Role::kViewer});
   if (!who.ok()) return FinishNow(context, who.status());
   absl::StatusOr<Period> period = Period::Parse(request->period());
   if (!period.ok()) return FinishNow(context, period.status());

@@ -99,7 +99,8 @@ absl::StatusOr<Case> NormalizeCase(const Case& in,
                                    const Principal& who, absl::Time now) {
   Case c = in;
   // An explicitly empty timestamp means absent.
-  if (c.has_completed_at() && !HasTime(c.completed_at())) c.clear_completed_at();
+  if (c.has_completed_at() && !HasTime(c.completed_at()))
+    c.clear_completed_at();
   if (c.has_due_at() && !HasTime(c.due_at())) c.clear_due_at();
   // Department first: permission errors must not reveal anything else.
   if (c.department_code().empty()) {
@@ -114,10 +115,9 @@ absl::StatusOr<Case> NormalizeCase(const Case& in,
   }
   c.set_department_code(department->code());
   if (!who.MayActFor(department->code())) {
-    return absl::PermissionDeniedError(
-        absl::StrCat("department_code: token of ", who.RoleName(),
-                     " may not write cases of department ",
-                     department->code()));
+    return absl::PermissionDeniedError(absl::StrCat(
+        "department_code: token of ", who.RoleName(),
+        " may not write cases of department ", department->code()));
   }
 
   if (c.case_no().empty()) return Invalid("case_no", "is empty");
@@ -128,10 +128,10 @@ absl::StatusOr<Case> NormalizeCase(const Case& in,
   if (!c.item_code().empty()) {
     item = directory.FindServiceItem(c.item_code());
     if (item == nullptr || item->department_code() != department->code()) {
-      return Invalid("item_code",
-                     absl::StrCat("service item \"", c.item_code(),
-                                  "\" of department ", department->code(),
-                                  " is not in the directory"));
+      return Invalid(
+          "item_code",
+          absl::StrCat("service item \"", c.item_code(), "\" of department ",
+                       department->code(), " is not in the directory"));
     }
     if (c.category() == zwfw::v1::ITEM_CATEGORY_UNSPECIFIED) {
       c.set_category(item->category());
@@ -173,10 +173,9 @@ absl::StatusOr<Case> NormalizeCase(const Case& in,
   }
   const bool completed = c.status() == zwfw::v1::CASE_STATUS_COMPLETED;
   if (completed != HasTime(c.completed_at())) {
-    return Invalid("completed_at", completed
-                                       ? "is missing for a COMPLETED case"
-                                       : "is set but the case is not "
-                                         "COMPLETED");
+    return Invalid("completed_at", completed ? "is missing for a COMPLETED case"
+                                             : "is set but the case is not "
+                                               "COMPLETED");
   }
   if (completed) {
     if (!ValidTimestamp(c.completed_at())) {
@@ -189,8 +188,9 @@ absl::StatusOr<Case> NormalizeCase(const Case& in,
       return Invalid("completed_at", "is in the future");
     }
   } else if (c.completed_in_center()) {
-    return Invalid("completed_in_center", "is set but the case is not "
-                                          "COMPLETED");
+    return Invalid("completed_in_center",
+                   "is set but the case is not "
+                   "COMPLETED");
   }
   s = CheckPauses(c);
   if (!s.ok()) return s;
@@ -224,11 +224,11 @@ absl::Status CheckTransition(CaseStatus previous, CaseStatus next) {
     if (next != zwfw::v1::CASE_STATUS_REJECTED) return absl::OkStatus();
   }
   return absl::FailedPreconditionError(absl::StrCat(
-      "status: a ", zwfw::v1::CaseStatus_Name(previous),
-      " case cannot become ", zwfw::v1::CaseStatus_Name(next),
-      IsOpen(previous) ? " (REJECTED is only a first state)"
-                       : (previous == next ? " (final states cannot change)"
-                                           : "")));
+      "status: a ", zwfw::v1::CaseStatus_Name(previous), " case cannot become ",
+      zwfw::v1::CaseStatus_Name(next),
+      IsOpen(previous)
+          ? " (REJECTED is only a first state)"
+          : (previous == next ? " (final states cannot change)" : "")));
 }
 
 bool IsOvertime(const Case& c, absl::Time now) {

@@ -1,7 +1,5 @@
 // The intake server: the Directory and CaseIntake services. Flags, wiring
 // and the server; nothing else.
-#include <sys/stat.h>
-
 #include <memory>
 
 #include "absl/flags/flag.h"
@@ -25,18 +23,15 @@ int main(int argc, char** argv) {
       zwfw::ServerHost::Create(config);
   if (!host.ok()) return zwfw::StartupFailure(host.status());
 
-  absl::StatusOr<std::unique_ptr<zwfw::TokenStore>> tokens =
-      zwfw::TokenStore::Open(config.token_file);
-  if (!tokens.ok()) return zwfw::StartupFailure(tokens.status());
   absl::StatusOr<zwfw::Calendar> calendar =
       zwfw::Calendar::LoadDirectory(config.calendar_dir);
   if (!calendar.ok()) return zwfw::StartupFailure(calendar.status());
 
-  mkdir(config.data_dir.c_str(), 0700);
-  const std::string db_path = config.data_dir + "/intake.db";
+  const std::string db_path = (*host)->DataPath("intake.db");
   absl::StatusOr<std::unique_ptr<zwfw::intake::SqliteDirectoryStore>>
       directory_store = zwfw::intake::SqliteDirectoryStore::Open(db_path);
-  if (!directory_store.ok()) return zwfw::StartupFailure(directory_store.status());
+  if (!directory_store.ok())
+    return zwfw::StartupFailure(directory_store.status());
   absl::StatusOr<std::unique_ptr<zwfw::intake::DirectoryCatalog>> catalog =
       zwfw::intake::DirectoryCatalog::Open(directory_store->get());
   if (!catalog.ok()) return zwfw::StartupFailure(catalog.status());
@@ -50,9 +45,9 @@ int main(int argc, char** argv) {
 
   zwfw::intake::CaseIntakeOptions intake_options;
   intake_options.max_batch = absl::GetFlag(FLAGS_max_batch);
-  zwfw::intake::DirectoryService directory(catalog->get(), tokens->get());
+  zwfw::intake::DirectoryService directory(catalog->get(), &(*host)->tokens());
   zwfw::intake::CaseIntakeService intake(catalog->get(), &*calendar,
-                                         cases->get(), tokens->get(),
+                                         cases->get(), &(*host)->tokens(),
                                          intake_options);
   return (*host)->Run({&directory, &intake});
 }

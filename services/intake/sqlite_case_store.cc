@@ -104,8 +104,9 @@ class SqliteCaseStore::Writer {
       std::optional<Statement>* stmt;
       const char* sql;
     } statements[] = {
-        {&select_, "SELECT record FROM cases WHERE department_code = ? AND "
-                   "case_no = ?"},
+        {&select_,
+         "SELECT record FROM cases WHERE department_code = ? AND "
+         "case_no = ?"},
         {&insert_,
          "INSERT INTO cases (department_code, case_no, accepted_month, "
          "status, due_at, completed_at, record, category) VALUES (?1, ?2, "
@@ -166,10 +167,9 @@ class SqliteCaseStore::Writer {
     }
     Case previous;
     if (!previous.ParseFromString(stored)) {
-      return absl::DataLossError(absl::StrCat("stored case ", c.case_no(),
-                                              " of department ",
-                                              c.department_code(),
-                                              " cannot be parsed"));
+      return absl::DataLossError(
+          absl::StrCat("stored case ", c.case_no(), " of department ",
+                       c.department_code(), " cannot be parsed"));
     }
     absl::Status legal = CheckTransition(previous.status(), c.status());
     if (!legal.ok()) {
@@ -250,9 +250,9 @@ absl::StatusOr<std::unique_ptr<SqliteCaseStore>> SqliteCaseStore::Open(
   absl::StatusOr<std::unique_ptr<Database>> checkpoint_db =
       Database::Open(path);
   if (!checkpoint_db.ok()) return checkpoint_db.status();
-  return std::unique_ptr<SqliteCaseStore>(new SqliteCaseStore(
-      options, *std::move(writer), std::move(readers),
-      *std::move(checkpoint_db)));
+  return std::unique_ptr<SqliteCaseStore>(
+      new SqliteCaseStore(options, *std::move(writer), std::move(readers),
+                          *std::move(checkpoint_db)));
 }
 
 SqliteCaseStore::SqliteCaseStore(SqliteCaseStoreOptions options,
@@ -339,9 +339,9 @@ void SqliteCaseStore::WriterLoop() {
     absl::StatusOr<std::vector<std::vector<WriteResult>>> results =
         writer_->Apply(requests);
     if (!results.ok()) {
-      LogError(absl::StrCat("case write of ", taken.size(),
-                            " batches failed, nothing stored: ",
-                            results.status().ToString()));
+      LogError(absl::StrCat(
+          "case write of ", taken.size(),
+          " batches failed, nothing stored: ", results.status().ToString()));
     }
     absl::MutexLock lock(&mu_);
     if (results.ok()) ++transactions_;
@@ -499,7 +499,8 @@ absl::StatusOr<MonthCounters> SqliteCaseStore::ReadMonth(const Period& period,
   q->Bind(1, month);
   const bool month_over = period.end() <= now;
   while ((row = q->Step()).ok() && *row) {
-    Counters& c = out.rows[{q->ColumnText(0), static_cast<int>(q->ColumnInt(1))}];
+    Counters& c =
+        out.rows[{q->ColumnText(0), static_cast<int>(q->ColumnInt(1))}];
     c.total = q->ColumnInt(2);
     c.instant = q->ColumnInt(3);
     c.center = q->ColumnInt(4);

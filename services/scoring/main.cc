@@ -1,7 +1,5 @@
 // The scoring server: rules, adjustments, awards and monthly scorecards.
 // Flags, wiring and the server; nothing else.
-#include <sys/stat.h>
-
 #include <memory>
 
 #include "services/common/auth.h"
@@ -18,31 +16,29 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<zwfw::ServerHost>> host =
       zwfw::ServerHost::Create(config);
   if (!host.ok()) return zwfw::StartupFailure(host.status());
-  absl::StatusOr<std::unique_ptr<zwfw::TokenStore>> tokens =
-      zwfw::TokenStore::Open(config.token_file);
-  if (!tokens.ok()) return zwfw::StartupFailure(tokens.status());
   absl::StatusOr<std::string> service_token =
       zwfw::ReadServiceToken(config.service_token_file);
   if (!service_token.ok()) return zwfw::StartupFailure(service_token.status());
 
-  mkdir(config.data_dir.c_str(), 0700);
   absl::StatusOr<std::unique_ptr<zwfw::scoring::ScoringStore>> store =
-      zwfw::scoring::ScoringStore::Open(config.data_dir + "/scoring.db");
+      zwfw::scoring::ScoringStore::Open((*host)->DataPath("scoring.db"));
   if (!store.ok()) return zwfw::StartupFailure(store.status());
   absl::StatusOr<std::shared_ptr<grpc::Channel>> intake_channel =
       zwfw::ClientChannel(config, config.intake);
-  if (!intake_channel.ok()) return zwfw::StartupFailure(intake_channel.status());
+  if (!intake_channel.ok())
+    return zwfw::StartupFailure(intake_channel.status());
   absl::StatusOr<std::shared_ptr<grpc::Channel>> survey_channel =
       zwfw::ClientChannel(config, config.survey);
-  if (!survey_channel.ok()) return zwfw::StartupFailure(survey_channel.status());
+  if (!survey_channel.ok())
+    return zwfw::StartupFailure(survey_channel.status());
   zwfw::IntakeClient intake(*intake_channel, config.intake, *service_token);
   zwfw::scoring::GrpcScoringSources sources(&intake, *survey_channel,
                                             config.survey, *service_token);
   std::unique_ptr<zwfw::RedisCache> cache = zwfw::RedisCache::Create(
       {.address = config.redis}, &(*host)->metrics().registry());
 
-  zwfw::scoring::ScoringService scoring(store->get(), &sources, tokens->get(),
-                                        config.redis.empty() ? nullptr
-                                                             : cache.get());
+  zwfw::scoring::ScoringService scoring(
+      store->get(), &sources, &(*host)->tokens(),
+      config.redis.empty() ? nullptr : cache.get());
   return (*host)->Run({&scoring});
 }

@@ -79,11 +79,10 @@ ScoreLine ApplyRule(const zwfw::v1::ScoringRule& rule,
     }
     line.set_count(count);
     line.set_points(Capped(rule.points() * count, rule.cap(), &capped));
-    line.set_detail(absl::StrCat(what, count, "件",
-                                 capped ? absl::StrCat("（封顶",
-                                                       FormatPoints(rule.cap()),
-                                                       "分）")
-                                        : ""));
+    line.set_detail(absl::StrCat(
+        what, count, "件",
+        capped ? absl::StrCat("（封顶", FormatPoints(rule.cap()), "分）")
+               : ""));
     line.set_capped(capped);
     return line;
   }
@@ -121,7 +120,8 @@ ScoreLine ApplyRule(const zwfw::v1::ScoringRule& rule,
     line.set_detail(rate.denominator == 0
                         ? absl::StrCat(name, "无数据，不计")
                         : absl::StrCat(name, "样本不足（", rate.denominator,
-                                       "，少于", rule.min_volume(), "），不计"));
+                                       "，少于", rule.min_volume(),
+                                       "），不计"));
     return line;
   }
   const bool reaches =
@@ -192,34 +192,32 @@ zwfw::v1::Scorecard ComputeScorecard(const std::string& period,
     score.set_tier(TierFor(total, rules));
   }
   // Highest score first; ties keep directory order.
-  std::stable_sort(scores.begin(), scores.end(),
-                   [](const auto& a, const auto& b) {
-                     return a.score() > b.score();
-                   });
+  std::stable_sort(
+      scores.begin(), scores.end(),
+      [](const auto& a, const auto& b) { return a.score() > b.score(); });
   for (auto& s : scores) *card.add_departments() = std::move(s);
 
   // Proposals.
-  auto qualifies = [&](const zwfw::v1::AwardCriteria& c,
-                       const std::string& department,
-                       const zwfw::v1::SatisfactionCounters& ratings,
-                       std::string* reason) {
-    if (c.no_overtime() && overtime_of[department] > 0) return false;
-    if (c.no_open_bad_rating() && open_bad_of[department] > 0) return false;
-    if (ratings.active() < c.min_active_ratings()) return false;
-    if (!MeetsRate(ratings.satisfaction_rate(), c.min_satisfaction())) {
-      return false;
-    }
-    *reason = absl::StrCat(
-        "满意率", FormatPercent(ratings.satisfaction_rate().numerator(),
-                             ratings.satisfaction_rate().denominator()),
-        "（", ratings.satisfaction_rate().numerator(), "/",
-        ratings.satisfaction_rate().denominator(), "，不低于",
-        FormatBasisPoints(c.min_satisfaction()), "），主动评价",
-        ratings.active(), "条",
-        c.no_overtime() ? "，部门无超时办件" : "",
-        c.no_open_bad_rating() ? "，无未办结差评" : "");
-    return true;
-  };
+  auto qualifies =
+      [&](const zwfw::v1::AwardCriteria& c, const std::string& department,
+          const zwfw::v1::SatisfactionCounters& ratings, std::string* reason) {
+        if (c.no_overtime() && overtime_of[department] > 0) return false;
+        if (c.no_open_bad_rating() && open_bad_of[department] > 0) return false;
+        if (ratings.active() < c.min_active_ratings()) return false;
+        if (!MeetsRate(ratings.satisfaction_rate(), c.min_satisfaction())) {
+          return false;
+        }
+        *reason = absl::StrCat(
+            "满意率",
+            FormatPercent(ratings.satisfaction_rate().numerator(),
+                          ratings.satisfaction_rate().denominator()),
+            "（", ratings.satisfaction_rate().numerator(), "/",
+            ratings.satisfaction_rate().denominator(), "，不低于",
+            FormatBasisPoints(c.min_satisfaction()), "），主动评价",
+            ratings.active(), "条", c.no_overtime() ? "，部门无超时办件" : "",
+            c.no_open_bad_rating() ? "，无未办结差评" : "");
+        return true;
+      };
   std::map<std::string, std::string> department_of_window;
   for (const auto& w : inputs.survey.windows()) {
     department_of_window[w.window_code()] = w.department_code();

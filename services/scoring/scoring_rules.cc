@@ -36,8 +36,8 @@ absl::Status ValidateRules(const zwfw::v1::ScoringRules& rules) {
     const zwfw::v1::ScoringRule& r = rules.rules(i);
     auto bad = [&](absl::string_view why) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "rules[", i, "]", r.id().empty() ? "" : " (\"" + r.id() + "\")",
-          ": ", why));
+          "rules[", i, "]", r.id().empty() ? "" : " (\"" + r.id() + "\")", ": ",
+          why));
     };
     if (!ValidId(r.id())) {
       return bad("id: 1-64 characters of a-z, 0-9, '_' and '-'");
@@ -81,9 +81,10 @@ absl::Status ValidateRules(const zwfw::v1::ScoringRules& rules) {
     }
     if (i > 0 && t.floor() >= rules.tiers(i - 1).floor()) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "tiers[", i, "] (\"", t.label(), "\"): floors must be strictly "
-          "descending; ", t.floor(), " overlaps or follows ",
-          rules.tiers(i - 1).floor()));
+          "tiers[", i, "] (\"", t.label(),
+          "\"): floors must be strictly "
+          "descending; ",
+          t.floor(), " overlaps or follows ", rules.tiers(i - 1).floor()));
     }
   }
   for (const auto* criteria : {&rules.window_awards(), &rules.staff_awards()}) {
@@ -109,7 +110,8 @@ std::string FormatPoints(int64_t hundredths) {
   const char* sign = hundredths < 0 ? "-" : "";
   int64_t v = std::llabs(hundredths);
   if (v % 100 == 0) return absl::StrCat(sign, v / 100);
-  if (v % 10 == 0) return absl::StrFormat("%s%d.%d", sign, v / 100, v % 100 / 10);
+  if (v % 10 == 0)
+    return absl::StrFormat("%s%d.%d", sign, v / 100, v % 100 / 10);
   return absl::StrFormat("%s%d.%02d", sign, v / 100, v % 100);
 }
 

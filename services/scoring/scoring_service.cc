@@ -14,8 +14,8 @@ namespace {
 
 constexpr size_t kMaxReasonBytes = 500;
 
-const std::initializer_list<Role> kReaders = {
-    Role::kAdmin, Role::kService, Role::kViewer, Role::kDepartment};
+const std::initializer_list<Role> kReaders = {Role::kAdmin, Role::kService,
+                                              Role::kViewer, Role::kDepartment};
 
 std::string Who(const Principal& p) {
   return absl::StrCat(p.RoleName(), " ", p.token_id);
@@ -76,9 +76,9 @@ grpc::Status ScoringService::AddAdjustment(
   }
   if (a.reason().empty() || a.reason().size() > kMaxReasonBytes ||
       a.evidence().size() > kMaxReasonBytes) {
-    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
-        "reason: required; reason and evidence at most ", kMaxReasonBytes,
-        " bytes")));
+    return ToGrpcStatus(absl::InvalidArgumentError(
+        absl::StrCat("reason: required; reason and evidence at most ",
+                     kMaxReasonBytes, " bytes")));
   }
   absl::StatusOr<std::shared_ptr<const DirectoryIndex>> directory =
       sources_->Directory();
@@ -86,8 +86,9 @@ grpc::Status ScoringService::AddAdjustment(
   const zwfw::v1::Department* d =
       (*directory)->FindDepartment(a.department_code());
   if (d == nullptr) {
-    return ToGrpcStatus(absl::NotFoundError(absl::StrCat(
-        "department \"", a.department_code(), "\" not found in the directory")));
+    return ToGrpcStatus(
+        absl::NotFoundError(absl::StrCat("department \"", a.department_code(),
+                                         "\" not found in the directory")));
   }
   a.set_department_code(d->code());
   a.set_period(period->ToString());
@@ -125,8 +126,8 @@ grpc::Status ScoringService::RemoveAdjustment(
   absl::StatusOr<Principal> who =
       Authorize(*tokens_, *context, "RemoveAdjustment", {Role::kAdmin});
   if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::Status s = store_->RemoveAdjustment(request->adjustment_id(),
-                                           Who(*who), options_.now());
+  absl::Status s = store_->RemoveAdjustment(request->adjustment_id(), Who(*who),
+                                            options_.now());
   if (s.ok()) {
     LogInfo(absl::StrCat("adjustment ", request->adjustment_id(),
                          " removed by ", Who(*who)));
@@ -260,9 +261,9 @@ grpc::Status ScoringService::GetScorecard(
   return grpc::Status::OK;
 }
 
-grpc::Status ScoringService::SetAwards(grpc::ServerContext* context,
-                                       const zwfw::v1::SetAwardsRequest* request,
-                                       zwfw::v1::SetAwardsResponse* response) {
+grpc::Status ScoringService::SetAwards(
+    grpc::ServerContext* context, const zwfw::v1::SetAwardsRequest* request,
+    zwfw::v1::SetAwardsResponse* response) {
   absl::StatusOr<Principal> who =
       Authorize(*tokens_, *context, "SetAwards", {Role::kAdmin});
   if (!who.ok()) return ToGrpcStatus(who.status());
@@ -323,8 +324,8 @@ grpc::Status ScoringService::FreezeScorecard(
   if (!card->frozen()) {
     card->set_frozen(true);
     *card->mutable_frozen_at() = ToProto(options_.now());
-    LogInfo(absl::StrCat("scorecard ", card->period(), " frozen by ",
-                         Who(*who)));
+    LogInfo(
+        absl::StrCat("scorecard ", card->period(), " frozen by ", Who(*who)));
   }
   absl::StatusOr<zwfw::v1::Scorecard> stored = store_->Freeze(*card);
   if (!stored.ok()) return ToGrpcStatus(stored.status());

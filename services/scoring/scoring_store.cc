@@ -103,9 +103,8 @@ absl::StatusOr<std::optional<zwfw::v1::ScoringRules>> ScoringStore::GetRules(
     int64_t version) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Statement> q = db_->Prepare(
-      version == 0
-          ? "SELECT record FROM rules ORDER BY version DESC LIMIT 1"
-          : "SELECT record FROM rules WHERE version = ?");
+      version == 0 ? "SELECT record FROM rules ORDER BY version DESC LIMIT 1"
+                   : "SELECT record FROM rules WHERE version = ?");
   if (!q.ok()) return q.status();
   if (version != 0) q->Bind(1, version);
   absl::StatusOr<bool> row = q->Step();
@@ -134,8 +133,8 @@ absl::StatusOr<zwfw::v1::Adjustment> ScoringStore::AddAdjustment(
           .Run();
   if (!s.ok()) return s;
   adjustment.set_adjustment_id(db_->LastInsertRowId());
-  absl::StatusOr<Statement> update = db_->Prepare(
-      "UPDATE adjustments SET record = ? WHERE adjustment_id = ?");
+  absl::StatusOr<Statement> update =
+      db_->Prepare("UPDATE adjustments SET record = ? WHERE adjustment_id = ?");
   if (!update.ok()) return update.status();
   s = update->BindBlob(1, adjustment.SerializeAsString())
           .Bind(2, adjustment.adjustment_id())
@@ -212,7 +211,8 @@ absl::Status ScoringStore::SetAwards(const std::string& period,
       "INSERT INTO awards VALUES (?, ?) ON CONFLICT (period) "
       "DO UPDATE SET record = excluded.record");
   if (!q.ok()) return q.status();
-  s = q->Bind(1, period).BindBlob(2, AwardsRecord(awards).SerializeAsString())
+  s = q->Bind(1, period)
+          .BindBlob(2, AwardsRecord(awards).SerializeAsString())
           .Run();
   if (s.ok()) s = Bump(period);
   if (s.ok()) s = tx->Commit();

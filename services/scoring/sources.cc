@@ -50,8 +50,8 @@ GrpcScoringSources::Satisfaction(const Period& period) {
   zwfw::v1::GetSatisfactionStatsRequest request;
   request.set_period(period.ToString());
   zwfw::v1::GetSatisfactionStatsResponse stats;
-  grpc::Status s = survey_->GetSatisfactionStats(Context().get(), request,
-                                                 &stats);
+  grpc::Status s =
+      survey_->GetSatisfactionStats(Context().get(), request, &stats);
   if (!s.ok()) return Unavailable(s);
   return stats;
 }

@@ -1,14 +1,12 @@
 // The survey server: evaluations, return visits, rectifications and their
 // statistics. Flags, wiring and the server; nothing else.
-#include <sys/stat.h>
-
 #include <memory>
 
 #include "absl/flags/flag.h"
 #include "services/common/auth.h"
 #include "services/common/calendar.h"
-#include "services/common/server.h"
 #include "services/common/intake_client.h"
+#include "services/common/server.h"
 #include "services/survey/sqlite_survey_store.h"
 #include "services/survey/survey_rules.h"
 #include "services/survey/survey_service.h"
@@ -24,9 +22,6 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<zwfw::ServerHost>> host =
       zwfw::ServerHost::Create(config);
   if (!host.ok()) return zwfw::StartupFailure(host.status());
-  absl::StatusOr<std::unique_ptr<zwfw::TokenStore>> tokens =
-      zwfw::TokenStore::Open(config.token_file);
-  if (!tokens.ok()) return zwfw::StartupFailure(tokens.status());
   absl::StatusOr<std::string> service_token =
       zwfw::ReadServiceToken(config.service_token_file);
   if (!service_token.ok()) return zwfw::StartupFailure(service_token.status());
@@ -37,9 +32,8 @@ int main(int argc, char** argv) {
       zwfw::survey::ParseSatisfiedLevels(absl::GetFlag(FLAGS_satisfied_levels));
   if (!levels.ok()) return zwfw::StartupFailure(levels.status());
 
-  mkdir(config.data_dir.c_str(), 0700);
   absl::StatusOr<std::unique_ptr<zwfw::survey::SqliteSurveyStore>> store =
-      zwfw::survey::SqliteSurveyStore::Open(config.data_dir + "/survey.db");
+      zwfw::survey::SqliteSurveyStore::Open((*host)->DataPath("survey.db"));
   if (!store.ok()) return zwfw::StartupFailure(store.status());
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
       zwfw::ClientChannel(config, config.intake);
@@ -49,7 +43,7 @@ int main(int argc, char** argv) {
   zwfw::survey::SurveyOptions options;
   options.rectification_days = absl::GetFlag(FLAGS_rectification_days);
   options.satisfied_levels = *levels;
-  zwfw::survey::SurveyService survey(&intake, &intake, &*calendar,
-                                     store->get(), tokens->get(), options);
+  zwfw::survey::SurveyService survey(&intake, &intake, &*calendar, store->get(),
+                                     &(*host)->tokens(), options);
   return (*host)->Run({&survey});
 }

@@ -208,9 +208,9 @@ absl::StatusOr<std::vector<WriteResult>> SqliteSurveyStore::WriteEvaluations(
       target->Bind(1, e.rectified_evaluation_id());
       absl::StatusOr<bool> found = target->Step();
       if (!found.ok()) return found.status();
-      const bool ok = *found && target->ColumnText(0) == e.department_code() &&
-                      target->ColumnInt(1) ==
-                          zwfw::v1::RECTIFICATION_STATE_RECTIFIED;
+      const bool ok =
+          *found && target->ColumnText(0) == e.department_code() &&
+          target->ColumnInt(1) == zwfw::v1::RECTIFICATION_STATE_RECTIFIED;
       const bool same_department =
           *found && target->ColumnText(0) == e.department_code();
       if (*found) follow_up_month = target->ColumnText(2);
@@ -218,8 +218,8 @@ absl::StatusOr<std::vector<WriteResult>> SqliteSurveyStore::WriteEvaluations(
       if (!ok) {
         // A re-sent follow-up of a rectification it already closed is a
         // duplicate, not an error.
-        absl::StatusOr<Statement> known = db_->Prepare(
-            "SELECT 1 FROM evaluations WHERE evaluation_id = ?");
+        absl::StatusOr<Statement> known =
+            db_->Prepare("SELECT 1 FROM evaluations WHERE evaluation_id = ?");
         if (!known.ok()) return known.status();
         known->Bind(1, e.evaluation_id());
         absl::StatusOr<bool> seen = known->Step();
@@ -266,9 +266,9 @@ absl::StatusOr<std::vector<WriteResult>> SqliteSurveyStore::WriteEvaluations(
         event.set_to(zwfw::v1::RECTIFICATION_STATE_CLOSED);
         *event.mutable_at() = ToProto(now);
         event.set_by(by);
-        event.set_note(absl::StrCat("citizen's rating of the rectification: ",
-                                    e.rating(), " (evaluation ",
-                                    e.evaluation_id(), ")"));
+        event.set_note(
+            absl::StrCat("citizen's rating of the rectification: ", e.rating(),
+                         " (evaluation ", e.evaluation_id(), ")"));
         s = AddEvent(e.rectified_evaluation_id(), event);
       }
       if (s.ok()) s = BumpVersion(follow_up_month);
@@ -337,13 +337,12 @@ absl::StatusOr<std::vector<WriteResult>> SqliteSurveyStore::WriteReturnVisits(
 }
 
 absl::StatusOr<std::vector<Rectification>> SqliteSurveyStore::Query(
-    const std::string& where, const std::vector<std::string>& params,
-    int limit, absl::Time now, bool with_events) {
+    const std::string& where, const std::vector<std::string>& params, int limit,
+    absl::Time now, bool with_events) {
   // Params bind in order; "?now" placeholders for overdue come last.
-  std::string sql = absl::StrCat("SELECT ", kRectificationColumns,
-                                 " FROM rectifications", where,
-                                 " ORDER BY opened_at, evaluation_id LIMIT ",
-                                 limit);
+  std::string sql =
+      absl::StrCat("SELECT ", kRectificationColumns, " FROM rectifications",
+                   where, " ORDER BY opened_at, evaluation_id LIMIT ", limit);
   absl::StatusOr<Statement> q = db_->Prepare(sql);
   if (!q.ok()) return q.status();
   int index = 1;
@@ -397,20 +396,21 @@ SqliteSurveyStore::ListRectifications(const RectificationQuery& query,
     params.push_back(query.department_code);
   }
   if (query.state != zwfw::v1::RECTIFICATION_STATE_UNSPECIFIED) {
-    conditions.push_back(absl::StrCat("state = ", static_cast<int>(query.state)));
+    conditions.push_back(
+        absl::StrCat("state = ", static_cast<int>(query.state)));
   }
   if (query.overdue_only) conditions.push_back(kOverdueSql);
   std::string where =
-      conditions.empty() ? ""
-                         : absl::StrCat(" WHERE ",
-                                        absl::StrJoin(conditions, " AND "));
+      conditions.empty()
+          ? ""
+          : absl::StrCat(" WHERE ", absl::StrJoin(conditions, " AND "));
   absl::MutexLock lock(&mu_);
   return Query(where, params, query.limit, now, true);
 }
 
 absl::StatusOr<Rectification> SqliteSurveyStore::UpdateRectification(
-    const std::string& evaluation_id,
-    const zwfw::v1::RectificationEvent& event, int follow_up_rating,
+    const std::string& evaluation_id, const zwfw::v1::RectificationEvent& event,
+    int follow_up_rating,
     const std::function<absl::Status(const Rectification&)>& check,
     absl::Time now) {
   absl::MutexLock lock(&mu_);
@@ -420,8 +420,8 @@ absl::StatusOr<Rectification> SqliteSurveyStore::UpdateRectification(
       Query(" WHERE evaluation_id = ?", {evaluation_id}, 1, now, false);
   if (!found.ok()) return found.status();
   if (found->empty()) {
-    return absl::NotFoundError(absl::StrCat(
-        "no rectification of evaluation \"", evaluation_id, "\""));
+    return absl::NotFoundError(
+        absl::StrCat("no rectification of evaluation \"", evaluation_id, "\""));
   }
   const Rectification& current = found->front();
   absl::Status s = check(current);
@@ -446,8 +446,8 @@ absl::StatusOr<Rectification> SqliteSurveyStore::UpdateRectification(
   if (s.ok()) s = AddEvent(evaluation_id, recorded);
   if (s.ok() && event.to() == zwfw::v1::RECTIFICATION_STATE_APPEAL_UPHELD) {
     // The rating is voided: it leaves the statistics.
-    absl::StatusOr<Statement> q = db_->Prepare(
-        "SELECT record FROM evaluations WHERE evaluation_id = ?");
+    absl::StatusOr<Statement> q =
+        db_->Prepare("SELECT record FROM evaluations WHERE evaluation_id = ?");
     if (!q.ok()) return q.status();
     q->Bind(1, evaluation_id);
     absl::StatusOr<bool> row = q->Step();
@@ -520,7 +520,8 @@ absl::StatusOr<SurveyMonth> SqliteSurveyStore::ReadMonth(const Period& period,
   // depends on the clock, so they are counted here rather than kept.
   q = db_->Prepare(absl::StrCat(
       "SELECT department_code, count(*), "
-      "sum(state = 4 AND rectified_at <= due_at), sum(", kOverdueSql,
+      "sum(state = 4 AND rectified_at <= due_at), sum(",
+      kOverdueSql,
       "), sum(state NOT IN (4, 6)), sum(state = 6), "
       "sum(rectified_at IS NULL AND state IN (1, 2, 7) AND due_at < ?) "
       "FROM rectifications WHERE month = ? GROUP BY department_code"));

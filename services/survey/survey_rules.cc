@@ -25,8 +25,8 @@ absl::Status CheckId(absl::string_view field, absl::string_view id,
     return required ? Invalid(field, "is empty") : absl::OkStatus();
   }
   if (id.size() > kMaxIdBytes) {
-    return Invalid(field, absl::StrCat("is longer than ", kMaxIdBytes,
-                                       " bytes"));
+    return Invalid(field,
+                   absl::StrCat("is longer than ", kMaxIdBytes, " bytes"));
   }
   if (std::any_of(id.begin(), id.end(), [](char c) {
         return static_cast<unsigned char>(c) < 0x20;
@@ -40,7 +40,8 @@ absl::Status CheckTime(absl::string_view field,
                        const google::protobuf::Timestamp& t, absl::Time now) {
   if (!HasTime(t)) return Invalid(field, "is missing");
   if (!ValidTimestamp(t)) return Invalid(field, "is out of range");
-  if (ToTime(t) > now + kMaxClockSkew) return Invalid(field, "is in the future");
+  if (ToTime(t) > now + kMaxClockSkew)
+    return Invalid(field, "is in the future");
   return absl::OkStatus();
 }
 
@@ -76,8 +77,8 @@ absl::StatusOr<zwfw::v1::Evaluation> NormalizeEvaluation(
   if (!department.ok()) return department.status();
   e.set_department_code(*department);
   s = CheckId("case_no", e.case_no(), false);
-  if (s.ok()) s = CheckId("rectified_evaluation_id",
-                          e.rectified_evaluation_id(), false);
+  if (s.ok())
+    s = CheckId("rectified_evaluation_id", e.rectified_evaluation_id(), false);
   if (!s.ok()) return s;
   if (e.rating() < 1 || e.rating() > 5) {
     return Invalid("rating", "must be 1 (非常不满意) to 5 (非常满意)");
@@ -89,16 +90,16 @@ absl::StatusOr<zwfw::v1::Evaluation> NormalizeEvaluation(
   s = CheckTime("evaluated_at", e.evaluated_at(), now);
   if (!s.ok()) return s;
   if (e.comment().size() > kMaxCommentBytes) {
-    return Invalid("comment", absl::StrCat("is longer than ",
-                                           kMaxCommentBytes, " bytes"));
+    return Invalid("comment",
+                   absl::StrCat("is longer than ", kMaxCommentBytes, " bytes"));
   }
   if (!e.window_code().empty()) {
     const zwfw::v1::Window* w = directory.FindWindow(e.window_code());
     if (w == nullptr || w->department_code() != e.department_code()) {
-      return Invalid("window_code",
-                     absl::StrCat("window \"", e.window_code(),
-                                  "\" of department ", e.department_code(),
-                                  " is not in the directory"));
+      return Invalid(
+          "window_code",
+          absl::StrCat("window \"", e.window_code(), "\" of department ",
+                       e.department_code(), " is not in the directory"));
     }
   }
   if (!e.staff_code().empty()) {
@@ -144,8 +145,8 @@ absl::StatusOr<zwfw::v1::ReturnVisit> NormalizeReturnVisit(
                                    "reached");
   }
   if (v.notes().size() > kMaxCommentBytes) {
-    return Invalid("notes", absl::StrCat("is longer than ", kMaxCommentBytes,
-                                         " bytes"));
+    return Invalid("notes",
+                   absl::StrCat("is longer than ", kMaxCommentBytes, " bytes"));
   }
   return v;
 }
@@ -214,9 +215,10 @@ absl::StatusOr<std::vector<int>> ParseSatisfiedLevels(absl::string_view text) {
     int level = 0;
     if (!absl::SimpleAtoi(part, &level) || level < 1 || level > 5 ||
         std::find(levels.begin(), levels.end(), level) != levels.end()) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "satisfied levels \"", text, "\": expected distinct levels 1-5 "
-          "separated by commas, like 3,4,5"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("satisfied levels \"", text,
+                       "\": expected distinct levels 1-5 "
+                       "separated by commas, like 3,4,5"));
     }
     levels.push_back(level);
   }

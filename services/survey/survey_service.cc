@@ -100,9 +100,8 @@ grpc::Status SurveyService::RecordReturnVisits(
     grpc::ServerContext* context,
     const zwfw::v1::RecordReturnVisitsRequest* request,
     zwfw::v1::RecordReturnVisitsResponse* response) {
-  absl::StatusOr<Principal> who =
-      Authorize(*tokens_, *context, "RecordReturnVisits",
-                {Role::kAdmin, Role::kService});
+  absl::StatusOr<Principal> who = Authorize(
+      *tokens_, *context, "RecordReturnVisits", {Role::kAdmin, Role::kService});
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::Status s = CheckBatch(request->visits_size());
   if (!s.ok()) return ToGrpcStatus(s);
@@ -190,8 +189,7 @@ grpc::Status SurveyService::UpdateRectification(
     return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
         "note, evidence: at most ", kMaxNoteBytes, " bytes each")));
   }
-  const bool closing =
-      request->state() == zwfw::v1::RECTIFICATION_STATE_CLOSED;
+  const bool closing = request->state() == zwfw::v1::RECTIFICATION_STATE_CLOSED;
   if (closing != (request->follow_up_rating() != 0) ||
       request->follow_up_rating() < 0 || request->follow_up_rating() > 5) {
     return ToGrpcStatus(absl::InvalidArgumentError(
@@ -211,8 +209,7 @@ grpc::Status SurveyService::UpdateRectification(
         if (!principal.MayActFor(current.department_code())) {
           return absl::PermissionDeniedError(absl::StrCat(
               "token of ", principal.RoleName(),
-              " may not update rectifications of ",
-              current.department_code()));
+              " may not update rectifications of ", current.department_code()));
         }
         return CheckRectificationChange(current.state(), request->state(),
                                         principal);
@@ -227,23 +224,22 @@ grpc::Status SurveyService::GetSatisfactionStats(
     grpc::ServerContext* context,
     const zwfw::v1::GetSatisfactionStatsRequest* request,
     zwfw::v1::GetSatisfactionStatsResponse* response) {
-  absl::StatusOr<Principal> who =
-      Authorize(*tokens_, *context, "GetSatisfactionStats",
-                {Role::kDepartment, Role::kAdmin, Role::kService,
-                 Role::kViewer});
+  absl::StatusOr<Principal> who = Authorize(
+      *tokens_, *context, "GetSatisfactionStats",
+      {Role::kDepartment, Role::kAdmin, Role::kService, Role::kViewer});
   if (!who.ok()) return ToGrpcStatus(who.status());
   absl::StatusOr<Period> period = Period::Parse(request->period());
   if (!period.ok()) return ToGrpcStatus(period.status());
   absl::StatusOr<std::shared_ptr<const DirectoryIndex>> directory =
       directory_->Current();
   if (!directory.ok()) return ToGrpcStatus(directory.status());
-  absl::StatusOr<SurveyMonth> month = store_->ReadMonth(*period, options_.now());
+  absl::StatusOr<SurveyMonth> month =
+      store_->ReadMonth(*period, options_.now());
   if (!month.ok()) return ToGrpcStatus(month.status());
   absl::StatusOr<std::map<std::string, int64_t>> cases =
-      case_counts_ != nullptr
-          ? case_counts_->CaseTotals(*period)
-          : absl::StatusOr<std::map<std::string, int64_t>>(
-                absl::UnavailableError("no case counts"));
+      case_counts_ != nullptr ? case_counts_->CaseTotals(*period)
+                              : absl::StatusOr<std::map<std::string, int64_t>>(
+                                    absl::UnavailableError("no case counts"));
   *response = BuildSatisfactionStats(*period, *month, **directory,
                                      cases.ok() ? &*cases : nullptr,
                                      options_.satisfied_levels);

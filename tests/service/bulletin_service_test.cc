@@ -2,8 +2,8 @@
 // fixed inputs from a fake that can fail.
 #include "services/bulletin/bulletin_service.h"
 
-#include <gtest/gtest.h>
 #include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
 #include "services/common/status.h"
@@ -19,7 +19,8 @@ class FakeSources : public BulletinSources {
   }
   absl::StatusOr<zwfw::v1::GetCaseStatsResponse> CaseStats(
       const Period& period) override {
-    if (intake_down) return absl::UnavailableError("intake at x cannot be read");
+    if (intake_down)
+      return absl::UnavailableError("intake at x cannot be read");
     zwfw::v1::GetCaseStatsResponse stats;
     stats.set_period(period.ToString());
     stats.mutable_approval_total()->set_total(cases);
@@ -47,9 +48,8 @@ class BulletinServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     store_ = *BulletinStore::Open(testing::FreshDbPath("bulletin"));
-    tokens_ = *TokenStore::FromContents(
-        absl::StrCat(Sha256Hex("admin"), " admin\n", Sha256Hex("viewer"),
-                     " viewer\n"));
+    tokens_ = *TokenStore::FromContents(absl::StrCat(
+        Sha256Hex("admin"), " admin\n", Sha256Hex("viewer"), " viewer\n"));
     service_ = std::make_unique<BulletinService>(store_.get(), &sources_,
                                                  tokens_.get(), nullptr);
     grpc::ServerBuilder builder;
@@ -132,8 +132,7 @@ TEST_F(BulletinServiceTest, PublishedVersionsAreImmutable) {
   EXPECT_EQ(after.content(), before.content());
 
   // The draft is locked until a new version is started.
-  EXPECT_EQ(Update(1, "x").error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(Update(1, "x").error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   ASSERT_TRUE(Update(1, "綦政服〔2020〕12号（修订）", true).ok());
   zwfw::v1::PublishedVersion v2;
   ASSERT_TRUE(stub_->Publish(As("admin").get(), publish, &v2).ok());

@@ -2,16 +2,15 @@
 // test sets.
 #include "services/intake/case_intake_service.h"
 
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <set>
-#include <thread>
 #include <sstream>
-
-#include <gtest/gtest.h>
-#include <google/protobuf/util/json_util.h>
-#include <grpcpp/grpcpp.h>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -26,10 +25,10 @@
 namespace zwfw::intake {
 namespace {
 
-using zwfw::v1::Case;
-using zwfw::v1::CaseIntake;
 using zwfw::testing::Cst;
 using zwfw::testing::QijiangDirectory;
+using zwfw::v1::Case;
+using zwfw::v1::CaseIntake;
 
 std::string Outcome(const zwfw::v1::RecordResult& r) {
   std::string s = zwfw::v1::RecordOutcome_Name(r.outcome()).substr(15);
@@ -43,10 +42,10 @@ class CaseIntakeTest : public ::testing::Test {
  protected:
   void SetUp() override {
     path_ = testing::FreshDbPath("case-intake");
-    tokens_ = *TokenStore::FromContents(absl::StrCat(
-        Sha256Hex("admin"), " admin\n", Sha256Hex("viewer"), " viewer\n",
-        Sha256Hex("gaj"), " department:qj-gaj\n", Sha256Hex("service"),
-        " service\n"));
+    tokens_ = *TokenStore::FromContents(
+        absl::StrCat(Sha256Hex("admin"), " admin\n", Sha256Hex("viewer"),
+                     " viewer\n", Sha256Hex("gaj"), " department:qj-gaj\n",
+                     Sha256Hex("service"), " service\n"));
     calendar_ = std::make_unique<Calendar>(
         *Calendar::LoadDirectory(ZWFW_SOURCE_DIR "/deploy/calendar"));
     directory_store_ = *SqliteDirectoryStore::Open(path_);
@@ -82,7 +81,8 @@ class CaseIntakeTest : public ::testing::Test {
 
   std::unique_ptr<grpc::ClientContext> As(const std::string& token) {
     auto context = std::make_unique<grpc::ClientContext>();
-    if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);
+    if (!token.empty())
+      context->AddMetadata("authorization", "Bearer " + token);
     return context;
   }
 
@@ -132,8 +132,10 @@ class CaseIntakeTest : public ::testing::Test {
       for (const auto& r : ack.results()) outcomes.push_back(Outcome(r));
     }
     grpc::Status s = stream->Finish();
-    if (status) *status = s;
-    else EXPECT_TRUE(s.ok()) << s.error_message();
+    if (status)
+      *status = s;
+    else
+      EXPECT_TRUE(s.ok()) << s.error_message();
     return outcomes;
   }
 
@@ -155,7 +157,8 @@ class CaseIntakeTest : public ::testing::Test {
     zwfw::v1::GetCaseStatsRequest request;
     request.set_period(period);
     zwfw::v1::GetCaseStatsResponse response;
-    grpc::Status s = stub_->GetCaseStats(As("viewer").get(), request, &response);
+    grpc::Status s =
+        stub_->GetCaseStats(As("viewer").get(), request, &response);
     EXPECT_TRUE(s.ok()) << s.error_message();
     return response;
   }
@@ -197,22 +200,22 @@ TEST_F(CaseIntakeTest, TheJuly2020AttachmentTableComesBackRowForRow) {
     const auto* row = Row(stats, department->code());
     ASSERT_NE(row, nullptr);
     const auto& a = row->approval();
-    EXPECT_EQ(std::vector<int64_t>({a.total(), a.instant(), a.center(),
-                                    a.department_site(), a.grassroots(),
-                                    a.online()}),
-              std::vector<int64_t>({expected.total, expected.instant,
-                                    expected.center, expected.department_site,
-                                    expected.grassroots, expected.online}))
+    EXPECT_EQ(
+        std::vector<int64_t>({a.total(), a.instant(), a.center(),
+                              a.department_site(), a.grassroots(), a.online()}),
+        std::vector<int64_t>({expected.total, expected.instant, expected.center,
+                              expected.department_site, expected.grassroots,
+                              expected.online}))
         << expected.department;
   }
   const auto& t = stats.approval_total();
   seedgen::ReferenceRow total = seedgen::July2020Total();
-  EXPECT_EQ(std::vector<int64_t>({t.total(), t.instant(), t.center(),
-                                  t.department_site(), t.grassroots(),
-                                  t.online()}),
-            std::vector<int64_t>({total.total, total.instant, total.center,
-                                  total.department_site, total.grassroots,
-                                  total.online}));
+  EXPECT_EQ(
+      std::vector<int64_t>({t.total(), t.instant(), t.center(),
+                            t.department_site(), t.grassroots(), t.online()}),
+      std::vector<int64_t>({total.total, total.instant, total.center,
+                            total.department_site, total.grassroots,
+                            total.online}));
   EXPECT_EQ(stats.convenience_total().total(), 17427);
   EXPECT_EQ(stats.approval_total().total() + stats.convenience_total().total(),
             84781);
@@ -285,10 +288,10 @@ TEST_F(CaseIntakeTest, DuplicatesUpdatesAndIllegalTransitions) {
   // In a stream the illegal record is rejected alone.
   Case withdrawn = Open(Police("A-4", Cst(2020, 7, 8)));
   withdrawn.set_status(zwfw::v1::CASE_STATUS_WITHDRAWN);
-  EXPECT_EQ(Submit({withdrawn, Open(withdrawn), Police("A-5", Cst(2020, 7, 8))}),
-            (std::vector<std::string>{"ACCEPTED",
-                                      "REJECTED FAILED_PRECONDITION status",
-                                      "ACCEPTED"}));
+  EXPECT_EQ(
+      Submit({withdrawn, Open(withdrawn), Police("A-5", Cst(2020, 7, 8))}),
+      (std::vector<std::string>{
+          "ACCEPTED", "REJECTED FAILED_PRECONDITION status", "ACCEPTED"}));
 }
 
 TEST_F(CaseIntakeTest, DueTimeCrossesNationalDay2020) {
@@ -424,16 +427,16 @@ TEST_F(CaseIntakeTest, BadRecordsAreRejectedOneByOneNamingTheField) {
   Case bad_window = good;
   bad_window.set_case_no("B-7");
   bad_window.set_window_code("nowhere");
-  EXPECT_EQ(Submit({good, no_time, unknown, future, unfinished, no_site,
-                    long_no, bad_window}),
-            (std::vector<std::string>{
-                "ACCEPTED", "REJECTED INVALID_ARGUMENT accepted_at",
-                "REJECTED INVALID_ARGUMENT department_code",
-                "REJECTED INVALID_ARGUMENT accepted_at",
-                "REJECTED INVALID_ARGUMENT completed_at",
-                "REJECTED INVALID_ARGUMENT site",
-                "REJECTED INVALID_ARGUMENT case_no",
-                "REJECTED INVALID_ARGUMENT window_code"}));
+  EXPECT_EQ(
+      Submit({good, no_time, unknown, future, unfinished, no_site, long_no,
+              bad_window}),
+      (std::vector<std::string>{
+          "ACCEPTED", "REJECTED INVALID_ARGUMENT accepted_at",
+          "REJECTED INVALID_ARGUMENT department_code",
+          "REJECTED INVALID_ARGUMENT accepted_at",
+          "REJECTED INVALID_ARGUMENT completed_at",
+          "REJECTED INVALID_ARGUMENT site", "REJECTED INVALID_ARGUMENT case_no",
+          "REJECTED INVALID_ARGUMENT window_code"}));
   EXPECT_EQ(Row(Stats("2020-07"), "qj-gaj")->approval().total(), 1);
 }
 
@@ -482,16 +485,19 @@ TEST_F(CaseIntakeTest, ListCasesPagesThroughEverything) {
   EXPECT_EQ(overtime.cases(0).case_no(), "L-late");
 
   request.set_page_token("garbage!");
-  EXPECT_EQ(stub_->ListCases(As("admin").get(), request, &overtime).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      stub_->ListCases(As("admin").get(), request, &overtime).error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
   request.clear_page_token();
   request.set_page_size(1001);
-  EXPECT_EQ(stub_->ListCases(As("admin").get(), request, &overtime).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      stub_->ListCases(As("admin").get(), request, &overtime).error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
   request.set_page_size(10);
   request.set_period("2020-13");
-  EXPECT_EQ(stub_->ListCases(As("admin").get(), request, &overtime).error_code(),
-            grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(
+      stub_->ListCases(As("admin").get(), request, &overtime).error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_F(CaseIntakeTest, ConcurrentWritersShareTransactions) {
@@ -499,9 +505,9 @@ TEST_F(CaseIntakeTest, ConcurrentWritersShareTransactions) {
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([this, t] {
       for (int i = 0; i < 20; ++i) {
-        EXPECT_EQ(Upsert(Police(absl::StrCat("C-", t, "-", i),
-                                Cst(2020, 7, 6))),
-                  "ACCEPTED");
+        EXPECT_EQ(
+            Upsert(Police(absl::StrCat("C-", t, "-", i), Cst(2020, 7, 6))),
+            "ACCEPTED");
       }
     });
   }

@@ -2,15 +2,14 @@
 // intake and survey figures served by a fake that can also fail.
 #include "services/scoring/scoring_service.h"
 
+#include <google/protobuf/text_format.h>
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <sstream>
-
-#include <gtest/gtest.h>
-#include <google/protobuf/text_format.h>
-#include <google/protobuf/util/json_util.h>
-#include <grpcpp/grpcpp.h>
 
 #include "absl/strings/str_cat.h"
 #include "services/common/status.h"
@@ -31,12 +30,13 @@ M Parse(const std::string& text) {
 class FakeSources : public ScoringSources {
  public:
   FakeSources() {
-    zwfw::v1::DirectorySnapshot snapshot = Parse<zwfw::v1::DirectorySnapshot>(R"pb(
-      departments { code: "gaj" name: "区公安局" order: 1 }
-      departments { code: "swj" name: "区税务局" order: 2 }
-      windows { code: "w1" name: "公安窗口" department_code: "gaj" }
-      staff { code: "s1" name: "李宇" window_code: "w1" }
-    )pb");
+    zwfw::v1::DirectorySnapshot snapshot =
+        Parse<zwfw::v1::DirectorySnapshot>(R"pb(
+          departments { code: "gaj" name: "区公安局" order: 1 }
+          departments { code: "swj" name: "区税务局" order: 2 }
+          windows { code: "w1" name: "公安窗口" department_code: "gaj" }
+          staff { code: "s1" name: "李宇" window_code: "w1" }
+        )pb");
     directory = *DirectoryIndex::Build(snapshot, 1);
     cases = Parse<zwfw::v1::GetCaseStatsResponse>(R"pb(
       data_version: 1
@@ -67,8 +67,9 @@ class FakeSources : public ScoringSources {
     if (survey_down) return absl::UnavailableError("survey at y is down");
     return survey;
   }
-  absl::StatusOr<std::vector<std::string>> OvertimeCases(
-      const Period&, const std::string&, int) override {
+  absl::StatusOr<std::vector<std::string>> OvertimeCases(const Period&,
+                                                         const std::string&,
+                                                         int) override {
     ++evidence_calls;
     return std::vector<std::string>{"GA-1", "GA-2"};
   }
@@ -90,10 +91,10 @@ class ScoringServiceTest : public ::testing::Test {
   void SetUp() override {
     std::string path = testing::FreshDbPath("scoring");
     store_ = *ScoringStore::Open(path);
-    tokens_ = *TokenStore::FromContents(absl::StrCat(
-        Sha256Hex("admin"), " admin\n", Sha256Hex("viewer"), " viewer\n",
-        Sha256Hex("service"), " service\n", Sha256Hex("gaj"),
-        " department:gaj\n"));
+    tokens_ = *TokenStore::FromContents(
+        absl::StrCat(Sha256Hex("admin"), " admin\n", Sha256Hex("viewer"),
+                     " viewer\n", Sha256Hex("service"), " service\n",
+                     Sha256Hex("gaj"), " department:gaj\n"));
     service_ = std::make_unique<ScoringService>(store_.get(), &sources_,
                                                 tokens_.get(), nullptr);
     grpc::ServerBuilder builder;
@@ -105,7 +106,8 @@ class ScoringServiceTest : public ::testing::Test {
 
   std::unique_ptr<grpc::ClientContext> As(const std::string& token) {
     auto context = std::make_unique<grpc::ClientContext>();
-    if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);
+    if (!token.empty())
+      context->AddMetadata("authorization", "Bearer " + token);
     return context;
   }
 
@@ -121,7 +123,8 @@ class ScoringServiceTest : public ::testing::Test {
     return stub_->SetRules(As("admin").get(), request, &stored);
   }
 
-  absl::StatusOr<zwfw::v1::Scorecard> Card(const std::string& token = "viewer") {
+  absl::StatusOr<zwfw::v1::Scorecard> Card(
+      const std::string& token = "viewer") {
     zwfw::v1::ComputeScorecardRequest request;
     request.set_period("2020-07");
     zwfw::v1::Scorecard card;
@@ -145,7 +148,8 @@ class ScoringServiceTest : public ::testing::Test {
     request.mutable_adjustment()->set_points(points);
     request.mutable_adjustment()->set_reason(reason);
     zwfw::v1::AddAdjustmentResponse response;
-    grpc::Status s = stub_->AddAdjustment(As("admin").get(), request, &response);
+    grpc::Status s =
+        stub_->AddAdjustment(As("admin").get(), request, &response);
     if (id) *id = response.adjustment().adjustment_id();
     return s;
   }
@@ -215,12 +219,13 @@ TEST_F(ScoringServiceTest, AdjustmentsMoveScoresUntilFrozen) {
   zwfw::v1::RemoveAdjustmentRequest remove;
   remove.set_adjustment_id(id);
   zwfw::v1::RemoveAdjustmentResponse removed;
-  ASSERT_TRUE(stub_->RemoveAdjustment(As("admin").get(), remove, &removed).ok());
+  ASSERT_TRUE(
+      stub_->RemoveAdjustment(As("admin").get(), remove, &removed).ok());
   EXPECT_EQ(ScoreOf(*Card(), "swj"), 10025);
   // Removed, but on record with who and when; removing twice is NOT_FOUND.
-  EXPECT_EQ(stub_->RemoveAdjustment(As("admin").get(), remove, &removed)
-                .error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(
+      stub_->RemoveAdjustment(As("admin").get(), remove, &removed).error_code(),
+      grpc::StatusCode::NOT_FOUND);
   zwfw::v1::ListAdjustmentsRequest list;
   list.set_period("2020-07");
   zwfw::v1::ListAdjustmentsResponse listed;
@@ -238,13 +243,14 @@ TEST_F(ScoringServiceTest, AdjustmentsMoveScoresUntilFrozen) {
   zwfw::v1::FreezeScorecardRequest freeze;
   freeze.set_period("2020-07");
   zwfw::v1::Scorecard frozen;
-  ASSERT_TRUE(stub_->FreezeScorecard(As("service").get(), freeze, &frozen).ok());
+  ASSERT_TRUE(
+      stub_->FreezeScorecard(As("service").get(), freeze, &frozen).ok());
   EXPECT_TRUE(frozen.frozen());
   EXPECT_EQ(Adjust(-10).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   remove.set_adjustment_id(id + 1);
-  EXPECT_EQ(stub_->RemoveAdjustment(As("admin").get(), remove, &removed)
-                .error_code(),
-            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(
+      stub_->RemoveAdjustment(As("admin").get(), remove, &removed).error_code(),
+      grpc::StatusCode::FAILED_PRECONDITION);
   zwfw::v1::SetAwardsRequest awards;
   awards.set_period("2020-07");
   awards.add_windows("w1");

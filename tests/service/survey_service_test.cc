@@ -2,14 +2,13 @@
 // fixed directory (the Qijiang demo) and a clock the test sets.
 #include "services/survey/survey_service.h"
 
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <sstream>
-
-#include <gtest/gtest.h>
-#include <google/protobuf/util/json_util.h>
-#include <grpcpp/grpcpp.h>
 
 #include "absl/strings/str_cat.h"
 #include "services/common/period.h"
@@ -22,10 +21,10 @@
 namespace zwfw::survey {
 namespace {
 
+using zwfw::testing::Cst;
 using zwfw::v1::Evaluation;
 using zwfw::v1::RectificationState;
 using zwfw::v1::Survey;
-using zwfw::testing::Cst;
 
 std::shared_ptr<const DirectoryIndex> Qijiang() {
   return *DirectoryIndex::Build(testing::QijiangDirectory(), 1);
@@ -63,10 +62,10 @@ class SurveyServiceTest : public ::testing::Test {
       server_.reset();
     }
     if (path_.empty()) path_ = testing::FreshDbPath("survey");
-    tokens_ = *TokenStore::FromContents(absl::StrCat(
-        Sha256Hex("admin"), " admin\n", Sha256Hex("viewer"), " viewer\n",
-        Sha256Hex("gaj"), " department:qj-gaj\n", Sha256Hex("device"),
-        " evaluator\n"));
+    tokens_ = *TokenStore::FromContents(
+        absl::StrCat(Sha256Hex("admin"), " admin\n", Sha256Hex("viewer"),
+                     " viewer\n", Sha256Hex("gaj"), " department:qj-gaj\n",
+                     Sha256Hex("device"), " evaluator\n"));
     calendar_ = std::make_unique<Calendar>(
         *Calendar::LoadDirectory(ZWFW_SOURCE_DIR "/deploy/calendar"));
     store_.reset();
@@ -88,7 +87,8 @@ class SurveyServiceTest : public ::testing::Test {
 
   std::unique_ptr<grpc::ClientContext> As(const std::string& token) {
     auto context = std::make_unique<grpc::ClientContext>();
-    if (!token.empty()) context->AddMetadata("authorization", "Bearer " + token);
+    if (!token.empty())
+      context->AddMetadata("authorization", "Bearer " + token);
     return context;
   }
 
@@ -114,7 +114,8 @@ class SurveyServiceTest : public ::testing::Test {
     zwfw::v1::SubmitEvaluationsResponse response;
     grpc::Status s =
         stub_->SubmitEvaluations(As(token).get(), request, &response);
-    if (!s.ok()) return {absl::StrCat("error ", StatusCodeName(s.error_code()))};
+    if (!s.ok())
+      return {absl::StrCat("error ", StatusCodeName(s.error_code()))};
     std::vector<std::string> out;
     for (const auto& r : response.results()) out.push_back(Outcome(r));
     return out;
@@ -153,8 +154,7 @@ class SurveyServiceTest : public ::testing::Test {
     grpc::Status s =
         stub_->UpdateRectification(As(token).get(), request, &response);
     if (!s.ok()) return StatusCodeName(s.error_code());
-    return zwfw::v1::RectificationState_Name(
-        response.rectification().state());
+    return zwfw::v1::RectificationState_Name(response.rectification().state());
   }
 
   zwfw::v1::Rectification Get(const std::string& id) {
@@ -184,10 +184,10 @@ class SurveyServiceTest : public ::testing::Test {
 TEST_F(SurveyServiceTest, RatesOnAKnownSet) {
   Evaluation defaulted = Rating("e7", 3);
   defaulted.set_defaulted(true);
-  ASSERT_EQ(Submit({Rating("e1", 5), Rating("e2", 5), Rating("e3", 4),
-                    Rating("e4", 3), Rating("e5", 2), Rating("e6", 1),
-                    defaulted}),
-            std::vector<std::string>(7, "ACCEPTED"));
+  ASSERT_EQ(
+      Submit({Rating("e1", 5), Rating("e2", 5), Rating("e3", 4),
+              Rating("e4", 3), Rating("e5", 2), Rating("e6", 1), defaulted}),
+      std::vector<std::string>(7, "ACCEPTED"));
   auto stats = Stats();
   const auto& police = Department(stats, "qj-gaj").ratings();
   EXPECT_EQ(police.active(), 6);
@@ -346,9 +346,9 @@ TEST_F(SurveyServiceTest, DepartmentsSeeAndChangeOnlyTheirOwn) {
       stub_->ListRectifications(As("gaj").get(), request, &listed).ok());
   EXPECT_EQ(listed.rectifications_size(), 0);  // only its own (none)
   request.set_department_code("qj-swj");
-  EXPECT_EQ(stub_->ListRectifications(As("gaj").get(), request, &listed)
-                .error_code(),
-            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(
+      stub_->ListRectifications(As("gaj").get(), request, &listed).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(Submit({Rating("v", 5)}, "viewer"),
             std::vector<std::string>{"error PERMISSION_DENIED"});
   EXPECT_EQ(Submit({Rating("v", 5)}, ""),
@@ -425,7 +425,8 @@ TEST_F(SurveyServiceTest, ReturnVisits) {
 }
 
 TEST_F(SurveyServiceTest, July2020ReturnVisitsGive230At100Percent) {
-  zwfw::v1::DirectorySnapshot snapshot = directory_.Current().value()->snapshot();
+  zwfw::v1::DirectorySnapshot snapshot =
+      directory_.Current().value()->snapshot();
   auto cases = seedgen::GenerateJuly2020Cases(snapshot);
   ASSERT_TRUE(cases.ok());
   zwfw::v1::RecordReturnVisitsRequest request;

@@ -1,7 +1,7 @@
 #include "services/bulletin/composer.h"
 
-#include <gtest/gtest.h>
 #include <google/protobuf/text_format.h>
+#include <gtest/gtest.h>
 
 #include "services/bulletin/writers.h"
 
@@ -48,8 +48,9 @@ TEST(ComposerTest, MissingDraftFieldsArePlaceholdersWithWarnings) {
     ASSERT_TRUE(r.ok()) << r.status();
     EXPECT_FALSE(r->content.empty());
   }
-  EXPECT_EQ(Write(doc, static_cast<zwfw::v1::BulletinFormat>(42)).status().code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(
+      Write(doc, static_cast<zwfw::v1::BulletinFormat>(42)).status().code(),
+      absl::StatusCode::kInvalidArgument);
 }
 
 TEST(ComposerTest, OvertimeGroupsAndPercentages) {
@@ -61,9 +62,18 @@ TEST(ComposerTest, OvertimeGroupsAndPercentages) {
     center_handled: 3
     center_same_day: 2
     center_completed: 3
-    departments { department_name: "甲" approval { overtime: 1 } }
-    departments { department_name: "乙" approval { overtime: 5 } }
-    departments { department_name: "丙" convenience { overtime: 1 } }
+    departments {
+      department_name: "甲"
+      approval { overtime: 1 }
+    }
+    departments {
+      department_name: "乙"
+      approval { overtime: 5 }
+    }
+    departments {
+      department_name: "丙"
+      convenience { overtime: 1 }
+    }
   )pb");
   in.survey.mutable_return_visits()->set_reached(3);
   in.survey.mutable_return_visits()->set_satisfied(2);
@@ -79,14 +89,29 @@ TEST(ComposerTest, OvertimeGroupsAndPercentages) {
 TEST(ComposerTest, TheAttachmentTableHasClassesSpansAndIdleDepartments) {
   BulletinInputs in = Empty();
   in.directory = Parse<zwfw::v1::DirectorySnapshot>(R"pb(
-    departments { code: "a" name: "区市场监管局" table_name: "区市场监督管理局" }
+    departments {
+      code: "a"
+      name: "区市场监管局"
+      table_name: "区市场监督管理局"
+    }
   )pb");
   in.cases = Parse<zwfw::v1::GetCaseStatsResponse>(R"pb(
     period: "2020-07"
     approval_total { total: 3600 }
-    departments { department_code: "a" approval { total: 2000 } }
-    departments { department_code: "b" department_name: "乙" approval { total: 1500 } }
-    departments { department_code: "c" department_name: "丙" approval { total: 100 } }
+    departments {
+      department_code: "a"
+      approval { total: 2000 }
+    }
+    departments {
+      department_code: "b"
+      department_name: "乙"
+      approval { total: 1500 }
+    }
+    departments {
+      department_code: "c"
+      department_name: "丙"
+      approval { total: 100 }
+    }
     departments { department_code: "d" department_name: "丁" }
   )pb");
   Document doc = Compose(in);

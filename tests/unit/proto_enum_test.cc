@@ -16,10 +16,10 @@ TEST(ProtoEnumTest, FullAndShortNames) {
             zwfw::v1::BULLETIN_FORMAT_PDF);
   EXPECT_EQ(FindEnumValue(formats, "Html")->number(),
             zwfw::v1::BULLETIN_FORMAT_HTML);
-  EXPECT_EQ(FindEnumValue(zwfw::v1::RectificationState_descriptor(),
-                          "appeal_upheld")
-                ->number(),
-            zwfw::v1::RECTIFICATION_STATE_APPEAL_UPHELD);
+  EXPECT_EQ(
+      FindEnumValue(zwfw::v1::RectificationState_descriptor(), "appeal_upheld")
+          ->number(),
+      zwfw::v1::RECTIFICATION_STATE_APPEAL_UPHELD);
   EXPECT_EQ(FindEnumValue(formats, "docx"), nullptr);
   EXPECT_EQ(FindEnumValue(formats, ""), nullptr);
 }

@@ -1,9 +1,9 @@
 #include "gateway/rate_limiter.h"
 
-#include <cstdlib>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <gtest/gtest.h>
+#include <cstdlib>
 
 #include "absl/strings/str_cat.h"
 
@@ -11,7 +11,8 @@ namespace zwfw::gateway {
 namespace {
 
 TEST(RateLimiterTest, LocalCountsRefuseOverTheLimitUntilTheNextMinute) {
-  absl::Time now = absl::FromUnixSeconds(1800000000 + 15);  // 15 s into a minute
+  absl::Time now =
+      absl::FromUnixSeconds(1800000000 + 15);  // 15 s into a minute
   RateLimiter limiter(nullptr, 3, [&] { return now; });
   for (int i = 0; i < 3; ++i) EXPECT_TRUE(limiter.Admit("a").allowed);
   RateLimiter::Decision refused = limiter.Admit("a");

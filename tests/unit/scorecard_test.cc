@@ -1,11 +1,11 @@
 #include "services/scoring/scorecard.h"
 
-#include <fstream>
-#include <sstream>
-
-#include <gtest/gtest.h>
 #include <google/protobuf/text_format.h>
 #include <google/protobuf/util/json_util.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
 
 #include "services/common/percent.h"
 #include "services/scoring/scoring_rules.h"
@@ -21,8 +21,8 @@ M Parse(const std::string& text) {
 }
 
 zwfw::v1::ScoringRule Rule(const std::string& text) {
-  return Parse<zwfw::v1::ScoringRule>(absl::StrCat(R"pb(id: "r" text: "t" )pb",
-                                                   text));
+  return Parse<zwfw::v1::ScoringRule>(
+      absl::StrCat(R"pb(id: "r" text: "t")pb", text));
 }
 
 // Police: 5 overtime cases, 200 cases of which 190 online, 100 at the
@@ -32,7 +32,13 @@ const auto kCases = Parse<zwfw::v1::DepartmentCaseStats>(R"pb(
   department_code: "gaj"
   department_name: "区公安局"
   approval { total: 150 online: 140 overtime: 4 center: 80 center_same_day: 74 }
-  convenience { total: 50 online: 50 overtime: 1 center: 20 center_same_day: 18 }
+  convenience {
+    total: 50
+    online: 50
+    overtime: 1
+    center: 20
+    center_same_day: 18
+  }
 )pb");
 const auto kSurvey = Parse<zwfw::v1::DepartmentSatisfaction>(R"pb(
   department_code: "gaj"
@@ -61,16 +67,16 @@ TEST(ScorecardTest, CountIndicators) {
   EXPECT_EQ(line.count(), 3);  // ratings 1 and 2, active and defaulted
   EXPECT_EQ(line.points(), -300);
   line = ApplyRule(
-      Rule("indicator: INDICATOR_OVERDUE_RECTIFICATIONS points: -200"),
-      kCases, kSurvey, evidence);
+      Rule("indicator: INDICATOR_OVERDUE_RECTIFICATIONS points: -200"), kCases,
+      kSurvey, evidence);
   EXPECT_EQ(line.points(), -400);
   EXPECT_EQ(line.evidence(0), "e2");
 }
 
 TEST(ScorecardTest, CapsLimitARule) {
-  auto line = ApplyRule(Rule(R"pb(indicator: INDICATOR_OVERTIME_CASES
-                                  points: -500 cap: 1200)pb"),
-                        kCases, kSurvey, {});
+  auto line = ApplyRule(
+      Rule(R"pb(indicator: INDICATOR_OVERTIME_CASES points: -500 cap: 1200)pb"),
+      kCases, kSurvey, {});
   EXPECT_EQ(line.points(), -1200);
   EXPECT_TRUE(line.capped());
   EXPECT_EQ(line.detail(), "超时办件5件（封顶12分）");
@@ -79,43 +85,50 @@ TEST(ScorecardTest, CapsLimitARule) {
 TEST(ScorecardTest, RateIndicators) {
   // 满意率 59/62 = 95.2%: not below 95%, below 96%.
   auto line = ApplyRule(Rule(R"pb(indicator: INDICATOR_SATISFACTION_BELOW
-                                  points: -200 threshold: 9500)pb"),
+                                  points: -200
+                                  threshold: 9500)pb"),
                         kCases, kSurvey, {});
   EXPECT_EQ(line.points(), 0);
   EXPECT_EQ(line.detail(), "满意率95.2%（59/62），不低于95%");
   line = ApplyRule(Rule(R"pb(indicator: INDICATOR_SATISFACTION_BELOW
-                             points: -200 threshold: 9600)pb"),
+                             points: -200
+                             threshold: 9600)pb"),
                    kCases, kSurvey, {});
   EXPECT_EQ(line.points(), -200);
   EXPECT_EQ(line.detail(), "满意率95.2%（59/62），低于96%");
   // 网上办理率 190/200 = 95%: reaches exactly 95%.
   line = ApplyRule(Rule(R"pb(indicator: INDICATOR_ONLINE_RATE_AT_LEAST
-                             points: 50 threshold: 9500)pb"),
+                             points: 50
+                             threshold: 9500)pb"),
                    kCases, kSurvey, {});
   EXPECT_EQ(line.points(), 50);
   EXPECT_EQ(line.detail(), "网上办理率95.0%（190/200），达到95%");
   // 中心当日办结率 92/100.
   line = ApplyRule(Rule(R"pb(indicator: INDICATOR_SAME_DAY_RATE_AT_LEAST
-                             points: 50 threshold: 9250)pb"),
+                             points: 50
+                             threshold: 9250)pb"),
                    kCases, kSurvey, {});
   EXPECT_EQ(line.points(), 0);
   EXPECT_EQ(line.detail(), "中心当日办结率92.0%（92/100），未达到92.5%");
   // 好评率 55/62 = 88.7%.
   line = ApplyRule(Rule(R"pb(indicator: INDICATOR_GOOD_RATE_AT_LEAST
-                             points: 100 threshold: 8800)pb"),
+                             points: 100
+                             threshold: 8800)pb"),
                    kCases, kSurvey, {});
   EXPECT_EQ(line.points(), 100);
 }
 
 TEST(ScorecardTest, TheVolumeGuardIgnoresTinySamples) {
   auto line = ApplyRule(Rule(R"pb(indicator: INDICATOR_SATISFACTION_BELOW
-                                  points: -200 threshold: 9900
+                                  points: -200
+                                  threshold: 9900
                                   min_volume: 100)pb"),
                         kCases, kSurvey, {});
   EXPECT_EQ(line.points(), 0);
   EXPECT_EQ(line.detail(), "满意率样本不足（62，少于100），不计");
   line = ApplyRule(Rule(R"pb(indicator: INDICATOR_SATISFACTION_BELOW
-                             points: -200 threshold: 9900)pb"),
+                             points: -200
+                             threshold: 9900)pb"),
                    kCases, zwfw::v1::DepartmentSatisfaction(), {});
   EXPECT_EQ(line.detail(), "满意率无数据，不计");
 }
@@ -148,8 +161,8 @@ TEST(ScorecardTest, TierBoundariesAreExact) {
 TEST(ScorecardTest, AWholeScorecard) {
   zwfw::v1::ScoringRules rules = Tiers();
   rules.set_version(3);
-  *rules.add_rules() = Rule(R"pb(indicator: INDICATOR_OVERTIME_CASES
-                                 points: -25)pb");
+  *rules.add_rules() =
+      Rule(R"pb(indicator: INDICATOR_OVERTIME_CASES points: -25)pb");
   rules.mutable_rules(0)->set_id("overtime");
   *rules.mutable_window_awards() = Parse<zwfw::v1::AwardCriteria>(
       "no_overtime: true min_satisfaction: 9000 min_active_ratings: 2");
@@ -238,7 +251,8 @@ TEST(ScorecardTest, BadRuleFilesAreRefusedNamingTheRule) {
     return std::string(s.message());
   };
   const std::string tiers =
-      R"pb(base: 10000 tiers { floor: 10000 label: "100分以上" } )pb";
+      R"pb(base: 10000
+           tiers { floor: 10000 label: "100分以上" })pb";
   EXPECT_EQ(error(tiers + R"pb(rules { id: "x" text: "t" points: -1 })pb"),
             "rules[0] (\"x\"): indicator: unknown");
   EXPECT_EQ(error(tiers + R"pb(rules {
@@ -268,8 +282,12 @@ TEST(ScorecardTest, BadRuleFilesAreRefusedNamingTheRule) {
                 .find("tiers[1]"),
             std::string::npos);
   EXPECT_EQ(error("base: 10000"), "tiers: at least one tier is needed");
-  const std::string rule =
-      R"pb(rules { id: "x" text: "t" indicator: INDICATOR_BAD_RATINGS points: -1 })pb";
+  const std::string rule = R"pb(rules {
+                                  id: "x"
+                                  text: "t"
+                                  indicator: INDICATOR_BAD_RATINGS
+                                  points: -1
+                                })pb";
   EXPECT_EQ(error(tiers + rule + rule), "rules[1] (\"x\"): id: repeated");
 }
 

@@ -31,9 +31,9 @@ TEST(SurveyRulesTest, EveryRectificationChange) {
   // 5 APPEALED, 6 APPEAL_UPHELD, 7 APPEAL_REJECTED.
   EXPECT_EQ(legal_for_admin, "1>2 1>5 2>3 2>5 3>4 5>6 5>7 7>2 ");
   EXPECT_EQ(legal_for_department, "1>2 1>5 2>3 2>5 3>4 7>2 ");
-  EXPECT_EQ(CheckRectificationChange(zwfw::v1::RECTIFICATION_STATE_APPEALED,
-                                     zwfw::v1::RECTIFICATION_STATE_APPEAL_UPHELD,
-                                     department)
+  EXPECT_EQ(CheckRectificationChange(
+                zwfw::v1::RECTIFICATION_STATE_APPEALED,
+                zwfw::v1::RECTIFICATION_STATE_APPEAL_UPHELD, department)
                 .code(),
             absl::StatusCode::kPermissionDenied);
 }

@@ -1,7 +1,7 @@
+#include <google/protobuf/util/json_util.h>
+
 #include <fstream>
 #include <iostream>
-
-#include <google/protobuf/util/json_util.h>
 
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
@@ -28,7 +28,8 @@ using zwfw::v1::Bulletin;
 bool ParseFormat(std::string text, zwfw::v1::BulletinFormat* format) {
   if (text == "txt") text = "text";
   if (text == "md") text = "markdown";
-  const auto* value = FindEnumValue(zwfw::v1::BulletinFormat_descriptor(), text);
+  const auto* value =
+      FindEnumValue(zwfw::v1::BulletinFormat_descriptor(), text);
   if (value == nullptr) return false;
   *format = static_cast<zwfw::v1::BulletinFormat>(value->number());
   return true;
@@ -36,7 +37,8 @@ bool ParseFormat(std::string text, zwfw::v1::BulletinFormat* format) {
 
 // Writes the document to -o or stdout and the warnings to stderr.
 int Output(const zwfw::v1::RenderResponse& r) {
-  for (const auto& w : r.warnings()) std::cerr << "zwfw: warning: " << w << "\n";
+  for (const auto& w : r.warnings())
+    std::cerr << "zwfw: warning: " << w << "\n";
   const std::string path = absl::GetFlag(FLAGS_o);
   if (path.empty()) {
     std::cout << r.content();
@@ -118,7 +120,8 @@ int RunBulletinCommand(const ClientOptions& options,
     request.set_period(period);
     request.set_format(format);
     zwfw::v1::RenderResponse response;
-    grpc::Status s = stub->Render(NewContext(options).get(), request, &response);
+    grpc::Status s =
+        stub->Render(NewContext(options).get(), request, &response);
     if (!s.ok()) return ReportRpcError(s, "render");
     return Output(response);
   }
@@ -126,7 +129,8 @@ int RunBulletinCommand(const ClientOptions& options,
     zwfw::v1::PublishRequest request;
     request.set_period(period);
     zwfw::v1::PublishedVersion version;
-    grpc::Status s = stub->Publish(NewContext(options).get(), request, &version);
+    grpc::Status s =
+        stub->Publish(NewContext(options).get(), request, &version);
     if (!s.ok()) return ReportRpcError(s, "publish");
     std::cout << "published " << version.period() << " version "
               << version.version() << "\n";

@@ -1,3 +1,4 @@
+#include <google/protobuf/util/json_util.h>
 #include <unistd.h>
 
 #include <condition_variable>
@@ -6,8 +7,6 @@
 #include <map>
 #include <mutex>
 #include <thread>
-
-#include <google/protobuf/util/json_util.h>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
@@ -121,9 +120,9 @@ int Import(CaseIntake::Stub& stub, const ClientOptions& options,
                  "the file again (acknowledged ones come back as "
                  "duplicates)\n";
     return ReportRpcError(
-        status.ok() ? grpc::Status(grpc::StatusCode::UNAVAILABLE,
-                                   "stream ended early")
-                    : status,
+        status.ok()
+            ? grpc::Status(grpc::StatusCode::UNAVAILABLE, "stream ended early")
+            : status,
         "import " + path);
   }
   return tally.ExitCode();
@@ -163,8 +162,8 @@ int List(CaseIntake::Stub& stub, const ClientOptions& options) {
     request.set_status(static_cast<zwfw::v1::CaseStatus>(parsed->number()));
   }
   const int limit = absl::GetFlag(FLAGS_limit);
-  TextTable table({"部门", "办件编号", "状态", "受理时间(北京)", "办结时间",
-                   "办理期限"});
+  TextTable table(
+      {"部门", "办件编号", "状态", "受理时间(北京)", "办结时间", "办理期限"});
   int shown = 0;
   do {
     request.set_page_size(std::min(1000, limit - shown));
@@ -203,7 +202,8 @@ int Stats(CaseIntake::Stub& stub, const ClientOptions& options) {
     return kExitUsage;
   }
   zwfw::v1::GetCaseStatsResponse stats;
-  grpc::Status s = stub.GetCaseStats(NewContext(options).get(), request, &stats);
+  grpc::Status s =
+      stub.GetCaseStats(NewContext(options).get(), request, &stats);
   if (!s.ok()) return ReportRpcError(s, "case stats");
   if (options.json) {
     std::cout << ToJson(stats, true);
@@ -247,8 +247,8 @@ int Stats(CaseIntake::Stub& stub, const ClientOptions& options) {
                    "中心办理", "部门办理", "基层办理", "网上办理"});
   auto cells = [](const zwfw::v1::CaseCounters& c) {
     return std::vector<std::string>{
-        absl::StrCat(c.total()), absl::StrCat(c.instant()),
-        absl::StrCat(c.center()), absl::StrCat(c.department_site()),
+        absl::StrCat(c.total()),      absl::StrCat(c.instant()),
+        absl::StrCat(c.center()),     absl::StrCat(c.department_site()),
         absl::StrCat(c.grassroots()), absl::StrCat(c.online())};
   };
   std::vector<std::string> total_row = {"合计", "", ""};
@@ -279,8 +279,8 @@ int Stats(CaseIntake::Stub& stub, const ClientOptions& options) {
   }
   std::vector<std::string> groups;
   for (const auto& [count, names] : overtime) {
-    groups.push_back(absl::StrCat(absl::StrJoin(names, "、"), "超时", count,
-                                  "件"));
+    groups.push_back(
+        absl::StrCat(absl::StrJoin(names, "、"), "超时", count, "件"));
   }
   std::cout << "\n共受理 " << all << " 件（审批服务 "
             << stats.approval_total().total() << " 件，便民服务 "

@@ -1,11 +1,11 @@
 #include "tools/zwfw/client.h"
 
+#include <google/protobuf/util/json_util.h>
+
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
 #include <sstream>
-
-#include <google/protobuf/util/json_util.h>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"

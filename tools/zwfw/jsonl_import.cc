@@ -1,9 +1,9 @@
 #include "tools/zwfw/jsonl_import.h"
 
+#include <google/protobuf/util/json_util.h>
+
 #include <chrono>
 #include <iostream>
-
-#include <google/protobuf/util/json_util.h>
 
 #include "absl/strings/str_cat.h"
 #include "tools/zwfw/commands.h"
@@ -24,8 +24,8 @@ int64_t NowMs() {
 void ImportTally::Unparsable(int64_t line, absl::string_view why) {
   std::lock_guard<std::mutex> lock(mu_);
   ++unparsable_;
-  std::cerr << (tty_ ? "\r\033[K" : "") << "line " << line << ": json: "
-            << why << "\n";
+  std::cerr << (tty_ ? "\r\033[K" : "") << "line " << line << ": json: " << why
+            << "\n";
 }
 
 void ImportTally::Add(const zwfw::v1::RecordResult& r, int64_t line) {
@@ -51,18 +51,19 @@ void ImportTally::Progress(int64_t sent) {
   last_progress_ms_ = now;
   int64_t answered = 0;
   for (int64_t c : counts_) answered += c;
-  std::cerr << "\r\033[K" << "sent " << sent << " records, " << answered
-            << " answered" << std::flush;
+  std::cerr << "\r\033[K"
+            << "sent " << sent << " records, " << answered << " answered"
+            << std::flush;
 }
 
 std::string ImportTally::Summary() const {
   std::lock_guard<std::mutex> lock(mu_);
-  std::string out = absl::StrCat(
-      tty_ ? "\r\033[K" : "", "accepted ",
-      counts_[zwfw::v1::RECORD_OUTCOME_ACCEPTED], ", updated ",
-      counts_[zwfw::v1::RECORD_OUTCOME_UPDATED], ", duplicate ",
-      counts_[zwfw::v1::RECORD_OUTCOME_DUPLICATE], ", rejected ",
-      counts_[zwfw::v1::RECORD_OUTCOME_REJECTED] + unparsable_);
+  std::string out =
+      absl::StrCat(tty_ ? "\r\033[K" : "", "accepted ",
+                   counts_[zwfw::v1::RECORD_OUTCOME_ACCEPTED], ", updated ",
+                   counts_[zwfw::v1::RECORD_OUTCOME_UPDATED], ", duplicate ",
+                   counts_[zwfw::v1::RECORD_OUTCOME_DUPLICATE], ", rejected ",
+                   counts_[zwfw::v1::RECORD_OUTCOME_REJECTED] + unparsable_);
   if (unanswered_ > 0) absl::StrAppend(&out, ", unanswered ", unanswered_);
   return out;
 }
@@ -82,12 +83,11 @@ int ImportTally::ExitCode() const {
              : kExitOk;
 }
 
-void ReadJsonLines(
-    std::istream& in, const google::protobuf::Message& prototype,
-    int batch_size, ImportTally& tally,
-    const std::function<bool(
-        std::vector<std::unique_ptr<google::protobuf::Message>>,
-        std::vector<int64_t>)>& send) {
+void ReadJsonLines(std::istream& in, const google::protobuf::Message& prototype,
+                   int batch_size, ImportTally& tally,
+                   const std::function<bool(
+                       std::vector<std::unique_ptr<google::protobuf::Message>>,
+                       std::vector<int64_t>)>& send) {
   std::vector<std::unique_ptr<google::protobuf::Message>> records;
   std::vector<int64_t> lines;
   std::string line;

@@ -75,7 +75,8 @@ int main(int argc, char** argv) {
       command == "awards") {
     return zwfw::cli::RunScoringCommand(*options, command, args);
   }
-  if (command == "bulletin") return zwfw::cli::RunBulletinCommand(*options, args);
+  if (command == "bulletin")
+    return zwfw::cli::RunBulletinCommand(*options, args);
   if (command == "health") return zwfw::cli::RunHealthCommand(*options, args);
   std::cerr << "zwfw: unknown command \"" << command << "\"\n"
             << kUsage << "\n";

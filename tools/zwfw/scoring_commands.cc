@@ -1,8 +1,8 @@
+#include <google/protobuf/util/json_util.h>
+
 #include <fstream>
 #include <iostream>
 #include <sstream>
-
-#include <google/protobuf/util/json_util.h>
 
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
@@ -63,8 +63,8 @@ int SetRules(Scoring::Stub& stub, const ClientOptions& options,
     return kExitUsage;
   }
   zwfw::v1::SetRulesRequest request;
-  auto parsed =
-      google::protobuf::util::JsonStringToMessage(*text, request.mutable_rules());
+  auto parsed = google::protobuf::util::JsonStringToMessage(
+      *text, request.mutable_rules());
   if (!parsed.ok()) {
     std::cerr << "zwfw: " << path << " is not a zwfw.v1.ScoringRules in "
               << "proto JSON: " << parsed.message() << "\n";
@@ -126,8 +126,8 @@ int Adjustments(Scoring::Stub& stub, const ClientOptions& options,
     grpc::Status s =
         stub.AddAdjustment(NewContext(options).get(), request, &response);
     if (!s.ok()) return ReportRpcError(s, "add adjustment");
-    std::cout << "adjustment " << response.adjustment().adjustment_id()
-              << ": " << response.adjustment().department_code() << " "
+    std::cout << "adjustment " << response.adjustment().adjustment_id() << ": "
+              << response.adjustment().department_code() << " "
               << FormatPoints(response.adjustment().points()) << "\n";
     return kExitOk;
   }
@@ -193,13 +193,20 @@ int Scores(Scoring::Stub& stub, const ClientOptions& options,
       std::cout << d.department_name() << "（" << d.department_code() << "）"
                 << card.period() << "：" << FormatPoints(d.score()) << "分"
                 << (d.tier().empty() ? "" : "，" + d.tier()) << "\n"
-                << "  基础分 " << FormatPoints(d.score() - [&] {
-                     int64_t sum = 0;
-                     for (const auto& l : d.lines()) sum += l.points();
-                     return sum;
-                   }()) << "\n";
+                << "  基础分 "
+                << FormatPoints(d.score() -
+                                [&] {
+                                  int64_t sum = 0;
+                                  for (const auto& l : d.lines())
+                                    sum += l.points();
+                                  return sum;
+                                }())
+                << "\n";
       for (const auto& l : d.lines()) {
-        std::cout << "  " << (l.points() > 0 ? "+" : l.points() < 0 ? "" : " ")
+        std::cout << "  "
+                  << (l.points() > 0   ? "+"
+                      : l.points() < 0 ? ""
+                                       : " ")
                   << FormatPoints(l.points()) << "  " << l.text() << "："
                   << l.detail();
         if (l.evidence_size() > 0) {
@@ -227,16 +234,16 @@ int Scores(Scoring::Stub& stub, const ClientOptions& options,
   std::cout << card.period() << " 绩效考核（规则版本 " << card.rules_version()
             << (card.frozen() ? "，已定稿" : "") << "）\n"
             << table.ToString();
-  auto print_awards = [](const char* title,
-                         const google::protobuf::RepeatedPtrField<
-                             zwfw::v1::Award>& awards) {
-    if (awards.empty()) return;
-    std::cout << title << "\n";
-    for (const auto& a : awards) {
-      std::cout << "  " << a.name() << "（" << a.code() << "）：" << a.reason()
-                << "\n";
-    }
-  };
+  auto print_awards =
+      [](const char* title,
+         const google::protobuf::RepeatedPtrField<zwfw::v1::Award>& awards) {
+        if (awards.empty()) return;
+        std::cout << title << "\n";
+        for (const auto& a : awards) {
+          std::cout << "  " << a.name() << "（" << a.code() << "）："
+                    << a.reason() << "\n";
+        }
+      };
   print_awards("推荐优质服务窗口：", card.proposed_windows());
   print_awards("推荐优质服务标兵：", card.proposed_staff());
   print_awards("确认优质服务窗口：", card.windows());
@@ -247,16 +254,17 @@ int Scores(Scoring::Stub& stub, const ClientOptions& options,
 int SetAwards(Scoring::Stub& stub, const ClientOptions& options) {
   zwfw::v1::SetAwardsRequest request;
   request.set_period(absl::GetFlag(FLAGS_period));
-  for (absl::string_view w : absl::StrSplit(absl::GetFlag(FLAGS_windows), ',',
-                                            absl::SkipEmpty())) {
+  for (absl::string_view w :
+       absl::StrSplit(absl::GetFlag(FLAGS_windows), ',', absl::SkipEmpty())) {
     request.add_windows(std::string(w));
   }
-  for (absl::string_view m : absl::StrSplit(absl::GetFlag(FLAGS_staff), ',',
-                                            absl::SkipEmpty())) {
+  for (absl::string_view m :
+       absl::StrSplit(absl::GetFlag(FLAGS_staff), ',', absl::SkipEmpty())) {
     request.add_staff(std::string(m));
   }
   zwfw::v1::SetAwardsResponse response;
-  grpc::Status s = stub.SetAwards(NewContext(options).get(), request, &response);
+  grpc::Status s =
+      stub.SetAwards(NewContext(options).get(), request, &response);
   if (!s.ok()) return ReportRpcError(s, "set awards");
   std::cout << response.windows_size() << " windows and "
             << response.staff_size() << " staff confirmed for "
@@ -292,8 +300,7 @@ int RunScoringCommand(const ClientOptions& options, const std::string& command,
         stub->FreezeScorecard(NewContext(options).get(), request, &card);
     if (!s.ok()) return ReportRpcError(s, "freeze scores");
     std::cout << card.period() << " frozen: " << card.departments_size()
-              << " departments, rules version " << card.rules_version()
-              << "\n";
+              << " departments, rules version " << card.rules_version() << "\n";
     return kExitOk;
   }
   if (command == "scores" && args.size() == 1 &&

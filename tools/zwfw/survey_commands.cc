@@ -1,9 +1,8 @@
+#include <google/protobuf/util/json_util.h>
 #include <unistd.h>
 
 #include <fstream>
 #include <iostream>
-
-#include <google/protobuf/util/json_util.h>
 
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
@@ -24,8 +23,9 @@ ABSL_FLAG(std::string, state, "",
           "closed, appealed, appeal_upheld, appeal_rejected");
 ABSL_FLAG(bool, overdue_only, false, "only overdue rectifications");
 ABSL_FLAG(std::string, note, "", "what was done (rectifications update)");
-ABSL_FLAG(std::string, evidence, "", "where the proof is (rectifications "
-                                     "update)");
+ABSL_FLAG(std::string, evidence, "",
+          "where the proof is (rectifications "
+          "update)");
 ABSL_FLAG(int, follow_up_rating, 0,
           "the citizen's rating of the rectification, to close it");
 
@@ -206,8 +206,8 @@ int Satisfaction(Survey::Stub& stub, const ClientOptions& options) {
                         const zwfw::v1::SatisfactionCounters& c) {
     std::vector<std::string> row = {name};
     for (int i = 4; i >= 0; --i) {
-      row.push_back(absl::StrCat(c.active_by_rating(i) +
-                                 c.defaulted_by_rating(i)));
+      row.push_back(
+          absl::StrCat(c.active_by_rating(i) + c.defaulted_by_rating(i)));
     }
     row.push_back(absl::StrCat(c.defaulted()));
     row.push_back(Percent(c.good_rate()));
@@ -216,10 +216,9 @@ int Satisfaction(Survey::Stub& stub, const ClientOptions& options) {
     row.push_back(Percent(c.active_rate()));
     return row;
   };
-  std::vector<std::string> header = {"部门", "非常满意", "满意", "基本满意",
-                                     "不满意", "非常不满意", "默认",
-                                     "好评率", "差评率", "满意率",
-                                     "主动评价率"};
+  std::vector<std::string> header = {
+      "部门", "非常满意", "满意",   "基本满意", "不满意",    "非常不满意",
+      "默认", "好评率",   "差评率", "满意率",   "主动评价率"};
   TextTable departments(header);
   for (const auto& d : stats.departments()) {
     departments.AddRow(ratings_row(d.department_name(), d.ratings()));
@@ -265,8 +264,7 @@ int RunSurveyCommand(const ClientOptions& options, const std::string& command,
   if (command == "rectifications" && args.size() == 1 && args[0] == "list") {
     return ListRectifications(*stub, options);
   }
-  if (command == "rectifications" && args.size() == 3 &&
-      args[0] == "update") {
+  if (command == "rectifications" && args.size() == 3 && args[0] == "update") {
     return UpdateRectification(*stub, options, args[1], args[2]);
   }
   if (command == "satisfaction" && args.empty()) {
