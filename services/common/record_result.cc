@@ -4,8 +4,7 @@
 
 namespace zwfw {
 
-std::pair<std::string, std::string> SplitFieldError(
-    absl::string_view message) {
+std::pair<std::string, std::string> SplitFieldError(absl::string_view message) {
   size_t colon = message.find(": ");
   if (colon == absl::string_view::npos) return {"", std::string(message)};
   return {std::string(message.substr(0, colon)),
@@ -20,15 +19,32 @@ void Reject(zwfw::v1::RecordResult* result, const absl::Status& error) {
   result->set_code(static_cast<int>(error.code()));
 }
 
+void ApplyWrites(const absl::StatusOr<std::vector<WriteResult>>& written,
+                 size_t count, absl::string_view field,
+                 const std::function<zwfw::v1::RecordResult*(size_t)>& result) {
+  for (size_t k = 0; k < count; ++k) {
+    zwfw::v1::RecordResult* r = result(k);
+    if (!written.ok()) {
+      Reject(r, absl::UnavailableError(absl::StrCat(
+                    field, ": not stored (", written.status().message(),
+                    "); send the batch again")));
+    } else if ((*written)[k].outcome == zwfw::v1::RECORD_OUTCOME_REJECTED) {
+      Reject(r, (*written)[k].error);
+    } else {
+      r->set_outcome((*written)[k].outcome);
+    }
+  }
+}
+
 absl::Status StatusOf(const zwfw::v1::RecordResult& result) {
   if (result.outcome() != zwfw::v1::RECORD_OUTCOME_REJECTED) {
     return absl::OkStatus();
   }
   return absl::Status(
       static_cast<absl::StatusCode>(result.code()),
-      result.field().empty() ? result.reason()
-                             : absl::StrCat(result.field(), ": ",
-                                            result.reason()));
+      result.field().empty()
+          ? result.reason()
+          : absl::StrCat(result.field(), ": ", result.reason()));
 }
 
 }  // namespace zwfw

@@ -8,10 +8,12 @@
 #ifndef ZWFW_SERVICES_COMMON_RECORD_RESULT_H_
 #define ZWFW_SERVICES_COMMON_RECORD_RESULT_H_
 
+#include <functional>
 #include <string>
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "zwfw/v1/common.pb.h"
 
@@ -30,6 +32,14 @@ std::pair<std::string, std::string> SplitFieldError(absl::string_view message);
 
 // Marks the result REJECTED with the error's code, field and reason.
 void Reject(zwfw::v1::RecordResult* result, const absl::Status& error);
+
+// Fills the results of `count` records a store was given, from what it did
+// with the k-th: its outcome, or REJECTED with its error. When nothing was
+// stored, every one is REJECTED as UNAVAILABLE with the reason and "send the
+// batch again"; `field` names what (e.g. "cases").
+void ApplyWrites(const absl::StatusOr<std::vector<WriteResult>>& written,
+                 size_t count, absl::string_view field,
+                 const std::function<zwfw::v1::RecordResult*(size_t)>& result);
 
 // The status a rejected record would have had as a unary call.
 absl::Status StatusOf(const zwfw::v1::RecordResult& result);

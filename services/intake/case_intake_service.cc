@@ -75,21 +75,9 @@ CaseIntakeService::PreparedBatch CaseIntakeService::Prepare(
 void CaseIntakeService::Complete(
     PreparedBatch& batch,
     const absl::StatusOr<std::vector<WriteResult>>& written) {
-  for (size_t k = 0; k < batch.positions.size(); ++k) {
-    RecordResult& result = batch.results[batch.positions[k]];
-    if (!written.ok()) {
-      Reject(&result, absl::UnavailableError(absl::StrCat(
-                          "cases: not stored (", written.status().message(),
-                          "); send the batch again")));
-      continue;
-    }
-    const WriteResult& w = (*written)[k];
-    if (w.outcome == zwfw::v1::RECORD_OUTCOME_REJECTED) {
-      Reject(&result, w.error);
-    } else {
-      result.set_outcome(w.outcome);
-    }
-  }
+  ApplyWrites(written, batch.positions.size(), "cases", [&batch](size_t k) {
+    return &batch.results[batch.positions[k]];
+  });
 }
 
 // One SubmitCases stream. Batches are validated on arrival and handed to

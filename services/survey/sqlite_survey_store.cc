@@ -129,16 +129,28 @@ absl::StatusOr<std::unique_ptr<SqliteSurveyStore>> SqliteSurveyStore::Open(
       new SqliteSurveyStore(*std::move(db)));
 }
 
+absl::StatusOr<Statement*> SqliteSurveyStore::Cached(
+    std::optional<Statement>& slot, const char* sql) {
+  if (!slot.has_value()) {
+    absl::StatusOr<Statement> prepared = db_->Prepare(sql);
+    if (!prepared.ok()) return prepared.status();
+    slot.emplace(*std::move(prepared));
+  }
+  return &*slot;
+}
+
 absl::Status SqliteSurveyStore::BumpVersion(const std::string& month) {
-  absl::StatusOr<Statement> q = db_->Prepare(
-      "INSERT INTO month_versions (month, version) VALUES (?, 1) "
-      "ON CONFLICT (month) DO UPDATE SET version = version + 1");
+  absl::StatusOr<Statement*> q =
+      Cached(bump_version_,
+             "INSERT INTO month_versions (month, version) VALUES (?, 1) "
+             "ON CONFLICT (month) DO UPDATE SET version = version + 1");
   if (!q.ok()) return q.status();
-  return q->Bind(1, month).Run();
+  return (*q)->Bind(1, month).Run();
 }
 
 absl::Status SqliteSurveyStore::AddRating(const Evaluation& e, int sign) {
-  absl::StatusOr<Statement> q = db_->Prepare(
+  absl::StatusOr<Statement*> q = Cached(
+      add_rating_,
       "INSERT INTO rating_counters VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
       "?9, ?10, ?11, ?12, ?13) ON CONFLICT (month, scope, code) DO UPDATE SET "
       "a1 = a1 + ?4, a2 = a2 + ?5, a3 = a3 + ?6, a4 = a4 + ?7, a5 = a5 + ?8, "
@@ -152,12 +164,13 @@ absl::Status SqliteSurveyStore::AddRating(const Evaluation& e, int sign) {
       {kStaff, e.staff_code()}};
   for (const auto& [scope, code] : scopes) {
     if (code.empty()) continue;
-    q->Bind(1, month).Bind(2, static_cast<int>(scope)).Bind(3, code);
+    Statement& add = **q;
+    add.Bind(1, month).Bind(2, static_cast<int>(scope)).Bind(3, code);
     for (int level = 1; level <= 5; ++level) {
-      q->Bind(3 + level, !e.defaulted() && e.rating() == level ? sign : 0);
-      q->Bind(8 + level, e.defaulted() && e.rating() == level ? sign : 0);
+      add.Bind(3 + level, !e.defaulted() && e.rating() == level ? sign : 0);
+      add.Bind(8 + level, e.defaulted() && e.rating() == level ? sign : 0);
     }
-    absl::Status s = q->Run();
+    absl::Status s = add.Run();
     if (!s.ok()) return s;
   }
   return BumpVersion(month);
@@ -166,12 +179,16 @@ absl::Status SqliteSurveyStore::AddRating(const Evaluation& e, int sign) {
 absl::Status SqliteSurveyStore::AddEvent(
     const std::string& evaluation_id,
     const zwfw::v1::RectificationEvent& event) {
-  absl::StatusOr<Statement> q = db_->Prepare(
-      "INSERT INTO rectification_events (evaluation_id, seq, record) "
-      "VALUES (?1, (SELECT count(*) FROM rectification_events "
-      "WHERE evaluation_id = ?1), ?2)");
+  absl::StatusOr<Statement*> q =
+      Cached(add_event_,
+             "INSERT INTO rectification_events (evaluation_id, seq, record) "
+             "VALUES (?1, (SELECT count(*) FROM rectification_events "
+             "WHERE evaluation_id = ?1), ?2)");
   if (!q.ok()) return q.status();
-  return q->Bind(1, evaluation_id).BindBlob(2, event.SerializeAsString()).Run();
+  return (*q)
+      ->Bind(1, evaluation_id)
+      .BindBlob(2, event.SerializeAsString())
+      .Run();
 }
 
 absl::StatusOr<std::vector<WriteResult>> SqliteSurveyStore::WriteEvaluations(

@@ -5,6 +5,7 @@
 #define ZWFW_SERVICES_SURVEY_SQLITE_SURVEY_STORE_H_
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
@@ -21,8 +22,8 @@ class SqliteSurveyStore : public SurveyStore {
       const std::string& path);
 
   absl::StatusOr<std::vector<WriteResult>> WriteEvaluations(
-      const std::vector<PreparedEvaluation>& evaluations,
-      const std::string& by, absl::Time now) override;
+      const std::vector<PreparedEvaluation>& evaluations, const std::string& by,
+      absl::Time now) override;
   absl::StatusOr<std::vector<WriteResult>> WriteReturnVisits(
       const std::vector<zwfw::v1::ReturnVisit>& visits) override;
   absl::StatusOr<std::optional<zwfw::v1::Rectification>> GetRectification(
@@ -32,8 +33,7 @@ class SqliteSurveyStore : public SurveyStore {
   absl::StatusOr<zwfw::v1::Rectification> UpdateRectification(
       const std::string& evaluation_id,
       const zwfw::v1::RectificationEvent& event, int follow_up_rating,
-      const std::function<absl::Status(const zwfw::v1::Rectification&)>&
-          check,
+      const std::function<absl::Status(const zwfw::v1::Rectification&)>& check,
       absl::Time now) override;
   absl::StatusOr<SurveyMonth> ReadMonth(const Period& period,
                                         absl::Time now) override;
@@ -55,8 +55,16 @@ class SqliteSurveyStore : public SurveyStore {
       int limit, absl::Time now, bool with_events)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
+  // The statement in `slot`, prepared on first use (they run per record).
+  absl::StatusOr<Statement*> Cached(std::optional<Statement>& slot,
+                                    const char* sql)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   absl::Mutex mu_;
   const std::unique_ptr<Database> db_ ABSL_GUARDED_BY(mu_);
+  std::optional<Statement> add_rating_ ABSL_GUARDED_BY(mu_);
+  std::optional<Statement> bump_version_ ABSL_GUARDED_BY(mu_);
+  std::optional<Statement> add_event_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace zwfw::survey

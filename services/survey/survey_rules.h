@@ -38,8 +38,7 @@ absl::StatusOr<zwfw::v1::ReturnVisit> NormalizeReturnVisit(
 
 // The end (24:00 CST) of the `days`-th working day after the day of the
 // bad rating. From Wed 2020-09-30 with 5 days: the end of Wed 2020-10-14.
-absl::StatusOr<absl::Time> RectificationDue(absl::Time evaluated_at,
-                                            int days,
+absl::StatusOr<absl::Time> RectificationDue(absl::Time evaluated_at, int days,
                                             const Calendar& calendar);
 
 // Whether `who` may move a rectification from `from` to `to`:

@@ -21,25 +21,6 @@ absl::Status CheckBatch(int size) {
   return absl::OkStatus();
 }
 
-// Fills results from what the store did with the records at `positions`,
-// or rejects them all when nothing was stored.
-void Complete(const absl::StatusOr<std::vector<WriteResult>>& written,
-              const std::vector<int>& positions,
-              google::protobuf::RepeatedPtrField<RecordResult>* results) {
-  for (size_t k = 0; k < positions.size(); ++k) {
-    RecordResult* r = results->Mutable(positions[k]);
-    if (!written.ok()) {
-      Reject(r, absl::UnavailableError(absl::StrCat(
-                    "record: not stored (", written.status().message(),
-                    "); send the batch again")));
-    } else if ((*written)[k].outcome == zwfw::v1::RECORD_OUTCOME_REJECTED) {
-      Reject(r, (*written)[k].error);
-    } else {
-      r->set_outcome((*written)[k].outcome);
-    }
-  }
-}
-
 std::string Who(const Principal& p) {
   return absl::StrCat(p.RoleName(), " ", p.token_id);
 }
@@ -90,8 +71,10 @@ grpc::Status SurveyService::SubmitEvaluations(
     positions.push_back(i);
   }
   if (!prepared.empty()) {
-    Complete(store_->WriteEvaluations(prepared, Who(*who), now), positions,
-             response->mutable_results());
+    ApplyWrites(store_->WriteEvaluations(prepared, Who(*who), now),
+                positions.size(), "record", [&](size_t k) {
+                  return response->mutable_results(positions[k]);
+                });
   }
   return grpc::Status::OK;
 }
@@ -123,8 +106,9 @@ grpc::Status SurveyService::RecordReturnVisits(
     positions.push_back(i);
   }
   if (!visits.empty()) {
-    Complete(store_->WriteReturnVisits(visits), positions,
-             response->mutable_results());
+    ApplyWrites(
+        store_->WriteReturnVisits(visits), positions.size(), "record",
+        [&](size_t k) { return response->mutable_results(positions[k]); });
   }
   return grpc::Status::OK;
 }

@@ -17,7 +17,7 @@
 namespace zwfw::survey {
 
 struct SurveyOptions {
-  int rectification_days = 5;                 // working days to rectify
+  int rectification_days = 5;  // working days to rectify
   std::vector<int> satisfied_levels = {3, 4, 5};
   std::function<absl::Time()> now = [] { return absl::Now(); };
 };

@@ -55,7 +55,7 @@ struct SurveyMonth {
   // the month can still turn overdue, how many already have.
   int64_t data_version = 0;
   std::map<std::string, RatingCounts> departments, windows, staff;
-  std::map<std::string, VisitCounts> visits;                   // by department
+  std::map<std::string, VisitCounts> visits;                  // by department
   std::map<std::string, RectificationCounts> rectifications;  // by department
 };
 
@@ -70,8 +70,8 @@ class SurveyStore {
   // rectification closes it. `by` names who, for the rectification's
   // history.
   virtual absl::StatusOr<std::vector<WriteResult>> WriteEvaluations(
-      const std::vector<PreparedEvaluation>& evaluations,
-      const std::string& by, absl::Time now) = 0;
+      const std::vector<PreparedEvaluation>& evaluations, const std::string& by,
+      absl::Time now) = 0;
 
   // ACCEPTED or DUPLICATE (a known visit_id), in one transaction.
   virtual absl::StatusOr<std::vector<WriteResult>> WriteReturnVisits(
@@ -90,8 +90,7 @@ class SurveyStore {
   virtual absl::StatusOr<zwfw::v1::Rectification> UpdateRectification(
       const std::string& evaluation_id,
       const zwfw::v1::RectificationEvent& event, int follow_up_rating,
-      const std::function<absl::Status(const zwfw::v1::Rectification&)>&
-          check,
+      const std::function<absl::Status(const zwfw::v1::Rectification&)>& check,
       absl::Time now) = 0;
 
   // The month's counters, O(departments + windows + staff + the month's
