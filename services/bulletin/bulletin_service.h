@@ -50,9 +50,10 @@ class BulletinService final : public zwfw::v1::Bulletin::Service {
   grpc::Status GetPublished(grpc::ServerContext* context,
                             const zwfw::v1::GetPublishedRequest* request,
                             zwfw::v1::RenderResponse* response) override;
-  grpc::Status ListPublished(grpc::ServerContext* context,
-                             const zwfw::v1::ListPublishedRequest* request,
-                             zwfw::v1::ListPublishedResponse* response) override;
+  grpc::Status ListPublished(
+      grpc::ServerContext* context,
+      const zwfw::v1::ListPublishedRequest* request,
+      zwfw::v1::ListPublishedResponse* response) override;
 
   // The formats Publish stores.
   static const std::vector<zwfw::v1::BulletinFormat>& PublishedFormats();

@@ -34,7 +34,7 @@ struct Block {
 
 struct TableCell {
   std::string text;
-  int row_span = 1;  // > 1 on the first cell of a merged column run
+  int row_span = 1;      // > 1 on the first cell of a merged column run
   bool covered = false;  // inside another cell's span: not written
 };
 

@@ -51,9 +51,9 @@ int main(int argc, char** argv) {
     return zwfw::StartupFailure(scoring_channel.status());
   }
   zwfw::IntakeClient intake(*intake_channel, config.intake, *service_token);
-  zwfw::bulletin::GrpcBulletinSources sources(&intake, *survey_channel,
-                                              config.survey, *scoring_channel,
-                                              config.scoring, *service_token);
+  zwfw::SurveyClient survey(*survey_channel, config.survey, *service_token);
+  zwfw::bulletin::GrpcBulletinSources sources(
+      &intake, &survey, *scoring_channel, config.scoring, *service_token);
   std::unique_ptr<zwfw::RedisCache> cache = zwfw::RedisCache::Create(
       {.address = config.redis}, &(*host)->metrics().registry());
   zwfw::bulletin::BulletinOptions options;

@@ -5,16 +5,16 @@
 #ifndef ZWFW_SERVICES_BULLETIN_SOURCES_H_
 #define ZWFW_SERVICES_BULLETIN_SOURCES_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "services/common/intake_client.h"
 #include "services/common/period.h"
+#include "services/common/survey_client.h"
 #include "zwfw/v1/scoring.grpc.pb.h"
-#include "zwfw/v1/survey.grpc.pb.h"
 
 namespace zwfw::bulletin {
 
@@ -34,29 +34,28 @@ class BulletinSources {
 
 class GrpcBulletinSources : public BulletinSources {
  public:
-  GrpcBulletinSources(IntakeClient* intake,
-                      std::shared_ptr<grpc::Channel> survey,
-                      std::string survey_address,
+  GrpcBulletinSources(IntakeClient* intake, SurveyClient* survey,
                       std::shared_ptr<grpc::Channel> scoring,
                       std::string scoring_address, std::string token,
                       absl::Duration deadline = absl::Seconds(20));
 
   absl::StatusOr<zwfw::v1::DirectorySnapshot> Directory() override;
   absl::StatusOr<zwfw::v1::GetCaseStatsResponse> CaseStats(
-      const Period& period) override;
+      const Period& period) override {
+    return intake_->CaseStats(period);
+  }
   absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> Satisfaction(
-      const Period& period) override;
+      const Period& period) override {
+    return survey_->Satisfaction(period);
+  }
   absl::StatusOr<zwfw::v1::Scorecard> Scorecard(const Period& period) override;
   absl::StatusOr<zwfw::v1::Scorecard> Freeze(const Period& period) override;
 
  private:
   std::unique_ptr<grpc::ClientContext> Context() const;
-  absl::Status Failed(const std::string& service, const std::string& address,
-                      const grpc::Status& s) const;
 
   IntakeClient* const intake_;
-  std::unique_ptr<zwfw::v1::Survey::Stub> survey_;
-  const std::string survey_address_;
+  SurveyClient* const survey_;
   std::unique_ptr<zwfw::v1::Scoring::Stub> scoring_;
   const std::string scoring_address_;
   const std::string token_;

@@ -19,10 +19,10 @@ struct Rendered {
 // Font families of the PDF; an office sets 仿宋_GB2312 and 方正小标宋 where
 // they are installed.
 struct PdfFonts {
-  std::string body = "Noto Serif CJK SC";      // 仿宋 stand-in
+  std::string body = "Noto Serif CJK SC";        // 仿宋 stand-in
   std::string title = "Noto Serif CJK SC Bold";  // 小标宋 stand-in
-  std::string heading = "Noto Sans CJK SC";    // 黑体 stand-in
-  std::string lead = "Noto Serif CJK SC";      // 楷体 stand-in
+  std::string heading = "Noto Sans CJK SC";      // 黑体 stand-in
+  std::string lead = "Noto Serif CJK SC";        // 楷体 stand-in
 };
 
 // INVALID_ARGUMENT for an unknown format.

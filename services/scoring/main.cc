@@ -32,8 +32,8 @@ int main(int argc, char** argv) {
   if (!survey_channel.ok())
     return zwfw::StartupFailure(survey_channel.status());
   zwfw::IntakeClient intake(*intake_channel, config.intake, *service_token);
-  zwfw::scoring::GrpcScoringSources sources(&intake, *survey_channel,
-                                            config.survey, *service_token);
+  zwfw::SurveyClient survey(*survey_channel, config.survey, *service_token);
+  zwfw::scoring::GrpcScoringSources sources(&intake, &survey);
   std::unique_ptr<zwfw::RedisCache> cache = zwfw::RedisCache::Create(
       {.address = config.redis}, &(*host)->metrics().registry());
 

@@ -39,9 +39,10 @@ class ScoringService final : public zwfw::v1::Scoring::Service {
   grpc::Status SetRules(grpc::ServerContext* context,
                         const zwfw::v1::SetRulesRequest* request,
                         zwfw::v1::ScoringRules* response) override;
-  grpc::Status AddAdjustment(grpc::ServerContext* context,
-                             const zwfw::v1::AddAdjustmentRequest* request,
-                             zwfw::v1::AddAdjustmentResponse* response) override;
+  grpc::Status AddAdjustment(
+      grpc::ServerContext* context,
+      const zwfw::v1::AddAdjustmentRequest* request,
+      zwfw::v1::AddAdjustmentResponse* response) override;
   grpc::Status ListAdjustments(
       grpc::ServerContext* context,
       const zwfw::v1::ListAdjustmentsRequest* request,
@@ -50,9 +51,10 @@ class ScoringService final : public zwfw::v1::Scoring::Service {
       grpc::ServerContext* context,
       const zwfw::v1::RemoveAdjustmentRequest* request,
       zwfw::v1::RemoveAdjustmentResponse* response) override;
-  grpc::Status ComputeScorecard(grpc::ServerContext* context,
-                                const zwfw::v1::ComputeScorecardRequest* request,
-                                zwfw::v1::Scorecard* response) override;
+  grpc::Status ComputeScorecard(
+      grpc::ServerContext* context,
+      const zwfw::v1::ComputeScorecardRequest* request,
+      zwfw::v1::Scorecard* response) override;
   grpc::Status SetAwards(grpc::ServerContext* context,
                          const zwfw::v1::SetAwardsRequest* request,
                          zwfw::v1::SetAwardsResponse* response) override;

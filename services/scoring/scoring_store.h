@@ -30,8 +30,7 @@ class ScoringStore {
 
   // Stores `rules` as the next version (version, set_at and set_by must be
   // filled by the caller except version, assigned here).
-  absl::StatusOr<zwfw::v1::ScoringRules> AddRules(
-      zwfw::v1::ScoringRules rules);
+  absl::StatusOr<zwfw::v1::ScoringRules> AddRules(zwfw::v1::ScoringRules rules);
   // A version, or the latest for 0; nullopt when there is none.
   absl::StatusOr<std::optional<zwfw::v1::ScoringRules>> GetRules(
       int64_t version);

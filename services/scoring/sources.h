@@ -1,21 +1,20 @@
 // What scoring reads from intake and survey, behind one interface so tests
-// can serve fixed figures. GrpcScoringSources reads them over gRPC with a
-// deadline on every call; a service that cannot be read is UNAVAILABLE
-// naming it.
+// can serve fixed figures. GrpcScoringSources reads them through the
+// clients in services/common.
 #ifndef ZWFW_SERVICES_SCORING_SOURCES_H_
 #define ZWFW_SERVICES_SCORING_SOURCES_H_
+
+#include <grpcpp/grpcpp.h>
 
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <grpcpp/grpcpp.h>
-
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "services/common/intake_client.h"
 #include "services/common/period.h"
-#include "zwfw/v1/survey.grpc.pb.h"
+#include "services/common/survey_client.h"
 
 namespace zwfw::scoring {
 
@@ -39,31 +38,33 @@ class ScoringSources {
 
 class GrpcScoringSources : public ScoringSources {
  public:
-  GrpcScoringSources(IntakeClient* intake,
-                     std::shared_ptr<grpc::Channel> survey,
-                     std::string survey_address, std::string token,
-                     absl::Duration deadline = absl::Seconds(10));
+  GrpcScoringSources(IntakeClient* intake, SurveyClient* survey)
+      : intake_(intake), survey_(survey) {}
 
-  absl::StatusOr<std::shared_ptr<const DirectoryIndex>> Directory() override;
+  absl::StatusOr<std::shared_ptr<const DirectoryIndex>> Directory() override {
+    return intake_->Current();
+  }
   absl::StatusOr<zwfw::v1::GetCaseStatsResponse> CaseStats(
-      const Period& period) override;
+      const Period& period) override {
+    return intake_->CaseStats(period);
+  }
   absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> Satisfaction(
-      const Period& period) override;
+      const Period& period) override {
+    return survey_->Satisfaction(period);
+  }
   absl::StatusOr<std::vector<std::string>> OvertimeCases(
-      const Period& period, const std::string& department, int limit) override;
+      const Period& period, const std::string& department, int limit) override {
+    return intake_->OvertimeCases(period, department, limit);
+  }
   absl::StatusOr<std::vector<std::string>> BadRatings(
       const Period& period, const std::string& department, bool overdue_only,
-      int limit) override;
+      int limit) override {
+    return survey_->BadRatings(period, department, overdue_only, limit);
+  }
 
  private:
-  std::unique_ptr<grpc::ClientContext> Context() const;
-  absl::Status Unavailable(const grpc::Status& s) const;
-
   IntakeClient* const intake_;
-  std::unique_ptr<zwfw::v1::Survey::Stub> survey_;
-  const std::string survey_address_;
-  const std::string token_;
-  const absl::Duration deadline_;
+  SurveyClient* const survey_;
 };
 
 }  // namespace zwfw::scoring

@@ -1,0 +1,69 @@
+#include "services/common/survey_client.h"
+
+#include "absl/strings/str_cat.h"
+#include "services/common/status.h"
+
+namespace zwfw {
+
+absl::Status PeerFailure(const std::string& service, const std::string& address,
+                         const grpc::Status& s) {
+  const bool unreachable =
+      s.error_code() == grpc::StatusCode::UNAVAILABLE ||
+      s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
+  return absl::Status(
+      unreachable ? absl::StatusCode::kUnavailable
+                  : static_cast<absl::StatusCode>(s.error_code()),
+      absl::StrCat(service, " at ", address,
+                   unreachable ? " cannot be read (" : " refused (",
+                   StatusCodeName(s.error_code()), ": ", s.error_message(),
+                   ")"));
+}
+
+SurveyClient::SurveyClient(std::shared_ptr<grpc::Channel> channel,
+                           std::string address, std::string token,
+                           absl::Duration deadline)
+    : stub_(zwfw::v1::Survey::NewStub(channel)),
+      address_(std::move(address)),
+      token_(std::move(token)),
+      deadline_(deadline) {}
+
+std::unique_ptr<grpc::ClientContext> SurveyClient::Context() const {
+  auto context = std::make_unique<grpc::ClientContext>();
+  context->AddMetadata("authorization", "Bearer " + token_);
+  context->set_deadline(std::chrono::system_clock::now() +
+                        absl::ToChronoMilliseconds(deadline_));
+  return context;
+}
+
+absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse>
+SurveyClient::Satisfaction(const Period& period) {
+  zwfw::v1::GetSatisfactionStatsRequest request;
+  request.set_period(period.ToString());
+  zwfw::v1::GetSatisfactionStatsResponse stats;
+  grpc::Status s =
+      stub_->GetSatisfactionStats(Context().get(), request, &stats);
+  if (!s.ok()) return PeerFailure("survey", address_, s);
+  return stats;
+}
+
+absl::StatusOr<std::vector<std::string>> SurveyClient::BadRatings(
+    const Period& period, const std::string& department, bool overdue_only,
+    int limit) {
+  zwfw::v1::ListRectificationsRequest request;
+  request.set_period(period.ToString());
+  request.set_department_code(department);
+  request.set_overdue_only(overdue_only);
+  zwfw::v1::ListRectificationsResponse response;
+  grpc::Status s =
+      stub_->ListRectifications(Context().get(), request, &response);
+  if (!s.ok()) return PeerFailure("survey", address_, s);
+  std::vector<std::string> ids;
+  for (const auto& r : response.rectifications()) {
+    if (r.state() == zwfw::v1::RECTIFICATION_STATE_APPEAL_UPHELD) continue;
+    if (static_cast<int>(ids.size()) == limit) break;
+    ids.push_back(r.evaluation_id());
+  }
+  return ids;
+}
+
+}  // namespace zwfw

@@ -1,0 +1,49 @@
+// What other services read from survey over gRPC, with a service token and
+// a deadline on every call. A survey that cannot be reached is UNAVAILABLE
+// naming it; a refusal keeps its code and says survey refused.
+#ifndef ZWFW_SERVICES_COMMON_SURVEY_CLIENT_H_
+#define ZWFW_SERVICES_COMMON_SURVEY_CLIENT_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/common/period.h"
+#include "zwfw/v1/survey.grpc.pb.h"
+
+namespace zwfw {
+
+class SurveyClient {
+ public:
+  SurveyClient(std::shared_ptr<grpc::Channel> channel, std::string address,
+               std::string token, absl::Duration deadline = absl::Seconds(10));
+
+  absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> Satisfaction(
+      const Period& period);
+  // Up to `limit` evaluation ids of the month's bad ratings not voided by an
+  // appeal; with `overdue_only`, those whose rectification is overdue.
+  absl::StatusOr<std::vector<std::string>> BadRatings(
+      const Period& period, const std::string& department, bool overdue_only,
+      int limit);
+
+ private:
+  std::unique_ptr<grpc::ClientContext> Context() const;
+
+  std::unique_ptr<zwfw::v1::Survey::Stub> stub_;
+  const std::string address_;
+  const std::string token_;
+  const absl::Duration deadline_;
+};
+
+// The status of a failed call to `service` at `address`: UNAVAILABLE naming
+// it when it could not be reached in time, the same code otherwise.
+absl::Status PeerFailure(const std::string& service, const std::string& address,
+                         const grpc::Status& status);
+
+}  // namespace zwfw
+
+#endif  // ZWFW_SERVICES_COMMON_SURVEY_CLIENT_H_
