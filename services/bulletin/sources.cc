@@ -1,6 +1,7 @@
 #include "services/bulletin/sources.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/common/status.h"
 
 namespace zwfw::bulletin {
 

@@ -102,9 +102,9 @@ absl::StatusOr<std::shared_ptr<const DirectoryIndex>> DirectoryIndex::Build(
     }
     if (d.name() != d.code() &&
         !index->department_by_name_.emplace(d.name(), i).second) {
-      return Invalid(entry, "name",
-                     absl::StrCat("\"", d.name(),
-                                  "\" already names another department"));
+      return Invalid(
+          entry, "name",
+          absl::StrCat("\"", d.name(), "\" already names another department"));
     }
     if (!d.table_name().empty() && d.table_name() != d.code() &&
         d.table_name() != d.name() &&

@@ -25,10 +25,8 @@ std::unique_ptr<grpc::ClientContext> IntakeClient::Context() const {
   return context;
 }
 
-absl::Status IntakeClient::Unavailable(const grpc::Status& s) const {
-  return absl::UnavailableError(absl::StrCat(
-      "intake at ", address_, " cannot be read (",
-      StatusCodeName(s.error_code()), ": ", s.error_message(), ")"));
+absl::Status IntakeClient::Failed(const grpc::Status& s) const {
+  return PeerFailure("intake", address_, s);
 }
 
 absl::StatusOr<std::shared_ptr<const DirectoryIndex>> IntakeClient::Fetch() {
@@ -36,15 +34,15 @@ absl::StatusOr<std::shared_ptr<const DirectoryIndex>> IntakeClient::Fetch() {
   zwfw::v1::ListDepartmentsResponse departments;
   grpc::Status s =
       directory_->ListDepartments(Context().get(), {}, &departments);
-  if (!s.ok()) return Unavailable(s);
+  if (!s.ok()) return Failed(s);
   *snapshot.mutable_departments() = departments.departments();
   zwfw::v1::ListWindowsResponse windows;
   s = directory_->ListWindows(Context().get(), {}, &windows);
-  if (!s.ok()) return Unavailable(s);
+  if (!s.ok()) return Failed(s);
   *snapshot.mutable_windows() = windows.windows();
   zwfw::v1::ListStaffResponse staff;
   s = directory_->ListStaff(Context().get(), {}, &staff);
-  if (!s.ok()) return Unavailable(s);
+  if (!s.ok()) return Failed(s);
   *snapshot.mutable_staff() = staff.staff();
   return DirectoryIndex::Build(std::move(snapshot),
                                departments.directory_version());
@@ -58,9 +56,9 @@ absl::StatusOr<std::shared_ptr<const DirectoryIndex>> IntakeClient::Current() {
   absl::StatusOr<std::shared_ptr<const DirectoryIndex>> fresh = Fetch();
   if (!fresh.ok()) {
     if (cached_ != nullptr) {
-      LogWarning(absl::StrCat("directory not refreshed: ",
-                              fresh.status().message(),
-                              "; using the one read before"));
+      LogWarning(
+          absl::StrCat("directory not refreshed: ", fresh.status().message(),
+                       "; using the one read before"));
       fetched_at_ = absl::Now();  // retry after another refresh interval
       return cached_;
     }
@@ -77,7 +75,7 @@ absl::StatusOr<zwfw::v1::GetCaseStatsResponse> IntakeClient::CaseStats(
   request.set_period(period.ToString());
   zwfw::v1::GetCaseStatsResponse stats;
   grpc::Status s = intake_->GetCaseStats(Context().get(), request, &stats);
-  if (!s.ok()) return Unavailable(s);
+  if (!s.ok()) return Failed(s);
   return stats;
 }
 
@@ -90,7 +88,7 @@ absl::StatusOr<std::vector<std::string>> IntakeClient::OvertimeCases(
   request.set_page_size(limit);
   zwfw::v1::ListCasesResponse page;
   grpc::Status s = intake_->ListCases(Context().get(), request, &page);
-  if (!s.ok()) return Unavailable(s);
+  if (!s.ok()) return Failed(s);
   std::vector<std::string> numbers;
   for (const auto& c : page.cases()) numbers.push_back(c.case_no());
   return numbers;

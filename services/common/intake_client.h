@@ -6,12 +6,12 @@
 #ifndef ZWFW_SERVICES_COMMON_INTAKE_CLIENT_H_
 #define ZWFW_SERVICES_COMMON_INTAKE_CLIENT_H_
 
+#include <grpcpp/grpcpp.h>
+
 #include <map>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -75,7 +75,8 @@ class IntakeClient : public DirectorySource, public CaseCountSource {
  private:
   std::unique_ptr<grpc::ClientContext> Context() const;
   absl::StatusOr<std::shared_ptr<const DirectoryIndex>> Fetch();
-  absl::Status Unavailable(const grpc::Status& s) const;
+  // UNAVAILABLE naming intake when unreachable, its refusal otherwise.
+  absl::Status Failed(const grpc::Status& s) const;
 
   std::unique_ptr<zwfw::v1::Directory::Stub> directory_;
   std::unique_ptr<zwfw::v1::CaseIntake::Stub> intake_;

@@ -11,6 +11,8 @@
 
 #include <grpcpp/support/status.h>
 
+#include <string>
+
 #include "absl/status/status.h"
 
 namespace zwfw {
@@ -18,6 +20,11 @@ namespace zwfw {
 // Same code, same message. The codes are numerically identical.
 grpc::Status ToGrpcStatus(const absl::Status& status);
 absl::Status FromGrpcStatus(const grpc::Status& status);
+
+// The status of a failed call to `service` at `address`: UNAVAILABLE naming
+// it when it could not be reached in time, the same code otherwise.
+absl::Status PeerFailure(const std::string& service, const std::string& address,
+                         const grpc::Status& status);
 
 // "INVALID_ARGUMENT", "NOT_FOUND", ... as absl prints them.
 std::string StatusCodeName(int code);

@@ -5,20 +5,6 @@
 
 namespace zwfw {
 
-absl::Status PeerFailure(const std::string& service, const std::string& address,
-                         const grpc::Status& s) {
-  const bool unreachable =
-      s.error_code() == grpc::StatusCode::UNAVAILABLE ||
-      s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
-  return absl::Status(
-      unreachable ? absl::StatusCode::kUnavailable
-                  : static_cast<absl::StatusCode>(s.error_code()),
-      absl::StrCat(service, " at ", address,
-                   unreachable ? " cannot be read (" : " refused (",
-                   StatusCodeName(s.error_code()), ": ", s.error_message(),
-                   ")"));
-}
-
 SurveyClient::SurveyClient(std::shared_ptr<grpc::Channel> channel,
                            std::string address, std::string token,
                            absl::Duration deadline)

@@ -39,11 +39,6 @@ class SurveyClient {
   const absl::Duration deadline_;
 };
 
-// The status of a failed call to `service` at `address`: UNAVAILABLE naming
-// it when it could not be reached in time, the same code otherwise.
-absl::Status PeerFailure(const std::string& service, const std::string& address,
-                         const grpc::Status& status);
-
 }  // namespace zwfw
 
 #endif  // ZWFW_SERVICES_COMMON_SURVEY_CLIENT_H_
