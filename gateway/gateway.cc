@@ -1,5 +1,8 @@
 #include "gateway/gateway.h"
 
+#include <google/protobuf/io/coded_stream.h>
+#include <google/protobuf/io/zero_copy_stream_impl_lite.h>
+#include <google/protobuf/timestamp.pb.h>
 #include <prometheus/text_serializer.h>
 
 #include <fstream>
@@ -11,6 +14,7 @@
 #include "gateway/openapi.h"
 #include "services/common/auth.h"
 #include "services/common/log.h"
+#include "services/common/proto_time.h"
 
 namespace zwfw::gateway {
 namespace {
@@ -24,6 +28,20 @@ bool AnonymousMayCall(const google::protobuf::MethodDescriptor* m) {
     if (m->name() == name) return true;
   }
   return false;
+}
+
+// A response's top-level `stable_until` (when its figures may next change
+// by the clock alone), if it has one.
+std::optional<absl::Time> StableUntil(const google::protobuf::Message& m) {
+  const google::protobuf::FieldDescriptor* field =
+      m.GetDescriptor()->FindFieldByName("stable_until");
+  if (field == nullptr ||
+      field->message_type() != google::protobuf::Timestamp::descriptor() ||
+      !m.GetReflection()->HasField(m, field)) {
+    return std::nullopt;
+  }
+  return ToTime(static_cast<const google::protobuf::Timestamp&>(
+      m.GetReflection()->GetMessage(m, field)));
 }
 
 std::string ContentType(const std::string& name) {
@@ -74,6 +92,18 @@ HttpReply Gateway::StaticFile(const std::string& name) {
 }
 
 HttpReply Gateway::Handle(const HttpRequest& request) {
+  return *Process(request, /*may_block=*/true);
+}
+
+std::optional<HttpReply> Gateway::HandleQuickly(const HttpRequest& request) {
+  return Process(request, /*may_block=*/false);
+}
+
+std::optional<HttpReply> Gateway::Process(const HttpRequest& request,
+                                          bool may_block) {
+  if (!may_block && limiter_ != nullptr && limiter_->MayBlock()) {
+    return std::nullopt;
+  }
   const absl::Time start = absl::Now();
   // Callers are named by a hash of their token (never the token), or by
   // their address when they have none.
@@ -84,19 +114,36 @@ HttpReply Gateway::Handle(const HttpRequest& request) {
   std::string route = "-";
   HttpReply reply;
   RateLimiter::Decision admitted;
-  if (limiter_ != nullptr) admitted = limiter_->Admit(caller);
+  std::optional<HttpReply> routed;
+  if (may_block) {
+    // Counted before anything is asked of the services.
+    if (limiter_ != nullptr) admitted = limiter_->Admit(caller);
+    if (admitted.allowed) routed = Route(request, may_block, &route);
+  } else {
+    // Counted only once the answer is at hand: a request passed on to
+    // Handle is counted there.
+    routed = Route(request, may_block, &route);
+    if (!routed.has_value()) return std::nullopt;
+    if (limiter_ != nullptr) admitted = limiter_->Admit(caller);
+  }
   if (!admitted.allowed) {
     reply = ErrorReply(absl::ResourceExhaustedError(absl::StrCat(
         "rate limit reached; retry in ", admitted.retry_after_seconds, " s")));
     reply.headers.emplace_back("Retry-After",
                                absl::StrCat(admitted.retry_after_seconds));
   } else {
-    reply = Route(request, &route);
+    reply = *std::move(routed);
   }
   if (request.verb == "GET" && reply.status == 200) {
-    const std::string etag =
-        absl::StrCat("\"", Sha256Hex(reply.body).substr(0, 32), "\"");
-    reply.headers.emplace_back("ETag", etag);
+    // Cached answers carry theirs.
+    std::string etag;
+    for (const auto& [name, value] : reply.headers) {
+      if (name == "ETag") etag = value;
+    }
+    if (etag.empty()) {
+      etag = EtagOf(reply.body);
+      reply.headers.emplace_back("ETag", etag);
+    }
     if (request.if_none_match == etag) {
       reply.status = 304;
       reply.body.clear();
@@ -111,7 +158,7 @@ HttpReply Gateway::Handle(const HttpRequest& request) {
         .Observe(absl::ToDoubleSeconds(absl::Now() - start));
   }
   // One line per request: no token, no personal data.
-  LogInfo(
+  LogInfoBuffered(
       absl::StrCat("{\"route\":\"", route, "\",\"status\":", reply.status,
                    ",\"ms\":", absl::ToDoubleMilliseconds(absl::Now() - start),
                    ",\"caller\":\"", caller.substr(0, 8), "\"}"));
@@ -126,7 +173,9 @@ HttpReply Gateway::Ready() {
   return ok;
 }
 
-HttpReply Gateway::Route(const HttpRequest& request, std::string* route_name) {
+std::optional<HttpReply> Gateway::Route(const HttpRequest& request,
+                                        bool may_block,
+                                        std::string* route_name) {
   const size_t q = request.target.find('?');
   const std::string path = request.target.substr(0, q);
   const std::string query =
@@ -138,6 +187,7 @@ HttpReply Gateway::Route(const HttpRequest& request, std::string* route_name) {
     return ok;
   }
   if (path == "/readyz") {
+    if (!may_block) return std::nullopt;
     *route_name = "/readyz";
     return Ready();
   }
@@ -178,11 +228,77 @@ HttpReply Gateway::Route(const HttpRequest& request, std::string* route_name) {
       AnonymousMayCall(match->route->method)) {
     authorization = "Bearer " + options_.anonymous_viewer_token;
   }
+  const std::string key =
+      request.verb == "GET" && match->route->cache
+          ? CacheKey(*match, **rpc_request, authorization, may_block)
+          : "";
+  const absl::Time now = absl::Now();
+  if (!key.empty()) {
+    if (std::shared_ptr<const CachedReply> hit =
+            options_.cache->Get(key, now, /*memory_only=*/!may_block)) {
+      HttpReply reply = hit->reply;
+      reply.headers.emplace_back("X-Zwfw-Cache", "hit");
+      return reply;
+    }
+  }
+  if (!may_block) return std::nullopt;
   absl::StatusOr<std::unique_ptr<google::protobuf::Message>> response =
       backends_->Call(*match->route, **rpc_request, authorization,
                       request.traceparent);
+  if (request.verb != "GET" && options_.changes != nullptr) {
+    // Until the service reports the write, its answers are not served from
+    // the cache: the caller reads what it wrote.
+    options_.changes->WroteTo(match->route->backend);
+  }
   if (!response.ok()) return ErrorReply(response.status());
-  return OkReply(**response);
+  HttpReply reply = OkReply(**response);
+  if (!key.empty()) {
+    CachedReply entry;
+    entry.reply = reply;
+    entry.reply.headers.emplace_back("ETag", EtagOf(reply.body));
+    if (std::optional<absl::Time> until = StableUntil(**response)) {
+      entry.expires = *until;
+    }
+    options_.cache->Put(key, entry, now);
+    reply = std::move(entry.reply);
+    reply.headers.emplace_back("X-Zwfw-Cache", "miss");
+  }
+  return reply;
+}
+
+std::string Gateway::CacheKey(const Match& match,
+                              const google::protobuf::Message& rpc_request,
+                              const std::string& authorization,
+                              bool may_block) {
+  if (options_.cache == nullptr || options_.changes == nullptr ||
+      options_.tokens == nullptr) {
+    return "";
+  }
+  // The caller's role is part of the key: services answer by role (and a
+  // department token by its department), so an answer computed for one
+  // role is never served to another.
+  constexpr absl::string_view kBearer = "Bearer ";
+  if (!absl::StartsWith(authorization, kBearer)) return "";
+  absl::StatusOr<Principal> who = options_.tokens->Authenticate(
+      absl::string_view(authorization).substr(kBearer.size()));
+  if (!who.ok()) return "";
+  std::optional<std::string> versions =
+      options_.changes->Versions(DependenciesOf(match.route->backend));
+  if (!versions.has_value()) {
+    if (may_block) options_.cache->CountBypass();  // counted once
+    return "";
+  }
+  std::string request_bytes;
+  {
+    google::protobuf::io::StringOutputStream stream(&request_bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    rpc_request.SerializeToCodedStream(&coded);
+  }
+  return absl::StrCat(
+      "zwfw:http:", match.route->method->full_name(), ":",
+      Sha256Hex(absl::StrCat(who->RoleName(), "\n", *versions, "\n",
+                             request_bytes)));
 }
 
 }  // namespace zwfw::gateway

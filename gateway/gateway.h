@@ -8,13 +8,17 @@
 #include <prometheus/registry.h>
 
 #include <map>
+#include <optional>
 #include <string>
 #include <utility>
 
 #include "gateway/backends.h"
+#include "gateway/change_watcher.h"
 #include "gateway/rate_limiter.h"
+#include "gateway/response_cache.h"
 #include "gateway/routes.h"
 #include "gateway/transcoder.h"
+#include "services/common/auth.h"
 
 namespace zwfw::gateway {
 
@@ -38,6 +42,13 @@ struct GatewayOptions {
   std::string anonymous_viewer_token;
   // Where requests are counted (/metrics); null: not counted.
   prometheus::Registry* metrics = nullptr;
+  // Caching of GET answers of routes marked `cache`: all three set, or
+  // nothing is cached. The tokens name the caller's role, part of every
+  // key, so that an answer is only ever served to callers the service
+  // would have given it to.
+  ChangeWatcher* changes = nullptr;
+  ResponseCache* cache = nullptr;
+  TokenStore* tokens = nullptr;
 };
 
 class Gateway {
@@ -47,15 +58,28 @@ class Gateway {
           GatewayOptions options = {});
 
   // Never throws, never fails: every outcome is an HTTP reply. GET replies
-  // carry an ETag; a matching If-None-Match is answered 304.
+  // carry an ETag; a matching If-None-Match is answered 304. May block
+  // (calls to the services, Redis).
   HttpReply Handle(const HttpRequest& request);
+  // The reply when it can be given without blocking (an answer cached in
+  // memory, a static file, a route error); nullopt: call Handle.
+  std::optional<HttpReply> HandleQuickly(const HttpRequest& request);
 
   // GET /readyz: every backend answers its health check.
   HttpReply Ready();
 
  private:
-  HttpReply Route(const HttpRequest& request, std::string* route_name);
+  // Both of the above: with `may_block` false, nullopt when the answer
+  // needs a call that may block.
+  std::optional<HttpReply> Process(const HttpRequest& request, bool may_block);
+  std::optional<HttpReply> Route(const HttpRequest& request, bool may_block,
+                                 std::string* route_name);
   HttpReply StaticFile(const std::string& path);
+  // The cache key of a GET of a cacheable route, or "" when its answer
+  // cannot be cached right now (unknown token, a version not followed).
+  std::string CacheKey(const Match& match,
+                       const google::protobuf::Message& rpc_request,
+                       const std::string& authorization, bool may_block);
 
   const RouteTable* const routes_;
   Backends* const backends_;

@@ -19,13 +19,22 @@ using tcp = asio::ip::tcp;
 class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, const HttpServerOptions& options,
-          const HttpServer::Handler& handler, std::atomic<int>* in_flight)
+          const HttpServer::Handlers& handlers, asio::thread_pool* workers,
+          std::atomic<int>* in_flight)
       : stream_(std::move(socket)),
         options_(options),
-        handler_(handler),
+        handlers_(handlers),
+        workers_(workers),
         in_flight_(in_flight) {}
 
-  void Start() { Read(); }
+  auto executor() { return stream_.get_executor(); }
+
+  void Start() {
+    beast::error_code ec;
+    auto peer = stream_.socket().remote_endpoint(ec);
+    if (!ec) peer_ = peer.address().to_string();
+    Read();
+  }
 
  private:
   void Read() {
@@ -59,14 +68,28 @@ class Session : public std::enable_shared_from_this<Session> {
     in.authorization = std::string(request[http::field::authorization]);
     in.if_none_match = std::string(request[http::field::if_none_match]);
     in.traceparent = std::string(request["traceparent"]);
-    beast::error_code peer_error;
-    auto peer = stream_.socket().remote_endpoint(peer_error);
-    if (!peer_error) in.client = peer.address().to_string();
+    in.client = peer_;
     in.body = std::move(request.body());
-    Write(handler_(in), request.keep_alive(), request.version());
+    const bool keep_alive = request.keep_alive();
+    const unsigned version = request.version();
+    if (handlers_.quick) {
+      if (std::optional<HttpReply> reply = handlers_.quick(in)) {
+        return Write(*std::move(reply), keep_alive, version);
+      }
+    }
+    // May block: answered on a worker, written back on this connection's
+    // own thread.
+    asio::post(*workers_, [self = shared_from_this(), in = std::move(in),
+                           keep_alive, version]() mutable {
+      auto reply = std::make_shared<HttpReply>(self->handlers_.handle(in));
+      asio::post(self->stream_.get_executor(), [self, reply, keep_alive,
+                                                version] {
+        self->Write(std::move(*reply), keep_alive, version);
+      });
+    });
   }
 
-  void Write(const HttpReply& reply, bool keep_alive, unsigned version) {
+  void Write(HttpReply reply, bool keep_alive, unsigned version) {
     auto response = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(reply.status), version);
     response->set(http::field::server, "zwfw-gateway");
@@ -75,7 +98,7 @@ class Session : public std::enable_shared_from_this<Session> {
       response->set(name, value);
     }
     response->keep_alive(keep_alive);
-    response->body() = reply.body;
+    response->body() = std::move(reply.body);
     response->prepare_payload();
     http::async_write(stream_, *response,
                       [self = shared_from_this(), response](
@@ -95,30 +118,40 @@ class Session : public std::enable_shared_from_this<Session> {
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   const HttpServerOptions& options_;
-  const HttpServer::Handler& handler_;
+  const HttpServer::Handlers& handlers_;
+  asio::thread_pool* workers_;
   std::atomic<int>* in_flight_;
+  std::string peer_;  // the client's address
 };
 
 }  // namespace
 
 struct HttpServer::Impl {
   HttpServerOptions options;
-  Handler handler;
-  asio::io_context io;
-  tcp::acceptor acceptor{io};
+  Handlers handlers;
+  // One event loop per I/O thread; the acceptor runs on the first and
+  // hands connections out in turn.
+  std::vector<std::unique_ptr<asio::io_context>> loops;
+  std::unique_ptr<tcp::acceptor> acceptor;
+  std::unique_ptr<asio::thread_pool> workers;
   std::vector<std::thread> threads;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>>
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>>
       work;
   std::atomic<int> in_flight{0};
+  size_t next_loop = 0;
 
   void Accept() {
-    acceptor.async_accept(asio::make_strand(io), [this](beast::error_code ec,
-                                                        tcp::socket socket) {
+    asio::io_context& loop = *loops[next_loop];
+    next_loop = (next_loop + 1) % loops.size();
+    acceptor->async_accept(loop, [this](beast::error_code ec,
+                                        tcp::socket socket) {
       if (ec == asio::error::operation_aborted) return;
       if (!ec) {
-        std::make_shared<Session>(std::move(socket), options, handler,
-                                  &in_flight)
-            ->Start();
+        socket.set_option(tcp::no_delay(true), ec);
+        auto session = std::make_shared<Session>(
+            std::move(socket), options, handlers, workers.get(), &in_flight);
+        // Started on the thread of the loop that owns the connection.
+        asio::post(session->executor(), [session] { session->Start(); });
       }
       Accept();
     });
@@ -130,10 +163,10 @@ HttpServer::HttpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 HttpServer::~HttpServer() { Stop(); }
 
 absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
-    HttpServerOptions options, Handler handler) {
+    HttpServerOptions options, Handlers handlers) {
   auto impl = std::make_unique<Impl>();
   impl->options = std::move(options);
-  impl->handler = std::move(handler);
+  impl->handlers = std::move(handlers);
   const std::string& listen = impl->options.listen;
   size_t colon = listen.rfind(':');
   int port = 0;
@@ -148,43 +181,56 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
     return absl::InvalidArgumentError(
         absl::StrCat("--listen=", listen, ": ", ec.message()));
   }
+  const int threads = std::max(1, impl->options.threads);
+  for (int i = 0; i < threads; ++i) {
+    // Concurrency hint 1: each loop is run by one thread, without locks.
+    impl->loops.push_back(std::make_unique<asio::io_context>(1));
+  }
+  impl->acceptor = std::make_unique<tcp::acceptor>(*impl->loops[0]);
   tcp::endpoint endpoint(address, static_cast<unsigned short>(port));
-  impl->acceptor.open(endpoint.protocol(), ec);
+  impl->acceptor->open(endpoint.protocol(), ec);
   if (!ec)
-    impl->acceptor.set_option(asio::socket_base::reuse_address(true), ec);
-  if (!ec) impl->acceptor.bind(endpoint, ec);
-  if (!ec) impl->acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    impl->acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) impl->acceptor->bind(endpoint, ec);
+  if (!ec)
+    impl->acceptor->listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", listen, ": ", ec.message()));
   }
+  impl->workers = std::make_unique<asio::thread_pool>(
+      static_cast<size_t>(std::max(1, impl->options.workers)));
   impl->Accept();
-  impl->work.emplace(asio::make_work_guard(impl->io));
   Impl* raw = impl.get();
-  for (int i = 0; i < std::max(1, raw->options.threads); ++i) {
-    raw->threads.emplace_back([raw] { raw->io.run(); });
+  for (auto& loop : raw->loops) {
+    raw->work.push_back(asio::make_work_guard(*loop));
+    raw->threads.emplace_back([loop = loop.get()] { loop->run(); });
   }
   return std::unique_ptr<HttpServer>(new HttpServer(std::move(impl)));
 }
 
-int HttpServer::port() const { return impl_->acceptor.local_endpoint().port(); }
+int HttpServer::port() const {
+  return impl_->acceptor->local_endpoint().port();
+}
 
 void HttpServer::Stop() {
   if (impl_->threads.empty()) return;
-  asio::post(impl_->io, [this] {
+  asio::post(*impl_->loops[0], [this] {
     beast::error_code ec;
-    impl_->acceptor.close(ec);
+    impl_->acceptor->close(ec);
   });
   // Requests being handled get up to the drain timeout to be answered;
-  // idle keep-alive connections are simply closed with the loop.
+  // idle keep-alive connections are simply closed with the loops.
   const absl::Time deadline = absl::Now() + impl_->options.drain_timeout;
   while (impl_->in_flight.load() > 0 && absl::Now() < deadline) {
     absl::SleepFor(absl::Milliseconds(10));
   }
-  impl_->work.reset();
-  impl_->io.stop();
+  impl_->work.clear();
+  for (auto& loop : impl_->loops) loop->stop();
   for (auto& t : impl_->threads) t.join();
   impl_->threads.clear();
+  impl_->workers->stop();
+  impl_->workers->join();
 }
 
 }  // namespace zwfw::gateway

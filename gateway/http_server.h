@@ -1,11 +1,19 @@
 // An asynchronous HTTP/1.1 server on Boost.Beast: keep-alive, bounded
 // request size and header size, a timeout on slow clients, and a drain on
-// Stop(). Requests are handled by a function on the server's threads.
+// Stop().
+//
+// Each I/O thread runs its own event loop over the connections it was
+// given (no locks shared between them). A request is first offered to the
+// `quick` handler on the I/O thread, which answers what it can without
+// blocking (a cached answer, a static file); anything else goes to `handle`
+// on a pool of worker threads, so a slow backend never stalls other
+// connections.
 #ifndef ZWFW_GATEWAY_HTTP_SERVER_H_
 #define ZWFW_GATEWAY_HTTP_SERVER_H_
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -18,7 +26,8 @@ namespace zwfw::gateway {
 
 struct HttpServerOptions {
   std::string listen = "127.0.0.1:8080";
-  int threads = 4;
+  int threads = 2;   // I/O threads
+  int workers = 16;  // threads for requests that may block
   size_t max_body_bytes = 8 << 20;
   size_t max_header_bytes = 16 << 10;
   absl::Duration timeout = absl::Seconds(30);
@@ -28,10 +37,16 @@ struct HttpServerOptions {
 
 class HttpServer {
  public:
-  using Handler = std::function<HttpReply(const HttpRequest&)>;
+  struct Handlers {
+    // Answers without blocking, or nullopt when the request needs `handle`.
+    // May be empty.
+    std::function<std::optional<HttpReply>(const HttpRequest&)> quick;
+    // Answers anything; may block (runs on a worker thread).
+    std::function<HttpReply(const HttpRequest&)> handle;
+  };
   // Binds and starts serving; UNAVAILABLE when the address cannot be bound.
   static absl::StatusOr<std::unique_ptr<HttpServer>> Start(
-      HttpServerOptions options, Handler handler);
+      HttpServerOptions options, Handlers handlers);
   ~HttpServer();
 
   int port() const;

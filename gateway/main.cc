@@ -8,15 +8,20 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "gateway/backends.h"
+#include "gateway/change_watcher.h"
 #include "gateway/gateway.h"
 #include "gateway/http_server.h"
 #include "gateway/rate_limiter.h"
+#include "gateway/response_cache.h"
 #include "gateway/routes.h"
 #include "services/common/log.h"
 #include "services/common/redis_cache.h"
 #include "services/common/server.h"
 
-ABSL_FLAG(int, http_threads, 4, "threads serving HTTP");
+ABSL_FLAG(int, http_threads, 2,
+          "I/O threads serving HTTP (each with its own event loop)");
+ABSL_FLAG(int, http_workers, 16,
+          "threads for requests that wait on the services or Redis");
 ABSL_FLAG(std::string, static_dir, ZWFW_GATEWAY_STATIC_DIR,
           "the dashboard's files (built with the gateway)");
 ABSL_FLAG(bool, anonymous_viewer, false,
@@ -24,6 +29,9 @@ ABSL_FLAG(bool, anonymous_viewer, false,
           "bulletins, with the viewer token of --viewer_token_file");
 ABSL_FLAG(std::string, viewer_token_file, "./var/viewer.token",
           "a viewer token, for --anonymous_viewer");
+ABSL_FLAG(int64_t, cache_memory_mb, 64,
+          "memory for cached GET answers (they are also kept in --redis); "
+          "0: no caching");
 ABSL_FLAG(int64_t, rate_limit_per_minute, 1200,
           "requests a caller (token, or address without one) may make a "
           "minute; 0: no limit");
@@ -46,6 +54,8 @@ int main(int argc, char** argv) {
     if (!channel.ok()) return zwfw::StartupFailure(channel.status());
     backends[name] = {address, *channel};
   }
+  std::map<std::string, std::shared_ptr<grpc::Channel>> channels;
+  for (const auto& [name, backend] : backends) channels[name] = backend.channel;
   zwfw::gateway::Backends calls(std::move(backends));
   auto registry = std::make_shared<prometheus::Registry>();
   std::unique_ptr<zwfw::RedisCache> redis =
@@ -62,17 +72,53 @@ int main(int argc, char** argv) {
     if (!viewer.ok()) return zwfw::StartupFailure(viewer.status());
     gateway_options.anonymous_viewer_token = *viewer;
   }
+  // Caching: the callers' roles from the token file, the services' data
+  // versions followed with the service token.
+  std::unique_ptr<zwfw::TokenStore> tokens;
+  std::unique_ptr<zwfw::gateway::ChangeWatcher> changes;
+  std::unique_ptr<zwfw::gateway::ResponseCache> cache;
+  const int64_t cache_mb = absl::GetFlag(FLAGS_cache_memory_mb);
+  absl::StatusOr<std::string> service_token =
+      zwfw::ReadServiceToken(config.service_token_file);
+  if (cache_mb <= 0) {
+    zwfw::LogInfo("--cache_memory_mb=0: GET answers are not cached");
+  } else if (!service_token.ok()) {
+    zwfw::LogWarning(absl::StrCat("GET answers are not cached: ",
+                                  service_token.status().message()));
+  } else {
+    absl::StatusOr<std::unique_ptr<zwfw::TokenStore>> opened =
+        zwfw::TokenStore::Open(config.token_file);
+    if (!opened.ok()) return zwfw::StartupFailure(opened.status());
+    tokens = *std::move(opened);
+    changes = std::make_unique<zwfw::gateway::ChangeWatcher>(
+        std::move(channels), *service_token);
+    cache = std::make_unique<zwfw::gateway::ResponseCache>(
+        redis.get(),
+        zwfw::gateway::ResponseCache::Options{
+            .memory_bytes = static_cast<size_t>(cache_mb) << 20},
+        registry.get());
+    gateway_options.changes = changes.get();
+    gateway_options.cache = cache.get();
+    gateway_options.tokens = tokens.get();
+  }
   zwfw::gateway::Gateway gateway(&*routes, &calls, &limiter, gateway_options);
   zwfw::gateway::HttpServerOptions options;
   options.listen = config.listen;
   options.threads = absl::GetFlag(FLAGS_http_threads);
+  options.workers = absl::GetFlag(FLAGS_http_workers);
   options.max_body_bytes = config.max_message_bytes;
   options.drain_timeout = config.drain_timeout;
   absl::StatusOr<std::unique_ptr<zwfw::gateway::HttpServer>> server =
       zwfw::gateway::HttpServer::Start(
-          options, [&gateway](const zwfw::gateway::HttpRequest& request) {
-            return gateway.Handle(request);
-          });
+          options,
+          {.quick =
+               [&gateway](const zwfw::gateway::HttpRequest& request) {
+                 return gateway.HandleQuickly(request);
+               },
+           .handle =
+               [&gateway](const zwfw::gateway::HttpRequest& request) {
+                 return gateway.Handle(request);
+               }});
   if (!server.ok()) return zwfw::StartupFailure(server.status());
   zwfw::LogInfo(absl::StrCat(
       "listening on ", config.listen.substr(0, config.listen.rfind(':')), ":",

@@ -36,6 +36,9 @@ class RateLimiter {
 
   int64_t refused() const;
 
+  // Whether Admit may wait for Redis (so it must not run on an I/O thread).
+  bool MayBlock() const { return redis_ != nullptr && per_minute_ > 0; }
+
  private:
   RedisCache* const redis_;
   const int64_t per_minute_;

@@ -54,6 +54,7 @@ absl::StatusOr<RouteTable> RouteTable::FromDescriptors() {
       r.verb = rule.get().empty() ? "POST" : "GET";
       r.path = rule.get().empty() ? rule.post() : rule.get();
       r.body = rule.body() == "*";
+      r.cache = !rule.get().empty() && rule.cache();
       r.method = m;
       r.backend = backend;
       for (absl::string_view segment : Segments(r.path)) {

@@ -16,6 +16,13 @@ void LogInfo(absl::string_view message);
 void LogWarning(absl::string_view message);
 void LogError(absl::string_view message);
 
+// Like LogInfo, for lines written at a high rate (one per HTTP request):
+// lines are collected and written together at most every 100 ms, so
+// request threads neither wait for stderr nor contend for it. Every other
+// Log* call, and FlushLog, writes what is pending first.
+void LogInfoBuffered(absl::string_view message);
+void FlushLog();
+
 }  // namespace zwfw
 
 #endif  // ZWFW_SERVICES_COMMON_LOG_H_

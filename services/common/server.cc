@@ -16,6 +16,8 @@
 #include "absl/flags/usage.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
+#include "services/common/data_changes.h"
 #include "services/common/log.h"
 
 ABSL_FLAG(std::string, listen, "", "HOST:PORT to serve gRPC on");
@@ -75,6 +77,10 @@ ServerConfig ParseServerFlags(int argc, char** argv, const std::string& name,
     std::exit(2);
   }
   SetLogProgramName(name);
+  // Abseil's lock-order checks cost time on every lock in the hot paths of
+  // a release build; unit tests, which link the libraries without this,
+  // keep them.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   ServerConfig c;
   c.name = name;
   c.listen = absl::GetFlag(FLAGS_listen);
@@ -241,6 +247,9 @@ int ServerHost::Run(const std::vector<grpc::Service*>& services) {
   interceptors.push_back(metrics_->NewInterceptorFactory());
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   for (grpc::Service* service : services) builder.RegisterService(service);
+  // Every server tells caches in front of it when its data changes.
+  ChangesService changes(tokens_.get(), &DataChanges::Process());
+  builder.RegisterService(&changes);
 
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (server == nullptr || port == 0) {
@@ -266,6 +275,7 @@ int ServerHost::Run(const std::vector<grpc::Service*>& services) {
                        absl::FormatDuration(config_.drain_timeout)));
   // NOT_SERVING first, so load balancers stop sending new calls.
   health->Shutdown();
+  DataChanges::Process().Close();  // ends the watchers' streams
   server->Shutdown(std::chrono::system_clock::now() +
                    absl::ToChronoSeconds(config_.drain_timeout));
   server->Wait();

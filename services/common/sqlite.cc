@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/data_changes.h"
 #include "services/common/log.h"
 
 namespace zwfw {
@@ -76,6 +77,7 @@ absl::StatusOr<bool> Statement::Step() {
   if (!bind_status_.ok()) return bind_status_;
   int rc = sqlite3_step(stmt_.get());
   if (rc == SQLITE_ROW) return true;
+  owner_->NoteCommits();
   if (rc == SQLITE_DONE) return false;
   return Error("step");
 }
@@ -91,6 +93,7 @@ absl::Status Statement::Run() {
 
 void Statement::Reset() {
   sqlite3_reset(stmt_.get());
+  owner_->NoteCommits();
   sqlite3_clear_bindings(stmt_.get());
   bind_status_ = absl::OkStatus();
 }
@@ -144,13 +147,14 @@ absl::StatusOr<Statement> Database::Prepare(absl::string_view sql) {
         CodeOf(rc),
         absl::StrCat("sqlite prepare: ", sqlite3_errmsg(db_), " [", sql, "]"));
   }
-  return Statement(db_, stmt);
+  return Statement(this, db_, stmt);
 }
 
 absl::Status Database::Exec(absl::string_view sql) {
   std::string text(sql);
   char* error = nullptr;
   int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error);
+  NoteCommits();
   if (rc != SQLITE_OK) {
     absl::Status s(CodeOf(rc), absl::StrCat("sqlite exec: ",
                                             error ? error : sqlite3_errstr(rc),
@@ -190,6 +194,16 @@ absl::Status Database::Migrate(const std::vector<std::string>& migrations) {
     }
   }
   return absl::OkStatus();
+}
+
+void Database::NoteCommits() {
+  // Inside a transaction nothing is visible to others yet; a rolled-back
+  // change reports a change that did not happen, which only costs a miss.
+  if (!sqlite3_get_autocommit(db_)) return;
+  const int64_t total = sqlite3_total_changes64(db_);
+  if (total == reported_changes_) return;
+  reported_changes_ = total;
+  DataChanges::Process().Bump();
 }
 
 int64_t Database::LastInsertRowId() const {

@@ -10,7 +10,8 @@
 // A Database is one connection and is not thread-safe: callers serialise
 // access (a mutex, or one writer thread). Files are opened in WAL mode with
 // synchronous=FULL, so a committed transaction survives kill -9 and power
-// loss.
+// loss. Each commit that changed rows is reported to
+// DataChanges::Process() once it has returned (caches key by it).
 #ifndef ZWFW_SERVICES_COMMON_SQLITE_H_
 #define ZWFW_SERVICES_COMMON_SQLITE_H_
 
@@ -27,6 +28,8 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 namespace zwfw {
+
+class Database;
 
 class Statement {
  public:
@@ -62,9 +65,11 @@ class Statement {
   struct Finalizer {
     void operator()(sqlite3_stmt* stmt) const;
   };
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  Statement(Database* owner, sqlite3* db, sqlite3_stmt* stmt)
+      : owner_(owner), db_(db), stmt_(stmt) {}
   absl::Status Error(absl::string_view what) const;
 
+  Database* owner_;
   sqlite3* db_;
   std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;
   // The first binding error, reported by Step().
@@ -97,9 +102,14 @@ class Database {
   const std::string& path() const { return path_; }
 
  private:
+  friend class Statement;
   Database(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  // Reports committed changes to DataChanges once out of any transaction.
+  void NoteCommits();
+
   sqlite3* db_;
   std::string path_;
+  int64_t reported_changes_ = 0;
 };
 
 // BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless

@@ -4,6 +4,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
+#include "services/common/proto_time.h"
 
 namespace zwfw::intake {
 
@@ -13,6 +14,9 @@ zwfw::v1::GetCaseStatsResponse BuildCaseStats(const Period& period,
   zwfw::v1::GetCaseStatsResponse out;
   out.set_period(period.ToString());
   out.set_data_version(month.data_version);
+  if (month.stable_until.has_value()) {
+    *out.mutable_stable_until() = ToProto(*month.stable_until);
+  }
 
   std::vector<std::pair<std::string, std::string>> departments;  // code, name
   absl::flat_hash_set<std::string> listed;

@@ -46,6 +46,9 @@ struct MonthCounters {
   // number of its open cases already past due (which grows with the clock
   // alone).
   int64_t data_version = 0;
+  // While the month is not over: when a figure may next change by the clock
+  // alone (the next open case falling due, or the month's end).
+  std::optional<absl::Time> stable_until;
   absl::flat_hash_map<std::pair<std::string, int>, Counters> rows;
 };
 

@@ -535,6 +535,18 @@ absl::StatusOr<MonthCounters> SqliteCaseStore::ReadMonth(const Period& period,
       live_overdue += n;
     }
     if (!row.ok()) return row.status();
+
+    q = db->Prepare(
+        "SELECT min(due_at) FROM cases "
+        "WHERE status = 1 AND due_at >= ? AND due_at < ?");
+    if (!q.ok()) return q.status();
+    q->Bind(1, absl::ToUnixMicros(now)).Bind(2, absl::ToUnixMicros(period.end()));
+    row = q->Step();
+    if (!row.ok()) return row.status();
+    out.stable_until = period.end();
+    if (*row && !q->ColumnIsNull(0)) {
+      out.stable_until = absl::FromUnixMicros(q->ColumnInt(0));
+    }
   }
   out.data_version =
       writes * kVersionScale + std::min(live_overdue, kVersionScale - 1);

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/percent.h"
+#include "services/common/proto_time.h"
 #include "services/scoring/scoring_rules.h"
 
 namespace zwfw::scoring {
@@ -147,6 +148,17 @@ zwfw::v1::Scorecard ComputeScorecard(const std::string& period,
   card.set_rules_version(rules.version());
   card.set_intake_data_version(inputs.cases.data_version());
   card.set_survey_data_version(inputs.survey.data_version());
+  // The earlier of the inputs' clock horizons.
+  for (const google::protobuf::Timestamp* t :
+       {inputs.cases.has_stable_until() ? &inputs.cases.stable_until() : nullptr,
+        inputs.survey.has_stable_until() ? &inputs.survey.stable_until()
+                                         : nullptr}) {
+    if (t == nullptr) continue;
+    if (!card.has_stable_until() ||
+        ToTime(*t) < ToTime(card.stable_until())) {
+      *card.mutable_stable_until() = *t;
+    }
+  }
 
   std::map<std::string, const zwfw::v1::DepartmentSatisfaction*> survey_of;
   for (const auto& d : inputs.survey.departments()) {

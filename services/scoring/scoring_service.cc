@@ -324,6 +324,7 @@ grpc::Status ScoringService::FreezeScorecard(
   if (!card->frozen()) {
     card->set_frozen(true);
     *card->mutable_frozen_at() = ToProto(options_.now());
+    card->clear_stable_until();  // frozen: the clock no longer moves it
     LogInfo(
         absl::StrCat("scorecard ", card->period(), " frozen by ", Who(*who)));
   }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "services/common/proto_time.h"
+
 namespace zwfw::survey {
 namespace {
 
@@ -76,6 +78,9 @@ zwfw::v1::GetSatisfactionStatsResponse BuildSatisfactionStats(
   zwfw::v1::GetSatisfactionStatsResponse out;
   out.set_period(period.ToString());
   out.set_data_version(month.data_version);
+  if (month.stable_until.has_value()) {
+    *out.mutable_stable_until() = ToProto(*month.stable_until);
+  }
   for (int level : satisfied_levels) out.add_satisfied_levels(level);
 
   RatingCounts total;

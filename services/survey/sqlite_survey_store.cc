@@ -552,6 +552,17 @@ absl::StatusOr<SurveyMonth> SqliteSurveyStore::ReadMonth(const Period& period,
     late_by_clock += q->ColumnInt(6);
   }
   if (!row.ok()) return row.status();
+
+  q = db_->Prepare(
+      "SELECT min(due_at) FROM rectifications WHERE month = ? AND "
+      "rectified_at IS NULL AND state IN (1, 2, 7) AND due_at >= ?");
+  if (!q.ok()) return q.status();
+  q->Bind(1, month).Bind(2, Micros(now));
+  row = q->Step();
+  if (!row.ok()) return row.status();
+  if (*row && !q->ColumnIsNull(0)) {
+    out.stable_until = absl::FromUnixMicros(q->ColumnInt(0));
+  }
   out.data_version =
       writes * kVersionScale + std::min(late_by_clock, kVersionScale - 1);
   return out;

@@ -54,6 +54,9 @@ struct SurveyMonth {
   // The month's write count times 1,000,000 plus, while rectifications of
   // the month can still turn overdue, how many already have.
   int64_t data_version = 0;
+  // When a figure may next change by the clock alone: the next open
+  // rectification of the month falling due; nullopt when none is open.
+  std::optional<absl::Time> stable_until;
   std::map<std::string, RatingCounts> departments, windows, staff;
   std::map<std::string, VisitCounts> visits;                  // by department
   std::map<std::string, RectificationCounts> rectifications;  // by department

@@ -22,6 +22,7 @@ zwfw() { "$build/tools/zwfw/zwfw" "$@"; }
 
 admin=$(zwfw tokens add --token_file="$work/tokens.txt" admin 2>/dev/null)
 viewer=$(zwfw tokens add --token_file="$work/tokens.txt" viewer 2>/dev/null)
+zwfw tokens add --token_file="$work/tokens.txt" service >"$work/service.token" 2>/dev/null
 intake_port=$(free_port); gateway_port=$(free_port); nginx_port=$(free_port)
 "$build/services/intake/intake_server" --listen=127.0.0.1:$intake_port \
   --data_dir="$work/data" --token_file="$work/tokens.txt" \
@@ -30,7 +31,8 @@ pids+=($!)
 "$build/gateway/gateway_server" --listen=127.0.0.1:$gateway_port \
   --intake=127.0.0.1:$intake_port --rate_limit_per_minute=0 \
   --http_threads="${ZWFW_HTTP_THREADS:-4}" \
-  --token_file="$work/tokens.txt" 2>/dev/null &
+  --token_file="$work/tokens.txt" --service_token_file="$work/service.token" \
+  2>"$work/gateway.log" &
 pids+=($!)
 sleep 1
 export ZWFW_TOKEN=$admin
@@ -42,7 +44,11 @@ zwfw --intake=127.0.0.1:$intake_port cases import "$work/cases.jsonl" >/dev/null
 
 url="http://127.0.0.1:$gateway_port/v1/periods/2020-07/case-stats"
 mkdir -p "$work/www"
-curl -sf -H "Authorization: Bearer $viewer" "$url" >"$work/www/case-stats.json"
+curl -sf -H "Authorization: Bearer $viewer" "$url" >"$work/www/case-stats.json" || {
+  echo "gateway_bench: the gateway did not answer $url" >&2
+  tail -n 20 "$work/gateway.log" "$work/intake.log" >&2
+  exit 1
+}
 cat >"$work/nginx.conf" <<NGINX
 worker_processes 2;
 pid $work/nginx.pid;

@@ -1,0 +1,129 @@
+#include "gateway/change_watcher.h"
+
+#include "absl/strings/str_cat.h"
+#include "services/common/log.h"
+#include "zwfw/v1/changes.grpc.pb.h"
+
+namespace zwfw::gateway {
+
+std::vector<std::string> DependenciesOf(const std::string& backend) {
+  if (backend == "survey") return {"intake", "survey"};
+  if (backend == "scoring") return {"intake", "survey", "scoring"};
+  if (backend == "bulletin") return {"intake", "survey", "scoring", "bulletin"};
+  return {backend};
+}
+
+ChangeWatcher::ChangeWatcher(
+    std::map<std::string, std::shared_ptr<grpc::Channel>> channels,
+    std::string token)
+    : token_(std::move(token)) {
+  {
+    absl::MutexLock lock(&mu_);
+    for (const auto& [name, channel] : channels) states_[name];
+  }
+  for (auto& [name, channel] : channels) {
+    threads_.emplace_back([this, name = name, channel = channel] {
+      Follow(name, channel);
+    });
+  }
+}
+
+ChangeWatcher::~ChangeWatcher() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+    for (auto& context : contexts_) context->TryCancel();
+  }
+  for (auto& t : threads_) t.join();
+}
+
+void ChangeWatcher::Follow(const std::string& backend,
+                           std::shared_ptr<grpc::Channel> channel) {
+  auto stub = zwfw::v1::Changes::NewStub(channel);
+  absl::Duration backoff = absl::Milliseconds(100);
+  bool was_live = false;
+  for (;;) {
+    auto context = std::make_unique<grpc::ClientContext>();
+    context->AddMetadata("authorization", "Bearer " + token_);
+    // Waits for the service to come up rather than failing at once.
+    context->set_wait_for_ready(true);
+    grpc::ClientContext* raw = context.get();
+    {
+      absl::MutexLock lock(&mu_);
+      if (stopping_) return;
+      contexts_.push_back(std::move(context));
+    }
+    std::unique_ptr<grpc::ClientReader<zwfw::v1::DataChange>> reader =
+        stub->Watch(raw, zwfw::v1::WatchChangesRequest());
+    zwfw::v1::DataChange change;
+    while (reader->Read(&change)) {
+      absl::MutexLock lock(&mu_);
+      State& s = states_[backend];
+      s.live = true;
+      s.epoch = change.epoch();
+      s.counter = change.counter();
+      backoff = absl::Milliseconds(100);
+      if (!was_live) {
+        LogInfo(absl::StrCat("following ", backend,
+                             "'s data version: its answers may be cached"));
+        was_live = true;
+      }
+    }
+    grpc::Status status = reader->Finish();
+    absl::MutexLock lock(&mu_);
+    states_[backend].live = false;
+    std::erase_if(contexts_, [raw](const auto& c) { return c.get() == raw; });
+    if (stopping_) return;
+    if (was_live) {
+      LogWarning(absl::StrCat("lost ", backend, "'s data version (",
+                              status.error_message(),
+                              "): its answers are not cached until it is back"));
+      was_live = false;
+    }
+    // Sleeps, but wakes at once when the watcher stops.
+    auto stop = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+      return stopping_;
+    };
+    mu_.AwaitWithTimeout(absl::Condition(&stop), backoff);
+    if (stopping_) return;
+    backoff = std::min(backoff * 2, absl::Seconds(2));
+  }
+}
+
+std::optional<std::string> ChangeWatcher::Versions(
+    const std::vector<std::string>& backends) const {
+  const absl::Time now = absl::Now();
+  std::string out;
+  absl::MutexLock lock(&mu_);
+  for (const std::string& name : backends) {
+    auto it = states_.find(name);
+    if (it == states_.end() || !it->second.live) return std::nullopt;
+    const State& s = it->second;
+    if (s.counter <= s.pending_after && now < s.pending_until) {
+      return std::nullopt;
+    }
+    absl::StrAppend(&out, name, "=", s.epoch, ".", s.counter, ";");
+  }
+  return out;
+}
+
+void ChangeWatcher::WroteTo(const std::string& backend, absl::Duration wait) {
+  absl::MutexLock lock(&mu_);
+  auto it = states_.find(backend);
+  if (it == states_.end()) return;
+  it->second.pending_after = it->second.counter;
+  it->second.pending_until = absl::Now() + wait;
+}
+
+bool ChangeWatcher::WaitUntilFollowing(absl::Duration timeout) const {
+  absl::MutexLock lock(&mu_);
+  auto all_live = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    for (const auto& [name, s] : states_) {
+      if (!s.live) return false;
+    }
+    return true;
+  };
+  return mu_.AwaitWithTimeout(absl::Condition(&all_live), timeout);
+}
+
+}  // namespace zwfw::gateway

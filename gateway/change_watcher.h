@@ -1,0 +1,78 @@
+// Follows the data versions of the services behind the gateway
+// (zwfw.v1.Changes/Watch, one stream per service), so that cached answers
+// can be keyed by them without asking the services on every request.
+//
+// A service's version is known only while its stream is up: a cut stream
+// makes the service's answers uncacheable until it is back, so a change the
+// gateway was not told of can never be hidden behind the cache.
+#ifndef ZWFW_GATEWAY_CHANGE_WATCHER_H_
+#define ZWFW_GATEWAY_CHANGE_WATCHER_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+
+namespace zwfw::gateway {
+
+class ChangeWatcher {
+ public:
+  // backend name → channel; `token` is a service (or admin) token.
+  ChangeWatcher(std::map<std::string, std::shared_ptr<grpc::Channel>> channels,
+                std::string token);
+  ~ChangeWatcher();  // stops the streams
+
+  // "intake=<epoch>.<counter>;survey=…" for `backends`, or nullopt when one
+  // of them is not being followed right now or a write forwarded to it has
+  // not been reported yet.
+  std::optional<std::string> Versions(
+      const std::vector<std::string>& backends) const;
+
+  // A write forwarded through the gateway to `backend` has been answered:
+  // its answers are not served from the cache until the service reports a
+  // newer version (or `wait` passes: a write that changed nothing is never
+  // reported).
+  void WroteTo(const std::string& backend,
+               absl::Duration wait = absl::Seconds(1));
+
+  // Blocks until every backend is followed or `timeout` passes (tests).
+  bool WaitUntilFollowing(absl::Duration timeout) const;
+
+ private:
+  struct State {
+    bool live = false;
+    std::string epoch;
+    int64_t counter = 0;
+    // WroteTo: uncacheable until counter > pending_after or pending_until.
+    int64_t pending_after = -1;
+    absl::Time pending_until = absl::InfinitePast();
+  };
+  void Follow(const std::string& backend,
+              std::shared_ptr<grpc::Channel> channel);
+
+  const std::string token_;
+  mutable absl::Mutex mu_;
+  std::map<std::string, State> states_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts_
+      ABSL_GUARDED_BY(mu_);
+  std::vector<std::thread> threads_;
+};
+
+// The services whose data an answer of `backend` depends on: itself and
+// those it reads (survey reads intake; scoring reads both; bulletin reads
+// all three).
+std::vector<std::string> DependenciesOf(const std::string& backend);
+
+}  // namespace zwfw::gateway
+
+#endif  // ZWFW_GATEWAY_CHANGE_WATCHER_H_

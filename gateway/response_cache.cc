@@ -1,0 +1,158 @@
+#include "gateway/response_cache.h"
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "services/common/auth.h"
+
+namespace zwfw::gateway {
+namespace {
+
+constexpr absl::string_view kMagic = "zwfw-reply-1";
+
+size_t SizeOf(const std::string& key, const CachedReply& entry) {
+  size_t n = key.size() * 2 + entry.reply.body.size() + 128;
+  for (const auto& [name, value] : entry.reply.headers) {
+    n += name.size() + value.size();
+  }
+  return n;
+}
+
+}  // namespace
+
+std::string EtagOf(absl::string_view body) {
+  return absl::StrCat("\"", Sha256Hex(body).substr(0, 32), "\"");
+}
+
+// kMagic \n expires-micros (or "inf") \n content type \n header count \n
+// (name \t value \n)* body
+std::string EncodeCachedReply(const CachedReply& entry) {
+  std::string out = absl::StrCat(
+      kMagic, "\n",
+      entry.expires == absl::InfiniteFuture()
+          ? std::string("inf")
+          : absl::StrCat(absl::ToUnixMicros(entry.expires)),
+      "\n", entry.reply.content_type, "\n", entry.reply.headers.size(), "\n");
+  for (const auto& [name, value] : entry.reply.headers) {
+    absl::StrAppend(&out, name, "\t", value, "\n");
+  }
+  out += entry.reply.body;
+  return out;
+}
+
+std::optional<CachedReply> DecodeCachedReply(absl::string_view bytes) {
+  auto line = [&bytes]() -> std::optional<absl::string_view> {
+    size_t end = bytes.find('\n');
+    if (end == absl::string_view::npos) return std::nullopt;
+    absl::string_view out = bytes.substr(0, end);
+    bytes.remove_prefix(end + 1);
+    return out;
+  };
+  std::optional<absl::string_view> magic = line(), expires = line(),
+                                   content_type = line(), count = line();
+  if (!count.has_value() || *magic != kMagic) return std::nullopt;
+  CachedReply entry;
+  int64_t micros = 0;
+  if (*expires != "inf") {
+    if (!absl::SimpleAtoi(*expires, &micros)) return std::nullopt;
+    entry.expires = absl::FromUnixMicros(micros);
+  }
+  entry.reply.content_type = std::string(*content_type);
+  int headers = 0;
+  if (!absl::SimpleAtoi(*count, &headers) || headers < 0 || headers > 64) {
+    return std::nullopt;
+  }
+  for (int i = 0; i < headers; ++i) {
+    std::optional<absl::string_view> header = line();
+    if (!header.has_value()) return std::nullopt;
+    std::pair<std::string, std::string> kv =
+        absl::StrSplit(*header, absl::MaxSplits('\t', 1));
+    entry.reply.headers.push_back(std::move(kv));
+  }
+  entry.reply.body = std::string(bytes);
+  return entry;
+}
+
+ResponseCache::ResponseCache(RedisCache* redis, Options options,
+                             prometheus::Registry* registry)
+    : redis_(redis), options_(options) {
+  if (registry == nullptr) return;
+  auto& family = prometheus::BuildCounter()
+                     .Name("zwfw_gateway_cache_total")
+                     .Help("Cacheable GET answers: from memory, from Redis, "
+                           "computed (miss), or not cacheable at the time "
+                           "(bypass: a service's version not followed)")
+                     .Register(*registry);
+  memory_hits_ = &family.Add({{"result", "hit_memory"}});
+  redis_hits_ = &family.Add({{"result", "hit_redis"}});
+  misses_ = &family.Add({{"result", "miss"}});
+  bypasses_ = &family.Add({{"result", "bypass"}});
+}
+
+std::shared_ptr<const CachedReply> ResponseCache::Get(const std::string& key,
+                                                      absl::Time now,
+                                                      bool memory_only) {
+  {
+    absl::MutexLock lock(&mu_);
+    auto it = memory_.find(key);
+    if (it != memory_.end() && now < it->second->expires) {
+      if (memory_hits_ != nullptr) memory_hits_->Increment();
+      return it->second;
+    }
+  }
+  if (memory_only) return nullptr;
+  if (redis_ != nullptr) {
+    if (std::optional<std::string> bytes = redis_->Get(key)) {
+      std::optional<CachedReply> entry = DecodeCachedReply(*bytes);
+      if (entry.has_value() && now < entry->expires) {
+        auto shared = std::make_shared<const CachedReply>(*std::move(entry));
+        absl::MutexLock lock(&mu_);
+        Remember(key, shared);
+        if (redis_hits_ != nullptr) redis_hits_->Increment();
+        return shared;
+      }
+    }
+  }
+  if (misses_ != nullptr) misses_->Increment();
+  return nullptr;
+}
+
+void ResponseCache::Put(const std::string& key, CachedReply entry,
+                        absl::Time now) {
+  if (entry.expires <= now) return;
+  if (redis_ != nullptr) {
+    redis_->Set(key, EncodeCachedReply(entry),
+                std::min(options_.redis_ttl, entry.expires - now));
+  }
+  auto shared = std::make_shared<const CachedReply>(std::move(entry));
+  absl::MutexLock lock(&mu_);
+  Remember(key, std::move(shared));
+}
+
+void ResponseCache::CountBypass() {
+  if (bypasses_ != nullptr) bypasses_->Increment();
+}
+
+void ResponseCache::Remember(const std::string& key,
+                             std::shared_ptr<const CachedReply> entry) {
+  const size_t size = SizeOf(key, *entry);
+  if (size > options_.memory_bytes) return;
+  auto [it, inserted] = memory_.try_emplace(key, entry);
+  if (!inserted) {
+    bytes_ -= SizeOf(key, *it->second);
+    it->second = std::move(entry);
+  } else {
+    order_.push_back(key);
+  }
+  bytes_ += size;
+  while (bytes_ > options_.memory_bytes && !order_.empty()) {
+    auto old = memory_.find(order_.front());
+    if (old != memory_.end()) {
+      bytes_ -= SizeOf(old->first, *old->second);
+      memory_.erase(old);
+    }
+    order_.pop_front();
+  }
+}
+
+}  // namespace zwfw::gateway

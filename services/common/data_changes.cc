@@ -1,0 +1,89 @@
+#include "services/common/data_changes.h"
+
+#include <openssl/rand.h>
+
+#include "absl/strings/escaping.h"
+#include "services/common/status.h"
+
+namespace zwfw {
+namespace {
+
+std::string NewEpoch() {
+  unsigned char bytes[8];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) {
+    // Without randomness, the start time still differs between runs.
+    const int64_t now = absl::ToUnixNanos(absl::Now());
+    for (size_t i = 0; i < sizeof bytes; ++i) bytes[i] = (now >> (8 * i)) & 0xff;
+  }
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
+}
+
+}  // namespace
+
+DataChanges& DataChanges::Process() {
+  static DataChanges* const changes = new DataChanges();
+  return *changes;
+}
+
+DataChanges::DataChanges() : epoch_(NewEpoch()) {}
+
+void DataChanges::Bump() {
+  absl::MutexLock lock(&mu_);
+  ++counter_;
+}
+
+DataChanges::Version DataChanges::Current() const {
+  absl::MutexLock lock(&mu_);
+  return {epoch_, counter_};
+}
+
+DataChanges::Version DataChanges::WaitForChange(int64_t seen,
+                                                absl::Duration timeout) const {
+  absl::MutexLock lock(&mu_);
+  auto changed = [this, seen]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return counter_ != seen || closed_;
+  };
+  mu_.AwaitWithTimeout(absl::Condition(&changed), timeout);
+  return {epoch_, counter_};
+}
+
+void DataChanges::Close() {
+  absl::MutexLock lock(&mu_);
+  closed_ = true;
+}
+
+void DataChanges::Reopen() {
+  absl::MutexLock lock(&mu_);
+  closed_ = false;
+}
+
+bool DataChanges::closed() const {
+  absl::MutexLock lock(&mu_);
+  return closed_;
+}
+
+grpc::Status ChangesService::Watch(
+    grpc::ServerContext* context, const zwfw::v1::WatchChangesRequest*,
+    grpc::ServerWriter<zwfw::v1::DataChange>* writer) {
+  absl::StatusOr<Principal> who = Authorize(*tokens_, *context, "Watch",
+                                            {Role::kService, Role::kAdmin});
+  if (!who.ok()) return ToGrpcStatus(who.status());
+  int64_t sent = -1;
+  while (!context->IsCancelled()) {
+    // Wakes at least once a second to notice a cancelled call.
+    DataChanges::Version v = changes_->WaitForChange(sent, absl::Seconds(1));
+    if (changes_->closed()) {
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE, "server draining");
+    }
+    if (v.counter == sent) continue;
+    zwfw::v1::DataChange change;
+    change.set_epoch(v.epoch);
+    change.set_counter(v.counter);
+    if (!writer->Write(change)) break;
+    sent = v.counter;
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace zwfw

@@ -1,0 +1,72 @@
+// A process's data version, and the zwfw.v1.Changes service that pushes it
+// to caches in front of the process (the gateway).
+//
+// Every Database of the process reports a committed write after the commit
+// has returned, so a reader told of version N sees the writes that made it
+// N. The epoch is new each start: versions of two runs never compare equal,
+// so a restored or rolled-back store cannot make an old cache entry look
+// current.
+#ifndef ZWFW_SERVICES_COMMON_DATA_CHANGES_H_
+#define ZWFW_SERVICES_COMMON_DATA_CHANGES_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "services/common/auth.h"
+#include "zwfw/v1/changes.grpc.pb.h"
+
+namespace zwfw {
+
+class DataChanges {
+ public:
+  struct Version {
+    std::string epoch;
+    int64_t counter = 0;
+  };
+
+  // The one every Database of this process reports to.
+  static DataChanges& Process();
+
+  DataChanges();
+  DataChanges(const DataChanges&) = delete;
+  DataChanges& operator=(const DataChanges&) = delete;
+
+  // A write has been committed.
+  void Bump();
+  Version Current() const;
+  // Blocks until the counter is not `seen`, Close() is called or `timeout`
+  // passes; returns the version then.
+  Version WaitForChange(int64_t seen, absl::Duration timeout) const;
+  // Ends every wait (the server is draining); Reopen() undoes it (tests).
+  void Close();
+  void Reopen();
+  bool closed() const;
+
+ private:
+  const std::string epoch_;
+  mutable absl::Mutex mu_;
+  int64_t counter_ ABSL_GUARDED_BY(mu_) = 0;
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+// zwfw.v1.Changes over a DataChanges; service and admin tokens only.
+class ChangesService final : public zwfw::v1::Changes::Service {
+ public:
+  ChangesService(TokenStore* tokens, DataChanges* changes)
+      : tokens_(tokens), changes_(changes) {}
+
+  grpc::Status Watch(grpc::ServerContext* context,
+                     const zwfw::v1::WatchChangesRequest* request,
+                     grpc::ServerWriter<zwfw::v1::DataChange>* writer) override;
+
+ private:
+  TokenStore* const tokens_;
+  DataChanges* const changes_;
+};
+
+}  // namespace zwfw
+
+#endif  // ZWFW_SERVICES_COMMON_DATA_CHANGES_H_
