@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "services/common/data_changes.h"
 #include "services/common/status.h"
 
 namespace zwfw::gateway {
@@ -17,7 +18,8 @@ Backends::Backends(std::map<std::string, Backend> backends,
 
 absl::StatusOr<std::unique_ptr<google::protobuf::Message>> Backends::Call(
     const Route& route, const google::protobuf::Message& request,
-    const std::string& authorization, const std::string& traceparent) {
+    const std::string& authorization, const std::string& traceparent,
+    std::string* data_version) {
   auto it = backends_.find(route.backend);
   if (it == backends_.end()) {
     return absl::UnavailableError(
@@ -72,6 +74,14 @@ absl::StatusOr<std::unique_ptr<google::protobuf::Message>> Backends::Call(
   }
   cq.Shutdown();
   while (cq.Next(&tag, &ok)) {
+  }
+  if (data_version != nullptr) {
+    data_version->clear();
+    const auto& trailers = context.GetServerTrailingMetadata();
+    auto version = trailers.find(kDataVersionTrailer);
+    if (version != trailers.end()) {
+      data_version->assign(version->second.data(), version->second.size());
+    }
   }
   if (!status.ok()) {
     absl::Status s = FromGrpcStatus(status);

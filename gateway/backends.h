@@ -30,10 +30,12 @@ class Backends {
                     absl::Duration deadline = absl::Seconds(30));
 
   // The RPC's response, or its status (UNAVAILABLE naming the backend when
-  // it cannot be reached).
+  // it cannot be reached). `data_version`, when given, receives the
+  // service's data version after the call (zwfw-data-version), or "".
   absl::StatusOr<std::unique_ptr<google::protobuf::Message>> Call(
       const Route& route, const google::protobuf::Message& request,
-      const std::string& authorization, const std::string& traceparent = "");
+      const std::string& authorization, const std::string& traceparent = "",
+      std::string* data_version = nullptr);
 
   // OK when every backend's grpc.health.v1 status is SERVING; UNAVAILABLE
   // naming the first that is not.

@@ -1,5 +1,6 @@
 #include "gateway/change_watcher.h"
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/log.h"
 #include "zwfw/v1/changes.grpc.pb.h"
@@ -59,6 +60,12 @@ void ChangeWatcher::Follow(const std::string& backend,
     while (reader->Read(&change)) {
       absl::MutexLock lock(&mu_);
       State& s = states_[backend];
+      if (s.epoch != change.epoch()) {
+        // A new run of the service: what was awaited of the old one is moot
+        // (nothing cached under the old epoch is used any more).
+        s.pending_after = -1;
+        s.pending_until = absl::InfinitePast();
+      }
       s.live = true;
       s.epoch = change.epoch();
       s.counter = change.counter();
@@ -107,12 +114,24 @@ std::optional<std::string> ChangeWatcher::Versions(
   return out;
 }
 
-void ChangeWatcher::WroteTo(const std::string& backend, absl::Duration wait) {
+void ChangeWatcher::WroteTo(const std::string& backend,
+                            const std::string& version, absl::Duration wait) {
   absl::MutexLock lock(&mu_);
   auto it = states_.find(backend);
   if (it == states_.end()) return;
-  it->second.pending_after = it->second.counter;
-  it->second.pending_until = absl::Now() + wait;
+  State& s = it->second;
+  const size_t dot = version.rfind('.');
+  int64_t written = 0;
+  if (dot != std::string::npos && version.substr(0, dot) == s.epoch &&
+      absl::SimpleAtoi(version.substr(dot + 1), &written)) {
+    // Served from the cache again once the watcher has seen `written`.
+    s.pending_after = std::max(s.pending_after, written - 1);
+    s.pending_until = absl::Now() + absl::Seconds(10);  // a bound, not a wait
+    if (s.counter >= written) s.pending_after = -1;
+    return;
+  }
+  s.pending_after = s.counter;
+  s.pending_until = absl::Now() + wait;
 }
 
 bool ChangeWatcher::WaitUntilFollowing(absl::Duration timeout) const {

@@ -37,11 +37,13 @@ class ChangeWatcher {
   std::optional<std::string> Versions(
       const std::vector<std::string>& backends) const;
 
-  // A write forwarded through the gateway to `backend` has been answered:
-  // its answers are not served from the cache until the service reports a
-  // newer version (or `wait` passes: a write that changed nothing is never
-  // reported).
-  void WroteTo(const std::string& backend,
+  // A write forwarded through the gateway to `backend` has been answered,
+  // with the service's version after it ("<epoch>.<counter>", the
+  // zwfw-data-version trailer; "" when unknown): its answers are not served
+  // from the cache until the service has reported that version. Without
+  // one, until it reports a newer version than now or `wait` passes (a
+  // write that changed nothing is never reported).
+  void WroteTo(const std::string& backend, const std::string& version = "",
                absl::Duration wait = absl::Seconds(1));
 
   // Blocks until every backend is followed or `timeout` passes (tests).

@@ -242,13 +242,14 @@ std::optional<HttpReply> Gateway::Route(const HttpRequest& request,
     }
   }
   if (!may_block) return std::nullopt;
+  std::string data_version;
   absl::StatusOr<std::unique_ptr<google::protobuf::Message>> response =
       backends_->Call(*match->route, **rpc_request, authorization,
-                      request.traceparent);
+                      request.traceparent, &data_version);
   if (request.verb != "GET" && options_.changes != nullptr) {
     // Until the service reports the write, its answers are not served from
     // the cache: the caller reads what it wrote.
-    options_.changes->WroteTo(match->route->backend);
+    options_.changes->WroteTo(match->route->backend, data_version);
   }
   if (!response.ok()) return ErrorReply(response.status());
   HttpReply reply = OkReply(**response);

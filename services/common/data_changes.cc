@@ -3,6 +3,7 @@
 #include <openssl/rand.h>
 
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "services/common/status.h"
 
 namespace zwfw {
@@ -61,6 +62,46 @@ void DataChanges::Reopen() {
 bool DataChanges::closed() const {
   absl::MutexLock lock(&mu_);
   return closed_;
+}
+
+namespace {
+
+class DataVersionInterceptor : public grpc::experimental::Interceptor {
+ public:
+  explicit DataVersionInterceptor(DataChanges* changes) : changes_(changes) {}
+  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+    if (methods->QueryInterceptionHookPoint(
+            grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
+      DataChanges::Version v = changes_->Current();
+      methods->GetSendTrailingMetadata()->emplace(
+          kDataVersionTrailer, absl::StrCat(v.epoch, ".", v.counter));
+    }
+    methods->Proceed();
+  }
+
+ private:
+  DataChanges* const changes_;
+};
+
+class DataVersionInterceptorFactory
+    : public grpc::experimental::ServerInterceptorFactoryInterface {
+ public:
+  explicit DataVersionInterceptorFactory(DataChanges* changes)
+      : changes_(changes) {}
+  grpc::experimental::Interceptor* CreateServerInterceptor(
+      grpc::experimental::ServerRpcInfo*) override {
+    return new DataVersionInterceptor(changes_);
+  }
+
+ private:
+  DataChanges* const changes_;
+};
+
+}  // namespace
+
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+NewDataVersionInterceptorFactory(DataChanges* changes) {
+  return std::make_unique<DataVersionInterceptorFactory>(changes);
 }
 
 grpc::Status ChangesService::Watch(

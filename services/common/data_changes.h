@@ -9,7 +9,10 @@
 #ifndef ZWFW_SERVICES_COMMON_DATA_CHANGES_H_
 #define ZWFW_SERVICES_COMMON_DATA_CHANGES_H_
 
+#include <grpcpp/support/server_interceptor.h>
+
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "absl/base/thread_annotations.h"
@@ -51,6 +54,14 @@ class DataChanges {
   int64_t counter_ ABSL_GUARDED_BY(mu_) = 0;
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
 };
+
+// Adds the process's data version after the call, "<epoch>.<counter>", to
+// the trailing metadata of every RPC as `zwfw-data-version`: a cache in
+// front (the gateway) learns which version holds a write it passed on, and
+// serves no cached answer older than it.
+inline constexpr char kDataVersionTrailer[] = "zwfw-data-version";
+std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
+NewDataVersionInterceptorFactory(DataChanges* changes);
 
 // zwfw.v1.Changes over a DataChanges; service and admin tokens only.
 class ChangesService final : public zwfw::v1::Changes::Service {

@@ -245,6 +245,8 @@ int ServerHost::Run(const std::vector<grpc::Service*>& services) {
       std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
       interceptors;
   interceptors.push_back(metrics_->NewInterceptorFactory());
+  interceptors.push_back(
+      NewDataVersionInterceptorFactory(&DataChanges::Process()));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   for (grpc::Service* service : services) builder.RegisterService(service);
   // Every server tells caches in front of it when its data changes.

@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/data_changes.h"
 
 namespace zwfw {
 namespace {
@@ -119,6 +120,53 @@ TEST(SqliteTest, TextAndBlobsRoundTrip) {
   EXPECT_EQ(q->ColumnText(1), blob);
   EXPECT_TRUE(q->ColumnIsNull(2));
   EXPECT_FALSE(*q->Step());
+}
+
+}  // namespace
+}  // namespace zwfw
+
+namespace zwfw {
+namespace {
+
+TEST(SqliteTest, ReportsAChangeOnlyOnceItIsCommitted) {
+  auto db = Database::Open(TempDb("changes"));
+  ASSERT_TRUE(db.ok()) << db.status();
+  ASSERT_TRUE((*db)->Migrate(kMigrations).ok());
+  DataChanges& changes = DataChanges::Process();
+  const DataChanges::Version start = changes.Current();
+
+  // Reads change nothing.
+  EXPECT_EQ(Count(**db, "kv"), 0);
+  EXPECT_EQ(changes.Current().counter, start.counter);
+
+  // Inside a transaction nothing is reported; the commit is.
+  {
+    absl::StatusOr<Transaction> tx = Transaction::Begin(**db);
+    ASSERT_TRUE(tx.ok());
+    auto insert = (*db)->Prepare("INSERT INTO kv (k, v) VALUES (?, ?)");
+    ASSERT_TRUE(insert->Bind(1, "a").Bind(2, 1).Run().ok());
+    ASSERT_TRUE(insert->Bind(1, "b").Bind(2, 2).Run().ok());
+    EXPECT_EQ(changes.Current().counter, start.counter);
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  EXPECT_EQ(changes.Current().counter, start.counter + 1);
+
+  // A statement on its own is its own commit; one that changes no row is
+  // not a change.
+  ASSERT_TRUE((*db)->Exec("UPDATE kv SET v = 3 WHERE k = 'a'").ok());
+  EXPECT_EQ(changes.Current().counter, start.counter + 2);
+  ASSERT_TRUE((*db)->Exec("UPDATE kv SET v = 3 WHERE k = 'none'").ok());
+  EXPECT_EQ(changes.Current().counter, start.counter + 2);
+  EXPECT_EQ(changes.Current().epoch, start.epoch);
+
+  // A waiter wakes on a change, or when the feed closes.
+  EXPECT_EQ(changes.WaitForChange(start.counter, absl::Seconds(5)).counter,
+            start.counter + 2);
+  DataChanges other;
+  EXPECT_NE(other.Current().epoch, start.epoch);  // a new run, a new epoch
+  other.Close();
+  EXPECT_EQ(other.WaitForChange(0, absl::Seconds(30)).counter, 0);
+  EXPECT_TRUE(other.closed());
 }
 
 }  // namespace
