@@ -2,13 +2,16 @@
 # gateway_bench.sh: wrk against the gateway's GET of the July 2020 case stats
 # and, in the same run, against nginx serving the same JSON bytes as a static
 # file on loopback. Prints both throughputs, p99 latencies and the ratio.
-#   tools/bench/gateway_bench.sh [connections=256] [seconds=10]
+#   tools/bench/gateway_bench.sh [connections=256] [seconds=10] [rounds=3]
+# The gateway answers from its cache (the services' data versions pushed to
+# it); the first request of the run is the one that computes the answer.
 # Goal (issue 7): the gateway at >= 50% of nginx's throughput.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build="${ZWFW_BUILD_DIR:-$root/build}"
 connections="${1:-256}"
 seconds="${2:-10}"
+rounds="${3:-3}"
 work=$(mktemp -d /tmp/zwfw-gateway-bench.XXXXXX)
 pids=()
 cleanup() {
@@ -30,7 +33,7 @@ intake_port=$(free_port); gateway_port=$(free_port); nginx_port=$(free_port)
 pids+=($!)
 "$build/gateway/gateway_server" --listen=127.0.0.1:$gateway_port \
   --intake=127.0.0.1:$intake_port --rate_limit_per_minute=0 \
-  --http_threads="${ZWFW_HTTP_THREADS:-4}" \
+  --http_threads="${ZWFW_HTTP_THREADS:-2}" ${ZWFW_GATEWAY_FLAGS:-} \
   --token_file="$work/tokens.txt" --service_token_file="$work/service.token" \
   2>"$work/gateway.log" &
 pids+=($!)
@@ -75,9 +78,20 @@ run() {  # name url [header]
   p99=$(awk '$1 == "99%" {print $2}' <<<"$out")
   echo "$1 $rps $p99"
 }
-echo "gateway_bench: GET July 2020 case stats ($(wc -c <"$work/www/case-stats.json") bytes), $connections connections, ${seconds}s each"
-read -r _ nginx_rps nginx_p99 < <(run nginx "http://127.0.0.1:$nginx_port/case-stats.json")
-read -r _ gw_rps gw_p99 < <(run gateway "$url" "Authorization: Bearer $viewer")
-printf 'nginx static file: %s req/s, p99 %s\n' "$nginx_rps" "$nginx_p99"
-printf 'gateway:           %s req/s, p99 %s\n' "$gw_rps" "$gw_p99"
-python3 -c "print('ratio gateway/nginx: %.2f (goal >= 0.50)' % ($gw_rps / $nginx_rps))"
+median() { tr ' ' '\n' | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
+
+echo "gateway_bench: GET July 2020 case stats ($(wc -c <"$work/www/case-stats.json") bytes), $connections connections, ${seconds}s each, $rounds rounds"
+nginx_all=(); gw_all=(); ratios=()
+for round in $(seq 1 "$rounds"); do
+  # Side by side: nginx, then the gateway, in every round.
+  read -r _ nginx_rps nginx_p99 < <(run nginx "http://127.0.0.1:$nginx_port/case-stats.json")
+  read -r _ gw_rps gw_p99 < <(run gateway "$url" "Authorization: Bearer $viewer")
+  ratio=$(python3 -c "print('%.2f' % ($gw_rps / $nginx_rps))")
+  printf 'round %d: nginx %s req/s (p99 %s), gateway %s req/s (p99 %s), ratio %s\n' \
+    "$round" "$nginx_rps" "$nginx_p99" "$gw_rps" "$gw_p99" "$ratio"
+  nginx_all+=("$nginx_rps"); gw_all+=("$gw_rps"); ratios+=("$ratio")
+done
+printf 'nginx static file: median %s req/s\n' "$(echo "${nginx_all[*]}" | median)"
+printf 'gateway:           median %s req/s\n' "$(echo "${gw_all[*]}" | median)"
+printf 'ratio gateway/nginx: median %s (goal >= 0.50)\n' "$(echo "${ratios[*]}" | median)"
+curl -sf "http://127.0.0.1:$gateway_port/metrics" | grep '^zwfw_gateway_cache_total' || true
