@@ -7,11 +7,17 @@
 
 namespace zwfw::gateway {
 
-std::vector<std::string> DependenciesOf(const std::string& backend) {
-  if (backend == "survey") return {"intake", "survey"};
-  if (backend == "scoring") return {"intake", "survey", "scoring"};
-  if (backend == "bulletin") return {"intake", "survey", "scoring", "bulletin"};
-  return {backend};
+const std::vector<std::string>& DependenciesOf(const std::string& backend) {
+  static const auto* const kDependencies =
+      new std::map<std::string, std::vector<std::string>>{
+          {"intake", {"intake"}},
+          {"survey", {"intake", "survey"}},
+          {"scoring", {"intake", "survey", "scoring"}},
+          {"bulletin", {"intake", "survey", "scoring", "bulletin"}},
+      };
+  static const std::vector<std::string> kNone;
+  auto it = kDependencies->find(backend);
+  return it == kDependencies->end() ? kNone : it->second;
 }
 
 ChangeWatcher::ChangeWatcher(
@@ -99,6 +105,7 @@ void ChangeWatcher::Follow(const std::string& backend,
 
 std::optional<std::string> ChangeWatcher::Versions(
     const std::vector<std::string>& backends) const {
+  if (backends.empty()) return std::nullopt;  // nothing names the data
   const absl::Time now = absl::Now();
   std::string out;
   absl::MutexLock lock(&mu_);
@@ -120,18 +127,24 @@ void ChangeWatcher::WroteTo(const std::string& backend,
   auto it = states_.find(backend);
   if (it == states_.end()) return;
   State& s = it->second;
+  // Several writes may be awaited at once: the latest bound wins, never an
+  // earlier one.
+  auto await = [&s](int64_t after, absl::Time until) {
+    s.pending_after = std::max(s.pending_after, after);
+    s.pending_until = std::max(s.pending_until, until);
+  };
   const size_t dot = version.rfind('.');
   int64_t written = 0;
   if (dot != std::string::npos && version.substr(0, dot) == s.epoch &&
       absl::SimpleAtoi(version.substr(dot + 1), &written)) {
-    // Served from the cache again once the watcher has seen `written`.
-    s.pending_after = std::max(s.pending_after, written - 1);
-    s.pending_until = absl::Now() + absl::Seconds(10);  // a bound, not a wait
-    if (s.counter >= written) s.pending_after = -1;
+    // Served from the cache again once the watcher has seen `written`; the
+    // time is a bound, not a wait.
+    if (s.counter < written) {
+      await(written - 1, absl::Now() + absl::Seconds(10));
+    }
     return;
   }
-  s.pending_after = s.counter;
-  s.pending_until = absl::Now() + wait;
+  await(s.counter, absl::Now() + wait);
 }
 
 bool ChangeWatcher::WaitUntilFollowing(absl::Duration timeout) const {

@@ -31,9 +31,9 @@ class ChangeWatcher {
                 std::string token);
   ~ChangeWatcher();  // stops the streams
 
-  // "intake=<epoch>.<counter>;survey=…" for `backends`, or nullopt when one
-  // of them is not being followed right now or a write forwarded to it has
-  // not been reported yet.
+  // "intake=<epoch>.<counter>;survey=…" for `backends`, or nullopt when the
+  // list is empty, one of them is not being followed right now, or a write
+  // forwarded to it has not been reported yet.
   std::optional<std::string> Versions(
       const std::vector<std::string>& backends) const;
 
@@ -72,8 +72,9 @@ class ChangeWatcher {
 
 // The services whose data an answer of `backend` depends on: itself and
 // those it reads (survey reads intake; scoring reads both; bulletin reads
-// all three).
-std::vector<std::string> DependenciesOf(const std::string& backend);
+// all three). Empty for an unknown backend, which Versions answers with
+// nullopt (not cacheable).
+const std::vector<std::string>& DependenciesOf(const std::string& backend);
 
 }  // namespace zwfw::gateway
 
