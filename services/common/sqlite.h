@@ -97,6 +97,20 @@ class Database {
   absl::Status Migrate(const std::vector<std::string>& migrations);
   absl::StatusOr<int64_t> SchemaVersion();
 
+  // Copies WAL frames into the database file (sqlite3_wal_checkpoint_v2):
+  // kPassive copies what it can without waiting for readers or writers;
+  // kTruncate waits for them, copies everything and empties the WAL file.
+  // UNAVAILABLE when another connection is checkpointing.
+  enum class CheckpointMode { kPassive, kTruncate };
+  struct CheckpointResult {
+    int wal_frames = 0;    // frames in the WAL
+    int copied_frames = 0;  // of which are now in the database file
+    // Everything is copied: the next write transaction starts the WAL from
+    // its beginning again instead of appending to it.
+    bool complete() const { return copied_frames == wal_frames; }
+  };
+  absl::StatusOr<CheckpointResult> Checkpoint(CheckpointMode mode);
+
   int64_t LastInsertRowId() const;
   int Changes() const;
   const std::string& path() const { return path_; }

@@ -1,6 +1,7 @@
 #include "services/intake/sqlite_case_store.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -63,8 +64,13 @@ class SqliteCaseStore::Writer {
     absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(path);
     if (!db.ok()) return db.status();
     absl::Status s = (*db)->Migrate(IntakeMigrations());
-    // The checkpointer thread checkpoints; commits never do.
-    if (s.ok()) s = (*db)->Exec("PRAGMA wal_autocheckpoint = 0");
+    // The checkpointer thread checkpoints; commits never do. When the WAL
+    // starts over, a file grown past 64 MiB by a burst is cut back.
+    if (s.ok()) {
+      s = (*db)->Exec(
+          "PRAGMA wal_autocheckpoint = 0; "
+          "PRAGMA journal_size_limit = 67108864");
+    }
     if (!s.ok()) return s;
     auto w = std::unique_ptr<Writer>(new Writer(*std::move(db)));
     s = w->Prepare();
@@ -94,6 +100,13 @@ class SqliteCaseStore::Writer {
     s = tx->Commit();
     if (!s.ok()) return s;
     return results;
+  }
+
+  // Copies the WAL frames the checkpointer has not copied yet. Run between
+  // transactions, when no write can be in progress, so it can copy them
+  // all and the next transaction starts the WAL over.
+  absl::StatusOr<Database::CheckpointResult> FinishCheckpoint() {
+    return db_->Checkpoint(Database::CheckpointMode::kPassive);
   }
 
  private:
@@ -277,8 +290,11 @@ SqliteCaseStore::~SqliteCaseStore() {
   completer_.join();
   checkpointer_.join();
   // Leave a small WAL behind: fold it into the database file.
-  absl::Status s = checkpoint_db_->Exec("PRAGMA wal_checkpoint(TRUNCATE)");
-  if (!s.ok()) LogWarning(absl::StrCat("final checkpoint: ", s.message()));
+  absl::StatusOr<Database::CheckpointResult> s =
+      checkpoint_db_->Checkpoint(Database::CheckpointMode::kTruncate);
+  if (!s.ok()) {
+    LogWarning(absl::StrCat("final checkpoint: ", s.status().message()));
+  }
 }
 
 void SqliteCaseStore::CheckpointLoop() {
@@ -289,9 +305,22 @@ void SqliteCaseStore::CheckpointLoop() {
                            options_.checkpoint_interval);
       if (stopping_) return;
     }
-    // PASSIVE copies what it can without blocking the writer or readers.
-    absl::Status s = checkpoint_db_->Exec("PRAGMA wal_checkpoint(PASSIVE)");
-    if (!s.ok()) LogWarning(absl::StrCat("checkpoint: ", s.message()));
+    // PASSIVE copies what it can without blocking the writer or readers:
+    // the frames committed before it started. Under a steady stream of
+    // writes it never catches up with the last frame, so the WAL would
+    // only grow (every commit appending to a longer file); the writer
+    // copies the few frames left between two transactions, which lets the
+    // next one start the WAL over.
+    absl::StatusOr<Database::CheckpointResult> copied =
+        checkpoint_db_->Checkpoint(Database::CheckpointMode::kPassive);
+    if (!copied.ok()) {
+      LogWarning(absl::StrCat("checkpoint: ", copied.status().message()));
+      continue;
+    }
+    if (copied->wal_frames >= options_.restart_wal_frames) {
+      absl::MutexLock lock(&mu_);
+      finish_checkpoint_ = true;
+    }
   }
 }
 
@@ -312,6 +341,7 @@ void SqliteCaseStore::Write(std::vector<Case> cases, WriteCallback done) {
 void SqliteCaseStore::WriterLoop() {
   while (true) {
     std::vector<Request> taken;
+    bool finish_checkpoint;
     {
       absl::MutexLock lock(&mu_);
       mu_.Await(absl::Condition(
@@ -332,6 +362,14 @@ void SqliteCaseStore::WriterLoop() {
         records += queue_.front().cases.size();
         taken.push_back(std::move(queue_.front()));
         queue_.pop_front();
+      }
+      finish_checkpoint = std::exchange(finish_checkpoint_, false);
+    }
+    if (finish_checkpoint) {
+      absl::StatusOr<Database::CheckpointResult> done =
+          writer_->FinishCheckpoint();
+      if (!done.ok() && !absl::IsUnavailable(done.status())) {
+        LogWarning(absl::StrCat("checkpoint: ", done.status().message()));
       }
     }
     std::vector<Request*> requests;

@@ -4,7 +4,9 @@
 // separate connections (WAL lets them run beside the writer). Callers are
 // answered from a second thread, so the writer starts the next transaction
 // at once; a third checkpoints the WAL into the database file, so commits
-// never wait for a checkpoint.
+// rarely wait for a checkpoint: the writer only copies, between two
+// transactions, the frames committed while the checkpointer was copying,
+// which lets the WAL start over instead of growing without end.
 #ifndef ZWFW_SERVICES_INTAKE_SQLITE_CASE_STORE_H_
 #define ZWFW_SERVICES_INTAKE_SQLITE_CASE_STORE_H_
 
@@ -29,6 +31,10 @@ struct SqliteCaseStoreOptions {
   int read_connections = 4;
   // How often the WAL is checkpointed (PASSIVE: never blocks the writer).
   absl::Duration checkpoint_interval = absl::Milliseconds(250);
+  // WAL length (frames of 4 KiB pages) from which the writer brings the
+  // checkpoint to its end between two transactions, so that the WAL starts
+  // over: overwriting a file costs less per commit than growing one.
+  int restart_wal_frames = 1000;
 };
 
 class SqliteCaseStore : public CaseStore {
@@ -80,6 +86,9 @@ class SqliteCaseStore : public CaseStore {
     absl::StatusOr<std::vector<std::vector<WriteResult>>> results;
   };
   std::deque<Done> done_ ABSL_GUARDED_BY(mu_);
+  // Set by the checkpointer when it could not copy the whole WAL; the
+  // writer then copies the rest between two transactions.
+  bool finish_checkpoint_ ABSL_GUARDED_BY(mu_) = false;
   bool writer_stopped_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   int64_t transactions_ ABSL_GUARDED_BY(mu_) = 0;
