@@ -11,6 +11,7 @@
 // p50 and p99. Medians of the rounds are printed with their ratio.
 #include <signal.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <functional>
 #include <thread>
 #include <vector>
@@ -29,6 +31,7 @@
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/blocking_counter.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
@@ -154,6 +157,7 @@ class ServerProcess {
     waitpid(pid_, nullptr, 0);
   }
   const std::string& address() const { return address_; }
+  pid_t pid() const { return pid_; }
 
  private:
   std::string address_;
@@ -248,7 +252,42 @@ double StreamRate(const std::shared_ptr<grpc::Channel>& channel,
 
 struct UnaryFigures {
   double calls_per_second, p50_ms, p99_ms;
+  // CPU time (user + system) per call, in microseconds.
+  double server_cpu_us = 0, client_cpu_us = 0;
 };
+
+// CPU seconds (user + system) a process has used so far.
+double ProcessCpuSeconds(pid_t pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
+  std::string stat((std::istreambuf_iterator<char>(in)),
+                   std::istreambuf_iterator<char>());
+  // Fields after the command name, which ends at the last ')': state is
+  // field 3, utime 14 and stime 15.
+  std::vector<std::string> fields =
+      absl::StrSplit(stat.substr(stat.rfind(')') + 2), ' ');
+  if (fields.size() < 13) return 0;
+  double ticks = std::stod(fields[11]) + std::stod(fields[12]);
+  return ticks / sysconf(_SC_CLK_TCK);
+}
+
+double OwnCpuSeconds() {
+  rusage use;
+  getrusage(RUSAGE_SELF, &use);
+  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
+  return seconds(use.ru_utime) + seconds(use.ru_stime);
+}
+
+// Runs `measure` and adds the CPU per call it cost the server and this
+// client to its figures.
+UnaryFigures WithCpu(pid_t server, int calls,
+                     const std::function<UnaryFigures()>& measure) {
+  double server_before = ProcessCpuSeconds(server);
+  double client_before = OwnCpuSeconds();
+  UnaryFigures f = measure();
+  f.server_cpu_us = (ProcessCpuSeconds(server) - server_before) / calls * 1e6;
+  f.client_cpu_us = (OwnCpuSeconds() - client_before) / calls * 1e6;
+  return f;
+}
 
 // A closed loop of unary calls: `concurrency` callers, each sending its
 // next call when the previous one returns, until `calls` have returned.
@@ -430,34 +469,49 @@ int main(int argc, char** argv) {
   Connect(process.address(), token);  // imports the bench's directory
   // Unary rounds: the no-op baseline and UpsertCase side by side, so both
   // see the same machine.
-  std::vector<double> rates, p50s, p99s, base_rates, base_p99s;
+  std::vector<UnaryFigures> base, upsert;
   const int calls = absl::GetFlag(FLAGS_unary_calls);
   const int concurrency = absl::GetFlag(FLAGS_concurrency);
   for (int round = 1; round <= rounds; ++round) {
-    UnaryFigures b = HealthChecks(process.address(), calls, concurrency);
-    UnaryFigures u =
-        UpsertCases(process.address(), token, calls, concurrency, round);
-    std::printf("unary round %d: Health/Check %.0f calls/s, p50 %.2f ms, "
-                "p99 %.2f ms; UpsertCase %.0f calls/s, p50 %.2f ms, p99 "
-                "%.2f ms\n",
-                round, b.calls_per_second, b.p50_ms, b.p99_ms,
-                u.calls_per_second, u.p50_ms, u.p99_ms);
+    UnaryFigures b = WithCpu(process.pid(), calls, [&] {
+      return HealthChecks(process.address(), calls, concurrency);
+    });
+    UnaryFigures u = WithCpu(process.pid(), calls, [&] {
+      return UpsertCases(process.address(), token, calls, concurrency, round);
+    });
+    for (const auto& [name, f] : {std::pair{"Health/Check", b},
+                                  std::pair{"UpsertCase", u}}) {
+      std::printf("unary round %d: %-12s %6.0f calls/s, p50 %5.2f ms, p99 "
+                  "%5.2f ms; CPU per call: server %3.0f us, client %3.0f us\n",
+                  round, name, f.calls_per_second, f.p50_ms, f.p99_ms,
+                  f.server_cpu_us, f.client_cpu_us);
+    }
     std::fflush(stdout);
-    rates.push_back(u.calls_per_second);
-    p50s.push_back(u.p50_ms);
-    p99s.push_back(u.p99_ms);
-    base_rates.push_back(b.calls_per_second);
-    base_p99s.push_back(b.p99_ms);
+    base.push_back(b);
+    upsert.push_back(u);
   }
   if (!absl::GetFlag(FLAGS_extra_server_flags).empty()) {
     std::printf("server running for inspection; press Enter to stop\n");
     std::getchar();
   }
-  std::printf("median: unary, %d callers on %d connections: Health/Check "
-              "(no-op baseline) %.0f calls/s, p99 %.2f ms; UpsertCase %.0f "
-              "calls/s, p50 %.2f ms, p99 %.2f ms (goal p99 <= 10 ms)\n",
-              concurrency, absl::GetFlag(FLAGS_connections),
-              Median(base_rates), Median(base_p99s), Median(rates),
-              Median(p50s), Median(p99s));
+  auto median = [](const std::vector<UnaryFigures>& v,
+                   double UnaryFigures::*figure) {
+    std::vector<double> values;
+    for (const UnaryFigures& f : v) values.push_back(f.*figure);
+    return Median(values);
+  };
+  std::printf(
+      "median: unary, %d callers on %d connections: Health/Check (no-op "
+      "floor) %.0f calls/s, p99 %.2f ms, server CPU %.0f us a call; "
+      "UpsertCase %.0f calls/s, p50 %.2f ms, p99 %.2f ms, server CPU %.0f us "
+      "a call (goal p99 <= 10 ms)\n",
+      concurrency, absl::GetFlag(FLAGS_connections),
+      median(base, &UnaryFigures::calls_per_second),
+      median(base, &UnaryFigures::p99_ms),
+      median(base, &UnaryFigures::server_cpu_us),
+      median(upsert, &UnaryFigures::calls_per_second),
+      median(upsert, &UnaryFigures::p50_ms),
+      median(upsert, &UnaryFigures::p99_ms),
+      median(upsert, &UnaryFigures::server_cpu_us));
   return 0;
 }
