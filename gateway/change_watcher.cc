@@ -3,7 +3,6 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/log.h"
-#include "zwfw/v1/changes.grpc.pb.h"
 
 namespace zwfw::gateway {
 
@@ -22,85 +21,54 @@ const std::vector<std::string>& DependenciesOf(const std::string& backend) {
 
 ChangeWatcher::ChangeWatcher(
     std::map<std::string, std::shared_ptr<grpc::Channel>> channels,
-    std::string token)
-    : token_(std::move(token)) {
+    std::string token) {
   {
     absl::MutexLock lock(&mu_);
     for (const auto& [name, channel] : channels) states_[name];
   }
   for (auto& [name, channel] : channels) {
-    threads_.emplace_back([this, name = name, channel = channel] {
-      Follow(name, channel);
-    });
+    followers_.push_back(std::make_unique<ChangeFollower>(
+        channel, token,
+        [this, backend = name](const zwfw::v1::DataChange& change) {
+          Changed(backend, change);
+        },
+        [this, backend = name](const grpc::Status& status) {
+          Lost(backend, status);
+        }));
   }
 }
 
-ChangeWatcher::~ChangeWatcher() {
-  {
-    absl::MutexLock lock(&mu_);
-    stopping_ = true;
-    for (auto& context : contexts_) context->TryCancel();
+ChangeWatcher::~ChangeWatcher() = default;
+
+void ChangeWatcher::Changed(const std::string& backend,
+                            const zwfw::v1::DataChange& change) {
+  absl::MutexLock lock(&mu_);
+  State& s = states_[backend];
+  if (s.epoch != change.epoch()) {
+    // A new run of the service: what was awaited of the old one is moot
+    // (nothing cached under the old epoch is used any more).
+    s.pending_after = -1;
+    s.pending_until = absl::InfinitePast();
   }
-  for (auto& t : threads_) t.join();
+  if (!s.live) {
+    LogInfo(absl::StrCat("following ", backend,
+                         "'s data version: its answers may be cached"));
+  }
+  s.live = true;
+  s.epoch = change.epoch();
+  s.counter = change.counter();
 }
 
-void ChangeWatcher::Follow(const std::string& backend,
-                           std::shared_ptr<grpc::Channel> channel) {
-  auto stub = zwfw::v1::Changes::NewStub(channel);
-  absl::Duration backoff = absl::Milliseconds(100);
-  bool was_live = false;
-  for (;;) {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->AddMetadata("authorization", "Bearer " + token_);
-    // Waits for the service to come up rather than failing at once.
-    context->set_wait_for_ready(true);
-    grpc::ClientContext* raw = context.get();
-    {
-      absl::MutexLock lock(&mu_);
-      if (stopping_) return;
-      contexts_.push_back(std::move(context));
-    }
-    std::unique_ptr<grpc::ClientReader<zwfw::v1::DataChange>> reader =
-        stub->Watch(raw, zwfw::v1::WatchChangesRequest());
-    zwfw::v1::DataChange change;
-    while (reader->Read(&change)) {
-      absl::MutexLock lock(&mu_);
-      State& s = states_[backend];
-      if (s.epoch != change.epoch()) {
-        // A new run of the service: what was awaited of the old one is moot
-        // (nothing cached under the old epoch is used any more).
-        s.pending_after = -1;
-        s.pending_until = absl::InfinitePast();
-      }
-      s.live = true;
-      s.epoch = change.epoch();
-      s.counter = change.counter();
-      backoff = absl::Milliseconds(100);
-      if (!was_live) {
-        LogInfo(absl::StrCat("following ", backend,
-                             "'s data version: its answers may be cached"));
-        was_live = true;
-      }
-    }
-    grpc::Status status = reader->Finish();
-    absl::MutexLock lock(&mu_);
-    states_[backend].live = false;
-    std::erase_if(contexts_, [raw](const auto& c) { return c.get() == raw; });
-    if (stopping_) return;
-    if (was_live) {
-      LogWarning(absl::StrCat("lost ", backend, "'s data version (",
-                              status.error_message(),
-                              "): its answers are not cached until it is back"));
-      was_live = false;
-    }
-    // Sleeps, but wakes at once when the watcher stops.
-    auto stop = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-      return stopping_;
-    };
-    mu_.AwaitWithTimeout(absl::Condition(&stop), backoff);
-    if (stopping_) return;
-    backoff = std::min(backoff * 2, absl::Seconds(2));
+void ChangeWatcher::Lost(const std::string& backend,
+                         const grpc::Status& status) {
+  absl::MutexLock lock(&mu_);
+  State& s = states_[backend];
+  if (s.live) {
+    LogWarning(absl::StrCat("lost ", backend, "'s data version (",
+                            status.error_message(),
+                            "): its answers are not cached until it is back"));
   }
+  s.live = false;
 }
 
 std::optional<std::string> ChangeWatcher::Versions(

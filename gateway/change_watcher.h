@@ -10,17 +10,16 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include <atomic>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "services/common/change_follower.h"
 
 namespace zwfw::gateway {
 
@@ -58,16 +57,13 @@ class ChangeWatcher {
     int64_t pending_after = -1;
     absl::Time pending_until = absl::InfinitePast();
   };
-  void Follow(const std::string& backend,
-              std::shared_ptr<grpc::Channel> channel);
+  void Changed(const std::string& backend, const zwfw::v1::DataChange& change);
+  void Lost(const std::string& backend, const grpc::Status& status);
 
-  const std::string token_;
   mutable absl::Mutex mu_;
   std::map<std::string, State> states_ ABSL_GUARDED_BY(mu_);
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  std::vector<std::unique_ptr<grpc::ClientContext>> contexts_
-      ABSL_GUARDED_BY(mu_);
-  std::vector<std::thread> threads_;
+  // Last: destroyed first, so no callback runs on a half-destroyed watcher.
+  std::vector<std::unique_ptr<ChangeFollower>> followers_;
 };
 
 // The services whose data an answer of `backend` depends on: itself and

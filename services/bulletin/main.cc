@@ -7,6 +7,7 @@
 #include "services/bulletin/bulletin_store.h"
 #include "services/bulletin/sources.h"
 #include "services/common/auth.h"
+#include "services/common/data_changes.h"
 #include "services/common/intake_client.h"
 #include "services/common/redis_cache.h"
 #include "services/common/server.h"
@@ -51,6 +52,9 @@ int main(int argc, char** argv) {
     return zwfw::StartupFailure(scoring_channel.status());
   }
   zwfw::IntakeClient intake(*intake_channel, config.intake, *service_token);
+  // Answers built from intake's directory change with it: caches in front
+  // (the gateway) are told through this server's data version.
+  intake.FollowDirectory([] { zwfw::DataChanges::Process().Bump(); });
   zwfw::SurveyClient survey(*survey_channel, config.survey, *service_token);
   zwfw::bulletin::GrpcBulletinSources sources(
       &intake, &survey, *scoring_channel, config.scoring, *service_token);

@@ -1,5 +1,7 @@
 #include "services/common/intake_client.h"
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "services/common/log.h"
@@ -10,12 +12,81 @@ namespace zwfw {
 IntakeClient::IntakeClient(std::shared_ptr<grpc::Channel> channel,
                            std::string address, std::string token,
                            absl::Duration refresh, absl::Duration deadline)
-    : directory_(zwfw::v1::Directory::NewStub(channel)),
+    : channel_(channel),
+      directory_(zwfw::v1::Directory::NewStub(channel)),
       intake_(zwfw::v1::CaseIntake::NewStub(channel)),
       address_(std::move(address)),
       token_(std::move(token)),
       refresh_(refresh),
       deadline_(deadline) {}
+
+IntakeClient::~IntakeClient() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;  // ends a Recheck's pause
+  }
+  follower_.reset();
+}
+
+void IntakeClient::FollowDirectory(std::function<void()> on_change,
+                                   absl::Duration min_interval) {
+  {
+    absl::MutexLock lock(&mu_);
+    on_change_ = std::move(on_change);
+  }
+  follower_ = std::make_unique<ChangeFollower>(
+      channel_, token_,
+      [this, min_interval](const zwfw::v1::DataChange&) {
+        if (!std::exchange(following_, true)) {
+          LogInfo("following intake's changes: a new directory is read "
+                  "when it changes");
+        }
+        Recheck(min_interval);
+      },
+      [this](const grpc::Status& s) {
+        if (std::exchange(following_, false)) {
+          LogWarning(absl::StrCat(
+              "not following intake's changes (", s.error_message(),
+              "): the directory is re-read every ",
+              absl::FormatDuration(refresh_), " until it is back"));
+        }
+      });
+}
+
+void IntakeClient::Recheck(absl::Duration min_interval) {
+  {
+    absl::MutexLock lock(&mu_);
+    // Intake moves with every case it stores: look at most this often.
+    mu_.AwaitWithTimeout(absl::Condition(&stopping_),
+                         checked_at_ + min_interval - absl::Now());
+    if (stopping_ || cached_ == nullptr) return;  // Current() reads it first
+    checked_at_ = absl::Now();
+  }
+  zwfw::v1::ListDepartmentsResponse departments;
+  grpc::Status s =
+      directory_->ListDepartments(Context().get(), {}, &departments);
+  if (!s.ok()) return;  // the next change, or the refresh, tries again
+  {
+    absl::MutexLock lock(&mu_);
+    if (cached_->version() == departments.directory_version()) return;
+  }
+  absl::StatusOr<std::shared_ptr<const DirectoryIndex>> fresh = Fetch();
+  if (!fresh.ok()) return;
+  absl::MutexLock lock(&mu_);
+  Keep(*std::move(fresh));
+}
+
+void IntakeClient::Keep(std::shared_ptr<const DirectoryIndex> fresh) {
+  fetched_at_ = absl::Now();
+  const bool changed =
+      cached_ != nullptr && fresh->version() != cached_->version();
+  cached_ = std::move(fresh);
+  if (changed) {
+    LogInfo(absl::StrCat("directory version ", cached_->version(),
+                         " read from intake"));
+    if (on_change_) on_change_();
+  }
+}
 
 std::unique_ptr<grpc::ClientContext> IntakeClient::Context() const {
   auto context = std::make_unique<grpc::ClientContext>();
@@ -64,8 +135,7 @@ absl::StatusOr<std::shared_ptr<const DirectoryIndex>> IntakeClient::Current() {
     }
     return fresh.status();
   }
-  cached_ = *fresh;
-  fetched_at_ = absl::Now();
+  Keep(*std::move(fresh));
   return cached_;
 }
 

@@ -8,6 +8,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -17,6 +18,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "services/common/change_follower.h"
 #include "services/common/directory_index.h"
 #include "services/common/period.h"
 #include "zwfw/v1/directory.grpc.pb.h"
@@ -60,9 +62,22 @@ class IntakeClient : public DirectorySource, public CaseCountSource {
                std::string token, absl::Duration refresh = absl::Seconds(30),
                absl::Duration deadline = absl::Seconds(5));
 
+  // Stops following intake (FollowDirectory).
+  ~IntakeClient() override;
+
   absl::StatusOr<std::shared_ptr<const DirectoryIndex>> Current() override;
   absl::StatusOr<std::map<std::string, int64_t>> CaseTotals(
       const Period& period) override;
+
+  // Follows intake's data version (zwfw.v1.Changes) and, when it moves,
+  // checks the directory's version — at most once per `min_interval` — and
+  // re-reads the directory when it changed, so a changed directory is used
+  // within about `min_interval` instead of after `refresh`.
+  // `on_change` runs whenever the directory read replaces one of another
+  // version (here or in Current): the owner's answers have changed, e.g.
+  // DataChanges::Process().Bump() so caches in front stop serving them.
+  void FollowDirectory(std::function<void()> on_change,
+                       absl::Duration min_interval = absl::Milliseconds(200));
 
   // The month's GetCaseStats.
   absl::StatusOr<zwfw::v1::GetCaseStatsResponse> CaseStats(
@@ -77,7 +92,14 @@ class IntakeClient : public DirectorySource, public CaseCountSource {
   absl::StatusOr<std::shared_ptr<const DirectoryIndex>> Fetch();
   // UNAVAILABLE naming intake when unreachable, its refusal otherwise.
   absl::Status Failed(const grpc::Status& s) const;
+  // Keeps `fresh` (read from intake) unless it is older than what is
+  // cached; runs on_change_ when its version differs.
+  void Keep(std::shared_ptr<const DirectoryIndex> fresh)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Intake changed: re-reads the directory if its version moved.
+  void Recheck(absl::Duration min_interval);
 
+  const std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<zwfw::v1::Directory::Stub> directory_;
   std::unique_ptr<zwfw::v1::CaseIntake::Stub> intake_;
   const std::string address_;
@@ -88,6 +110,12 @@ class IntakeClient : public DirectorySource, public CaseCountSource {
   absl::Mutex mu_;
   std::shared_ptr<const DirectoryIndex> cached_ ABSL_GUARDED_BY(mu_);
   absl::Time fetched_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  std::function<void()> on_change_ ABSL_GUARDED_BY(mu_);
+  absl::Time checked_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool following_ = false;  // used by the follower's thread only
+  // Last: stopped first on destruction.
+  std::unique_ptr<ChangeFollower> follower_;
 };
 
 }  // namespace zwfw

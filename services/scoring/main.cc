@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "services/common/auth.h"
+#include "services/common/data_changes.h"
 #include "services/common/intake_client.h"
 #include "services/common/redis_cache.h"
 #include "services/common/server.h"
@@ -32,6 +33,9 @@ int main(int argc, char** argv) {
   if (!survey_channel.ok())
     return zwfw::StartupFailure(survey_channel.status());
   zwfw::IntakeClient intake(*intake_channel, config.intake, *service_token);
+  // Answers built from intake's directory change with it: caches in front
+  // (the gateway) are told through this server's data version.
+  intake.FollowDirectory([] { zwfw::DataChanges::Process().Bump(); });
   zwfw::SurveyClient survey(*survey_channel, config.survey, *service_token);
   zwfw::scoring::GrpcScoringSources sources(&intake, &survey);
   std::unique_ptr<zwfw::RedisCache> cache = zwfw::RedisCache::Create(

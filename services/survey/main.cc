@@ -5,6 +5,7 @@
 #include "absl/flags/flag.h"
 #include "services/common/auth.h"
 #include "services/common/calendar.h"
+#include "services/common/data_changes.h"
 #include "services/common/intake_client.h"
 #include "services/common/server.h"
 #include "services/survey/sqlite_survey_store.h"
@@ -39,6 +40,9 @@ int main(int argc, char** argv) {
       zwfw::ClientChannel(config, config.intake);
   if (!channel.ok()) return zwfw::StartupFailure(channel.status());
   zwfw::IntakeClient intake(*channel, config.intake, *service_token);
+  // Answers built from intake's directory change with it: caches in front
+  // (the gateway) are told through this server's data version.
+  intake.FollowDirectory([] { zwfw::DataChanges::Process().Bump(); });
 
   zwfw::survey::SurveyOptions options;
   options.rectification_days = absl::GetFlag(FLAGS_rectification_days);

@@ -188,6 +188,55 @@ class GatewayCacheTest(zwfw_testlib.ServicesTestCase):
         self.assertEqual((status, cache), (200, "miss"))
         self.assertEqual(json.loads(body)["approval_total"]["overtime"], "1")
 
+    def test_a_new_directory_shows_in_answers_built_from_intake_copies(self):
+        # Survey and scoring keep a copy of intake's directory; they follow
+        # intake's changes, so a renamed department shows in their answers
+        # (cached by the gateway) within a second, not after the copy's
+        # 30-second refresh.
+        servers, peers = self.start_services()
+        intake = servers["intake"]
+        zwfw("--intake=" + intake.address, "directory", "import",
+             demo_directory(), token=self.admin, check=0)
+        zwfw("--scoring=" + servers["scoring"].address, "rules", "set",
+             os.path.join(zwfw_testlib.SOURCE_DIR,
+                          "deploy/scoring/default-rules.json"),
+             token=self.admin, check=0)
+        gateway = self.start_gateway(peers)
+        pages = {"/v1/periods/2020-07/satisfaction": "departments",
+                 "/v1/periods/2020-07/scorecard": "departments"}
+
+        def name_of(path, code):
+            status, cache, body = self.get(gateway, path, self.viewer)
+            self.assertEqual(status, 200, body)
+            rows = json.loads(body).get(pages[path], [])
+            names = [r.get("department_name", r.get("name"))
+                     for r in rows if r.get("department_code") == code]
+            return cache, names[0] if names else None
+
+        for path in pages:
+            self.assertEqual(name_of(path, "qj-gaj"), ("miss", "区公安局"),
+                             path)
+            self.assertEqual(name_of(path, "qj-gaj")[0], "hit", path)
+
+        with open(demo_directory(), encoding="utf-8") as f:
+            directory = json.load(f)
+        for d in directory["departments"]:
+            if d["code"] == "qj-gaj":
+                d["name"] = "区公安局（更名）"
+        renamed = os.path.join(self.dir, "renamed-directory.json")
+        with open(renamed, "w", encoding="utf-8") as f:
+            json.dump(directory, f, ensure_ascii=False)
+        zwfw("--intake=" + intake.address, "directory", "import", renamed,
+             token=self.admin, check=0)
+        started = time.time()
+        for path in pages:
+            self.assertTrue(self.wait_for(
+                lambda: name_of(path, "qj-gaj")[1] == "区公安局（更名）",
+                seconds=5), path)
+        self.assertLess(time.time() - started, 5)
+        for name in ("survey", "scoring"):
+            self.assertIn("following intake's changes", servers[name].logs())
+
 
 if __name__ == "__main__":
     zwfw_testlib.main()

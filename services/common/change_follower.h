@@ -1,0 +1,59 @@
+// Follows another server's data version (zwfw.v1.Changes/Watch) on a
+// thread of its own: waits for the server to come up, reconnects with
+// backoff when the stream is cut, and stops when destroyed.
+//
+//   ChangeFollower follower(channel, service_token,
+//       [](const zwfw::v1::DataChange& v) { /* the server changed */ },
+//       [](const grpc::Status& s) { /* stream lost; reconnecting */ });
+//
+// Callbacks run on the follower's thread, one at a time; while one runs,
+// the server's further changes are coalesced into its latest version.
+#ifndef ZWFW_SERVICES_COMMON_CHANGE_FOLLOWER_H_
+#define ZWFW_SERVICES_COMMON_CHANGE_FOLLOWER_H_
+
+#include <grpcpp/grpcpp.h>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "zwfw/v1/changes.pb.h"
+
+namespace zwfw {
+
+class ChangeFollower {
+ public:
+  using OnChange = std::function<void(const zwfw::v1::DataChange&)>;
+  using OnLost = std::function<void(const grpc::Status&)>;
+
+  // `token` is a service (or admin) token of the followed server.
+  ChangeFollower(std::shared_ptr<grpc::Channel> channel, std::string token,
+                 OnChange on_change, OnLost on_lost);
+  // Cancels the stream and waits for the thread (and a running callback).
+  ~ChangeFollower();
+  ChangeFollower(const ChangeFollower&) = delete;
+  ChangeFollower& operator=(const ChangeFollower&) = delete;
+
+  // Waits up to `timeout` unless the follower is stopping; false when it
+  // is. For callbacks that pace themselves.
+  bool SleepUnlessStopping(absl::Duration timeout);
+
+ private:
+  void Run(std::shared_ptr<grpc::Channel> channel);
+
+  const std::string token_;
+  const OnChange on_change_;
+  const OnLost on_lost_;
+  absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  grpc::ClientContext* context_ ABSL_GUARDED_BY(mu_) = nullptr;
+  std::thread thread_;
+};
+
+}  // namespace zwfw
+
+#endif  // ZWFW_SERVICES_COMMON_CHANGE_FOLLOWER_H_
