@@ -8,6 +8,7 @@ time: a client that is not ours.
 """
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -165,6 +166,65 @@ class IntakeCrashTest(unittest.TestCase):
             self.assertEqual({r.outcome for r in outcomes[batch_id]}, {3})
         self.assertEqual(stub.total(), BATCHES * BATCH_SIZE)
         self.assertEqual(len(stub.stored_case_numbers()), BATCHES * BATCH_SIZE)
+        stub.close()
+        self.assertEqual(server.terminate(), 0)
+
+    def test_sigterm_lets_the_stream_in_flight_finish(self):
+        # SIGTERM in the middle of an import: the server refuses new calls,
+        # but the stream it is serving runs to its end, every batch is
+        # acknowledged and stored, and the server then exits 0.
+        server = self.start()
+        zwfw("--intake=" + server.address, "directory", "import",
+             demo_directory(), token=self.token, check=0)
+        stub = Stub(server.address, self.token)
+        signalled = threading.Event()
+        acked = {}
+        failure = []
+
+        def requests():
+            for batch_id in range(1, BATCHES + 1):
+                if batch_id == KILL_AFTER_ACKS + 1:
+                    signalled.wait(30)  # the rest is sent after the signal
+                yield make_batch(batch_id)
+
+        def read_acks():
+            try:
+                for ack in stub.submit(requests(), metadata=stub.metadata,
+                                       timeout=120):
+                    acked[ack.batch_id] = [r.outcome for r in ack.results]
+                    if len(acked) == KILL_AFTER_ACKS:
+                        server.proc.send_signal(signal.SIGTERM)
+                        # The signal is taken once the server says so.
+                        deadline = time.time() + 10
+                        while ("draining" not in server.logs() and
+                               time.time() < deadline):
+                            time.sleep(0.01)
+                        signalled.set()
+            except grpc.RpcError as e:
+                failure.append(e)
+
+        reader = threading.Thread(target=read_acks)
+        reader.start()
+        self.assertTrue(signalled.wait(60), "the signal was never sent")
+        # A new call is refused while the stream drains.
+        late = Stub(server.address, self.token)
+        with self.assertRaises(grpc.RpcError) as refused:
+            late.total()
+        self.assertEqual(refused.exception.code(),
+                         grpc.StatusCode.UNAVAILABLE)
+        late.close()
+        reader.join(60)
+        stub.close()
+        self.assertEqual(failure, [])
+        self.assertEqual(sorted(acked), list(range(1, BATCHES + 1)))
+        for outcomes in acked.values():
+            self.assertEqual(outcomes, [1] * BATCH_SIZE)  # ACCEPTED
+        self.assertEqual(server.proc.wait(timeout=30), 0)
+        self.assertIn("draining", server.logs())
+
+        server = self.start()
+        stub = Stub(server.address, self.token)
+        self.assertEqual(stub.total(), BATCHES * BATCH_SIZE)
         stub.close()
         self.assertEqual(server.terminate(), 0)
 
