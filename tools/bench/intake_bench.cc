@@ -397,18 +397,21 @@ UnaryFigures UpsertCases(const std::string& address, const std::string& token,
 }
 
 // The baseline: the same callers calling grpc.health.v1.Health/Check on
-// the same server — a unary call that does no work, so its latency is
-// what gRPC and this machine cost before intake does anything.
-UnaryFigures HealthChecks(const std::string& address, int calls,
-                          int concurrency) {
+// the same server, with the same authorization header — a unary call that
+// does no work, so its latency is what gRPC and this machine cost before
+// intake does anything.
+UnaryFigures HealthChecks(const std::string& address, const std::string& token,
+                          int calls, int concurrency) {
   std::vector<std::unique_ptr<grpc::health::v1::Health::Stub>> stubs;
   for (const auto& channel : Connections(address)) {
     stubs.push_back(grpc::health::v1::Health::NewStub(channel));
   }
+  const std::string authorization = "Bearer " + token;
   ClosedLoop loop(calls, [&](int i, auto done) {
     using Call = PendingCall<grpc::health::v1::HealthCheckRequest,
                              grpc::health::v1::HealthCheckResponse>;
     auto* call = new Call;
+    call->context.AddMetadata("authorization", authorization);
     stubs[i % stubs.size()]->async()->Check(
         &call->context, &call->request, &call->response,
         [call, done = std::move(done)](grpc::Status s) {
@@ -474,7 +477,7 @@ int main(int argc, char** argv) {
   const int concurrency = absl::GetFlag(FLAGS_concurrency);
   for (int round = 1; round <= rounds; ++round) {
     UnaryFigures b = WithCpu(process.pid(), calls, [&] {
-      return HealthChecks(process.address(), calls, concurrency);
+      return HealthChecks(process.address(), token, calls, concurrency);
     });
     UnaryFigures u = WithCpu(process.pid(), calls, [&] {
       return UpsertCases(process.address(), token, calls, concurrency, round);
