@@ -9,6 +9,8 @@
 // over one SubmitCases stream, timed from the first write to the last
 // durable ack. Then unary UpsertCase from 64 concurrent callers: calls/s,
 // p50 and p99. Medians of the rounds are printed with their ratio.
+// --address=host:port measures only the unary calls, against a running
+// server (on another machine, so that the client does not share its CPU).
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -18,6 +20,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -54,6 +57,12 @@ ABSL_FLAG(std::string, server, "",
           "intake_server binary (default: next to this build)");
 ABSL_FLAG(std::string, extra_server_flags, "",
           "one more flag for the servers this starts, e.g. --metrics_listen=...");
+ABSL_FLAG(std::string, address, "",
+          "measure the unary calls against this running intake server "
+          "(host:port, e.g. on another machine) instead of starting one; "
+          "needs an admin token in $ZWFW_TOKEN; imports the bench's 20 "
+          "departments d0..d19 into its directory and writes cases "
+          "unary<round>-<n> — use a scratch server");
 ABSL_FLAG(std::string, work_dir, "/tmp/zwfw-bench",
           "scratch folder on the disk to measure");
 
@@ -261,6 +270,7 @@ double ProcessCpuSeconds(pid_t pid) {
   std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
   std::string stat((std::istreambuf_iterator<char>(in)),
                    std::istreambuf_iterator<char>());
+  if (stat.rfind(')') == std::string::npos) return 0;
   // Fields after the command name, which ends at the last ')': state is
   // field 3, utime 14 and stime 15.
   std::vector<std::string> fields =
@@ -281,10 +291,13 @@ double OwnCpuSeconds() {
 // client to its figures.
 UnaryFigures WithCpu(pid_t server, int calls,
                      const std::function<UnaryFigures()>& measure) {
-  double server_before = ProcessCpuSeconds(server);
+  double server_before = server > 0 ? ProcessCpuSeconds(server) : 0;
   double client_before = OwnCpuSeconds();
   UnaryFigures f = measure();
-  f.server_cpu_us = (ProcessCpuSeconds(server) - server_before) / calls * 1e6;
+  // Not known for a server on another machine ("nan" in the output).
+  f.server_cpu_us =
+      server > 0 ? (ProcessCpuSeconds(server) - server_before) / calls * 1e6
+                 : std::nan("");
   f.client_cpu_us = (OwnCpuSeconds() - client_before) / calls * 1e6;
   return f;
 }
@@ -368,6 +381,15 @@ std::vector<std::shared_ptr<grpc::Channel>> Connections(
     channels.push_back(grpc::CreateCustomChannel(
         address, grpc::InsecureChannelCredentials(), args));
   }
+  // Connected before the clock starts: the figures are of calls, not of
+  // TCP and HTTP/2 handshakes.
+  for (const auto& channel : channels) {
+    if (!channel->WaitForConnected(std::chrono::system_clock::now() +
+                                   std::chrono::seconds(10))) {
+      std::fprintf(stderr, "cannot connect to %s\n", address.c_str());
+      std::exit(1);
+    }
+  }
   return channels;
 }
 
@@ -378,7 +400,8 @@ UnaryFigures UpsertCases(const std::string& address, const std::string& token,
   for (const auto& channel : Connections(address)) {
     stubs.push_back(zwfw::v1::CaseIntake::NewStub(channel));
   }
-  const std::string prefix = absl::StrCat("unary", round);
+  // New case numbers on every run, also against a server that outlives it.
+  const std::string prefix = absl::StrCat("unary", getpid(), "-", round);
   const std::string authorization = "Bearer " + token;
   ClosedLoop loop(calls, [&](int i, auto done) {
     using Call = PendingCall<zwfw::v1::UpsertCaseRequest,
@@ -422,6 +445,61 @@ UnaryFigures HealthChecks(const std::string& address, const std::string& token,
   return loop.Run(concurrency);
 }
 
+// Unary rounds against the server at `address`: the no-op baseline and
+// UpsertCase side by side, so both see the same machine. The server's CPU
+// is read when it runs here (`server_pid` > 0).
+void UnaryRounds(const std::string& address, const std::string& token,
+                 pid_t server_pid, int rounds) {
+  std::vector<UnaryFigures> base, upsert;
+  const int calls = absl::GetFlag(FLAGS_unary_calls);
+  const int concurrency = absl::GetFlag(FLAGS_concurrency);
+  // Warm-up, not reported: the server's threads, allocator and page cache
+  // reach their steady state before the first measured round.
+  HealthChecks(address, token, std::min(calls, 5000), concurrency);
+  UpsertCases(address, token, std::min(calls, 5000), concurrency, 0);
+  for (int round = 1; round <= rounds; ++round) {
+    UnaryFigures b = WithCpu(server_pid, calls, [&] {
+      return HealthChecks(address, token, calls, concurrency);
+    });
+    UnaryFigures u = WithCpu(server_pid, calls, [&] {
+      return UpsertCases(address, token, calls, concurrency, round);
+    });
+    for (const auto& [name, f] : {std::pair{"Health/Check", b},
+                                  std::pair{"UpsertCase", u}}) {
+      std::printf("unary round %d: %-12s %6.0f calls/s, p50 %5.2f ms, p99 "
+                  "%5.2f ms; CPU per call: server %3.0f us, client %3.0f us\n",
+                  round, name, f.calls_per_second, f.p50_ms, f.p99_ms,
+                  f.server_cpu_us, f.client_cpu_us);
+    }
+    std::fflush(stdout);
+    base.push_back(b);
+    upsert.push_back(u);
+  }
+  if (!absl::GetFlag(FLAGS_extra_server_flags).empty()) {
+    std::printf("server running for inspection; press Enter to stop\n");
+    std::getchar();
+  }
+  auto median = [](const std::vector<UnaryFigures>& v,
+                   double UnaryFigures::*figure) {
+    std::vector<double> values;
+    for (const UnaryFigures& f : v) values.push_back(f.*figure);
+    return Median(values);
+  };
+  std::printf(
+      "median: unary, %d callers on %d connections: Health/Check (no-op "
+      "floor) %.0f calls/s, p99 %.2f ms, server CPU %.0f us a call; "
+      "UpsertCase %.0f calls/s, p50 %.2f ms, p99 %.2f ms, server CPU %.0f us "
+      "a call (goal p99 <= 10 ms)\n",
+      concurrency, absl::GetFlag(FLAGS_connections),
+      median(base, &UnaryFigures::calls_per_second),
+      median(base, &UnaryFigures::p99_ms),
+      median(base, &UnaryFigures::server_cpu_us),
+      median(upsert, &UnaryFigures::calls_per_second),
+      median(upsert, &UnaryFigures::p50_ms),
+      median(upsert, &UnaryFigures::p99_ms),
+      median(upsert, &UnaryFigures::server_cpu_us));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -433,6 +511,19 @@ int main(int argc, char** argv) {
     server = (std::filesystem::canonical("/proc/self/exe").parent_path() /
               "../../services/intake/intake_server")
                  .string();
+  }
+  const std::string remote = absl::GetFlag(FLAGS_address);
+  if (!remote.empty()) {
+    const char* token = std::getenv("ZWFW_TOKEN");
+    if (token == nullptr || *token == '\0') {
+      std::fprintf(stderr, "--address needs an admin token in $ZWFW_TOKEN\n");
+      return 2;
+    }
+    std::printf("intake_bench: unary calls against %s, %d rounds\n",
+                remote.c_str(), rounds);
+    Connect(remote, token);  // imports the bench's directory
+    UnaryRounds(remote, token, 0, rounds);
+    return 0;
   }
   const std::string work = absl::GetFlag(FLAGS_work_dir);
   std::filesystem::remove_all(work);
@@ -470,51 +561,6 @@ int main(int argc, char** argv) {
   std::filesystem::remove_all(work + "/data");
   ServerProcess process(server, work, FreePort());
   Connect(process.address(), token);  // imports the bench's directory
-  // Unary rounds: the no-op baseline and UpsertCase side by side, so both
-  // see the same machine.
-  std::vector<UnaryFigures> base, upsert;
-  const int calls = absl::GetFlag(FLAGS_unary_calls);
-  const int concurrency = absl::GetFlag(FLAGS_concurrency);
-  for (int round = 1; round <= rounds; ++round) {
-    UnaryFigures b = WithCpu(process.pid(), calls, [&] {
-      return HealthChecks(process.address(), token, calls, concurrency);
-    });
-    UnaryFigures u = WithCpu(process.pid(), calls, [&] {
-      return UpsertCases(process.address(), token, calls, concurrency, round);
-    });
-    for (const auto& [name, f] : {std::pair{"Health/Check", b},
-                                  std::pair{"UpsertCase", u}}) {
-      std::printf("unary round %d: %-12s %6.0f calls/s, p50 %5.2f ms, p99 "
-                  "%5.2f ms; CPU per call: server %3.0f us, client %3.0f us\n",
-                  round, name, f.calls_per_second, f.p50_ms, f.p99_ms,
-                  f.server_cpu_us, f.client_cpu_us);
-    }
-    std::fflush(stdout);
-    base.push_back(b);
-    upsert.push_back(u);
-  }
-  if (!absl::GetFlag(FLAGS_extra_server_flags).empty()) {
-    std::printf("server running for inspection; press Enter to stop\n");
-    std::getchar();
-  }
-  auto median = [](const std::vector<UnaryFigures>& v,
-                   double UnaryFigures::*figure) {
-    std::vector<double> values;
-    for (const UnaryFigures& f : v) values.push_back(f.*figure);
-    return Median(values);
-  };
-  std::printf(
-      "median: unary, %d callers on %d connections: Health/Check (no-op "
-      "floor) %.0f calls/s, p99 %.2f ms, server CPU %.0f us a call; "
-      "UpsertCase %.0f calls/s, p50 %.2f ms, p99 %.2f ms, server CPU %.0f us "
-      "a call (goal p99 <= 10 ms)\n",
-      concurrency, absl::GetFlag(FLAGS_connections),
-      median(base, &UnaryFigures::calls_per_second),
-      median(base, &UnaryFigures::p99_ms),
-      median(base, &UnaryFigures::server_cpu_us),
-      median(upsert, &UnaryFigures::calls_per_second),
-      median(upsert, &UnaryFigures::p50_ms),
-      median(upsert, &UnaryFigures::p99_ms),
-      median(upsert, &UnaryFigures::server_cpu_us));
+  UnaryRounds(process.address(), token, process.pid(), rounds);
   return 0;
 }
