@@ -2,7 +2,6 @@
 // intake and survey figures served by a fake that can also fail.
 #include "services/scoring/scoring_service.h"
 
-#include <google/protobuf/text_format.h>
 #include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
@@ -20,25 +19,20 @@ namespace {
 
 using zwfw::v1::Scoring;
 
-template <typename M>
-M Parse(const std::string& text) {
-  M m;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &m)) << text;
-  return m;
-}
+using zwfw::testing::ParseTextProto;
 
 class FakeSources : public ScoringSources {
  public:
   FakeSources() {
     zwfw::v1::DirectorySnapshot snapshot =
-        Parse<zwfw::v1::DirectorySnapshot>(R"pb(
+        ParseTextProto<zwfw::v1::DirectorySnapshot>(R"pb(
           departments { code: "gaj" name: "区公安局" order: 1 }
           departments { code: "swj" name: "区税务局" order: 2 }
           windows { code: "w1" name: "公安窗口" department_code: "gaj" }
           staff { code: "s1" name: "李宇" window_code: "w1" }
         )pb");
     directory = *DirectoryIndex::Build(snapshot, 1);
-    cases = Parse<zwfw::v1::GetCaseStatsResponse>(R"pb(
+    cases = ParseTextProto<zwfw::v1::GetCaseStatsResponse>(R"pb(
       data_version: 1
       departments {
         department_code: "gaj"
@@ -47,7 +41,7 @@ class FakeSources : public ScoringSources {
       }
       departments { department_code: "swj" department_name: "区税务局" }
     )pb");
-    survey = Parse<zwfw::v1::GetSatisfactionStatsResponse>(R"pb(
+    survey = ParseTextProto<zwfw::v1::GetSatisfactionStatsResponse>(R"pb(
       data_version: 1
       departments { department_code: "gaj" }
       departments { department_code: "swj" }

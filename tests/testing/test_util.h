@@ -10,6 +10,7 @@
 #include <string>
 
 #include <gtest/gtest.h>
+#include <google/protobuf/text_format.h>
 #include <google/protobuf/util/json_util.h>
 
 #include "absl/strings/str_cat.h"
@@ -18,6 +19,15 @@
 #include "zwfw/v1/directory.pb.h"
 
 namespace zwfw::testing {
+
+// A message of type M from protobuf text format; a parse error fails the
+// calling test.
+template <typename M>
+M ParseTextProto(const std::string& text) {
+  M m;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &m)) << text;
+  return m;
+}
 
 // An instant given in China Standard Time.
 inline absl::Time Cst(int year, int month, int day, int hour = 10,

@@ -1,19 +1,14 @@
 #include "services/bulletin/composer.h"
 
-#include <google/protobuf/text_format.h>
 #include <gtest/gtest.h>
 
 #include "services/bulletin/writers.h"
+#include "tests/testing/test_util.h"
 
 namespace zwfw::bulletin {
 namespace {
 
-template <typename M>
-M Parse(const std::string& text) {
-  M m;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &m)) << text;
-  return m;
-}
+using zwfw::testing::ParseTextProto;
 
 BulletinInputs Empty() {
   BulletinInputs in;
@@ -55,7 +50,7 @@ TEST(ComposerTest, MissingDraftFieldsArePlaceholdersWithWarnings) {
 
 TEST(ComposerTest, OvertimeGroupsAndPercentages) {
   BulletinInputs in = Empty();
-  in.cases = Parse<zwfw::v1::GetCaseStatsResponse>(R"pb(
+  in.cases = ParseTextProto<zwfw::v1::GetCaseStatsResponse>(R"pb(
     period: "2020-07"
     approval_total { total: 10 }
     convenience_total { total: 5 }
@@ -88,14 +83,14 @@ TEST(ComposerTest, OvertimeGroupsAndPercentages) {
 
 TEST(ComposerTest, TheAttachmentTableHasClassesSpansAndIdleDepartments) {
   BulletinInputs in = Empty();
-  in.directory = Parse<zwfw::v1::DirectorySnapshot>(R"pb(
+  in.directory = ParseTextProto<zwfw::v1::DirectorySnapshot>(R"pb(
     departments {
       code: "a"
       name: "区市场监管局"
       table_name: "区市场监督管理局"
     }
   )pb");
-  in.cases = Parse<zwfw::v1::GetCaseStatsResponse>(R"pb(
+  in.cases = ParseTextProto<zwfw::v1::GetCaseStatsResponse>(R"pb(
     period: "2020-07"
     approval_total { total: 3600 }
     departments {

@@ -1,15 +1,14 @@
 #include "services/common/directory_index.h"
 
-#include <google/protobuf/text_format.h>
 #include <gtest/gtest.h>
+
+#include "tests/testing/test_util.h"
 
 namespace zwfw {
 namespace {
 
 zwfw::v1::DirectorySnapshot Snapshot(const std::string& text) {
-  zwfw::v1::DirectorySnapshot s;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &s)) << text;
-  return s;
+  return testing::ParseTextProto<zwfw::v1::DirectorySnapshot>(text);
 }
 
 const char kValid[] = R"pb(

@@ -1,6 +1,5 @@
 #include "services/scoring/scorecard.h"
 
-#include <google/protobuf/text_format.h>
 #include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 
@@ -9,26 +8,22 @@
 
 #include "services/common/percent.h"
 #include "services/scoring/scoring_rules.h"
+#include "tests/testing/test_util.h"
 
 namespace zwfw::scoring {
 namespace {
 
-template <typename M>
-M Parse(const std::string& text) {
-  M m;
-  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &m)) << text;
-  return m;
-}
+using zwfw::testing::ParseTextProto;
 
 zwfw::v1::ScoringRule Rule(const std::string& text) {
-  return Parse<zwfw::v1::ScoringRule>(
+  return ParseTextProto<zwfw::v1::ScoringRule>(
       absl::StrCat(R"pb(id: "r" text: "t")pb", text));
 }
 
 // Police: 5 overtime cases, 200 cases of which 190 online, 100 at the
 // center of which 92 finished the same day; 62 ratings, 57 satisfied, 3 bad;
 // 2 overdue rectifications.
-const auto kCases = Parse<zwfw::v1::DepartmentCaseStats>(R"pb(
+const auto kCases = ParseTextProto<zwfw::v1::DepartmentCaseStats>(R"pb(
   department_code: "gaj"
   department_name: "区公安局"
   approval { total: 150 online: 140 overtime: 4 center: 80 center_same_day: 74 }
@@ -40,7 +35,7 @@ const auto kCases = Parse<zwfw::v1::DepartmentCaseStats>(R"pb(
     center_same_day: 18
   }
 )pb");
-const auto kSurvey = Parse<zwfw::v1::DepartmentSatisfaction>(R"pb(
+const auto kSurvey = ParseTextProto<zwfw::v1::DepartmentSatisfaction>(R"pb(
   department_code: "gaj"
   ratings {
     active_by_rating: [ 1, 2, 2, 10, 45 ]
@@ -134,7 +129,7 @@ TEST(ScorecardTest, TheVolumeGuardIgnoresTinySamples) {
 }
 
 zwfw::v1::ScoringRules Tiers() {
-  return Parse<zwfw::v1::ScoringRules>(R"pb(
+  return ParseTextProto<zwfw::v1::ScoringRules>(R"pb(
     base: 10000
     tiers { floor: 10000 label: "100分以上" }
     tiers { floor: 9900 label: "99分以上" }
@@ -164,10 +159,10 @@ TEST(ScorecardTest, AWholeScorecard) {
   *rules.add_rules() =
       Rule(R"pb(indicator: INDICATOR_OVERTIME_CASES points: -25)pb");
   rules.mutable_rules(0)->set_id("overtime");
-  *rules.mutable_window_awards() = Parse<zwfw::v1::AwardCriteria>(
+  *rules.mutable_window_awards() = ParseTextProto<zwfw::v1::AwardCriteria>(
       "no_overtime: true min_satisfaction: 9000 min_active_ratings: 2");
   ScoringInputs in;
-  in.cases = Parse<zwfw::v1::GetCaseStatsResponse>(R"pb(
+  in.cases = ParseTextProto<zwfw::v1::GetCaseStatsResponse>(R"pb(
     data_version: 7
     departments { department_code: "a" department_name: "甲" }
     departments {
@@ -177,7 +172,7 @@ TEST(ScorecardTest, AWholeScorecard) {
     }
     departments { department_code: "c" department_name: "丙" }
   )pb");
-  in.survey = Parse<zwfw::v1::GetSatisfactionStatsResponse>(R"pb(
+  in.survey = ParseTextProto<zwfw::v1::GetSatisfactionStatsResponse>(R"pb(
     data_version: 9
     windows {
       window_code: "w-a"
@@ -246,7 +241,7 @@ TEST(ScorecardTest, TheShippedDefaultRulesAreValid) {
 
 TEST(ScorecardTest, BadRuleFilesAreRefusedNamingTheRule) {
   auto error = [](const std::string& text) {
-    absl::Status s = ValidateRules(Parse<zwfw::v1::ScoringRules>(text));
+    absl::Status s = ValidateRules(ParseTextProto<zwfw::v1::ScoringRules>(text));
     EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << text;
     return std::string(s.message());
   };
