@@ -7,7 +7,6 @@
 #include "services/bulletin/bulletin_store.h"
 #include "services/bulletin/sources.h"
 #include "services/common/auth.h"
-#include "services/common/data_changes.h"
 #include "services/common/intake_client.h"
 #include "services/common/redis_cache.h"
 #include "services/common/server.h"
@@ -38,26 +37,20 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<zwfw::bulletin::BulletinStore>> store =
       zwfw::bulletin::BulletinStore::Open((*host)->DataPath("bulletin.db"));
   if (!store.ok()) return zwfw::StartupFailure(store.status());
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> intake_channel =
-      zwfw::ClientChannel(config, config.intake);
-  if (!intake_channel.ok())
-    return zwfw::StartupFailure(intake_channel.status());
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> survey_channel =
-      zwfw::ClientChannel(config, config.survey);
-  if (!survey_channel.ok())
-    return zwfw::StartupFailure(survey_channel.status());
+  absl::StatusOr<std::unique_ptr<zwfw::IntakeClient>> intake =
+      zwfw::IntakeClient::ForServer(config, *service_token);
+  if (!intake.ok()) return zwfw::StartupFailure(intake.status());
+  absl::StatusOr<std::unique_ptr<zwfw::SurveyClient>> survey =
+      zwfw::SurveyClient::ForServer(config, *service_token);
+  if (!survey.ok()) return zwfw::StartupFailure(survey.status());
   absl::StatusOr<std::shared_ptr<grpc::Channel>> scoring_channel =
       zwfw::ClientChannel(config, config.scoring);
   if (!scoring_channel.ok()) {
     return zwfw::StartupFailure(scoring_channel.status());
   }
-  zwfw::IntakeClient intake(*intake_channel, config.intake, *service_token);
-  // Answers built from intake's directory change with it: caches in front
-  // (the gateway) are told through this server's data version.
-  intake.FollowDirectory([] { zwfw::DataChanges::Process().Bump(); });
-  zwfw::SurveyClient survey(*survey_channel, config.survey, *service_token);
-  zwfw::bulletin::GrpcBulletinSources sources(
-      &intake, &survey, *scoring_channel, config.scoring, *service_token);
+  zwfw::bulletin::GrpcBulletinSources sources(intake->get(), survey->get(),
+                                              *scoring_channel, config.scoring,
+                                              *service_token);
   std::unique_ptr<zwfw::RedisCache> cache = zwfw::RedisCache::Create(
       {.address = config.redis}, &(*host)->metrics().registry());
   zwfw::bulletin::BulletinOptions options;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/common/data_changes.h"
 #include "services/common/log.h"
 #include "services/common/status.h"
 
@@ -19,6 +20,17 @@ IntakeClient::IntakeClient(std::shared_ptr<grpc::Channel> channel,
       token_(std::move(token)),
       refresh_(refresh),
       deadline_(deadline) {}
+
+absl::StatusOr<std::unique_ptr<IntakeClient>> IntakeClient::ForServer(
+    const ServerConfig& config, const std::string& service_token) {
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      ClientChannel(config, config.intake);
+  if (!channel.ok()) return channel.status();
+  auto client =
+      std::make_unique<IntakeClient>(*channel, config.intake, service_token);
+  client->FollowDirectory([] { DataChanges::Process().Bump(); });
+  return client;
+}
 
 IntakeClient::~IntakeClient() {
   {
@@ -38,8 +50,9 @@ void IntakeClient::FollowDirectory(std::function<void()> on_change,
       channel_, token_,
       [this, min_interval](const zwfw::v1::DataChange&) {
         if (!std::exchange(following_, true)) {
-          LogInfo("following intake's changes: a new directory is read "
-                  "when it changes");
+          LogInfo(
+              "following intake's changes: a new directory is read "
+              "when it changes");
         }
         Recheck(min_interval);
       },

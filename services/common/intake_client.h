@@ -21,6 +21,7 @@
 #include "services/common/change_follower.h"
 #include "services/common/directory_index.h"
 #include "services/common/period.h"
+#include "services/common/server.h"
 #include "zwfw/v1/directory.grpc.pb.h"
 #include "zwfw/v1/intake.grpc.pb.h"
 
@@ -61,6 +62,14 @@ class IntakeClient : public DirectorySource, public CaseCountSource {
   IntakeClient(std::shared_ptr<grpc::Channel> channel, std::string address,
                std::string token, absl::Duration refresh = absl::Seconds(30),
                absl::Duration deadline = absl::Seconds(5));
+
+  // The intake client of a zwfw server: a channel to --intake (over TLS
+  // when configured) presenting `service_token`, with the directory
+  // followed (FollowDirectory) so that this process's data version
+  // (DataChanges::Process()) moves when intake's directory changes — its
+  // answers built from the directory change with it.
+  static absl::StatusOr<std::unique_ptr<IntakeClient>> ForServer(
+      const ServerConfig& config, const std::string& service_token);
 
   // Stops following intake (FollowDirectory).
   ~IntakeClient() override;

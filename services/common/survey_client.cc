@@ -13,6 +13,14 @@ SurveyClient::SurveyClient(std::shared_ptr<grpc::Channel> channel,
       token_(std::move(token)),
       deadline_(deadline) {}
 
+absl::StatusOr<std::unique_ptr<SurveyClient>> SurveyClient::ForServer(
+    const ServerConfig& config, const std::string& service_token) {
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      ClientChannel(config, config.survey);
+  if (!channel.ok()) return channel.status();
+  return std::make_unique<SurveyClient>(*channel, config.survey, service_token);
+}
+
 std::unique_ptr<grpc::ClientContext> SurveyClient::Context() const {
   auto context = std::make_unique<grpc::ClientContext>();
   context->AddMetadata("authorization", "Bearer " + token_);

@@ -13,6 +13,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "services/common/period.h"
+#include "services/common/server.h"
 #include "zwfw/v1/survey.grpc.pb.h"
 
 namespace zwfw {
@@ -21,6 +22,10 @@ class SurveyClient {
  public:
   SurveyClient(std::shared_ptr<grpc::Channel> channel, std::string address,
                std::string token, absl::Duration deadline = absl::Seconds(10));
+  // The survey client of a zwfw server: a channel to --survey (over TLS
+  // when configured) presenting `service_token`.
+  static absl::StatusOr<std::unique_ptr<SurveyClient>> ForServer(
+      const ServerConfig& config, const std::string& service_token);
 
   absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> Satisfaction(
       const Period& period);

@@ -3,7 +3,6 @@
 #include <memory>
 
 #include "services/common/auth.h"
-#include "services/common/data_changes.h"
 #include "services/common/intake_client.h"
 #include "services/common/redis_cache.h"
 #include "services/common/server.h"
@@ -24,20 +23,13 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<zwfw::scoring::ScoringStore>> store =
       zwfw::scoring::ScoringStore::Open((*host)->DataPath("scoring.db"));
   if (!store.ok()) return zwfw::StartupFailure(store.status());
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> intake_channel =
-      zwfw::ClientChannel(config, config.intake);
-  if (!intake_channel.ok())
-    return zwfw::StartupFailure(intake_channel.status());
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> survey_channel =
-      zwfw::ClientChannel(config, config.survey);
-  if (!survey_channel.ok())
-    return zwfw::StartupFailure(survey_channel.status());
-  zwfw::IntakeClient intake(*intake_channel, config.intake, *service_token);
-  // Answers built from intake's directory change with it: caches in front
-  // (the gateway) are told through this server's data version.
-  intake.FollowDirectory([] { zwfw::DataChanges::Process().Bump(); });
-  zwfw::SurveyClient survey(*survey_channel, config.survey, *service_token);
-  zwfw::scoring::GrpcScoringSources sources(&intake, &survey);
+  absl::StatusOr<std::unique_ptr<zwfw::IntakeClient>> intake =
+      zwfw::IntakeClient::ForServer(config, *service_token);
+  if (!intake.ok()) return zwfw::StartupFailure(intake.status());
+  absl::StatusOr<std::unique_ptr<zwfw::SurveyClient>> survey =
+      zwfw::SurveyClient::ForServer(config, *service_token);
+  if (!survey.ok()) return zwfw::StartupFailure(survey.status());
+  zwfw::scoring::GrpcScoringSources sources(intake->get(), survey->get());
   std::unique_ptr<zwfw::RedisCache> cache = zwfw::RedisCache::Create(
       {.address = config.redis}, &(*host)->metrics().registry());
 

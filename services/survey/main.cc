@@ -5,7 +5,6 @@
 #include "absl/flags/flag.h"
 #include "services/common/auth.h"
 #include "services/common/calendar.h"
-#include "services/common/data_changes.h"
 #include "services/common/intake_client.h"
 #include "services/common/server.h"
 #include "services/survey/sqlite_survey_store.h"
@@ -36,18 +35,14 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<zwfw::survey::SqliteSurveyStore>> store =
       zwfw::survey::SqliteSurveyStore::Open((*host)->DataPath("survey.db"));
   if (!store.ok()) return zwfw::StartupFailure(store.status());
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
-      zwfw::ClientChannel(config, config.intake);
-  if (!channel.ok()) return zwfw::StartupFailure(channel.status());
-  zwfw::IntakeClient intake(*channel, config.intake, *service_token);
-  // Answers built from intake's directory change with it: caches in front
-  // (the gateway) are told through this server's data version.
-  intake.FollowDirectory([] { zwfw::DataChanges::Process().Bump(); });
+  absl::StatusOr<std::unique_ptr<zwfw::IntakeClient>> intake =
+      zwfw::IntakeClient::ForServer(config, *service_token);
+  if (!intake.ok()) return zwfw::StartupFailure(intake.status());
 
   zwfw::survey::SurveyOptions options;
   options.rectification_days = absl::GetFlag(FLAGS_rectification_days);
   options.satisfied_levels = *levels;
-  zwfw::survey::SurveyService survey(&intake, &intake, &*calendar, store->get(),
-                                     &(*host)->tokens(), options);
+  zwfw::survey::SurveyService survey(intake->get(), intake->get(), &*calendar,
+                                     store->get(), &(*host)->tokens(), options);
   return (*host)->Run({&survey});
 }
