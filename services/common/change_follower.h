@@ -38,12 +38,11 @@ class ChangeFollower {
   ChangeFollower(const ChangeFollower&) = delete;
   ChangeFollower& operator=(const ChangeFollower&) = delete;
 
-  // Waits up to `timeout` unless the follower is stopping; false when it
-  // is. For callbacks that pace themselves.
-  bool SleepUnlessStopping(absl::Duration timeout);
-
  private:
   void Run(std::shared_ptr<grpc::Channel> channel);
+  // Waits up to `timeout` unless the follower is stopping; false when it
+  // is (the backoff between two attempts).
+  bool SleepUnlessStopping(absl::Duration timeout);
 
   const std::string token_;
   const OnChange on_change_;

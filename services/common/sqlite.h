@@ -105,9 +105,6 @@ class Database {
   struct CheckpointResult {
     int wal_frames = 0;    // frames in the WAL
     int copied_frames = 0;  // of which are now in the database file
-    // Everything is copied: the next write transaction starts the WAL from
-    // its beginning again instead of appending to it.
-    bool complete() const { return copied_frames == wal_frames; }
   };
   absl::StatusOr<CheckpointResult> Checkpoint(CheckpointMode mode);
 

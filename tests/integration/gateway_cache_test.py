@@ -202,14 +202,14 @@ class GatewayCacheTest(zwfw_testlib.ServicesTestCase):
                           "deploy/scoring/default-rules.json"),
              token=self.admin, check=0)
         gateway = self.start_gateway(peers)
-        pages = {"/v1/periods/2020-07/satisfaction": "departments",
-                 "/v1/periods/2020-07/scorecard": "departments"}
+        pages = ["/v1/periods/2020-07/satisfaction",
+                 "/v1/periods/2020-07/scorecard"]
 
         def name_of(path, code):
             status, cache, body = self.get(gateway, path, self.viewer)
             self.assertEqual(status, 200, body)
-            rows = json.loads(body).get(pages[path], [])
-            names = [r.get("department_name", r.get("name"))
+            rows = json.loads(body).get("departments", [])
+            names = [r.get("department_name")
                      for r in rows if r.get("department_code") == code]
             return cache, names[0] if names else None
 
