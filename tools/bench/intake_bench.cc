@@ -26,6 +26,7 @@
 #include <fstream>
 #include <functional>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <grpcpp/grpcpp.h>
@@ -393,30 +394,50 @@ std::vector<std::shared_ptr<grpc::Channel>> Connections(
   return channels;
 }
 
+// `calls` unary calls of `Service` as a ClosedLoop of `concurrency`
+// callers over --connections, each with the authorization header:
+// `make(i)` builds the request of call i, `send(async_stub, args...)`
+// passes the call's context, request, response and callback to the
+// stub's method.
+template <typename Service, typename Request, typename Response,
+          typename Make, typename Send>
+UnaryFigures RunUnary(const std::string& address, const std::string& token,
+                      int calls, int concurrency, Make make, Send send) {
+  std::vector<std::unique_ptr<typename Service::Stub>> stubs;
+  for (const auto& channel : Connections(address)) {
+    stubs.push_back(Service::NewStub(channel));
+  }
+  const std::string authorization = "Bearer " + token;
+  ClosedLoop loop(calls, [&](int i, auto done) {
+    auto* call = new PendingCall<Request, Response>;
+    call->context.AddMetadata("authorization", authorization);
+    call->request = make(i);
+    send(stubs[i % stubs.size()]->async(), &call->context, &call->request,
+         &call->response, [call, done = std::move(done)](grpc::Status s) {
+           delete call;
+           done(s);
+         });
+  });
+  return loop.Run(concurrency);
+}
+
 // UpsertCase of a new case per call, as a department system sends them.
 UnaryFigures UpsertCases(const std::string& address, const std::string& token,
                          int calls, int concurrency, int round) {
-  std::vector<std::unique_ptr<zwfw::v1::CaseIntake::Stub>> stubs;
-  for (const auto& channel : Connections(address)) {
-    stubs.push_back(zwfw::v1::CaseIntake::NewStub(channel));
-  }
   // New case numbers on every run, also against a server that outlives it.
   const std::string prefix = absl::StrCat("unary", getpid(), "-", round);
-  const std::string authorization = "Bearer " + token;
-  ClosedLoop loop(calls, [&](int i, auto done) {
-    using Call = PendingCall<zwfw::v1::UpsertCaseRequest,
-                             zwfw::v1::UpsertCaseResponse>;
-    auto* call = new Call;
-    call->context.AddMetadata("authorization", authorization);
-    *call->request.mutable_case_() = MakeCase(i, prefix);
-    stubs[i % stubs.size()]->async()->UpsertCase(
-        &call->context, &call->request, &call->response,
-        [call, done = std::move(done)](grpc::Status s) {
-          delete call;
-          done(s);
-        });
-  });
-  return loop.Run(concurrency);
+  using zwfw::v1::UpsertCaseRequest;
+  return RunUnary<zwfw::v1::CaseIntake, UpsertCaseRequest,
+                  zwfw::v1::UpsertCaseResponse>(
+      address, token, calls, concurrency,
+      [&prefix](int i) {
+        UpsertCaseRequest request;
+        *request.mutable_case_() = MakeCase(i, prefix);
+        return request;
+      },
+      [](auto* async, auto&&... args) {
+        async->UpsertCase(std::forward<decltype(args)>(args)...);
+      });
 }
 
 // The baseline: the same callers calling grpc.health.v1.Health/Check on
@@ -425,24 +446,14 @@ UnaryFigures UpsertCases(const std::string& address, const std::string& token,
 // intake does anything.
 UnaryFigures HealthChecks(const std::string& address, const std::string& token,
                           int calls, int concurrency) {
-  std::vector<std::unique_ptr<grpc::health::v1::Health::Stub>> stubs;
-  for (const auto& channel : Connections(address)) {
-    stubs.push_back(grpc::health::v1::Health::NewStub(channel));
-  }
-  const std::string authorization = "Bearer " + token;
-  ClosedLoop loop(calls, [&](int i, auto done) {
-    using Call = PendingCall<grpc::health::v1::HealthCheckRequest,
-                             grpc::health::v1::HealthCheckResponse>;
-    auto* call = new Call;
-    call->context.AddMetadata("authorization", authorization);
-    stubs[i % stubs.size()]->async()->Check(
-        &call->context, &call->request, &call->response,
-        [call, done = std::move(done)](grpc::Status s) {
-          delete call;
-          done(s);
-        });
-  });
-  return loop.Run(concurrency);
+  using grpc::health::v1::HealthCheckRequest;
+  return RunUnary<grpc::health::v1::Health, HealthCheckRequest,
+                  grpc::health::v1::HealthCheckResponse>(
+      address, token, calls, concurrency,
+      [](int) { return HealthCheckRequest(); },
+      [](auto* async, auto&&... args) {
+        async->Check(std::forward<decltype(args)>(args)...);
+      });
 }
 
 // Unary rounds against the server at `address`: the no-op baseline and
