@@ -12,6 +12,8 @@
 namespace zwfw::bulletin {
 namespace {
 
+using zwfw::testing::As;
+
 class FakeSources : public BulletinSources {
  public:
   absl::StatusOr<zwfw::v1::DirectorySnapshot> Directory() override {
@@ -58,12 +60,6 @@ class BulletinServiceTest : public ::testing::Test {
     stub_ = zwfw::v1::Bulletin::NewStub(server_->InProcessChannel({}));
   }
   void TearDown() override { server_->Shutdown(); }
-
-  std::unique_ptr<grpc::ClientContext> As(const std::string& token) {
-    auto context = std::make_unique<grpc::ClientContext>();
-    context->AddMetadata("authorization", "Bearer " + token);
-    return context;
-  }
 
   grpc::Status Update(int64_t based_on, const std::string& number,
                       bool start_new_version = false) {

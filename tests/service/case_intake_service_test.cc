@@ -28,6 +28,7 @@
 namespace zwfw::intake {
 namespace {
 
+using zwfw::testing::As;
 using zwfw::testing::Cst;
 using zwfw::testing::QijiangDirectory;
 using zwfw::v1::Case;
@@ -80,13 +81,6 @@ class CaseIntakeTest : public ::testing::Test {
   void TearDown() override {
     server_->Shutdown();
     server_.reset();
-  }
-
-  std::unique_ptr<grpc::ClientContext> As(const std::string& token) {
-    auto context = std::make_unique<grpc::ClientContext>();
-    if (!token.empty())
-      context->AddMetadata("authorization", "Bearer " + token);
-    return context;
   }
 
   // A completed center approval case of the police (qj-gaj).

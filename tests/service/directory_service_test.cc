@@ -9,10 +9,12 @@
 #include "services/common/auth.h"
 #include "services/intake/directory_catalog.h"
 #include "services/intake/sqlite_directory_store.h"
+#include "tests/testing/test_util.h"
 
 namespace zwfw::intake {
 namespace {
 
+using zwfw::testing::As;
 using zwfw::v1::Directory;
 
 // Wraps a real store; Replace fails while `fail_next_replace` is set.
@@ -55,14 +57,6 @@ class DirectoryServiceTest : public ::testing::Test {
     builder.RegisterService(service_.get());
     server_ = builder.BuildAndStart();
     stub_ = Directory::NewStub(server_->InProcessChannel({}));
-  }
-
-  std::unique_ptr<grpc::ClientContext> As(const std::string& token) {
-    auto context = std::make_unique<grpc::ClientContext>();
-    if (!token.empty()) {
-      context->AddMetadata("authorization", "Bearer " + token);
-    }
-    return context;
   }
 
   grpc::Status Import(const zwfw::v1::DirectorySnapshot& snapshot,

@@ -17,6 +17,7 @@
 namespace zwfw::scoring {
 namespace {
 
+using zwfw::testing::As;
 using zwfw::v1::Scoring;
 
 using zwfw::testing::ParseTextProto;
@@ -97,13 +98,6 @@ class ScoringServiceTest : public ::testing::Test {
     stub_ = Scoring::NewStub(server_->InProcessChannel({}));
   }
   void TearDown() override { server_->Shutdown(); }
-
-  std::unique_ptr<grpc::ClientContext> As(const std::string& token) {
-    auto context = std::make_unique<grpc::ClientContext>();
-    if (!token.empty())
-      context->AddMetadata("authorization", "Bearer " + token);
-    return context;
-  }
 
   grpc::Status SetDefaultRules() {
     std::ifstream in(ZWFW_SOURCE_DIR "/deploy/scoring/default-rules.json");

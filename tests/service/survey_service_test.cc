@@ -21,6 +21,7 @@
 namespace zwfw::survey {
 namespace {
 
+using zwfw::testing::As;
 using zwfw::testing::Cst;
 using zwfw::v1::Evaluation;
 using zwfw::v1::RectificationState;
@@ -84,13 +85,6 @@ class SurveyServiceTest : public ::testing::Test {
   }
 
   void TearDown() override { server_->Shutdown(); }
-
-  std::unique_ptr<grpc::ClientContext> As(const std::string& token) {
-    auto context = std::make_unique<grpc::ClientContext>();
-    if (!token.empty())
-      context->AddMetadata("authorization", "Bearer " + token);
-    return context;
-  }
 
   static Evaluation Rating(const std::string& id, int rating,
                            const std::string& case_no = "",

@@ -6,9 +6,11 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <memory>
 #include <sstream>
 #include <string>
 
+#include <grpcpp/client_context.h>
 #include <gtest/gtest.h>
 #include <google/protobuf/text_format.h>
 #include <google/protobuf/util/json_util.h>
@@ -19,6 +21,16 @@
 #include "zwfw/v1/directory.pb.h"
 
 namespace zwfw::testing {
+
+// A client context presenting `token` as its bearer token (no
+// authorization header when empty).
+inline std::unique_ptr<grpc::ClientContext> As(const std::string& token) {
+  auto context = std::make_unique<grpc::ClientContext>();
+  if (!token.empty()) {
+    context->AddMetadata("authorization", "Bearer " + token);
+  }
+  return context;
+}
 
 // A message of type M from protobuf text format; a parse error fails the
 // calling test.
