@@ -157,11 +157,16 @@ absl::StatusOr<zwfw::v1::Scorecard> ScoringService::Compute(
       store_->PeriodVersion(period.ToString());
   if (!period_version.ok()) return period_version.status();
 
-  // Inputs are named by their versions, so a cached scorecard is never
-  // stale.
+  // The key names every input: the month's figures as read (with the
+  // department rows and names of the directory they were built from, which
+  // their data versions do not cover), their versions (which also move
+  // with the evidence behind equal figures), the rules and this period's
+  // adjustments and awards. So a cached scorecard is never stale.
   const std::string key = absl::StrCat(
       "zwfw:scorecard:", period.ToString(), ":",
-      Sha256Hex(absl::StrCat(inputs.cases.data_version(), "/",
+      Sha256Hex(absl::StrCat(inputs.cases.SerializeAsString(), "/",
+                             inputs.survey.SerializeAsString(), "/",
+                             inputs.cases.data_version(), "/",
                              inputs.survey.data_version(), "/",
                              (*rules)->version(), "/", *period_version)));
   if (cache_ != nullptr) {

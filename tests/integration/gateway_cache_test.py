@@ -192,8 +192,8 @@ class GatewayCacheTest(zwfw_testlib.ServicesTestCase):
         # Survey and scoring keep a copy of intake's directory; they follow
         # intake's changes, so a renamed department shows in their answers
         # (cached by the gateway) within a second, not after the copy's
-        # 30-second refresh.
-        servers, peers = self.start_services()
+        # 30-second refresh. The services cache in Redis too.
+        servers, peers = self.start_services(["--redis=" + self.redis])
         intake = servers["intake"]
         zwfw("--intake=" + intake.address, "directory", "import",
              demo_directory(), token=self.admin, check=0)
