@@ -1,6 +1,7 @@
 #include "services/intake/directory_catalog.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/common/data_changes.h"
 
 namespace zwfw::intake {
 
@@ -28,9 +29,16 @@ absl::StatusOr<std::shared_ptr<const DirectoryIndex>> DirectoryCatalog::Import(
   if (!index.ok()) return index.status();
   absl::Status s = store_->Replace((*index)->snapshot(), (*index)->version());
   if (!s.ok()) return s;
-  absl::MutexLock lock(&mu_);
-  current_ = *index;
-  return current_;
+  {
+    absl::MutexLock lock(&mu_);
+    current_ = *index;
+  }
+  // The commit has already moved the data version, but whoever read the
+  // directory between that and now got the old one from memory: announce
+  // a change now that the new one is served (readers that follow intake,
+  // caches keyed by its version).
+  DataChanges::Process().Bump();
+  return *index;
 }
 
 std::shared_ptr<const DirectoryIndex> DirectoryCatalog::Current() const {

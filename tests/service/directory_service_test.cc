@@ -1,5 +1,6 @@
 // The Directory service served in-process over its real SQLite store, and
 // over a store that fails on demand.
+#include "services/common/data_changes.h"
 #include "services/intake/directory_service.h"
 
 #include <grpcpp/grpcpp.h>
@@ -17,17 +18,21 @@ namespace {
 using zwfw::testing::As;
 using zwfw::v1::Directory;
 
-// Wraps a real store; Replace fails while `fail_next_replace` is set.
+// Wraps a real store; Replace fails while `fail_next_replace` is set, and
+// notes the process's data version once its commit has returned.
 class FaultyDirectoryStore : public DirectoryStore {
  public:
   explicit FaultyDirectoryStore(DirectoryStore* real) : real_(real) {}
   absl::Status Replace(const zwfw::v1::DirectorySnapshot& snapshot,
                        int64_t version) override {
     if (fail_next_replace) return absl::UnavailableError("disk on fire");
-    return real_->Replace(snapshot, version);
+    absl::Status s = real_->Replace(snapshot, version);
+    version_after_commit = DataChanges::Process().Current().counter;
+    return s;
   }
   absl::StatusOr<StoredDirectory> Load() override { return real_->Load(); }
   bool fail_next_replace = false;
+  int64_t version_after_commit = -1;
 
  private:
   DirectoryStore* real_;
@@ -167,6 +172,18 @@ TEST_F(DirectoryServiceTest, AFailingStoreChangesNothing) {
   EXPECT_EQ(Departments(), "swj gaj");
   store_->fail_next_replace = false;
   Start();
+  EXPECT_EQ(Departments(), "swj gaj");
+}
+
+TEST_F(DirectoryServiceTest, AChangeIsAnnouncedOnceTheNewDirectoryIsServed) {
+  // The commit moves the data version; a reader told of it (another
+  // service re-reading its copy, a cache) may still have been answered
+  // from the old directory in memory. Another change must follow, once the
+  // new directory is the one served.
+  ASSERT_TRUE(Import(TwoDepartments()).ok());
+  ASSERT_GE(store_->version_after_commit, 0);
+  EXPECT_GT(DataChanges::Process().Current().counter,
+            store_->version_after_commit);
   EXPECT_EQ(Departments(), "swj gaj");
 }
 
