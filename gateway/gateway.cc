@@ -13,6 +13,7 @@
 #include "absl/time/clock.h"
 #include "gateway/openapi.h"
 #include "services/common/auth.h"
+#include "services/common/bearer.h"
 #include "services/common/log.h"
 #include "services/common/proto_time.h"
 
@@ -226,7 +227,7 @@ std::optional<HttpReply> Gateway::Route(const HttpRequest& request,
   std::string authorization = request.authorization;
   if (authorization.empty() && !options_.anonymous_viewer_token.empty() &&
       AnonymousMayCall(match->route->method)) {
-    authorization = "Bearer " + options_.anonymous_viewer_token;
+    authorization = BearerValue(options_.anonymous_viewer_token);
   }
   const std::string key =
       request.verb == "GET" && match->route->cache
@@ -278,10 +279,9 @@ std::string Gateway::CacheKey(const Match& match,
   // The caller's role is part of the key: services answer by role (and a
   // department token by its department), so an answer computed for one
   // role is never served to another.
-  constexpr absl::string_view kBearer = "Bearer ";
-  if (!absl::StartsWith(authorization, kBearer)) return "";
-  absl::StatusOr<Principal> who = options_.tokens->Authenticate(
-      absl::string_view(authorization).substr(kBearer.size()));
+  std::optional<std::string> token = ParseBearer(authorization);
+  if (!token.has_value()) return "";
+  absl::StatusOr<Principal> who = options_.tokens->Authenticate(*token);
   if (!who.ok()) return "";
   std::optional<std::string> versions =
       options_.changes->Versions(DependenciesOf(match.route->backend));

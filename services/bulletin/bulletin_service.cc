@@ -4,6 +4,7 @@
 #include "services/bulletin/writers.h"
 #include "services/common/log.h"
 #include "services/common/proto_time.h"
+#include "services/common/rpc_handler.h"
 #include "services/common/status.h"
 
 namespace zwfw::bulletin {
@@ -58,36 +59,40 @@ BulletinService::PublishedFormats() {
 grpc::Status BulletinService::GetDraft(grpc::ServerContext* context,
                                        const zwfw::v1::GetDraftRequest* request,
                                        zwfw::v1::Draft* response) {
-  absl::StatusOr<Principal> who =
-      Authorize(*tokens_, *context, "GetDraft", {Role::kAdmin});
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::StatusOr<Period> period = Period::Parse(request->period());
-  if (!period.ok()) return ToGrpcStatus(period.status());
-  absl::StatusOr<zwfw::v1::Draft> draft = store_->GetDraft(period->ToString());
-  if (!draft.ok()) return ToGrpcStatus(draft.status());
-  *response = *std::move(draft);
-  return grpc::Status::OK;
+  return HandleRpc(*tokens_, *context, "GetDraft", {Role::kAdmin},
+                   [&](const Principal&) -> absl::Status {
+                     absl::StatusOr<Period> period =
+                         Period::Parse(request->period());
+                     if (!period.ok()) return period.status();
+                     absl::StatusOr<zwfw::v1::Draft> draft =
+                         store_->GetDraft(period->ToString());
+                     if (!draft.ok()) return draft.status();
+                     *response = *std::move(draft);
+                     return absl::OkStatus();
+                   });
 }
 
 grpc::Status BulletinService::UpdateDraft(
     grpc::ServerContext* context, const zwfw::v1::UpdateDraftRequest* request,
     zwfw::v1::Draft* response) {
-  absl::StatusOr<Principal> who =
-      Authorize(*tokens_, *context, "UpdateDraft", {Role::kAdmin});
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::StatusOr<Period> period = Period::Parse(request->draft().period());
-  if (!period.ok()) return ToGrpcStatus(period.status());
-  absl::Status s = CheckDraft(request->draft());
-  if (!s.ok()) return ToGrpcStatus(s);
-  zwfw::v1::Draft draft = request->draft();
-  draft.set_period(period->ToString());
-  *draft.mutable_updated_at() = ToProto(options_.now());
-  draft.set_updated_by(Who(*who));
-  absl::StatusOr<zwfw::v1::Draft> stored =
-      store_->UpdateDraft(draft, request->start_new_version());
-  if (!stored.ok()) return ToGrpcStatus(stored.status());
-  *response = *std::move(stored);
-  return grpc::Status::OK;
+  return HandleRpc(*tokens_, *context, "UpdateDraft", {Role::kAdmin},
+                   [&](const Principal& who) -> absl::Status {
+                     absl::StatusOr<Period> period =
+                         Period::Parse(request->draft().period());
+                     if (!period.ok()) return period.status();
+                     absl::Status s = CheckDraft(request->draft());
+                     if (!s.ok()) return s;
+                     zwfw::v1::Draft draft = request->draft();
+                     draft.set_period(period->ToString());
+                     *draft.mutable_updated_at() = ToProto(options_.now());
+                     draft.set_updated_by(Who(who));
+                     absl::StatusOr<zwfw::v1::Draft> stored =
+                         store_->UpdateDraft(draft,
+                                             request->start_new_version());
+                     if (!stored.ok()) return stored.status();
+                     *response = *std::move(stored);
+                     return absl::OkStatus();
+                   });
 }
 
 absl::StatusOr<BulletinInputs> BulletinService::Gather(const Period& period,
@@ -151,88 +156,95 @@ absl::StatusOr<zwfw::v1::RenderResponse> BulletinService::RenderInputs(
 grpc::Status BulletinService::Render(grpc::ServerContext* context,
                                      const zwfw::v1::RenderRequest* request,
                                      zwfw::v1::RenderResponse* response) {
-  absl::StatusOr<Principal> who =
-      Authorize(*tokens_, *context, "Render", {Role::kAdmin, Role::kService});
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::StatusOr<Period> period = Period::Parse(request->period());
-  if (!period.ok()) return ToGrpcStatus(period.status());
-  // Refuse a bad format before reading anything.
-  if (!zwfw::v1::BulletinFormat_IsValid(request->format()) ||
-      request->format() == zwfw::v1::BULLETIN_FORMAT_UNSPECIFIED) {
-    return ToGrpcStatus(absl::InvalidArgumentError(
-        "format: unknown; one of TEXT, MARKDOWN, HTML, PDF, XLSX, CSV"));
-  }
-  absl::StatusOr<BulletinInputs> inputs = Gather(*period, /*freeze=*/false);
-  if (!inputs.ok()) return ToGrpcStatus(inputs.status());
-  absl::StatusOr<zwfw::v1::RenderResponse> rendered =
-      RenderInputs(*inputs, request->format());
-  if (!rendered.ok()) return ToGrpcStatus(rendered.status());
-  *response = *std::move(rendered);
-  return grpc::Status::OK;
+  return HandleRpc(
+      *tokens_, *context, "Render", {Role::kAdmin, Role::kService},
+      [&](const Principal&) -> absl::Status {
+        absl::StatusOr<Period> period = Period::Parse(request->period());
+        if (!period.ok()) return period.status();
+        // Refuse a bad format before reading anything.
+        if (!zwfw::v1::BulletinFormat_IsValid(request->format()) ||
+            request->format() == zwfw::v1::BULLETIN_FORMAT_UNSPECIFIED) {
+          return absl::InvalidArgumentError(
+              "format: unknown; one of TEXT, MARKDOWN, HTML, PDF, XLSX, CSV");
+        }
+        absl::StatusOr<BulletinInputs> inputs =
+            Gather(*period, /*freeze=*/false);
+        if (!inputs.ok()) return inputs.status();
+        absl::StatusOr<zwfw::v1::RenderResponse> rendered =
+            RenderInputs(*inputs, request->format());
+        if (!rendered.ok()) return rendered.status();
+        *response = *std::move(rendered);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status BulletinService::Publish(grpc::ServerContext* context,
                                       const zwfw::v1::PublishRequest* request,
                                       zwfw::v1::PublishedVersion* response) {
-  absl::StatusOr<Principal> who =
-      Authorize(*tokens_, *context, "Publish", {Role::kAdmin});
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::StatusOr<Period> period = Period::Parse(request->period());
-  if (!period.ok()) return ToGrpcStatus(period.status());
-  absl::StatusOr<BulletinInputs> inputs = Gather(*period, /*freeze=*/true);
-  if (!inputs.ok()) return ToGrpcStatus(inputs.status());
-  std::map<int, zwfw::v1::RenderResponse> renders;
-  for (zwfw::v1::BulletinFormat format : PublishedFormats()) {
-    absl::StatusOr<zwfw::v1::RenderResponse> r = RenderInputs(*inputs, format);
-    if (!r.ok()) return ToGrpcStatus(r.status());
-    renders[format] = *std::move(r);
-  }
-  zwfw::v1::PublishedVersion version;
-  version.set_period(period->ToString());
-  *version.mutable_published_at() = ToProto(options_.now());
-  version.set_published_by(Who(*who));
-  version.set_draft_revision(inputs->draft.revision());
-  absl::StatusOr<zwfw::v1::PublishedVersion> stored =
-      store_->Publish(version, renders);
-  if (!stored.ok()) return ToGrpcStatus(stored.status());
-  LogInfo(absl::StrCat("bulletin ", stored->period(), " version ",
-                       stored->version(), " published by ", Who(*who)));
-  *response = *std::move(stored);
-  return grpc::Status::OK;
+  return HandleRpc(
+      *tokens_, *context, "Publish", {Role::kAdmin},
+      [&](const Principal& who) -> absl::Status {
+        absl::StatusOr<Period> period = Period::Parse(request->period());
+        if (!period.ok()) return period.status();
+        absl::StatusOr<BulletinInputs> inputs =
+            Gather(*period, /*freeze=*/true);
+        if (!inputs.ok()) return inputs.status();
+        std::map<int, zwfw::v1::RenderResponse> renders;
+        for (zwfw::v1::BulletinFormat format : PublishedFormats()) {
+          absl::StatusOr<zwfw::v1::RenderResponse> r =
+              RenderInputs(*inputs, format);
+          if (!r.ok()) return r.status();
+          renders[format] = *std::move(r);
+        }
+        zwfw::v1::PublishedVersion version;
+        version.set_period(period->ToString());
+        *version.mutable_published_at() = ToProto(options_.now());
+        version.set_published_by(Who(who));
+        version.set_draft_revision(inputs->draft.revision());
+        absl::StatusOr<zwfw::v1::PublishedVersion> stored =
+            store_->Publish(version, renders);
+        if (!stored.ok()) return stored.status();
+        LogInfo(absl::StrCat("bulletin ", stored->period(), " version ",
+                             stored->version(), " published by ", Who(who)));
+        *response = *std::move(stored);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status BulletinService::GetPublished(
     grpc::ServerContext* context, const zwfw::v1::GetPublishedRequest* request,
     zwfw::v1::RenderResponse* response) {
-  absl::StatusOr<Principal> who =
-      Authorize(*tokens_, *context, "GetPublished",
-                {Role::kAdmin, Role::kService, Role::kViewer, Role::kDepartment,
-                 Role::kEvaluator});
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::StatusOr<Period> period = Period::Parse(request->period());
-  if (!period.ok()) return ToGrpcStatus(period.status());
-  absl::StatusOr<zwfw::v1::RenderResponse> found = store_->GetPublished(
-      period->ToString(), request->version(), request->format());
-  if (!found.ok()) return ToGrpcStatus(found.status());
-  *response = *std::move(found);
-  return grpc::Status::OK;
+  return HandleRpc(
+      *tokens_, *context, "GetPublished",
+      {Role::kAdmin, Role::kService, Role::kViewer, Role::kDepartment,
+       Role::kEvaluator},
+      [&](const Principal&) -> absl::Status {
+        absl::StatusOr<Period> period = Period::Parse(request->period());
+        if (!period.ok()) return period.status();
+        absl::StatusOr<zwfw::v1::RenderResponse> found = store_->GetPublished(
+            period->ToString(), request->version(), request->format());
+        if (!found.ok()) return found.status();
+        *response = *std::move(found);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status BulletinService::ListPublished(
     grpc::ServerContext* context, const zwfw::v1::ListPublishedRequest* request,
     zwfw::v1::ListPublishedResponse* response) {
-  absl::StatusOr<Principal> who =
-      Authorize(*tokens_, *context, "ListPublished",
-                {Role::kAdmin, Role::kService, Role::kViewer, Role::kDepartment,
-                 Role::kEvaluator});
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::StatusOr<Period> period = Period::Parse(request->period());
-  if (!period.ok()) return ToGrpcStatus(period.status());
-  absl::StatusOr<std::vector<zwfw::v1::PublishedVersion>> versions =
-      store_->ListPublished(period->ToString());
-  if (!versions.ok()) return ToGrpcStatus(versions.status());
-  for (auto& v : *versions) *response->add_versions() = std::move(v);
-  return grpc::Status::OK;
+  return HandleRpc(
+      *tokens_, *context, "ListPublished",
+      {Role::kAdmin, Role::kService, Role::kViewer, Role::kDepartment,
+       Role::kEvaluator},
+      [&](const Principal&) -> absl::Status {
+        absl::StatusOr<Period> period = Period::Parse(request->period());
+        if (!period.ok()) return period.status();
+        absl::StatusOr<std::vector<zwfw::v1::PublishedVersion>> versions =
+            store_->ListPublished(period->ToString());
+        if (!versions.ok()) return versions.status();
+        for (auto& v : *versions) *response->add_versions() = std::move(v);
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace zwfw::bulletin

@@ -241,21 +241,11 @@ Document Compose(const BulletinInputs& in, const ComposerOptions& options) {
   std::stable_sort(rows.begin(), rows.end(), [](auto* a, auto* b) {
     return a->approval().total() > b->approval().total();
   });
-  auto klass = [&](int64_t total) {
-    if (total > options.large_above) {
-      return absl::StrCat(options.large_above, "件以上");
-    }
-    if (total > options.medium_above) {
-      return absl::StrCat(options.medium_above + 1, "-", options.large_above,
-                          "件");
-    }
-    return absl::StrCat("1-", options.medium_above, "件");
-  };
   int serial = 0;
   size_t class_start = t.rows.size();
   std::string current;
   for (const auto* row : rows) {
-    std::string k = klass(row->approval().total());
+    std::string k = options.volume_classes.LabelOf(row->approval().total());
     std::vector<TableCell> cells = {
         {absl::StrCat(++serial)}, {k}, {name_of(*row)}};
     for (auto& f : figures(row->approval())) cells.push_back({f});
@@ -270,7 +260,7 @@ Document Compose(const BulletinInputs& in, const ComposerOptions& options) {
   }
   if (!idle.empty()) {
     t.rows.push_back(
-        {{absl::StrCat(++serial)}, {"无办件"}, {absl::StrJoin(idle, "、")}});
+        {{absl::StrCat(++serial)}, {kNoCasesClass}, {absl::StrJoin(idle, "、")}});
   }
   return doc;
 }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "services/bulletin/document.h"
+#include "services/common/volume_classes.h"
 #include "zwfw/v1/bulletin.pb.h"
 #include "zwfw/v1/directory.pb.h"
 #include "zwfw/v1/intake.pb.h"
@@ -27,10 +28,8 @@ struct BulletinInputs {
 };
 
 struct ComposerOptions {
-  // Volume classes of the attachment table, by approval cases: above the
-  // first bound, above the second, then the rest with cases.
-  int64_t large_above = 1000;
-  int64_t medium_above = 100;
+  // Volume classes of the attachment table (volume_classes.h).
+  VolumeClasses volume_classes;
 };
 
 Document Compose(const BulletinInputs& inputs,

@@ -58,8 +58,10 @@ int main(int argc, char** argv) {
   options.fonts.title = absl::GetFlag(FLAGS_pdf_title_font);
   options.fonts.heading = absl::GetFlag(FLAGS_pdf_heading_font);
   options.fonts.lead = absl::GetFlag(FLAGS_pdf_lead_font);
-  options.composer.large_above = absl::GetFlag(FLAGS_large_class_above);
-  options.composer.medium_above = absl::GetFlag(FLAGS_medium_class_above);
+  options.composer.volume_classes.large_above =
+      absl::GetFlag(FLAGS_large_class_above);
+  options.composer.volume_classes.medium_above =
+      absl::GetFlag(FLAGS_medium_class_above);
   zwfw::bulletin::BulletinService bulletin(
       store->get(), &sources, &(*host)->tokens(),
       config.redis.empty() ? nullptr : cache.get(), options);

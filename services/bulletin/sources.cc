@@ -1,6 +1,7 @@
 #include "services/bulletin/sources.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/common/bearer.h"
 #include "services/common/status.h"
 
 namespace zwfw::bulletin {
@@ -20,7 +21,7 @@ GrpcBulletinSources::GrpcBulletinSources(IntakeClient* intake,
 
 std::unique_ptr<grpc::ClientContext> GrpcBulletinSources::Context() const {
   auto context = std::make_unique<grpc::ClientContext>();
-  context->AddMetadata("authorization", "Bearer " + token_);
+  AddBearerToken(context.get(), token_);
   context->set_deadline(std::chrono::system_clock::now() +
                         absl::ToChronoMilliseconds(deadline_));
   return context;

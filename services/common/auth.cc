@@ -20,6 +20,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "absl/time/clock.h"
+#include "services/common/bearer.h"
 #include "services/common/log.h"
 
 namespace zwfw {
@@ -234,19 +235,18 @@ absl::StatusOr<Principal> TokenStore::Authenticate(absl::string_view token) {
 absl::StatusOr<std::string> BearerToken(
     const grpc::ServerContextBase& context) {
   const auto& metadata = context.client_metadata();
-  auto it = metadata.find("authorization");
+  auto it = metadata.find(kAuthorizationKey);
   if (it == metadata.end()) {
     return absl::UnauthenticatedError(
         "missing \"authorization: Bearer <token>\" metadata");
   }
-  absl::string_view value(it->second.data(), it->second.size());
-  constexpr absl::string_view kScheme = "bearer ";
-  if (value.size() <= kScheme.size() ||
-      !absl::EqualsIgnoreCase(value.substr(0, kScheme.size()), kScheme)) {
+  std::optional<std::string> token =
+      ParseBearer(absl::string_view(it->second.data(), it->second.size()));
+  if (!token.has_value()) {
     return absl::UnauthenticatedError(
         "authorization metadata is not \"Bearer <token>\"");
   }
-  return std::string(absl::StripAsciiWhitespace(value.substr(kScheme.size())));
+  return *std::move(token);
 }
 
 absl::StatusOr<Principal> Authorize(TokenStore& tokens,

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "services/common/period.h"
 
 namespace zwfw {
 namespace {
@@ -154,6 +155,13 @@ absl::StatusOr<absl::CivilDay> Calendar::AddWorkingDays(absl::CivilDay from,
     if (*working) --n;
   }
   return day;
+}
+
+absl::StatusOr<absl::Time> Calendar::EndOfWorkingDay(absl::Time from,
+                                                     int n) const {
+  absl::StatusOr<absl::CivilDay> day = AddWorkingDays(ChinaDay(from), n);
+  if (!day.ok()) return day.status();
+  return absl::FromCivil(*day + 1, ChinaTimeZone());
 }
 
 absl::StatusOr<int> Calendar::WorkingDaysBetween(absl::CivilDay from,

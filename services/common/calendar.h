@@ -26,6 +26,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "absl/time/time.h"
 
 namespace zwfw {
 
@@ -54,6 +55,13 @@ class Calendar {
   // Wed 2020-10-14. INVALID_ARGUMENT for negative n.
   absl::StatusOr<absl::CivilDay> AddWorkingDays(absl::CivilDay from,
                                                 int n) const;
+
+  // The deadline of "within n working days" (the one home of that rule):
+  // the end (24:00 China Standard Time) of the n-th working day after the
+  // CST day `from` falls on. From Wed 2020-09-30 10:00 +08:00 with 5 days:
+  // 2020-10-15 00:00 +08:00, the end of Wed 2020-10-14. Errors as
+  // AddWorkingDays.
+  absl::StatusOr<absl::Time> EndOfWorkingDay(absl::Time from, int n) const;
 
   // Working days d with from < d <= to; negative when to < from.
   absl::StatusOr<int> WorkingDaysBetween(absl::CivilDay from,

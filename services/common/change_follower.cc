@@ -1,3 +1,4 @@
+#include "services/common/bearer.h"
 #include "services/common/change_follower.h"
 
 #include <algorithm>
@@ -35,7 +36,7 @@ void ChangeFollower::Run(std::shared_ptr<grpc::Channel> channel) {
   absl::Duration backoff = absl::Milliseconds(100);
   for (;;) {
     grpc::ClientContext context;
-    context.AddMetadata("authorization", "Bearer " + token_);
+    AddBearerToken(&context, token_);
     // Waits for the server to come up rather than failing at once.
     context.set_wait_for_ready(true);
     {

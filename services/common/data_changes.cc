@@ -4,6 +4,7 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/rpc_handler.h"
 #include "services/common/status.h"
 
 namespace zwfw {
@@ -14,7 +15,8 @@ std::string NewEpoch() {
   if (RAND_bytes(bytes, sizeof bytes) != 1) {
     // Without randomness, the start time still differs between runs.
     const int64_t now = absl::ToUnixNanos(absl::Now());
-    for (size_t i = 0; i < sizeof bytes; ++i) bytes[i] = (now >> (8 * i)) & 0xff;
+    for (size_t i = 0; i < sizeof bytes; ++i)
+      bytes[i] = (now >> (8 * i)) & 0xff;
   }
   return absl::BytesToHexString(
       absl::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
@@ -69,7 +71,8 @@ namespace {
 class DataVersionInterceptor : public grpc::experimental::Interceptor {
  public:
   explicit DataVersionInterceptor(DataChanges* changes) : changes_(changes) {}
-  void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
+  void Intercept(
+      grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(
             grpc::experimental::InterceptionHookPoints::PRE_SEND_STATUS)) {
       DataChanges::Version v = changes_->Current();
@@ -107,24 +110,26 @@ NewDataVersionInterceptorFactory(DataChanges* changes) {
 grpc::Status ChangesService::Watch(
     grpc::ServerContext* context, const zwfw::v1::WatchChangesRequest*,
     grpc::ServerWriter<zwfw::v1::DataChange>* writer) {
-  absl::StatusOr<Principal> who = Authorize(*tokens_, *context, "Watch",
-                                            {Role::kService, Role::kAdmin});
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  int64_t sent = -1;
-  while (!context->IsCancelled()) {
-    // Wakes at least once a second to notice a cancelled call.
-    DataChanges::Version v = changes_->WaitForChange(sent, absl::Seconds(1));
-    if (changes_->closed()) {
-      return grpc::Status(grpc::StatusCode::UNAVAILABLE, "server draining");
-    }
-    if (v.counter == sent) continue;
-    zwfw::v1::DataChange change;
-    change.set_epoch(v.epoch);
-    change.set_counter(v.counter);
-    if (!writer->Write(change)) break;
-    sent = v.counter;
-  }
-  return grpc::Status::OK;
+  return HandleRpc(*tokens_, *context, "Watch", {Role::kService, Role::kAdmin},
+                   [&](const Principal&) -> absl::Status {
+                     int64_t sent = -1;
+                     while (!context->IsCancelled()) {
+                       // Wakes at least once a second to notice a cancelled
+                       // call.
+                       DataChanges::Version v =
+                           changes_->WaitForChange(sent, absl::Seconds(1));
+                       if (changes_->closed()) {
+                         return absl::UnavailableError("server draining");
+                       }
+                       if (v.counter == sent) continue;
+                       zwfw::v1::DataChange change;
+                       change.set_epoch(v.epoch);
+                       change.set_counter(v.counter);
+                       if (!writer->Write(change)) break;
+                       sent = v.counter;
+                     }
+                     return absl::OkStatus();
+                   });
 }
 
 }  // namespace zwfw

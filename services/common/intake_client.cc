@@ -1,3 +1,4 @@
+#include "services/common/bearer.h"
 #include "services/common/intake_client.h"
 
 #include <utility>
@@ -103,7 +104,7 @@ void IntakeClient::Keep(std::shared_ptr<const DirectoryIndex> fresh) {
 
 std::unique_ptr<grpc::ClientContext> IntakeClient::Context() const {
   auto context = std::make_unique<grpc::ClientContext>();
-  context->AddMetadata("authorization", "Bearer " + token_);
+  AddBearerToken(context.get(), token_);
   context->set_deadline(std::chrono::system_clock::now() +
                         absl::ToChronoMilliseconds(deadline_));
   return context;

@@ -1,3 +1,4 @@
+#include "services/common/bearer.h"
 #include "services/common/survey_client.h"
 
 #include "absl/strings/str_cat.h"
@@ -23,7 +24,7 @@ absl::StatusOr<std::unique_ptr<SurveyClient>> SurveyClient::ForServer(
 
 std::unique_ptr<grpc::ClientContext> SurveyClient::Context() const {
   auto context = std::make_unique<grpc::ClientContext>();
-  context->AddMetadata("authorization", "Bearer " + token_);
+  AddBearerToken(context.get(), token_);
   context->set_deadline(std::chrono::system_clock::now() +
                         absl::ToChronoMilliseconds(deadline_));
   return context;

@@ -2,6 +2,7 @@
 
 #include "services/common/period.h"
 #include "services/intake/case_rules.h"
+#include "services/intake/overtime.h"
 
 namespace zwfw::intake {
 
@@ -61,16 +62,21 @@ void AddContribution(const zwfw::v1::Case& c, int sign, CounterDeltas* deltas) {
     }
   }
 
-  if (!c.has_due_at()) return;
-  absl::Time due = ToTime(c.due_at());
-  if (completed && ToTime(c.completed_at()) > due) {
-    (*deltas)[CounterKey(Period::Containing(due).ToString(),
-                         c.department_code(), c.category())]
-        .overtime_completed += sign;
-  } else if (c.status() == zwfw::v1::CASE_STATUS_ACCEPTED) {
-    (*deltas)[CounterKey(Period::Containing(due).ToString(),
-                         c.department_code(), c.category())]
-        .open_due += sign;
+  // Overtime counts in the month of the due time (overtime.h).
+  auto due_month = [&]() -> Counters& {
+    return (*deltas)[CounterKey(
+        Period::Containing(ToTime(c.due_at())).ToString(), c.department_code(),
+        c.category())];
+  };
+  switch (StandingOf(c)) {
+    case DueStanding::kFinishedLate:
+      due_month().overtime_completed += sign;
+      break;
+    case DueStanding::kClockRunning:
+      due_month().open_due += sign;
+      break;
+    default:
+      break;
   }
 }
 

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "services/common/rpc_handler.h"
 #include "services/common/status.h"
 #include "services/intake/case_rules.h"
 #include "services/intake/case_stats.h"
@@ -246,123 +247,120 @@ grpc::ServerUnaryReactor* CaseIntakeService::GetCase(
     grpc::CallbackServerContext* context,
     const zwfw::v1::GetCaseRequest* request,
     zwfw::v1::GetCaseResponse* response) {
-  absl::StatusOr<Principal> who =
-      Authorize(*tokens_, *context, "GetCase",
-                {Role::kDepartment, Role::kAdmin, Role::kService});
-  if (!who.ok()) return FinishNow(context, who.status());
-  const zwfw::v1::Department* department =
-      directory_->Current()->FindDepartment(request->department_code());
-  if (department == nullptr) {
-    return FinishNow(context, absl::NotFoundError(absl::StrCat(
-                                  "department \"", request->department_code(),
-                                  "\" not found in the directory")));
-  }
-  if (!who->MayActFor(department->code())) {
-    return FinishNow(context, absl::PermissionDeniedError(absl::StrCat(
-                                  "token of ", who->RoleName(),
-                                  " may not read cases of department ",
-                                  department->code())));
-  }
-  absl::StatusOr<std::optional<Case>> found =
-      store_->Get(department->code(), request->case_no());
-  if (!found.ok()) return FinishNow(context, found.status());
-  if (!found->has_value()) {
-    return FinishNow(context,
-                     absl::NotFoundError(absl::StrCat(
-                         "case ", request->case_no(), " of department ",
-                         department->code(), " not found")));
-  }
-  response->set_overtime(IsOvertime(**found, options_.now()));
-  *response->mutable_case_() = **std::move(found);
-  return FinishNow(context, absl::OkStatus());
+  return HandleRpcNow(
+      *tokens_, context, "GetCase",
+      {Role::kDepartment, Role::kAdmin, Role::kService},
+      [&](const Principal& who) -> absl::Status {
+        const zwfw::v1::Department* department =
+            directory_->Current()->FindDepartment(request->department_code());
+        if (department == nullptr) {
+          return absl::NotFoundError(
+              absl::StrCat("department \"", request->department_code(),
+                           "\" not found in the directory"));
+        }
+        if (!who.MayActFor(department->code())) {
+          return absl::PermissionDeniedError(absl::StrCat(
+              "token of ", who.RoleName(), " may not read cases of department ",
+              department->code()));
+        }
+        absl::StatusOr<std::optional<Case>> found =
+            store_->Get(department->code(), request->case_no());
+        if (!found.ok()) return found.status();
+        if (!found->has_value()) {
+          return absl::NotFoundError(
+              absl::StrCat("case ", request->case_no(), " of department ",
+                           department->code(), " not found"));
+        }
+        response->set_overtime(IsOvertime(**found, options_.now()));
+        *response->mutable_case_() = **std::move(found);
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* CaseIntakeService::ListCases(
     grpc::CallbackServerContext* context,
     const zwfw::v1::ListCasesRequest* request,
     zwfw::v1::ListCasesResponse* response) {
-  absl::StatusOr<Principal> who =
-      Authorize(*tokens_, *context, "ListCases",
-                {Role::kDepartment, Role::kAdmin, Role::kService});
-  if (!who.ok()) return FinishNow(context, who.status());
-  CaseQuery query;
-  if (!request->period().empty()) {
-    absl::StatusOr<Period> period = Period::Parse(request->period());
-    if (!period.ok()) return FinishNow(context, period.status());
-    query.period = *period;
-  }
-  if (!request->due_period().empty()) {
-    absl::StatusOr<Period> due = Period::Parse(request->due_period());
-    if (!due.ok()) {
-      return FinishNow(context, absl::InvalidArgumentError(absl::StrCat(
-                                    "due_period: ", due.status().message())));
-    }
-    query.due_period = *due;
-  }
-  std::string department = request->department_code();
-  if (department.empty() && who->role == Role::kDepartment) {
-    department = who->department_code;
-  }
-  if (!department.empty()) {
-    const zwfw::v1::Department* d =
-        directory_->Current()->FindDepartment(department);
-    if (d == nullptr) {
-      return FinishNow(context, absl::NotFoundError(absl::StrCat(
-                                    "department \"", department,
-                                    "\" not found in the directory")));
-    }
-    if (!who->MayActFor(d->code())) {
-      return FinishNow(context,
-                       absl::PermissionDeniedError(absl::StrCat(
-                           "token of ", who->RoleName(),
-                           " may not read cases of department ", d->code())));
-    }
-    query.department_code = d->code();
-  }
-  if (request->status() < zwfw::v1::CASE_STATUS_UNSPECIFIED ||
-      request->status() > zwfw::v1::CASE_STATUS_WITHDRAWN) {
-    return FinishNow(context, absl::InvalidArgumentError("status: unknown"));
-  }
-  query.status = request->status();
-  query.overtime_only = request->overtime_only();
-  if (request->page_size() < 0 ||
-      request->page_size() > options_.max_page_size) {
-    return FinishNow(context,
-                     absl::InvalidArgumentError(absl::StrCat(
-                         "page_size: must be 1 to ", options_.max_page_size)));
-  }
-  query.limit = request->page_size() == 0 ? 100 : request->page_size();
-  if (!request->page_token().empty() &&
-      !ParsePageToken(request->page_token(), &query.after_department,
-                      &query.after_case_no)) {
-    return FinishNow(context,
-                     absl::InvalidArgumentError(
-                         "page_token: is not a token this server issued"));
-  }
-  absl::StatusOr<CasePage> page = store_->List(query, options_.now());
-  if (!page.ok()) return FinishNow(context, page.status());
-  for (Case& c : page->cases) *response->add_cases() = std::move(c);
-  if (page->more) {
-    response->set_next_page_token(PageToken(*response->cases().rbegin()));
-  }
-  return FinishNow(context, absl::OkStatus());
+  return HandleRpcNow(
+      *tokens_, context, "ListCases",
+      {Role::kDepartment, Role::kAdmin, Role::kService},
+      [&](const Principal& who) -> absl::Status {
+        CaseQuery query;
+        if (!request->period().empty()) {
+          absl::StatusOr<Period> period = Period::Parse(request->period());
+          if (!period.ok()) return period.status();
+          query.period = *period;
+        }
+        if (!request->due_period().empty()) {
+          absl::StatusOr<Period> due = Period::Parse(request->due_period());
+          if (!due.ok()) {
+            return absl::InvalidArgumentError(
+                absl::StrCat("due_period: ", due.status().message()));
+          }
+          query.due_period = *due;
+        }
+        std::string department = request->department_code();
+        if (department.empty() && who.role == Role::kDepartment) {
+          department = who.department_code;
+        }
+        if (!department.empty()) {
+          const zwfw::v1::Department* d =
+              directory_->Current()->FindDepartment(department);
+          if (d == nullptr) {
+            return absl::NotFoundError(absl::StrCat(
+                "department \"", department, "\" not found in the directory"));
+          }
+          if (!who.MayActFor(d->code())) {
+            return absl::PermissionDeniedError(
+                absl::StrCat("token of ", who.RoleName(),
+                             " may not read cases of department ", d->code()));
+          }
+          query.department_code = d->code();
+        }
+        if (request->status() < zwfw::v1::CASE_STATUS_UNSPECIFIED ||
+            request->status() > zwfw::v1::CASE_STATUS_WITHDRAWN) {
+          return absl::InvalidArgumentError("status: unknown");
+        }
+        query.status = request->status();
+        query.overtime_only = request->overtime_only();
+        if (request->page_size() < 0 ||
+            request->page_size() > options_.max_page_size) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("page_size: must be 1 to ", options_.max_page_size));
+        }
+        query.limit = request->page_size() == 0 ? 100 : request->page_size();
+        if (!request->page_token().empty() &&
+            !ParsePageToken(request->page_token(), &query.after_department,
+                            &query.after_case_no)) {
+          return absl::InvalidArgumentError(
+              "page_token: is not a token this server issued");
+        }
+        absl::StatusOr<CasePage> page = store_->List(query, options_.now());
+        if (!page.ok()) return page.status();
+        for (Case& c : page->cases) *response->add_cases() = std::move(c);
+        if (page->more) {
+          response->set_next_page_token(PageToken(*response->cases().rbegin()));
+        }
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* CaseIntakeService::GetCaseStats(
     grpc::CallbackServerContext* context,
     const zwfw::v1::GetCaseStatsRequest* request,
     zwfw::v1::GetCaseStatsResponse* response) {
-  absl::StatusOr<Principal> who = Authorize(
-      *tokens_, *context, "GetCaseStats",
-      {Role::kDepartment, Role::kAdmin, Role::kService, Role::kViewer});
-  if (!who.ok()) return FinishNow(context, who.status());
-  absl::StatusOr<Period> period = Period::Parse(request->period());
-  if (!period.ok()) return FinishNow(context, period.status());
-  absl::StatusOr<MonthCounters> month =
-      store_->ReadMonth(*period, options_.now());
-  if (!month.ok()) return FinishNow(context, month.status());
-  *response = BuildCaseStats(*period, *month, *directory_->Current());
-  return FinishNow(context, absl::OkStatus());
+  return HandleRpcNow(
+      *tokens_, context, "GetCaseStats",
+      {Role::kDepartment, Role::kAdmin, Role::kService, Role::kViewer},
+      [&](const Principal&) -> absl::Status {
+        absl::StatusOr<Period> period = Period::Parse(request->period());
+        if (!period.ok()) return period.status();
+        absl::StatusOr<MonthCounters> month =
+            store_->ReadMonth(*period, options_.now());
+        if (!month.ok()) return month.status();
+        *response = BuildCaseStats(*period, *month, *directory_->Current());
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace zwfw::intake

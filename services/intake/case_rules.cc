@@ -87,10 +87,7 @@ absl::StatusOr<absl::Time> ComputeDueAt(
     if (!paused.ok()) return paused.status();
     days += *paused;
   }
-  absl::StatusOr<absl::CivilDay> due_day =
-      calendar.AddWorkingDays(ChinaDay(accepted_at), days);
-  if (!due_day.ok()) return due_day.status();
-  return absl::FromCivil(*due_day + 1, ChinaTimeZone());
+  return calendar.EndOfWorkingDay(accepted_at, days);
 }
 
 absl::StatusOr<Case> NormalizeCase(const Case& in,
@@ -229,19 +226,6 @@ absl::Status CheckTransition(CaseStatus previous, CaseStatus next) {
       IsOpen(previous)
           ? " (REJECTED is only a first state)"
           : (previous == next ? " (final states cannot change)" : "")));
-}
-
-bool IsOvertime(const Case& c, absl::Time now) {
-  if (!HasTime(c.due_at())) return false;
-  absl::Time due = ToTime(c.due_at());
-  switch (c.status()) {
-    case zwfw::v1::CASE_STATUS_COMPLETED:
-      return ToTime(c.completed_at()) > due;
-    case zwfw::v1::CASE_STATUS_ACCEPTED:
-      return now > due;
-    default:
-      return false;
-  }
 }
 
 }  // namespace zwfw::intake

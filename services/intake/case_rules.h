@@ -1,6 +1,7 @@
 // The rules a case record must follow, as pure functions: validation and
 // normalisation against the directory and the working-day calendar, the
-// due time, legal status transitions and overtime (超时).
+// due time and legal status transitions. Overtime has its own home:
+// overtime.h.
 //
 // Errors are INVALID_ARGUMENT, PERMISSION_DENIED or FAILED_PRECONDITION
 // with a message "<field>: <reason>", so a batch can report the field of
@@ -18,6 +19,7 @@
 #include "services/common/proto_time.h"
 #include "services/common/record_result.h"
 #include "services/common/directory_index.h"
+#include "services/intake/overtime.h"
 #include "zwfw/v1/intake.pb.h"
 
 namespace zwfw::intake {
@@ -52,10 +54,6 @@ absl::StatusOr<absl::Time> ComputeDueAt(
 // COMPLETED, REJECTED and WITHDRAWN are final.
 absl::Status CheckTransition(zwfw::v1::CaseStatus previous,
                              zwfw::v1::CaseStatus next);
-
-// Finished after its due time, or still running (ACCEPTED) past it at
-// `now`. A suspended case's clock is stopped, so it is not overtime.
-bool IsOvertime(const zwfw::v1::Case& c, absl::Time now);
 
 // Whether the case counts in statistics at all (REJECTED cases do not).
 inline bool IsCounted(const zwfw::v1::Case& c) {

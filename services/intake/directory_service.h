@@ -39,10 +39,6 @@ class DirectoryService final : public zwfw::v1::Directory::Service {
       zwfw::v1::ListServiceItemsResponse* response) override;
 
  private:
-  // Any valid token may read the directory.
-  absl::Status AuthorizeRead(const grpc::ServerContext& context,
-                             absl::string_view rpc);
-
   DirectoryCatalog* const catalog_;
   TokenStore* const tokens_;
 };

@@ -1,6 +1,13 @@
 #include "services/intake/intake_schema.h"
 
+#include "absl/strings/str_cat.h"
+#include "services/intake/overtime.h"
+
 namespace zwfw::intake {
+
+// Released migrations spell the enum numbers of their time; these fix them.
+static_assert(kClockRunningStatus == 1,
+              "the index cases_open_by_due (migration 2) is on status = 1");
 
 const std::vector<std::string>& IntakeMigrations() {
   static const std::vector<std::string>* const migrations =
@@ -86,6 +93,17 @@ CREATE TABLE month_versions (
 )sql",
       };
   return *migrations;
+}
+
+std::string ClockRunningSql() {
+  return absl::StrCat("status = ", static_cast<int>(kClockRunningStatus));
+}
+
+std::string OvertimeSql(absl::string_view now_param) {
+  return absl::StrCat("due_at IS NOT NULL AND ((status = ",
+                      static_cast<int>(kFinishedStatus),
+                      " AND completed_at > due_at) OR (", ClockRunningSql(),
+                      " AND due_at < ", now_param, "))");
 }
 
 }  // namespace zwfw::intake

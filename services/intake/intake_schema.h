@@ -7,9 +7,21 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/string_view.h"
+
 namespace zwfw::intake {
 
 const std::vector<std::string>& IntakeMigrations();
+
+// The rules of overtime.h as SQL conditions over the `cases` table's
+// columns (status, due_at, completed_at in Unix microseconds), built from
+// the rule's constants: every store that filters in SQL uses these.
+//
+// The clock runs: "status = <kClockRunningStatus>".
+std::string ClockRunningSql();
+// IsOvertime at the instant bound to the SQL parameter `now_param`
+// (":now", "?", "$3").
+std::string OvertimeSql(absl::string_view now_param);
 
 }  // namespace zwfw::intake
 

@@ -465,9 +465,7 @@ absl::StatusOr<CasePage> SqliteCaseStore::List(const CaseQuery& query,
     where.push_back("status = :status");
   }
   if (query.overtime_only) {
-    where.push_back(
-        "due_at IS NOT NULL AND ((status = 3 AND completed_at > due_at) OR "
-        "(status = 1 AND due_at < :now))");
+    where.push_back(OvertimeSql(":now"));
   }
   if (!query.after_department.empty()) {
     where.push_back("(department_code, case_no) > (:after_dept, :after_no)");
@@ -564,10 +562,10 @@ absl::StatusOr<MonthCounters> SqliteCaseStore::ReadMonth(const Period& period,
   if (!month_over) {
     // Open cases of this month already past due: the only figure that moves
     // with the clock. An index range over open cases, not a scan.
-    q = db->Prepare(
-        "SELECT department_code, category, count(*) FROM cases "
-        "WHERE status = 1 AND due_at >= ? AND due_at < ? "
-        "GROUP BY department_code, category");
+    q = db->Prepare(absl::StrCat(
+        "SELECT department_code, category, count(*) FROM cases WHERE ",
+        ClockRunningSql(),
+        " AND due_at >= ? AND due_at < ? GROUP BY department_code, category"));
     if (!q.ok()) return q.status();
     q->Bind(1, absl::ToUnixMicros(period.start()))
         .Bind(2, absl::ToUnixMicros(std::min(now, period.end())));
@@ -579,9 +577,9 @@ absl::StatusOr<MonthCounters> SqliteCaseStore::ReadMonth(const Period& period,
     }
     if (!row.ok()) return row.status();
 
-    q = db->Prepare(
-        "SELECT min(due_at) FROM cases "
-        "WHERE status = 1 AND due_at >= ? AND due_at < ?");
+    q = db->Prepare(absl::StrCat("SELECT min(due_at) FROM cases WHERE ",
+                                 ClockRunningSql(),
+                                 " AND due_at >= ? AND due_at < ?"));
     if (!q.ok()) return q.status();
     q->Bind(1, absl::ToUnixMicros(now)).Bind(2, absl::ToUnixMicros(period.end()));
     row = q->Step();

@@ -6,6 +6,7 @@
 #include "services/common/log.h"
 #include "services/common/period.h"
 #include "services/common/proto_time.h"
+#include "services/common/rpc_handler.h"
 #include "services/common/status.h"
 #include "services/scoring/scoring_rules.h"
 
@@ -26,113 +27,121 @@ std::string Who(const Principal& p) {
 grpc::Status ScoringService::GetRules(grpc::ServerContext* context,
                                       const zwfw::v1::GetRulesRequest* request,
                                       zwfw::v1::ScoringRules* response) {
-  absl::StatusOr<Principal> who =
-      Authorize(*tokens_, *context, "GetRules", kReaders);
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::StatusOr<std::optional<zwfw::v1::ScoringRules>> rules =
-      store_->GetRules(request->version());
-  if (!rules.ok()) return ToGrpcStatus(rules.status());
-  if (!rules->has_value()) {
-    return ToGrpcStatus(absl::NotFoundError(
-        request->version() == 0
-            ? "no scoring rules set yet (zwfw rules set FILE)"
-            : absl::StrCat("no rules version ", request->version())));
-  }
-  *response = **rules;
-  return grpc::Status::OK;
+  return HandleRpc(
+      *tokens_, *context, "GetRules", kReaders,
+      [&](const Principal&) -> absl::Status {
+        absl::StatusOr<std::optional<zwfw::v1::ScoringRules>> rules =
+            store_->GetRules(request->version());
+        if (!rules.ok()) return rules.status();
+        if (!rules->has_value()) {
+          return absl::NotFoundError(
+              request->version() == 0
+                  ? "no scoring rules set yet (zwfw rules set FILE)"
+                  : absl::StrCat("no rules version ", request->version()));
+        }
+        *response = **rules;
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status ScoringService::SetRules(grpc::ServerContext* context,
                                       const zwfw::v1::SetRulesRequest* request,
                                       zwfw::v1::ScoringRules* response) {
-  absl::StatusOr<Principal> who =
-      Authorize(*tokens_, *context, "SetRules", {Role::kAdmin});
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::Status s = ValidateRules(request->rules());
-  if (!s.ok()) return ToGrpcStatus(s);
-  zwfw::v1::ScoringRules rules = request->rules();
-  *rules.mutable_set_at() = ToProto(options_.now());
-  rules.set_set_by(Who(*who));
-  absl::StatusOr<zwfw::v1::ScoringRules> stored = store_->AddRules(rules);
-  if (!stored.ok()) return ToGrpcStatus(stored.status());
-  LogInfo(absl::StrCat("scoring rules version ", stored->version(), " set by ",
-                       Who(*who), ": ", stored->rules_size(), " rules"));
-  *response = *std::move(stored);
-  return grpc::Status::OK;
+  return HandleRpc(
+      *tokens_, *context, "SetRules", {Role::kAdmin},
+      [&](const Principal& who) -> absl::Status {
+        absl::Status s = ValidateRules(request->rules());
+        if (!s.ok()) return s;
+        zwfw::v1::ScoringRules rules = request->rules();
+        *rules.mutable_set_at() = ToProto(options_.now());
+        rules.set_set_by(Who(who));
+        absl::StatusOr<zwfw::v1::ScoringRules> stored = store_->AddRules(rules);
+        if (!stored.ok()) return stored.status();
+        LogInfo(absl::StrCat("scoring rules version ", stored->version(),
+                             " set by ", Who(who), ": ", stored->rules_size(),
+                             " rules"));
+        *response = *std::move(stored);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status ScoringService::AddAdjustment(
     grpc::ServerContext* context, const zwfw::v1::AddAdjustmentRequest* request,
     zwfw::v1::AddAdjustmentResponse* response) {
-  absl::StatusOr<Principal> who =
-      Authorize(*tokens_, *context, "AddAdjustment", {Role::kAdmin});
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  zwfw::v1::Adjustment a = request->adjustment();
-  absl::StatusOr<Period> period = Period::Parse(a.period());
-  if (!period.ok()) return ToGrpcStatus(period.status());
-  if (a.points() == 0 || std::llabs(a.points()) > 10000) {
-    return ToGrpcStatus(absl::InvalidArgumentError(
-        "points: non-zero hundredths, at most 10000 either way"));
-  }
-  if (a.reason().empty() || a.reason().size() > kMaxReasonBytes ||
-      a.evidence().size() > kMaxReasonBytes) {
-    return ToGrpcStatus(absl::InvalidArgumentError(
-        absl::StrCat("reason: required; reason and evidence at most ",
-                     kMaxReasonBytes, " bytes")));
-  }
-  absl::StatusOr<std::shared_ptr<const DirectoryIndex>> directory =
-      sources_->Directory();
-  if (!directory.ok()) return ToGrpcStatus(directory.status());
-  const zwfw::v1::Department* d =
-      (*directory)->FindDepartment(a.department_code());
-  if (d == nullptr) {
-    return ToGrpcStatus(
-        absl::NotFoundError(absl::StrCat("department \"", a.department_code(),
-                                         "\" not found in the directory")));
-  }
-  a.set_department_code(d->code());
-  a.set_period(period->ToString());
-  a.set_added_by(Who(*who));
-  *a.mutable_added_at() = ToProto(options_.now());
-  a.clear_adjustment_id();
-  absl::StatusOr<zwfw::v1::Adjustment> stored = store_->AddAdjustment(a);
-  if (!stored.ok()) return ToGrpcStatus(stored.status());
-  *response->mutable_adjustment() = *std::move(stored);
-  return grpc::Status::OK;
+  return HandleRpc(
+      *tokens_, *context, "AddAdjustment", {Role::kAdmin},
+      [&](const Principal& who) -> absl::Status {
+        zwfw::v1::Adjustment a = request->adjustment();
+        absl::StatusOr<Period> period = Period::Parse(a.period());
+        if (!period.ok()) return period.status();
+        if (a.points() == 0 || std::llabs(a.points()) > 10000) {
+          return absl::InvalidArgumentError(
+              "points: non-zero hundredths, at most 10000 either way");
+        }
+        if (a.reason().empty() || a.reason().size() > kMaxReasonBytes ||
+            a.evidence().size() > kMaxReasonBytes) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("reason: required; reason and evidence at most ",
+                           kMaxReasonBytes, " bytes"));
+        }
+        absl::StatusOr<std::shared_ptr<const DirectoryIndex>> directory =
+            sources_->Directory();
+        if (!directory.ok()) return directory.status();
+        const zwfw::v1::Department* d =
+            (*directory)->FindDepartment(a.department_code());
+        if (d == nullptr) {
+          return absl::NotFoundError(
+              absl::StrCat("department \"", a.department_code(),
+                           "\" not found in the directory"));
+        }
+        a.set_department_code(d->code());
+        a.set_period(period->ToString());
+        a.set_added_by(Who(who));
+        *a.mutable_added_at() = ToProto(options_.now());
+        a.clear_adjustment_id();
+        absl::StatusOr<zwfw::v1::Adjustment> stored = store_->AddAdjustment(a);
+        if (!stored.ok()) return stored.status();
+        *response->mutable_adjustment() = *std::move(stored);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status ScoringService::ListAdjustments(
     grpc::ServerContext* context,
     const zwfw::v1::ListAdjustmentsRequest* request,
     zwfw::v1::ListAdjustmentsResponse* response) {
-  absl::StatusOr<Principal> who =
-      Authorize(*tokens_, *context, "ListAdjustments",
-                {Role::kAdmin, Role::kService, Role::kViewer});
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::StatusOr<Period> period = Period::Parse(request->period());
-  if (!period.ok()) return ToGrpcStatus(period.status());
-  absl::StatusOr<std::vector<zwfw::v1::Adjustment>> found =
-      store_->ListAdjustments(period->ToString(), request->department_code(),
-                              request->include_removed());
-  if (!found.ok()) return ToGrpcStatus(found.status());
-  for (auto& a : *found) *response->add_adjustments() = std::move(a);
-  return grpc::Status::OK;
+  return HandleRpc(*tokens_, *context, "ListAdjustments",
+                   {Role::kAdmin, Role::kService, Role::kViewer},
+                   [&](const Principal&) -> absl::Status {
+                     absl::StatusOr<Period> period =
+                         Period::Parse(request->period());
+                     if (!period.ok()) return period.status();
+                     absl::StatusOr<std::vector<zwfw::v1::Adjustment>> found =
+                         store_->ListAdjustments(period->ToString(),
+                                                 request->department_code(),
+                                                 request->include_removed());
+                     if (!found.ok()) return found.status();
+                     for (auto& a : *found)
+                       *response->add_adjustments() = std::move(a);
+                     return absl::OkStatus();
+                   });
 }
 
 grpc::Status ScoringService::RemoveAdjustment(
     grpc::ServerContext* context,
     const zwfw::v1::RemoveAdjustmentRequest* request,
     zwfw::v1::RemoveAdjustmentResponse*) {
-  absl::StatusOr<Principal> who =
-      Authorize(*tokens_, *context, "RemoveAdjustment", {Role::kAdmin});
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::Status s = store_->RemoveAdjustment(request->adjustment_id(), Who(*who),
-                                            options_.now());
-  if (s.ok()) {
-    LogInfo(absl::StrCat("adjustment ", request->adjustment_id(),
-                         " removed by ", Who(*who)));
-  }
-  return ToGrpcStatus(s);
+  return HandleRpc(
+      *tokens_, *context, "RemoveAdjustment", {Role::kAdmin},
+      [&](const Principal& who) -> absl::Status {
+        absl::Status s = store_->RemoveAdjustment(request->adjustment_id(),
+                                                  Who(who), options_.now());
+        if (s.ok()) {
+          LogInfo(absl::StrCat("adjustment ", request->adjustment_id(),
+                               " removed by ", Who(who)));
+        }
+        return s;
+      });
 }
 
 absl::StatusOr<zwfw::v1::Scorecard> ScoringService::Compute(
@@ -243,100 +252,102 @@ grpc::Status ScoringService::ComputeScorecard(
     grpc::ServerContext* context,
     const zwfw::v1::ComputeScorecardRequest* request,
     zwfw::v1::Scorecard* response) {
-  absl::StatusOr<Principal> who =
-      Authorize(*tokens_, *context, "ComputeScorecard", kReaders);
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::StatusOr<zwfw::v1::Scorecard> card =
-      LoadScorecard(request->period(), true);
-  if (!card.ok()) return ToGrpcStatus(card.status());
-  *response = *std::move(card);
-  return grpc::Status::OK;
+  return HandleRpc(*tokens_, *context, "ComputeScorecard", kReaders,
+                   [&](const Principal&) -> absl::Status {
+                     absl::StatusOr<zwfw::v1::Scorecard> card =
+                         LoadScorecard(request->period(), true);
+                     if (!card.ok()) return card.status();
+                     *response = *std::move(card);
+                     return absl::OkStatus();
+                   });
 }
 
 grpc::Status ScoringService::GetScorecard(
     grpc::ServerContext* context, const zwfw::v1::GetScorecardRequest* request,
     zwfw::v1::Scorecard* response) {
-  absl::StatusOr<Principal> who =
-      Authorize(*tokens_, *context, "GetScorecard", kReaders);
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::StatusOr<zwfw::v1::Scorecard> card =
-      LoadScorecard(request->period(), true);
-  if (!card.ok()) return ToGrpcStatus(card.status());
-  *response = *std::move(card);
-  return grpc::Status::OK;
+  return HandleRpc(*tokens_, *context, "GetScorecard", kReaders,
+                   [&](const Principal&) -> absl::Status {
+                     absl::StatusOr<zwfw::v1::Scorecard> card =
+                         LoadScorecard(request->period(), true);
+                     if (!card.ok()) return card.status();
+                     *response = *std::move(card);
+                     return absl::OkStatus();
+                   });
 }
 
 grpc::Status ScoringService::SetAwards(
     grpc::ServerContext* context, const zwfw::v1::SetAwardsRequest* request,
     zwfw::v1::SetAwardsResponse* response) {
-  absl::StatusOr<Principal> who =
-      Authorize(*tokens_, *context, "SetAwards", {Role::kAdmin});
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::StatusOr<Period> period = Period::Parse(request->period());
-  if (!period.ok()) return ToGrpcStatus(period.status());
-  if (request->windows_size() > 1000 || request->staff_size() > 1000) {
-    return ToGrpcStatus(
-        absl::InvalidArgumentError("windows, staff: at most 1000 each"));
-  }
-  absl::StatusOr<std::shared_ptr<const DirectoryIndex>> directory =
-      sources_->Directory();
-  if (!directory.ok()) return ToGrpcStatus(directory.status());
-  Awards awards;
-  const std::string reason = absl::StrCat("由", Who(*who), "确认");
-  for (const std::string& code : request->windows()) {
-    const zwfw::v1::Window* w = (*directory)->FindWindow(code);
-    if (w == nullptr) {
-      return ToGrpcStatus(absl::NotFoundError(
-          absl::StrCat("windows: window \"", code, "\" not in the directory")));
-    }
-    zwfw::v1::Award& a = awards.windows.emplace_back();
-    a.set_code(w->code());
-    a.set_name(w->name());
-    a.set_department_code(w->department_code());
-    a.set_reason(reason);
-  }
-  for (const std::string& code : request->staff()) {
-    const zwfw::v1::Staff* m = (*directory)->FindStaff(code);
-    if (m == nullptr) {
-      return ToGrpcStatus(absl::NotFoundError(
-          absl::StrCat("staff: \"", code, "\" not in the directory")));
-    }
-    zwfw::v1::Award& a = awards.staff.emplace_back();
-    a.set_code(m->code());
-    a.set_name(m->name());
-    a.set_window_code(m->window_code());
-    a.set_department_code(
-        (*directory)->FindWindow(m->window_code())->department_code());
-    a.set_reason(reason);
-  }
-  absl::Status s = store_->SetAwards(period->ToString(), awards);
-  if (!s.ok()) return ToGrpcStatus(s);
-  for (auto& a : awards.windows) *response->add_windows() = std::move(a);
-  for (auto& a : awards.staff) *response->add_staff() = std::move(a);
-  return grpc::Status::OK;
+  return HandleRpc(
+      *tokens_, *context, "SetAwards", {Role::kAdmin},
+      [&](const Principal& who) -> absl::Status {
+        absl::StatusOr<Period> period = Period::Parse(request->period());
+        if (!period.ok()) return period.status();
+        if (request->windows_size() > 1000 || request->staff_size() > 1000) {
+          return absl::InvalidArgumentError(
+              "windows, staff: at most 1000 each");
+        }
+        absl::StatusOr<std::shared_ptr<const DirectoryIndex>> directory =
+            sources_->Directory();
+        if (!directory.ok()) return directory.status();
+        Awards awards;
+        const std::string reason = absl::StrCat("由", Who(who), "确认");
+        for (const std::string& code : request->windows()) {
+          const zwfw::v1::Window* w = (*directory)->FindWindow(code);
+          if (w == nullptr) {
+            return absl::NotFoundError(absl::StrCat("windows: window \"", code,
+                                                    "\" not in the directory"));
+          }
+          zwfw::v1::Award& a = awards.windows.emplace_back();
+          a.set_code(w->code());
+          a.set_name(w->name());
+          a.set_department_code(w->department_code());
+          a.set_reason(reason);
+        }
+        for (const std::string& code : request->staff()) {
+          const zwfw::v1::Staff* m = (*directory)->FindStaff(code);
+          if (m == nullptr) {
+            return absl::NotFoundError(
+                absl::StrCat("staff: \"", code, "\" not in the directory"));
+          }
+          zwfw::v1::Award& a = awards.staff.emplace_back();
+          a.set_code(m->code());
+          a.set_name(m->name());
+          a.set_window_code(m->window_code());
+          a.set_department_code(
+              (*directory)->FindWindow(m->window_code())->department_code());
+          a.set_reason(reason);
+        }
+        absl::Status s = store_->SetAwards(period->ToString(), awards);
+        if (!s.ok()) return s;
+        for (auto& a : awards.windows) *response->add_windows() = std::move(a);
+        for (auto& a : awards.staff) *response->add_staff() = std::move(a);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status ScoringService::FreezeScorecard(
     grpc::ServerContext* context,
     const zwfw::v1::FreezeScorecardRequest* request,
     zwfw::v1::Scorecard* response) {
-  absl::StatusOr<Principal> who = Authorize(
-      *tokens_, *context, "FreezeScorecard", {Role::kAdmin, Role::kService});
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::StatusOr<zwfw::v1::Scorecard> card =
-      LoadScorecard(request->period(), true);
-  if (!card.ok()) return ToGrpcStatus(card.status());
-  if (!card->frozen()) {
-    card->set_frozen(true);
-    *card->mutable_frozen_at() = ToProto(options_.now());
-    card->clear_stable_until();  // frozen: the clock no longer moves it
-    LogInfo(
-        absl::StrCat("scorecard ", card->period(), " frozen by ", Who(*who)));
-  }
-  absl::StatusOr<zwfw::v1::Scorecard> stored = store_->Freeze(*card);
-  if (!stored.ok()) return ToGrpcStatus(stored.status());
-  *response = *std::move(stored);
-  return grpc::Status::OK;
+  return HandleRpc(
+      *tokens_, *context, "FreezeScorecard", {Role::kAdmin, Role::kService},
+      [&](const Principal& who) -> absl::Status {
+        absl::StatusOr<zwfw::v1::Scorecard> card =
+            LoadScorecard(request->period(), true);
+        if (!card.ok()) return card.status();
+        if (!card->frozen()) {
+          card->set_frozen(true);
+          *card->mutable_frozen_at() = ToProto(options_.now());
+          card->clear_stable_until();  // frozen: the clock no longer moves it
+          LogInfo(absl::StrCat("scorecard ", card->period(), " frozen by ",
+                               Who(who)));
+        }
+        absl::StatusOr<zwfw::v1::Scorecard> stored = store_->Freeze(*card);
+        if (!stored.ok()) return stored.status();
+        *response = *std::move(stored);
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace zwfw::scoring

@@ -13,18 +13,29 @@ void SetRate(zwfw::v1::Rate* rate, int64_t numerator, int64_t denominator) {
 }
 
 RatingCounts& operator+=(RatingCounts& a, const RatingCounts& b) {
-  for (int i = 0; i < 5; ++i) {
+  for (int i = 0; i < kRatingLevels; ++i) {
     a.active[i] += b.active[i];
     a.defaulted[i] += b.defaulted[i];
   }
   return a;
 }
 
-void FillVisits(const VisitCounts& v, zwfw::v1::ReturnVisitCounters* out) {
+VisitCounts& operator+=(VisitCounts& a, const VisitCounts& b) {
+  a.made += b.made;
+  a.reached += b.reached;
+  for (int i = 0; i < kRatingLevels; ++i) {
+    a.reached_by_rating[i] += b.reached_by_rating[i];
+  }
+  return a;
+}
+
+void FillVisits(const VisitCounts& v, const SatisfiedLevels& satisfied_levels,
+                zwfw::v1::ReturnVisitCounters* out) {
+  const int64_t satisfied = satisfied_levels.Count(v.reached_by_rating);
   out->set_made(v.made);
   out->set_reached(v.reached);
-  out->set_satisfied(v.satisfied);
-  SetRate(out->mutable_satisfaction_rate(), v.satisfied, v.reached);
+  out->set_satisfied(satisfied);
+  SetRate(out->mutable_satisfaction_rate(), satisfied, v.reached);
 }
 
 void FillRectifications(const RectificationCounts& r,
@@ -45,24 +56,21 @@ typename Map::mapped_type Find(const Map& map, const std::string& key) {
 }  // namespace
 
 zwfw::v1::SatisfactionCounters Summarize(
-    const RatingCounts& c, const std::vector<int>& satisfied_levels) {
+    const RatingCounts& c, const SatisfiedLevels& satisfied_levels) {
   zwfw::v1::SatisfactionCounters out;
   int64_t all = 0, good = 0, bad = 0, satisfied = 0;
-  for (int level = 1; level <= 5; ++level) {
-    const int64_t active = c.active[level - 1];
-    const int64_t defaulted = c.defaulted[level - 1];
+  for (int level = kLowestRating; level <= kHighestRating; ++level) {
+    const int64_t active = c.active[level - kLowestRating];
+    const int64_t defaulted = c.defaulted[level - kLowestRating];
     out.add_active_by_rating(active);
     out.add_defaulted_by_rating(defaulted);
     out.set_active(out.active() + active);
     out.set_defaulted(out.defaulted() + defaulted);
     const int64_t n = active + defaulted;
     all += n;
-    if (level >= 4) good += n;
-    if (level <= 2) bad += n;
-    if (std::find(satisfied_levels.begin(), satisfied_levels.end(), level) !=
-        satisfied_levels.end()) {
-      satisfied += n;
-    }
+    if (BandOf(level) == RatingBand::kGood) good += n;
+    if (BandOf(level) == RatingBand::kBad) bad += n;
+    if (satisfied_levels.Contains(level)) satisfied += n;
   }
   SetRate(out.mutable_good_rate(), good, all);
   SetRate(out.mutable_bad_rate(), bad, all);
@@ -74,14 +82,14 @@ zwfw::v1::GetSatisfactionStatsResponse BuildSatisfactionStats(
     const Period& period, const SurveyMonth& month,
     const DirectoryIndex& directory,
     const std::map<std::string, int64_t>* case_totals,
-    const std::vector<int>& satisfied_levels) {
+    const SatisfiedLevels& satisfied_levels) {
   zwfw::v1::GetSatisfactionStatsResponse out;
   out.set_period(period.ToString());
   out.set_data_version(month.data_version);
   if (month.stable_until.has_value()) {
     *out.mutable_stable_until() = ToProto(*month.stable_until);
   }
-  for (int level : satisfied_levels) out.add_satisfied_levels(level);
+  for (int level : satisfied_levels.levels()) out.add_satisfied_levels(level);
 
   RatingCounts total;
   VisitCounts visits;
@@ -100,13 +108,11 @@ zwfw::v1::GetSatisfactionStatsResponse BuildSatisfactionStats(
               row->ratings().active(), cases);
     }
     VisitCounts v = Find(month.visits, d.code());
-    FillVisits(v, row->mutable_return_visits());
+    FillVisits(v, satisfied_levels, row->mutable_return_visits());
     RectificationCounts r = Find(month.rectifications, d.code());
     FillRectifications(r, row->mutable_rectifications());
     total += ratings;
-    visits.made += v.made;
-    visits.reached += v.reached;
-    visits.satisfied += v.satisfied;
+    visits += v;
     rectifications.opened += r.opened;
     rectifications.closed_on_time += r.closed_on_time;
     rectifications.overdue += r.overdue;
@@ -136,7 +142,7 @@ zwfw::v1::GetSatisfactionStatsResponse BuildSatisfactionStats(
     SetRate(out.mutable_total()->mutable_active_rate(), out.total().active(),
             total_cases);
   }
-  FillVisits(visits, out.mutable_return_visits());
+  FillVisits(visits, satisfied_levels, out.mutable_return_visits());
   FillRectifications(rectifications, out.mutable_rectifications());
   return out;
 }

@@ -10,6 +10,7 @@
 
 #include "services/common/directory_index.h"
 #include "services/common/period.h"
+#include "services/survey/rating_bands.h"
 #include "services/survey/survey_store.h"
 #include "zwfw/v1/survey.pb.h"
 
@@ -21,11 +22,11 @@ zwfw::v1::GetSatisfactionStatsResponse BuildSatisfactionStats(
     const Period& period, const SurveyMonth& month,
     const DirectoryIndex& directory,
     const std::map<std::string, int64_t>* case_totals,
-    const std::vector<int>& satisfied_levels);
+    const SatisfiedLevels& satisfied_levels);
 
 // Rates and counts of one set of ratings.
 zwfw::v1::SatisfactionCounters Summarize(
-    const RatingCounts& counts, const std::vector<int>& satisfied_levels);
+    const RatingCounts& counts, const SatisfiedLevels& satisfied_levels);
 
 }  // namespace zwfw::survey
 

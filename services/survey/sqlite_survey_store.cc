@@ -3,7 +3,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/proto_time.h"
-#include "services/survey/survey_rules.h"
+#include "services/survey/rating_bands.h"
+#include "services/survey/rectification_rules.h"
+#include "services/survey/survey_schema.h"
 
 namespace zwfw::survey {
 namespace {
@@ -12,72 +14,6 @@ using zwfw::v1::Evaluation;
 using zwfw::v1::Rectification;
 
 constexpr int64_t kVersionScale = 1000000;
-
-const std::vector<std::string>& Migrations() {
-  static const auto* const migrations = new std::vector<std::string>{
-      R"sql(
-CREATE TABLE evaluations (
-  evaluation_id TEXT PRIMARY KEY,
-  department_code TEXT NOT NULL,
-  case_no TEXT,
-  month TEXT NOT NULL,
-  rating INTEGER NOT NULL,
-  counted INTEGER NOT NULL,
-  record BLOB NOT NULL
-) STRICT;
-CREATE UNIQUE INDEX evaluations_one_per_case
-  ON evaluations (department_code, case_no) WHERE case_no IS NOT NULL;
-CREATE TABLE rating_counters (
-  month TEXT NOT NULL,
-  scope INTEGER NOT NULL,
-  code TEXT NOT NULL,
-  a1 INTEGER NOT NULL, a2 INTEGER NOT NULL, a3 INTEGER NOT NULL,
-  a4 INTEGER NOT NULL, a5 INTEGER NOT NULL,
-  d1 INTEGER NOT NULL, d2 INTEGER NOT NULL, d3 INTEGER NOT NULL,
-  d4 INTEGER NOT NULL, d5 INTEGER NOT NULL,
-  PRIMARY KEY (month, scope, code)
-) STRICT;
-CREATE TABLE return_visits (
-  visit_id TEXT PRIMARY KEY,
-  department_code TEXT NOT NULL,
-  month TEXT NOT NULL,
-  record BLOB NOT NULL
-) STRICT;
-CREATE TABLE visit_counters (
-  month TEXT NOT NULL,
-  department_code TEXT NOT NULL,
-  made INTEGER NOT NULL,
-  reached INTEGER NOT NULL,
-  satisfied INTEGER NOT NULL,
-  PRIMARY KEY (month, department_code)
-) STRICT;
-CREATE TABLE rectifications (
-  evaluation_id TEXT PRIMARY KEY REFERENCES evaluations (evaluation_id),
-  department_code TEXT NOT NULL,
-  case_no TEXT NOT NULL,
-  rating INTEGER NOT NULL,
-  month TEXT NOT NULL,
-  state INTEGER NOT NULL,
-  opened_at INTEGER NOT NULL,
-  due_at INTEGER NOT NULL,
-  rectified_at INTEGER,
-  follow_up_rating INTEGER NOT NULL DEFAULT 0
-) STRICT;
-CREATE INDEX rectifications_by_month ON rectifications (month, department_code);
-CREATE TABLE rectification_events (
-  evaluation_id TEXT NOT NULL REFERENCES rectifications (evaluation_id),
-  seq INTEGER NOT NULL,
-  record BLOB NOT NULL,
-  PRIMARY KEY (evaluation_id, seq)
-) STRICT;
-CREATE TABLE month_versions (
-  month TEXT PRIMARY KEY,
-  version INTEGER NOT NULL
-) STRICT;
-)sql",
-  };
-  return *migrations;
-}
 
 enum Scope { kDepartment = 0, kWindow = 1, kStaff = 2 };
 
@@ -91,11 +27,6 @@ int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
 constexpr char kRectificationColumns[] =
     "evaluation_id, department_code, case_no, rating, state, opened_at, "
     "due_at, rectified_at, follow_up_rating";
-
-// SQL for "overdue at :now" over those columns.
-constexpr char kOverdueSql[] =
-    "((rectified_at IS NOT NULL AND rectified_at > due_at) OR "
-    "(rectified_at IS NULL AND state IN (1, 2, 7) AND due_at < ?))";
 
 Rectification RowToRectification(const Statement& q, absl::Time now) {
   Rectification r;
@@ -117,13 +48,80 @@ Rectification RowToRectification(const Statement& q, absl::Time now) {
   return r;
 }
 
+// Adds one return visit to its month's counters: made, reached, and the
+// reached citizen's rating.
+constexpr char kVisitCounterSql[] =
+    "INSERT INTO visit_counters (month, department_code, made, reached, r1, "
+    "r2, r3, r4, r5) VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8) "
+    "ON CONFLICT (month, department_code) DO UPDATE SET made = made + 1, "
+    "reached = reached + ?3, r1 = r1 + ?4, r2 = r2 + ?5, r3 = r3 + ?6, "
+    "r4 = r4 + ?7, r5 = r5 + ?8";
+
+Statement& BindVisit(Statement& count, const std::string& month,
+                     const zwfw::v1::ReturnVisit& v) {
+  count.Bind(1, month).Bind(2, v.department_code()).Bind(3, v.reached() ? 1 : 0);
+  for (int level = kLowestRating; level <= kHighestRating; ++level) {
+    count.Bind(4 + level - kLowestRating,
+               v.reached() && v.rating() == level ? 1 : 0);
+  }
+  return count;
+}
+
+// Counts by rating the return visits stored before migration 2, once: the
+// marker table goes in the same transaction.
+absl::Status BackfillVisitRatings(Database& db) {
+  {
+    absl::StatusOr<Statement> pending = db.Prepare(
+        absl::StrCat("SELECT count(*) FROM sqlite_schema WHERE name = '",
+                     kVisitRatingsBackfillTable, "'"));
+    if (!pending.ok()) return pending.status();
+    absl::StatusOr<bool> row = pending->Step();
+    if (!row.ok()) return row.status();
+    if (pending->ColumnInt(0) == 0) return absl::OkStatus();
+  }
+
+  absl::StatusOr<Transaction> tx = Transaction::Begin(db);
+  if (!tx.ok()) return tx.status();
+  absl::Status s = db.Exec(
+      "UPDATE visit_counters SET r1 = 0, r2 = 0, r3 = 0, r4 = 0, r5 = 0");
+  if (!s.ok()) return s;
+  absl::StatusOr<Statement> visits =
+      db.Prepare("SELECT month, record FROM return_visits");
+  absl::StatusOr<Statement> add = db.Prepare(
+      "UPDATE visit_counters SET r1 = r1 + ?3, r2 = r2 + ?4, r3 = r3 + ?5, "
+      "r4 = r4 + ?6, r5 = r5 + ?7 WHERE month = ?1 AND department_code = ?2");
+  if (!visits.ok()) return visits.status();
+  if (!add.ok()) return add.status();
+  absl::StatusOr<bool> row;
+  while ((row = visits->Step()).ok() && *row) {
+    zwfw::v1::ReturnVisit v;
+    if (!v.ParseFromString(visits->ColumnText(1))) {
+      return absl::DataLossError("a stored return visit cannot be parsed");
+    }
+    add->Bind(1, visits->ColumnText(0)).Bind(2, v.department_code());
+    for (int level = kLowestRating; level <= kHighestRating; ++level) {
+      add->Bind(3 + level - kLowestRating,
+                v.reached() && v.rating() == level ? 1 : 0);
+    }
+    s = add->Run();
+    if (!s.ok()) return s;
+  }
+  if (!row.ok()) return row.status();
+  visits->Reset();
+  add->Reset();
+  s = db.Exec(absl::StrCat("DROP TABLE ", kVisitRatingsBackfillTable));
+  if (!s.ok()) return s;
+  return tx->Commit();
+}
+
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<SqliteSurveyStore>> SqliteSurveyStore::Open(
     const std::string& path) {
   absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(path);
   if (!db.ok()) return db.status();
-  absl::Status s = (*db)->Migrate(Migrations());
+  absl::Status s = (*db)->Migrate(SurveyMigrations());
+  if (s.ok()) s = BackfillVisitRatings(**db);
   if (!s.ok()) return s;
   return std::unique_ptr<SqliteSurveyStore>(
       new SqliteSurveyStore(*std::move(db)));
@@ -166,9 +164,10 @@ absl::Status SqliteSurveyStore::AddRating(const Evaluation& e, int sign) {
     if (code.empty()) continue;
     Statement& add = **q;
     add.Bind(1, month).Bind(2, static_cast<int>(scope)).Bind(3, code);
-    for (int level = 1; level <= 5; ++level) {
-      add.Bind(3 + level, !e.defaulted() && e.rating() == level ? sign : 0);
-      add.Bind(8 + level, e.defaulted() && e.rating() == level ? sign : 0);
+    for (int level = kLowestRating; level <= kHighestRating; ++level) {
+      const int i = level - kLowestRating;
+      add.Bind(4 + i, !e.defaulted() && e.rating() == level ? sign : 0);
+      add.Bind(9 + i, e.defaulted() && e.rating() == level ? sign : 0);
     }
     absl::Status s = add.Run();
     if (!s.ok()) return s;
@@ -203,13 +202,13 @@ absl::StatusOr<std::vector<WriteResult>> SqliteSurveyStore::WriteEvaluations(
       "ON CONFLICT DO NOTHING");
   absl::StatusOr<Statement> open = db_->Prepare(
       "INSERT INTO rectifications (evaluation_id, department_code, case_no, "
-      "rating, month, state, opened_at, due_at) VALUES (?, ?, ?, ?, ?, 1, ?, "
+      "rating, month, state, opened_at, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
       "?)");
   absl::StatusOr<Statement> target = db_->Prepare(
       "SELECT department_code, state, month FROM rectifications "
       "WHERE evaluation_id = ?");
   absl::StatusOr<Statement> close = db_->Prepare(
-      "UPDATE rectifications SET state = 4, follow_up_rating = ? "
+      "UPDATE rectifications SET state = ?, follow_up_rating = ? "
       "WHERE evaluation_id = ?");
   for (const auto* q : {&insert, &open, &target, &close}) {
     if (!q->ok()) return q->status();
@@ -227,7 +226,7 @@ absl::StatusOr<std::vector<WriteResult>> SqliteSurveyStore::WriteEvaluations(
       if (!found.ok()) return found.status();
       const bool ok =
           *found && target->ColumnText(0) == e.department_code() &&
-          target->ColumnInt(1) == zwfw::v1::RECTIFICATION_STATE_RECTIFIED;
+          target->ColumnInt(1) == kRectifiedState;
       const bool same_department =
           *found && target->ColumnText(0) == e.department_code();
       if (*found) follow_up_month = target->ColumnText(2);
@@ -276,11 +275,14 @@ absl::StatusOr<std::vector<WriteResult>> SqliteSurveyStore::WriteEvaluations(
     }
     result.outcome = zwfw::v1::RECORD_OUTCOME_ACCEPTED;
     if (follow_up) {
-      s = close->Bind(1, e.rating()).Bind(2, e.rectified_evaluation_id()).Run();
+      s = close->Bind(1, static_cast<int>(kClosedState))
+              .Bind(2, e.rating())
+              .Bind(3, e.rectified_evaluation_id())
+              .Run();
       if (s.ok()) {
         zwfw::v1::RectificationEvent event;
-        event.set_from(zwfw::v1::RECTIFICATION_STATE_RECTIFIED);
-        event.set_to(zwfw::v1::RECTIFICATION_STATE_CLOSED);
+        event.set_from(kRectifiedState);
+        event.set_to(kClosedState);
         *event.mutable_at() = ToProto(now);
         event.set_by(by);
         event.set_note(
@@ -300,8 +302,9 @@ absl::StatusOr<std::vector<WriteResult>> SqliteSurveyStore::WriteEvaluations(
               .Bind(3, e.case_no())
               .Bind(4, e.rating())
               .Bind(5, MonthOf(e.evaluated_at()))
-              .Bind(6, Micros(ToTime(e.evaluated_at())))
-              .Bind(7, Micros(p.rectification_due))
+              .Bind(6, static_cast<int>(kOpeningState))
+              .Bind(7, Micros(ToTime(e.evaluated_at())))
+              .Bind(8, Micros(p.rectification_due))
               .Run();
       if (!s.ok()) return s;
     }
@@ -319,10 +322,7 @@ absl::StatusOr<std::vector<WriteResult>> SqliteSurveyStore::WriteReturnVisits(
   absl::StatusOr<Statement> insert = db_->Prepare(
       "INSERT INTO return_visits (visit_id, department_code, month, record) "
       "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
-  absl::StatusOr<Statement> count = db_->Prepare(
-      "INSERT INTO visit_counters VALUES (?1, ?2, 1, ?3, ?4) "
-      "ON CONFLICT (month, department_code) DO UPDATE SET made = made + 1, "
-      "reached = reached + ?3, satisfied = satisfied + ?4");
+  absl::StatusOr<Statement> count = db_->Prepare(kVisitCounterSql);
   if (!insert.ok()) return insert.status();
   if (!count.ok()) return count.status();
   std::vector<WriteResult> results;
@@ -340,11 +340,7 @@ absl::StatusOr<std::vector<WriteResult>> SqliteSurveyStore::WriteReturnVisits(
       continue;
     }
     result.outcome = zwfw::v1::RECORD_OUTCOME_ACCEPTED;
-    s = count->Bind(1, month)
-            .Bind(2, v.department_code())
-            .Bind(3, v.reached() ? 1 : 0)
-            .Bind(4, v.reached() && v.rating() >= 3 ? 1 : 0)
-            .Run();
+    s = BindVisit(*count, month, v).Run();
     if (s.ok()) s = BumpVersion(month);
     if (!s.ok()) return s;
   }
@@ -364,7 +360,7 @@ absl::StatusOr<std::vector<Rectification>> SqliteSurveyStore::Query(
   if (!q.ok()) return q.status();
   int index = 1;
   for (const std::string& p : params) q->Bind(index++, p);
-  if (where.find(kOverdueSql) != std::string::npos) {
+  if (where.find(OverdueSql("?")) != std::string::npos) {
     q->Bind(index++, Micros(now));
   }
   std::vector<Rectification> out;
@@ -416,7 +412,7 @@ SqliteSurveyStore::ListRectifications(const RectificationQuery& query,
     conditions.push_back(
         absl::StrCat("state = ", static_cast<int>(query.state)));
   }
-  if (query.overdue_only) conditions.push_back(kOverdueSql);
+  if (query.overdue_only) conditions.push_back(OverdueSql("?"));
   std::string where =
       conditions.empty()
           ? ""
@@ -452,7 +448,7 @@ absl::StatusOr<Rectification> SqliteSurveyStore::UpdateRectification(
       "follow_up_rating = CASE WHEN ? > 0 THEN ? ELSE follow_up_rating END "
       "WHERE evaluation_id = ?");
   if (!update.ok()) return update.status();
-  const bool rectified = event.to() == zwfw::v1::RECTIFICATION_STATE_RECTIFIED;
+  const bool rectified = event.to() == kRectifiedState;
   s = update->Bind(1, static_cast<int>(event.to()))
           .Bind(2, rectified ? 1 : 0)
           .Bind(3, Micros(now))
@@ -461,7 +457,7 @@ absl::StatusOr<Rectification> SqliteSurveyStore::UpdateRectification(
           .Bind(6, evaluation_id)
           .Run();
   if (s.ok()) s = AddEvent(evaluation_id, recorded);
-  if (s.ok() && event.to() == zwfw::v1::RECTIFICATION_STATE_APPEAL_UPHELD) {
+  if (s.ok() && event.to() == kVoidedState) {
     // The rating is voided: it leaves the statistics.
     absl::StatusOr<Statement> q =
         db_->Prepare("SELECT record FROM evaluations WHERE evaluation_id = ?");
@@ -515,7 +511,7 @@ absl::StatusOr<SurveyMonth> SqliteSurveyStore::ReadMonth(const Period& period,
                    : q->ColumnInt(0) == kWindow   ? out.windows
                                                   : out.staff;
     RatingCounts& c = target[q->ColumnText(1)];
-    for (int i = 0; i < 5; ++i) {
+    for (int i = 0; i < kRatingLevels; ++i) {
       c.active[i] = q->ColumnInt(2 + i);
       c.defaulted[i] = q->ColumnInt(7 + i);
     }
@@ -523,25 +519,28 @@ absl::StatusOr<SurveyMonth> SqliteSurveyStore::ReadMonth(const Period& period,
   if (!row.ok()) return row.status();
 
   q = db_->Prepare(
-      "SELECT department_code, made, reached, satisfied FROM visit_counters "
-      "WHERE month = ?");
+      "SELECT department_code, made, reached, r1, r2, r3, r4, r5 "
+      "FROM visit_counters WHERE month = ?");
   if (!q.ok()) return q.status();
   q->Bind(1, month);
   while ((row = q->Step()).ok() && *row) {
-    out.visits[q->ColumnText(0)] = {q->ColumnInt(1), q->ColumnInt(2),
-                                    q->ColumnInt(3)};
+    VisitCounts& v = out.visits[q->ColumnText(0)];
+    v.made = q->ColumnInt(1);
+    v.reached = q->ColumnInt(2);
+    for (int i = 0; i < kRatingLevels; ++i) {
+      v.reached_by_rating[i] = q->ColumnInt(3 + i);
+    }
   }
   if (!row.ok()) return row.status();
 
   // Rectifications of the month: few (one per bad rating), and overdue
   // depends on the clock, so they are counted here rather than kept.
   q = db_->Prepare(absl::StrCat(
-      "SELECT department_code, count(*), "
-      "sum(state = 4 AND rectified_at <= due_at), sum(",
-      kOverdueSql,
-      "), sum(state NOT IN (4, 6)), sum(state = 6), "
-      "sum(rectified_at IS NULL AND state IN (1, 2, 7) AND due_at < ?) "
-      "FROM rectifications WHERE month = ? GROUP BY department_code"));
+      "SELECT department_code, count(*), sum(state = ",
+      static_cast<int>(kClosedState), " AND rectified_at <= due_at), sum(",
+      OverdueSql("?"), "), sum(", OpenSql(), "), sum(state = ",
+      static_cast<int>(kVoidedState), "), sum(", LateByClockSql("?"),
+      ") FROM rectifications WHERE month = ? GROUP BY department_code"));
   if (!q.ok()) return q.status();
   q->Bind(1, Micros(now)).Bind(2, Micros(now)).Bind(3, month);
   int64_t late_by_clock = 0;
@@ -553,9 +552,10 @@ absl::StatusOr<SurveyMonth> SqliteSurveyStore::ReadMonth(const Period& period,
   }
   if (!row.ok()) return row.status();
 
-  q = db_->Prepare(
+  q = db_->Prepare(absl::StrCat(
       "SELECT min(due_at) FROM rectifications WHERE month = ? AND "
-      "rectified_at IS NULL AND state IN (1, 2, 7) AND due_at >= ?");
+      "rectified_at IS NULL AND ",
+      ClockRunningSql(), " AND due_at >= ?"));
   if (!q.ok()) return q.status();
   q->Bind(1, month).Bind(2, Micros(now));
   row = q->Step();

@@ -2,16 +2,13 @@
 
 #include <algorithm>
 
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "services/common/period.h"
 #include "services/common/proto_time.h"
+#include "services/survey/rating_bands.h"
 
 namespace zwfw::survey {
 namespace {
-
-using zwfw::v1::RectificationState;
 
 constexpr absl::Duration kMaxClockSkew = absl::Minutes(5);
 
@@ -80,7 +77,7 @@ absl::StatusOr<zwfw::v1::Evaluation> NormalizeEvaluation(
   if (s.ok())
     s = CheckId("rectified_evaluation_id", e.rectified_evaluation_id(), false);
   if (!s.ok()) return s;
-  if (e.rating() < 1 || e.rating() > 5) {
+  if (!IsValidRating(e.rating())) {
     return Invalid("rating", "must be 1 (非常不满意) to 5 (非常满意)");
   }
   if (e.channel() < zwfw::v1::EVALUATION_CHANNEL_WINDOW_DEVICE ||
@@ -138,7 +135,7 @@ absl::StatusOr<zwfw::v1::ReturnVisit> NormalizeReturnVisit(
   s = CheckId("case_no", v.case_no(), false);
   if (s.ok()) s = CheckTime("visited_at", v.visited_at(), now);
   if (!s.ok()) return s;
-  if (v.reached() ? (v.rating() < 1 || v.rating() > 5) : v.rating() != 0) {
+  if (v.reached() ? !IsValidRating(v.rating()) : v.rating() != 0) {
     return Invalid("rating", v.reached()
                                  ? "must be 1 to 5 for a reached citizen"
                                  : "must be 0 when the citizen was not "
@@ -149,84 +146,6 @@ absl::StatusOr<zwfw::v1::ReturnVisit> NormalizeReturnVisit(
                    absl::StrCat("is longer than ", kMaxCommentBytes, " bytes"));
   }
   return v;
-}
-
-absl::StatusOr<absl::Time> RectificationDue(absl::Time evaluated_at, int days,
-                                            const Calendar& calendar) {
-  absl::StatusOr<absl::CivilDay> day =
-      calendar.AddWorkingDays(ChinaDay(evaluated_at), days);
-  if (!day.ok()) return day.status();
-  return absl::FromCivil(*day + 1, ChinaTimeZone());
-}
-
-absl::Status CheckRectificationChange(RectificationState from,
-                                      RectificationState to,
-                                      const Principal& who) {
-  using S = RectificationState;
-  static const std::pair<S, S> kLegal[] = {
-      {zwfw::v1::RECTIFICATION_STATE_PENDING_VERIFICATION,
-       zwfw::v1::RECTIFICATION_STATE_RECTIFYING},
-      {zwfw::v1::RECTIFICATION_STATE_PENDING_VERIFICATION,
-       zwfw::v1::RECTIFICATION_STATE_APPEALED},
-      {zwfw::v1::RECTIFICATION_STATE_RECTIFYING,
-       zwfw::v1::RECTIFICATION_STATE_RECTIFIED},
-      {zwfw::v1::RECTIFICATION_STATE_RECTIFYING,
-       zwfw::v1::RECTIFICATION_STATE_APPEALED},
-      {zwfw::v1::RECTIFICATION_STATE_RECTIFIED,
-       zwfw::v1::RECTIFICATION_STATE_CLOSED},
-      {zwfw::v1::RECTIFICATION_STATE_APPEALED,
-       zwfw::v1::RECTIFICATION_STATE_APPEAL_UPHELD},
-      {zwfw::v1::RECTIFICATION_STATE_APPEALED,
-       zwfw::v1::RECTIFICATION_STATE_APPEAL_REJECTED},
-      {zwfw::v1::RECTIFICATION_STATE_APPEAL_REJECTED,
-       zwfw::v1::RECTIFICATION_STATE_RECTIFYING},
-  };
-  if (std::find(std::begin(kLegal), std::end(kLegal), std::pair(from, to)) ==
-      std::end(kLegal)) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "state: a rectification in ", zwfw::v1::RectificationState_Name(from),
-        " cannot move to ", zwfw::v1::RectificationState_Name(to)));
-  }
-  if ((to == zwfw::v1::RECTIFICATION_STATE_APPEAL_UPHELD ||
-       to == zwfw::v1::RECTIFICATION_STATE_APPEAL_REJECTED) &&
-      who.role != Role::kAdmin) {
-    return absl::PermissionDeniedError(
-        "state: appeals are decided by the office (admin)");
-  }
-  return absl::OkStatus();
-}
-
-bool IsOverdue(RectificationState state, absl::Time due,
-               std::optional<absl::Time> rectified_at, absl::Time now) {
-  if (rectified_at.has_value()) return *rectified_at > due;
-  switch (state) {
-    case zwfw::v1::RECTIFICATION_STATE_PENDING_VERIFICATION:
-    case zwfw::v1::RECTIFICATION_STATE_RECTIFYING:
-    case zwfw::v1::RECTIFICATION_STATE_APPEAL_REJECTED:
-      return now > due;
-    default:
-      return false;
-  }
-}
-
-absl::StatusOr<std::vector<int>> ParseSatisfiedLevels(absl::string_view text) {
-  std::vector<int> levels;
-  for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipEmpty())) {
-    int level = 0;
-    if (!absl::SimpleAtoi(part, &level) || level < 1 || level > 5 ||
-        std::find(levels.begin(), levels.end(), level) != levels.end()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("satisfied levels \"", text,
-                       "\": expected distinct levels 1-5 "
-                       "separated by commas, like 3,4,5"));
-    }
-    levels.push_back(level);
-  }
-  if (levels.empty()) {
-    return absl::InvalidArgumentError("satisfied levels: none given");
-  }
-  std::sort(levels.begin(), levels.end());
-  return levels;
 }
 
 }  // namespace zwfw::survey

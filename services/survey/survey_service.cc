@@ -4,7 +4,10 @@
 #include "services/common/period.h"
 #include "services/common/proto_time.h"
 #include "services/common/record_result.h"
+#include "services/common/rpc_handler.h"
 #include "services/common/status.h"
+#include "services/survey/rating_bands.h"
+#include "services/survey/rectification_rules.h"
 #include "services/survey/satisfaction_stats.h"
 #include "services/survey/survey_rules.h"
 
@@ -31,203 +34,215 @@ grpc::Status SurveyService::SubmitEvaluations(
     grpc::ServerContext* context,
     const zwfw::v1::SubmitEvaluationsRequest* request,
     zwfw::v1::SubmitEvaluationsResponse* response) {
-  absl::StatusOr<Principal> who = Authorize(
+  return HandleRpc(
       *tokens_, *context, "SubmitEvaluations",
-      {Role::kEvaluator, Role::kDepartment, Role::kAdmin, Role::kService});
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::Status s = CheckBatch(request->evaluations_size());
-  if (!s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<std::shared_ptr<const DirectoryIndex>> directory =
-      directory_->Current();
-  if (!directory.ok()) return ToGrpcStatus(directory.status());
-  const absl::Time now = options_.now();
+      {Role::kEvaluator, Role::kDepartment, Role::kAdmin, Role::kService},
+      [&](const Principal& who) -> absl::Status {
+        absl::Status s = CheckBatch(request->evaluations_size());
+        if (!s.ok()) return s;
+        absl::StatusOr<std::shared_ptr<const DirectoryIndex>> directory =
+            directory_->Current();
+        if (!directory.ok()) return directory.status();
+        const absl::Time now = options_.now();
 
-  std::vector<PreparedEvaluation> prepared;
-  std::vector<int> positions;
-  for (int i = 0; i < request->evaluations_size(); ++i) {
-    RecordResult* result = response->add_results();
-    result->set_index(i);
-    absl::StatusOr<zwfw::v1::Evaluation> e =
-        NormalizeEvaluation(request->evaluations(i), **directory, *who, now);
-    if (!e.ok()) {
-      Reject(result, e.status());
-      continue;
-    }
-    PreparedEvaluation p{*std::move(e), absl::InfinitePast()};
-    if (IsBadRating(p.evaluation.rating()) &&
-        p.evaluation.rectified_evaluation_id().empty()) {
-      absl::StatusOr<absl::Time> due =
-          RectificationDue(ToTime(p.evaluation.evaluated_at()),
-                           options_.rectification_days, *calendar_);
-      if (!due.ok()) {
-        Reject(result, absl::Status(due.status().code(),
-                                    absl::StrCat("evaluated_at: ",
-                                                 due.status().message())));
-        continue;
-      }
-      p.rectification_due = *due;
-    }
-    prepared.push_back(std::move(p));
-    positions.push_back(i);
-  }
-  if (!prepared.empty()) {
-    ApplyWrites(store_->WriteEvaluations(prepared, Who(*who), now),
-                positions.size(), "record", [&](size_t k) {
-                  return response->mutable_results(positions[k]);
-                });
-  }
-  return grpc::Status::OK;
+        std::vector<PreparedEvaluation> prepared;
+        std::vector<int> positions;
+        for (int i = 0; i < request->evaluations_size(); ++i) {
+          RecordResult* result = response->add_results();
+          result->set_index(i);
+          absl::StatusOr<zwfw::v1::Evaluation> e = NormalizeEvaluation(
+              request->evaluations(i), **directory, who, now);
+          if (!e.ok()) {
+            Reject(result, e.status());
+            continue;
+          }
+          PreparedEvaluation p{*std::move(e), absl::InfinitePast()};
+          if (IsBadRating(p.evaluation.rating()) &&
+              p.evaluation.rectified_evaluation_id().empty()) {
+            absl::StatusOr<absl::Time> due =
+                RectificationDue(ToTime(p.evaluation.evaluated_at()),
+                                 options_.rectification_days, *calendar_);
+            if (!due.ok()) {
+              Reject(result,
+                     absl::Status(due.status().code(),
+                                  absl::StrCat("evaluated_at: ",
+                                               due.status().message())));
+              continue;
+            }
+            p.rectification_due = *due;
+          }
+          prepared.push_back(std::move(p));
+          positions.push_back(i);
+        }
+        if (!prepared.empty()) {
+          ApplyWrites(store_->WriteEvaluations(prepared, Who(who), now),
+                      positions.size(), "record", [&](size_t k) {
+                        return response->mutable_results(positions[k]);
+                      });
+        }
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status SurveyService::RecordReturnVisits(
     grpc::ServerContext* context,
     const zwfw::v1::RecordReturnVisitsRequest* request,
     zwfw::v1::RecordReturnVisitsResponse* response) {
-  absl::StatusOr<Principal> who = Authorize(
-      *tokens_, *context, "RecordReturnVisits", {Role::kAdmin, Role::kService});
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::Status s = CheckBatch(request->visits_size());
-  if (!s.ok()) return ToGrpcStatus(s);
-  absl::StatusOr<std::shared_ptr<const DirectoryIndex>> directory =
-      directory_->Current();
-  if (!directory.ok()) return ToGrpcStatus(directory.status());
-  std::vector<zwfw::v1::ReturnVisit> visits;
-  std::vector<int> positions;
-  for (int i = 0; i < request->visits_size(); ++i) {
-    RecordResult* result = response->add_results();
-    result->set_index(i);
-    absl::StatusOr<zwfw::v1::ReturnVisit> v = NormalizeReturnVisit(
-        request->visits(i), **directory, *who, options_.now());
-    if (!v.ok()) {
-      Reject(result, v.status());
-      continue;
-    }
-    visits.push_back(*std::move(v));
-    positions.push_back(i);
-  }
-  if (!visits.empty()) {
-    ApplyWrites(
-        store_->WriteReturnVisits(visits), positions.size(), "record",
-        [&](size_t k) { return response->mutable_results(positions[k]); });
-  }
-  return grpc::Status::OK;
+  return HandleRpc(
+      *tokens_, *context, "RecordReturnVisits", {Role::kAdmin, Role::kService},
+      [&](const Principal& who) -> absl::Status {
+        absl::Status s = CheckBatch(request->visits_size());
+        if (!s.ok()) return s;
+        absl::StatusOr<std::shared_ptr<const DirectoryIndex>> directory =
+            directory_->Current();
+        if (!directory.ok()) return directory.status();
+        std::vector<zwfw::v1::ReturnVisit> visits;
+        std::vector<int> positions;
+        for (int i = 0; i < request->visits_size(); ++i) {
+          RecordResult* result = response->add_results();
+          result->set_index(i);
+          absl::StatusOr<zwfw::v1::ReturnVisit> v = NormalizeReturnVisit(
+              request->visits(i), **directory, who, options_.now());
+          if (!v.ok()) {
+            Reject(result, v.status());
+            continue;
+          }
+          visits.push_back(*std::move(v));
+          positions.push_back(i);
+        }
+        if (!visits.empty()) {
+          ApplyWrites(store_->WriteReturnVisits(visits), positions.size(),
+                      "record", [&](size_t k) {
+                        return response->mutable_results(positions[k]);
+                      });
+        }
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status SurveyService::ListRectifications(
     grpc::ServerContext* context,
     const zwfw::v1::ListRectificationsRequest* request,
     zwfw::v1::ListRectificationsResponse* response) {
-  absl::StatusOr<Principal> who =
-      Authorize(*tokens_, *context, "ListRectifications",
-                {Role::kDepartment, Role::kAdmin, Role::kService});
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  RectificationQuery query;
-  if (!request->period().empty()) {
-    absl::StatusOr<Period> period = Period::Parse(request->period());
-    if (!period.ok()) return ToGrpcStatus(period.status());
-    query.period = *period;
-  }
-  std::string department = request->department_code();
-  if (department.empty() && who->role == Role::kDepartment) {
-    department = who->department_code;
-  }
-  if (!department.empty()) {
-    absl::StatusOr<std::shared_ptr<const DirectoryIndex>> directory =
-        directory_->Current();
-    if (!directory.ok()) return ToGrpcStatus(directory.status());
-    const zwfw::v1::Department* d = (*directory)->FindDepartment(department);
-    if (d == nullptr) {
-      return ToGrpcStatus(absl::NotFoundError(absl::StrCat(
-          "department \"", department, "\" not found in the directory")));
-    }
-    if (!who->MayActFor(d->code())) {
-      return ToGrpcStatus(absl::PermissionDeniedError(
-          absl::StrCat("token of ", who->RoleName(),
-                       " may not read rectifications of ", d->code())));
-    }
-    query.department_code = d->code();
-  }
-  if (request->state() < zwfw::v1::RECTIFICATION_STATE_UNSPECIFIED ||
-      request->state() > zwfw::v1::RECTIFICATION_STATE_APPEAL_REJECTED) {
-    return ToGrpcStatus(absl::InvalidArgumentError("state: unknown"));
-  }
-  query.state = request->state();
-  query.overdue_only = request->overdue_only();
-  absl::StatusOr<std::vector<zwfw::v1::Rectification>> found =
-      store_->ListRectifications(query, options_.now());
-  if (!found.ok()) return ToGrpcStatus(found.status());
-  for (auto& r : *found) *response->add_rectifications() = std::move(r);
-  return grpc::Status::OK;
+  return HandleRpc(
+      *tokens_, *context, "ListRectifications",
+      {Role::kDepartment, Role::kAdmin, Role::kService},
+      [&](const Principal& who) -> absl::Status {
+        RectificationQuery query;
+        if (!request->period().empty()) {
+          absl::StatusOr<Period> period = Period::Parse(request->period());
+          if (!period.ok()) return period.status();
+          query.period = *period;
+        }
+        std::string department = request->department_code();
+        if (department.empty() && who.role == Role::kDepartment) {
+          department = who.department_code;
+        }
+        if (!department.empty()) {
+          absl::StatusOr<std::shared_ptr<const DirectoryIndex>> directory =
+              directory_->Current();
+          if (!directory.ok()) return directory.status();
+          const zwfw::v1::Department* d =
+              (*directory)->FindDepartment(department);
+          if (d == nullptr) {
+            return absl::NotFoundError(absl::StrCat(
+                "department \"", department, "\" not found in the directory"));
+          }
+          if (!who.MayActFor(d->code())) {
+            return absl::PermissionDeniedError(
+                absl::StrCat("token of ", who.RoleName(),
+                             " may not read rectifications of ", d->code()));
+          }
+          query.department_code = d->code();
+        }
+        if (request->state() < zwfw::v1::RECTIFICATION_STATE_UNSPECIFIED ||
+            request->state() > zwfw::v1::RECTIFICATION_STATE_APPEAL_REJECTED) {
+          return absl::InvalidArgumentError("state: unknown");
+        }
+        query.state = request->state();
+        query.overdue_only = request->overdue_only();
+        absl::StatusOr<std::vector<zwfw::v1::Rectification>> found =
+            store_->ListRectifications(query, options_.now());
+        if (!found.ok()) return found.status();
+        for (auto& r : *found) *response->add_rectifications() = std::move(r);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status SurveyService::UpdateRectification(
     grpc::ServerContext* context,
     const zwfw::v1::UpdateRectificationRequest* request,
     zwfw::v1::UpdateRectificationResponse* response) {
-  absl::StatusOr<Principal> who =
-      Authorize(*tokens_, *context, "UpdateRectification",
-                {Role::kDepartment, Role::kAdmin});
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  if (request->note().size() > kMaxNoteBytes ||
-      request->evidence().size() > kMaxNoteBytes) {
-    return ToGrpcStatus(absl::InvalidArgumentError(absl::StrCat(
-        "note, evidence: at most ", kMaxNoteBytes, " bytes each")));
-  }
-  const bool closing = request->state() == zwfw::v1::RECTIFICATION_STATE_CLOSED;
-  if (closing != (request->follow_up_rating() != 0) ||
-      request->follow_up_rating() < 0 || request->follow_up_rating() > 5) {
-    return ToGrpcStatus(absl::InvalidArgumentError(
-        "follow_up_rating: the citizen's rating 1-5 is required to CLOSE, "
-        "and only then"));
-  }
-  zwfw::v1::RectificationEvent event;
-  event.set_to(request->state());
-  *event.mutable_at() = ToProto(options_.now());
-  event.set_by(Who(*who));
-  event.set_note(request->note());
-  event.set_evidence(request->evidence());
-  const Principal principal = *who;
-  absl::StatusOr<zwfw::v1::Rectification> updated = store_->UpdateRectification(
-      request->evaluation_id(), event, request->follow_up_rating(),
-      [&](const zwfw::v1::Rectification& current) {
-        if (!principal.MayActFor(current.department_code())) {
-          return absl::PermissionDeniedError(absl::StrCat(
-              "token of ", principal.RoleName(),
-              " may not update rectifications of ", current.department_code()));
+  return HandleRpc(
+      *tokens_, *context, "UpdateRectification",
+      {Role::kDepartment, Role::kAdmin},
+      [&](const Principal& who) -> absl::Status {
+        if (request->note().size() > kMaxNoteBytes ||
+            request->evidence().size() > kMaxNoteBytes) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "note, evidence: at most ", kMaxNoteBytes, " bytes each"));
         }
-        return CheckRectificationChange(current.state(), request->state(),
-                                        principal);
-      },
-      options_.now());
-  if (!updated.ok()) return ToGrpcStatus(updated.status());
-  *response->mutable_rectification() = *std::move(updated);
-  return grpc::Status::OK;
+        const bool closing = request->state() == kClosedState;
+        if (closing ? !IsValidRating(request->follow_up_rating())
+                    : request->follow_up_rating() != 0) {
+          return absl::InvalidArgumentError(
+              "follow_up_rating: the citizen's rating 1-5 is required to "
+              "CLOSE, "
+              "and only then");
+        }
+        zwfw::v1::RectificationEvent event;
+        event.set_to(request->state());
+        *event.mutable_at() = ToProto(options_.now());
+        event.set_by(Who(who));
+        event.set_note(request->note());
+        event.set_evidence(request->evidence());
+        const Principal principal = who;
+        absl::StatusOr<zwfw::v1::Rectification> updated =
+            store_->UpdateRectification(
+                request->evaluation_id(), event, request->follow_up_rating(),
+                [&](const zwfw::v1::Rectification& current) {
+                  if (!principal.MayActFor(current.department_code())) {
+                    return absl::PermissionDeniedError(
+                        absl::StrCat("token of ", principal.RoleName(),
+                                     " may not update rectifications of ",
+                                     current.department_code()));
+                  }
+                  return CheckRectificationChange(current.state(),
+                                                  request->state(), principal);
+                },
+                options_.now());
+        if (!updated.ok()) return updated.status();
+        *response->mutable_rectification() = *std::move(updated);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status SurveyService::GetSatisfactionStats(
     grpc::ServerContext* context,
     const zwfw::v1::GetSatisfactionStatsRequest* request,
     zwfw::v1::GetSatisfactionStatsResponse* response) {
-  absl::StatusOr<Principal> who = Authorize(
+  return HandleRpc(
       *tokens_, *context, "GetSatisfactionStats",
-      {Role::kDepartment, Role::kAdmin, Role::kService, Role::kViewer});
-  if (!who.ok()) return ToGrpcStatus(who.status());
-  absl::StatusOr<Period> period = Period::Parse(request->period());
-  if (!period.ok()) return ToGrpcStatus(period.status());
-  absl::StatusOr<std::shared_ptr<const DirectoryIndex>> directory =
-      directory_->Current();
-  if (!directory.ok()) return ToGrpcStatus(directory.status());
-  absl::StatusOr<SurveyMonth> month =
-      store_->ReadMonth(*period, options_.now());
-  if (!month.ok()) return ToGrpcStatus(month.status());
-  absl::StatusOr<std::map<std::string, int64_t>> cases =
-      case_counts_ != nullptr ? case_counts_->CaseTotals(*period)
-                              : absl::StatusOr<std::map<std::string, int64_t>>(
-                                    absl::UnavailableError("no case counts"));
-  *response = BuildSatisfactionStats(*period, *month, **directory,
-                                     cases.ok() ? &*cases : nullptr,
-                                     options_.satisfied_levels);
-  return grpc::Status::OK;
+      {Role::kDepartment, Role::kAdmin, Role::kService, Role::kViewer},
+      [&](const Principal&) -> absl::Status {
+        absl::StatusOr<Period> period = Period::Parse(request->period());
+        if (!period.ok()) return period.status();
+        absl::StatusOr<std::shared_ptr<const DirectoryIndex>> directory =
+            directory_->Current();
+        if (!directory.ok()) return directory.status();
+        absl::StatusOr<SurveyMonth> month =
+            store_->ReadMonth(*period, options_.now());
+        if (!month.ok()) return month.status();
+        absl::StatusOr<std::map<std::string, int64_t>> cases =
+            case_counts_ != nullptr
+                ? case_counts_->CaseTotals(*period)
+                : absl::StatusOr<std::map<std::string, int64_t>>(
+                      absl::UnavailableError("no case counts"));
+        *response = BuildSatisfactionStats(*period, *month, **directory,
+                                           cases.ok() ? &*cases : nullptr,
+                                           options_.satisfied_levels);
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace zwfw::survey

@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "services/common/period.h"
 #include "services/common/record_result.h"
+#include "services/survey/rating_bands.h"
 #include "zwfw/v1/survey.pb.h"
 
 namespace zwfw::survey {
@@ -35,15 +36,17 @@ struct RectificationQuery {
   int limit = 10000;
 };
 
-// Ratings of one department, window or member of staff; index 0 is
-// rating 1.
+// Ratings of one department, window or member of staff.
 struct RatingCounts {
-  std::array<int64_t, 5> active = {};
-  std::array<int64_t, 5> defaulted = {};
+  RatingHistogram active = {};
+  RatingHistogram defaulted = {};
 };
 
+// Return visits of one department; the citizens reached by the rating they
+// gave (满意率 follows the satisfied levels, rating_bands.h).
 struct VisitCounts {
-  int64_t made = 0, reached = 0, satisfied = 0;
+  int64_t made = 0, reached = 0;
+  RatingHistogram reached_by_rating = {};
 };
 
 struct RectificationCounts {

@@ -13,8 +13,10 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/period.h"
 #include "services/common/proto_time.h"
+#include "services/common/sqlite.h"
 #include "services/common/status.h"
 #include "services/survey/sqlite_survey_store.h"
+#include "services/survey/survey_schema.h"
 #include "tests/testing/test_util.h"
 #include "tools/seedgen/reference_cases.h"
 
@@ -208,7 +210,7 @@ TEST_F(SurveyServiceTest, RatesOnAKnownSet) {
 
   // Which levels are satisfied is configuration.
   SurveyOptions strict;
-  strict.satisfied_levels = {4, 5};
+  strict.satisfied_levels = *SatisfiedLevels::Parse("4,5");
   Start(strict);
   EXPECT_EQ(Rate(Department(Stats(), "qj-gaj").ratings().satisfaction_rate()),
             "3/7");
@@ -416,6 +418,67 @@ TEST_F(SurveyServiceTest, ReturnVisits) {
   EXPECT_EQ(stub_->RecordReturnVisits(As("gaj").get(), request, &response)
                 .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(SurveyServiceTest, ReturnVisitSatisfactionFollowsTheSatisfiedLevels) {
+  zwfw::v1::RecordReturnVisitsRequest request;
+  for (int rating : {5, 4, 3, 2}) {
+    zwfw::v1::ReturnVisit* v = request.add_visits();
+    v->set_visit_id(absl::StrCat("v", rating));
+    v->set_department_code("qj-gaj");
+    *v->mutable_visited_at() = ToProto(Cst(2020, 7, 20));
+    v->set_reached(true);
+    v->set_rating(rating);
+  }
+  zwfw::v1::RecordReturnVisitsResponse response;
+  ASSERT_TRUE(
+      stub_->RecordReturnVisits(As("admin").get(), request, &response).ok());
+  EXPECT_EQ(Rate(Stats().return_visits().satisfaction_rate()), "3/4");
+  EXPECT_EQ(Stats().return_visits().satisfied(), 3);
+
+  SurveyOptions strict;
+  strict.satisfied_levels = *SatisfiedLevels::Parse("4,5");
+  Start(strict);
+  EXPECT_EQ(Rate(Stats().return_visits().satisfaction_rate()), "2/4");
+  EXPECT_EQ(Rate(Department(Stats(), "qj-gaj")
+                     .return_visits()
+                     .satisfaction_rate()),
+            "2/4");
+}
+
+TEST_F(SurveyServiceTest, VisitsStoredBeforeSchema2AreCountedByRating) {
+  // A database of schema 1 (visit counters with a fixed `satisfied`),
+  // holding two reached visits rated 5 and 3.
+  store_.reset();
+  const std::string old_path = testing::FreshDbPath("survey-v1");
+  {
+    auto db = *Database::Open(old_path);
+    ASSERT_TRUE(db->Migrate({SurveyMigrations()[0]}).ok());
+    for (int rating : {5, 3}) {
+      zwfw::v1::ReturnVisit v;
+      v.set_visit_id(absl::StrCat("old", rating));
+      v.set_department_code("qj-gaj");
+      *v.mutable_visited_at() = ToProto(Cst(2020, 7, 20));
+      v.set_reached(true);
+      v.set_rating(rating);
+      auto insert = *db->Prepare(
+          "INSERT INTO return_visits VALUES (?, 'qj-gaj', '2020-07', ?)");
+      ASSERT_TRUE(
+          insert.Bind(1, v.visit_id()).BindBlob(2, v.SerializeAsString()).Run().ok());
+    }
+    ASSERT_TRUE(db->Exec("INSERT INTO visit_counters VALUES "
+                         "('2020-07', 'qj-gaj', 2, 2, 2)")
+                    .ok());
+  }
+  path_ = old_path;
+  SurveyOptions strict;
+  strict.satisfied_levels = *SatisfiedLevels::Parse("4,5");
+  Start(strict);
+  EXPECT_EQ(Stats().return_visits().made(), 2);
+  EXPECT_EQ(Rate(Stats().return_visits().satisfaction_rate()), "1/2");
+  // Once: a second open does not count them again.
+  Start(strict);
+  EXPECT_EQ(Rate(Stats().return_visits().satisfaction_rate()), "1/2");
 }
 
 TEST_F(SurveyServiceTest, July2020ReturnVisitsGive230At100Percent) {

@@ -17,6 +17,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"
+#include "services/common/bearer.h"
 #include "services/common/period.h"
 #include "zwfw/v1/directory.pb.h"
 
@@ -27,7 +28,7 @@ namespace zwfw::testing {
 inline std::unique_ptr<grpc::ClientContext> As(const std::string& token) {
   auto context = std::make_unique<grpc::ClientContext>();
   if (!token.empty()) {
-    context->AddMetadata("authorization", "Bearer " + token);
+    AddBearerToken(context.get(), token);
   }
   return context;
 }

@@ -121,8 +121,8 @@ TEST(ComposerTest, TheAttachmentTableHasClassesSpansAndIdleDepartments) {
   EXPECT_EQ(rows[4][1].text, "无办件");
   EXPECT_EQ(rows[4][2].text, "丁");
   ComposerOptions options;
-  options.large_above = 1800;
-  options.medium_above = 50;
+  options.volume_classes.large_above = 1800;
+  options.volume_classes.medium_above = 50;
   Document other = Compose(in, options);
   EXPECT_EQ(other.attachment.rows[2][1].text, "51-1800件");
 }

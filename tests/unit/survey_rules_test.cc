@@ -1,3 +1,5 @@
+#include "services/survey/rating_bands.h"
+#include "services/survey/rectification_rules.h"
 #include "services/survey/survey_rules.h"
 
 #include <gtest/gtest.h>
@@ -53,13 +55,28 @@ TEST(SurveyRulesTest, Overdue) {
 }
 
 TEST(SurveyRulesTest, SatisfiedLevels) {
-  EXPECT_EQ(*ParseSatisfiedLevels("5,3,4"), (std::vector<int>{3, 4, 5}));
-  EXPECT_EQ(*ParseSatisfiedLevels("4,5"), (std::vector<int>{4, 5}));
+  EXPECT_EQ(SatisfiedLevels::Parse("5,3,4")->levels(),
+            (std::vector<int>{3, 4, 5}));
+  EXPECT_EQ(SatisfiedLevels::Parse("4,5")->levels(), (std::vector<int>{4, 5}));
+  EXPECT_EQ(SatisfiedLevels().levels(), (std::vector<int>{3, 4, 5}));
   for (const char* bad : {"", "0,5", "3,3", "6", "a,b"}) {
-    EXPECT_EQ(ParseSatisfiedLevels(bad).status().code(),
+    EXPECT_EQ(SatisfiedLevels::Parse(bad).status().code(),
               absl::StatusCode::kInvalidArgument)
         << bad;
   }
+  // Counted from a histogram (index 0 is rating 1).
+  EXPECT_EQ(SatisfiedLevels::Parse("4,5")->Count({1, 2, 3, 4, 5}), 9);
+}
+
+TEST(SurveyRulesTest, RatingBands) {
+  EXPECT_EQ(BandOf(1), RatingBand::kBad);
+  EXPECT_EQ(BandOf(2), RatingBand::kBad);
+  EXPECT_EQ(BandOf(3), RatingBand::kNeutral);
+  EXPECT_EQ(BandOf(4), RatingBand::kGood);
+  EXPECT_EQ(BandOf(5), RatingBand::kGood);
+  EXPECT_TRUE(IsBadRating(2));
+  EXPECT_FALSE(IsBadRating(0));
+  EXPECT_FALSE(IsValidRating(6));
 }
 
 }  // namespace

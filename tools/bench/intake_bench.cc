@@ -40,6 +40,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "services/common/auth.h"
+#include "services/common/bearer.h"
 #include "services/common/sqlite.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "zwfw/v1/directory.grpc.pb.h"
@@ -181,7 +182,7 @@ int FreePort() {
 
 std::unique_ptr<grpc::ClientContext> Context(const std::string& token) {
   auto context = std::make_unique<grpc::ClientContext>();
-  context->AddMetadata("authorization", "Bearer " + token);
+  zwfw::AddBearerToken(context.get(), token);
   return context;
 }
 
@@ -407,10 +408,10 @@ UnaryFigures RunUnary(const std::string& address, const std::string& token,
   for (const auto& channel : Connections(address)) {
     stubs.push_back(Service::NewStub(channel));
   }
-  const std::string authorization = "Bearer " + token;
+  const std::string authorization = zwfw::BearerValue(token);
   ClosedLoop loop(calls, [&](int i, auto done) {
     auto* call = new PendingCall<Request, Response>;
-    call->context.AddMetadata("authorization", authorization);
+    call->context.AddMetadata(zwfw::kAuthorizationKey, authorization);
     call->request = make(i);
     send(stubs[i % stubs.size()]->async(), &call->context, &call->request,
          &call->response, [call, done = std::move(done)](grpc::Status s) {

@@ -5,6 +5,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
+#include "services/common/period.h"
 
 namespace zwfw::seedgen {
 namespace {
@@ -107,7 +108,7 @@ absl::StatusOr<std::vector<Case>> GenerateJuly2020Cases(
     overtime_left[*c] = n;
   }
 
-  const absl::TimeZone cst = absl::FixedTimeZone(8 * 3600);
+  const absl::TimeZone cst = ChinaTimeZone();
   const std::vector<absl::CivilDay> days = WorkingDays();
   std::vector<Case> cases;
   int64_t center_index = 0;  // over all center cases, both categories

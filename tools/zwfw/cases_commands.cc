@@ -13,9 +13,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "services/common/bearer.h"
 #include "services/common/percent.h"
+#include "services/common/period.h"
 #include "services/common/proto_enum.h"
 #include "services/common/status.h"
+#include "services/common/volume_classes.h"
 #include "tools/zwfw/commands.h"
 #include "tools/zwfw/jsonl_import.h"
 #include "tools/zwfw/text_table.h"
@@ -58,7 +61,7 @@ int Import(CaseIntake::Stub& stub, const ClientOptions& options,
   ImportTally tally(isatty(STDERR_FILENO));
   auto context = std::make_unique<grpc::ClientContext>();
   if (!options.token.empty()) {
-    context->AddMetadata("authorization", "Bearer " + options.token);
+    AddBearerToken(context.get(), options.token);
   }
   auto stream = stub.SubmitCases(context.get());
 
@@ -143,7 +146,7 @@ int Get(CaseIntake::Stub& stub, const ClientOptions& options,
 std::string Time(const google::protobuf::Timestamp& t) {
   if (t.seconds() == 0) return "-";
   return absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(t.seconds()),
-                          absl::FixedTimeZone(8 * 3600));
+                          ChinaTimeZone());
 }
 
 int List(CaseIntake::Stub& stub, const ClientOptions& options) {
@@ -240,9 +243,7 @@ int Stats(CaseIntake::Stub& stub, const ClientOptions& options) {
   std::stable_sort(rows.begin(), rows.end(), [](auto* a, auto* b) {
     return a->approval().total() > b->approval().total();
   });
-  auto klass = [](int64_t total) {
-    return total > 1000 ? "1000件以上" : total > 100 ? "101-1000件" : "1-100件";
-  };
+  const VolumeClasses classes;
   TextTable table({"序号", "办件量分类", "部门", "办理总数", "即收即办",
                    "中心办理", "部门办理", "基层办理", "网上办理"});
   auto cells = [](const zwfw::v1::CaseCounters& c) {
@@ -257,7 +258,7 @@ int Stats(CaseIntake::Stub& stub, const ClientOptions& options) {
   std::string previous_class;
   int n = 0;
   for (const auto* row : rows) {
-    std::string k = klass(row->approval().total());
+    std::string k = classes.LabelOf(row->approval().total());
     std::vector<std::string> line = {absl::StrCat(++n),
                                      k == previous_class ? "" : k, name(*row)};
     previous_class = k;
@@ -266,7 +267,7 @@ int Stats(CaseIntake::Stub& stub, const ClientOptions& options) {
   }
   std::cout << stats.period() << " 行政审批服务办件情况\n" << table.ToString();
   if (!idle.empty()) {
-    std::cout << absl::StrCat(++n) << "  无办件：" << absl::StrJoin(idle, "、")
+    std::cout << absl::StrCat(++n) << "  " << kNoCasesClass << "：" << absl::StrJoin(idle, "、")
               << "\n";
   }
 

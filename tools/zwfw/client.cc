@@ -1,3 +1,4 @@
+#include "services/common/bearer.h"
 #include "tools/zwfw/client.h"
 
 #include <google/protobuf/util/json_util.h>
@@ -108,8 +109,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> Connect(
 std::unique_ptr<grpc::ClientContext> NewContext(const ClientOptions& options) {
   auto context = std::make_unique<grpc::ClientContext>();
   if (!options.token.empty()) {
-    context->AddMetadata("authorization",
-                         absl::StrCat("Bearer ", options.token));
+    AddBearerToken(context.get(), options.token);
   }
   context->set_deadline(std::chrono::system_clock::now() +
                         absl::ToChronoMilliseconds(options.deadline));

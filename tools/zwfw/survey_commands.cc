@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "services/common/percent.h"
+#include "services/common/period.h"
 #include "services/common/proto_enum.h"
 #include "tools/zwfw/commands.h"
 #include "tools/zwfw/jsonl_import.h"
@@ -123,7 +124,7 @@ std::string StateName(zwfw::v1::RectificationState state) {
 std::string Time(const google::protobuf::Timestamp& t) {
   if (t.seconds() == 0) return "-";
   return absl::FormatTime("%Y-%m-%d %H:%M", absl::FromUnixSeconds(t.seconds()),
-                          absl::FixedTimeZone(8 * 3600));
+                          ChinaTimeZone());
 }
 
 int ListRectifications(Survey::Stub& stub, const ClientOptions& options) {

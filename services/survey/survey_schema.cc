@@ -1,0 +1,119 @@
+#include "services/survey/survey_schema.h"
+
+#include <iterator>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "services/survey/rectification_rules.h"
+
+namespace zwfw::survey {
+namespace {
+
+template <size_t N>
+std::string StateList(const zwfw::v1::RectificationState (&states)[N]) {
+  return absl::StrJoin(std::begin(states), std::end(states), ", ",
+                       [](std::string* out, zwfw::v1::RectificationState s) {
+                         absl::StrAppend(out, static_cast<int>(s));
+                       });
+}
+
+}  // namespace
+
+const std::vector<std::string>& SurveyMigrations() {
+  static const auto* const migrations = new std::vector<std::string>{
+      // 1: evaluations, visits, rectifications and their counters.
+      R"sql(
+CREATE TABLE evaluations (
+  evaluation_id TEXT PRIMARY KEY,
+  department_code TEXT NOT NULL,
+  case_no TEXT,
+  month TEXT NOT NULL,
+  rating INTEGER NOT NULL,
+  counted INTEGER NOT NULL,
+  record BLOB NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX evaluations_one_per_case
+  ON evaluations (department_code, case_no) WHERE case_no IS NOT NULL;
+CREATE TABLE rating_counters (
+  month TEXT NOT NULL,
+  scope INTEGER NOT NULL,
+  code TEXT NOT NULL,
+  a1 INTEGER NOT NULL, a2 INTEGER NOT NULL, a3 INTEGER NOT NULL,
+  a4 INTEGER NOT NULL, a5 INTEGER NOT NULL,
+  d1 INTEGER NOT NULL, d2 INTEGER NOT NULL, d3 INTEGER NOT NULL,
+  d4 INTEGER NOT NULL, d5 INTEGER NOT NULL,
+  PRIMARY KEY (month, scope, code)
+) STRICT;
+CREATE TABLE return_visits (
+  visit_id TEXT PRIMARY KEY,
+  department_code TEXT NOT NULL,
+  month TEXT NOT NULL,
+  record BLOB NOT NULL
+) STRICT;
+CREATE TABLE visit_counters (
+  month TEXT NOT NULL,
+  department_code TEXT NOT NULL,
+  made INTEGER NOT NULL,
+  reached INTEGER NOT NULL,
+  satisfied INTEGER NOT NULL,
+  PRIMARY KEY (month, department_code)
+) STRICT;
+CREATE TABLE rectifications (
+  evaluation_id TEXT PRIMARY KEY REFERENCES evaluations (evaluation_id),
+  department_code TEXT NOT NULL,
+  case_no TEXT NOT NULL,
+  rating INTEGER NOT NULL,
+  month TEXT NOT NULL,
+  state INTEGER NOT NULL,
+  opened_at INTEGER NOT NULL,
+  due_at INTEGER NOT NULL,
+  rectified_at INTEGER,
+  follow_up_rating INTEGER NOT NULL DEFAULT 0
+) STRICT;
+CREATE INDEX rectifications_by_month ON rectifications (month, department_code);
+CREATE TABLE rectification_events (
+  evaluation_id TEXT NOT NULL REFERENCES rectifications (evaluation_id),
+  seq INTEGER NOT NULL,
+  record BLOB NOT NULL,
+  PRIMARY KEY (evaluation_id, seq)
+) STRICT;
+CREATE TABLE month_versions (
+  month TEXT PRIMARY KEY,
+  version INTEGER NOT NULL
+) STRICT;
+)sql",
+      // 2: return visits counted by rating, so that 满意率 follows the
+      // satisfied levels (the column `satisfied` fixed them at 3-5).
+      R"sql(
+ALTER TABLE visit_counters ADD COLUMN r1 INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE visit_counters ADD COLUMN r2 INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE visit_counters ADD COLUMN r3 INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE visit_counters ADD COLUMN r4 INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE visit_counters ADD COLUMN r5 INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE visit_counters DROP COLUMN satisfied;
+CREATE TABLE backfill_visit_ratings (pending INTEGER NOT NULL) STRICT;
+INSERT INTO backfill_visit_ratings VALUES (1);
+)sql",
+  };
+  return *migrations;
+}
+
+std::string ClockRunningSql() {
+  return absl::StrCat("state IN (", StateList(kClockRunningStates), ")");
+}
+
+std::string OpenSql() {
+  return absl::StrCat("state NOT IN (", StateList(kFinalStates), ")");
+}
+
+std::string LateByClockSql(absl::string_view now_param) {
+  return absl::StrCat("(rectified_at IS NULL AND ", ClockRunningSql(),
+                      " AND due_at < ", now_param, ")");
+}
+
+std::string OverdueSql(absl::string_view now_param) {
+  return absl::StrCat("((rectified_at IS NOT NULL AND rectified_at > due_at) OR ",
+                      LateByClockSql(now_param), ")");
+}
+
+}  // namespace zwfw::survey
