@@ -14,6 +14,7 @@
 #include "gateway/openapi.h"
 #include "services/common/auth.h"
 #include "services/common/bearer.h"
+#include "services/common/cache_keys.h"
 #include "services/common/log.h"
 #include "services/common/proto_time.h"
 
@@ -296,10 +297,9 @@ std::string Gateway::CacheKey(const Match& match,
     coded.SetSerializationDeterministic(true);
     rpc_request.SerializeToCodedStream(&coded);
   }
-  return absl::StrCat(
-      "zwfw:http:", match.route->method->full_name(), ":",
-      Sha256Hex(absl::StrCat(who->RoleName(), "\n", *versions, "\n",
-                             request_bytes)));
+  return HttpCacheKey(
+      match.route->method->full_name(),
+      absl::StrCat(who->RoleName(), "\n", *versions, "\n", request_bytes));
 }
 
 }  // namespace zwfw::gateway

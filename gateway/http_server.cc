@@ -82,10 +82,10 @@ class Session : public std::enable_shared_from_this<Session> {
     asio::post(*workers_, [self = shared_from_this(), in = std::move(in),
                            keep_alive, version]() mutable {
       auto reply = std::make_shared<HttpReply>(self->handlers_.handle(in));
-      asio::post(self->stream_.get_executor(), [self, reply, keep_alive,
-                                                version] {
-        self->Write(std::move(*reply), keep_alive, version);
-      });
+      asio::post(self->stream_.get_executor(),
+                 [self, reply, keep_alive, version] {
+                   self->Write(std::move(*reply), keep_alive, version);
+                 });
     });
   }
 
@@ -135,8 +135,7 @@ struct HttpServer::Impl {
   std::unique_ptr<tcp::acceptor> acceptor;
   std::unique_ptr<asio::thread_pool> workers;
   std::vector<std::thread> threads;
-  std::vector<asio::executor_work_guard<asio::io_context::executor_type>>
-      work;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::atomic<int> in_flight{0};
   size_t next_loop = 0;
 

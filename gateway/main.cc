@@ -110,15 +110,14 @@ int main(int argc, char** argv) {
   options.drain_timeout = config.drain_timeout;
   absl::StatusOr<std::unique_ptr<zwfw::gateway::HttpServer>> server =
       zwfw::gateway::HttpServer::Start(
-          options,
-          {.quick =
-               [&gateway](const zwfw::gateway::HttpRequest& request) {
-                 return gateway.HandleQuickly(request);
-               },
-           .handle =
-               [&gateway](const zwfw::gateway::HttpRequest& request) {
-                 return gateway.Handle(request);
-               }});
+          options, {.quick =
+                        [&gateway](const zwfw::gateway::HttpRequest& request) {
+                          return gateway.HandleQuickly(request);
+                        },
+                    .handle =
+                        [&gateway](const zwfw::gateway::HttpRequest& request) {
+                          return gateway.Handle(request);
+                        }});
   if (!server.ok()) return zwfw::StartupFailure(server.status());
   zwfw::LogInfo(absl::StrCat(
       "listening on ", config.listen.substr(0, config.listen.rfind(':')), ":",

@@ -1,6 +1,7 @@
 #include "gateway/rate_limiter.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/common/cache_keys.h"
 
 namespace zwfw::gateway {
 
@@ -11,8 +12,7 @@ RateLimiter::Decision RateLimiter::Admit(absl::string_view caller) {
   const int64_t window = now / 60;
   std::optional<int64_t> count;
   if (redis_ != nullptr) {
-    count = redis_->Increment(absl::StrCat("zwfw:rate:", caller, ":", window),
-                              absl::Seconds(61));
+    count = redis_->Increment(RateLimitKey(caller, window), absl::Seconds(61));
   }
   absl::MutexLock lock(&mu_);
   if (!count.has_value()) {

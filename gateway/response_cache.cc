@@ -79,9 +79,10 @@ ResponseCache::ResponseCache(RedisCache* redis, Options options,
   if (registry == nullptr) return;
   auto& family = prometheus::BuildCounter()
                      .Name("zwfw_gateway_cache_total")
-                     .Help("Cacheable GET answers: from memory, from Redis, "
-                           "computed (miss), or not cacheable at the time "
-                           "(bypass: a service's version not followed)")
+                     .Help(
+                         "Cacheable GET answers: from memory, from Redis, "
+                         "computed (miss), or not cacheable at the time "
+                         "(bypass: a service's version not followed)")
                      .Register(*registry);
   memory_hits_ = &family.Add({{"result", "hit_memory"}});
   redis_hits_ = &family.Add({{"result", "hit_redis"}});

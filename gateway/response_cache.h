@@ -51,8 +51,7 @@ class ResponseCache {
   // The entry under `key` when it has not expired at `now`. With
   // `memory_only`, Redis is not asked (it may block) and a miss is not
   // counted (the caller will ask again).
-  std::shared_ptr<const CachedReply> Get(const std::string& key,
-                                         absl::Time now,
+  std::shared_ptr<const CachedReply> Get(const std::string& key, absl::Time now,
                                          bool memory_only = false);
   // Stores in memory and in Redis; an entry that has expired is dropped.
   void Put(const std::string& key, CachedReply entry, absl::Time now);

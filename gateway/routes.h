@@ -15,9 +15,9 @@
 namespace zwfw::gateway {
 
 struct Route {
-  std::string verb;   // "GET" or "POST"
-  std::string path;   // the template, e.g. /v1/periods/{period}/case-stats
-  bool body = false;  // POST body is the request
+  std::string verb;    // "GET" or "POST"
+  std::string path;    // the template, e.g. /v1/periods/{period}/case-stats
+  bool body = false;   // POST body is the request
   bool cache = false;  // GET answers may be cached (HttpRule.cache)
   const google::protobuf::MethodDescriptor* method = nullptr;
   // "intake", "survey", "scoring" or "bulletin": which server serves it.

@@ -95,64 +95,6 @@ grpc::Status BulletinService::UpdateDraft(
                    });
 }
 
-absl::StatusOr<BulletinInputs> BulletinService::Gather(const Period& period,
-                                                       bool freeze) {
-  BulletinInputs in;
-  absl::StatusOr<zwfw::v1::Draft> draft = store_->GetDraft(period.ToString());
-  if (!draft.ok()) return draft.status();
-  in.draft = *std::move(draft);
-  absl::StatusOr<zwfw::v1::DirectorySnapshot> directory = sources_->Directory();
-  if (!directory.ok()) return directory.status();
-  in.directory = *std::move(directory);
-  absl::StatusOr<zwfw::v1::GetCaseStatsResponse> cases =
-      sources_->CaseStats(period);
-  if (!cases.ok()) return cases.status();
-  in.cases = *std::move(cases);
-  absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> survey =
-      sources_->Satisfaction(period);
-  if (!survey.ok()) return survey.status();
-  in.survey = *std::move(survey);
-  absl::StatusOr<zwfw::v1::Scorecard> card =
-      freeze ? sources_->Freeze(period) : sources_->Scorecard(period);
-  if (!card.ok()) return card.status();
-  in.scorecard = *std::move(card);
-  return in;
-}
-
-absl::StatusOr<zwfw::v1::RenderResponse> BulletinService::RenderInputs(
-    const BulletinInputs& in, zwfw::v1::BulletinFormat format) {
-  // The key is the hash of everything the document is made of, so a cached
-  // render is never stale and nothing needs invalidating.
-  std::string inputs = absl::StrCat(
-      in.draft.SerializeAsString(), in.directory.SerializeAsString(),
-      in.cases.SerializeAsString(), in.survey.SerializeAsString(),
-      in.scorecard.SerializeAsString());
-  const std::string key = absl::StrCat("zwfw:render:", in.cases.period(), ":",
-                                       zwfw::v1::BulletinFormat_Name(format),
-                                       ":", Sha256Hex(inputs));
-  if (cache_ != nullptr) {
-    if (std::optional<std::string> hit = cache_->Get(key)) {
-      zwfw::v1::RenderResponse cached;
-      if (cached.ParseFromString(*hit)) return cached;
-    }
-  }
-  Document doc = Compose(in, options_.composer);
-  absl::StatusOr<Rendered> rendered = Write(doc, format, options_.fonts);
-  if (!rendered.ok()) return rendered.status();
-  zwfw::v1::RenderResponse out;
-  out.set_content(rendered->content);
-  out.set_media_type(rendered->media_type);
-  out.set_sha256(Sha256Hex(rendered->content));
-  out.set_file_name(
-      absl::StrCat("bulletin-", in.cases.period(), ".", rendered->extension));
-  for (const auto& w : doc.warnings) out.add_warnings(w);
-  out.set_draft_revision(in.draft.revision());
-  if (cache_ != nullptr) {
-    cache_->Set(key, out.SerializeAsString(), options_.cache_ttl);
-  }
-  return out;
-}
-
 grpc::Status BulletinService::Render(grpc::ServerContext* context,
                                      const zwfw::v1::RenderRequest* request,
                                      zwfw::v1::RenderResponse* response) {
@@ -168,10 +110,10 @@ grpc::Status BulletinService::Render(grpc::ServerContext* context,
               "format: unknown; one of TEXT, MARKDOWN, HTML, PDF, XLSX, CSV");
         }
         absl::StatusOr<BulletinInputs> inputs =
-            Gather(*period, /*freeze=*/false);
+            renderer_.Gather(*period, /*freeze=*/false);
         if (!inputs.ok()) return inputs.status();
         absl::StatusOr<zwfw::v1::RenderResponse> rendered =
-            RenderInputs(*inputs, request->format());
+            renderer_.Render(*inputs, request->format());
         if (!rendered.ok()) return rendered.status();
         *response = *std::move(rendered);
         return absl::OkStatus();
@@ -187,12 +129,12 @@ grpc::Status BulletinService::Publish(grpc::ServerContext* context,
         absl::StatusOr<Period> period = Period::Parse(request->period());
         if (!period.ok()) return period.status();
         absl::StatusOr<BulletinInputs> inputs =
-            Gather(*period, /*freeze=*/true);
+            renderer_.Gather(*period, /*freeze=*/true);
         if (!inputs.ok()) return inputs.status();
         std::map<int, zwfw::v1::RenderResponse> renders;
         for (zwfw::v1::BulletinFormat format : PublishedFormats()) {
           absl::StatusOr<zwfw::v1::RenderResponse> r =
-              RenderInputs(*inputs, format);
+              renderer_.Render(*inputs, format);
           if (!r.ok()) return r.status();
           renders[format] = *std::move(r);
         }

@@ -1,11 +1,13 @@
-// The gRPC adapter of the Bulletin service: drafts, renders (cached under
-// the hash of their inputs), publishing, published versions.
+// The gRPC adapter of the Bulletin service: drafts, renders, publishing,
+// published versions, proto <-> domain and status mapping. Gathering the
+// inputs and rendering them (cached) is bulletin_renderer.h.
 #ifndef ZWFW_SERVICES_BULLETIN_BULLETIN_SERVICE_H_
 #define ZWFW_SERVICES_BULLETIN_BULLETIN_SERVICE_H_
 
 #include <functional>
 
 #include "absl/time/clock.h"
+#include "services/bulletin/bulletin_renderer.h"
 #include "services/bulletin/bulletin_store.h"
 #include "services/bulletin/composer.h"
 #include "services/bulletin/sources.h"
@@ -30,10 +32,10 @@ class BulletinService final : public zwfw::v1::Bulletin::Service {
                   TokenStore* tokens, RedisCache* cache,
                   BulletinOptions options = {})
       : store_(store),
-        sources_(sources),
         tokens_(tokens),
-        cache_(cache),
-        options_(std::move(options)) {}
+        options_(std::move(options)),
+        renderer_(store, sources, cache, options_.composer, options_.fonts,
+                  options_.cache_ttl) {}
 
   grpc::Status GetDraft(grpc::ServerContext* context,
                         const zwfw::v1::GetDraftRequest* request,
@@ -59,15 +61,10 @@ class BulletinService final : public zwfw::v1::Bulletin::Service {
   static const std::vector<zwfw::v1::BulletinFormat>& PublishedFormats();
 
  private:
-  absl::StatusOr<BulletinInputs> Gather(const Period& period, bool freeze);
-  absl::StatusOr<zwfw::v1::RenderResponse> RenderInputs(
-      const BulletinInputs& inputs, zwfw::v1::BulletinFormat format);
-
   BulletinStore* const store_;
-  BulletinSources* const sources_;
   TokenStore* const tokens_;
-  RedisCache* const cache_;
   const BulletinOptions options_;
+  BulletinRenderer renderer_;
 };
 
 }  // namespace zwfw::bulletin

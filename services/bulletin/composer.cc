@@ -259,8 +259,9 @@ Document Compose(const BulletinInputs& in, const ComposerOptions& options) {
     t.rows.push_back(cells);
   }
   if (!idle.empty()) {
-    t.rows.push_back(
-        {{absl::StrCat(++serial)}, {kNoCasesClass}, {absl::StrJoin(idle, "、")}});
+    t.rows.push_back({{absl::StrCat(++serial)},
+                      {kNoCasesClass},
+                      {absl::StrJoin(idle, "、")}});
   }
   return doc;
 }

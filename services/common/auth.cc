@@ -166,8 +166,9 @@ absl::StatusOr<TokenStore::Table> TokenStore::Parse(
 }
 
 absl::StatusOr<std::unique_ptr<TokenStore>> TokenStore::Open(
-    const std::string& path) {
-  auto store = std::unique_ptr<TokenStore>(new TokenStore(path));
+    const std::string& path, std::function<absl::Time()> now) {
+  auto store =
+      std::unique_ptr<TokenStore>(new TokenStore(path, std::move(now)));
   struct stat st;
   if (stat(path.c_str(), &st) != 0) {
     return absl::NotFoundError(
@@ -183,7 +184,7 @@ absl::StatusOr<std::unique_ptr<TokenStore>> TokenStore::Open(
   absl::MutexLock lock(&store->mu_);
   store->table_ = *std::move(table);
   store->mtime_ = st.st_mtim;
-  store->next_check_ = absl::Now() + absl::Seconds(1);
+  store->next_check_ = store->now_() + absl::Seconds(1);
   return store;
 }
 
@@ -191,7 +192,7 @@ absl::StatusOr<std::unique_ptr<TokenStore>> TokenStore::FromContents(
     absl::string_view contents) {
   absl::StatusOr<Table> table = Parse(contents);
   if (!table.ok()) return table.status();
-  auto store = std::unique_ptr<TokenStore>(new TokenStore(""));
+  auto store = std::unique_ptr<TokenStore>(new TokenStore("", nullptr));
   absl::MutexLock lock(&store->mu_);
   store->table_ = *std::move(table);
   store->next_check_ = absl::InfiniteFuture();
@@ -199,8 +200,9 @@ absl::StatusOr<std::unique_ptr<TokenStore>> TokenStore::FromContents(
 }
 
 void TokenStore::MaybeReload() {
-  absl::Time now = absl::Now();
-  if (path_.empty() || now < next_check_) return;
+  if (path_.empty()) return;
+  absl::Time now = now_();
+  if (now < next_check_) return;
   next_check_ = now + absl::Seconds(1);
   struct stat st;
   if (stat(path_.c_str(), &st) != 0 || SameTime(st.st_mtim, mtime_)) return;

@@ -21,6 +21,7 @@
 #include <grpcpp/server_context.h>
 #include <sys/types.h>
 
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <string>
@@ -30,6 +31,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
 #include "absl/time/time.h"
 
 namespace zwfw {
@@ -72,9 +74,11 @@ absl::Status AddTokenToFile(const std::string& path, absl::string_view token,
 class TokenStore {
  public:
   // Reads the file; NOT_FOUND when missing, INVALID_ARGUMENT naming the line
-  // when a line is malformed.
+  // when a line is malformed. `now` is the clock the once-a-second check
+  // reads (tests pass their own).
   static absl::StatusOr<std::unique_ptr<TokenStore>> Open(
-      const std::string& path);
+      const std::string& path,
+      std::function<absl::Time()> now = [] { return absl::Now(); });
   // From the contents of a token file, never re-read (for tests).
   static absl::StatusOr<std::unique_ptr<TokenStore>> FromContents(
       absl::string_view contents);
@@ -84,11 +88,13 @@ class TokenStore {
 
  private:
   using Table = absl::flat_hash_map<std::string, Principal>;  // by hash
-  explicit TokenStore(std::string path) : path_(std::move(path)) {}
+  TokenStore(std::string path, std::function<absl::Time()> now)
+      : path_(std::move(path)), now_(std::move(now)) {}
   static absl::StatusOr<Table> Parse(absl::string_view contents);
   void MaybeReload() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const std::string path_;  // empty: never reload
+  const std::function<absl::Time()> now_;
   absl::Mutex mu_;
   Table table_ ABSL_GUARDED_BY(mu_);
   struct timespec mtime_ ABSL_GUARDED_BY(mu_) = {};

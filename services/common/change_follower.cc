@@ -1,8 +1,8 @@
-#include "services/common/bearer.h"
 #include "services/common/change_follower.h"
 
 #include <algorithm>
 
+#include "services/common/bearer.h"
 #include "zwfw/v1/changes.grpc.pb.h"
 
 namespace zwfw {

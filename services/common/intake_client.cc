@@ -1,10 +1,10 @@
-#include "services/common/bearer.h"
 #include "services/common/intake_client.h"
 
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "services/common/bearer.h"
 #include "services/common/data_changes.h"
 #include "services/common/log.h"
 #include "services/common/status.h"

@@ -213,11 +213,11 @@ int64_t Database::LastInsertRowId() const {
 absl::StatusOr<Database::CheckpointResult> Database::Checkpoint(
     CheckpointMode mode) {
   CheckpointResult result;
-  int rc = sqlite3_wal_checkpoint_v2(
-      db_, nullptr,
-      mode == CheckpointMode::kPassive ? SQLITE_CHECKPOINT_PASSIVE
-                                       : SQLITE_CHECKPOINT_TRUNCATE,
-      &result.wal_frames, &result.copied_frames);
+  int rc = sqlite3_wal_checkpoint_v2(db_, nullptr,
+                                     mode == CheckpointMode::kPassive
+                                         ? SQLITE_CHECKPOINT_PASSIVE
+                                         : SQLITE_CHECKPOINT_TRUNCATE,
+                                     &result.wal_frames, &result.copied_frames);
   if (rc != SQLITE_OK) {
     return absl::Status(CodeOf(rc), absl::StrCat("sqlite checkpoint of ", path_,
                                                  ": ", sqlite3_errmsg(db_)));

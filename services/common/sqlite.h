@@ -103,7 +103,7 @@ class Database {
   // UNAVAILABLE when another connection is checkpointing.
   enum class CheckpointMode { kPassive, kTruncate };
   struct CheckpointResult {
-    int wal_frames = 0;    // frames in the WAL
+    int wal_frames = 0;     // frames in the WAL
     int copied_frames = 0;  // of which are now in the database file
   };
   absl::StatusOr<CheckpointResult> Checkpoint(CheckpointMode mode);

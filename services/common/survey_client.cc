@@ -1,7 +1,7 @@
-#include "services/common/bearer.h"
 #include "services/common/survey_client.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/common/bearer.h"
 #include "services/common/status.h"
 
 namespace zwfw {

@@ -64,9 +64,9 @@ void AddContribution(const zwfw::v1::Case& c, int sign, CounterDeltas* deltas) {
 
   // Overtime counts in the month of the due time (overtime.h).
   auto due_month = [&]() -> Counters& {
-    return (*deltas)[CounterKey(
-        Period::Containing(ToTime(c.due_at())).ToString(), c.department_code(),
-        c.category())];
+    return (
+        *deltas)[CounterKey(Period::Containing(ToTime(c.due_at())).ToString(),
+                            c.department_code(), c.category())];
   };
   switch (StandingOf(c)) {
     case DueStanding::kFinishedLate:

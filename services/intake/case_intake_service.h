@@ -17,9 +17,9 @@
 namespace zwfw::intake {
 
 struct CaseIntakeOptions {
-  int max_batch = 5000;        // records per SubmitCases batch
-  int max_in_flight = 8;       // unacknowledged batches per stream
-  int max_page_size = 1000;    // ListCases
+  int max_batch = 5000;      // records per SubmitCases batch
+  int max_in_flight = 8;     // unacknowledged batches per stream
+  int max_page_size = 1000;  // ListCases
   std::function<absl::Time()> now = [] { return absl::Now(); };
 };
 
@@ -42,9 +42,10 @@ class CaseIntakeService final : public zwfw::v1::CaseIntake::CallbackService {
       grpc::CallbackServerContext* context,
       const zwfw::v1::UpsertCaseRequest* request,
       zwfw::v1::UpsertCaseResponse* response) override;
-  grpc::ServerUnaryReactor* GetCase(grpc::CallbackServerContext* context,
-                                    const zwfw::v1::GetCaseRequest* request,
-                                    zwfw::v1::GetCaseResponse* response) override;
+  grpc::ServerUnaryReactor* GetCase(
+      grpc::CallbackServerContext* context,
+      const zwfw::v1::GetCaseRequest* request,
+      zwfw::v1::GetCaseResponse* response) override;
   grpc::ServerUnaryReactor* ListCases(
       grpc::CallbackServerContext* context,
       const zwfw::v1::ListCasesRequest* request,
@@ -62,9 +63,9 @@ class CaseIntakeService final : public zwfw::v1::CaseIntake::CallbackService {
     std::vector<zwfw::v1::RecordResult> results;
   };
   // Validates every record of a batch for `who`.
-  PreparedBatch Prepare(const google::protobuf::RepeatedPtrField<
-                            zwfw::v1::Case>& records,
-                        const Principal& who) const;
+  PreparedBatch Prepare(
+      const google::protobuf::RepeatedPtrField<zwfw::v1::Case>& records,
+      const Principal& who) const;
   // Fills the results of the stored records from the store's answer.
   static void Complete(PreparedBatch& batch,
                        const absl::StatusOr<std::vector<WriteResult>>& written);

@@ -16,9 +16,9 @@
 #include "absl/time/time.h"
 #include "services/common/auth.h"
 #include "services/common/calendar.h"
+#include "services/common/directory_index.h"
 #include "services/common/proto_time.h"
 #include "services/common/record_result.h"
-#include "services/common/directory_index.h"
 #include "services/intake/overtime.h"
 #include "zwfw/v1/intake.pb.h"
 

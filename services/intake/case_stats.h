@@ -5,9 +5,9 @@
 #ifndef ZWFW_SERVICES_INTAKE_CASE_STATS_H_
 #define ZWFW_SERVICES_INTAKE_CASE_STATS_H_
 
+#include "services/common/directory_index.h"
 #include "services/common/period.h"
 #include "services/intake/case_store.h"
-#include "services/common/directory_index.h"
 #include "zwfw/v1/intake.pb.h"
 
 namespace zwfw::intake {

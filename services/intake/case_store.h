@@ -25,7 +25,7 @@ using WriteCallback =
 struct CaseQuery {
   std::optional<Period> period;      // accepted in this month
   std::optional<Period> due_period;  // due in this month
-  std::string department_code;   // empty: all
+  std::string department_code;       // empty: all
   zwfw::v1::CaseStatus status = zwfw::v1::CASE_STATUS_UNSPECIFIED;  // any
   bool overtime_only = false;
   int limit = 100;
@@ -63,8 +63,7 @@ class CaseStore {
   // `done` gets the error instead. Thread-safe; batches of concurrent
   // callers may share a transaction. `done` runs on the store's thread and
   // must not block.
-  virtual void Write(std::vector<zwfw::v1::Case> cases,
-                     WriteCallback done) = 0;
+  virtual void Write(std::vector<zwfw::v1::Case> cases, WriteCallback done) = 0;
 
   // The stored case, or nullopt.
   virtual absl::StatusOr<std::optional<zwfw::v1::Case>> Get(

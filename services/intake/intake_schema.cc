@@ -100,10 +100,10 @@ std::string ClockRunningSql() {
 }
 
 std::string OvertimeSql(absl::string_view now_param) {
-  return absl::StrCat("due_at IS NOT NULL AND ((status = ",
-                      static_cast<int>(kFinishedStatus),
-                      " AND completed_at > due_at) OR (", ClockRunningSql(),
-                      " AND due_at < ", now_param, "))");
+  return absl::StrCat(
+      "due_at IS NOT NULL AND ((status = ", static_cast<int>(kFinishedStatus),
+      " AND completed_at > due_at) OR (", ClockRunningSql(), " AND due_at < ",
+      now_param, "))");
 }
 
 }  // namespace zwfw::intake

@@ -581,7 +581,8 @@ absl::StatusOr<MonthCounters> SqliteCaseStore::ReadMonth(const Period& period,
                                  ClockRunningSql(),
                                  " AND due_at >= ? AND due_at < ?"));
     if (!q.ok()) return q.status();
-    q->Bind(1, absl::ToUnixMicros(now)).Bind(2, absl::ToUnixMicros(period.end()));
+    q->Bind(1, absl::ToUnixMicros(now))
+        .Bind(2, absl::ToUnixMicros(period.end()));
     row = q->Step();
     if (!row.ok()) return row.status();
     out.stable_until = period.end();

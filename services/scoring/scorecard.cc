@@ -150,12 +150,12 @@ zwfw::v1::Scorecard ComputeScorecard(const std::string& period,
   card.set_survey_data_version(inputs.survey.data_version());
   // The earlier of the inputs' clock horizons.
   for (const google::protobuf::Timestamp* t :
-       {inputs.cases.has_stable_until() ? &inputs.cases.stable_until() : nullptr,
+       {inputs.cases.has_stable_until() ? &inputs.cases.stable_until()
+                                        : nullptr,
         inputs.survey.has_stable_until() ? &inputs.survey.stable_until()
                                          : nullptr}) {
     if (t == nullptr) continue;
-    if (!card.has_stable_until() ||
-        ToTime(*t) < ToTime(card.stable_until())) {
+    if (!card.has_stable_until() || ToTime(*t) < ToTime(card.stable_until())) {
       *card.mutable_stable_until() = *t;
     }
   }

@@ -144,131 +144,30 @@ grpc::Status ScoringService::RemoveAdjustment(
       });
 }
 
-absl::StatusOr<zwfw::v1::Scorecard> ScoringService::Compute(
-    const Period& period) {
-  absl::StatusOr<std::optional<zwfw::v1::ScoringRules>> rules =
-      store_->GetRules(0);
-  if (!rules.ok()) return rules.status();
-  if (!rules->has_value()) {
-    return absl::FailedPreconditionError(
-        "no scoring rules set yet: load them with zwfw rules set FILE");
-  }
-  ScoringInputs inputs;
-  absl::StatusOr<zwfw::v1::GetCaseStatsResponse> cases =
-      sources_->CaseStats(period);
-  if (!cases.ok()) return cases.status();
-  inputs.cases = *std::move(cases);
-  absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> survey =
-      sources_->Satisfaction(period);
-  if (!survey.ok()) return survey.status();
-  inputs.survey = *std::move(survey);
-  absl::StatusOr<int64_t> period_version =
-      store_->PeriodVersion(period.ToString());
-  if (!period_version.ok()) return period_version.status();
-
-  // The key names every input: the month's figures as read (with the
-  // department rows and names of the directory they were built from, which
-  // their data versions do not cover), their versions (which also move
-  // with the evidence behind equal figures), the rules and this period's
-  // adjustments and awards. So a cached scorecard is never stale.
-  const std::string key = absl::StrCat(
-      "zwfw:scorecard:", period.ToString(), ":",
-      Sha256Hex(absl::StrCat(inputs.cases.SerializeAsString(), "/",
-                             inputs.survey.SerializeAsString(), "/",
-                             inputs.cases.data_version(), "/",
-                             inputs.survey.data_version(), "/",
-                             (*rules)->version(), "/", *period_version)));
-  if (cache_ != nullptr) {
-    if (std::optional<std::string> hit = cache_->Get(key)) {
-      zwfw::v1::Scorecard card;
-      if (card.ParseFromString(*hit)) return card;
-    }
-  }
-
-  absl::StatusOr<std::vector<zwfw::v1::Adjustment>> adjustments =
-      store_->ListAdjustments(period.ToString(), "");
-  if (!adjustments.ok()) return adjustments.status();
-  inputs.adjustments = *std::move(adjustments);
-  absl::StatusOr<Awards> awards = store_->GetAwards(period.ToString());
-  if (!awards.ok()) return awards.status();
-  inputs.windows = awards->windows;
-  inputs.staff = awards->staff;
-
-  std::map<std::string, const zwfw::v1::DepartmentSatisfaction*> survey_of;
-  for (const auto& d : inputs.survey.departments()) {
-    survey_of[d.department_code()] = &d;
-  }
-  for (const auto& d : inputs.cases.departments()) {
-    const std::string& code = d.department_code();
-    Evidence& e = inputs.evidence[code];
-    if (d.approval().overtime() + d.convenience().overtime() > 0) {
-      absl::StatusOr<std::vector<std::string>> ids =
-          sources_->OvertimeCases(period, code, kMaxEvidence);
-      if (!ids.ok()) return ids.status();
-      e.overtime_cases = *std::move(ids);
-    }
-    auto s = survey_of.find(code);
-    if (s == survey_of.end()) continue;
-    const auto& ratings = s->second->ratings();
-    int64_t bad = 0;
-    for (int i = 0; i < 2 && i < ratings.active_by_rating_size(); ++i) {
-      bad += ratings.active_by_rating(i) + ratings.defaulted_by_rating(i);
-    }
-    if (bad > 0) {
-      absl::StatusOr<std::vector<std::string>> ids =
-          sources_->BadRatings(period, code, false, kMaxEvidence);
-      if (!ids.ok()) return ids.status();
-      e.bad_ratings = *std::move(ids);
-    }
-    if (s->second->rectifications().overdue() > 0) {
-      absl::StatusOr<std::vector<std::string>> ids =
-          sources_->BadRatings(period, code, true, kMaxEvidence);
-      if (!ids.ok()) return ids.status();
-      e.overdue_rectifications = *std::move(ids);
-    }
-  }
-  zwfw::v1::Scorecard card =
-      zwfw::scoring::ComputeScorecard(period.ToString(), **rules, inputs);
-  if (cache_ != nullptr) {
-    cache_->Set(key, card.SerializeAsString(), options_.cache_ttl);
-  }
-  return card;
-}
-
-absl::StatusOr<zwfw::v1::Scorecard> ScoringService::LoadScorecard(
-    const std::string& text, bool use_frozen) {
-  absl::StatusOr<Period> period = Period::Parse(text);
-  if (!period.ok()) return period.status();
-  if (use_frozen) {
-    absl::StatusOr<std::optional<zwfw::v1::Scorecard>> frozen =
-        store_->GetFrozen(period->ToString());
-    if (!frozen.ok()) return frozen.status();
-    if (frozen->has_value()) return **frozen;
-  }
-  return Compute(*period);
-}
-
 grpc::Status ScoringService::ComputeScorecard(
     grpc::ServerContext* context,
     const zwfw::v1::ComputeScorecardRequest* request,
     zwfw::v1::Scorecard* response) {
-  return HandleRpc(*tokens_, *context, "ComputeScorecard", kReaders,
-                   [&](const Principal&) -> absl::Status {
-                     absl::StatusOr<zwfw::v1::Scorecard> card =
-                         LoadScorecard(request->period(), true);
-                     if (!card.ok()) return card.status();
-                     *response = *std::move(card);
-                     return absl::OkStatus();
-                   });
+  return ServeScorecard(*context, "ComputeScorecard", request->period(),
+                        response);
 }
 
 grpc::Status ScoringService::GetScorecard(
     grpc::ServerContext* context, const zwfw::v1::GetScorecardRequest* request,
     zwfw::v1::Scorecard* response) {
-  return HandleRpc(*tokens_, *context, "GetScorecard", kReaders,
+  return ServeScorecard(*context, "GetScorecard", request->period(), response);
+}
+
+// ComputeScorecard and GetScorecard answer alike: the frozen scorecard of
+// the period, or the one computed now.
+grpc::Status ScoringService::ServeScorecard(const grpc::ServerContext& context,
+                                            absl::string_view rpc,
+                                            const std::string& period,
+                                            zwfw::v1::Scorecard* response) {
+  return HandleRpc(*tokens_, context, rpc, kReaders,
                    [&](const Principal&) -> absl::Status {
                      absl::StatusOr<zwfw::v1::Scorecard> card =
-                         LoadScorecard(request->period(), true);
+                         scorecards_.Load(period, true);
                      if (!card.ok()) return card.status();
                      *response = *std::move(card);
                      return absl::OkStatus();
@@ -334,7 +233,7 @@ grpc::Status ScoringService::FreezeScorecard(
       *tokens_, *context, "FreezeScorecard", {Role::kAdmin, Role::kService},
       [&](const Principal& who) -> absl::Status {
         absl::StatusOr<zwfw::v1::Scorecard> card =
-            LoadScorecard(request->period(), true);
+            scorecards_.Load(request->period(), true);
         if (!card.ok()) return card.status();
         if (!card->frozen()) {
           card->set_frozen(true);

@@ -1,6 +1,7 @@
 // The gRPC adapter of the Scoring service: authorisation, validation of
-// requests, reading the inputs, caching, status mapping. The arithmetic is
-// in scorecard.h, the rules' checks in scoring_rules.h.
+// requests, proto <-> domain, status mapping. Computing a scorecard (its
+// inputs, evidence and cache) is in scorecard_builder.h, the arithmetic in
+// scorecard.h, the rules' checks in scoring_rules.h.
 #ifndef ZWFW_SERVICES_SCORING_SCORING_SERVICE_H_
 #define ZWFW_SERVICES_SCORING_SCORING_SERVICE_H_
 
@@ -10,6 +11,7 @@
 #include "services/common/auth.h"
 #include "services/common/redis_cache.h"
 #include "services/scoring/scorecard.h"
+#include "services/scoring/scorecard_builder.h"
 #include "services/scoring/scoring_store.h"
 #include "services/scoring/sources.h"
 #include "zwfw/v1/scoring.grpc.pb.h"
@@ -30,8 +32,8 @@ class ScoringService final : public zwfw::v1::Scoring::Service {
       : store_(store),
         sources_(sources),
         tokens_(tokens),
-        cache_(cache),
-        options_(std::move(options)) {}
+        options_(std::move(options)),
+        scorecards_(store, sources, cache, options_.cache_ttl) {}
 
   grpc::Status GetRules(grpc::ServerContext* context,
                         const zwfw::v1::GetRulesRequest* request,
@@ -68,15 +70,15 @@ class ScoringService final : public zwfw::v1::Scoring::Service {
  private:
   // The frozen scorecard, or a computation (from the cache when its inputs
   // have not changed).
-  absl::StatusOr<zwfw::v1::Scorecard> LoadScorecard(const std::string& period,
-                                                    bool use_frozen);
-  absl::StatusOr<zwfw::v1::Scorecard> Compute(const Period& period);
+  grpc::Status ServeScorecard(const grpc::ServerContext& context,
+                              absl::string_view rpc, const std::string& period,
+                              zwfw::v1::Scorecard* response);
 
   ScoringStore* const store_;
   ScoringSources* const sources_;
   TokenStore* const tokens_;
-  RedisCache* const cache_;
   const ScoringOptions options_;
+  ScorecardBuilder scorecards_;
 };
 
 }  // namespace zwfw::scoring

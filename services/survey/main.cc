@@ -28,8 +28,8 @@ int main(int argc, char** argv) {
   absl::StatusOr<zwfw::Calendar> calendar =
       zwfw::Calendar::LoadDirectory(config.calendar_dir);
   if (!calendar.ok()) return zwfw::StartupFailure(calendar.status());
-  absl::StatusOr<zwfw::survey::SatisfiedLevels> levels =
-      zwfw::survey::SatisfiedLevels::Parse(absl::GetFlag(FLAGS_satisfied_levels));
+  absl::StatusOr<zwfw::SatisfiedLevels> levels =
+      zwfw::SatisfiedLevels::Parse(absl::GetFlag(FLAGS_satisfied_levels));
   if (!levels.ok()) return zwfw::StartupFailure(levels.status());
 
   absl::StatusOr<std::unique_ptr<zwfw::survey::SqliteSurveyStore>> store =

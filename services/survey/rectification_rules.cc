@@ -53,7 +53,8 @@ absl::Status CheckRectificationChange(RectificationState from,
 }
 
 bool IsClockRunning(RectificationState state) {
-  return std::find(std::begin(kClockRunningStates), std::end(kClockRunningStates),
+  return std::find(std::begin(kClockRunningStates),
+                   std::end(kClockRunningStates),
                    state) != std::end(kClockRunningStates);
 }
 

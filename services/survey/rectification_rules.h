@@ -43,7 +43,7 @@ inline constexpr zwfw::v1::RectificationState kClosedState =
 inline constexpr zwfw::v1::RectificationState kVoidedState =
     zwfw::v1::RECTIFICATION_STATE_APPEAL_UPHELD;
 inline constexpr zwfw::v1::RectificationState kFinalStates[] = {kClosedState,
-                                                                 kVoidedState};
+                                                                kVoidedState};
 
 bool IsClockRunning(zwfw::v1::RectificationState state);
 // Not in a final state.

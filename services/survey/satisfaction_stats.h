@@ -10,7 +10,7 @@
 
 #include "services/common/directory_index.h"
 #include "services/common/period.h"
-#include "services/survey/rating_bands.h"
+#include "services/common/rating_bands.h"
 #include "services/survey/survey_store.h"
 #include "zwfw/v1/survey.pb.h"
 

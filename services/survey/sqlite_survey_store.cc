@@ -3,7 +3,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/proto_time.h"
-#include "services/survey/rating_bands.h"
+#include "services/common/rating_bands.h"
 #include "services/survey/rectification_rules.h"
 #include "services/survey/survey_schema.h"
 
@@ -59,7 +59,9 @@ constexpr char kVisitCounterSql[] =
 
 Statement& BindVisit(Statement& count, const std::string& month,
                      const zwfw::v1::ReturnVisit& v) {
-  count.Bind(1, month).Bind(2, v.department_code()).Bind(3, v.reached() ? 1 : 0);
+  count.Bind(1, month)
+      .Bind(2, v.department_code())
+      .Bind(3, v.reached() ? 1 : 0);
   for (int level = kLowestRating; level <= kHighestRating; ++level) {
     count.Bind(4 + level - kLowestRating,
                v.reached() && v.rating() == level ? 1 : 0);
@@ -224,9 +226,8 @@ absl::StatusOr<std::vector<WriteResult>> SqliteSurveyStore::WriteEvaluations(
       target->Bind(1, e.rectified_evaluation_id());
       absl::StatusOr<bool> found = target->Step();
       if (!found.ok()) return found.status();
-      const bool ok =
-          *found && target->ColumnText(0) == e.department_code() &&
-          target->ColumnInt(1) == kRectifiedState;
+      const bool ok = *found && target->ColumnText(0) == e.department_code() &&
+                      target->ColumnInt(1) == kRectifiedState;
       const bool same_department =
           *found && target->ColumnText(0) == e.department_code();
       if (*found) follow_up_month = target->ColumnText(2);
@@ -552,10 +553,10 @@ absl::StatusOr<SurveyMonth> SqliteSurveyStore::ReadMonth(const Period& period,
   }
   if (!row.ok()) return row.status();
 
-  q = db_->Prepare(absl::StrCat(
-      "SELECT min(due_at) FROM rectifications WHERE month = ? AND "
-      "rectified_at IS NULL AND ",
-      ClockRunningSql(), " AND due_at >= ?"));
+  q = db_->Prepare(
+      absl::StrCat("SELECT min(due_at) FROM rectifications WHERE month = ? AND "
+                   "rectified_at IS NULL AND ",
+                   ClockRunningSql(), " AND due_at >= ?"));
   if (!q.ok()) return q.status();
   q->Bind(1, month).Bind(2, Micros(now));
   row = q->Step();

@@ -5,7 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/period.h"
 #include "services/common/proto_time.h"
-#include "services/survey/rating_bands.h"
+#include "services/common/rating_bands.h"
 
 namespace zwfw::survey {
 namespace {

@@ -112,8 +112,9 @@ std::string LateByClockSql(absl::string_view now_param) {
 }
 
 std::string OverdueSql(absl::string_view now_param) {
-  return absl::StrCat("((rectified_at IS NOT NULL AND rectified_at > due_at) OR ",
-                      LateByClockSql(now_param), ")");
+  return absl::StrCat(
+      "((rectified_at IS NOT NULL AND rectified_at > due_at) OR ",
+      LateByClockSql(now_param), ")");
 }
 
 }  // namespace zwfw::survey

@@ -11,14 +11,14 @@
 #include "services/common/auth.h"
 #include "services/common/calendar.h"
 #include "services/common/intake_client.h"
-#include "services/survey/rating_bands.h"
+#include "services/common/rating_bands.h"
 #include "services/survey/survey_store.h"
 #include "zwfw/v1/survey.grpc.pb.h"
 
 namespace zwfw::survey {
 
 struct SurveyOptions {
-  int rectification_days = 5;  // working days to rectify
+  int rectification_days = 5;        // working days to rectify
   SatisfiedLevels satisfied_levels;  // 3,4,5
   std::function<absl::Time()> now = [] { return absl::Now(); };
 };

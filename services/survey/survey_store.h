@@ -14,8 +14,8 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "services/common/period.h"
+#include "services/common/rating_bands.h"
 #include "services/common/record_result.h"
-#include "services/survey/rating_bands.h"
 #include "zwfw/v1/survey.pb.h"
 
 namespace zwfw::survey {

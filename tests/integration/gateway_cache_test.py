@@ -163,13 +163,22 @@ class GatewayCacheTest(zwfw_testlib.ServicesTestCase):
         intake = servers["intake"]
         zwfw("--intake=" + intake.address, "directory", "import",
              demo_directory(), token=self.admin, check=0)
-        now = datetime.datetime.now(datetime.timezone.utc)
-        period = (now + datetime.timedelta(hours=8)).strftime("%Y-%m")
-        due = now + datetime.timedelta(seconds=3)
+        # Accepted a second ago, due in three: both in one CST month (the
+        # month overtime counts in is the due time's), whenever this runs —
+        # a month boundary inside those four seconds is waited out.
+        def cst_month(t):
+            return (t + datetime.timedelta(hours=8)).strftime("%Y-%m")
+        while True:
+            now = datetime.datetime.now(datetime.timezone.utc)
+            accepted = now - datetime.timedelta(seconds=1)
+            due = now + datetime.timedelta(seconds=3)
+            if cst_month(accepted) == cst_month(due):
+                break
+            time.sleep(5)
+        period = cst_month(due)
         iso = "%Y-%m-%dT%H:%M:%S.%fZ"
         self.import_cases(intake, case(
-            "open-1", (now - datetime.timedelta(minutes=1)).strftime(iso),
-            due_at=due.strftime(iso)))
+            "open-1", accepted.strftime(iso), due_at=due.strftime(iso)))
         gateway = self.start_gateway(peers)
         path = "/v1/periods/%s/case-stats" % period
 

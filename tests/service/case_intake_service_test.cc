@@ -101,18 +101,19 @@ class CaseIntakeTest : public ::testing::Test {
   // have been written back to back, one transaction each, with the
   // checkpointer running every 2 ms.
   static std::uintmax_t WalSizeAfterSteadyWrites(const std::string& path,
-                                          int restart_wal_frames, int requests) {
+                                                 int restart_wal_frames,
+                                                 int requests) {
     SqliteCaseStoreOptions options;
     options.max_records_per_transaction = 20;
     options.checkpoint_interval = absl::Milliseconds(2);
     options.restart_wal_frames = restart_wal_frames;
-    std::unique_ptr<SqliteCaseStore> store = *SqliteCaseStore::Open(path, options);
+    std::unique_ptr<SqliteCaseStore> store =
+        *SqliteCaseStore::Open(path, options);
     absl::BlockingCounter written(requests);
     for (int r = 0; r < requests; ++r) {
       std::vector<Case> cases;
       for (int k = 0; k < 20; ++k) {
-        Case c = Police(absl::StrCat("W-", r, "-", k),
-                                        Cst(2020, 7, 6));
+        Case c = Police(absl::StrCat("W-", r, "-", k), Cst(2020, 7, 6));
         c.set_department_code(absl::StrCat("d", k));
         cases.push_back(std::move(c));
       }
@@ -549,9 +550,9 @@ TEST_F(CaseIntakeTest, TheWalStartsOverUnderASteadyStreamOfWrites) {
   const int kRequests = 600;
   // Control: the writer never finishes a checkpoint, so the checkpointer
   // alone cannot catch up with the last frame and every commit appends.
-  const std::uintmax_t growing = WalSizeAfterSteadyWrites(
-      testing::FreshDbPath("wal-control"), std::numeric_limits<int>::max(),
-      kRequests);
+  const std::uintmax_t growing =
+      WalSizeAfterSteadyWrites(testing::FreshDbPath("wal-control"),
+                               std::numeric_limits<int>::max(), kRequests);
   const std::uintmax_t bounded = WalSizeAfterSteadyWrites(
       testing::FreshDbPath("wal-bounded"), 200, kRequests);
   EXPECT_GT(growing, 4u << 20) << "the control did not grow the WAL; the "

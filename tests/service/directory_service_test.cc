@@ -1,6 +1,5 @@
 // The Directory service served in-process over its real SQLite store, and
 // over a store that fails on demand.
-#include "services/common/data_changes.h"
 #include "services/intake/directory_service.h"
 
 #include <grpcpp/grpcpp.h>
@@ -8,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/auth.h"
+#include "services/common/data_changes.h"
 #include "services/intake/directory_catalog.h"
 #include "services/intake/sqlite_directory_store.h"
 #include "tests/testing/test_util.h"

@@ -440,10 +440,9 @@ TEST_F(SurveyServiceTest, ReturnVisitSatisfactionFollowsTheSatisfiedLevels) {
   strict.satisfied_levels = *SatisfiedLevels::Parse("4,5");
   Start(strict);
   EXPECT_EQ(Rate(Stats().return_visits().satisfaction_rate()), "2/4");
-  EXPECT_EQ(Rate(Department(Stats(), "qj-gaj")
-                     .return_visits()
-                     .satisfaction_rate()),
-            "2/4");
+  EXPECT_EQ(
+      Rate(Department(Stats(), "qj-gaj").return_visits().satisfaction_rate()),
+      "2/4");
 }
 
 TEST_F(SurveyServiceTest, VisitsStoredBeforeSchema2AreCountedByRating) {
@@ -463,8 +462,10 @@ TEST_F(SurveyServiceTest, VisitsStoredBeforeSchema2AreCountedByRating) {
       v.set_rating(rating);
       auto insert = *db->Prepare(
           "INSERT INTO return_visits VALUES (?, 'qj-gaj', '2020-07', ?)");
-      ASSERT_TRUE(
-          insert.Bind(1, v.visit_id()).BindBlob(2, v.SerializeAsString()).Run().ok());
+      ASSERT_TRUE(insert.Bind(1, v.visit_id())
+                      .BindBlob(2, v.SerializeAsString())
+                      .Run()
+                      .ok());
     }
     ASSERT_TRUE(db->Exec("INSERT INTO visit_counters VALUES "
                          "('2020-07', 'qj-gaj', 2, 2, 2)")

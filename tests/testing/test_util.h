@@ -2,6 +2,10 @@
 #ifndef ZWFW_TESTS_TESTING_TEST_UTIL_H_
 #define ZWFW_TESTS_TESTING_TEST_UTIL_H_
 
+#include <google/protobuf/text_format.h>
+#include <google/protobuf/util/json_util.h>
+#include <grpcpp/client_context.h>
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -9,11 +13,6 @@
 #include <memory>
 #include <sstream>
 #include <string>
-
-#include <grpcpp/client_context.h>
-#include <gtest/gtest.h>
-#include <google/protobuf/text_format.h>
-#include <google/protobuf/util/json_util.h>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/civil_time.h"

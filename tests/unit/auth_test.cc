@@ -1,5 +1,6 @@
 #include "services/common/auth.h"
 
+#include <fcntl.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -87,12 +88,23 @@ TEST(AuthTest, TokensAddedWhileRunningAreSeen) {
   std::string path = TempPath("tokens-reload");
   unlink(path.c_str());
   ASSERT_TRUE(AddTokenToFile(path, "first", "viewer").ok());
-  absl::StatusOr<std::unique_ptr<TokenStore>> store = TokenStore::Open(path);
+  absl::Time now = absl::FromUnixSeconds(1600000000);
+  absl::StatusOr<std::unique_ptr<TokenStore>> store =
+      TokenStore::Open(path, [&now] { return now; });
   ASSERT_TRUE(store.ok());
   EXPECT_FALSE((*store)->Authenticate("second").ok());
-  sleep(1);  // the file's mtime must change, and reloads are once a second
   ASSERT_TRUE(AddTokenToFile(path, "second", "admin").ok());
-  sleep(1);
+  // A change is seen by the modification time, which a fast test could
+  // leave equal: set it a second later.
+  struct stat st;
+  ASSERT_EQ(stat(path.c_str(), &st), 0);
+  struct timespec times[2] = {st.st_atim, st.st_mtim};
+  times[1].tv_sec += 1;
+  ASSERT_EQ(utimensat(AT_FDCWD, path.c_str(), times, 0), 0);
+  // Not re-read within the second...
+  EXPECT_FALSE((*store)->Authenticate("second").ok());
+  // ...and re-read once it has passed.
+  now += absl::Seconds(1);
   absl::StatusOr<Principal> who = (*store)->Authenticate("second");
   ASSERT_TRUE(who.ok()) << who.status();
   EXPECT_EQ(who->role, Role::kAdmin);

@@ -241,7 +241,8 @@ TEST(ScorecardTest, TheShippedDefaultRulesAreValid) {
 
 TEST(ScorecardTest, BadRuleFilesAreRefusedNamingTheRule) {
   auto error = [](const std::string& text) {
-    absl::Status s = ValidateRules(ParseTextProto<zwfw::v1::ScoringRules>(text));
+    absl::Status s =
+        ValidateRules(ParseTextProto<zwfw::v1::ScoringRules>(text));
     EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << text;
     return std::string(s.message());
   };

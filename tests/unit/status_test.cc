@@ -33,5 +33,25 @@ TEST(StatusTest, SpecificCodesMapToTheirGrpcNames) {
   EXPECT_EQ(StatusCodeName(5), "NOT_FOUND");
 }
 
+TEST(StatusTest, APeerFailureNamesTheServiceAndItsAddress) {
+  EXPECT_EQ(PeerFailure("intake", "127.0.0.1:1",
+                        grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                     "failed to connect"))
+                .ToString(),
+            "UNAVAILABLE: intake at 127.0.0.1:1 cannot be read (UNAVAILABLE: "
+            "failed to connect)");
+  EXPECT_EQ(PeerFailure("survey", "s:2",
+                        grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED, "t"))
+                .code(),
+            absl::StatusCode::kUnavailable);
+  // Any other failure keeps its code: the peer refused, it was reached.
+  EXPECT_EQ(PeerFailure("scoring", "c:3",
+                        grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                                     "no scoring rules set yet"))
+                .ToString(),
+            "FAILED_PRECONDITION: scoring at c:3 refused (FAILED_PRECONDITION: "
+            "no scoring rules set yet)");
+}
+
 }  // namespace
 }  // namespace zwfw

@@ -1,8 +1,9 @@
-#include "services/survey/rating_bands.h"
-#include "services/survey/rectification_rules.h"
 #include "services/survey/survey_rules.h"
 
 #include <gtest/gtest.h>
+
+#include "services/common/rating_bands.h"
+#include "services/survey/rectification_rules.h"
 
 namespace zwfw::survey {
 namespace {

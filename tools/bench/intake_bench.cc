@@ -11,6 +11,7 @@
 // p50 and p99. Medians of the rounds are printed with their ratio.
 // --address=host:port measures only the unary calls, against a running
 // server (on another machine, so that the client does not share its CPU).
+#include <grpcpp/grpcpp.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -29,8 +30,6 @@
 #include <utility>
 #include <vector>
 
-#include <grpcpp/grpcpp.h>
-
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/strings/str_cat.h"
@@ -39,10 +38,10 @@
 #include "absl/synchronization/blocking_counter.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "services/common/auth.h"
 #include "services/common/bearer.h"
 #include "services/common/sqlite.h"
-#include "grpc/health/v1/health.grpc.pb.h"
 #include "zwfw/v1/directory.grpc.pb.h"
 #include "zwfw/v1/intake.grpc.pb.h"
 
@@ -57,8 +56,9 @@ ABSL_FLAG(int, connections, 8,
           "independent department systems, not one multiplexed client)");
 ABSL_FLAG(std::string, server, "",
           "intake_server binary (default: next to this build)");
-ABSL_FLAG(std::string, extra_server_flags, "",
-          "one more flag for the servers this starts, e.g. --metrics_listen=...");
+ABSL_FLAG(
+    std::string, extra_server_flags, "",
+    "one more flag for the servers this starts, e.g. --metrics_listen=...");
 ABSL_FLAG(std::string, address, "",
           "measure the unary calls against this running intake server "
           "(host:port, e.g. on another machine) instead of starting one; "
@@ -106,11 +106,12 @@ double RawSqliteRate(const std::string& path, int n) {
   std::filesystem::remove(path + "-wal");
   auto db = zwfw::Database::Open(path);
   if (!db.ok() ||
-      !(*db)->Exec("CREATE TABLE cases (department_code TEXT NOT NULL, "
-                   "case_no TEXT NOT NULL, category INTEGER NOT NULL, "
-                   "accepted_month TEXT NOT NULL, status INTEGER NOT NULL, "
-                   "due_at INTEGER, completed_at INTEGER, record BLOB NOT NULL, "
-                   "PRIMARY KEY (department_code, case_no))")
+      !(*db)
+           ->Exec("CREATE TABLE cases (department_code TEXT NOT NULL, "
+                  "case_no TEXT NOT NULL, category INTEGER NOT NULL, "
+                  "accepted_month TEXT NOT NULL, status INTEGER NOT NULL, "
+                  "due_at INTEGER, completed_at INTEGER, record BLOB NOT NULL, "
+                  "PRIMARY KEY (department_code, case_no))")
            .ok()) {
     std::fprintf(stderr, "cannot create %s\n", path.c_str());
     std::exit(1);
@@ -157,7 +158,8 @@ class ServerProcess {
       if (freopen(log.c_str(), "a", stderr) == nullptr) _exit(126);
       std::string extra = absl::GetFlag(FLAGS_extra_server_flags);
       execl(binary.c_str(), binary.c_str(), listen.c_str(), data.c_str(),
-            tokens.c_str(), "--calendar_dir=" ZWFW_SOURCE_DIR "/deploy/calendar",
+            tokens.c_str(),
+            "--calendar_dir=" ZWFW_SOURCE_DIR "/deploy/calendar",
             extra.empty() ? static_cast<char*>(nullptr) : extra.c_str(),
             static_cast<char*>(nullptr));
       _exit(127);
@@ -208,8 +210,8 @@ std::shared_ptr<grpc::Channel> Connect(const std::string& address,
                         std::chrono::seconds(20));
   grpc::Status s = stub->ImportDirectory(context.get(), request, &response);
   if (!s.ok()) {
-    std::fprintf(stderr, "server at %s did not come up: %s\n",
-                 address.c_str(), s.error_message().c_str());
+    std::fprintf(stderr, "server at %s did not come up: %s\n", address.c_str(),
+                 s.error_message().c_str());
     std::exit(1);
   }
   return channel;
@@ -311,8 +313,8 @@ UnaryFigures WithCpu(pid_t server, int calls,
 class ClosedLoop {
  public:
   // Sends call number i and runs `done` with its status once it returned.
-  using Issue = std::function<void(
-      int i, std::function<void(const grpc::Status&)> done)>;
+  using Issue =
+      std::function<void(int i, std::function<void(const grpc::Status&)> done)>;
 
   ClosedLoop(int calls, Issue issue)
       : calls_(calls), issue_(std::move(issue)), finished_(calls) {}
@@ -324,8 +326,8 @@ class ClosedLoop {
     double seconds = Seconds(Clock::now() - start);
     absl::MutexLock lock(&mu_);
     if (failures_ > 0) {
-      std::fprintf(stderr, "%d unary calls failed, the first: %s\n",
-                   failures_, first_error_.c_str());
+      std::fprintf(stderr, "%d unary calls failed, the first: %s\n", failures_,
+                   first_error_.c_str());
       std::exit(1);
     }
     std::sort(latencies_.begin(), latencies_.end());
@@ -400,8 +402,8 @@ std::vector<std::shared_ptr<grpc::Channel>> Connections(
 // `make(i)` builds the request of call i, `send(async_stub, args...)`
 // passes the call's context, request, response and callback to the
 // stub's method.
-template <typename Service, typename Request, typename Response,
-          typename Make, typename Send>
+template <typename Service, typename Request, typename Response, typename Make,
+          typename Send>
 UnaryFigures RunUnary(const std::string& address, const std::string& token,
                       int calls, int concurrency, Make make, Send send) {
   std::vector<std::unique_ptr<typename Service::Stub>> stubs;
@@ -476,12 +478,13 @@ void UnaryRounds(const std::string& address, const std::string& token,
     UnaryFigures u = WithCpu(server_pid, calls, [&] {
       return UpsertCases(address, token, calls, concurrency, round);
     });
-    for (const auto& [name, f] : {std::pair{"Health/Check", b},
-                                  std::pair{"UpsertCase", u}}) {
-      std::printf("unary round %d: %-12s %6.0f calls/s, p50 %5.2f ms, p99 "
-                  "%5.2f ms; CPU per call: server %3.0f us, client %3.0f us\n",
-                  round, name, f.calls_per_second, f.p50_ms, f.p99_ms,
-                  f.server_cpu_us, f.client_cpu_us);
+    for (const auto& [name, f] :
+         {std::pair{"Health/Check", b}, std::pair{"UpsertCase", u}}) {
+      std::printf(
+          "unary round %d: %-12s %6.0f calls/s, p50 %5.2f ms, p99 "
+          "%5.2f ms; CPU per call: server %3.0f us, client %3.0f us\n",
+          round, name, f.calls_per_second, f.p50_ms, f.p99_ms, f.server_cpu_us,
+          f.client_cpu_us);
     }
     std::fflush(stdout);
     base.push_back(b);
@@ -545,10 +548,11 @@ int main(int argc, char** argv) {
     return 1;
   }
 
-  std::printf("intake_bench: %d cases a round, %d rounds, batches of %d, "
-              "%d in flight; disk %s\n",
-              n, rounds, absl::GetFlag(FLAGS_batch),
-              absl::GetFlag(FLAGS_in_flight), work.c_str());
+  std::printf(
+      "intake_bench: %d cases a round, %d rounds, batches of %d, "
+      "%d in flight; disk %s\n",
+      n, rounds, absl::GetFlag(FLAGS_batch), absl::GetFlag(FLAGS_in_flight),
+      work.c_str());
   std::vector<double> raw, stream, ratio;
   for (int round = 1; round <= rounds; ++round) {
     double r = RawSqliteRate(work + "/raw.db", n);
@@ -561,14 +565,16 @@ int main(int argc, char** argv) {
     raw.push_back(r);
     stream.push_back(s);
     ratio.push_back(s / r);
-    std::printf("round %d: raw SQLite %.0f rows/s, intake stream %.0f "
-                "cases/s durable, ratio %.2f\n",
-                round, r, s, s / r);
+    std::printf(
+        "round %d: raw SQLite %.0f rows/s, intake stream %.0f "
+        "cases/s durable, ratio %.2f\n",
+        round, r, s, s / r);
     std::fflush(stdout);
   }
-  std::printf("median: raw SQLite %.0f rows/s, intake stream %.0f cases/s, "
-              "ratio %.2f (goal >= 0.50)\n",
-              Median(raw), Median(stream), Median(ratio));
+  std::printf(
+      "median: raw SQLite %.0f rows/s, intake stream %.0f cases/s, "
+      "ratio %.2f (goal >= 0.50)\n",
+      Median(raw), Median(stream), Median(ratio));
 
   std::filesystem::remove_all(work + "/data");
   ServerProcess process(server, work, FreePort());

@@ -3,11 +3,11 @@
 //   seedgen > july2020.jsonl                 cases, for `zwfw cases import`
 //   seedgen --what=visits > visits.jsonl     the 230 return visits, for
 //                                            `zwfw visits import`
+#include <google/protobuf/util/json_util.h>
+
 #include <fstream>
 #include <iostream>
 #include <sstream>
-
-#include <google/protobuf/util/json_util.h>
 
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
@@ -23,9 +23,9 @@ int main(int argc, char** argv) {
   std::stringstream text;
   text << in.rdbuf();
   zwfw::v1::DirectorySnapshot directory;
-  if (!in || !google::protobuf::util::JsonStringToMessage(text.str(),
-                                                          &directory)
-                  .ok()) {
+  if (!in ||
+      !google::protobuf::util::JsonStringToMessage(text.str(), &directory)
+           .ok()) {
     std::cerr << "seedgen: cannot read " << absl::GetFlag(FLAGS_directory)
               << "\n";
     return 2;

@@ -79,8 +79,9 @@ ReferenceRow July2020Total() {
 }
 
 const std::vector<std::pair<std::string, int>>& July2020Overtime() {
-  static const auto* const overtime = new std::vector<std::pair<std::string, int>>{
-      {"区人力社保局", 5}, {"区发改委", 1}, {"区城市管理局", 1}};
+  static const auto* const overtime =
+      new std::vector<std::pair<std::string, int>>{
+          {"区人力社保局", 5}, {"区发改委", 1}, {"区城市管理局", 1}};
   return *overtime;
 }
 
@@ -126,10 +127,10 @@ absl::StatusOr<std::vector<Case>> GenerateJuly2020Cases(
     c.set_applicant_kind(serial % 3 == 0 ? zwfw::v1::APPLICANT_KIND_ORGANIZATION
                                          : zwfw::v1::APPLICANT_KIND_PERSON);
     // 09:00–16:59 CST on a working day of July.
-    absl::Time accepted = absl::FromCivil(
-        absl::CivilMinute(days[serial % days.size()]) + 9 * 60 +
-            (serial * 7) % 480,
-        cst);
+    absl::Time accepted =
+        absl::FromCivil(absl::CivilMinute(days[serial % days.size()]) + 9 * 60 +
+                            (serial * 7) % 480,
+                        cst);
     ++serial;
     *c.mutable_accepted_at() = Proto(accepted);
     c.set_status(zwfw::v1::CASE_STATUS_COMPLETED);
@@ -164,13 +165,13 @@ absl::StatusOr<std::vector<Case>> GenerateJuly2020Cases(
     absl::StatusOr<std::string> department = code(row.department);
     if (!department.ok()) return department.status();
     for (int64_t i = 0; i < row.total; ++i) {
-      zwfw::v1::HandlingSite site =
-          i < row.center ? zwfw::v1::HANDLING_SITE_CENTER
-          : i < row.center + row.department_site
-              ? zwfw::v1::HANDLING_SITE_DEPARTMENT
-              : zwfw::v1::HANDLING_SITE_GRASSROOTS;
-      add(*department, zwfw::v1::ITEM_CATEGORY_APPROVAL, site,
-          i < row.instant, i < row.online);
+      zwfw::v1::HandlingSite site = i < row.center
+                                        ? zwfw::v1::HANDLING_SITE_CENTER
+                                    : i < row.center + row.department_site
+                                        ? zwfw::v1::HANDLING_SITE_DEPARTMENT
+                                        : zwfw::v1::HANDLING_SITE_GRASSROOTS;
+      add(*department, zwfw::v1::ITEM_CATEGORY_APPROVAL, site, i < row.instant,
+          i < row.online);
     }
   }
   for (const auto& [name, n] : ConvenienceSplit()) {

@@ -267,8 +267,8 @@ int Stats(CaseIntake::Stub& stub, const ClientOptions& options) {
   }
   std::cout << stats.period() << " 行政审批服务办件情况\n" << table.ToString();
   if (!idle.empty()) {
-    std::cout << absl::StrCat(++n) << "  " << kNoCasesClass << "：" << absl::StrJoin(idle, "、")
-              << "\n";
+    std::cout << absl::StrCat(++n) << "  " << kNoCasesClass << "："
+              << absl::StrJoin(idle, "、") << "\n";
   }
 
   const int64_t all =

@@ -1,4 +1,3 @@
-#include "services/common/bearer.h"
 #include "tools/zwfw/client.h"
 
 #include <google/protobuf/util/json_util.h>
@@ -11,6 +10,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
+#include "services/common/bearer.h"
 #include "services/common/status.h"
 
 ABSL_FLAG(std::string, intake, "127.0.0.1:50051", "intake server address");

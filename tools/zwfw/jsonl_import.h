@@ -9,14 +9,14 @@
 #ifndef ZWFW_TOOLS_ZWFW_JSONL_IMPORT_H_
 #define ZWFW_TOOLS_ZWFW_JSONL_IMPORT_H_
 
+#include <google/protobuf/message.h>
+
 #include <cstdint>
 #include <functional>
 #include <istream>
 #include <mutex>
 #include <string>
 #include <vector>
-
-#include <google/protobuf/message.h>
 
 #include "absl/strings/string_view.h"
 #include "zwfw/v1/common.pb.h"
@@ -55,12 +55,11 @@ class ImportTally {
 // `send(records, line_numbers)` for every `batch_size` parsed records (and
 // once more for the rest). Blank lines are skipped; unparsable lines (or
 // lines over 1 MiB) go to `tally`. Stops early when `send` returns false.
-void ReadJsonLines(
-    std::istream& in, const google::protobuf::Message& prototype,
-    int batch_size, ImportTally& tally,
-    const std::function<bool(std::vector<std::unique_ptr<
-                                 google::protobuf::Message>>,
-                             std::vector<int64_t>)>& send);
+void ReadJsonLines(std::istream& in, const google::protobuf::Message& prototype,
+                   int batch_size, ImportTally& tally,
+                   const std::function<bool(
+                       std::vector<std::unique_ptr<google::protobuf::Message>>,
+                       std::vector<int64_t>)>& send);
 
 }  // namespace zwfw::cli
 

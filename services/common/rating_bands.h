@@ -5,8 +5,8 @@
 // (`--satisfied_levels`, 3,4,5 by default): SatisfiedLevels.
 //
 // Pure, no I/O; thread-safe (SatisfiedLevels is immutable).
-#ifndef ZWFW_SERVICES_SURVEY_RATING_BANDS_H_
-#define ZWFW_SERVICES_SURVEY_RATING_BANDS_H_
+#ifndef ZWFW_SERVICES_COMMON_RATING_BANDS_H_
+#define ZWFW_SERVICES_COMMON_RATING_BANDS_H_
 
 #include <array>
 #include <cstdint>
@@ -16,7 +16,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
-namespace zwfw::survey {
+namespace zwfw {
 
 inline constexpr int kLowestRating = 1;
 inline constexpr int kHighestRating = 5;
@@ -31,7 +31,7 @@ inline bool IsValidRating(int rating) {
   return rating >= kLowestRating && rating <= kHighestRating;
 }
 inline RatingBand BandOf(int rating) {
-  return rating <= kHighestBadRating  ? RatingBand::kBad
+  return rating <= kHighestBadRating   ? RatingBand::kBad
          : rating >= kLowestGoodRating ? RatingBand::kGood
                                        : RatingBand::kNeutral;
 }
@@ -62,6 +62,6 @@ class SatisfiedLevels {
   std::vector<int> levels_;
 };
 
-}  // namespace zwfw::survey
+}  // namespace zwfw
 
-#endif  // ZWFW_SERVICES_SURVEY_RATING_BANDS_H_
+#endif  // ZWFW_SERVICES_COMMON_RATING_BANDS_H_

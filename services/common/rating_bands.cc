@@ -1,4 +1,4 @@
-#include "services/survey/rating_bands.h"
+#include "services/common/rating_bands.h"
 
 #include <algorithm>
 
@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 
-namespace zwfw::survey {
+namespace zwfw {
 
 absl::StatusOr<SatisfiedLevels> SatisfiedLevels::Parse(absl::string_view text) {
   std::vector<int> levels;
@@ -15,9 +15,9 @@ absl::StatusOr<SatisfiedLevels> SatisfiedLevels::Parse(absl::string_view text) {
     if (!absl::SimpleAtoi(part, &level) || !IsValidRating(level) ||
         std::find(levels.begin(), levels.end(), level) != levels.end()) {
       return absl::InvalidArgumentError(
-          absl::StrCat("satisfied levels \"", text, "\": expected distinct levels ",
-                       kLowestRating, "-", kHighestRating,
-                       " separated by commas, like 3,4,5"));
+          absl::StrCat("satisfied levels \"", text,
+                       "\": expected distinct levels ", kLowestRating, "-",
+                       kHighestRating, " separated by commas, like 3,4,5"));
     }
     levels.push_back(level);
   }
@@ -38,4 +38,4 @@ int64_t SatisfiedLevels::Count(const RatingHistogram& counts) const {
   return n;
 }
 
-}  // namespace zwfw::survey
+}  // namespace zwfw

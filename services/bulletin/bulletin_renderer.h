@@ -1,0 +1,57 @@
+// The render use case: gather a period's inputs (the draft, the directory,
+// intake's and survey's figures, the scorecard — frozen when publishing),
+// compose the document (composer.h) and write it in a format (writers.h).
+// A render is cached under the hash of everything it is made of
+// (cache_keys.h), so a cached render is never stale.
+//
+// Thread-safe: it holds no state of its own; the store, the sources and
+// the cache it is given must be thread-safe (theirs are).
+#ifndef ZWFW_SERVICES_BULLETIN_BULLETIN_RENDERER_H_
+#define ZWFW_SERVICES_BULLETIN_BULLETIN_RENDERER_H_
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "services/bulletin/bulletin_store.h"
+#include "services/bulletin/composer.h"
+#include "services/bulletin/sources.h"
+#include "services/bulletin/writers.h"
+#include "services/common/period.h"
+#include "services/common/redis_cache.h"
+#include "zwfw/v1/bulletin.pb.h"
+
+namespace zwfw::bulletin {
+
+class BulletinRenderer {
+ public:
+  // All pointers must outlive the renderer; `cache` may be null.
+  BulletinRenderer(BulletinStore* store, BulletinSources* sources,
+                   RedisCache* cache, ComposerOptions composer, PdfFonts fonts,
+                   absl::Duration cache_ttl)
+      : store_(store),
+        sources_(sources),
+        cache_(cache),
+        composer_(std::move(composer)),
+        fonts_(std::move(fonts)),
+        cache_ttl_(cache_ttl) {}
+
+  // Everything the period's bulletin is made of. `freeze` asks scoring to
+  // freeze the scorecard (Publish). The sources' errors name the service.
+  absl::StatusOr<BulletinInputs> Gather(const Period& period, bool freeze);
+
+  // The document of `inputs` in `format`, from the cache when it holds it.
+  // Errors: writers.h's (a missing font for PDF).
+  absl::StatusOr<zwfw::v1::RenderResponse> Render(
+      const BulletinInputs& inputs, zwfw::v1::BulletinFormat format);
+
+ private:
+  BulletinStore* const store_;
+  BulletinSources* const sources_;
+  RedisCache* const cache_;
+  const ComposerOptions composer_;
+  const PdfFonts fonts_;
+  const absl::Duration cache_ttl_;
+};
+
+}  // namespace zwfw::bulletin
+
+#endif  // ZWFW_SERVICES_BULLETIN_BULLETIN_RENDERER_H_
