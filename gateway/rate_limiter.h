@@ -13,7 +13,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
-#include "services/common/redis_cache.h"
+#include "services/common/cache.h"
 
 namespace zwfw::gateway {
 
@@ -26,7 +26,7 @@ class RateLimiter {
 
   // `redis` may be null (local counts only). `per_minute` 0: no limit.
   RateLimiter(
-      RedisCache* redis, int64_t per_minute,
+      Cache* redis, int64_t per_minute,
       std::function<absl::Time()> now = [] { return absl::Now(); })
       : redis_(redis), per_minute_(per_minute), now_(std::move(now)) {}
 
@@ -40,7 +40,7 @@ class RateLimiter {
   bool MayBlock() const { return redis_ != nullptr && per_minute_ > 0; }
 
  private:
-  RedisCache* const redis_;
+  Cache* const redis_;
   const int64_t per_minute_;
   const std::function<absl::Time()> now_;
   mutable absl::Mutex mu_;

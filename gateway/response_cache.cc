@@ -73,7 +73,7 @@ std::optional<CachedReply> DecodeCachedReply(absl::string_view bytes) {
   return entry;
 }
 
-ResponseCache::ResponseCache(RedisCache* redis, Options options,
+ResponseCache::ResponseCache(Cache* redis, Options options,
                              prometheus::Registry* registry)
     : redis_(redis), options_(options) {
   if (registry == nullptr) return;

@@ -19,7 +19,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "gateway/transcoder.h"
-#include "services/common/redis_cache.h"
+#include "services/common/cache.h"
 
 namespace zwfw::gateway {
 
@@ -45,7 +45,7 @@ class ResponseCache {
     absl::Duration redis_ttl = absl::Hours(24);
   };
   // `redis` may be null (memory only); metrics go to `registry` when set.
-  ResponseCache(RedisCache* redis, Options options,
+  ResponseCache(Cache* redis, Options options,
                 prometheus::Registry* registry = nullptr);
 
   // The entry under `key` when it has not expired at `now`. With
@@ -63,7 +63,7 @@ class ResponseCache {
                 std::shared_ptr<const CachedReply> entry)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  RedisCache* const redis_;
+  Cache* const redis_;
   const Options options_;
   absl::Mutex mu_;
   absl::flat_hash_map<std::string, std::shared_ptr<const CachedReply>> memory_

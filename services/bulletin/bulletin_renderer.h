@@ -15,8 +15,8 @@
 #include "services/bulletin/composer.h"
 #include "services/bulletin/sources.h"
 #include "services/bulletin/writers.h"
+#include "services/common/cache.h"
 #include "services/common/period.h"
-#include "services/common/redis_cache.h"
 #include "zwfw/v1/bulletin.pb.h"
 
 namespace zwfw::bulletin {
@@ -24,8 +24,8 @@ namespace zwfw::bulletin {
 class BulletinRenderer {
  public:
   // All pointers must outlive the renderer; `cache` may be null.
-  BulletinRenderer(BulletinStore* store, BulletinSources* sources,
-                   RedisCache* cache, ComposerOptions composer, PdfFonts fonts,
+  BulletinRenderer(BulletinStore* store, BulletinSources* sources, Cache* cache,
+                   ComposerOptions composer, PdfFonts fonts,
                    absl::Duration cache_ttl)
       : store_(store),
         sources_(sources),
@@ -46,7 +46,7 @@ class BulletinRenderer {
  private:
   BulletinStore* const store_;
   BulletinSources* const sources_;
-  RedisCache* const cache_;
+  Cache* const cache_;
   const ComposerOptions composer_;
   const PdfFonts fonts_;
   const absl::Duration cache_ttl_;

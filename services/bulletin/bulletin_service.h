@@ -13,7 +13,7 @@
 #include "services/bulletin/sources.h"
 #include "services/bulletin/writers.h"
 #include "services/common/auth.h"
-#include "services/common/redis_cache.h"
+#include "services/common/cache.h"
 #include "zwfw/v1/bulletin.grpc.pb.h"
 
 namespace zwfw::bulletin {
@@ -29,7 +29,7 @@ class BulletinService final : public zwfw::v1::Bulletin::Service {
  public:
   // All must outlive the service; `cache` may be null.
   BulletinService(BulletinStore* store, BulletinSources* sources,
-                  TokenStore* tokens, RedisCache* cache,
+                  TokenStore* tokens, Cache* cache,
                   BulletinOptions options = {})
       : store_(store),
         tokens_(tokens),

@@ -4,8 +4,8 @@
 
 #include "absl/flags/flag.h"
 #include "services/bulletin/bulletin_service.h"
-#include "services/bulletin/bulletin_store.h"
 #include "services/bulletin/sources.h"
+#include "services/bulletin/sqlite_bulletin_store.h"
 #include "services/common/auth.h"
 #include "services/common/intake_client.h"
 #include "services/common/redis_cache.h"
@@ -34,8 +34,9 @@ int main(int argc, char** argv) {
       zwfw::ReadServiceToken(config.service_token_file);
   if (!service_token.ok()) return zwfw::StartupFailure(service_token.status());
 
-  absl::StatusOr<std::unique_ptr<zwfw::bulletin::BulletinStore>> store =
-      zwfw::bulletin::BulletinStore::Open((*host)->DataPath("bulletin.db"));
+  absl::StatusOr<std::unique_ptr<zwfw::bulletin::SqliteBulletinStore>> store =
+      zwfw::bulletin::SqliteBulletinStore::Open(
+          (*host)->DataPath("bulletin.db"));
   if (!store.ok()) return zwfw::StartupFailure(store.status());
   absl::StatusOr<std::unique_ptr<zwfw::IntakeClient>> intake =
       zwfw::IntakeClient::ForServer(config, *service_token);

@@ -42,19 +42,6 @@ class CaseCountSource {
       const Period& period) = 0;
 };
 
-// A fixed directory, for tests and tools.
-class FixedDirectory : public DirectorySource {
- public:
-  explicit FixedDirectory(std::shared_ptr<const DirectoryIndex> index)
-      : index_(std::move(index)) {}
-  absl::StatusOr<std::shared_ptr<const DirectoryIndex>> Current() override {
-    return index_;
-  }
-
- private:
-  std::shared_ptr<const DirectoryIndex> index_;
-};
-
 class IntakeClient : public DirectorySource, public CaseCountSource {
  public:
   // `token` is a service token. The directory is re-read when older than

@@ -1,4 +1,5 @@
-// A cache client on hiredis that degrades instead of failing.
+// The Cache (cache.h) on Redis: a client on hiredis that degrades instead
+// of failing.
 //
 // Redis is optional at run time: when it cannot be reached, every Get is a
 // miss and every Set is dropped, the outage is logged once (and its end
@@ -25,6 +26,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "services/common/cache.h"
 
 struct redisContext;
 
@@ -46,23 +48,22 @@ struct RedisOptions {
   size_t max_value_bytes = 32 << 20;
 };
 
-class RedisCache {
+class RedisCache final : public Cache {
  public:
   // Never fails: an unreachable server is an outage, not an error. Metrics
   // are registered in `registry` when it is not null.
   static std::unique_ptr<RedisCache> Create(
       RedisOptions options, prometheus::Registry* registry = nullptr);
-  ~RedisCache();
+  ~RedisCache() override;
   RedisCache(const RedisCache&) = delete;
   RedisCache& operator=(const RedisCache&) = delete;
 
-  // The value, or nullopt on a miss, when disabled, or during an outage.
-  std::optional<std::string> Get(absl::string_view key);
-  // Stores with a time to live; false when not stored (outage, too large).
-  bool Set(absl::string_view key, absl::string_view value, absl::Duration ttl);
-  // INCR, setting the expiry when the key is new (fixed-window counters).
-  // nullopt during an outage.
-  std::optional<int64_t> Increment(absl::string_view key, absl::Duration ttl);
+  // Cache (cache.h). Increment is Redis's INCR with EXPIRE on a new key.
+  std::optional<std::string> Get(absl::string_view key) override;
+  bool Set(absl::string_view key, absl::string_view value,
+           absl::Duration ttl) override;
+  std::optional<int64_t> Increment(absl::string_view key,
+                                   absl::Duration ttl) override;
 
   // Whether the last attempt to reach Redis succeeded.
   bool healthy() const;

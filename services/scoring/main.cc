@@ -7,8 +7,8 @@
 #include "services/common/redis_cache.h"
 #include "services/common/server.h"
 #include "services/scoring/scoring_service.h"
-#include "services/scoring/scoring_store.h"
 #include "services/scoring/sources.h"
+#include "services/scoring/sqlite_scoring_store.h"
 
 int main(int argc, char** argv) {
   zwfw::ServerConfig config =
@@ -20,8 +20,8 @@ int main(int argc, char** argv) {
       zwfw::ReadServiceToken(config.service_token_file);
   if (!service_token.ok()) return zwfw::StartupFailure(service_token.status());
 
-  absl::StatusOr<std::unique_ptr<zwfw::scoring::ScoringStore>> store =
-      zwfw::scoring::ScoringStore::Open((*host)->DataPath("scoring.db"));
+  absl::StatusOr<std::unique_ptr<zwfw::scoring::SqliteScoringStore>> store =
+      zwfw::scoring::SqliteScoringStore::Open((*host)->DataPath("scoring.db"));
   if (!store.ok()) return zwfw::StartupFailure(store.status());
   absl::StatusOr<std::unique_ptr<zwfw::IntakeClient>> intake =
       zwfw::IntakeClient::ForServer(config, *service_token);

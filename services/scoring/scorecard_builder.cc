@@ -51,7 +51,7 @@ absl::StatusOr<zwfw::v1::Scorecard> ScorecardBuilder::Compute(
   }
 
   absl::StatusOr<std::vector<zwfw::v1::Adjustment>> adjustments =
-      store_->ListAdjustments(period.ToString(), "");
+      store_->ListAdjustments(period.ToString(), "", /*include_removed=*/false);
   if (!adjustments.ok()) return adjustments.status();
   inputs.adjustments = *std::move(adjustments);
   absl::StatusOr<Awards> awards = store_->GetAwards(period.ToString());

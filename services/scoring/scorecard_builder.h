@@ -15,8 +15,8 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/common/cache.h"
 #include "services/common/period.h"
-#include "services/common/redis_cache.h"
 #include "services/scoring/scoring_store.h"
 #include "services/scoring/sources.h"
 #include "zwfw/v1/scoring.pb.h"
@@ -26,8 +26,8 @@ namespace zwfw::scoring {
 class ScorecardBuilder {
  public:
   // All must outlive the builder; `cache` may be null (uncached).
-  ScorecardBuilder(ScoringStore* store, ScoringSources* sources,
-                   RedisCache* cache, absl::Duration cache_ttl)
+  ScorecardBuilder(ScoringStore* store, ScoringSources* sources, Cache* cache,
+                   absl::Duration cache_ttl)
       : store_(store),
         sources_(sources),
         cache_(cache),
@@ -45,7 +45,7 @@ class ScorecardBuilder {
 
   ScoringStore* const store_;
   ScoringSources* const sources_;
-  RedisCache* const cache_;
+  Cache* const cache_;
   const absl::Duration cache_ttl_;
 };
 

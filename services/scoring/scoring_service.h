@@ -9,7 +9,7 @@
 
 #include "absl/time/clock.h"
 #include "services/common/auth.h"
-#include "services/common/redis_cache.h"
+#include "services/common/cache.h"
 #include "services/scoring/scorecard.h"
 #include "services/scoring/scorecard_builder.h"
 #include "services/scoring/scoring_store.h"
@@ -27,8 +27,7 @@ class ScoringService final : public zwfw::v1::Scoring::Service {
  public:
   // All must outlive the service; `cache` may be null (no caching).
   ScoringService(ScoringStore* store, ScoringSources* sources,
-                 TokenStore* tokens, RedisCache* cache,
-                 ScoringOptions options = {})
+                 TokenStore* tokens, Cache* cache, ScoringOptions options = {})
       : store_(store),
         sources_(sources),
         tokens_(tokens),

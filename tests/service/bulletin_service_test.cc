@@ -6,7 +6,9 @@
 #include <gtest/gtest.h>
 
 #include "absl/strings/str_cat.h"
+#include "services/bulletin/sqlite_bulletin_store.h"
 #include "services/common/status.h"
+#include "tests/testing/service_fixture.h"
 #include "tests/testing/test_util.h"
 
 namespace zwfw::bulletin {
@@ -52,17 +54,14 @@ class FakeSources : public BulletinSources {
 class BulletinServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store_ = *BulletinStore::Open(testing::FreshDbPath("bulletin"));
-    tokens_ = *TokenStore::FromContents(absl::StrCat(
-        Sha256Hex("admin"), " admin\n", Sha256Hex("viewer"), " viewer\n"));
+    store_ = *SqliteBulletinStore::Open(testing::FreshDbPath("bulletin"));
+    tokens_ = testing::TokensFor({{"admin", "admin"}, {"viewer", "viewer"}});
     service_ = std::make_unique<BulletinService>(store_.get(), &sources_,
                                                  tokens_.get(), nullptr);
-    grpc::ServerBuilder builder;
-    builder.RegisterService(service_.get());
-    server_ = builder.BuildAndStart();
-    stub_ = zwfw::v1::Bulletin::NewStub(server_->InProcessChannel({}));
+    server_ = std::make_unique<testing::InProcessServer>(service_.get());
+    stub_ = zwfw::v1::Bulletin::NewStub(server_->channel());
   }
-  void TearDown() override { server_->Shutdown(); }
+  void TearDown() override { server_.reset(); }
 
   grpc::Status Update(int64_t based_on, const std::string& number,
                       bool start_new_version = false) {
@@ -87,10 +86,10 @@ class BulletinServiceTest : public ::testing::Test {
   }
 
   FakeSources sources_;
-  std::unique_ptr<BulletinStore> store_;
+  std::unique_ptr<SqliteBulletinStore> store_;
   std::unique_ptr<TokenStore> tokens_;
   std::unique_ptr<BulletinService> service_;
-  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<testing::InProcessServer> server_;
   std::unique_ptr<zwfw::v1::Bulletin::Stub> stub_;
 };
 

@@ -22,6 +22,7 @@
 #include "services/intake/case_rules.h"
 #include "services/intake/sqlite_case_store.h"
 #include "services/intake/sqlite_directory_store.h"
+#include "tests/testing/service_fixture.h"
 #include "tests/testing/test_util.h"
 #include "tools/seedgen/reference_cases.h"
 
@@ -46,10 +47,10 @@ class CaseIntakeTest : public ::testing::Test {
  protected:
   void SetUp() override {
     path_ = testing::FreshDbPath("case-intake");
-    tokens_ = *TokenStore::FromContents(
-        absl::StrCat(Sha256Hex("admin"), " admin\n", Sha256Hex("viewer"),
-                     " viewer\n", Sha256Hex("gaj"), " department:qj-gaj\n",
-                     Sha256Hex("service"), " service\n"));
+    tokens_ = testing::TokensFor({{"admin", "admin"},
+                                  {"viewer", "viewer"},
+                                  {"gaj", "department:qj-gaj"},
+                                  {"service", "service"}});
     calendar_ = std::make_unique<Calendar>(
         *Calendar::LoadDirectory(ZWFW_SOURCE_DIR "/deploy/calendar"));
     directory_store_ = *SqliteDirectoryStore::Open(path_);
@@ -69,19 +70,12 @@ class CaseIntakeTest : public ::testing::Test {
     options.now = [this] { return now_; };
     service_ = std::make_unique<CaseIntakeService>(
         catalog_.get(), calendar_.get(), store_.get(), tokens_.get(), options);
-    grpc::ServerBuilder builder;
-    builder.RegisterService(service_.get());
-    builder.SetMaxReceiveMessageSize(16 << 20);
-    server_ = builder.BuildAndStart();
-    grpc::ChannelArguments args;
-    args.SetMaxSendMessageSize(16 << 20);
-    stub_ = CaseIntake::NewStub(server_->InProcessChannel(args));
+    server_ =
+        std::make_unique<testing::InProcessServer>(service_.get(), 16 << 20);
+    stub_ = CaseIntake::NewStub(server_->channel());
   }
 
-  void TearDown() override {
-    server_->Shutdown();
-    server_.reset();
-  }
+  void TearDown() override { server_.reset(); }
 
   // A completed center approval case of the police (qj-gaj).
   static Case Police(const std::string& no, absl::Time accepted) {
@@ -208,7 +202,7 @@ class CaseIntakeTest : public ::testing::Test {
   std::unique_ptr<DirectoryCatalog> catalog_;
   std::unique_ptr<SqliteCaseStore> store_;
   std::unique_ptr<CaseIntakeService> service_;
-  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<testing::InProcessServer> server_;
   std::unique_ptr<CaseIntake::Stub> stub_;
 };
 

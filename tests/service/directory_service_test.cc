@@ -10,6 +10,7 @@
 #include "services/common/data_changes.h"
 #include "services/intake/directory_catalog.h"
 #include "services/intake/sqlite_directory_store.h"
+#include "tests/testing/service_fixture.h"
 #include "tests/testing/test_util.h"
 
 namespace zwfw::intake {
@@ -41,9 +42,9 @@ class FaultyDirectoryStore : public DirectoryStore {
 class DirectoryServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    tokens_ = *TokenStore::FromContents(absl::StrCat(
-        Sha256Hex("admin-token"), " admin\n", Sha256Hex("viewer-token"),
-        " viewer\n", Sha256Hex("dept-token"), " department:gaj\n"));
+    tokens_ = testing::TokensFor({{"admin-token", "admin"},
+                                  {"viewer-token", "viewer"},
+                                  {"dept-token", "department:gaj"}});
     sqlite_ = *SqliteDirectoryStore::Open(":memory:");
     store_ = std::make_unique<FaultyDirectoryStore>(sqlite_.get());
     Start();
@@ -51,17 +52,12 @@ class DirectoryServiceTest : public ::testing::Test {
 
   // (Re)starts the service on the same store, as a restarted server would.
   void Start() {
-    if (server_) {
-      server_->Shutdown();
-      server_.reset();
-    }
+    server_.reset();
     catalog_ = *DirectoryCatalog::Open(store_.get());
     service_ =
         std::make_unique<DirectoryService>(catalog_.get(), tokens_.get());
-    grpc::ServerBuilder builder;
-    builder.RegisterService(service_.get());
-    server_ = builder.BuildAndStart();
-    stub_ = Directory::NewStub(server_->InProcessChannel({}));
+    server_ = std::make_unique<testing::InProcessServer>(service_.get());
+    stub_ = Directory::NewStub(server_->channel());
   }
 
   grpc::Status Import(const zwfw::v1::DirectorySnapshot& snapshot,
@@ -111,7 +107,7 @@ class DirectoryServiceTest : public ::testing::Test {
   std::unique_ptr<FaultyDirectoryStore> store_;
   std::unique_ptr<DirectoryCatalog> catalog_;
   std::unique_ptr<DirectoryService> service_;
-  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<testing::InProcessServer> server_;
   std::unique_ptr<Directory::Stub> stub_;
 };
 

@@ -12,6 +12,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/status.h"
+#include "services/scoring/sqlite_scoring_store.h"
+#include "tests/testing/in_memory_cache.h"
+#include "tests/testing/service_fixture.h"
 #include "tests/testing/test_util.h"
 
 namespace zwfw::scoring {
@@ -90,19 +93,19 @@ class ScoringServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string path = testing::FreshDbPath("scoring");
-    store_ = *ScoringStore::Open(path);
-    tokens_ = *TokenStore::FromContents(
-        absl::StrCat(Sha256Hex("admin"), " admin\n", Sha256Hex("viewer"),
-                     " viewer\n", Sha256Hex("service"), " service\n",
-                     Sha256Hex("gaj"), " department:gaj\n"));
+    store_ = *SqliteScoringStore::Open(path);
+    tokens_ = testing::TokensFor({{"admin", "admin"},
+                                  {"viewer", "viewer"},
+                                  {"service", "service"},
+                                  {"gaj", "department:gaj"}});
     service_ = std::make_unique<ScoringService>(store_.get(), &sources_,
-                                                tokens_.get(), nullptr);
-    grpc::ServerBuilder builder;
-    builder.RegisterService(service_.get());
-    server_ = builder.BuildAndStart();
-    stub_ = Scoring::NewStub(server_->InProcessChannel({}));
+                                                tokens_.get(), &cache_);
+    server_ = std::make_unique<testing::InProcessServer>(service_.get());
+    stub_ = Scoring::NewStub(server_->channel());
   }
-  void TearDown() override { server_->Shutdown(); }
+  void TearDown() override { server_.reset(); }
+
+  testing::InMemoryCache cache_;
 
   grpc::Status SetDefaultRules() {
     std::ifstream in(ZWFW_SOURCE_DIR "/deploy/scoring/default-rules.json");
@@ -148,10 +151,10 @@ class ScoringServiceTest : public ::testing::Test {
   }
 
   FakeSources sources_;
-  std::unique_ptr<ScoringStore> store_;
+  std::unique_ptr<SqliteScoringStore> store_;
   std::unique_ptr<TokenStore> tokens_;
   std::unique_ptr<ScoringService> service_;
-  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<testing::InProcessServer> server_;
   std::unique_ptr<Scoring::Stub> stub_;
 };
 
@@ -276,6 +279,31 @@ TEST_F(ScoringServiceTest, AwardsAreConfirmedByTheOffice) {
             grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(stub_->SetAwards(As("gaj").get(), awards, &set).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(ScoringServiceTest, ACachedScorecardIsServedUntilAnInputMoves) {
+  ASSERT_TRUE(SetDefaultRules().ok());
+  auto first = Card();
+  ASSERT_TRUE(first.ok()) << first.status();
+  EXPECT_EQ(cache_.Count("zwfw:scorecard:2020-07:"), 1);
+  const int evidence_reads = sources_.evidence_calls;
+  auto again = Card();
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->SerializeAsString(), first->SerializeAsString());
+  EXPECT_EQ(sources_.evidence_calls, evidence_reads);  // served from cache
+  // New figures under the same data version (a renamed department moves
+  // none): a new key, never the stale card.
+  sources_.cases.mutable_departments(0)->set_department_name("区公安分局");
+  auto renamed = Card();
+  ASSERT_TRUE(renamed.ok());
+  EXPECT_EQ(cache_.Count("zwfw:scorecard:2020-07:"), 2);
+  EXPECT_NE(renamed->SerializeAsString(), first->SerializeAsString());
+  // With the cache down the card is computed, the same.
+  cache_.set_down(true);
+  auto uncached = Card();
+  ASSERT_TRUE(uncached.ok());
+  EXPECT_EQ(uncached->SerializeAsString(), renamed->SerializeAsString());
+  EXPECT_GT(sources_.evidence_calls, evidence_reads);
 }
 
 TEST_F(ScoringServiceTest, ADependencyDownIsPassedOnUnchanged) {

@@ -17,6 +17,8 @@
 #include "services/common/status.h"
 #include "services/survey/sqlite_survey_store.h"
 #include "services/survey/survey_schema.h"
+#include "tests/testing/fixed_directory.h"
+#include "tests/testing/service_fixture.h"
 #include "tests/testing/test_util.h"
 #include "tools/seedgen/reference_cases.h"
 
@@ -60,15 +62,12 @@ class SurveyServiceTest : public ::testing::Test {
   void SetUp() override { Start(SurveyOptions()); }
 
   void Start(SurveyOptions options) {
-    if (server_) {
-      server_->Shutdown();
-      server_.reset();
-    }
+    server_.reset();
     if (path_.empty()) path_ = testing::FreshDbPath("survey");
-    tokens_ = *TokenStore::FromContents(
-        absl::StrCat(Sha256Hex("admin"), " admin\n", Sha256Hex("viewer"),
-                     " viewer\n", Sha256Hex("gaj"), " department:qj-gaj\n",
-                     Sha256Hex("device"), " evaluator\n"));
+    tokens_ = testing::TokensFor({{"admin", "admin"},
+                                  {"viewer", "viewer"},
+                                  {"gaj", "department:qj-gaj"},
+                                  {"device", "evaluator"}});
     calendar_ = std::make_unique<Calendar>(
         *Calendar::LoadDirectory(ZWFW_SOURCE_DIR "/deploy/calendar"));
     store_.reset();
@@ -77,16 +76,12 @@ class SurveyServiceTest : public ::testing::Test {
     service_ = std::make_unique<SurveyService>(&directory_, &case_counts_,
                                                calendar_.get(), store_.get(),
                                                tokens_.get(), options);
-    grpc::ServerBuilder builder;
-    builder.RegisterService(service_.get());
-    builder.SetMaxReceiveMessageSize(4 << 20);
-    server_ = builder.BuildAndStart();
-    grpc::ChannelArguments args;
-    args.SetMaxSendMessageSize(4 << 20);
-    stub_ = Survey::NewStub(server_->InProcessChannel(args));
+    server_ =
+        std::make_unique<testing::InProcessServer>(service_.get(), 4 << 20);
+    stub_ = Survey::NewStub(server_->channel());
   }
 
-  void TearDown() override { server_->Shutdown(); }
+  void TearDown() override { server_.reset(); }
 
   static Evaluation Rating(const std::string& id, int rating,
                            const std::string& case_no = "",
@@ -167,13 +162,13 @@ class SurveyServiceTest : public ::testing::Test {
 
   std::string path_;
   absl::Time now_ = Cst(2020, 8, 20);
-  FixedDirectory directory_{Qijiang()};
+  testing::FixedDirectory directory_{Qijiang()};
   FixedCaseCounts case_counts_;
   std::unique_ptr<TokenStore> tokens_;
   std::unique_ptr<Calendar> calendar_;
   std::unique_ptr<SqliteSurveyStore> store_;
   std::unique_ptr<SurveyService> service_;
-  std::unique_ptr<grpc::Server> server_;
+  std::unique_ptr<testing::InProcessServer> server_;
   std::unique_ptr<Survey::Stub> stub_;
 };
 

@@ -6,6 +6,8 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/redis_cache.h"
+#include "tests/testing/in_memory_cache.h"
 
 namespace zwfw::gateway {
 namespace {
@@ -27,6 +29,24 @@ TEST(RateLimiterTest, LocalCountsRefuseOverTheLimitUntilTheNextMinute) {
 TEST(RateLimiterTest, ZeroMeansNoLimit) {
   RateLimiter limiter(nullptr, 0);
   for (int i = 0; i < 100; ++i) EXPECT_TRUE(limiter.Admit("a").allowed);
+}
+
+TEST(RateLimiterTest, SharedCountsAcrossReplicasAndLocalOnesInAnOutage) {
+  absl::Time now = absl::FromUnixSeconds(1800000000);
+  testing::InMemoryCache shared([&] { return now; });
+  RateLimiter one(&shared, 3, [&] { return now; });
+  RateLimiter two(&shared, 3, [&] { return now; });  // another replica
+  EXPECT_TRUE(one.Admit("a").allowed);
+  EXPECT_TRUE(two.Admit("a").allowed);
+  EXPECT_TRUE(one.Admit("a").allowed);
+  EXPECT_FALSE(two.Admit("a").allowed);  // the fourth, across replicas
+  now += absl::Minutes(1);               // the next window
+  EXPECT_TRUE(two.Admit("a").allowed);
+  shared.set_down(true);  // each replica counts on its own
+  EXPECT_TRUE(one.Admit("a").allowed);
+  EXPECT_TRUE(one.Admit("a").allowed);
+  EXPECT_TRUE(one.Admit("a").allowed);
+  EXPECT_FALSE(one.Admit("a").allowed);
 }
 
 TEST(RateLimiterTest, RedisCountsAreSharedAndAnOutageFallsBackToLocal) {

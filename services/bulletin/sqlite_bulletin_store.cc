@@ -1,4 +1,4 @@
-#include "services/bulletin/bulletin_store.h"
+#include "services/bulletin/sqlite_bulletin_store.h"
 
 #include "absl/strings/str_cat.h"
 
@@ -32,16 +32,17 @@ CREATE TABLE published_formats (
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<BulletinStore>> BulletinStore::Open(
+absl::StatusOr<std::unique_ptr<SqliteBulletinStore>> SqliteBulletinStore::Open(
     const std::string& path) {
   absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(path);
   if (!db.ok()) return db.status();
   absl::Status s = (*db)->Migrate(Migrations());
   if (!s.ok()) return s;
-  return std::unique_ptr<BulletinStore>(new BulletinStore(*std::move(db)));
+  return std::unique_ptr<SqliteBulletinStore>(
+      new SqliteBulletinStore(*std::move(db)));
 }
 
-absl::StatusOr<std::pair<zwfw::v1::Draft, bool>> BulletinStore::LoadDraft(
+absl::StatusOr<std::pair<zwfw::v1::Draft, bool>> SqliteBulletinStore::LoadDraft(
     const std::string& period) {
   absl::StatusOr<Statement> q =
       db_->Prepare("SELECT record, locked FROM drafts WHERE period = ?");
@@ -59,7 +60,7 @@ absl::StatusOr<std::pair<zwfw::v1::Draft, bool>> BulletinStore::LoadDraft(
   return std::make_pair(draft, q->ColumnInt(1) != 0);
 }
 
-absl::StatusOr<zwfw::v1::Draft> BulletinStore::GetDraft(
+absl::StatusOr<zwfw::v1::Draft> SqliteBulletinStore::GetDraft(
     const std::string& period) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<std::pair<zwfw::v1::Draft, bool>> loaded = LoadDraft(period);
@@ -67,7 +68,7 @@ absl::StatusOr<zwfw::v1::Draft> BulletinStore::GetDraft(
   return loaded->first;
 }
 
-absl::StatusOr<zwfw::v1::Draft> BulletinStore::UpdateDraft(
+absl::StatusOr<zwfw::v1::Draft> SqliteBulletinStore::UpdateDraft(
     zwfw::v1::Draft draft, bool start_new_version) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
@@ -103,7 +104,7 @@ absl::StatusOr<zwfw::v1::Draft> BulletinStore::UpdateDraft(
   return draft;
 }
 
-absl::StatusOr<zwfw::v1::PublishedVersion> BulletinStore::Publish(
+absl::StatusOr<zwfw::v1::PublishedVersion> SqliteBulletinStore::Publish(
     zwfw::v1::PublishedVersion version,
     const std::map<int, zwfw::v1::RenderResponse>& renders) {
   absl::MutexLock lock(&mu_);
@@ -154,7 +155,7 @@ absl::StatusOr<zwfw::v1::PublishedVersion> BulletinStore::Publish(
   return version;
 }
 
-absl::StatusOr<zwfw::v1::RenderResponse> BulletinStore::GetPublished(
+absl::StatusOr<zwfw::v1::RenderResponse> SqliteBulletinStore::GetPublished(
     const std::string& period, int64_t version,
     zwfw::v1::BulletinFormat format) {
   absl::MutexLock lock(&mu_);
@@ -179,7 +180,7 @@ absl::StatusOr<zwfw::v1::RenderResponse> BulletinStore::GetPublished(
 }
 
 absl::StatusOr<std::vector<zwfw::v1::PublishedVersion>>
-BulletinStore::ListPublished(const std::string& period) {
+SqliteBulletinStore::ListPublished(const std::string& period) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Statement> q = db_->Prepare(
       "SELECT record FROM published WHERE period = ? ORDER BY version");

@@ -1,4 +1,4 @@
-#include "services/scoring/scoring_store.h"
+#include "services/scoring/sqlite_scoring_store.h"
 
 #include "absl/strings/str_cat.h"
 #include "services/common/proto_time.h"
@@ -46,16 +46,17 @@ zwfw::v1::Scorecard AwardsRecord(const Awards& awards) {
 
 }  // namespace
 
-absl::StatusOr<std::unique_ptr<ScoringStore>> ScoringStore::Open(
+absl::StatusOr<std::unique_ptr<SqliteScoringStore>> SqliteScoringStore::Open(
     const std::string& path) {
   absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(path);
   if (!db.ok()) return db.status();
   absl::Status s = (*db)->Migrate(Migrations());
   if (!s.ok()) return s;
-  return std::unique_ptr<ScoringStore>(new ScoringStore(*std::move(db)));
+  return std::unique_ptr<SqliteScoringStore>(
+      new SqliteScoringStore(*std::move(db)));
 }
 
-absl::Status ScoringStore::CheckNotFrozen(const std::string& period) {
+absl::Status SqliteScoringStore::CheckNotFrozen(const std::string& period) {
   absl::StatusOr<Statement> q =
       db_->Prepare("SELECT 1 FROM frozen WHERE period = ?");
   if (!q.ok()) return q.status();
@@ -69,7 +70,7 @@ absl::Status ScoringStore::CheckNotFrozen(const std::string& period) {
   return absl::OkStatus();
 }
 
-absl::Status ScoringStore::Bump(const std::string& period) {
+absl::Status SqliteScoringStore::Bump(const std::string& period) {
   absl::StatusOr<Statement> q = db_->Prepare(
       "INSERT INTO period_versions VALUES (?, 1) ON CONFLICT (period) "
       "DO UPDATE SET version = version + 1");
@@ -77,7 +78,7 @@ absl::Status ScoringStore::Bump(const std::string& period) {
   return q->Bind(1, period).Run();
 }
 
-absl::StatusOr<zwfw::v1::ScoringRules> ScoringStore::AddRules(
+absl::StatusOr<zwfw::v1::ScoringRules> SqliteScoringStore::AddRules(
     zwfw::v1::ScoringRules rules) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
@@ -99,8 +100,8 @@ absl::StatusOr<zwfw::v1::ScoringRules> ScoringStore::AddRules(
   return rules;
 }
 
-absl::StatusOr<std::optional<zwfw::v1::ScoringRules>> ScoringStore::GetRules(
-    int64_t version) {
+absl::StatusOr<std::optional<zwfw::v1::ScoringRules>>
+SqliteScoringStore::GetRules(int64_t version) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Statement> q = db_->Prepare(
       version == 0 ? "SELECT record FROM rules ORDER BY version DESC LIMIT 1"
@@ -117,7 +118,7 @@ absl::StatusOr<std::optional<zwfw::v1::ScoringRules>> ScoringStore::GetRules(
   return std::optional<zwfw::v1::ScoringRules>(std::move(rules));
 }
 
-absl::StatusOr<zwfw::v1::Adjustment> ScoringStore::AddAdjustment(
+absl::StatusOr<zwfw::v1::Adjustment> SqliteScoringStore::AddAdjustment(
     zwfw::v1::Adjustment adjustment) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
@@ -145,9 +146,10 @@ absl::StatusOr<zwfw::v1::Adjustment> ScoringStore::AddAdjustment(
   return adjustment;
 }
 
-absl::StatusOr<std::vector<zwfw::v1::Adjustment>> ScoringStore::ListAdjustments(
-    const std::string& period, const std::string& department_code,
-    bool include_removed) {
+absl::StatusOr<std::vector<zwfw::v1::Adjustment>>
+SqliteScoringStore::ListAdjustments(const std::string& period,
+                                    const std::string& department_code,
+                                    bool include_removed) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Statement> q = db_->Prepare(
       "SELECT record FROM adjustments WHERE period = ?1 AND "
@@ -164,9 +166,9 @@ absl::StatusOr<std::vector<zwfw::v1::Adjustment>> ScoringStore::ListAdjustments(
   return out;
 }
 
-absl::Status ScoringStore::RemoveAdjustment(int64_t adjustment_id,
-                                            const std::string& who,
-                                            absl::Time when) {
+absl::Status SqliteScoringStore::RemoveAdjustment(int64_t adjustment_id,
+                                                  const std::string& who,
+                                                  absl::Time when) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
   if (!tx.ok()) return tx.status();
@@ -200,8 +202,8 @@ absl::Status ScoringStore::RemoveAdjustment(int64_t adjustment_id,
   return s;
 }
 
-absl::Status ScoringStore::SetAwards(const std::string& period,
-                                     const Awards& awards) {
+absl::Status SqliteScoringStore::SetAwards(const std::string& period,
+                                           const Awards& awards) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
   if (!tx.ok()) return tx.status();
@@ -219,7 +221,8 @@ absl::Status ScoringStore::SetAwards(const std::string& period,
   return s;
 }
 
-absl::StatusOr<Awards> ScoringStore::GetAwards(const std::string& period) {
+absl::StatusOr<Awards> SqliteScoringStore::GetAwards(
+    const std::string& period) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Statement> q =
       db_->Prepare("SELECT record FROM awards WHERE period = ?");
@@ -236,7 +239,7 @@ absl::StatusOr<Awards> ScoringStore::GetAwards(const std::string& period) {
   return awards;
 }
 
-absl::StatusOr<zwfw::v1::Scorecard> ScoringStore::Freeze(
+absl::StatusOr<zwfw::v1::Scorecard> SqliteScoringStore::Freeze(
     zwfw::v1::Scorecard scorecard) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
@@ -261,8 +264,8 @@ absl::StatusOr<zwfw::v1::Scorecard> ScoringStore::Freeze(
   return stored;
 }
 
-absl::StatusOr<std::optional<zwfw::v1::Scorecard>> ScoringStore::GetFrozen(
-    const std::string& period) {
+absl::StatusOr<std::optional<zwfw::v1::Scorecard>>
+SqliteScoringStore::GetFrozen(const std::string& period) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Statement> q =
       db_->Prepare("SELECT record FROM frozen WHERE period = ?");
@@ -279,7 +282,8 @@ absl::StatusOr<std::optional<zwfw::v1::Scorecard>> ScoringStore::GetFrozen(
   return std::optional<zwfw::v1::Scorecard>(std::move(card));
 }
 
-absl::StatusOr<int64_t> ScoringStore::PeriodVersion(const std::string& period) {
+absl::StatusOr<int64_t> SqliteScoringStore::PeriodVersion(
+    const std::string& period) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Statement> q =
       db_->Prepare("SELECT version FROM period_versions WHERE period = ?");
