@@ -82,16 +82,16 @@ class SqliteCaseStore::Writer {
 
   // Applies all requests in one transaction; their results, or the error
   // that stored nothing.
-  absl::StatusOr<std::vector<std::vector<WriteResult>>> Apply(
-      const std::vector<Request*>& requests) {
+  absl::StatusOr<GroupCommitter::Results> Apply(
+      const std::vector<GroupCommitter::Batch*>& batches) {
     absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
     if (!tx.ok()) return tx.status();
     CounterDeltas deltas;
     std::vector<std::vector<WriteResult>> results;
-    for (const Request* request : requests) {
+    for (const GroupCommitter::Batch* batch : batches) {
       std::vector<WriteResult>& out = results.emplace_back();
-      out.reserve(request->cases.size());
-      for (const Case& c : request->cases) {
+      out.reserve(batch->size());
+      for (const Case& c : *batch) {
         absl::StatusOr<WriteResult> r = WriteOne(c, &deltas);
         if (!r.ok()) return r.status();
         out.push_back(*std::move(r));
@@ -278,19 +278,29 @@ SqliteCaseStore::SqliteCaseStore(SqliteCaseStoreOptions options,
       writer_(std::move(writer)),
       readers_(std::move(readers)),
       checkpoint_db_(std::move(checkpoint_db)) {
-  thread_ = std::thread([this] { WriterLoop(); });
-  completer_ = std::thread([this] { CompleterLoop(); });
+  committer_ = std::make_unique<GroupCommitter>(
+      GroupCommitter::Options{options_.max_records_per_transaction},
+      [this](const std::vector<GroupCommitter::Batch*>& batches) {
+        return writer_->Apply(batches);
+      },
+      [this] {
+        absl::StatusOr<Database::CheckpointResult> done =
+            writer_->FinishCheckpoint();
+        if (!done.ok() && !absl::IsUnavailable(done.status())) {
+          LogWarning(absl::StrCat("checkpoint: ", done.status().message()));
+        }
+      });
   checkpointer_ = std::thread([this] { CheckpointLoop(); });
 }
 
 SqliteCaseStore::~SqliteCaseStore() {
+  // The checkpointer first: it asks the committer for maintenance.
   {
-    absl::MutexLock lock(&mu_);
+    absl::MutexLock lock(&checkpoint_mu_);
     stopping_ = true;
   }
-  thread_.join();
-  completer_.join();
   checkpointer_.join();
+  committer_.reset();  // every pending batch written and answered
   // Leave a small WAL behind: fold it into the database file.
   absl::StatusOr<Database::CheckpointResult> s =
       checkpoint_db_->Checkpoint(Database::CheckpointMode::kTruncate);
@@ -302,9 +312,9 @@ SqliteCaseStore::~SqliteCaseStore() {
 void SqliteCaseStore::CheckpointLoop() {
   while (true) {
     {
-      absl::MutexLock lock(&mu_);
-      mu_.AwaitWithTimeout(absl::Condition(&stopping_),
-                           options_.checkpoint_interval);
+      absl::MutexLock lock(&checkpoint_mu_);
+      checkpoint_mu_.AwaitWithTimeout(absl::Condition(&stopping_),
+                                      options_.checkpoint_interval);
       if (stopping_) return;
     }
     // PASSIVE copies what it can without blocking the writer or readers:
@@ -323,98 +333,17 @@ void SqliteCaseStore::CheckpointLoop() {
       continue;
     }
     if (copied->wal_frames >= options_.restart_wal_frames) {
-      absl::MutexLock lock(&mu_);
-      finish_checkpoint_ = true;
+      committer_->RequestMaintenance();
     }
   }
 }
 
 int64_t SqliteCaseStore::transactions() const {
-  absl::MutexLock lock(&mu_);
-  return transactions_;
+  return committer_->transactions();
 }
 
 void SqliteCaseStore::Write(std::vector<Case> cases, WriteCallback done) {
-  if (cases.empty()) {
-    done(std::vector<WriteResult>());
-    return;
-  }
-  absl::MutexLock lock(&mu_);
-  queue_.push_back(Request{std::move(cases), std::move(done)});
-}
-
-void SqliteCaseStore::WriterLoop() {
-  while (true) {
-    std::vector<Request> taken;
-    bool finish_checkpoint;
-    {
-      absl::MutexLock lock(&mu_);
-      mu_.Await(absl::Condition(
-          +[](SqliteCaseStore* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mu_) {
-            return s->stopping_ || !s->queue_.empty();
-          },
-          this));
-      if (queue_.empty()) {  // stopping, and nothing left to write
-        writer_stopped_ = true;
-        return;
-      }
-      // Take whole requests up to the per-transaction limit (at least one).
-      size_t records = 0;
-      while (!queue_.empty() &&
-             (taken.empty() ||
-              records + queue_.front().cases.size() <=
-                  static_cast<size_t>(options_.max_records_per_transaction))) {
-        records += queue_.front().cases.size();
-        taken.push_back(std::move(queue_.front()));
-        queue_.pop_front();
-      }
-      finish_checkpoint = std::exchange(finish_checkpoint_, false);
-    }
-    if (finish_checkpoint) {
-      absl::StatusOr<Database::CheckpointResult> done =
-          writer_->FinishCheckpoint();
-      if (!done.ok() && !absl::IsUnavailable(done.status())) {
-        LogWarning(absl::StrCat("checkpoint: ", done.status().message()));
-      }
-    }
-    std::vector<Request*> requests;
-    for (Request& r : taken) requests.push_back(&r);
-    absl::StatusOr<std::vector<std::vector<WriteResult>>> results =
-        writer_->Apply(requests);
-    if (!results.ok()) {
-      LogError(absl::StrCat(
-          "case write of ", taken.size(),
-          " batches failed, nothing stored: ", results.status().ToString()));
-    }
-    absl::MutexLock lock(&mu_);
-    if (results.ok()) ++transactions_;
-    done_.push_back(Done{std::move(taken), std::move(results)});
-  }
-}
-
-void SqliteCaseStore::CompleterLoop() {
-  while (true) {
-    std::deque<Done> ready;
-    {
-      absl::MutexLock lock(&mu_);
-      mu_.Await(absl::Condition(
-          +[](SqliteCaseStore* s) ABSL_EXCLUSIVE_LOCKS_REQUIRED(s->mu_) {
-            return s->writer_stopped_ || !s->done_.empty();
-          },
-          this));
-      if (done_.empty()) return;  // the writer has stopped and all answered
-      ready.swap(done_);
-    }
-    for (Done& d : ready) {
-      for (size_t i = 0; i < d.requests.size(); ++i) {
-        if (d.results.ok()) {
-          d.requests[i].done(std::move((*d.results)[i]));
-        } else {
-          d.requests[i].done(d.results.status());
-        }
-      }
-    }
-  }
+  committer_->Write(std::move(cases), std::move(done));
 }
 
 std::unique_ptr<Database> SqliteCaseStore::AcquireReader() {

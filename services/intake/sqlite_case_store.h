@@ -1,16 +1,17 @@
-// Cases in the intake SQLite database, written by one thread that commits
-// many callers' batches per transaction (group commit) and answers each
-// caller only after the transaction is durable. Reads use a small pool of
-// separate connections (WAL lets them run beside the writer). Callers are
-// answered from a second thread, so the writer starts the next transaction
-// at once; a third checkpoints the WAL into the database file, so commits
-// rarely wait for a checkpoint: the writer only copies, between two
+// Cases in the intake SQLite database. Writes go through a GroupCommitter
+// (group_commit.h): one writer connection commits many callers' batches
+// per transaction and each caller is answered once it is durable. Reads use
+// a small pool of separate connections (WAL lets them run beside the
+// writer). A checkpointer thread copies the WAL into the database file, so
+// commits rarely wait for a checkpoint; the writer only copies, between two
 // transactions, the frames committed while the checkpointer was copying,
 // which lets the WAL start over instead of growing without end.
+//
+// Thread-safe: any method from any thread. The destructor writes and
+// answers every batch already given, then stops.
 #ifndef ZWFW_SERVICES_INTAKE_SQLITE_CASE_STORE_H_
 #define ZWFW_SERVICES_INTAKE_SQLITE_CASE_STORE_H_
 
-#include <deque>
 #include <memory>
 #include <string>
 #include <thread>
@@ -21,6 +22,7 @@
 #include "absl/time/time.h"
 #include "services/common/sqlite.h"
 #include "services/intake/case_store.h"
+#include "services/intake/group_commit.h"
 
 namespace zwfw::intake {
 
@@ -58,10 +60,6 @@ class SqliteCaseStore : public CaseStore {
   int64_t transactions() const;
 
  private:
-  struct Request {
-    std::vector<zwfw::v1::Case> cases;
-    WriteCallback done;
-  };
   class Writer;
   class ReadLease;
 
@@ -69,36 +67,20 @@ class SqliteCaseStore : public CaseStore {
                   std::unique_ptr<Writer> writer,
                   std::vector<std::unique_ptr<Database>> readers,
                   std::unique_ptr<Database> checkpoint_db);
-  void WriterLoop();
-  void CompleterLoop();
   void CheckpointLoop();
   std::unique_ptr<Database> AcquireReader();
   void ReleaseReader(std::unique_ptr<Database> db);
 
   const SqliteCaseStoreOptions options_;
   const std::unique_ptr<Writer> writer_;  // used by the writer thread only
-
-  mutable absl::Mutex mu_;
-  std::deque<Request> queue_ ABSL_GUARDED_BY(mu_);
-  // Committed (or failed) transactions whose callers await their answer.
-  struct Done {
-    std::vector<Request> requests;
-    absl::StatusOr<std::vector<std::vector<WriteResult>>> results;
-  };
-  std::deque<Done> done_ ABSL_GUARDED_BY(mu_);
-  // Set by the checkpointer when it could not copy the whole WAL; the
-  // writer then copies the rest between two transactions.
-  bool finish_checkpoint_ ABSL_GUARDED_BY(mu_) = false;
-  bool writer_stopped_ ABSL_GUARDED_BY(mu_) = false;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  int64_t transactions_ ABSL_GUARDED_BY(mu_) = 0;
+  std::unique_ptr<GroupCommitter> committer_;
 
   absl::Mutex readers_mu_;
   std::vector<std::unique_ptr<Database>> readers_ ABSL_GUARDED_BY(readers_mu_);
 
+  absl::Mutex checkpoint_mu_;
+  bool stopping_ ABSL_GUARDED_BY(checkpoint_mu_) = false;
   const std::unique_ptr<Database> checkpoint_db_;  // checkpointer only
-  std::thread thread_;
-  std::thread completer_;
   std::thread checkpointer_;
 };
 

@@ -7,16 +7,13 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <filesystem>
 #include <fstream>
-#include <limits>
 #include <set>
 #include <sstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
-#include "absl/synchronization/blocking_counter.h"
 #include "services/common/period.h"
 #include "services/common/status.h"
 #include "services/intake/case_rules.h"
@@ -89,38 +86,6 @@ class CaseIntakeTest : public ::testing::Test {
     *c.mutable_completed_at() = ToProto(accepted + absl::Minutes(20));
     c.set_completed_in_center(true);
     return c;
-  }
-
-  // The WAL's size once `requests` batches of 20 cases (over 20 departments)
-  // have been written back to back, one transaction each, with the
-  // checkpointer running every 2 ms.
-  static std::uintmax_t WalSizeAfterSteadyWrites(const std::string& path,
-                                                 int restart_wal_frames,
-                                                 int requests) {
-    SqliteCaseStoreOptions options;
-    options.max_records_per_transaction = 20;
-    options.checkpoint_interval = absl::Milliseconds(2);
-    options.restart_wal_frames = restart_wal_frames;
-    std::unique_ptr<SqliteCaseStore> store =
-        *SqliteCaseStore::Open(path, options);
-    absl::BlockingCounter written(requests);
-    for (int r = 0; r < requests; ++r) {
-      std::vector<Case> cases;
-      for (int k = 0; k < 20; ++k) {
-        Case c = Police(absl::StrCat("W-", r, "-", k), Cst(2020, 7, 6));
-        c.set_department_code(absl::StrCat("d", k));
-        cases.push_back(std::move(c));
-      }
-      store->Write(std::move(cases),
-                   [&written](absl::StatusOr<std::vector<WriteResult>> result) {
-                     EXPECT_TRUE(result.ok()) << result.status();
-                     written.DecrementCount();
-                   });
-    }
-    written.Wait();
-    EXPECT_GE(store->transactions(), requests);
-    // Measured before the store closes (closing empties the WAL).
-    return std::filesystem::file_size(path + "-wal");
   }
 
   static Case Open(Case c) {
@@ -538,21 +503,6 @@ TEST_F(CaseIntakeTest, ConcurrentWritersShareTransactions) {
   EXPECT_EQ(Row(Stats("2020-07"), "qj-gaj")->approval().total(), 160);
   // 160 calls, fewer commits: group commit at work.
   EXPECT_LT(store_->transactions(), 160);
-}
-
-TEST_F(CaseIntakeTest, TheWalStartsOverUnderASteadyStreamOfWrites) {
-  const int kRequests = 600;
-  // Control: the writer never finishes a checkpoint, so the checkpointer
-  // alone cannot catch up with the last frame and every commit appends.
-  const std::uintmax_t growing =
-      WalSizeAfterSteadyWrites(testing::FreshDbPath("wal-control"),
-                               std::numeric_limits<int>::max(), kRequests);
-  const std::uintmax_t bounded = WalSizeAfterSteadyWrites(
-      testing::FreshDbPath("wal-bounded"), 200, kRequests);
-  EXPECT_GT(growing, 4u << 20) << "the control did not grow the WAL; the "
-                                  "test no longer shows anything";
-  EXPECT_LT(bounded * 4, growing)
-      << "bounded " << bounded << " bytes, control " << growing << " bytes";
 }
 
 }  // namespace

@@ -42,6 +42,7 @@
 #include "services/common/auth.h"
 #include "services/common/bearer.h"
 #include "services/common/sqlite.h"
+#include "tools/bench/unary_load.h"
 #include "zwfw/v1/directory.grpc.pb.h"
 #include "zwfw/v1/intake.grpc.pb.h"
 
@@ -70,13 +71,13 @@ ABSL_FLAG(std::string, work_dir, "/tmp/zwfw-bench",
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using zwfw::bench::Clock;
+using zwfw::bench::RunUnary;
+using zwfw::bench::Seconds;
+using zwfw::bench::UnaryFigures;
+using zwfw::bench::WithCpu;
 constexpr int kDepartments = 20;
 constexpr int64_t kJuly2020 = 1593532800;  // 2020-07-01 00:00 CST
-
-double Seconds(Clock::duration d) {
-  return std::chrono::duration<double>(d).count();
-}
 
 double Median(std::vector<double> v) {
   std::sort(v.begin(), v.end());
@@ -263,167 +264,6 @@ double StreamRate(const std::shared_ptr<grpc::Channel>& channel,
   return n / seconds;
 }
 
-struct UnaryFigures {
-  double calls_per_second, p50_ms, p99_ms;
-  // CPU time (user + system) per call, in microseconds.
-  double server_cpu_us = 0, client_cpu_us = 0;
-};
-
-// CPU seconds (user + system) a process has used so far.
-double ProcessCpuSeconds(pid_t pid) {
-  std::ifstream in(absl::StrCat("/proc/", pid, "/stat"));
-  std::string stat((std::istreambuf_iterator<char>(in)),
-                   std::istreambuf_iterator<char>());
-  if (stat.rfind(')') == std::string::npos) return 0;
-  // Fields after the command name, which ends at the last ')': state is
-  // field 3, utime 14 and stime 15.
-  std::vector<std::string> fields =
-      absl::StrSplit(stat.substr(stat.rfind(')') + 2), ' ');
-  if (fields.size() < 13) return 0;
-  double ticks = std::stod(fields[11]) + std::stod(fields[12]);
-  return ticks / sysconf(_SC_CLK_TCK);
-}
-
-double OwnCpuSeconds() {
-  rusage use;
-  getrusage(RUSAGE_SELF, &use);
-  auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
-  return seconds(use.ru_utime) + seconds(use.ru_stime);
-}
-
-// Runs `measure` and adds the CPU per call it cost the server and this
-// client to its figures.
-UnaryFigures WithCpu(pid_t server, int calls,
-                     const std::function<UnaryFigures()>& measure) {
-  double server_before = server > 0 ? ProcessCpuSeconds(server) : 0;
-  double client_before = OwnCpuSeconds();
-  UnaryFigures f = measure();
-  // Not known for a server on another machine ("nan" in the output).
-  f.server_cpu_us =
-      server > 0 ? (ProcessCpuSeconds(server) - server_before) / calls * 1e6
-                 : std::nan("");
-  f.client_cpu_us = (OwnCpuSeconds() - client_before) / calls * 1e6;
-  return f;
-}
-
-// A closed loop of unary calls: `concurrency` callers, each sending its
-// next call when the previous one returns, until `calls` have returned.
-// Callback-driven rather than one thread per caller, so the client's own
-// CPU weighs less on the server's latency (both share the machine).
-class ClosedLoop {
- public:
-  // Sends call number i and runs `done` with its status once it returned.
-  using Issue =
-      std::function<void(int i, std::function<void(const grpc::Status&)> done)>;
-
-  ClosedLoop(int calls, Issue issue)
-      : calls_(calls), issue_(std::move(issue)), finished_(calls) {}
-
-  UnaryFigures Run(int concurrency) {
-    Clock::time_point start = Clock::now();
-    for (int c = 0; c < std::min(concurrency, calls_); ++c) StartNext();
-    finished_.Wait();  // every callback is past its last use of this
-    double seconds = Seconds(Clock::now() - start);
-    absl::MutexLock lock(&mu_);
-    if (failures_ > 0) {
-      std::fprintf(stderr, "%d unary calls failed, the first: %s\n", failures_,
-                   first_error_.c_str());
-      std::exit(1);
-    }
-    std::sort(latencies_.begin(), latencies_.end());
-    return {calls_ / seconds, latencies_[latencies_.size() / 2],
-            latencies_[latencies_.size() * 99 / 100]};
-  }
-
- private:
-  void StartNext() {
-    int i;
-    {
-      absl::MutexLock lock(&mu_);
-      if (started_ == calls_) return;
-      i = started_++;
-    }
-    Clock::time_point start = Clock::now();
-    issue_(i, [this, start](const grpc::Status& s) {
-      double ms = Seconds(Clock::now() - start) * 1000;
-      StartNext();
-      {
-        absl::MutexLock lock(&mu_);
-        latencies_.push_back(ms);
-        if (!s.ok() && failures_++ == 0) first_error_ = s.error_message();
-      }
-      finished_.DecrementCount();
-    });
-  }
-
-  const int calls_;
-  const Issue issue_;
-  absl::BlockingCounter finished_;
-  absl::Mutex mu_;
-  int started_ ABSL_GUARDED_BY(mu_) = 0;
-  int failures_ ABSL_GUARDED_BY(mu_) = 0;
-  std::string first_error_ ABSL_GUARDED_BY(mu_);
-  std::vector<double> latencies_ ABSL_GUARDED_BY(mu_);
-};
-
-// One outstanding unary call: what must outlive it until its callback.
-template <typename Request, typename Response>
-struct PendingCall {
-  grpc::ClientContext context;
-  Request request;
-  Response response;
-};
-
-// --connections separate connections (one channel each).
-std::vector<std::shared_ptr<grpc::Channel>> Connections(
-    const std::string& address) {
-  std::vector<std::shared_ptr<grpc::Channel>> channels;
-  for (int c = 0; c < std::max(1, absl::GetFlag(FLAGS_connections)); ++c) {
-    grpc::ChannelArguments args;
-    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);  // a connection each
-    args.SetInt("zwfw.bench.connection", c);
-    channels.push_back(grpc::CreateCustomChannel(
-        address, grpc::InsecureChannelCredentials(), args));
-  }
-  // Connected before the clock starts: the figures are of calls, not of
-  // TCP and HTTP/2 handshakes.
-  for (const auto& channel : channels) {
-    if (!channel->WaitForConnected(std::chrono::system_clock::now() +
-                                   std::chrono::seconds(10))) {
-      std::fprintf(stderr, "cannot connect to %s\n", address.c_str());
-      std::exit(1);
-    }
-  }
-  return channels;
-}
-
-// `calls` unary calls of `Service` as a ClosedLoop of `concurrency`
-// callers over --connections, each with the authorization header:
-// `make(i)` builds the request of call i, `send(async_stub, args...)`
-// passes the call's context, request, response and callback to the
-// stub's method.
-template <typename Service, typename Request, typename Response, typename Make,
-          typename Send>
-UnaryFigures RunUnary(const std::string& address, const std::string& token,
-                      int calls, int concurrency, Make make, Send send) {
-  std::vector<std::unique_ptr<typename Service::Stub>> stubs;
-  for (const auto& channel : Connections(address)) {
-    stubs.push_back(Service::NewStub(channel));
-  }
-  const std::string authorization = zwfw::BearerValue(token);
-  ClosedLoop loop(calls, [&](int i, auto done) {
-    auto* call = new PendingCall<Request, Response>;
-    call->context.AddMetadata(zwfw::kAuthorizationKey, authorization);
-    call->request = make(i);
-    send(stubs[i % stubs.size()]->async(), &call->context, &call->request,
-         &call->response, [call, done = std::move(done)](grpc::Status s) {
-           delete call;
-           done(s);
-         });
-  });
-  return loop.Run(concurrency);
-}
-
 // UpsertCase of a new case per call, as a department system sends them.
 UnaryFigures UpsertCases(const std::string& address, const std::string& token,
                          int calls, int concurrency, int round) {
@@ -432,7 +272,7 @@ UnaryFigures UpsertCases(const std::string& address, const std::string& token,
   using zwfw::v1::UpsertCaseRequest;
   return RunUnary<zwfw::v1::CaseIntake, UpsertCaseRequest,
                   zwfw::v1::UpsertCaseResponse>(
-      address, token, calls, concurrency,
+      address, token, absl::GetFlag(FLAGS_connections), calls, concurrency,
       [&prefix](int i) {
         UpsertCaseRequest request;
         *request.mutable_case_() = MakeCase(i, prefix);
@@ -452,7 +292,7 @@ UnaryFigures HealthChecks(const std::string& address, const std::string& token,
   using grpc::health::v1::HealthCheckRequest;
   return RunUnary<grpc::health::v1::Health, HealthCheckRequest,
                   grpc::health::v1::HealthCheckResponse>(
-      address, token, calls, concurrency,
+      address, token, absl::GetFlag(FLAGS_connections), calls, concurrency,
       [](int) { return HealthCheckRequest(); },
       [](auto* async, auto&&... args) {
         async->Check(std::forward<decltype(args)>(args)...);

@@ -1,0 +1,114 @@
+#include "services/intake/group_commit.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/log.h"
+
+namespace zwfw::intake {
+
+GroupCommitter::GroupCommitter(Options options, Transact transact,
+                               Maintain maintain)
+    : options_(options),
+      transact_(std::move(transact)),
+      maintain_(std::move(maintain)) {
+  writer_ = std::thread([this] { WriterLoop(); });
+  answerer_ = std::thread([this] { AnswerLoop(); });
+}
+
+GroupCommitter::~GroupCommitter() {
+  {
+    absl::MutexLock lock(&mu_);
+    stopping_ = true;
+  }
+  writer_.join();
+  answerer_.join();
+}
+
+void GroupCommitter::Write(Batch batch, WriteCallback done) {
+  if (batch.empty()) {
+    done(std::vector<WriteResult>());
+    return;
+  }
+  absl::MutexLock lock(&mu_);
+  queue_.push_back(Request{std::move(batch), std::move(done)});
+}
+
+void GroupCommitter::RequestMaintenance() {
+  absl::MutexLock lock(&mu_);
+  maintain_due_ = true;
+}
+
+int64_t GroupCommitter::transactions() const {
+  absl::MutexLock lock(&mu_);
+  return transactions_;
+}
+
+void GroupCommitter::WriterLoop() {
+  while (true) {
+    std::vector<Request> taken;
+    bool maintain;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](GroupCommitter* g) ABSL_EXCLUSIVE_LOCKS_REQUIRED(g->mu_) {
+            return g->stopping_ || !g->queue_.empty();
+          },
+          this));
+      if (queue_.empty()) {  // stopping, and nothing left to write
+        writer_stopped_ = true;
+        return;
+      }
+      // Whole batches up to the per-transaction limit (at least one).
+      size_t records = 0;
+      while (!queue_.empty() &&
+             (taken.empty() ||
+              records + queue_.front().cases.size() <=
+                  static_cast<size_t>(options_.max_records_per_transaction))) {
+        records += queue_.front().cases.size();
+        taken.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      maintain = std::exchange(maintain_due_, false);
+    }
+    if (maintain && maintain_) maintain_();
+    std::vector<Batch*> batches;
+    for (Request& r : taken) batches.push_back(&r.cases);
+    absl::StatusOr<Results> results = transact_(batches);
+    if (!results.ok()) {
+      LogError(absl::StrCat(
+          "case write of ", taken.size(),
+          " batches failed, nothing stored: ", results.status().ToString()));
+    }
+    absl::MutexLock lock(&mu_);
+    if (results.ok()) ++transactions_;
+    done_.push_back(Done{std::move(taken), std::move(results)});
+  }
+}
+
+void GroupCommitter::AnswerLoop() {
+  while (true) {
+    std::deque<Done> ready;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(
+          +[](GroupCommitter* g) ABSL_EXCLUSIVE_LOCKS_REQUIRED(g->mu_) {
+            return g->writer_stopped_ || !g->done_.empty();
+          },
+          this));
+      if (done_.empty()) return;  // the writer has stopped and all answered
+      ready.swap(done_);
+    }
+    for (Done& d : ready) {
+      for (size_t i = 0; i < d.requests.size(); ++i) {
+        if (d.results.ok()) {
+          d.requests[i].done(std::move((*d.results)[i]));
+        } else {
+          d.requests[i].done(d.results.status());
+        }
+      }
+    }
+  }
+}
+
+}  // namespace zwfw::intake
