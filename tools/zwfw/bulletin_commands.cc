@@ -8,6 +8,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "services/common/proto_enum.h"
+#include "tools/zwfw/command_table.h"
 #include "tools/zwfw/commands.h"
 #include "zwfw/v1/bulletin.grpc.pb.h"
 
@@ -150,13 +151,7 @@ int RunBulletinCommand(const ClientOptions& options,
     if (!s.ok()) return ReportRpcError(s, "get published");
     return Output(response);
   }
-  std::cerr << "usage: zwfw bulletin draft get --period P\n"
-               "       zwfw bulletin draft set FILE.json [--period P] "
-               "[--start_new_version]\n"
-               "       zwfw bulletin render --period P --format F [--o FILE]\n"
-               "       zwfw bulletin publish --period P\n"
-               "       zwfw bulletin get --period P [--version V] --format F "
-               "[--o FILE]\n";
+  std::cerr << GroupUsage("bulletin");
   return kExitUsage;
 }
 

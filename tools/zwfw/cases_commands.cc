@@ -19,6 +19,7 @@
 #include "services/common/proto_enum.h"
 #include "services/common/status.h"
 #include "services/common/volume_classes.h"
+#include "tools/zwfw/command_table.h"
 #include "tools/zwfw/commands.h"
 #include "tools/zwfw/jsonl_import.h"
 #include "tools/zwfw/text_table.h"
@@ -40,11 +41,7 @@ namespace {
 using zwfw::v1::CaseIntake;
 
 int Usage() {
-  std::cerr << "usage: zwfw cases import FILE.jsonl [--batch N]\n"
-               "       zwfw cases get DEPARTMENT CASE_NO\n"
-               "       zwfw cases list [--period P] [--department D] "
-               "[--status S] [--overtime_only] [--limit N] [--json]\n"
-               "       zwfw cases stats --period P [--json]\n";
+  std::cerr << GroupUsage("cases");
   return kExitUsage;
 }
 

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "tools/zwfw/command_table.h"
 #include "tools/zwfw/commands.h"
 #include "tools/zwfw/text_table.h"
 #include "zwfw/v1/directory.grpc.pb.h"
@@ -16,11 +17,7 @@ using zwfw::v1::Directory;
 constexpr size_t kMaxDirectoryFileBytes = 64 << 20;
 
 int Usage() {
-  std::cerr << "usage: zwfw directory import FILE.json\n"
-               "       zwfw directory departments [--json]\n"
-               "       zwfw directory windows [DEPARTMENT] [--json]\n"
-               "       zwfw directory staff [WINDOW] [--json]\n"
-               "       zwfw directory items [DEPARTMENT] [--json]\n";
+  std::cerr << GroupUsage("directory");
   return kExitUsage;
 }
 

@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "grpc/health/v1/health.grpc.pb.h"
+#include "tools/zwfw/command_table.h"
 #include "tools/zwfw/commands.h"
 
 namespace zwfw::cli {
@@ -8,8 +9,7 @@ namespace zwfw::cli {
 int RunHealthCommand(const ClientOptions& options,
                      const std::vector<std::string>& args) {
   if (args.size() > 1) {
-    std::cerr << "usage: zwfw health [intake|survey|scoring|bulletin|"
-                 "HOST:PORT]\n";
+    std::cerr << GroupUsage("health");
     return kExitUsage;
   }
   const std::string target = args.empty() ? "intake" : args[0];

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "services/scoring/scoring_rules.h"
+#include "tools/zwfw/command_table.h"
 #include "tools/zwfw/commands.h"
 #include "tools/zwfw/text_table.h"
 #include "zwfw/v1/scoring.grpc.pb.h"
@@ -164,11 +165,7 @@ int Adjustments(Scoring::Stub& stub, const ClientOptions& options,
     std::cout << "adjustment " << id << " removed\n";
     return kExitOk;
   }
-  std::cerr << "usage: zwfw adjustments add --period P --department D "
-               "--points -0.5 --reason R [--evidence E]\n"
-               "       zwfw adjustments list --period P [--department D] "
-               "[--include_removed]\n"
-               "       zwfw adjustments remove ID\n";
+  std::cerr << GroupUsage("adjustments");
   return kExitUsage;
 }
 
@@ -310,13 +307,7 @@ int RunScoringCommand(const ClientOptions& options, const std::string& command,
   if (command == "awards" && args.size() == 1 && args[0] == "set") {
     return SetAwards(*stub, options);
   }
-  std::cerr << "usage: zwfw rules set FILE.json | rules show\n"
-               "       zwfw adjustments add|list|remove ...\n"
-               "       zwfw scores compute --period P [--json]\n"
-               "       zwfw scores explain --period P --department D\n"
-               "       zwfw scores freeze --period P\n"
-               "       zwfw awards set --period P --windows W1,W2 "
-               "--staff S1,S2\n";
+  std::cerr << GroupUsage(command);
   return kExitUsage;
 }
 

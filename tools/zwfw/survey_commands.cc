@@ -12,6 +12,7 @@
 #include "services/common/percent.h"
 #include "services/common/period.h"
 #include "services/common/proto_enum.h"
+#include "tools/zwfw/command_table.h"
 #include "tools/zwfw/commands.h"
 #include "tools/zwfw/jsonl_import.h"
 #include "tools/zwfw/text_table.h"
@@ -271,13 +272,7 @@ int RunSurveyCommand(const ClientOptions& options, const std::string& command,
   if (command == "satisfaction" && args.empty()) {
     return Satisfaction(*stub, options);
   }
-  std::cerr << "usage: zwfw evaluations import FILE.jsonl\n"
-               "       zwfw visits import FILE.jsonl\n"
-               "       zwfw rectifications list [--period P] "
-               "[--department D] [--state S] [--overdue_only]\n"
-               "       zwfw rectifications update EVALUATION_ID STATE "
-               "[--note N] [--evidence E] [--follow_up_rating R]\n"
-               "       zwfw satisfaction --period P [--json]\n";
+  std::cerr << GroupUsage(command);
   return kExitUsage;
 }
 

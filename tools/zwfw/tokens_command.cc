@@ -1,6 +1,7 @@
 #include <iostream>
 
 #include "services/common/auth.h"
+#include "tools/zwfw/command_table.h"
 #include "tools/zwfw/commands.h"
 
 namespace zwfw::cli {
@@ -8,9 +9,7 @@ namespace zwfw::cli {
 int RunTokensCommand(const std::string& token_file,
                      const std::vector<std::string>& args) {
   if (args.size() != 2 || args[0] != "add" || token_file.empty()) {
-    std::cerr << "usage: zwfw tokens add --token_file FILE ROLE\n"
-                 "  ROLE: admin, service, viewer, evaluator or "
-                 "department:<code>\n";
+    std::cerr << GroupUsage("tokens");
     return kExitUsage;
   }
   std::string token = NewToken();
