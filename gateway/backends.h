@@ -19,6 +19,7 @@
 
 namespace zwfw::gateway {
 
+// Thread-safe: Call and Health from any thread (gRPC channels are).
 class Backends {
  public:
   // backend name ("intake", …) → (address, channel).

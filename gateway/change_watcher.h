@@ -5,6 +5,9 @@
 // A service's version is known only while its stream is up: a cut stream
 // makes the service's answers uncacheable until it is back, so a change the
 // gateway was not told of can never be hidden behind the cache.
+//
+// Thread-safe: Versions and WroteTo from any thread (the gateway's request
+// threads); the streams' callbacks update the same state under its mutex.
 #ifndef ZWFW_GATEWAY_CHANGE_WATCHER_H_
 #define ZWFW_GATEWAY_CHANGE_WATCHER_H_
 

@@ -1,5 +1,11 @@
 // The gateway's request handling, independent of the HTTP server: route,
 // transcode, call, reply.
+//
+// Thread-safe: Handle, HandleQuickly and Ready are called from the HTTP
+// server's I/O and worker threads at once. The gateway holds no mutable
+// state of its own; what it shares (routes, backends, limiter, cache,
+// tokens, the change watcher) is thread-safe, and its metrics are
+// prometheus counters (atomic).
 #ifndef ZWFW_GATEWAY_GATEWAY_H_
 #define ZWFW_GATEWAY_GATEWAY_H_
 

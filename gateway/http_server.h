@@ -35,6 +35,9 @@ struct HttpServerOptions {
   absl::Duration drain_timeout = absl::Seconds(10);
 };
 
+// Thread-safe: the handlers are called from the I/O threads (`quick`) and
+// the worker threads (`handle`) at once, so they must be thread-safe
+// themselves; Stop() may be called from any thread, once.
 class HttpServer {
  public:
   struct Handlers {

@@ -1,6 +1,9 @@
 // Per-caller rate limits: a fixed one-minute window counted in Redis, so
 // every gateway replica shares it; a local count takes over while Redis is
 // unreachable, so the limit holds (per replica) even then.
+//
+// Thread-safe: Admit from any number of threads; it may block on Redis
+// (MayBlock), so it is not called on an I/O thread.
 #ifndef ZWFW_GATEWAY_RATE_LIMITER_H_
 #define ZWFW_GATEWAY_RATE_LIMITER_H_
 

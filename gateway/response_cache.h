@@ -3,6 +3,9 @@
 // versions of the services an answer depends on (ChangeWatcher), so an
 // entry is never stale and nothing is invalidated; an answer that moves
 // with the clock carries the instant it may change and expires then.
+//
+// Thread-safe: Get and Put from any thread; the memory tier is under one
+// mutex, held only to look up or insert, never across a Redis call.
 #ifndef ZWFW_GATEWAY_RESPONSE_CACHE_H_
 #define ZWFW_GATEWAY_RESPONSE_CACHE_H_
 

@@ -10,6 +10,11 @@
 namespace zwfw::bulletin {
 namespace {
 
+// A published bulletin is public: every role reads it.
+const std::initializer_list<Role> kPublishedReaders = {
+    Role::kAdmin, Role::kService, Role::kViewer, Role::kDepartment,
+    Role::kEvaluator};
+
 constexpr size_t kMaxFieldBytes = 2000;
 constexpr size_t kMaxBodyBytes = 20000;
 constexpr int kMaxItems = 50;
@@ -157,9 +162,7 @@ grpc::Status BulletinService::GetPublished(
     grpc::ServerContext* context, const zwfw::v1::GetPublishedRequest* request,
     zwfw::v1::RenderResponse* response) {
   return HandleRpc(
-      *tokens_, *context, "GetPublished",
-      {Role::kAdmin, Role::kService, Role::kViewer, Role::kDepartment,
-       Role::kEvaluator},
+      *tokens_, *context, "GetPublished", kPublishedReaders,
       [&](const Principal&) -> absl::Status {
         absl::StatusOr<Period> period = Period::Parse(request->period());
         if (!period.ok()) return period.status();
@@ -175,9 +178,7 @@ grpc::Status BulletinService::ListPublished(
     grpc::ServerContext* context, const zwfw::v1::ListPublishedRequest* request,
     zwfw::v1::ListPublishedResponse* response) {
   return HandleRpc(
-      *tokens_, *context, "ListPublished",
-      {Role::kAdmin, Role::kService, Role::kViewer, Role::kDepartment,
-       Role::kEvaluator},
+      *tokens_, *context, "ListPublished", kPublishedReaders,
       [&](const Principal&) -> absl::Status {
         absl::StatusOr<Period> period = Period::Parse(request->period());
         if (!period.ok()) return period.status();

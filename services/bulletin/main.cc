@@ -8,7 +8,6 @@
 #include "services/bulletin/sqlite_bulletin_store.h"
 #include "services/common/auth.h"
 #include "services/common/intake_client.h"
-#include "services/common/redis_cache.h"
 #include "services/common/server.h"
 
 ABSL_FLAG(std::string, pdf_body_font, "Noto Serif CJK SC",
@@ -52,8 +51,6 @@ int main(int argc, char** argv) {
   zwfw::bulletin::GrpcBulletinSources sources(intake->get(), survey->get(),
                                               *scoring_channel, config.scoring,
                                               *service_token);
-  std::unique_ptr<zwfw::RedisCache> cache = zwfw::RedisCache::Create(
-      {.address = config.redis}, &(*host)->metrics().registry());
   zwfw::bulletin::BulletinOptions options;
   options.fonts.body = absl::GetFlag(FLAGS_pdf_body_font);
   options.fonts.title = absl::GetFlag(FLAGS_pdf_title_font);
@@ -64,7 +61,6 @@ int main(int argc, char** argv) {
   options.composer.volume_classes.medium_above =
       absl::GetFlag(FLAGS_medium_class_above);
   zwfw::bulletin::BulletinService bulletin(
-      store->get(), &sources, &(*host)->tokens(),
-      config.redis.empty() ? nullptr : cache.get(), options);
+      store->get(), &sources, &(*host)->tokens(), (*host)->cache(), options);
   return (*host)->Run({&bulletin});
 }

@@ -1,4 +1,16 @@
-// Writers: a document tree to the bytes of one format.
+// Writers: a document tree to the bytes of one format. Writers never
+// compute a figure (document.h): the same document gives the same text in
+// every format.
+//
+// Errors: Write is INVALID_ARGUMENT for an unknown format and INTERNAL
+// when XLSX cannot be written (its temporary file; the message says which
+// step). The text formats and PDF cannot fail. A PDF font family that is
+// not installed is not an error either: fontconfig substitutes the closest
+// installed family (with fonts-noto-cjk, a CJK face), so the PDF always
+// renders; `pdffonts` shows what was embedded.
+//
+// Thread-safe: pure functions of their arguments (each PDF and XLSX uses
+// its own cairo surface and temporary file).
 #ifndef ZWFW_SERVICES_BULLETIN_WRITERS_H_
 #define ZWFW_SERVICES_BULLETIN_WRITERS_H_
 
@@ -25,7 +37,7 @@ struct PdfFonts {
   std::string lead = "Noto Serif CJK SC";        // 楷体 stand-in
 };
 
-// INVALID_ARGUMENT for an unknown format.
+// The document in `format`; see the errors above.
 absl::StatusOr<Rendered> Write(const Document& document,
                                zwfw::v1::BulletinFormat format,
                                const PdfFonts& fonts = {});

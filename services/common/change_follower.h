@@ -8,6 +8,9 @@
 //
 // Callbacks run on the follower's thread, one at a time; while one runs,
 // the server's further changes are coalesced into its latest version.
+//
+// Thread-safe: it has no methods but its constructor and destructor; the
+// destructor may run on any thread but a callback's own (it waits for it).
 #ifndef ZWFW_SERVICES_COMMON_CHANGE_FOLLOWER_H_
 #define ZWFW_SERVICES_COMMON_CHANGE_FOLLOWER_H_
 

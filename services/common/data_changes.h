@@ -6,6 +6,9 @@
 // N. The epoch is new each start: versions of two runs never compare equal,
 // so a restored or rolled-back store cannot make an old cache entry look
 // current.
+//
+// Thread-safe: any method from any thread; WaitForChange may block many
+// threads at once.
 #ifndef ZWFW_SERVICES_COMMON_DATA_CHANGES_H_
 #define ZWFW_SERVICES_COMMON_DATA_CHANGES_H_
 

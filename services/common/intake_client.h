@@ -3,6 +3,11 @@
 // windows and staff) and the month's case figures. IntakeClient reads them
 // over gRPC with a service token, a deadline on every call, and an
 // UNAVAILABLE naming intake when it cannot.
+//
+// Thread-safe: implementations of DirectorySource and CaseCountSource may
+// be called from any thread (the services' handlers do). IntakeClient
+// keeps its directory copy under a mutex; a reader holds the index it was
+// given for as long as it likes, while a newer one replaces it.
 #ifndef ZWFW_SERVICES_COMMON_INTAKE_CLIENT_H_
 #define ZWFW_SERVICES_COMMON_INTAKE_CLIENT_H_
 

@@ -228,9 +228,14 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Create(
   absl::StatusOr<std::unique_ptr<Metrics>> metrics =
       Metrics::Create(config.metrics_listen);
   if (!metrics.ok()) return metrics.status();
-  return std::unique_ptr<ServerHost>(
+  auto host = std::unique_ptr<ServerHost>(
       new ServerHost(std::move(config), *std::move(metrics), *std::move(tokens),
                      *std::move(credentials)));
+  // Created (and its metrics registered) either way; handed out only with
+  // an address.
+  host->cache_ = RedisCache::Create({.address = host->config_.redis},
+                                    &host->metrics().registry());
+  return host;
 }
 
 int ServerHost::Run(const std::vector<grpc::Service*>& services) {

@@ -22,6 +22,7 @@
 #include "absl/time/time.h"
 #include "services/common/auth.h"
 #include "services/common/metrics.h"
+#include "services/common/redis_cache.h"
 
 namespace zwfw {
 
@@ -82,6 +83,9 @@ class ServerHost {
   Metrics& metrics() { return *metrics_; }
   // The bearer tokens every RPC is checked against.
   TokenStore& tokens() { return *tokens_; }
+  // The cache on --redis (RedisCache, counted in the metrics), or null
+  // when --redis is empty: the server runs uncached.
+  Cache* cache() { return config_.redis.empty() ? nullptr : cache_.get(); }
   // `file` in the data folder.
   std::string DataPath(const std::string& file) const {
     return config_.data_dir + "/" + file;
@@ -106,6 +110,7 @@ class ServerHost {
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<TokenStore> tokens_;
   std::shared_ptr<grpc::ServerCredentials> credentials_;
+  std::unique_ptr<RedisCache> cache_;
 };
 
 // Server credentials from the TLS flags: insecure when no certificate is

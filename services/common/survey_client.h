@@ -18,6 +18,7 @@
 
 namespace zwfw {
 
+// Thread-safe: stateless but for its channel (gRPC channels are).
 class SurveyClient {
  public:
   SurveyClient(std::shared_ptr<grpc::Channel> channel, std::string address,

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "services/common/department_access.h"
 #include "services/common/rpc_handler.h"
 #include "services/common/status.h"
 #include "services/intake/case_rules.h"
@@ -251,25 +252,17 @@ grpc::ServerUnaryReactor* CaseIntakeService::GetCase(
       *tokens_, context, "GetCase",
       {Role::kDepartment, Role::kAdmin, Role::kService},
       [&](const Principal& who) -> absl::Status {
-        const zwfw::v1::Department* department =
-            directory_->Current()->FindDepartment(request->department_code());
-        if (department == nullptr) {
-          return absl::NotFoundError(
-              absl::StrCat("department \"", request->department_code(),
-                           "\" not found in the directory"));
-        }
-        if (!who.MayActFor(department->code())) {
-          return absl::PermissionDeniedError(absl::StrCat(
-              "token of ", who.RoleName(), " may not read cases of department ",
-              department->code()));
-        }
+        absl::StatusOr<const zwfw::v1::Department*> department =
+            DepartmentReadableBy(*directory_->Current(),
+                                 request->department_code(), who, "cases");
+        if (!department.ok()) return department.status();
         absl::StatusOr<std::optional<Case>> found =
-            store_->Get(department->code(), request->case_no());
+            store_->Get((*department)->code(), request->case_no());
         if (!found.ok()) return found.status();
         if (!found->has_value()) {
           return absl::NotFoundError(
               absl::StrCat("case ", request->case_no(), " of department ",
-                           department->code(), " not found"));
+                           (*department)->code(), " not found"));
         }
         response->set_overtime(IsOvertime(**found, options_.now()));
         *response->mutable_case_() = **std::move(found);
@@ -304,18 +297,10 @@ grpc::ServerUnaryReactor* CaseIntakeService::ListCases(
           department = who.department_code;
         }
         if (!department.empty()) {
-          const zwfw::v1::Department* d =
-              directory_->Current()->FindDepartment(department);
-          if (d == nullptr) {
-            return absl::NotFoundError(absl::StrCat(
-                "department \"", department, "\" not found in the directory"));
-          }
-          if (!who.MayActFor(d->code())) {
-            return absl::PermissionDeniedError(
-                absl::StrCat("token of ", who.RoleName(),
-                             " may not read cases of department ", d->code()));
-          }
-          query.department_code = d->code();
+          absl::StatusOr<const zwfw::v1::Department*> d = DepartmentReadableBy(
+              *directory_->Current(), department, who, "cases");
+          if (!d.ok()) return d.status();
+          query.department_code = (*d)->code();
         }
         if (request->status() < zwfw::v1::CASE_STATUS_UNSPECIFIED ||
             request->status() > zwfw::v1::CASE_STATUS_WITHDRAWN) {

@@ -1,6 +1,9 @@
 // The directory as the intake server uses it: the store of record plus the
 // current validated index, swapped atomically on every import. Reads never
 // touch the store.
+//
+// Thread-safe: Current() from any number of threads, never blocked by an
+// import for longer than the swap; imports run one at a time.
 #ifndef ZWFW_SERVICES_INTAKE_DIRECTORY_CATALOG_H_
 #define ZWFW_SERVICES_INTAKE_DIRECTORY_CATALOG_H_
 

@@ -1,6 +1,7 @@
 #include "services/intake/directory_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/common/department_access.h"
 #include "services/common/log.h"
 #include "services/common/rpc_handler.h"
 #include "services/common/status.h"
@@ -8,15 +9,15 @@
 namespace zwfw::intake {
 namespace {
 
-// The department named by `name` (code or alias), or NOT_FOUND.
-absl::StatusOr<const zwfw::v1::Department*> FindDepartment(
-    const DirectoryIndex& index, absl::string_view name) {
-  const zwfw::v1::Department* d = index.FindDepartment(name);
-  if (d == nullptr) {
-    return absl::NotFoundError(
-        absl::StrCat("department \"", name, "\" not found in the directory"));
-  }
-  return d;
+// The department code a list is filtered by: "" for none (`name` empty),
+// or NOT_FOUND.
+absl::StatusOr<std::string> DepartmentFilter(const DirectoryIndex& index,
+                                             const std::string& name) {
+  if (name.empty()) return std::string();
+  absl::StatusOr<const zwfw::v1::Department*> d =
+      FindDepartmentOrNotFound(index, name);
+  if (!d.ok()) return d.status();
+  return (*d)->code();
 }
 
 // Everyone with a token reads the directory.
@@ -76,7 +77,7 @@ grpc::Status DirectoryService::ResolveDepartment(
         }
         std::shared_ptr<const DirectoryIndex> index = catalog_->Current();
         absl::StatusOr<const zwfw::v1::Department*> d =
-            FindDepartment(*index, request->name_or_code());
+            FindDepartmentOrNotFound(*index, request->name_or_code());
         if (!d.ok()) return d.status();
         *response->mutable_department() = **d;
         return absl::OkStatus();
@@ -90,15 +91,11 @@ grpc::Status DirectoryService::ListWindows(
       *tokens_, *context, "ListWindows", kReaders,
       [&](const Principal&) -> absl::Status {
         std::shared_ptr<const DirectoryIndex> index = catalog_->Current();
-        std::string department;
-        if (!request->department_code().empty()) {
-          absl::StatusOr<const zwfw::v1::Department*> d =
-              FindDepartment(*index, request->department_code());
-          if (!d.ok()) return d.status();
-          department = (*d)->code();
-        }
+        absl::StatusOr<std::string> department =
+            DepartmentFilter(*index, request->department_code());
+        if (!department.ok()) return department.status();
         for (const zwfw::v1::Window& w : index->snapshot().windows()) {
-          if (department.empty() || w.department_code() == department) {
+          if (department->empty() || w.department_code() == *department) {
             *response->add_windows() = w;
           }
         }
@@ -119,21 +116,17 @@ grpc::Status DirectoryService::ListStaff(
               absl::StrCat("window \"", request->window_code(),
                            "\" not found in the directory"));
         }
-        std::string department;
-        if (!request->department_code().empty()) {
-          absl::StatusOr<const zwfw::v1::Department*> d =
-              FindDepartment(*index, request->department_code());
-          if (!d.ok()) return d.status();
-          department = (*d)->code();
-        }
+        absl::StatusOr<std::string> department =
+            DepartmentFilter(*index, request->department_code());
+        if (!department.ok()) return department.status();
         for (const zwfw::v1::Staff& m : index->snapshot().staff()) {
           if (!request->window_code().empty() &&
               m.window_code() != request->window_code()) {
             continue;
           }
-          if (!department.empty() &&
+          if (!department->empty() &&
               index->FindWindow(m.window_code())->department_code() !=
-                  department) {
+                  *department) {
             continue;
           }
           *response->add_staff() = m;
@@ -150,16 +143,12 @@ grpc::Status DirectoryService::ListServiceItems(
       *tokens_, *context, "ListServiceItems", kReaders,
       [&](const Principal&) -> absl::Status {
         std::shared_ptr<const DirectoryIndex> index = catalog_->Current();
-        std::string department;
-        if (!request->department_code().empty()) {
-          absl::StatusOr<const zwfw::v1::Department*> d =
-              FindDepartment(*index, request->department_code());
-          if (!d.ok()) return d.status();
-          department = (*d)->code();
-        }
+        absl::StatusOr<std::string> department =
+            DepartmentFilter(*index, request->department_code());
+        if (!department.ok()) return department.status();
         for (const zwfw::v1::ServiceItem& item :
              index->snapshot().service_items()) {
-          if (department.empty() || item.department_code() == department) {
+          if (department->empty() || item.department_code() == *department) {
             *response->add_service_items() = item;
           }
         }

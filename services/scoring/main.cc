@@ -4,7 +4,6 @@
 
 #include "services/common/auth.h"
 #include "services/common/intake_client.h"
-#include "services/common/redis_cache.h"
 #include "services/common/server.h"
 #include "services/scoring/scoring_service.h"
 #include "services/scoring/sources.h"
@@ -30,11 +29,8 @@ int main(int argc, char** argv) {
       zwfw::SurveyClient::ForServer(config, *service_token);
   if (!survey.ok()) return zwfw::StartupFailure(survey.status());
   zwfw::scoring::GrpcScoringSources sources(intake->get(), survey->get());
-  std::unique_ptr<zwfw::RedisCache> cache = zwfw::RedisCache::Create(
-      {.address = config.redis}, &(*host)->metrics().registry());
 
-  zwfw::scoring::ScoringService scoring(
-      store->get(), &sources, &(*host)->tokens(),
-      config.redis.empty() ? nullptr : cache.get());
+  zwfw::scoring::ScoringService scoring(store->get(), &sources,
+                                        &(*host)->tokens(), (*host)->cache());
   return (*host)->Run({&scoring});
 }

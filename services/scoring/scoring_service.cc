@@ -3,6 +3,7 @@
 #include <cstdlib>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/department_access.h"
 #include "services/common/log.h"
 #include "services/common/period.h"
 #include "services/common/proto_time.h"
@@ -87,14 +88,10 @@ grpc::Status ScoringService::AddAdjustment(
         absl::StatusOr<std::shared_ptr<const DirectoryIndex>> directory =
             sources_->Directory();
         if (!directory.ok()) return directory.status();
-        const zwfw::v1::Department* d =
-            (*directory)->FindDepartment(a.department_code());
-        if (d == nullptr) {
-          return absl::NotFoundError(
-              absl::StrCat("department \"", a.department_code(),
-                           "\" not found in the directory"));
-        }
-        a.set_department_code(d->code());
+        absl::StatusOr<const zwfw::v1::Department*> d =
+            FindDepartmentOrNotFound(**directory, a.department_code());
+        if (!d.ok()) return d.status();
+        a.set_department_code((*d)->code());
         a.set_period(period->ToString());
         a.set_added_by(Who(who));
         *a.mutable_added_at() = ToProto(options_.now());

@@ -1,6 +1,7 @@
 // The survey store in SQLite (one file, WAL, synchronous=FULL). One
 // connection behind a mutex: survey volumes are thousands a day, not
-// millions.
+// millions. Thread-safe: every method takes the mutex for its whole
+// transaction, so each sees the writes of those before it.
 #ifndef ZWFW_SERVICES_SURVEY_SQLITE_SURVEY_STORE_H_
 #define ZWFW_SERVICES_SURVEY_SQLITE_SURVEY_STORE_H_
 

@@ -1,6 +1,7 @@
 #include "services/survey/survey_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/common/department_access.h"
 #include "services/common/period.h"
 #include "services/common/proto_time.h"
 #include "services/common/rating_bands.h"
@@ -142,18 +143,10 @@ grpc::Status SurveyService::ListRectifications(
           absl::StatusOr<std::shared_ptr<const DirectoryIndex>> directory =
               directory_->Current();
           if (!directory.ok()) return directory.status();
-          const zwfw::v1::Department* d =
-              (*directory)->FindDepartment(department);
-          if (d == nullptr) {
-            return absl::NotFoundError(absl::StrCat(
-                "department \"", department, "\" not found in the directory"));
-          }
-          if (!who.MayActFor(d->code())) {
-            return absl::PermissionDeniedError(
-                absl::StrCat("token of ", who.RoleName(),
-                             " may not read rectifications of ", d->code()));
-          }
-          query.department_code = d->code();
+          absl::StatusOr<const zwfw::v1::Department*> d = DepartmentReadableBy(
+              **directory, department, who, "rectifications");
+          if (!d.ok()) return d.status();
+          query.department_code = (*d)->code();
         }
         if (request->state() < zwfw::v1::RECTIFICATION_STATE_UNSPECIFIED ||
             request->state() > zwfw::v1::RECTIFICATION_STATE_APPEAL_REJECTED) {

@@ -19,6 +19,7 @@
 #include "services/intake/case_rules.h"
 #include "services/intake/sqlite_case_store.h"
 #include "services/intake/sqlite_directory_store.h"
+#include "tests/testing/case_fixtures.h"
 #include "tests/testing/service_fixture.h"
 #include "tests/testing/test_util.h"
 #include "tools/seedgen/reference_cases.h"
@@ -76,16 +77,7 @@ class CaseIntakeTest : public ::testing::Test {
 
   // A completed center approval case of the police (qj-gaj).
   static Case Police(const std::string& no, absl::Time accepted) {
-    Case c;
-    c.set_department_code("qj-gaj");
-    c.set_case_no(no);
-    c.set_category(zwfw::v1::ITEM_CATEGORY_APPROVAL);
-    c.set_site(zwfw::v1::HANDLING_SITE_CENTER);
-    c.set_status(zwfw::v1::CASE_STATUS_COMPLETED);
-    *c.mutable_accepted_at() = ToProto(accepted);
-    *c.mutable_completed_at() = ToProto(accepted + absl::Minutes(20));
-    c.set_completed_in_center(true);
-    return c;
+    return testing::CompletedCenterCase("qj-gaj", no, accepted);
   }
 
   static Case Open(Case c) {

@@ -14,6 +14,7 @@
 #include "absl/synchronization/notification.h"
 #include "services/common/period.h"
 #include "services/common/proto_time.h"
+#include "tests/testing/case_fixtures.h"
 #include "tests/testing/test_util.h"
 
 namespace zwfw::intake {
@@ -24,16 +25,7 @@ using zwfw::v1::Case;
 
 // A completed center approval case of department "d1".
 Case Police(const std::string& no, absl::Time accepted) {
-  Case c;
-  c.set_department_code("d1");
-  c.set_case_no(no);
-  c.set_category(zwfw::v1::ITEM_CATEGORY_APPROVAL);
-  c.set_site(zwfw::v1::HANDLING_SITE_CENTER);
-  c.set_status(zwfw::v1::CASE_STATUS_COMPLETED);
-  *c.mutable_accepted_at() = ToProto(accepted);
-  *c.mutable_completed_at() = ToProto(accepted + absl::Minutes(20));
-  c.set_completed_in_center(true);
-  return c;
+  return testing::CompletedCenterCase("d1", no, accepted);
 }
 
 // Writes and waits: the outcomes by name, or the error.
