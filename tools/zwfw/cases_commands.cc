@@ -21,6 +21,7 @@
 #include "services/common/volume_classes.h"
 #include "tools/zwfw/command_table.h"
 #include "tools/zwfw/commands.h"
+#include "tools/zwfw/import_plan.h"
 #include "tools/zwfw/jsonl_import.h"
 #include "tools/zwfw/text_table.h"
 #include "zwfw/v1/directory.grpc.pb.h"
@@ -34,6 +35,10 @@ ABSL_FLAG(bool, overtime_only, false, "only overtime cases");
 ABSL_FLAG(int, limit, 1000, "list at most this many cases");
 ABSL_FLAG(int, batch, 1000, "records per SubmitCases batch");
 ABSL_FLAG(int, in_flight, 4, "unacknowledged batches at most");
+ABSL_FLAG(std::string, mapping, "",
+          "import a CSV or XLSX export by this mapping (deploy/import/)");
+ABSL_FLAG(bool, check, false,
+          "with --mapping: read and check the whole export, write nothing");
 
 namespace zwfw::cli {
 namespace {
@@ -49,13 +54,18 @@ int Usage() {
 // reports every rejected record by its line.
 int Import(CaseIntake::Stub& stub, const ClientOptions& options,
            const std::string& path) {
-  std::ifstream in(path);
-  if (!in) {
-    std::cerr << "zwfw: " << path << ": cannot be opened\n";
-    return kExitUsage;
+  const std::string mapping = absl::GetFlag(FLAGS_mapping);
+  if (absl::GetFlag(FLAGS_check)) {
+    return CheckImport(options, path, mapping, "case");
+  }
+  absl::StatusOr<ImportPlan> plan =
+      PlanImport(options, path, mapping, "case", zwfw::v1::Case());
+  if (!plan.ok()) {
+    std::cerr << "zwfw: " << plan.status().message() << "\n";
+    return absl::IsUnavailable(plan.status()) ? kExitCallFailed : kExitUsage;
   }
   const int max_in_flight = std::max(1, absl::GetFlag(FLAGS_in_flight));
-  ImportTally tally(isatty(STDERR_FILENO));
+  ImportTally& tally = *plan->tally;
   auto context = std::make_unique<grpc::ClientContext>();
   if (!options.token.empty()) {
     AddBearerToken(context.get(), options.token);
@@ -90,8 +100,8 @@ int Import(CaseIntake::Stub& stub, const ClientOptions& options,
   uint64_t batch_id = 0;
   int64_t sent = 0;
   bool stream_ok = true;
-  ReadJsonLines(
-      in, zwfw::v1::Case(), std::max(1, absl::GetFlag(FLAGS_batch)), tally,
+  plan->source(
+      std::max(1, absl::GetFlag(FLAGS_batch)), tally,
       [&](std::vector<std::unique_ptr<google::protobuf::Message>> records,
           std::vector<int64_t> lines) {
         zwfw::v1::SubmitCasesRequest request;

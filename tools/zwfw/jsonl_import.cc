@@ -24,17 +24,25 @@ int64_t NowMs() {
 void ImportTally::Unparsable(int64_t line, absl::string_view why) {
   std::lock_guard<std::mutex> lock(mu_);
   ++unparsable_;
-  std::cerr << (tty_ ? "\r\033[K" : "") << "line " << line << ": json: " << why
-            << "\n";
+  std::cerr << (tty_ ? "\r\033[K" : "") << unit_ << " " << line
+            << ": json: " << why << "\n";
+}
+
+void ImportTally::Problem(absl::string_view text) {
+  std::lock_guard<std::mutex> lock(mu_);
+  ++unparsable_;
+  std::cerr << (tty_ ? "\r\033[K" : "") << text << "\n";
 }
 
 void ImportTally::Add(const zwfw::v1::RecordResult& r, int64_t line) {
   std::lock_guard<std::mutex> lock(mu_);
   ++counts_[std::clamp<int>(r.outcome(), 0, 4)];
   if (r.outcome() == zwfw::v1::RECORD_OUTCOME_REJECTED) {
-    std::cerr << (tty_ ? "\r\033[K" : "") << "line " << line << ": "
-              << (r.field().empty() ? "record" : r.field()) << ": "
-              << r.reason() << "\n";
+    std::string where = describe_ ? describe_(r.field()) : "";
+    std::cerr << (tty_ ? "\r\033[K" : "") << unit_ << " " << line << ": "
+              << (r.field().empty() ? "record" : r.field())
+              << (where.empty() ? "" : " " + where) << ": " << r.reason()
+              << "\n";
   }
 }
 

@@ -27,9 +27,16 @@ namespace zwfw::cli {
 class ImportTally {
  public:
   // On a terminal, progress is shown and rejected lines clear it first.
-  explicit ImportTally(bool tty) : tty_(tty) {}
+  // `unit` names where a record came from ("line", "row"); `describe`
+  // shows a rejected field against the file ("受理时间 (column C)").
+  explicit ImportTally(
+      bool tty, std::string unit = "line",
+      std::function<std::string(absl::string_view field)> describe = nullptr)
+      : tty_(tty), unit_(std::move(unit)), describe_(std::move(describe)) {}
 
   void Unparsable(int64_t line, absl::string_view why);
+  // A record that could not be read from the file, said in full.
+  void Problem(absl::string_view text);
   // One record's result; `line` is where it came from.
   void Add(const zwfw::v1::RecordResult& result, int64_t line);
   // Records sent but never answered (a call failed).
@@ -44,12 +51,23 @@ class ImportTally {
 
  private:
   const bool tty_;
+  const std::string unit_;
+  const std::function<std::string(absl::string_view)> describe_;
   mutable std::mutex mu_;
   int64_t counts_[5] = {0, 0, 0, 0, 0};  // by RecordOutcome
   int64_t unparsable_ = 0;
   int64_t unanswered_ = 0;
   int64_t last_progress_ms_ = 0;
 };
+
+// Where records come from: calls `send(records, line_numbers)` for every
+// `batch_size` records (and once more for the rest), reporting what it
+// cannot read to the tally; stops early when `send` returns false.
+using SendRecords =
+    std::function<bool(std::vector<std::unique_ptr<google::protobuf::Message>>,
+                       std::vector<int64_t>)>;
+using RecordSource = std::function<void(int batch_size, ImportTally& tally,
+                                        const SendRecords& send)>;
 
 // Reads `in` as JSON lines of the message `prototype` is, calling
 // `send(records, line_numbers)` for every `batch_size` parsed records (and

@@ -14,12 +14,15 @@
 #include "services/common/proto_enum.h"
 #include "tools/zwfw/command_table.h"
 #include "tools/zwfw/commands.h"
+#include "tools/zwfw/import_plan.h"
 #include "tools/zwfw/jsonl_import.h"
 #include "tools/zwfw/text_table.h"
 #include "zwfw/v1/survey.grpc.pb.h"
 
 ABSL_DECLARE_FLAG(std::string, period);
 ABSL_DECLARE_FLAG(std::string, department);
+ABSL_DECLARE_FLAG(std::string, mapping);
+ABSL_DECLARE_FLAG(bool, check);
 ABSL_FLAG(std::string, state, "",
           "rectification state: pending_verification, rectifying, rectified, "
           "closed, appealed, appeal_upheld, appeal_rejected");
@@ -48,19 +51,25 @@ std::string Percent(const zwfw::v1::Rate& r) {
 // the batch's results.
 template <typename Request, typename Response>
 int ImportBatches(
-    const std::string& path, const google::protobuf::Message& prototype,
+    const ClientOptions& options, const std::string& path,
+    absl::string_view record, const google::protobuf::Message& prototype,
     const std::function<grpc::Status(const Request&, Response*)>& call,
     const std::function<void(Request&, google::protobuf::Message&)>& add) {
-  std::ifstream in(path);
-  if (!in) {
-    std::cerr << "zwfw: " << path << ": cannot be opened\n";
-    return kExitUsage;
+  const std::string mapping = absl::GetFlag(FLAGS_mapping);
+  if (absl::GetFlag(FLAGS_check)) {
+    return CheckImport(options, path, mapping, record);
   }
-  ImportTally tally(isatty(STDERR_FILENO));
+  absl::StatusOr<ImportPlan> plan =
+      PlanImport(options, path, mapping, record, prototype);
+  if (!plan.ok()) {
+    std::cerr << "zwfw: " << plan.status().message() << "\n";
+    return absl::IsUnavailable(plan.status()) ? kExitCallFailed : kExitUsage;
+  }
+  ImportTally& tally = *plan->tally;
   grpc::Status failure;
   int64_t sent = 0;
-  ReadJsonLines(
-      in, prototype, kSurveyBatch, tally,
+  plan->source(
+      kSurveyBatch, tally,
       [&](std::vector<std::unique_ptr<google::protobuf::Message>> records,
           std::vector<int64_t> lines) {
         Request request;
@@ -85,7 +94,7 @@ int ImportEvaluations(Survey::Stub& stub, const ClientOptions& options,
                       const std::string& path) {
   return ImportBatches<zwfw::v1::SubmitEvaluationsRequest,
                        zwfw::v1::SubmitEvaluationsResponse>(
-      path, zwfw::v1::Evaluation(),
+      options, path, "evaluation", zwfw::v1::Evaluation(),
       [&](const auto& request, auto* response) {
         return stub.SubmitEvaluations(NewContext(options).get(), request,
                                       response);
@@ -99,7 +108,7 @@ int ImportVisits(Survey::Stub& stub, const ClientOptions& options,
                  const std::string& path) {
   return ImportBatches<zwfw::v1::RecordReturnVisitsRequest,
                        zwfw::v1::RecordReturnVisitsResponse>(
-      path, zwfw::v1::ReturnVisit(),
+      options, path, "visit", zwfw::v1::ReturnVisit(),
       [&](const auto& request, auto* response) {
         return stub.RecordReturnVisits(NewContext(options).get(), request,
                                        response);
