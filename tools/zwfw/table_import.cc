@@ -515,8 +515,10 @@ void ReadRows(TableReader& table, const RowConverter& converter,
     std::unique_ptr<google::protobuf::Message> record = NewRecord(mapping);
     std::vector<CellProblem> problems =
         converter.Convert(table.row(), cells, record.get());
-    if (!problems.empty()) {
-      for (const CellProblem& p : problems) tally.Problem(p.ToString());
+    if (!problems.empty()) {  // one rejected row, each of its problems said
+      std::vector<std::string> lines;
+      for (const CellProblem& p : problems) lines.push_back(p.ToString());
+      tally.Problem(absl::StrJoin(lines, "\n"));
       continue;
     }
     records.push_back(std::move(record));
