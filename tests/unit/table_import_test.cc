@@ -281,6 +281,35 @@ std::string WriteWorkbook(bool constant_memory) {
   return path;
 }
 
+TEST(XlsxReaderTest, AHeaderCellMergedDownFromTheRowAboveIsFound) {
+  // 办件编号 spans rows 1-2 (merged vertically); row 2 is the header row.
+  const std::string path = TempFile("merged-header.xlsx");
+  lxw_workbook* wb = workbook_new(path.c_str());
+  lxw_worksheet* ws = workbook_add_worksheet(wb, nullptr);
+  worksheet_merge_range(ws, 0, 0, 1, 0, "办件编号", nullptr);
+  worksheet_write_string(ws, 0, 1, "办理情况", nullptr);
+  worksheet_write_string(ws, 1, 1, "办理部门", nullptr);
+  worksheet_write_string(ws, 2, 0, "A-9", nullptr);
+  worksheet_write_string(ws, 2, 1, "公安局", nullptr);
+  ASSERT_EQ(workbook_close(wb), LXW_NO_ERROR);
+  absl::StatusOr<zwfw::v1::ImportMapping> mapping = ParseMapping(R"json({
+    "record": "case", "header_row": 2,
+    "fields": [{"field": "case_no", "column": "办件编号"},
+               {"field": "department_code", "column": "办理部门",
+                "kind": "FIELD_KIND_DEPARTMENT"}]})json");
+  ASSERT_TRUE(mapping.ok()) << mapping.status();
+  auto table = OpenTable(path, *mapping);
+  ASSERT_TRUE(table.ok()) << table.status();
+  auto converter = ReadHeader(**table, *mapping, Directory());
+  ASSERT_TRUE(converter.ok()) << converter.status();
+  std::vector<std::string> cells;
+  ASSERT_TRUE(*(*table)->Next(&cells));
+  zwfw::v1::Case c;
+  EXPECT_TRUE((*converter)->Convert(3, cells, &c).empty());
+  EXPECT_EQ(c.case_no(), "A-9");
+  EXPECT_EQ(c.department_code(), "qj-gaj");
+}
+
 TEST(XlsxReaderTest, SharedAndInlineStringsDateTimesAndMergedCells) {
   for (bool constant_memory : {false, true}) {
     const std::string path = WriteWorkbook(constant_memory);

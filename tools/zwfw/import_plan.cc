@@ -135,7 +135,13 @@ int CheckImport(const ClientOptions& options, const std::string& path,
     std::cerr << "zwfw: " << t.status().message() << "\n";
     return absl::IsUnavailable(t.status()) ? kExitCallFailed : kExitUsage;
   }
-  CheckReport report = CheckRows(*t->table, *t->converter, t->mapping);
+  const bool tty = isatty(STDERR_FILENO);
+  CheckReport report =
+      CheckRows(*t->table, *t->converter, t->mapping, [tty](int64_t rows) {
+        if (tty)
+          std::cerr << "\r\033[Kchecked " << rows << " rows" << std::flush;
+      });
+  if (tty) std::cerr << "\r\033[K";
   std::cout << FormatCheckReport(report, t->directory.get());
   return report.accepted == report.rows && report.read_error.empty()
              ? kExitOk

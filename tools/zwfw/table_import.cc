@@ -533,7 +533,8 @@ void ReadRows(TableReader& table, const RowConverter& converter,
 }
 
 CheckReport CheckRows(TableReader& table, const RowConverter& converter,
-                      const zwfw::v1::ImportMapping& mapping) {
+                      const zwfw::v1::ImportMapping& mapping,
+                      const std::function<void(int64_t rows)>& progress) {
   CheckReport report;
   std::vector<std::string> cells;
   std::unique_ptr<google::protobuf::Message> record = NewRecord(mapping);
@@ -545,7 +546,7 @@ CheckReport CheckRows(TableReader& table, const RowConverter& converter,
     }
     if (!*more) break;
     if (Blank(cells)) continue;
-    ++report.rows;
+    if (++report.rows % 10000 == 0 && progress) progress(report.rows);
     std::vector<CellProblem> problems =
         converter.Convert(table.row(), cells, record.get());
     if (!problems.empty()) {

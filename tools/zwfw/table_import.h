@@ -19,6 +19,7 @@
 #include <google/protobuf/message.h>
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -127,8 +128,11 @@ struct CheckReport {
   // Rows that would be sent, by (department code, month "2020-07").
   std::map<std::pair<std::string, std::string>, int64_t> by_department_month;
 };
-CheckReport CheckRows(TableReader& table, const RowConverter& converter,
-                      const zwfw::v1::ImportMapping& mapping);
+// `progress`, when given, is told the rows read every 10,000 rows.
+CheckReport CheckRows(
+    TableReader& table, const RowConverter& converter,
+    const zwfw::v1::ImportMapping& mapping,
+    const std::function<void(int64_t rows)>& progress = nullptr);
 // The report as the CLI prints it: one line per problem, then the counts
 // and the table by department and month (names from `directory` when
 // given), in Chinese and English.
