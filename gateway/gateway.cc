@@ -103,9 +103,6 @@ std::optional<HttpReply> Gateway::HandleQuickly(const HttpRequest& request) {
 
 std::optional<HttpReply> Gateway::Process(const HttpRequest& request,
                                           bool may_block) {
-  if (!may_block && limiter_ != nullptr && limiter_->MayBlock()) {
-    return std::nullopt;
-  }
   const absl::Time start = absl::Now();
   // Callers are named by a hash of their token (never the token), or by
   // their address when they have none.
@@ -244,14 +241,37 @@ std::optional<HttpReply> Gateway::Route(const HttpRequest& request,
     }
   }
   if (!may_block) return std::nullopt;
+  if (!key.empty()) {
+    // A miss: every reader missing this key now waits for one call (the key
+    // carries the versions the answer depends on, so theirs is the same).
+    bool shared = false;
+    HttpReply reply = flights_.Do(
+        key,
+        [&] {
+          return CallAndCache(*match, **rpc_request, authorization,
+                              request.traceparent, key, now);
+        },
+        &shared);
+    reply.headers.emplace_back("X-Zwfw-Cache", shared ? "shared" : "miss");
+    return reply;
+  }
+  return CallAndCache(*match, **rpc_request, authorization, request.traceparent,
+                      "", now);
+}
+
+HttpReply Gateway::CallAndCache(const Match& match,
+                                const google::protobuf::Message& rpc_request,
+                                const std::string& authorization,
+                                const std::string& traceparent,
+                                const std::string& key, absl::Time now) {
   std::string data_version;
   absl::StatusOr<std::unique_ptr<google::protobuf::Message>> response =
-      backends_->Call(*match->route, **rpc_request, authorization,
-                      request.traceparent, &data_version);
-  if (request.verb != "GET" && options_.changes != nullptr) {
+      backends_->Call(*match.route, rpc_request, authorization, traceparent,
+                      &data_version);
+  if (match.route->verb != "GET" && options_.changes != nullptr) {
     // Until the service reports the write, its answers are not served from
     // the cache: the caller reads what it wrote.
-    options_.changes->WroteTo(match->route->backend, data_version);
+    options_.changes->WroteTo(match.route->backend, data_version);
   }
   if (!response.ok()) return ErrorReply(response.status());
   HttpReply reply = OkReply(**response);
@@ -264,7 +284,6 @@ std::optional<HttpReply> Gateway::Route(const HttpRequest& request,
     }
     options_.cache->Put(key, entry, now);
     reply = std::move(entry.reply);
-    reply.headers.emplace_back("X-Zwfw-Cache", "miss");
   }
   return reply;
 }

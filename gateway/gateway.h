@@ -25,6 +25,7 @@
 #include "gateway/routes.h"
 #include "gateway/transcoder.h"
 #include "services/common/auth.h"
+#include "services/common/single_flight.h"
 
 namespace zwfw::gateway {
 
@@ -81,6 +82,13 @@ class Gateway {
   std::optional<HttpReply> Route(const HttpRequest& request, bool may_block,
                                  std::string* route_name);
   HttpReply StaticFile(const std::string& path);
+  // Calls the route's RPC and replies; a GET's answer is stored under `key`
+  // when it is not empty.
+  HttpReply CallAndCache(const Match& match,
+                         const google::protobuf::Message& rpc_request,
+                         const std::string& authorization,
+                         const std::string& traceparent, const std::string& key,
+                         absl::Time now);
   // The cache key of a GET of a cacheable route, or "" when its answer
   // cannot be cached right now (unknown token, a version not followed).
   std::string CacheKey(const Match& match,
@@ -94,6 +102,8 @@ class Gateway {
   // name → (content type, bytes), read once at start-up.
   std::map<std::string, std::pair<std::string, std::string>> files_;
   const std::string openapi_;
+  // Concurrent misses of one cache key share one call (single_flight.h).
+  SingleFlight<HttpReply> flights_;
   prometheus::Family<prometheus::Counter>* requests_ = nullptr;
   prometheus::Family<prometheus::Histogram>* latency_ = nullptr;
 };

@@ -47,21 +47,24 @@ absl::StatusOr<zwfw::v1::RenderResponse> BulletinRenderer::Render(
       if (cached.ParseFromString(*hit)) return cached;
     }
   }
-  Document doc = Compose(in, composer_);
-  absl::StatusOr<Rendered> rendered = Write(doc, format, fonts_);
-  if (!rendered.ok()) return rendered.status();
-  zwfw::v1::RenderResponse out;
-  out.set_content(rendered->content);
-  out.set_media_type(rendered->media_type);
-  out.set_sha256(Sha256Hex(rendered->content));
-  out.set_file_name(
-      absl::StrCat("bulletin-", in.cases.period(), ".", rendered->extension));
-  for (const auto& w : doc.warnings) out.add_warnings(w);
-  out.set_draft_revision(in.draft.revision());
-  if (cache_ != nullptr) {
-    cache_->Set(key, out.SerializeAsString(), cache_ttl_);
-  }
-  return out;
+  // Concurrent misses of one key share one computation.
+  return flights_.Do(key, [&]() -> absl::StatusOr<zwfw::v1::RenderResponse> {
+    Document doc = Compose(in, composer_);
+    absl::StatusOr<Rendered> rendered = Write(doc, format, fonts_);
+    if (!rendered.ok()) return rendered.status();
+    zwfw::v1::RenderResponse out;
+    out.set_content(rendered->content);
+    out.set_media_type(rendered->media_type);
+    out.set_sha256(Sha256Hex(rendered->content));
+    out.set_file_name(
+        absl::StrCat("bulletin-", in.cases.period(), ".", rendered->extension));
+    for (const auto& w : doc.warnings) out.add_warnings(w);
+    out.set_draft_revision(in.draft.revision());
+    if (cache_ != nullptr) {
+      cache_->Set(key, out.SerializeAsString(), cache_ttl_);
+    }
+    return out;
+  });
 }
 
 }  // namespace zwfw::bulletin

@@ -4,8 +4,11 @@
 // A render is cached under the hash of everything it is made of
 // (cache_keys.h), so a cached render is never stale.
 //
-// Thread-safe: it holds no state of its own; the store, the sources and
-// the cache it is given must be thread-safe (theirs are).
+// Concurrent renders of the same inputs and format share one computation
+// (single_flight.h).
+//
+// Thread-safe: its only state is the single-flight table; the store, the
+// sources and the cache it is given must be thread-safe (theirs are).
 #ifndef ZWFW_SERVICES_BULLETIN_BULLETIN_RENDERER_H_
 #define ZWFW_SERVICES_BULLETIN_BULLETIN_RENDERER_H_
 
@@ -17,6 +20,7 @@
 #include "services/bulletin/writers.h"
 #include "services/common/cache.h"
 #include "services/common/period.h"
+#include "services/common/single_flight.h"
 #include "zwfw/v1/bulletin.pb.h"
 
 namespace zwfw::bulletin {
@@ -50,6 +54,7 @@ class BulletinRenderer {
   const ComposerOptions composer_;
   const PdfFonts fonts_;
   const absl::Duration cache_ttl_;
+  SingleFlight<absl::StatusOr<zwfw::v1::RenderResponse>> flights_;
 };
 
 }  // namespace zwfw::bulletin

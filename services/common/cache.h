@@ -31,9 +31,10 @@ class Cache {
   // Stores with a time to live; false when not stored (outage, too large).
   virtual bool Set(absl::string_view key, absl::string_view value,
                    absl::Duration ttl) = 0;
-  // Adds one to a counter, setting its expiry when it is new (fixed-window
-  // counters); the new count, or nullopt during an outage.
-  virtual std::optional<int64_t> Increment(absl::string_view key,
+  // Adds `by` (≥ 0; 0 reads it) to a counter, setting its expiry when it
+  // is new (fixed-window counters); the new count, or nullopt during an
+  // outage.
+  virtual std::optional<int64_t> Increment(absl::string_view key, int64_t by,
                                            absl::Duration ttl) = 0;
 };
 

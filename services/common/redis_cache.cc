@@ -177,18 +177,19 @@ bool RedisCache::Set(absl::string_view key, absl::string_view value,
   return reply != nullptr && reply->type == REDIS_REPLY_STATUS;
 }
 
-std::optional<int64_t> RedisCache::Increment(absl::string_view key,
+std::optional<int64_t> RedisCache::Increment(absl::string_view key, int64_t by,
                                              absl::Duration ttl) {
   Lease lease(this);
   if (lease.get() == nullptr) return std::nullopt;
-  const char* incr[] = {"INCR", key.data()};
-  const size_t incr_lengths[] = {4, key.size()};
-  Reply reply = lease.Command(2, incr, incr_lengths);
+  const std::string amount = absl::StrCat(by);
+  const char* incr[] = {"INCRBY", key.data(), amount.data()};
+  const size_t incr_lengths[] = {6, key.size(), amount.size()};
+  Reply reply = lease.Command(3, incr, incr_lengths);
   if (reply == nullptr || reply->type != REDIS_REPLY_INTEGER) {
     return std::nullopt;
   }
   int64_t value = reply->integer;
-  if (value == 1) {
+  if (value == by) {  // the key is new
     std::string millis =
         absl::StrCat(std::max<int64_t>(1, absl::ToInt64Milliseconds(ttl)));
     const char* expire[] = {"PEXPIRE", key.data(), millis.data()};

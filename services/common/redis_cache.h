@@ -58,11 +58,11 @@ class RedisCache final : public Cache {
   RedisCache(const RedisCache&) = delete;
   RedisCache& operator=(const RedisCache&) = delete;
 
-  // Cache (cache.h). Increment is Redis's INCR with EXPIRE on a new key.
+  // Cache (cache.h). Increment is Redis's INCRBY with PEXPIRE on a new key.
   std::optional<std::string> Get(absl::string_view key) override;
   bool Set(absl::string_view key, absl::string_view value,
            absl::Duration ttl) override;
-  std::optional<int64_t> Increment(absl::string_view key,
+  std::optional<int64_t> Increment(absl::string_view key, int64_t by,
                                    absl::Duration ttl) override;
 
   // Whether the last attempt to reach Redis succeeded.

@@ -49,57 +49,60 @@ absl::StatusOr<zwfw::v1::Scorecard> ScorecardBuilder::Compute(
       if (card.ParseFromString(*hit)) return card;
     }
   }
+  // Concurrent misses of one key share one computation.
+  return flights_.Do(key, [&]() -> absl::StatusOr<zwfw::v1::Scorecard> {
+    absl::StatusOr<std::vector<zwfw::v1::Adjustment>> adjustments =
+        store_->ListAdjustments(period.ToString(), "",
+                                /*include_removed=*/false);
+    if (!adjustments.ok()) return adjustments.status();
+    inputs.adjustments = *std::move(adjustments);
+    absl::StatusOr<Awards> awards = store_->GetAwards(period.ToString());
+    if (!awards.ok()) return awards.status();
+    inputs.windows = awards->windows;
+    inputs.staff = awards->staff;
 
-  absl::StatusOr<std::vector<zwfw::v1::Adjustment>> adjustments =
-      store_->ListAdjustments(period.ToString(), "", /*include_removed=*/false);
-  if (!adjustments.ok()) return adjustments.status();
-  inputs.adjustments = *std::move(adjustments);
-  absl::StatusOr<Awards> awards = store_->GetAwards(period.ToString());
-  if (!awards.ok()) return awards.status();
-  inputs.windows = awards->windows;
-  inputs.staff = awards->staff;
-
-  std::map<std::string, const zwfw::v1::DepartmentSatisfaction*> survey_of;
-  for (const auto& d : inputs.survey.departments()) {
-    survey_of[d.department_code()] = &d;
-  }
-  for (const auto& d : inputs.cases.departments()) {
-    const std::string& code = d.department_code();
-    Evidence& e = inputs.evidence[code];
-    if (d.approval().overtime() + d.convenience().overtime() > 0) {
-      absl::StatusOr<std::vector<std::string>> ids =
-          sources_->OvertimeCases(period, code, kMaxEvidence);
-      if (!ids.ok()) return ids.status();
-      e.overtime_cases = *std::move(ids);
+    std::map<std::string, const zwfw::v1::DepartmentSatisfaction*> survey_of;
+    for (const auto& d : inputs.survey.departments()) {
+      survey_of[d.department_code()] = &d;
     }
-    auto s = survey_of.find(code);
-    if (s == survey_of.end()) continue;
-    const auto& ratings = s->second->ratings();
-    int64_t bad = 0;  // 差评 (rating_bands.h)
-    for (int level = kLowestRating; level <= kHighestBadRating; ++level) {
-      const int i = level - kLowestRating;
-      if (i >= ratings.active_by_rating_size()) break;
-      bad += ratings.active_by_rating(i) + ratings.defaulted_by_rating(i);
+    for (const auto& d : inputs.cases.departments()) {
+      const std::string& code = d.department_code();
+      Evidence& e = inputs.evidence[code];
+      if (d.approval().overtime() + d.convenience().overtime() > 0) {
+        absl::StatusOr<std::vector<std::string>> ids =
+            sources_->OvertimeCases(period, code, kMaxEvidence);
+        if (!ids.ok()) return ids.status();
+        e.overtime_cases = *std::move(ids);
+      }
+      auto s = survey_of.find(code);
+      if (s == survey_of.end()) continue;
+      const auto& ratings = s->second->ratings();
+      int64_t bad = 0;  // 差评 (rating_bands.h)
+      for (int level = kLowestRating; level <= kHighestBadRating; ++level) {
+        const int i = level - kLowestRating;
+        if (i >= ratings.active_by_rating_size()) break;
+        bad += ratings.active_by_rating(i) + ratings.defaulted_by_rating(i);
+      }
+      if (bad > 0) {
+        absl::StatusOr<std::vector<std::string>> ids =
+            sources_->BadRatings(period, code, false, kMaxEvidence);
+        if (!ids.ok()) return ids.status();
+        e.bad_ratings = *std::move(ids);
+      }
+      if (s->second->rectifications().overdue() > 0) {
+        absl::StatusOr<std::vector<std::string>> ids =
+            sources_->BadRatings(period, code, true, kMaxEvidence);
+        if (!ids.ok()) return ids.status();
+        e.overdue_rectifications = *std::move(ids);
+      }
     }
-    if (bad > 0) {
-      absl::StatusOr<std::vector<std::string>> ids =
-          sources_->BadRatings(period, code, false, kMaxEvidence);
-      if (!ids.ok()) return ids.status();
-      e.bad_ratings = *std::move(ids);
+    zwfw::v1::Scorecard card =
+        zwfw::scoring::ComputeScorecard(period.ToString(), **rules, inputs);
+    if (cache_ != nullptr) {
+      cache_->Set(key, card.SerializeAsString(), cache_ttl_);
     }
-    if (s->second->rectifications().overdue() > 0) {
-      absl::StatusOr<std::vector<std::string>> ids =
-          sources_->BadRatings(period, code, true, kMaxEvidence);
-      if (!ids.ok()) return ids.status();
-      e.overdue_rectifications = *std::move(ids);
-    }
-  }
-  zwfw::v1::Scorecard card =
-      zwfw::scoring::ComputeScorecard(period.ToString(), **rules, inputs);
-  if (cache_ != nullptr) {
-    cache_->Set(key, card.SerializeAsString(), cache_ttl_);
-  }
-  return card;
+    return card;
+  });
 }
 
 absl::StatusOr<zwfw::v1::Scorecard> ScorecardBuilder::Load(

@@ -6,8 +6,11 @@
 // result is cached under a key naming every input (cache_keys.h), so a
 // cached scorecard is never stale.
 //
-// Thread-safe: it holds no state of its own; the store, the sources and
-// the cache it is given must be thread-safe (theirs are).
+// Concurrent callers that miss the cache for the same inputs share one
+// computation (single_flight.h).
+//
+// Thread-safe: its only state is the single-flight table; the store, the
+// sources and the cache it is given must be thread-safe (theirs are).
 #ifndef ZWFW_SERVICES_SCORING_SCORECARD_BUILDER_H_
 #define ZWFW_SERVICES_SCORING_SCORECARD_BUILDER_H_
 
@@ -17,6 +20,7 @@
 #include "absl/time/time.h"
 #include "services/common/cache.h"
 #include "services/common/period.h"
+#include "services/common/single_flight.h"
 #include "services/scoring/scoring_store.h"
 #include "services/scoring/sources.h"
 #include "zwfw/v1/scoring.pb.h"
@@ -47,6 +51,7 @@ class ScorecardBuilder {
   ScoringSources* const sources_;
   Cache* const cache_;
   const absl::Duration cache_ttl_;
+  SingleFlight<absl::StatusOr<zwfw::v1::Scorecard>> flights_;
 };
 
 }  // namespace zwfw::scoring

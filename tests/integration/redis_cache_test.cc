@@ -105,10 +105,11 @@ TEST(RedisCacheTest, IncrementCountsInAWindow) {
   ASSERT_FALSE(SharedRedis().empty());
   auto cache = RedisCache::Create({.address = SharedRedis()});
   std::string key = absl::StrCat("zwfw:test:", getpid(), ":counter");
-  EXPECT_EQ(cache->Increment(key, absl::Milliseconds(200)), 1);
-  EXPECT_EQ(cache->Increment(key, absl::Milliseconds(200)), 2);
+  EXPECT_EQ(cache->Increment(key, 1, absl::Milliseconds(200)), 1);
+  EXPECT_EQ(cache->Increment(key, 1, absl::Milliseconds(200)), 2);
+  EXPECT_EQ(cache->Increment(key, 5, absl::Milliseconds(200)), 7);
   absl::SleepFor(absl::Milliseconds(300));
-  EXPECT_EQ(cache->Increment(key, absl::Milliseconds(200)), 1);
+  EXPECT_EQ(cache->Increment(key, 1, absl::Milliseconds(200)), 1);
 }
 
 TEST(RedisCacheTest, ManyThreadsShareASmallPool) {

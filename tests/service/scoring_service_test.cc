@@ -7,10 +7,13 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "services/common/status.h"
 #include "services/scoring/sqlite_scoring_store.h"
 #include "tests/testing/in_memory_cache.h"
@@ -74,6 +77,7 @@ class FakeSources : public ScoringSources {
                                                          const std::string&,
                                                          int) override {
     ++evidence_calls;
+    if (hold != nullptr) hold->WaitForNotification();
     return std::vector<std::string>{"GA-1", "GA-2"};
   }
   absl::StatusOr<std::vector<std::string>> BadRatings(const Period&,
@@ -86,7 +90,9 @@ class FakeSources : public ScoringSources {
   zwfw::v1::GetCaseStatsResponse cases;
   zwfw::v1::GetSatisfactionStatsResponse survey;
   bool intake_down = false, survey_down = false;
-  int case_stats_calls = 0, evidence_calls = 0;
+  std::atomic<int> case_stats_calls{0}, evidence_calls{0};
+  // When set, reading evidence waits for it (a slow computation).
+  absl::Notification* hold = nullptr;
 };
 
 class ScoringServiceTest : public ::testing::Test {
@@ -304,6 +310,31 @@ TEST_F(ScoringServiceTest, ACachedScorecardIsServedUntilAnInputMoves) {
   ASSERT_TRUE(uncached.ok());
   EXPECT_EQ(uncached->SerializeAsString(), renamed->SerializeAsString());
   EXPECT_GT(sources_.evidence_calls, evidence_reads);
+}
+
+TEST_F(ScoringServiceTest, ConcurrentMissesComputeTheScorecardOnce) {
+  ASSERT_TRUE(SetDefaultRules().ok());
+  absl::Notification release;
+  sources_.hold = &release;
+  constexpr int kReaders = 8;
+  std::vector<absl::StatusOr<zwfw::v1::Scorecard>> cards(kReaders);
+  std::vector<std::thread> readers;
+  for (int i = 0; i < kReaders; ++i) {
+    readers.emplace_back([&, i] { cards[i] = Card(); });
+  }
+  // Every reader has read the month's figures (the key) before the one
+  // computation is let go.
+  while (sources_.case_stats_calls.load() < kReaders) {
+    absl::SleepFor(absl::Milliseconds(1));
+  }
+  absl::SleepFor(absl::Milliseconds(200));
+  release.Notify();
+  for (auto& r : readers) r.join();
+  EXPECT_EQ(sources_.evidence_calls.load(), 1);  // one department's evidence
+  for (const auto& card : cards) {
+    ASSERT_TRUE(card.ok()) << card.status();
+    EXPECT_EQ(card->SerializeAsString(), cards[0]->SerializeAsString());
+  }
 }
 
 TEST_F(ScoringServiceTest, ADependencyDownIsPassedOnUnchanged) {

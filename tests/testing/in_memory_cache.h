@@ -47,18 +47,18 @@ class InMemoryCache final : public Cache {
     return true;
   }
 
-  std::optional<int64_t> Increment(absl::string_view key,
+  std::optional<int64_t> Increment(absl::string_view key, int64_t by,
                                    absl::Duration ttl) override {
     absl::MutexLock lock(&mu_);
     if (down_) return std::nullopt;
     int64_t n = 0;
     if (const Entry* e = Live(key)) {
       if (!absl::SimpleAtoi(e->value, &n)) return std::nullopt;
-      entries_[std::string(key)].value = absl::StrCat(n + 1);
-      return n + 1;
+      entries_[std::string(key)].value = absl::StrCat(n + by);
+      return n + by;
     }
-    entries_[std::string(key)] = {"1", now_() + ttl};
-    return 1;
+    entries_[std::string(key)] = {absl::StrCat(by), now_() + ttl};
+    return by;
   }
 
   // While down, it behaves as RedisCache during an outage.

@@ -5,7 +5,9 @@
 #   tools/bench/gateway_bench.sh [connections=256] [seconds=10] [rounds=3]
 # The gateway answers from its cache (the services' data versions pushed to
 # it); the first request of the run is the one that computes the answer.
-# Goal (issue 7): the gateway at >= 50% of nginx's throughput.
+# Goal (issue 7): the gateway at >= 50% of nginx's throughput. The gateway
+# runs with its rate limit on and Redis, as deployed (a limit high enough
+# that nothing is refused; ZWFW_RATE_LIMIT=0 turns it off).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build="${ZWFW_BUILD_DIR:-$root/build}"
@@ -31,8 +33,15 @@ intake_port=$(free_port); gateway_port=$(free_port); nginx_port=$(free_port)
   --data_dir="$work/data" --token_file="$work/tokens.txt" \
   --calendar_dir="$root/deploy/calendar" 2>"$work/intake.log" &
 pids+=($!)
+# A private Redis, as deployed: the gateway's rate limit (on, as in every
+# deployment; ZWFW_RATE_LIMIT=0 turns it off for comparison) counts there.
+redis_port=$(free_port)
+redis-server --port "$redis_port" --bind 127.0.0.1 --save "" --appendonly no \
+  --dir "$work" --loglevel warning >"$work/redis.log" 2>&1 &
+pids+=($!)
 "$build/gateway/gateway_server" --listen=127.0.0.1:$gateway_port \
-  --intake=127.0.0.1:$intake_port --rate_limit_per_minute=0 \
+  --intake=127.0.0.1:$intake_port --redis=127.0.0.1:$redis_port \
+  --rate_limit_per_minute="${ZWFW_RATE_LIMIT:-1000000000}" \
   --http_threads="${ZWFW_HTTP_THREADS:-2}" ${ZWFW_GATEWAY_FLAGS:-} \
   --token_file="$work/tokens.txt" --service_token_file="$work/service.token" \
   2>"$work/gateway.log" &
