@@ -252,6 +252,7 @@ std::optional<HttpReply> Gateway::Route(const HttpRequest& request,
                               request.traceparent, key, now);
         },
         &shared);
+    if (shared) options_.cache->CountShared();
     reply.headers.emplace_back("X-Zwfw-Cache", shared ? "shared" : "miss");
     return reply;
   }

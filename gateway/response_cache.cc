@@ -81,13 +81,16 @@ ResponseCache::ResponseCache(Cache* redis, Options options,
                      .Name("zwfw_gateway_cache_total")
                      .Help(
                          "Cacheable GET answers: from memory, from Redis, "
-                         "computed (miss), or not cacheable at the time "
-                         "(bypass: a service's version not followed)")
+                         "missed (miss; of which shared: answered by another "
+                         "reader's call of the same key), or not cacheable "
+                         "at the time (bypass: a service's version not "
+                         "followed)")
                      .Register(*registry);
   memory_hits_ = &family.Add({{"result", "hit_memory"}});
   redis_hits_ = &family.Add({{"result", "hit_redis"}});
   misses_ = &family.Add({{"result", "miss"}});
   bypasses_ = &family.Add({{"result", "bypass"}});
+  shared_ = &family.Add({{"result", "shared"}});
 }
 
 std::shared_ptr<const CachedReply> ResponseCache::Get(const std::string& key,
@@ -128,6 +131,10 @@ void ResponseCache::Put(const std::string& key, CachedReply entry,
   auto shared = std::make_shared<const CachedReply>(std::move(entry));
   absl::MutexLock lock(&mu_);
   Remember(key, std::move(shared));
+}
+
+void ResponseCache::CountShared() {
+  if (shared_ != nullptr) shared_->Increment();
 }
 
 void ResponseCache::CountBypass() {

@@ -60,6 +60,9 @@ class ResponseCache {
   void Put(const std::string& key, CachedReply entry, absl::Time now);
   // Counts an answer that could not be cached (a dependency not followed).
   void CountBypass();
+  // A miss answered by another reader's call of the same key: it was
+  // counted a miss too, so the calls made are misses − shared.
+  void CountShared();
 
  private:
   void Remember(const std::string& key,
@@ -76,6 +79,7 @@ class ResponseCache {
   prometheus::Counter* memory_hits_ = nullptr;
   prometheus::Counter* redis_hits_ = nullptr;
   prometheus::Counter* misses_ = nullptr;
+  prometheus::Counter* shared_ = nullptr;
   prometheus::Counter* bypasses_ = nullptr;
 };
 

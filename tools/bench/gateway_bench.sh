@@ -8,9 +8,16 @@
 # Goal (issue 7): the gateway at >= 50% of nginx's throughput. The gateway
 # runs with its rate limit on and Redis, as deployed (a limit high enough
 # that nothing is refused; ZWFW_RATE_LIMIT=0 turns it off).
+#   tools/bench/gateway_bench.sh --live 2500 64 8 3
+# --live RATE: while every round runs, tools/bench/write_load sends RATE
+# unary UpsertCase calls a second into July 2020 (the month being read), so
+# the gateway and nginx are measured under the same write load; each write
+# moves intake's data version, so the gateway's answers turn over.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 build="${ZWFW_BUILD_DIR:-$root/build}"
+live=0
+if [ "${1:-}" = "--live" ]; then live="$2"; shift 2; fi
 connections="${1:-256}"
 seconds="${2:-10}"
 rounds="${3:-3}"
@@ -89,6 +96,16 @@ run() {  # name url [header]
 }
 median() { tr ' ' '\n' | sort -g | awk '{v[NR]=$1} END {print v[int((NR+1)/2)]}'; }
 
+if [ "$live" -gt 0 ]; then
+  # The whole measurement, nginx's rounds included, under the write load.
+  ZWFW_TOKEN=$admin "$build/tools/bench/write_load" \
+    --address=127.0.0.1:$intake_port --rate="$live" \
+    --seconds=$(( rounds * 2 * (seconds + 1) + 2 )) >"$work/write_load.log" 2>&1 &
+  writer=$!
+  pids+=($writer)
+  sleep 1
+  echo "gateway_bench: under $live UpsertCase/s into 2020-07"
+fi
 echo "gateway_bench: GET July 2020 case stats ($(wc -c <"$work/www/case-stats.json") bytes), $connections connections, ${seconds}s each, $rounds rounds"
 nginx_all=(); gw_all=(); ratios=()
 for round in $(seq 1 "$rounds"); do
@@ -104,3 +121,7 @@ printf 'nginx static file: median %s req/s\n' "$(echo "${nginx_all[*]}" | median
 printf 'gateway:           median %s req/s\n' "$(echo "${gw_all[*]}" | median)"
 printf 'ratio gateway/nginx: median %s (goal >= 0.50)\n' "$(echo "${ratios[*]}" | median)"
 curl -sf "http://127.0.0.1:$gateway_port/metrics" | grep '^zwfw_gateway_cache_total' || true
+if [ "$live" -gt 0 ]; then
+  wait "$writer" || true
+  cat "$work/write_load.log"
+fi
