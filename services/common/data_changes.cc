@@ -127,6 +127,9 @@ grpc::Status ChangesService::Watch(
                        change.set_counter(v.counter);
                        if (!writer->Write(change)) break;
                        sent = v.counter;
+                       if (interval_ > absl::ZeroDuration()) {
+                         absl::SleepFor(interval_);
+                       }
                      }
                      return absl::OkStatus();
                    });

@@ -66,11 +66,16 @@ inline constexpr char kDataVersionTrailer[] = "zwfw-data-version";
 std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>
 NewDataVersionInterceptorFactory(DataChanges* changes);
 
-// zwfw.v1.Changes over a DataChanges; service and admin tokens only.
+// zwfw.v1.Changes over a DataChanges; service and admin tokens only. A
+// change is sent at once; the changes that follow within `interval` go
+// out together, as the latest version, when it has passed: a steady
+// stream of writes turns the caches in front over at most once per
+// interval, and none is ever told a version later than it is.
 class ChangesService final : public zwfw::v1::Changes::Service {
  public:
-  ChangesService(TokenStore* tokens, DataChanges* changes)
-      : tokens_(tokens), changes_(changes) {}
+  ChangesService(TokenStore* tokens, DataChanges* changes,
+                 absl::Duration interval = absl::ZeroDuration())
+      : tokens_(tokens), changes_(changes), interval_(interval) {}
 
   grpc::Status Watch(grpc::ServerContext* context,
                      const zwfw::v1::WatchChangesRequest* request,
@@ -79,6 +84,7 @@ class ChangesService final : public zwfw::v1::Changes::Service {
  private:
   TokenStore* const tokens_;
   DataChanges* const changes_;
+  const absl::Duration interval_;
 };
 
 }  // namespace zwfw

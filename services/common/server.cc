@@ -46,6 +46,9 @@ ABSL_FLAG(int, max_message_bytes, 8 << 20,
           "largest gRPC message accepted, in bytes");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
           "how long in-flight RPCs may run after SIGTERM");
+ABSL_FLAG(absl::Duration, changes_interval, absl::Milliseconds(20),
+          "data-version changes that follow one within this are announced "
+          "together (zwfw.v1.Changes): caches turn over at most this often");
 
 namespace zwfw {
 namespace {
@@ -101,6 +104,7 @@ ServerConfig ParseServerFlags(int argc, char** argv, const std::string& name,
   c.bulletin = absl::GetFlag(FLAGS_bulletin);
   c.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   c.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
+  c.changes_interval = absl::GetFlag(FLAGS_changes_interval);
   return c;
 }
 
@@ -255,7 +259,8 @@ int ServerHost::Run(const std::vector<grpc::Service*>& services) {
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
   for (grpc::Service* service : services) builder.RegisterService(service);
   // Every server tells caches in front of it when its data changes.
-  ChangesService changes(tokens_.get(), &DataChanges::Process());
+  ChangesService changes(tokens_.get(), &DataChanges::Process(),
+                         config_.changes_interval);
   builder.RegisterService(&changes);
 
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();

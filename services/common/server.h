@@ -50,6 +50,7 @@ struct ServerConfig {
   std::string bulletin;
   int max_message_bytes = 8 << 20;                   // --max_message_bytes
   absl::Duration drain_timeout = absl::Seconds(10);  // --drain_timeout
+  absl::Duration changes_interval = absl::Milliseconds(20);  // --changes_...
 };
 
 // Parses the common server flags (and any flags the binary defines itself)
