@@ -282,12 +282,14 @@ int ServerHost::Run(const std::vector<grpc::Service*>& services) {
 
   const int signal_number = WaitForTerminationSignal();
 
-  LogInfo(absl::StrCat("received ", strsignal(signal_number),
-                       ": draining for up to ",
-                       absl::FormatDuration(config_.drain_timeout)));
   // NOT_SERVING first, so load balancers stop sending new calls.
   health->Shutdown();
   DataChanges::Process().Close();  // ends the watchers' streams
+  // Said just before the listener closes: a call made after this line is
+  // refused (what the drain test relies on).
+  LogInfo(absl::StrCat("received ", strsignal(signal_number),
+                       ": draining for up to ",
+                       absl::FormatDuration(config_.drain_timeout)));
   server->Shutdown(std::chrono::system_clock::now() +
                    absl::ToChronoSeconds(config_.drain_timeout));
   server->Wait();
