@@ -12,6 +12,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/json_string.h"
+#include "services/common/period.h"
 #include "services/common/proto_time.h"
 #include "tools/zwfw/csv_reader.h"
 #include "tools/zwfw/xlsx_reader.h"
@@ -29,39 +31,6 @@ const std::vector<std::string>& DefaultFormats() {
       "%Y/%m/%d %H:%M",    "%Y年%m月%d日 %H:%M", "%Y-%m-%d",
       "%Y/%m/%d",          "%Y年%m月%d日"};
   return *formats;
-}
-
-// A JSON string literal of UTF-8 text.
-std::string JsonString(absl::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          absl::StrAppend(
-              &out, "\\u00",
-              absl::Hex(static_cast<unsigned char>(c), absl::kZeroPad2));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
 }
 
 // A value table's output as JSON: literals as they are, text quoted.
@@ -95,7 +64,7 @@ std::string Normalized(absl::string_view field) {
 }
 
 absl::StatusOr<absl::TimeZone> ZoneOf(absl::string_view offset) {
-  if (offset.empty()) return absl::FixedTimeZone(8 * 3600);
+  if (offset.empty()) return ChinaTimeZone();
   int hours = 0, minutes = 0;
   const bool ok = offset.size() == 6 &&
                   (offset[0] == '+' || offset[0] == '-') && offset[3] == ':' &&
@@ -556,8 +525,7 @@ CheckReport CheckRows(TableReader& table, const RowConverter& converter,
     ++report.accepted;
     ++report.by_department_month[{
         RecordDepartment(*record),
-        absl::FormatTime("%Y-%m", RecordTime(*record),
-                         absl::FixedTimeZone(8 * 3600))}];
+        Period::Containing(RecordTime(*record)).ToString()}];
   }
   return report;
 }

@@ -182,6 +182,7 @@ struct XlsxReader::SheetState {
   bool bad_ref = false;
   int64_t last_row = 0;
   std::unique_ptr<Xml> xml;
+  std::string buffer;  // the sheet's bytes read a chunk at a time
   bool done = false;
 
   void EndCell() {
@@ -394,13 +395,13 @@ absl::StatusOr<std::unique_ptr<XlsxReader>> XlsxReader::Open(
 absl::StatusOr<bool> XlsxReader::Next(std::vector<std::string>* cells) {
   SheetState& st = *sheet_;
   unzFile zip = static_cast<unzFile>(zip_);
-  std::string buffer(kChunk, '\0');
+  if (st.buffer.empty()) st.buffer.resize(kChunk);
   while (st.ready.empty() && !st.done) {
-    int n = unzReadCurrentFile(zip, buffer.data(), buffer.size());
+    int n = unzReadCurrentFile(zip, st.buffer.data(), st.buffer.size());
     if (n < 0)
       return Bad(absl::StrCat("the sheet is damaged (zip error ", n, ")"));
-    absl::Status s =
-        st.xml->Feed(absl::string_view(buffer.data(), n), n == 0, "the sheet");
+    absl::Status s = st.xml->Feed(absl::string_view(st.buffer.data(), n),
+                                  n == 0, "the sheet");
     if (st.too_many_rows) {
       return Bad(
           absl::StrCat("the sheet has more than ", kMaxXlsxRows, " rows"));
