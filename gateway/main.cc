@@ -40,6 +40,11 @@ int main(int argc, char** argv) {
   zwfw::ServerConfig config =
       zwfw::ParseServerFlags(argc, argv, "gateway", "127.0.0.1:8080");
   zwfw::BlockTerminationSignals();
+  // The gateway speaks plaintext HTTP: a non-loopback listener needs TLS in
+  // front of it (or --insecure, said out loud).
+  absl::Status listener = zwfw::CheckListenerSecurity(
+      config, "--listen", config.listen, /*tls=*/false);
+  if (!listener.ok()) return zwfw::StartupFailure(listener);
   absl::StatusOr<zwfw::gateway::RouteTable> routes =
       zwfw::gateway::RouteTable::FromDescriptors();
   if (!routes.ok()) return zwfw::StartupFailure(routes.status());
@@ -58,10 +63,14 @@ int main(int argc, char** argv) {
   for (const auto& [name, backend] : backends) channels[name] = backend.channel;
   zwfw::gateway::Backends calls(std::move(backends));
   auto registry = std::make_shared<prometheus::Registry>();
-  std::unique_ptr<zwfw::RedisCache> redis =
-      zwfw::RedisCache::Create({.address = config.redis}, registry.get());
+  // Values signed (signed_cache.h): whoever can write to Redis cannot forge
+  // an answer.
+  absl::StatusOr<zwfw::ServerCache> server_cache =
+      zwfw::OpenServerCache(config, registry.get());
+  if (!server_cache.ok()) return zwfw::StartupFailure(server_cache.status());
+  zwfw::Cache* redis = server_cache->cache.get();
   zwfw::gateway::RateLimiter limiter(
-      config.redis.empty() ? nullptr : redis.get(),
+      config.redis.empty() ? nullptr : redis,
       absl::GetFlag(FLAGS_rate_limit_per_minute));
   zwfw::gateway::GatewayOptions gateway_options;
   gateway_options.static_dir = absl::GetFlag(FLAGS_static_dir);
@@ -87,13 +96,13 @@ int main(int argc, char** argv) {
                                   service_token.status().message()));
   } else {
     absl::StatusOr<std::unique_ptr<zwfw::TokenStore>> opened =
-        zwfw::TokenStore::Open(config.token_file);
+        zwfw::OpenTokenFile(config);
     if (!opened.ok()) return zwfw::StartupFailure(opened.status());
     tokens = *std::move(opened);
     changes = std::make_unique<zwfw::gateway::ChangeWatcher>(
         std::move(channels), *service_token);
     cache = std::make_unique<zwfw::gateway::ResponseCache>(
-        redis.get(),
+        redis,
         zwfw::gateway::ResponseCache::Options{
             .memory_bytes = static_cast<size_t>(cache_mb) << 20},
         registry.get());

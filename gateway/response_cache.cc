@@ -1,5 +1,9 @@
 #include "gateway/response_cache.h"
 
+#include <algorithm>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -9,6 +13,43 @@ namespace zwfw::gateway {
 namespace {
 
 constexpr absl::string_view kMagic = "zwfw-reply-1";
+
+// What the gateway itself writes into a cached reply (transcoder.h's
+// OkReply, the ETag): anything else read back from Redis is not served.
+bool IsOwnContentType(absl::string_view type) {
+  static constexpr absl::string_view kTypes[] = {
+      "application/json; charset=utf-8",
+      "text/plain; charset=utf-8",
+      "text/markdown; charset=utf-8",
+      "text/html; charset=utf-8",
+      "text/csv; charset=utf-8",
+      "application/pdf",
+      "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"};
+  for (absl::string_view t : kTypes) {
+    if (type == t) return true;
+  }
+  return false;
+}
+
+// The headers a cached reply may carry, each checked against the body.
+bool IsOwnHeader(const std::pair<std::string, std::string>& header,
+                 absl::string_view body) {
+  const auto& [name, value] = header;
+  if (name == "ETag") return value == EtagOf(body);
+  if (name == "X-Content-SHA256") return value == Sha256Hex(body);
+  if (name == "Content-Disposition") {
+    constexpr absl::string_view kPrefix = "attachment; filename=\"";
+    if (!absl::StartsWith(value, kPrefix) || !absl::EndsWith(value, "\"")) {
+      return false;
+    }
+    absl::string_view file = absl::string_view(value).substr(
+        kPrefix.size(), value.size() - kPrefix.size() - 1);
+    return !file.empty() && std::all_of(file.begin(), file.end(), [](char c) {
+      return absl::ascii_isalnum(c) || c == '-' || c == '_' || c == '.';
+    });
+  }
+  return false;
+}
 
 size_t SizeOf(const std::string& key, const CachedReply& entry) {
   size_t n = key.size() * 2 + entry.reply.body.size() + 128;
@@ -57,6 +98,7 @@ std::optional<CachedReply> DecodeCachedReply(absl::string_view bytes) {
     if (!absl::SimpleAtoi(*expires, &micros)) return std::nullopt;
     entry.expires = absl::FromUnixMicros(micros);
   }
+  if (!IsOwnContentType(*content_type)) return std::nullopt;
   entry.reply.content_type = std::string(*content_type);
   int headers = 0;
   if (!absl::SimpleAtoi(*count, &headers) || headers < 0 || headers > 64) {
@@ -70,6 +112,9 @@ std::optional<CachedReply> DecodeCachedReply(absl::string_view bytes) {
     entry.reply.headers.push_back(std::move(kv));
   }
   entry.reply.body = std::string(bytes);
+  for (const auto& header : entry.reply.headers) {
+    if (!IsOwnHeader(header, entry.reply.body)) return std::nullopt;
+  }
   return entry;
 }
 

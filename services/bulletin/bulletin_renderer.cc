@@ -10,6 +10,10 @@ namespace zwfw::bulletin {
 absl::StatusOr<BulletinInputs> BulletinRenderer::Gather(const Period& period,
                                                         bool freeze) {
   BulletinInputs in;
+  if (freeze) {
+    absl::Status closed = sources_->ClosePeriod(period);
+    if (!closed.ok()) return closed;
+  }
   absl::StatusOr<zwfw::v1::Draft> draft = store_->GetDraft(period.ToString());
   if (!draft.ok()) return draft.status();
   in.draft = *std::move(draft);
@@ -32,7 +36,7 @@ absl::StatusOr<BulletinInputs> BulletinRenderer::Gather(const Period& period,
 }
 
 absl::StatusOr<zwfw::v1::RenderResponse> BulletinRenderer::Render(
-    const BulletinInputs& in, zwfw::v1::BulletinFormat format) {
+    const BulletinInputs& in, zwfw::v1::BulletinFormat format, CacheUse use) {
   // The key is the hash of everything the document is made of, so a cached
   // render is never stale and nothing needs invalidating.
   std::string inputs = absl::StrCat(
@@ -41,13 +45,14 @@ absl::StatusOr<zwfw::v1::RenderResponse> BulletinRenderer::Render(
       in.scorecard.SerializeAsString());
   const std::string key = RenderCacheKey(
       in.cases.period(), zwfw::v1::BulletinFormat_Name(format), inputs);
-  if (cache_ != nullptr) {
+  if (cache_ != nullptr && use == CacheUse::kAllowed) {
     if (std::optional<std::string> hit = cache_->Get(key)) {
       zwfw::v1::RenderResponse cached;
       if (cached.ParseFromString(*hit)) return cached;
     }
   }
-  // Concurrent misses of one key share one computation.
+  // Concurrent misses of one key share one computation (from the inputs,
+  // never from the cache: Publish may share it).
   return flights_.Do(key, [&]() -> absl::StatusOr<zwfw::v1::RenderResponse> {
     Document doc = Compose(in, composer_);
     absl::StatusOr<Rendered> rendered = Write(doc, format, fonts_);

@@ -38,14 +38,16 @@ class BulletinRenderer {
         fonts_(std::move(fonts)),
         cache_ttl_(cache_ttl) {}
 
-  // Everything the period's bulletin is made of. `freeze` asks scoring to
-  // freeze the scorecard (Publish). The sources' errors name the service.
+  // Everything the period's bulletin is made of. `freeze` (Publish) closes
+  // the period in the services first, then asks scoring to freeze the
+  // scorecard. The sources' errors name the service.
   absl::StatusOr<BulletinInputs> Gather(const Period& period, bool freeze);
 
-  // The document of `inputs` in `format`, from the cache when it holds it.
-  // Errors: writers.h's (a missing font for PDF).
+  // The document of `inputs` in `format`, from the cache when it holds it
+  // and `use` allows. Errors: writers.h's (a missing font for PDF).
   absl::StatusOr<zwfw::v1::RenderResponse> Render(
-      const BulletinInputs& inputs, zwfw::v1::BulletinFormat format);
+      const BulletinInputs& inputs, zwfw::v1::BulletinFormat format,
+      CacheUse use = CacheUse::kAllowed);
 
  private:
   BulletinStore* const store_;

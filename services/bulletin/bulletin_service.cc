@@ -19,10 +19,6 @@ constexpr size_t kMaxFieldBytes = 2000;
 constexpr size_t kMaxBodyBytes = 20000;
 constexpr int kMaxItems = 50;
 
-std::string Who(const Principal& p) {
-  return absl::StrCat(p.RoleName(), " ", p.token_id);
-}
-
 absl::Status CheckDraft(const zwfw::v1::Draft& d) {
   for (const std::string* field :
        {&d.issuing_office(), &d.document_number(), &d.title(), &d.addressees(),
@@ -90,7 +86,7 @@ grpc::Status BulletinService::UpdateDraft(
                      zwfw::v1::Draft draft = request->draft();
                      draft.set_period(period->ToString());
                      *draft.mutable_updated_at() = ToProto(options_.now());
-                     draft.set_updated_by(Who(who));
+                     draft.set_updated_by(who.Who());
                      absl::StatusOr<zwfw::v1::Draft> stored =
                          store_->UpdateDraft(draft,
                                              request->start_new_version());
@@ -139,20 +135,20 @@ grpc::Status BulletinService::Publish(grpc::ServerContext* context,
         std::map<int, zwfw::v1::RenderResponse> renders;
         for (zwfw::v1::BulletinFormat format : PublishedFormats()) {
           absl::StatusOr<zwfw::v1::RenderResponse> r =
-              renderer_.Render(*inputs, format);
+              renderer_.Render(*inputs, format, CacheUse::kRecompute);
           if (!r.ok()) return r.status();
           renders[format] = *std::move(r);
         }
         zwfw::v1::PublishedVersion version;
         version.set_period(period->ToString());
         *version.mutable_published_at() = ToProto(options_.now());
-        version.set_published_by(Who(who));
+        version.set_published_by(who.Who());
         version.set_draft_revision(inputs->draft.revision());
         absl::StatusOr<zwfw::v1::PublishedVersion> stored =
             store_->Publish(version, renders);
         if (!stored.ok()) return stored.status();
         LogInfo(absl::StrCat("bulletin ", stored->period(), " version ",
-                             stored->version(), " published by ", Who(who)));
+                             stored->version(), " published by ", who.Who()));
         *response = *std::move(stored);
         return absl::OkStatus();
       });

@@ -30,6 +30,9 @@ class BulletinSources {
   virtual absl::StatusOr<zwfw::v1::Scorecard> Scorecard(
       const Period& period) = 0;
   virtual absl::StatusOr<zwfw::v1::Scorecard> Freeze(const Period& period) = 0;
+  // Closes the period in the services that hold its records, so that its
+  // figures cannot move once it is published (closed_periods.h).
+  virtual absl::Status ClosePeriod(const Period& period) = 0;
 };
 
 class GrpcBulletinSources : public BulletinSources {
@@ -50,6 +53,9 @@ class GrpcBulletinSources : public BulletinSources {
   }
   absl::StatusOr<zwfw::v1::Scorecard> Scorecard(const Period& period) override;
   absl::StatusOr<zwfw::v1::Scorecard> Freeze(const Period& period) override;
+  absl::Status ClosePeriod(const Period& period) override {
+    return survey_->ClosePeriod(period);
+  }
 
  private:
   std::unique_ptr<grpc::ClientContext> Context() const;

@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <vector>
 
@@ -27,7 +28,10 @@ namespace zwfw {
 namespace {
 
 constexpr absl::string_view kDepartmentPrefix = "department:";
+constexpr absl::string_view kEvaluatorPrefix = "evaluator:";
+constexpr absl::string_view kChannelPrefix = "channel:";
 constexpr size_t kMaxTokenBytes = 256;
+constexpr size_t kMaxRoleBytes = 64;
 
 bool IsHexSha256(absl::string_view s) {
   return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
@@ -43,11 +47,21 @@ absl::StatusOr<std::string> ReadFile(const std::string& path) {
   }
   std::stringstream contents;
   contents << in.rdbuf();
+  if (in.bad()) {
+    return absl::UnavailableError(
+        absl::StrCat("token file ", path, " cannot be read"));
+  }
   return contents.str();
 }
 
-bool SameTime(const struct timespec& a, const struct timespec& b) {
-  return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
+// The part of `text` after `prefix`, when `text` starts with it and the
+// rest is not empty.
+std::optional<std::string> Scoped(absl::string_view text,
+                                  absl::string_view prefix) {
+  if (!absl::StartsWith(text, prefix) || text.size() == prefix.size()) {
+    return std::nullopt;
+  }
+  return std::string(text.substr(prefix.size()));
 }
 
 }  // namespace
@@ -57,7 +71,10 @@ std::string Principal::RoleName() const {
     case Role::kDepartment:
       return absl::StrCat(kDepartmentPrefix, department_code);
     case Role::kEvaluator:
-      return "evaluator";
+      return window_code.empty() ? "evaluator"
+                                 : absl::StrCat(kEvaluatorPrefix, window_code);
+    case Role::kChannel:
+      return absl::StrCat(kChannelPrefix, channel);
     case Role::kViewer:
       return "viewer";
     case Role::kAdmin:
@@ -68,6 +85,10 @@ std::string Principal::RoleName() const {
   return "unknown";
 }
 
+std::string Principal::Who() const {
+  return absl::StrCat(RoleName(), " ", token_id);
+}
+
 bool Principal::MayActFor(absl::string_view code) const {
   if (role == Role::kAdmin || role == Role::kService) return true;
   return role == Role::kDepartment && department_code == code;
@@ -75,6 +96,7 @@ bool Principal::MayActFor(absl::string_view code) const {
 
 absl::StatusOr<Principal> ParseRole(absl::string_view text) {
   Principal p;
+  std::optional<std::string> scope;
   if (text == "admin") {
     p.role = Role::kAdmin;
   } else if (text == "service") {
@@ -83,15 +105,23 @@ absl::StatusOr<Principal> ParseRole(absl::string_view text) {
     p.role = Role::kViewer;
   } else if (text == "evaluator") {
     p.role = Role::kEvaluator;
-  } else if (absl::StartsWith(text, kDepartmentPrefix) &&
-             text.size() > kDepartmentPrefix.size() && text.size() <= 64) {
+  } else if (text.size() <= kMaxRoleBytes &&
+             (scope = Scoped(text, kDepartmentPrefix))) {
     p.role = Role::kDepartment;
-    p.department_code = std::string(text.substr(kDepartmentPrefix.size()));
+    p.department_code = *std::move(scope);
+  } else if (text.size() <= kMaxRoleBytes &&
+             (scope = Scoped(text, kEvaluatorPrefix))) {
+    p.role = Role::kEvaluator;
+    p.window_code = *std::move(scope);
+  } else if (text.size() <= kMaxRoleBytes &&
+             (scope = Scoped(text, kChannelPrefix))) {
+    p.role = Role::kChannel;
+    p.channel = *std::move(scope);
   } else {
-    return absl::InvalidArgumentError(
-        absl::StrCat("role \"", text,
-                     "\" is not one of admin, service, viewer, evaluator, "
-                     "department:<code>"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "role \"", text.substr(0, kMaxRoleBytes),
+        "\" is not one of admin, service, viewer, department:<code>, "
+        "evaluator:<window_code>, channel:<name>"));
   }
   return p;
 }
@@ -166,9 +196,9 @@ absl::StatusOr<TokenStore::Table> TokenStore::Parse(
 }
 
 absl::StatusOr<std::unique_ptr<TokenStore>> TokenStore::Open(
-    const std::string& path, std::function<absl::Time()> now) {
+    const std::string& path, TokenStoreOptions options) {
   auto store =
-      std::unique_ptr<TokenStore>(new TokenStore(path, std::move(now)));
+      std::unique_ptr<TokenStore>(new TokenStore(path, std::move(options)));
   struct stat st;
   if (stat(path.c_str(), &st) != 0) {
     return absl::NotFoundError(
@@ -183,16 +213,17 @@ absl::StatusOr<std::unique_ptr<TokenStore>> TokenStore::Open(
   }
   absl::MutexLock lock(&store->mu_);
   store->table_ = *std::move(table);
-  store->mtime_ = st.st_mtim;
-  store->next_check_ = store->now_() + absl::Seconds(1);
+  store->contents_hash_ = Sha256Hex(*contents);
+  store->next_check_ = store->options_.now() + absl::Seconds(1);
   return store;
 }
 
 absl::StatusOr<std::unique_ptr<TokenStore>> TokenStore::FromContents(
-    absl::string_view contents) {
+    absl::string_view contents, TokenStoreOptions options) {
   absl::StatusOr<Table> table = Parse(contents);
   if (!table.ok()) return table.status();
-  auto store = std::unique_ptr<TokenStore>(new TokenStore("", nullptr));
+  auto store =
+      std::unique_ptr<TokenStore>(new TokenStore("", std::move(options)));
   absl::MutexLock lock(&store->mu_);
   store->table_ = *std::move(table);
   store->next_check_ = absl::InfiniteFuture();
@@ -201,21 +232,34 @@ absl::StatusOr<std::unique_ptr<TokenStore>> TokenStore::FromContents(
 
 void TokenStore::MaybeReload() {
   if (path_.empty()) return;
-  absl::Time now = now_();
+  absl::Time now = options_.now();
   if (now < next_check_) return;
   next_check_ = now + absl::Seconds(1);
-  struct stat st;
-  if (stat(path_.c_str(), &st) != 0 || SameTime(st.st_mtim, mtime_)) return;
-  mtime_ = st.st_mtim;
+  // The contents, not the modification time: a change within the clock's
+  // resolution, or one made between a stat and a read, is still seen.
   absl::StatusOr<std::string> contents = ReadFile(path_);
+  if (contents.ok() && Sha256Hex(*contents) == contents_hash_ &&
+      !failed_closed_) {
+    return;
+  }
   absl::StatusOr<Table> table =
       contents.ok() ? Parse(*contents) : contents.status();
   if (!table.ok()) {
-    LogError(absl::StrCat("token file ", path_, " not reloaded: ",
-                          table.status().message(), "; keeping the last one"));
+    // Fail closed: a token revoked by an edit that broke the file must not
+    // stay valid because the old contents were kept.
+    if (!failed_closed_ || !table_.empty()) {
+      LogError(absl::StrCat("token file ", path_, " is unusable (",
+                            table.status().message(),
+                            "): every token is refused until it is mended"));
+    }
+    table_.clear();
+    contents_hash_.clear();
+    failed_closed_ = true;
     return;
   }
   table_ = *std::move(table);
+  contents_hash_ = Sha256Hex(*contents);
+  failed_closed_ = false;
   LogInfo(absl::StrCat("token file ", path_, " reloaded: ", table_.size(),
                        " tokens"));
 }
@@ -231,7 +275,27 @@ absl::StatusOr<Principal> TokenStore::Authenticate(absl::string_view token) {
   if (it == table_.end()) {
     return absl::UnauthenticatedError("unknown bearer token");
   }
-  return it->second;
+  const Principal& who = it->second;
+  if (who.role == Role::kEvaluator && who.window_code.empty() &&
+      !options_.allow_unbound_evaluators) {
+    return absl::UnauthenticatedError(absl::StrCat(
+        "evaluator token ", who.token_id,
+        " is bound to no window: issue evaluator:<window_code> tokens "
+        "(or start the server with --allow_unbound_evaluators)"));
+  }
+  return who;
+}
+
+std::vector<std::string> TokenStore::UnboundEvaluators() {
+  absl::MutexLock lock(&mu_);
+  std::vector<std::string> ids;
+  for (const auto& [hash, who] : table_) {
+    if (who.role == Role::kEvaluator && who.window_code.empty()) {
+      ids.push_back(who.token_id);
+    }
+  }
+  std::sort(ids.begin(), ids.end());
+  return ids;
 }
 
 absl::StatusOr<std::string> BearerToken(

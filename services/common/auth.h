@@ -8,9 +8,13 @@
 //   2c26b46b68ffc68ff99b453c1d30413413422d706483bfa0f98a5e886266e7ae
 //   department:11500110
 //
-// Roles: `department:<code>` (its own department's data only), `evaluator`
-// (window devices), `viewer` (read-only dashboards), `admin` (office staff),
-// `service` (calls between services).
+// Roles (DESIGN.md, "Who may say what"): `department:<code>` (its own
+// department's cases; never ratings), `evaluator:<window_code>` (a window
+// device: rates for that window only), `channel:<name>` (a rating channel's
+// integration: rates cases intake knows), `viewer` (read-only dashboards),
+// `admin` (office staff), `service` (calls between services). A bare
+// `evaluator` (bound to no window) is refused unless the store is opened
+// with `allow_unbound_evaluators`, for a migration period.
 //
 //   absl::StatusOr<Principal> who =
 //       Authorize(*tokens, context, "SetRules", {Role::kAdmin});
@@ -19,12 +23,12 @@
 #define ZWFW_SERVICES_COMMON_AUTH_H_
 
 #include <grpcpp/server_context.h>
-#include <sys/types.h>
 
 #include <functional>
 #include <initializer_list>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -36,24 +40,38 @@
 
 namespace zwfw {
 
-enum class Role { kDepartment, kEvaluator, kViewer, kAdmin, kService };
+enum class Role {
+  kDepartment,
+  kEvaluator,
+  kChannel,
+  kViewer,
+  kAdmin,
+  kService
+};
 
 // Who is calling.
 struct Principal {
   Role role = Role::kViewer;
   std::string department_code;  // set for Role::kDepartment only
+  // Set for Role::kEvaluator bound to a window (`evaluator:<window_code>`);
+  // empty for a legacy unbound `evaluator`.
+  std::string window_code;
+  std::string channel;  // set for Role::kChannel only
   // First 8 hex digits of the token's hash: names the token in logs without
   // revealing it.
   std::string token_id;
 
-  // "admin", "department:11500110", ...
+  // "admin", "department:11500110", "evaluator:W01", "channel:online", ...
   std::string RoleName() const;
+  // "<role> <token id>": who made a change, in records and the audit trail.
+  std::string Who() const;
   // Whether this principal may act on `department_code`'s data: admin and
   // service may act for any department, a department only for itself.
   bool MayActFor(absl::string_view department_code) const;
 };
 
-// Parses "admin", "department:11500110", ...; INVALID_ARGUMENT otherwise.
+// Parses "admin", "department:11500110", "evaluator:W01", "channel:sms",
+// ...; INVALID_ARGUMENT otherwise.
 absl::StatusOr<Principal> ParseRole(absl::string_view text);
 
 // Lower-case hex SHA-256 of `data`.
@@ -67,37 +85,50 @@ std::string NewToken();
 absl::Status AddTokenToFile(const std::string& path, absl::string_view token,
                             absl::string_view role);
 
-// The token file, in memory. Thread-safe. Re-reads the file when its
-// modification time changes (checked at most once a second), so tokens can
-// be added or revoked without a restart; a file that turns bad keeps the
-// last good contents and logs why.
+struct TokenStoreOptions {
+  // Accept bare `evaluator` tokens (bound to no window), as before window
+  // binding; for a migration period only.
+  bool allow_unbound_evaluators = false;
+  // The clock of the once-a-second re-read (tests pass their own).
+  std::function<absl::Time()> now = [] { return absl::Now(); };
+};
+
+// The token file, in memory. Thread-safe. Re-reads the file at most once a
+// second and compares its contents (not its modification time), so a token
+// added or revoked takes effect within a second without a restart. A file
+// that goes missing, cannot be read or turns malformed fails closed: every
+// token is refused, with an error log line, until the file is good again.
 class TokenStore {
  public:
   // Reads the file; NOT_FOUND when missing, INVALID_ARGUMENT naming the line
-  // when a line is malformed. `now` is the clock the once-a-second check
-  // reads (tests pass their own).
+  // when a line is malformed.
   static absl::StatusOr<std::unique_ptr<TokenStore>> Open(
-      const std::string& path,
-      std::function<absl::Time()> now = [] { return absl::Now(); });
+      const std::string& path, TokenStoreOptions options = {});
   // From the contents of a token file, never re-read (for tests).
   static absl::StatusOr<std::unique_ptr<TokenStore>> FromContents(
-      absl::string_view contents);
+      absl::string_view contents, TokenStoreOptions options = {});
 
-  // The principal a bearer token belongs to; UNAUTHENTICATED when unknown.
+  // The principal a bearer token belongs to; UNAUTHENTICATED when unknown,
+  // revoked, or an unbound evaluator the options do not allow.
   absl::StatusOr<Principal> Authenticate(absl::string_view token);
+
+  // The token ids of bare `evaluator` tokens in the file (for the start-up
+  // log: they are refused unless allowed).
+  std::vector<std::string> UnboundEvaluators();
 
  private:
   using Table = absl::flat_hash_map<std::string, Principal>;  // by hash
-  TokenStore(std::string path, std::function<absl::Time()> now)
-      : path_(std::move(path)), now_(std::move(now)) {}
+  TokenStore(std::string path, TokenStoreOptions options)
+      : path_(std::move(path)), options_(std::move(options)) {}
   static absl::StatusOr<Table> Parse(absl::string_view contents);
   void MaybeReload() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const std::string path_;  // empty: never reload
-  const std::function<absl::Time()> now_;
+  const TokenStoreOptions options_;
   absl::Mutex mu_;
   Table table_ ABSL_GUARDED_BY(mu_);
-  struct timespec mtime_ ABSL_GUARDED_BY(mu_) = {};
+  std::string contents_hash_ ABSL_GUARDED_BY(mu_);  // of the file last read
+  bool failed_closed_ ABSL_GUARDED_BY(mu_) = false;
   absl::Time next_check_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
 };
 

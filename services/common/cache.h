@@ -22,6 +22,11 @@
 
 namespace zwfw {
 
+// Whether an answer may come from the cache. What is final — a published
+// bulletin, a frozen scorecard — is always recomputed: nothing read from
+// Redis is trusted for it (DESIGN.md, "Who may say what").
+enum class CacheUse { kAllowed, kRecompute };
+
 class Cache {
  public:
   virtual ~Cache() = default;

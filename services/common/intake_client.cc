@@ -7,6 +7,7 @@
 #include "services/common/bearer.h"
 #include "services/common/data_changes.h"
 #include "services/common/log.h"
+#include "services/common/proto_time.h"
 #include "services/common/status.h"
 
 namespace zwfw {
@@ -188,6 +189,28 @@ absl::StatusOr<std::map<std::string, int64_t>> IntakeClient::CaseTotals(
         d.approval().total() + d.convenience().total();
   }
   return totals;
+}
+
+absl::StatusOr<std::vector<std::optional<absl::Time>>> IntakeClient::AcceptedAt(
+    const std::vector<zwfw::v1::CaseKey>& keys) {
+  zwfw::v1::LookupCasesRequest request;
+  for (const zwfw::v1::CaseKey& key : keys) *request.add_keys() = key;
+  zwfw::v1::LookupCasesResponse response;
+  grpc::Status s = intake_->LookupCases(Context().get(), request, &response);
+  if (!s.ok()) return Failed(s);
+  if (response.facts_size() != request.keys_size()) {
+    return absl::UnavailableError(absl::StrCat(
+        "intake at ", address_, " answered ", response.facts_size(),
+        " case facts for ", request.keys_size(), " keys"));
+  }
+  std::vector<std::optional<absl::Time>> accepted;
+  accepted.reserve(keys.size());
+  for (const zwfw::v1::CaseFact& fact : response.facts()) {
+    accepted.push_back(
+        fact.found() ? std::optional<absl::Time>(ToTime(fact.accepted_at()))
+                     : std::nullopt);
+  }
+  return accepted;
 }
 
 }  // namespace zwfw

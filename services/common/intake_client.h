@@ -16,6 +16,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -47,7 +48,20 @@ class CaseCountSource {
       const Period& period) = 0;
 };
 
-class IntakeClient : public DirectorySource, public CaseCountSource {
+// Whether cases exist in intake and when they were accepted.
+class CaseFactSource {
+ public:
+  virtual ~CaseFactSource() = default;
+  // One answer per key, in order: the case's accepted_at, or nullopt when
+  // intake does not know it. At most 1,000 keys a call. UNAVAILABLE when
+  // intake cannot be asked.
+  virtual absl::StatusOr<std::vector<std::optional<absl::Time>>> AcceptedAt(
+      const std::vector<zwfw::v1::CaseKey>& keys) = 0;
+};
+
+class IntakeClient : public DirectorySource,
+                     public CaseCountSource,
+                     public CaseFactSource {
  public:
   // `token` is a service token. The directory is re-read when older than
   // `refresh`; while intake is unreachable the last one read is used.
@@ -69,6 +83,9 @@ class IntakeClient : public DirectorySource, public CaseCountSource {
   absl::StatusOr<std::shared_ptr<const DirectoryIndex>> Current() override;
   absl::StatusOr<std::map<std::string, int64_t>> CaseTotals(
       const Period& period) override;
+  // One LookupCases call.
+  absl::StatusOr<std::vector<std::optional<absl::Time>>> AcceptedAt(
+      const std::vector<zwfw::v1::CaseKey>& keys) override;
 
   // Follows intake's data version (zwfw.v1.Changes) and, when it moves,
   // checks the directory's version — at most once per `min_interval` — and

@@ -4,6 +4,7 @@
 #include <prometheus/counter.h>
 #include <prometheus/registry.h>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -40,6 +41,13 @@ class RedisCache::Lease {
     Reply reply(
         static_cast<redisReply*>(redisCommandArgv(ctx_, argc, argv, lengths)));
     if (reply == nullptr || ctx_->err != 0) {
+      failed_ = true;
+      return nullptr;
+    }
+    if (reply->type == REDIS_REPLY_ERROR &&
+        absl::StartsWith(absl::string_view(reply->str, reply->len), "NOAUTH")) {
+      // Not an answer: this server wants a password we did not give.
+      cache_->NoteAuthRefusal("it requires a password (--redis_password_file)");
       failed_ = true;
       return nullptr;
     }
@@ -101,11 +109,35 @@ redisContext* RedisCache::Acquire() {
   }
   if (ctx != nullptr && ctx->err == 0 &&
       redisSetTimeout(ctx, absl::ToTimeval(options_.command_timeout)) ==
-          REDIS_OK) {
+          REDIS_OK &&
+      Authenticate(ctx)) {
     return ctx;
   }
   Release(ctx, /*failed=*/true);
   return nullptr;
+}
+
+bool RedisCache::Authenticate(redisContext* ctx) {
+  if (options_.password.empty()) return true;
+  const char* argv[] = {"AUTH", options_.password.data()};
+  const size_t lengths[] = {4, options_.password.size()};
+  Reply reply(
+      static_cast<redisReply*>(redisCommandArgv(ctx, 2, argv, lengths)));
+  if (reply != nullptr && reply->type == REDIS_REPLY_STATUS) return true;
+  if (reply != nullptr) {
+    // The reply names the problem (WRONGPASS, no password set), never the
+    // password.
+    NoteAuthRefusal(absl::StrCat("it refused AUTH: ",
+                                 reply->type == REDIS_REPLY_ERROR
+                                     ? std::string(reply->str, reply->len)
+                                     : std::string("unexpected reply")));
+  }
+  return false;
+}
+
+void RedisCache::NoteAuthRefusal(absl::string_view why) {
+  if (auth_refusal_logged_.exchange(true)) return;
+  LogError(absl::StrCat("redis at ", options_.address, ": ", why));
 }
 
 void RedisCache::Release(redisContext* ctx, bool failed) {

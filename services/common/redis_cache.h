@@ -16,6 +16,7 @@
 #ifndef ZWFW_SERVICES_COMMON_REDIS_CACHE_H_
 #define ZWFW_SERVICES_COMMON_REDIS_CACHE_H_
 
+#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -46,6 +47,9 @@ struct RedisOptions {
   absl::Duration retry_interval = absl::Seconds(1);
   // Entries larger than this are not cached.
   size_t max_value_bytes = 32 << 20;
+  // Sent with AUTH on every new connection when not empty (Redis's
+  // requirepass); never logged.
+  std::string password = "";
 };
 
 class RedisCache final : public Cache {
@@ -85,6 +89,10 @@ class RedisCache final : public Cache {
   // Returns a context to the pool; a failed one is freed and starts (or
   // continues) an outage.
   void Release(redisContext* context, bool failed);
+  // AUTH with options_.password on a new connection; true when none is set.
+  bool Authenticate(redisContext* context);
+  // Logs, once, why Redis refused us (a password missing or wrong).
+  void NoteAuthRefusal(absl::string_view why);
   void CountResult(bool hit, bool error);
 
   const RedisOptions options_;
@@ -94,6 +102,7 @@ class RedisCache final : public Cache {
   bool down_ ABSL_GUARDED_BY(mu_) = false;
   absl::Time retry_at_ ABSL_GUARDED_BY(mu_) = absl::InfinitePast();
   Stats stats_ ABSL_GUARDED_BY(mu_);
+  std::atomic<bool> auth_refusal_logged_{false};
 
   prometheus::Counter* hit_counter_ = nullptr;
   prometheus::Counter* miss_counter_ = nullptr;

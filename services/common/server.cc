@@ -15,7 +15,10 @@
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "services/common/data_changes.h"
 #include "services/common/log.h"
@@ -46,6 +49,17 @@ ABSL_FLAG(int, max_message_bytes, 8 << 20,
           "largest gRPC message accepted, in bytes");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
           "how long in-flight RPCs may run after SIGTERM");
+ABSL_FLAG(bool, allow_unbound_evaluators, false,
+          "accept bare `evaluator` tokens bound to no window (a migration "
+          "period only: such a device can rate any department)");
+ABSL_FLAG(std::string, redis_password_file, "",
+          "file holding the Redis password (AUTH); empty: none");
+ABSL_FLAG(std::string, cache_key_file, "",
+          "file holding the HMAC key of cache values (at least 32 bytes; the "
+          "same for every process sharing the cache); empty: a random key "
+          "of this process");
+ABSL_FLAG(bool, insecure, false,
+          "allow listening on a non-loopback address without TLS");
 ABSL_FLAG(absl::Duration, changes_interval, absl::Milliseconds(20),
           "data-version changes that follow one within this are announced "
           "together (zwfw.v1.Changes): caches turn over at most this often");
@@ -105,7 +119,96 @@ ServerConfig ParseServerFlags(int argc, char** argv, const std::string& name,
   c.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   c.drain_timeout = absl::GetFlag(FLAGS_drain_timeout);
   c.changes_interval = absl::GetFlag(FLAGS_changes_interval);
+  c.allow_unbound_evaluators = absl::GetFlag(FLAGS_allow_unbound_evaluators);
+  c.redis_password_file = absl::GetFlag(FLAGS_redis_password_file);
+  c.cache_key_file = absl::GetFlag(FLAGS_cache_key_file);
+  c.insecure = absl::GetFlag(FLAGS_insecure);
   return c;
+}
+
+absl::Status CheckListenerSecurity(const ServerConfig& config,
+                                   const std::string& what,
+                                   const std::string& listen, bool tls) {
+  if (tls) return absl::OkStatus();
+  absl::string_view host = listen;
+  size_t colon = host.rfind(':');
+  if (colon != absl::string_view::npos) host = host.substr(0, colon);
+  host = absl::StripPrefix(absl::StripSuffix(host, "]"), "[");
+  const bool loopback =
+      host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
+  if (loopback) return absl::OkStatus();
+  if (!config.insecure) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        what, "=", listen,
+        " is not a loopback address: give --tls_cert and --tls_key, or "
+        "--insecure to serve it in plaintext"));
+  }
+  LogWarning(absl::StrCat(what, "=", listen,
+                          " serves plaintext on a non-loopback address "
+                          "(--insecure): tokens cross the network in clear"));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<ServerCache> OpenServerCache(const ServerConfig& config,
+                                            prometheus::Registry* registry) {
+  RedisOptions redis;
+  redis.address = config.redis;
+  if (!config.redis_password_file.empty()) {
+    std::ifstream in(config.redis_password_file);
+    std::stringstream contents;
+    contents << in.rdbuf();
+    redis.password = std::string(absl::StripAsciiWhitespace(contents.str()));
+    if (!in || redis.password.empty()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--redis_password_file=", config.redis_password_file,
+                       ": cannot read a password from it"));
+    }
+  }
+  std::string key;
+  if (config.cache_key_file.empty()) {
+    key = RandomCacheKey();
+    if (!config.redis.empty()) {
+      LogInfo(
+          "cache values are signed with a key of this process only "
+          "(--cache_key_file shares them across processes and "
+          "restarts)");
+    }
+  } else {
+    absl::StatusOr<std::string> read = ReadCacheKey(config.cache_key_file);
+    if (!read.ok()) return read.status();
+    key = *std::move(read);
+  }
+  ServerCache cache;
+  cache.redis = RedisCache::Create(std::move(redis), registry);
+  cache.cache = std::make_unique<SignedCache>(cache.redis.get(), std::move(key),
+                                              registry);
+  return cache;
+}
+
+absl::StatusOr<std::unique_ptr<TokenStore>> OpenTokenFile(
+    const ServerConfig& config) {
+  absl::StatusOr<std::unique_ptr<TokenStore>> tokens = TokenStore::Open(
+      config.token_file,
+      {.allow_unbound_evaluators = config.allow_unbound_evaluators});
+  if (!tokens.ok()) return tokens.status();
+  std::vector<std::string> unbound = (*tokens)->UnboundEvaluators();
+  if (!unbound.empty()) {
+    std::string ids = absl::StrJoin(unbound, ", ");
+    if (config.allow_unbound_evaluators) {
+      LogWarning(absl::StrCat(
+          unbound.size(),
+          " evaluator tokens bound to no window are accepted "
+          "(--allow_unbound_evaluators): ",
+          ids, "; replace them with evaluator:<window_code> tokens"));
+    } else {
+      LogWarning(absl::StrCat(
+          unbound.size(),
+          " evaluator tokens bound to no window are refused: ", ids,
+          "; replace them with evaluator:<window_code> tokens, or pass "
+          "--allow_unbound_evaluators for a migration period"));
+    }
+  }
+  return tokens;
 }
 
 int StartupFailure(const absl::Status& status) {
@@ -219,11 +322,13 @@ void ApplyServerLimits(const ServerConfig& config,
 absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Create(
     ServerConfig config) {
   BlockTerminationSignals();
+  absl::Status listener = CheckListenerSecurity(
+      config, "--listen", config.listen, !config.tls_cert.empty());
+  if (!listener.ok()) return listener;
   absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> credentials =
       ServerCredentialsFor(config);
   if (!credentials.ok()) return credentials.status();
-  absl::StatusOr<std::unique_ptr<TokenStore>> tokens =
-      TokenStore::Open(config.token_file);
+  absl::StatusOr<std::unique_ptr<TokenStore>> tokens = OpenTokenFile(config);
   if (!tokens.ok()) return tokens.status();
   if (mkdir(config.data_dir.c_str(), 0700) != 0 && errno != EEXIST) {
     return absl::UnavailableError(absl::StrCat("--data_dir=", config.data_dir,
@@ -237,8 +342,10 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Create(
                      *std::move(credentials)));
   // Created (and its metrics registered) either way; handed out only with
   // an address.
-  host->cache_ = RedisCache::Create({.address = host->config_.redis},
-                                    &host->metrics().registry());
+  absl::StatusOr<ServerCache> cache =
+      OpenServerCache(host->config_, &host->metrics().registry());
+  if (!cache.ok()) return cache.status();
+  host->cache_ = *std::move(cache);
   return host;
 }
 

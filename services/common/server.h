@@ -23,6 +23,7 @@
 #include "services/common/auth.h"
 #include "services/common/metrics.h"
 #include "services/common/redis_cache.h"
+#include "services/common/signed_cache.h"
 
 namespace zwfw {
 
@@ -51,12 +52,43 @@ struct ServerConfig {
   int max_message_bytes = 8 << 20;                   // --max_message_bytes
   absl::Duration drain_timeout = absl::Seconds(10);  // --drain_timeout
   absl::Duration changes_interval = absl::Milliseconds(20);  // --changes_...
+  // --allow_unbound_evaluators: accept bare `evaluator` tokens (migration).
+  bool allow_unbound_evaluators = false;
+  // --redis_password_file: Redis AUTH; empty: none.
+  std::string redis_password_file;
+  // --cache_key_file: the HMAC key of cache values (signed_cache.h); empty:
+  // a random key of this process.
+  std::string cache_key_file;
+  // --insecure: allow a listener on a non-loopback address without TLS.
+  bool insecure = false;
 };
 
 // Parses the common server flags (and any flags the binary defines itself)
 // and sets the log program name. Exits with usage on unknown flags.
 ServerConfig ParseServerFlags(int argc, char** argv, const std::string& name,
                               const std::string& default_listen);
+
+// Opens --token_file with the server's token options; names in the log the
+// bare `evaluator` tokens it holds, refused unless
+// --allow_unbound_evaluators.
+absl::StatusOr<std::unique_ptr<TokenStore>> OpenTokenFile(
+    const ServerConfig& config);
+
+// FAILED_PRECONDITION when `listen` is not a loopback address and `tls` is
+// false, unless --insecure (then a warning is logged). `what` names the
+// listener in the message ("--listen").
+absl::Status CheckListenerSecurity(const ServerConfig& config,
+                                   const std::string& what,
+                                   const std::string& listen, bool tls);
+
+// The cache of a server or gateway on --redis: Redis with AUTH from
+// --redis_password_file, its values signed with --cache_key_file.
+struct ServerCache {
+  std::unique_ptr<RedisCache> redis;
+  std::unique_ptr<SignedCache> cache;  // over `redis`
+};
+absl::StatusOr<ServerCache> OpenServerCache(const ServerConfig& config,
+                                            prometheus::Registry* registry);
 
 // Logs why a server cannot start and returns the process exit code (1).
 int StartupFailure(const absl::Status& status);
@@ -86,7 +118,9 @@ class ServerHost {
   TokenStore& tokens() { return *tokens_; }
   // The cache on --redis (RedisCache, counted in the metrics), or null
   // when --redis is empty: the server runs uncached.
-  Cache* cache() { return config_.redis.empty() ? nullptr : cache_.get(); }
+  Cache* cache() {
+    return config_.redis.empty() ? nullptr : cache_.cache.get();
+  }
   // `file` in the data folder.
   std::string DataPath(const std::string& file) const {
     return config_.data_dir + "/" + file;
@@ -111,7 +145,7 @@ class ServerHost {
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<TokenStore> tokens_;
   std::shared_ptr<grpc::ServerCredentials> credentials_;
-  std::unique_ptr<RedisCache> cache_;
+  ServerCache cache_;
 };
 
 // Server credentials from the TLS flags: insecure when no certificate is

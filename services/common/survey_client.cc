@@ -61,4 +61,13 @@ absl::StatusOr<std::vector<std::string>> SurveyClient::BadRatings(
   return ids;
 }
 
+absl::Status SurveyClient::ClosePeriod(const Period& period) {
+  zwfw::v1::ClosePeriodRequest request;
+  request.set_period(period.ToString());
+  zwfw::v1::ClosePeriodResponse response;
+  grpc::Status s = stub_->ClosePeriod(Context().get(), request, &response);
+  if (!s.ok()) return PeerFailure("survey", address_, s);
+  return absl::OkStatus();
+}
+
 }  // namespace zwfw

@@ -35,6 +35,8 @@ class SurveyClient {
   absl::StatusOr<std::vector<std::string>> BadRatings(
       const Period& period, const std::string& department, bool overdue_only,
       int limit);
+  // Closes the month to ratings and visits dated in it (Publish).
+  absl::Status ClosePeriod(const Period& period);
 
  private:
   std::unique_ptr<grpc::ClientContext> Context() const;

@@ -348,4 +348,31 @@ grpc::ServerUnaryReactor* CaseIntakeService::GetCaseStats(
       });
 }
 
+grpc::ServerUnaryReactor* CaseIntakeService::LookupCases(
+    grpc::CallbackServerContext* context,
+    const zwfw::v1::LookupCasesRequest* request,
+    zwfw::v1::LookupCasesResponse* response) {
+  return HandleRpcNow(
+      *tokens_, context, "LookupCases", {Role::kService, Role::kAdmin},
+      [&](const Principal&) -> absl::Status {
+        if (request->keys_size() > kMaxLookupKeys) {
+          return absl::ResourceExhaustedError(
+              absl::StrCat("keys: ", request->keys_size(),
+                           " is over the limit of ", kMaxLookupKeys));
+        }
+        for (const zwfw::v1::CaseKey& key : request->keys()) {
+          zwfw::v1::CaseFact* fact = response->add_facts();
+          if (key.case_no().empty() || key.case_no().size() > kMaxCaseNoBytes)
+            continue;
+          absl::StatusOr<std::optional<Case>> found =
+              store_->Get(key.department_code(), key.case_no());
+          if (!found.ok()) return found.status();
+          if (!found->has_value()) continue;
+          fact->set_found(true);
+          *fact->mutable_accepted_at() = (*found)->accepted_at();
+        }
+        return absl::OkStatus();
+      });
+}
+
 }  // namespace zwfw::intake

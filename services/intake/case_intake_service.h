@@ -54,6 +54,10 @@ class CaseIntakeService final : public zwfw::v1::CaseIntake::CallbackService {
       grpc::CallbackServerContext* context,
       const zwfw::v1::GetCaseStatsRequest* request,
       zwfw::v1::GetCaseStatsResponse* response) override;
+  grpc::ServerUnaryReactor* LookupCases(
+      grpc::CallbackServerContext* context,
+      const zwfw::v1::LookupCasesRequest* request,
+      zwfw::v1::LookupCasesResponse* response) override;
 
   // A validated batch on its way to the store: the normalised cases and,
   // per record of the request, its result so far (REJECTED ones final).

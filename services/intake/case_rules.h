@@ -26,6 +26,8 @@ namespace zwfw::intake {
 
 inline constexpr size_t kMaxCaseNoBytes = 64;
 inline constexpr int kMaxPauses = 64;
+// Keys of one LookupCases call.
+inline constexpr int kMaxLookupKeys = 1000;
 // accepted_at may be at most this far in the future (clock skew).
 inline constexpr absl::Duration kMaxClockSkew = absl::Minutes(5);
 

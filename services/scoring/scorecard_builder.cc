@@ -10,7 +10,7 @@
 namespace zwfw::scoring {
 
 absl::StatusOr<zwfw::v1::Scorecard> ScorecardBuilder::Compute(
-    const Period& period) {
+    const Period& period, CacheUse use) {
   absl::StatusOr<std::optional<zwfw::v1::ScoringRules>> rules =
       store_->GetRules(0);
   if (!rules.ok()) return rules.status();
@@ -43,7 +43,7 @@ absl::StatusOr<zwfw::v1::Scorecard> ScorecardBuilder::Compute(
                    inputs.cases.data_version(), "/",
                    inputs.survey.data_version(), "/", (*rules)->version(), "/",
                    *period_version));
-  if (cache_ != nullptr) {
+  if (cache_ != nullptr && use == CacheUse::kAllowed) {
     if (std::optional<std::string> hit = cache_->Get(key)) {
       zwfw::v1::Scorecard card;
       if (card.ParseFromString(*hit)) return card;
@@ -106,7 +106,7 @@ absl::StatusOr<zwfw::v1::Scorecard> ScorecardBuilder::Compute(
 }
 
 absl::StatusOr<zwfw::v1::Scorecard> ScorecardBuilder::Load(
-    const std::string& text, bool use_frozen) {
+    const std::string& text, bool use_frozen, CacheUse use) {
   absl::StatusOr<Period> period = Period::Parse(text);
   if (!period.ok()) return period.status();
   if (use_frozen) {
@@ -115,7 +115,7 @@ absl::StatusOr<zwfw::v1::Scorecard> ScorecardBuilder::Load(
     if (!frozen.ok()) return frozen.status();
     if (frozen->has_value()) return **frozen;
   }
-  return Compute(*period);
+  return Compute(*period, use);
 }
 
 }  // namespace zwfw::scoring

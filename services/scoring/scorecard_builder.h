@@ -38,14 +38,17 @@ class ScorecardBuilder {
         cache_ttl_(cache_ttl) {}
 
   // The scorecard of `period` ("2020-07"): the frozen one when
-  // `use_frozen` and the period is frozen, otherwise computed now.
+  // `use_frozen` and the period is frozen, otherwise computed now — or
+  // taken from the cache when `use` allows (FreezeScorecard never does).
   // INVALID_ARGUMENT for a bad period, FAILED_PRECONDITION before any rules
   // are set, the sources' errors (UNAVAILABLE naming intake or survey).
   absl::StatusOr<zwfw::v1::Scorecard> Load(const std::string& period,
-                                           bool use_frozen);
+                                           bool use_frozen,
+                                           CacheUse use = CacheUse::kAllowed);
 
  private:
-  absl::StatusOr<zwfw::v1::Scorecard> Compute(const Period& period);
+  absl::StatusOr<zwfw::v1::Scorecard> Compute(const Period& period,
+                                              CacheUse use);
 
   ScoringStore* const store_;
   ScoringSources* const sources_;

@@ -19,10 +19,6 @@ constexpr size_t kMaxReasonBytes = 500;
 const std::initializer_list<Role> kReaders = {Role::kAdmin, Role::kService,
                                               Role::kViewer, Role::kDepartment};
 
-std::string Who(const Principal& p) {
-  return absl::StrCat(p.RoleName(), " ", p.token_id);
-}
-
 }  // namespace
 
 grpc::Status ScoringService::GetRules(grpc::ServerContext* context,
@@ -55,11 +51,11 @@ grpc::Status ScoringService::SetRules(grpc::ServerContext* context,
         if (!s.ok()) return s;
         zwfw::v1::ScoringRules rules = request->rules();
         *rules.mutable_set_at() = ToProto(options_.now());
-        rules.set_set_by(Who(who));
+        rules.set_set_by(who.Who());
         absl::StatusOr<zwfw::v1::ScoringRules> stored = store_->AddRules(rules);
         if (!stored.ok()) return stored.status();
         LogInfo(absl::StrCat("scoring rules version ", stored->version(),
-                             " set by ", Who(who), ": ", stored->rules_size(),
+                             " set by ", who.Who(), ": ", stored->rules_size(),
                              " rules"));
         *response = *std::move(stored);
         return absl::OkStatus();
@@ -93,7 +89,7 @@ grpc::Status ScoringService::AddAdjustment(
         if (!d.ok()) return d.status();
         a.set_department_code((*d)->code());
         a.set_period(period->ToString());
-        a.set_added_by(Who(who));
+        a.set_added_by(who.Who());
         *a.mutable_added_at() = ToProto(options_.now());
         a.clear_adjustment_id();
         absl::StatusOr<zwfw::v1::Adjustment> stored = store_->AddAdjustment(a);
@@ -132,10 +128,10 @@ grpc::Status ScoringService::RemoveAdjustment(
       *tokens_, *context, "RemoveAdjustment", {Role::kAdmin},
       [&](const Principal& who) -> absl::Status {
         absl::Status s = store_->RemoveAdjustment(request->adjustment_id(),
-                                                  Who(who), options_.now());
+                                                  who.Who(), options_.now());
         if (s.ok()) {
           LogInfo(absl::StrCat("adjustment ", request->adjustment_id(),
-                               " removed by ", Who(who)));
+                               " removed by ", who.Who()));
         }
         return s;
       });
@@ -187,7 +183,7 @@ grpc::Status ScoringService::SetAwards(
             sources_->Directory();
         if (!directory.ok()) return directory.status();
         Awards awards;
-        const std::string reason = absl::StrCat("由", Who(who), "确认");
+        const std::string reason = absl::StrCat("由", who.Who(), "确认");
         for (const std::string& code : request->windows()) {
           const zwfw::v1::Window* w = (*directory)->FindWindow(code);
           if (w == nullptr) {
@@ -230,14 +226,14 @@ grpc::Status ScoringService::FreezeScorecard(
       *tokens_, *context, "FreezeScorecard", {Role::kAdmin, Role::kService},
       [&](const Principal& who) -> absl::Status {
         absl::StatusOr<zwfw::v1::Scorecard> card =
-            scorecards_.Load(request->period(), true);
+            scorecards_.Load(request->period(), true, CacheUse::kRecompute);
         if (!card.ok()) return card.status();
         if (!card->frozen()) {
           card->set_frozen(true);
           *card->mutable_frozen_at() = ToProto(options_.now());
           card->clear_stable_until();  // frozen: the clock no longer moves it
           LogInfo(absl::StrCat("scorecard ", card->period(), " frozen by ",
-                               Who(who)));
+                               who.Who()));
         }
         absl::StatusOr<zwfw::v1::Scorecard> stored = store_->Freeze(*card);
         if (!stored.ok()) return stored.status();

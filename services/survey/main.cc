@@ -7,6 +7,7 @@
 #include "services/common/calendar.h"
 #include "services/common/intake_client.h"
 #include "services/common/server.h"
+#include "services/survey/rating_sources.h"
 #include "services/survey/sqlite_survey_store.h"
 #include "services/survey/survey_rules.h"
 #include "services/survey/survey_service.h"
@@ -15,6 +16,9 @@ ABSL_FLAG(int, rectification_days, 5,
           "working days a department has to rectify a bad rating");
 ABSL_FLAG(std::string, satisfied_levels, "3,4,5",
           "ratings counted as satisfied in 满意率");
+ABSL_FLAG(int, walk_in_daily_cap, zwfw::survey::kDefaultWalkInDailyCap,
+          "walk-in ratings (without a case) one window device may submit a "
+          "day (CST); 0: no cap");
 
 int main(int argc, char** argv) {
   zwfw::ServerConfig config =
@@ -42,7 +46,13 @@ int main(int argc, char** argv) {
   zwfw::survey::SurveyOptions options;
   options.rectification_days = absl::GetFlag(FLAGS_rectification_days);
   options.satisfied_levels = *levels;
-  zwfw::survey::SurveyService survey(intake->get(), intake->get(), &*calendar,
-                                     store->get(), &(*host)->tokens(), options);
+  options.walk_in_daily_cap = absl::GetFlag(FLAGS_walk_in_daily_cap);
+  if (options.walk_in_daily_cap < 0) {
+    return zwfw::StartupFailure(absl::InvalidArgumentError(
+        "--walk_in_daily_cap must be 0 (no cap) or more"));
+  }
+  zwfw::survey::SurveyService survey(intake->get(), intake->get(),
+                                     intake->get(), &*calendar, store->get(),
+                                     &(*host)->tokens(), options);
   return (*host)->Run({&survey});
 }

@@ -2,8 +2,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/closed_periods.h"
 #include "services/common/proto_time.h"
 #include "services/common/rating_bands.h"
+#include "services/survey/rating_sources.h"
 #include "services/survey/rectification_rules.h"
 #include "services/survey/survey_schema.h"
 
@@ -196,6 +198,38 @@ absl::StatusOr<std::vector<WriteResult>> SqliteSurveyStore::WriteEvaluations(
     const Evaluation& e = p.evaluation;
     WriteResult& result = results.emplace_back();
     const bool follow_up = !e.rectified_evaluation_id().empty();
+    absl::StatusOr<bool> closed = IsClosed(MonthOf(e.evaluated_at()));
+    if (!closed.ok()) return closed.status();
+    if (*closed) {
+      result.outcome = zwfw::v1::RECORD_OUTCOME_REJECTED;
+      result.error =
+          ClosedPeriodError("evaluated_at", MonthOf(e.evaluated_at()));
+      continue;
+    }
+    absl::StatusOr<Statement*> walk_ins = Cached(
+        walk_ins_,
+        "SELECT ratings FROM walk_in_counts WHERE window_code = ? AND day = ?");
+    if (!walk_ins.ok()) return walk_ins.status();
+    if (!p.walk_in_day.empty() && p.walk_in_cap > 0) {
+      (*walk_ins)->Bind(1, e.window_code()).Bind(2, p.walk_in_day);
+      absl::StatusOr<bool> row = (*walk_ins)->Step();
+      if (!row.ok()) return row.status();
+      const int64_t so_far = *row ? (*walk_ins)->ColumnInt(0) : 0;
+      (*walk_ins)->Reset();
+      if (so_far >= p.walk_in_cap) {
+        // A re-sent rating is still a duplicate, cap or not.
+        absl::StatusOr<bool> known = IsKnownEvaluation(e.evaluation_id());
+        if (!known.ok()) return known.status();
+        if (*known) {
+          result.outcome = zwfw::v1::RECORD_OUTCOME_DUPLICATE;
+          continue;
+        }
+        result.outcome = zwfw::v1::RECORD_OUTCOME_REJECTED;
+        result.error =
+            WalkInCapReached(e.window_code(), p.walk_in_day, p.walk_in_cap);
+        continue;
+      }
+    }
     std::string follow_up_month;
     if (follow_up) {
       target->Bind(1, e.rectified_evaluation_id());
@@ -210,11 +244,7 @@ absl::StatusOr<std::vector<WriteResult>> SqliteSurveyStore::WriteEvaluations(
       if (!ok) {
         // A re-sent follow-up of a rectification it already closed is a
         // duplicate, not an error.
-        absl::StatusOr<Statement> known =
-            db_->Prepare("SELECT 1 FROM evaluations WHERE evaluation_id = ?");
-        if (!known.ok()) return known.status();
-        known->Bind(1, e.evaluation_id());
-        absl::StatusOr<bool> seen = known->Step();
+        absl::StatusOr<bool> seen = IsKnownEvaluation(e.evaluation_id());
         if (!seen.ok()) return seen.status();
         if (*seen) {
           result.outcome = zwfw::v1::RECORD_OUTCOME_DUPLICATE;
@@ -272,6 +302,16 @@ absl::StatusOr<std::vector<WriteResult>> SqliteSurveyStore::WriteEvaluations(
     }
     s = AddRating(e, +1);
     if (!s.ok()) return s;
+    if (!p.walk_in_day.empty()) {
+      absl::StatusOr<Statement*> count =
+          Cached(count_walk_in_,
+                 "INSERT INTO walk_in_counts (window_code, day, ratings) "
+                 "VALUES (?, ?, 1) ON CONFLICT (window_code, day) "
+                 "DO UPDATE SET ratings = ratings + 1");
+      if (!count.ok()) return count.status();
+      s = (*count)->Bind(1, e.window_code()).Bind(2, p.walk_in_day).Run();
+      if (!s.ok()) return s;
+    }
     if (IsBadRating(e.rating())) {
       s = open->Bind(1, e.evaluation_id())
               .Bind(2, e.department_code())
@@ -304,6 +344,14 @@ absl::StatusOr<std::vector<WriteResult>> SqliteSurveyStore::WriteReturnVisits(
   std::vector<WriteResult> results;
   for (const zwfw::v1::ReturnVisit& v : visits) {
     const std::string month = MonthOf(v.visited_at());
+    absl::StatusOr<bool> closed = IsClosed(month);
+    if (!closed.ok()) return closed.status();
+    if (*closed) {
+      WriteResult& refused = results.emplace_back();
+      refused.outcome = zwfw::v1::RECORD_OUTCOME_REJECTED;
+      refused.error = ClosedPeriodError("visited_at", month);
+      continue;
+    }
     absl::Status s = insert->Bind(1, v.visit_id())
                          .Bind(2, v.department_code())
                          .Bind(3, month)
@@ -323,6 +371,41 @@ absl::StatusOr<std::vector<WriteResult>> SqliteSurveyStore::WriteReturnVisits(
   absl::Status s = tx->Commit();
   if (!s.ok()) return s;
   return results;
+}
+
+absl::StatusOr<bool> SqliteSurveyStore::IsKnownEvaluation(
+    const std::string& evaluation_id) {
+  absl::StatusOr<Statement*> known = Cached(
+      known_evaluation_, "SELECT 1 FROM evaluations WHERE evaluation_id = ?");
+  if (!known.ok()) return known.status();
+  (*known)->Bind(1, evaluation_id);
+  absl::StatusOr<bool> row = (*known)->Step();
+  (*known)->Reset();
+  return row;
+}
+
+absl::StatusOr<bool> SqliteSurveyStore::IsClosed(const std::string& month) {
+  absl::StatusOr<Statement*> is_closed =
+      Cached(is_closed_, "SELECT 1 FROM closed_months WHERE month = ?");
+  if (!is_closed.ok()) return is_closed.status();
+  (*is_closed)->Bind(1, month);
+  absl::StatusOr<bool> row = (*is_closed)->Step();
+  (*is_closed)->Reset();
+  return row;
+}
+
+absl::StatusOr<bool> SqliteSurveyStore::ClosePeriod(const Period& period,
+                                                    const std::string& by,
+                                                    absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<Statement> close = db_->Prepare(
+      "INSERT INTO closed_months (month, closed_at, closed_by) "
+      "VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+  if (!close.ok()) return close.status();
+  absl::Status s =
+      close->Bind(1, period.ToString()).Bind(2, Micros(now)).Bind(3, by).Run();
+  if (!s.ok()) return s;
+  return db_->Changes() > 0;
 }
 
 absl::StatusOr<SurveyMonth> SqliteSurveyStore::ReadMonth(const Period& period,

@@ -38,6 +38,8 @@ class SqliteSurveyStore : public SurveyStore {
       absl::Time now) override;
   absl::StatusOr<SurveyMonth> ReadMonth(const Period& period,
                                         absl::Time now) override;
+  absl::StatusOr<bool> ClosePeriod(const Period& period, const std::string& by,
+                                   absl::Time now) override;
 
  private:
   explicit SqliteSurveyStore(std::unique_ptr<Database> db)
@@ -47,6 +49,12 @@ class SqliteSurveyStore : public SurveyStore {
   absl::Status AddRating(const zwfw::v1::Evaluation& e, int sign)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status BumpVersion(const std::string& month)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Whether an evaluation of that id is stored.
+  absl::StatusOr<bool> IsKnownEvaluation(const std::string& evaluation_id)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Whether `month` is closed.
+  absl::StatusOr<bool> IsClosed(const std::string& month)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   absl::Status AddEvent(const std::string& evaluation_id,
                         const zwfw::v1::RectificationEvent& event)
@@ -66,6 +74,10 @@ class SqliteSurveyStore : public SurveyStore {
   std::optional<Statement> add_rating_ ABSL_GUARDED_BY(mu_);
   std::optional<Statement> bump_version_ ABSL_GUARDED_BY(mu_);
   std::optional<Statement> add_event_ ABSL_GUARDED_BY(mu_);
+  std::optional<Statement> is_closed_ ABSL_GUARDED_BY(mu_);
+  std::optional<Statement> known_evaluation_ ABSL_GUARDED_BY(mu_);
+  std::optional<Statement> walk_ins_ ABSL_GUARDED_BY(mu_);
+  std::optional<Statement> count_walk_in_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace zwfw::survey

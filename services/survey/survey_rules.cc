@@ -6,6 +6,7 @@
 #include "services/common/period.h"
 #include "services/common/proto_time.h"
 #include "services/common/rating_bands.h"
+#include "services/survey/rating_sources.h"
 
 namespace zwfw::survey {
 namespace {
@@ -67,15 +68,17 @@ absl::StatusOr<zwfw::v1::Evaluation> NormalizeEvaluation(
     const zwfw::v1::Evaluation& in, const DirectoryIndex& directory,
     const Principal& who, absl::Time now) {
   zwfw::v1::Evaluation e = in;
+  e.clear_submitted_by();
   absl::Status s = CheckId("evaluation_id", e.evaluation_id(), true);
+  if (s.ok()) s = CheckId("case_no", e.case_no(), false);
+  if (s.ok()) s = CheckId("window_code", e.window_code(), false);
+  if (s.ok()) s = ApplyRatingSource(who, directory, &e);
   if (!s.ok()) return s;
   absl::StatusOr<std::string> department =
       ResolveDepartment(e.department_code(), directory, who);
   if (!department.ok()) return department.status();
   e.set_department_code(*department);
-  s = CheckId("case_no", e.case_no(), false);
-  if (s.ok())
-    s = CheckId("rectified_evaluation_id", e.rectified_evaluation_id(), false);
+  s = CheckId("rectified_evaluation_id", e.rectified_evaluation_id(), false);
   if (!s.ok()) return s;
   if (!IsValidRating(e.rating())) {
     return Invalid("rating", "must be 1 (非常不满意) to 5 (非常满意)");

@@ -20,8 +20,10 @@ inline constexpr size_t kMaxCommentBytes = 1000;
 inline constexpr size_t kMaxNoteBytes = 2000;
 inline constexpr int kMaxBatch = 1000;
 
-// Validates an evaluation for `who` and returns it normalised (department
-// alias replaced by the code).
+// Validates an evaluation for `who` (its rights: rating_sources.h) and
+// returns it normalised (department alias replaced by the code, department
+// and window of a window device's rating filled from its token). The check
+// against intake's case is the caller's (one lookup a batch).
 absl::StatusOr<zwfw::v1::Evaluation> NormalizeEvaluation(
     const zwfw::v1::Evaluation& e, const DirectoryIndex& directory,
     const Principal& who, absl::Time now);

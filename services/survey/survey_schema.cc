@@ -94,6 +94,22 @@ ALTER TABLE visit_counters DROP COLUMN satisfied;
 CREATE TABLE backfill_visit_ratings (pending INTEGER NOT NULL) STRICT;
 INSERT INTO backfill_visit_ratings VALUES (1);
 )sql",
+      // 3: months closed by publication, and walk-in ratings by window and
+      // CST day (rating_sources.h's cap). Who submitted an evaluation is in
+      // its record (Evaluation.submitted_by).
+      R"sql(
+CREATE TABLE closed_months (
+  month TEXT PRIMARY KEY,
+  closed_at INTEGER NOT NULL,
+  closed_by TEXT NOT NULL
+) STRICT;
+CREATE TABLE walk_in_counts (
+  window_code TEXT NOT NULL,
+  day TEXT NOT NULL,
+  ratings INTEGER NOT NULL,
+  PRIMARY KEY (window_code, day)
+) STRICT;
+)sql",
   };
   return *migrations;
 }

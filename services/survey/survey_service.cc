@@ -2,12 +2,14 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/department_access.h"
+#include "services/common/log.h"
 #include "services/common/period.h"
 #include "services/common/proto_time.h"
 #include "services/common/rating_bands.h"
 #include "services/common/record_result.h"
 #include "services/common/rpc_handler.h"
 #include "services/common/status.h"
+#include "services/survey/rating_sources.h"
 #include "services/survey/rectification_rules.h"
 #include "services/survey/satisfaction_stats.h"
 #include "services/survey/survey_rules.h"
@@ -25,10 +27,6 @@ absl::Status CheckBatch(int size) {
   return absl::OkStatus();
 }
 
-std::string Who(const Principal& p) {
-  return absl::StrCat(p.RoleName(), " ", p.token_id);
-}
-
 }  // namespace
 
 grpc::Status SurveyService::SubmitEvaluations(
@@ -37,7 +35,8 @@ grpc::Status SurveyService::SubmitEvaluations(
     zwfw::v1::SubmitEvaluationsResponse* response) {
   return HandleRpc(
       *tokens_, *context, "SubmitEvaluations",
-      {Role::kEvaluator, Role::kDepartment, Role::kAdmin, Role::kService},
+      {Role::kEvaluator, Role::kChannel, Role::kAdmin, Role::kService,
+       Role::kDepartment},  // refused by rating_sources.h, naming the rule
       [&](const Principal& who) -> absl::Status {
         absl::Status s = CheckBatch(request->evaluations_size());
         if (!s.ok()) return s;
@@ -57,6 +56,7 @@ grpc::Status SurveyService::SubmitEvaluations(
             Reject(result, e.status());
             continue;
           }
+          e->set_submitted_by(who.Who());
           PreparedEvaluation p{*std::move(e), absl::InfinitePast()};
           if (IsBadRating(p.evaluation.rating()) &&
               p.evaluation.rectified_evaluation_id().empty()) {
@@ -72,17 +72,63 @@ grpc::Status SurveyService::SubmitEvaluations(
             }
             p.rectification_due = *due;
           }
+          p.walk_in_day = WalkInDay(who, p.evaluation);
+          p.walk_in_cap = options_.walk_in_daily_cap;
           prepared.push_back(std::move(p));
           positions.push_back(i);
         }
+        s = CheckCases(who, prepared, positions, response);
+        if (!s.ok()) return s;
         if (!prepared.empty()) {
-          ApplyWrites(store_->WriteEvaluations(prepared, Who(who), now),
+          ApplyWrites(store_->WriteEvaluations(prepared, who.Who(), now),
                       positions.size(), "record", [&](size_t k) {
                         return response->mutable_results(positions[k]);
                       });
         }
         return absl::OkStatus();
       });
+}
+
+absl::Status SurveyService::CheckCases(
+    const Principal& who, std::vector<PreparedEvaluation>& prepared,
+    std::vector<int>& positions,
+    zwfw::v1::SubmitEvaluationsResponse* response) {
+  std::vector<zwfw::v1::CaseKey> keys;
+  std::vector<size_t> checked;
+  for (size_t k = 0; k < prepared.size(); ++k) {
+    const zwfw::v1::Evaluation& e = prepared[k].evaluation;
+    if (!NeedsCaseCheck(who, e)) continue;
+    zwfw::v1::CaseKey& key = keys.emplace_back();
+    key.set_department_code(e.department_code());
+    key.set_case_no(e.case_no());
+    checked.push_back(k);
+  }
+  if (keys.empty()) return absl::OkStatus();
+  if (case_facts_ == nullptr) {
+    return absl::UnavailableError(
+        "survey cannot check ratings of cases: it has no intake to ask");
+  }
+  absl::StatusOr<std::vector<std::optional<absl::Time>>> accepted =
+      case_facts_->AcceptedAt(keys);
+  if (!accepted.ok()) return accepted.status();
+  std::vector<bool> refused(prepared.size(), false);
+  for (size_t j = 0; j < checked.size(); ++j) {
+    const size_t k = checked[j];
+    absl::Status s = CheckAgainstCase(prepared[k].evaluation, (*accepted)[j]);
+    if (s.ok()) continue;
+    Reject(response->mutable_results(positions[k]), s);
+    refused[k] = true;
+  }
+  size_t kept = 0;
+  for (size_t k = 0; k < prepared.size(); ++k) {
+    if (refused[k]) continue;
+    prepared[kept] = std::move(prepared[k]);
+    positions[kept] = positions[k];
+    ++kept;
+  }
+  prepared.resize(kept);
+  positions.resize(kept);
+  return absl::OkStatus();
 }
 
 grpc::Status SurveyService::RecordReturnVisits(
@@ -186,7 +232,7 @@ grpc::Status SurveyService::UpdateRectification(
         zwfw::v1::RectificationEvent event;
         event.set_to(request->state());
         *event.mutable_at() = ToProto(options_.now());
-        event.set_by(Who(who));
+        event.set_by(who.Who());
         event.set_note(request->note());
         event.set_evidence(request->evidence());
         const Principal principal = who;
@@ -234,6 +280,27 @@ grpc::Status SurveyService::GetSatisfactionStats(
         *response = BuildSatisfactionStats(*period, *month, **directory,
                                            cases.ok() ? &*cases : nullptr,
                                            options_.satisfied_levels);
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status SurveyService::ClosePeriod(
+    grpc::ServerContext* context, const zwfw::v1::ClosePeriodRequest* request,
+    zwfw::v1::ClosePeriodResponse* response) {
+  return HandleRpc(
+      *tokens_, *context, "ClosePeriod", {Role::kService, Role::kAdmin},
+      [&](const Principal& who) -> absl::Status {
+        absl::StatusOr<Period> period = Period::Parse(request->period());
+        if (!period.ok()) return period.status();
+        absl::StatusOr<bool> newly =
+            store_->ClosePeriod(*period, who.Who(), options_.now());
+        if (!newly.ok()) return newly.status();
+        response->set_period(period->ToString());
+        response->set_newly_closed(*newly);
+        if (*newly) {
+          LogInfo(absl::StrCat("period ", period->ToString(),
+                               " closed to ratings and visits by ", who.Who()));
+        }
         return absl::OkStatus();
       });
 }

@@ -12,6 +12,7 @@
 #include "services/common/calendar.h"
 #include "services/common/intake_client.h"
 #include "services/common/rating_bands.h"
+#include "services/survey/rating_sources.h"
 #include "services/survey/survey_store.h"
 #include "zwfw/v1/survey.grpc.pb.h"
 
@@ -20,17 +21,23 @@ namespace zwfw::survey {
 struct SurveyOptions {
   int rectification_days = 5;        // working days to rectify
   SatisfiedLevels satisfied_levels;  // 3,4,5
+  // Walk-in ratings (no case) a window device may submit a CST day.
+  int walk_in_daily_cap = kDefaultWalkInDailyCap;
   std::function<absl::Time()> now = [] { return absl::Now(); };
 };
 
 class SurveyService final : public zwfw::v1::Survey::Service {
  public:
-  // All must outlive the service; `case_counts` may be null.
+  // All must outlive the service; `case_counts` may be null, and
+  // `case_facts` too, when no window device or channel rates cases (their
+  // ratings of cases are then UNAVAILABLE).
   SurveyService(DirectorySource* directory, CaseCountSource* case_counts,
-                const Calendar* calendar, SurveyStore* store,
-                TokenStore* tokens, SurveyOptions options = {})
+                CaseFactSource* case_facts, const Calendar* calendar,
+                SurveyStore* store, TokenStore* tokens,
+                SurveyOptions options = {})
       : directory_(directory),
         case_counts_(case_counts),
+        case_facts_(case_facts),
         calendar_(calendar),
         store_(store),
         tokens_(tokens),
@@ -56,10 +63,22 @@ class SurveyService final : public zwfw::v1::Survey::Service {
       grpc::ServerContext* context,
       const zwfw::v1::GetSatisfactionStatsRequest* request,
       zwfw::v1::GetSatisfactionStatsResponse* response) override;
+  grpc::Status ClosePeriod(grpc::ServerContext* context,
+                           const zwfw::v1::ClosePeriodRequest* request,
+                           zwfw::v1::ClosePeriodResponse* response) override;
 
  private:
+  // Checks the ratings of cases that need it (rating_sources.h) against
+  // intake in one lookup, rejects in `response` those that fail and drops
+  // them from `prepared` and `positions`.
+  absl::Status CheckCases(const Principal& who,
+                          std::vector<PreparedEvaluation>& prepared,
+                          std::vector<int>& positions,
+                          zwfw::v1::SubmitEvaluationsResponse* response);
+
   DirectorySource* const directory_;
   CaseCountSource* const case_counts_;
+  CaseFactSource* const case_facts_;
   const Calendar* const calendar_;
   SurveyStore* const store_;
   TokenStore* const tokens_;

@@ -25,6 +25,10 @@ namespace zwfw::survey {
 struct PreparedEvaluation {
   zwfw::v1::Evaluation evaluation;
   absl::Time rectification_due;
+  // A walk-in rating from a window device counts against its window's cap
+  // of `walk_in_cap` that CST day ("2020-07-03"); empty: no cap.
+  std::string walk_in_day = "";
+  int walk_in_cap = 0;
 };
 
 struct RectificationQuery {
@@ -72,14 +76,16 @@ class SurveyStore {
   // Stores the evaluations in one durable transaction: ACCEPTED, DUPLICATE
   // (a known evaluation_id, or a case already rated), or REJECTED for a
   // rating of a rectification that is unknown, of another department or not
-  // RECTIFIED. A bad rating opens a rectification; a rating of a
-  // rectification closes it. `by` names who, for the rectification's
-  // history.
+  // RECTIFIED, a rating dated in a closed month (FAILED_PRECONDITION), or a
+  // walk-in rating over its window's cap of the day (RESOURCE_EXHAUSTED). A bad
+  // rating opens a rectification; a rating of a rectification closes it. `by`
+  // names who, for the rectification's history.
   virtual absl::StatusOr<std::vector<WriteResult>> WriteEvaluations(
       const std::vector<PreparedEvaluation>& evaluations, const std::string& by,
       absl::Time now) = 0;
 
-  // ACCEPTED or DUPLICATE (a known visit_id), in one transaction.
+  // ACCEPTED, DUPLICATE (a known visit_id) or REJECTED for a visit dated in
+  // a closed month, in one transaction.
   virtual absl::StatusOr<std::vector<WriteResult>> WriteReturnVisits(
       const std::vector<zwfw::v1::ReturnVisit>& visits) = 0;
 
@@ -98,6 +104,12 @@ class SurveyStore {
       const zwfw::v1::RectificationEvent& event, int follow_up_rating,
       const std::function<absl::Status(const zwfw::v1::Rectification&)>& check,
       absl::Time now) = 0;
+
+  // Closes `period` to ratings and visits dated in it (ClosePeriod); false
+  // when it was closed already.
+  virtual absl::StatusOr<bool> ClosePeriod(const Period& period,
+                                           const std::string& by,
+                                           absl::Time now) = 0;
 
   // The month's counters, O(departments + windows + staff + the month's
   // rectifications).

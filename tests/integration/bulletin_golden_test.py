@@ -50,8 +50,7 @@ class BulletinGoldenTest(zwfw_testlib.ServicesTestCase):
             self.reference = f.read()
 
     def test_july_2020(self):
-        redis = ["--redis=" + os.environ["ZWFW_TEST_REDIS"]] \
-            if os.environ.get("ZWFW_TEST_REDIS") else []
+        redis = zwfw_testlib.redis_flags()
         _, flags = self.start_services(redis)
         out = os.path.join(self.dir, "out")
         env = dict(os.environ, ZWFW_TOKEN=self.admin, OUT_DIR=out,
@@ -155,6 +154,16 @@ class BulletinGoldenTest(zwfw_testlib.ServicesTestCase):
                     '"status": "CASE_STATUS_ACCEPTED", '
                     '"accepted_at": "2020-07-31T08:00:00Z"}\n')
         zwfw(*flags, "cases", "import", late, token=self.admin, check=0)
+        # Publishing closed July in survey: a rating dated in it is refused.
+        rating = os.path.join(self.dir, "late-rating.jsonl")
+        with open(rating, "w") as f:
+            f.write('{"evaluation_id": "late-r1", "department_code": "qj-gaj", '
+                    '"rating": 5, "channel": "EVALUATION_CHANNEL_ONLINE", '
+                    '"evaluated_at": "2020-07-31T08:00:00Z"}\n')
+        code, _, err = zwfw(*flags, "evaluations", "import", rating,
+                            token=self.admin)
+        self.assertEqual(code, 3, err)
+        self.assertIn("evaluated_at: 2020-07 is published and closed", err)
         code, published, _ = zwfw(*flags, "bulletin", "get",
                                   "--period=2020-07", "--format=text",
                                   token=self.viewer)

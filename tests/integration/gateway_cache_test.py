@@ -69,7 +69,7 @@ class GatewayCacheTest(zwfw_testlib.ServicesTestCase):
 
     def start_gateway(self, peers):
         gateway = self.start("gateway/gateway_server",
-                             peers + ["--redis=" + self.redis,
+                             peers + [*zwfw_testlib.redis_flags(),
                                       "--rate_limit_per_minute=0"])
         # It follows every service's version once their streams are up.
         deadline = time.time() + 10
@@ -142,6 +142,22 @@ class GatewayCacheTest(zwfw_testlib.ServicesTestCase):
         self.assertEqual((status, cache, body), (200, "hit", first))
         self.assertEqual(self.metric(other, "hit_redis"), hits + 1)
 
+        # Whoever can write to Redis cannot forge an answer: every value is
+        # signed (--cache_key_file), a forged one is a miss and a metric.
+        keys = [k for k in zwfw_testlib.redis_cli(
+            "--scan", "--pattern", "zwfw:http:*").split() if k]
+        self.assertTrue(keys)
+        for key in keys:
+            zwfw_testlib.redis_cli("SET", key, "zwfw-reply-1\ninf\n"
+                                   "application/json; charset=utf-8\n0\n"
+                                   '{"forged": true}')
+        third = self.start_gateway(peers)
+        status, cache, body = self.get(third, stats, self.viewer)
+        self.assertEqual((status, cache, body), (200, "miss", first))
+        _, _, metrics = self.get(third, "/metrics", self.admin)
+        self.assertRegex(metrics.decode(),
+                         r"zwfw_cache_bad_mac_total [1-9]")
+
         # A restarted intake is a new epoch: nothing cached before is used,
         # and the figures are right.
         self.assertEqual(intake.terminate(), 0)
@@ -205,7 +221,7 @@ class GatewayCacheTest(zwfw_testlib.ServicesTestCase):
         # intake's changes, so a renamed department shows in their answers
         # (cached by the gateway) within a second, not after the copy's
         # 30-second refresh. The services cache in Redis too.
-        servers, peers = self.start_services(["--redis=" + self.redis])
+        servers, peers = self.start_services(zwfw_testlib.redis_flags())
         intake = servers["intake"]
         zwfw("--intake=" + intake.address, "directory", "import",
              demo_directory(), token=self.admin, check=0)

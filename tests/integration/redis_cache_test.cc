@@ -21,6 +21,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "tests/testing/shared_redis.h"
 
 namespace zwfw {
 namespace {
@@ -79,15 +80,18 @@ class RedisProcess {
   pid_t pid_ = -1;
 };
 
-std::string SharedRedis() {
-  const char* address = std::getenv("ZWFW_TEST_REDIS");
-  return address ? address : "";
+std::string SharedRedis() { return testing::SharedRedisOptions().address; }
+
+RedisOptions Shared(int pool_size = 4) {
+  RedisOptions options = testing::SharedRedisOptions();
+  options.pool_size = pool_size;
+  return options;
 }
 
 TEST(RedisCacheTest, SetGetAndExpiryOnTheSharedServer) {
   ASSERT_FALSE(SharedRedis().empty())
       << "ZWFW_TEST_REDIS is not set: run the suite with tools/test";
-  auto cache = RedisCache::Create({.address = SharedRedis()});
+  auto cache = RedisCache::Create(Shared());
   std::string key = absl::StrCat("zwfw:test:", getpid(), ":a");
   EXPECT_EQ(cache->Get(key), std::nullopt);
   ASSERT_TRUE(
@@ -101,9 +105,30 @@ TEST(RedisCacheTest, SetGetAndExpiryOnTheSharedServer) {
   EXPECT_EQ(cache->stats().misses, 2);
 }
 
+// The suite's Redis requires a password, as deployed: without it, or with
+// a wrong one, a client is in an outage (misses, nothing stored), never
+// failing and never logging the password.
+TEST(RedisCacheTest, AWrongPasswordIsAnOutage) {
+  ASSERT_FALSE(SharedRedis().empty());
+  ASSERT_FALSE(Shared().password.empty()) << "tools/test sets a password";
+  RedisOptions none = Shared();
+  none.password = "";
+  RedisOptions wrong = Shared();
+  wrong.password = "not-the-password";
+  for (const RedisOptions& options : {none, wrong}) {
+    auto cache = RedisCache::Create(options);
+    std::string key = absl::StrCat("zwfw:test:", getpid(), ":auth");
+    EXPECT_FALSE(cache->Set(key, "v", absl::Seconds(30)));
+    EXPECT_EQ(cache->Get(key), std::nullopt);
+    EXPECT_FALSE(cache->healthy());
+  }
+  auto right = RedisCache::Create(Shared());
+  EXPECT_TRUE(right->Set("zwfw:test:auth-ok", "v", absl::Seconds(30)));
+}
+
 TEST(RedisCacheTest, IncrementCountsInAWindow) {
   ASSERT_FALSE(SharedRedis().empty());
-  auto cache = RedisCache::Create({.address = SharedRedis()});
+  auto cache = RedisCache::Create(Shared());
   std::string key = absl::StrCat("zwfw:test:", getpid(), ":counter");
   EXPECT_EQ(cache->Increment(key, 1, absl::Milliseconds(200)), 1);
   EXPECT_EQ(cache->Increment(key, 1, absl::Milliseconds(200)), 2);
@@ -114,7 +139,7 @@ TEST(RedisCacheTest, IncrementCountsInAWindow) {
 
 TEST(RedisCacheTest, ManyThreadsShareASmallPool) {
   ASSERT_FALSE(SharedRedis().empty());
-  auto cache = RedisCache::Create({.address = SharedRedis(), .pool_size = 2});
+  auto cache = RedisCache::Create(Shared(2));
   std::vector<std::thread> threads;
   std::atomic<int> hits{0};
   for (int t = 0; t < 8; ++t) {

@@ -34,7 +34,7 @@ class ScoringServerTest(zwfw_testlib.ServicesTestCase):
         scoring = self.start("services/scoring/scoring_server",
                              ["--intake=" + intake.address,
                               "--survey=" + survey.address,
-                              "--redis=" + redis])
+                              *zwfw_testlib.redis_flags()])
         flags = ["--intake=" + intake.address, "--survey=" + survey.address,
                  "--scoring=" + scoring.address]
         zwfw(*flags, "directory", "import", demo_directory(),

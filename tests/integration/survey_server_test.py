@@ -22,13 +22,25 @@ def evaluation(eid, rating, case_no, when="2020-07-10T10:00:00+08:00", **extra):
     return json.dumps(record, ensure_ascii=False)
 
 
+def case(case_no, accepted_at="2020-07-01T09:00:00+08:00"):
+    return json.dumps({"department_code": "qj-gaj", "case_no": case_no,
+                       "category": "ITEM_CATEGORY_APPROVAL",
+                       "site": "HANDLING_SITE_CENTER",
+                       "status": "CASE_STATUS_ACCEPTED",
+                       "accepted_at": accepted_at})
+
+
 class SurveyServerTest(unittest.TestCase):
 
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="zwfw-survey-")
         tokens = os.path.join(self.dir, "tokens.txt")
         self.admin = new_token(tokens, "admin")
-        self.device = new_token(tokens, "evaluator")
+        # A window device, bound to its window (DESIGN.md, "Who may say
+        # what"), and the online platform's integration.
+        self.device = new_token(tokens, "evaluator:qj-w01")
+        self.online = new_token(tokens, "channel:online")
+        self.unbound = new_token(tokens, "evaluator")
         self.police = new_token(tokens, "department:qj-gaj")
         with open(os.path.join(self.dir, "service.token"), "w") as f:
             f.write(new_token(tokens, "service"))
@@ -58,8 +70,15 @@ class SurveyServerTest(unittest.TestCase):
         self.servers.append(intake)
         zwfw("--intake=" + intake.address, "directory", "import",
              demo_directory(), token=self.admin, check=0)
+        # The cases the window device rates, as the department sent them.
+        cases = self.write("cases.jsonl", [case("c%d" % i)
+                                            for i in range(1, 7)])
+        zwfw("--intake=" + intake.address, "cases", "import", cases,
+             token=self.police, check=0)
         survey = self.start_survey(intake.address)
         at = "--survey=" + survey.address
+        self.assertIn("1 evaluator tokens bound to no window are refused",
+                      survey.logs())
 
         ratings = self.write("ratings.jsonl", [
             evaluation("e1", 5, "c1"),
@@ -78,6 +97,25 @@ class SurveyServerTest(unittest.TestCase):
         self.assertIn("line 5: rating:", err)
         self.assertIn("line 6: json:", err)
         self.assertIn("line 7: evaluated_at: is in the future", err)
+
+        # Who may say what, through the real servers: the department may
+        # not rate its own case; the online channel only cases intake
+        # knows (one lookup a batch); the unbound device not at all.
+        own = self.write("own.jsonl", [evaluation("own", 5, "c4")])
+        code, out, err = zwfw(at, "evaluations", "import", own,
+                              token=self.police)
+        self.assertIn("never rates itself", err)
+        online = self.write("online.jsonl", [
+            evaluation("o4", 5, "c4", channel="EVALUATION_CHANNEL_ONLINE"),
+            evaluation("o9", 5, "c9", channel="EVALUATION_CHANNEL_ONLINE")])
+        code, out, err = zwfw(at, "evaluations", "import", online,
+                              token=self.online)
+        self.assertIn("accepted 1, updated 0, duplicate 0, rejected 1", out)
+        self.assertIn("case c9 of department qj-gaj is not known to intake",
+                      err)
+        code, _, err = zwfw(at, "evaluations", "import", own,
+                            token=self.unbound)
+        self.assertIn("bound to no window", err)
 
         visits = self.write("visits.jsonl", [json.dumps({
             "visit_id": "v%d" % i, "department_code": "qj-gaj",
@@ -111,7 +149,7 @@ class SurveyServerTest(unittest.TestCase):
         self.assertIn("差评整改：新增1件，按期办结0件，超期1件，未办结0件", out)
         police_row = next(l for l in out.splitlines()
                           if l.startswith("区公安局"))
-        self.assertIn("66.7%", police_row)  # 好评率 2/3
+        self.assertIn("75.0%", police_row)  # 好评率 3/4
         tax_row = next(l for l in out.splitlines() if l.startswith("区税务局"))
         self.assertIn("无数据", tax_row)
 

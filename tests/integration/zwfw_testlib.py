@@ -92,6 +92,33 @@ def zwfw(*args, token=None, check=None, timeout=120):
     return p.returncode, p.stdout, p.stderr
 
 
+def redis_flags():
+    """The server flags of tools/test's private redis-server (ZWFW_TEST_REDIS,
+    with the password file it requires), or [] when there is none."""
+    address = os.environ.get("ZWFW_TEST_REDIS", "")
+    if not address:
+        return []
+    flags = ["--redis=" + address]
+    password = os.environ.get("ZWFW_TEST_REDIS_PASSWORD_FILE", "")
+    if password:
+        flags.append("--redis_password_file=" + password)
+    key = os.environ.get("ZWFW_TEST_CACHE_KEY_FILE", "")
+    if key:
+        flags.append("--cache_key_file=" + key)
+    return flags
+
+
+def redis_cli(*args):
+    """redis-cli against tools/test's private Redis, authenticated."""
+    host, port = os.environ["ZWFW_TEST_REDIS"].rsplit(":", 1)
+    env = dict(os.environ)
+    with open(os.environ["ZWFW_TEST_REDIS_PASSWORD_FILE"]) as f:
+        env["REDISCLI_AUTH"] = f.read().strip()
+    return subprocess.run(["redis-cli", "-h", host, "-p", port, *args],
+                          env=env, capture_output=True, text=True,
+                          check=True).stdout
+
+
 def new_token(tokens_file, role):
     _, out, _ = zwfw("tokens", "add", "--token_file=" + tokens_file, role,
                      check=0)

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/bulletin/sqlite_bulletin_store.h"
 #include "services/common/status.h"
+#include "tests/testing/in_memory_cache.h"
 #include "tests/testing/service_fixture.h"
 #include "tests/testing/test_util.h"
 
@@ -46,9 +47,14 @@ class FakeSources : public BulletinSources {
     ++freezes;
     return zwfw::v1::Scorecard();
   }
+  absl::Status ClosePeriod(const Period& period) override {
+    closed.push_back(period.ToString());
+    return absl::OkStatus();
+  }
   int64_t cases = 10;
   bool intake_down = false;
   int freezes = 0;
+  std::vector<std::string> closed;
 };
 
 class BulletinServiceTest : public ::testing::Test {
@@ -103,6 +109,40 @@ TEST_F(BulletinServiceTest, TwoEditorsNeverOverwriteEachOther) {
   ASSERT_TRUE(r.ok());
   EXPECT_NE(r->content().find("綦政服〔2020〕13号"), std::string::npos);
   EXPECT_EQ(r->draft_revision(), 2);
+}
+
+// Whoever could write to Redis could forge the published bulletin: Publish
+// stored the cached render. It renders again now, and closes the period in
+// the services first.
+TEST_F(BulletinServiceTest, PublishRendersAgainInsteadOfTrustingTheCache) {
+  testing::InMemoryCache cache;
+  server_.reset();
+  service_ = std::make_unique<BulletinService>(store_.get(), &sources_,
+                                               tokens_.get(), &cache);
+  server_ = std::make_unique<testing::InProcessServer>(service_.get());
+  stub_ = zwfw::v1::Bulletin::NewStub(server_->channel());
+  ASSERT_TRUE(Update(0, "綦政服〔2020〕12号").ok());
+  auto genuine = Render();
+  ASSERT_TRUE(genuine.ok()) << genuine.status();
+  zwfw::v1::RenderResponse forged = *genuine;
+  forged.set_content("区公安局 100分");
+  ASSERT_EQ(cache.Overwrite("zwfw:render:2020-07:BULLETIN_FORMAT_TEXT:",
+                            forged.SerializeAsString()),
+            1);
+  EXPECT_EQ(Render()->content(),
+            "区公安局 100分");  // the cache answers renders
+
+  zwfw::v1::PublishRequest publish;
+  publish.set_period("2020-07");
+  zwfw::v1::PublishedVersion v1;
+  ASSERT_TRUE(stub_->Publish(As("admin").get(), publish, &v1).ok());
+  EXPECT_EQ(sources_.closed, std::vector<std::string>{"2020-07"});
+  zwfw::v1::GetPublishedRequest get;
+  get.set_period("2020-07");
+  get.set_format(zwfw::v1::BULLETIN_FORMAT_TEXT);
+  zwfw::v1::RenderResponse published;
+  ASSERT_TRUE(stub_->GetPublished(As("viewer").get(), get, &published).ok());
+  EXPECT_EQ(published.content(), genuine->content());
 }
 
 TEST_F(BulletinServiceTest, PublishedVersionsAreImmutable) {

@@ -312,6 +312,26 @@ TEST_F(ScoringServiceTest, ACachedScorecardIsServedUntilAnInputMoves) {
   EXPECT_GT(sources_.evidence_calls, evidence_reads);
 }
 
+// Whoever could write to Redis could forge the frozen scorecard: freezing
+// took the cached card. It recomputes now.
+TEST_F(ScoringServiceTest, FreezingRecomputesInsteadOfTrustingTheCache) {
+  ASSERT_TRUE(SetDefaultRules().ok());
+  auto genuine = Card("admin");
+  ASSERT_TRUE(genuine.ok()) << genuine.status();
+  zwfw::v1::Scorecard forged = *genuine;
+  forged.mutable_departments(0)->set_score(genuine->departments(0).score() +
+                                           777);
+  ASSERT_GE(
+      cache_.Overwrite("zwfw:scorecard:2020-07:", forged.SerializeAsString()),
+      1);
+  zwfw::v1::FreezeScorecardRequest freeze;
+  freeze.set_period("2020-07");
+  zwfw::v1::Scorecard frozen;
+  ASSERT_TRUE(stub_->FreezeScorecard(As("admin").get(), freeze, &frozen).ok());
+  EXPECT_EQ(frozen.departments(0).score(), genuine->departments(0).score());
+  EXPECT_NE(frozen.SerializeAsString(), forged.SerializeAsString());
+}
+
 TEST_F(ScoringServiceTest, ConcurrentMissesComputeTheScorecardOnce) {
   ASSERT_TRUE(SetDefaultRules().ok());
   absl::Notification release;

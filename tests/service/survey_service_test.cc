@@ -57,6 +57,25 @@ class FixedCaseCounts : public CaseCountSource {
   }
 };
 
+// Intake's cases as survey checks ratings against them: every case of
+// qj-gaj but those numbered "unknown-...", accepted on 1 June 2020.
+class FixedCaseFacts : public CaseFactSource {
+ public:
+  absl::StatusOr<std::vector<std::optional<absl::Time>>> AcceptedAt(
+      const std::vector<zwfw::v1::CaseKey>& keys) override {
+    ++calls;
+    std::vector<std::optional<absl::Time>> out;
+    for (const auto& key : keys) {
+      const bool known = key.department_code() == "qj-gaj" &&
+                         key.case_no().rfind("unknown-", 0) != 0;
+      out.push_back(known ? std::optional<absl::Time>(accepted) : std::nullopt);
+    }
+    return out;
+  }
+  absl::Time accepted = Cst(2020, 6, 1);
+  int calls = 0;
+};
+
 class SurveyServiceTest : public ::testing::Test {
  protected:
   void SetUp() override { Start(SurveyOptions()); }
@@ -67,15 +86,17 @@ class SurveyServiceTest : public ::testing::Test {
     tokens_ = testing::TokensFor({{"admin", "admin"},
                                   {"viewer", "viewer"},
                                   {"gaj", "department:qj-gaj"},
-                                  {"device", "evaluator"}});
+                                  {"device", "evaluator:qj-w01"},
+                                  {"legacy", "evaluator"},
+                                  {"online", "channel:online"}});
     calendar_ = std::make_unique<Calendar>(
         *Calendar::LoadDirectory(ZWFW_SOURCE_DIR "/deploy/calendar"));
     store_.reset();
     store_ = *SqliteSurveyStore::Open(path_);
     options.now = [this] { return now_; };
-    service_ = std::make_unique<SurveyService>(&directory_, &case_counts_,
-                                               calendar_.get(), store_.get(),
-                                               tokens_.get(), options);
+    service_ = std::make_unique<SurveyService>(
+        &directory_, &case_counts_, &case_facts_, calendar_.get(), store_.get(),
+        tokens_.get(), options);
     server_ =
         std::make_unique<testing::InProcessServer>(service_.get(), 4 << 20);
     stub_ = Survey::NewStub(server_->channel());
@@ -164,6 +185,7 @@ class SurveyServiceTest : public ::testing::Test {
   absl::Time now_ = Cst(2020, 8, 20);
   testing::FixedDirectory directory_{Qijiang()};
   FixedCaseCounts case_counts_;
+  FixedCaseFacts case_facts_;
   std::unique_ptr<TokenStore> tokens_;
   std::unique_ptr<Calendar> calendar_;
   std::unique_ptr<SqliteSurveyStore> store_;
@@ -325,9 +347,11 @@ TEST_F(SurveyServiceTest, DepartmentsSeeAndChangeOnlyTheirOwn) {
   tax.set_department_code("qj-swj");
   tax.clear_window_code();
   tax.clear_staff_code();
-  EXPECT_EQ(Submit({tax, Rating("own", 4)}, "gaj"),
-            (std::vector<std::string>{
-                "REJECTED PERMISSION_DENIED department_code", "ACCEPTED"}));
+  // A department rates nothing, not even its own cases (rating_sources.h).
+  EXPECT_EQ(
+      Submit({tax, Rating("own", 4)}, "gaj"),
+      (std::vector<std::string>{"REJECTED PERMISSION_DENIED department_code",
+                                "REJECTED PERMISSION_DENIED department_code"}));
   ASSERT_EQ(Submit({tax}, "admin"), std::vector<std::string>{"ACCEPTED"});
   EXPECT_EQ(Update("tax-bad", zwfw::v1::RECTIFICATION_STATE_RECTIFYING),
             "PERMISSION_DENIED");
@@ -503,6 +527,157 @@ TEST_F(SurveyServiceTest, EverythingSurvivesARestart) {
   Start(SurveyOptions());
   EXPECT_EQ(Stats().SerializeAsString(), before.SerializeAsString());
   EXPECT_EQ(Get("bad").state(), zwfw::v1::RECTIFICATION_STATE_RECTIFYING);
+}
+
+// The attacks of the trust issue, each refused.
+
+// A department rated its own cases 5 before the citizen could: the real
+// rating then came back DUPLICATE and no rectification opened.
+TEST_F(SurveyServiceTest, ADepartmentCannotPreemptTheCitizensRating) {
+  EXPECT_EQ(
+      Submit({Rating("pre", 5, "C-7")}, "gaj"),
+      std::vector<std::string>{"REJECTED PERMISSION_DENIED department_code"});
+  Evaluation citizen = Rating("citizen", 1, "C-7");
+  citizen.set_channel(zwfw::v1::EVALUATION_CHANNEL_SMS);
+  EXPECT_EQ(Submit({citizen}, "online"), std::vector<std::string>{"ACCEPTED"});
+  EXPECT_EQ(Stats().rectifications().opened(), 1);
+}
+
+// A window device was bound to nothing: it could rate any department.
+TEST_F(SurveyServiceTest, AWindowDeviceRatesOnlyForItsWindow) {
+  Evaluation tax = Rating("tax", 5, "T-1");
+  tax.set_department_code("qj-swj");
+  tax.clear_window_code();
+  tax.clear_staff_code();
+  Evaluation other_window = Rating("w02", 5);
+  other_window.set_window_code("qj-w02");
+  other_window.clear_staff_code();
+  Evaluation bare = Rating("bare", 4);
+  bare.clear_department_code();
+  bare.clear_window_code();
+  bare.clear_staff_code();
+  EXPECT_EQ(Submit({tax, other_window, bare}),
+            (std::vector<std::string>{
+                "REJECTED PERMISSION_DENIED department_code",
+                "REJECTED PERMISSION_DENIED window_code", "ACCEPTED"}));
+  // The bare rating took its department and window from the token.
+  auto stats = Stats();
+  EXPECT_EQ(Department(stats, "qj-gaj").ratings().active(), 1);
+  ASSERT_EQ(stats.windows_size(), 1);
+  EXPECT_EQ(stats.windows(0).window_code(), "qj-w01");
+  // A bare `evaluator` token is refused unless a flag allows it.
+  EXPECT_EQ(Submit({Rating("legacy", 5)}, "legacy"),
+            std::vector<std::string>{"error UNAUTHENTICATED"});
+}
+
+// Channels rate cases intake knows, of the department named, after their
+// acceptance; one lookup a batch, not one a rating.
+TEST_F(SurveyServiceTest, ChannelsRateOnlyCasesIntakeKnows) {
+  Evaluation known = Rating("known", 5, "C-1");
+  Evaluation unknown = Rating("unknown", 5, "unknown-1");
+  Evaluation early = Rating("early", 5, "C-2", Cst(2020, 5, 20));
+  Evaluation walk_in = Rating("walk-in", 5);
+  walk_in.clear_case_no();
+  for (Evaluation* e : {&known, &unknown, &early, &walk_in}) {
+    e->set_channel(zwfw::v1::EVALUATION_CHANNEL_ONLINE);
+    e->clear_window_code();
+    e->clear_staff_code();
+  }
+  now_ = Cst(2020, 7, 20);
+  EXPECT_EQ(Submit({known, unknown, early, walk_in}, "online"),
+            (std::vector<std::string>{
+                "ACCEPTED", "REJECTED FAILED_PRECONDITION case_no",
+                "REJECTED FAILED_PRECONDITION evaluated_at",
+                "REJECTED PERMISSION_DENIED case_no"}));
+  EXPECT_EQ(case_facts_.calls, 1);
+  // The office's own imports are not looked up.
+  EXPECT_EQ(Submit({Rating("import", 5, "unknown-2")}, "admin"),
+            std::vector<std::string>{"ACCEPTED"});
+  EXPECT_EQ(case_facts_.calls, 1);
+}
+
+// A window device could submit thousands of walk-in 5s a day.
+TEST_F(SurveyServiceTest, WalkInRatingsAreCappedPerWindowAndDay) {
+  SurveyOptions capped;
+  capped.walk_in_daily_cap = 2;
+  Start(capped);
+  auto walk_in = [](const std::string& id, absl::Time at) {
+    Evaluation e = Rating(id, 5, "", at);
+    e.clear_case_no();
+    return e;
+  };
+  EXPECT_EQ(Submit({walk_in("a", Cst(2020, 7, 3, 9)),
+                    walk_in("b", Cst(2020, 7, 3, 10)),
+                    walk_in("c", Cst(2020, 7, 3, 23, 50)),
+                    walk_in("d", Cst(2020, 7, 4, 0, 10))}),
+            (std::vector<std::string>{"ACCEPTED", "ACCEPTED",
+                                      "REJECTED RESOURCE_EXHAUSTED case_no",
+                                      "ACCEPTED"}));
+  // Not counted twice when re-sent, and the cap outlives a restart.
+  Start(capped);
+  EXPECT_EQ(Submit({walk_in("a", Cst(2020, 7, 3, 9)),
+                    walk_in("e", Cst(2020, 7, 3, 11))}),
+            (std::vector<std::string>{"DUPLICATE",
+                                      "REJECTED RESOURCE_EXHAUSTED case_no"}));
+  EXPECT_EQ(Department(Stats(), "qj-gaj").ratings().active(), 3);
+}
+
+// A window device could back-date ratings into a month already published.
+TEST_F(SurveyServiceTest, APublishedMonthTakesNoMoreRatingsOrVisits) {
+  ASSERT_EQ(Submit({Rating("before", 5)}),
+            std::vector<std::string>{"ACCEPTED"});
+  zwfw::v1::ClosePeriodRequest close;
+  close.set_period("2020-07");
+  zwfw::v1::ClosePeriodResponse closed;
+  EXPECT_EQ(stub_->ClosePeriod(As("gaj").get(), close, &closed).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(stub_->ClosePeriod(As("admin").get(), close, &closed).ok());
+  EXPECT_TRUE(closed.newly_closed());
+  ASSERT_TRUE(stub_->ClosePeriod(As("admin").get(), close, &closed).ok());
+  EXPECT_FALSE(closed.newly_closed());
+  close.set_period("July");
+  EXPECT_EQ(stub_->ClosePeriod(As("admin").get(), close, &closed).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+
+  EXPECT_EQ(Submit({Rating("late", 1, "", Cst(2020, 7, 31, 16)),
+                    Rating("august", 4, "", Cst(2020, 8, 1, 9))}),
+            (std::vector<std::string>{
+                "REJECTED FAILED_PRECONDITION evaluated_at", "ACCEPTED"}));
+  EXPECT_EQ(
+      Submit({Rating("import", 1, "", Cst(2020, 7, 2))}, "admin"),
+      std::vector<std::string>{"REJECTED FAILED_PRECONDITION evaluated_at"});
+  zwfw::v1::RecordReturnVisitsRequest visits;
+  zwfw::v1::ReturnVisit* v = visits.add_visits();
+  v->set_visit_id("v");
+  v->set_department_code("qj-gaj");
+  *v->mutable_visited_at() = ToProto(Cst(2020, 7, 20));
+  zwfw::v1::RecordReturnVisitsResponse recorded;
+  ASSERT_TRUE(
+      stub_->RecordReturnVisits(As("admin").get(), visits, &recorded).ok());
+  EXPECT_EQ(Outcome(recorded.results(0)),
+            "REJECTED FAILED_PRECONDITION visited_at");
+  auto july = Stats();
+  EXPECT_EQ(Department(july, "qj-gaj").ratings().active(), 1);
+  EXPECT_EQ(july.return_visits().made(), 0);
+}
+
+// Every evaluation keeps who submitted it (role and token id, never the
+// token); a submitted_by in the request is not taken.
+TEST_F(SurveyServiceTest, EveryEvaluationKeepsWhoSubmittedIt) {
+  Evaluation claimed = Rating("claimed", 5);
+  claimed.set_submitted_by("admin 00000000");
+  ASSERT_EQ(Submit({claimed}), std::vector<std::string>{"ACCEPTED"});
+  store_.reset();
+  server_.reset();
+  auto db = *Database::Open(path_);
+  auto read = *db->Prepare(
+      "SELECT record FROM evaluations WHERE evaluation_id = 'claimed'");
+  ASSERT_TRUE(*read.Step());
+  Evaluation stored;
+  ASSERT_TRUE(stored.ParseFromString(read.ColumnText(0)));
+  EXPECT_EQ(
+      stored.submitted_by(),
+      absl::StrCat("evaluator:qj-w01 ", Sha256Hex("device").substr(0, 8)));
 }
 
 }  // namespace

@@ -74,6 +74,20 @@ class InMemoryCache final : public Cache {
     absl::MutexLock lock(&mu_);
     return misses_;
   }
+  // Replaces the value of every live entry whose key starts with `prefix`,
+  // as whoever can write to Redis could; how many it replaced.
+  int Overwrite(absl::string_view prefix, const std::string& value) {
+    absl::MutexLock lock(&mu_);
+    int n = 0;
+    for (auto& [key, e] : entries_) {
+      if (absl::string_view(key).substr(0, prefix.size()) == prefix &&
+          e.expires > now_()) {
+        e.value = value;
+        ++n;
+      }
+    }
+    return n;
+  }
   // Live entries whose key starts with `prefix`.
   int Count(absl::string_view prefix) {
     absl::MutexLock lock(&mu_);

@@ -36,6 +36,25 @@ TEST(AuthTest, RolesParse) {
   EXPECT_EQ(ParseRole("service")->role, Role::kService);
   EXPECT_EQ(ParseRole("viewer")->role, Role::kViewer);
   EXPECT_EQ(ParseRole("evaluator")->role, Role::kEvaluator);
+  absl::StatusOr<Principal> w = ParseRole("evaluator:W01");
+  ASSERT_TRUE(w.ok());
+  EXPECT_EQ(w->role, Role::kEvaluator);
+  EXPECT_EQ(w->window_code, "W01");
+  EXPECT_EQ(w->RoleName(), "evaluator:W01");
+  absl::StatusOr<Principal> c = ParseRole("channel:online");
+  ASSERT_TRUE(c.ok());
+  EXPECT_EQ(c->role, Role::kChannel);
+  EXPECT_EQ(c->channel, "online");
+  EXPECT_EQ(c->RoleName(), "channel:online");
+  EXPECT_FALSE(c->MayActFor("A"));
+  EXPECT_EQ(ParseRole("channel:").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseRole("evaluator:").status().code(),
+            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(ParseRole(absl::StrCat("channel:", std::string(100, 'x')))
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
   absl::StatusOr<Principal> d = ParseRole("department:11500110");
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d->role, Role::kDepartment);
@@ -84,31 +103,94 @@ TEST(AuthTest, TheFileHoldsOnlyHashes) {
   unlink(path.c_str());
 }
 
-TEST(AuthTest, TokensAddedWhileRunningAreSeen) {
-  std::string path = TempPath("tokens-reload");
-  unlink(path.c_str());
-  ASSERT_TRUE(AddTokenToFile(path, "first", "viewer").ok());
-  absl::Time now = absl::FromUnixSeconds(1600000000);
-  absl::StatusOr<std::unique_ptr<TokenStore>> store =
-      TokenStore::Open(path, [&now] { return now; });
-  ASSERT_TRUE(store.ok());
-  EXPECT_FALSE((*store)->Authenticate("second").ok());
-  ASSERT_TRUE(AddTokenToFile(path, "second", "admin").ok());
-  // A change is seen by the modification time, which a fast test could
-  // leave equal: set it a second later.
-  struct stat st;
-  ASSERT_EQ(stat(path.c_str(), &st), 0);
-  struct timespec times[2] = {st.st_atim, st.st_mtim};
-  times[1].tv_sec += 1;
-  ASSERT_EQ(utimensat(AT_FDCWD, path.c_str(), times, 0), 0);
+void WriteFile(const std::string& path, const std::string& contents) {
+  std::ofstream out(path, std::ios::trunc);
+  out << contents;
+}
+
+// A token file whose re-reads a test drives with its own clock.
+class TokenFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = TempPath("tokens-reload");
+    unlink(path_.c_str());
+    ASSERT_TRUE(AddTokenToFile(path_, "first", "viewer").ok());
+  }
+  void TearDown() override { unlink(path_.c_str()); }
+  std::unique_ptr<TokenStore> Open(TokenStoreOptions options = {}) {
+    options.now = [this] { return now_; };
+    absl::StatusOr<std::unique_ptr<TokenStore>> store =
+        TokenStore::Open(path_, std::move(options));
+    EXPECT_TRUE(store.ok()) << store.status();
+    return store.ok() ? *std::move(store) : nullptr;
+  }
+  std::string path_;
+  absl::Time now_ = absl::FromUnixSeconds(1600000000);
+};
+
+TEST_F(TokenFileTest, TokensAddedWhileRunningAreSeenWithinASecond) {
+  std::unique_ptr<TokenStore> store = Open();
+  EXPECT_FALSE(store->Authenticate("second").ok());
+  ASSERT_TRUE(AddTokenToFile(path_, "second", "admin").ok());
   // Not re-read within the second...
-  EXPECT_FALSE((*store)->Authenticate("second").ok());
+  EXPECT_FALSE(store->Authenticate("second").ok());
   // ...and re-read once it has passed.
-  now += absl::Seconds(1);
-  absl::StatusOr<Principal> who = (*store)->Authenticate("second");
+  now_ += absl::Seconds(1);
+  absl::StatusOr<Principal> who = store->Authenticate("second");
   ASSERT_TRUE(who.ok()) << who.status();
   EXPECT_EQ(who->role, Role::kAdmin);
-  unlink(path.c_str());
+}
+
+TEST_F(TokenFileTest, ARevocationIsSeenEvenWithTheSameModificationTime) {
+  ASSERT_TRUE(AddTokenToFile(path_, "second", "admin").ok());
+  std::unique_ptr<TokenStore> store = Open();
+  ASSERT_TRUE(store->Authenticate("second").ok());
+  struct stat before;
+  ASSERT_EQ(stat(path_.c_str(), &before), 0);
+  WriteFile(path_, absl::StrCat(Sha256Hex("first"), " viewer\n"));
+  // The old store compared modification times only: put it back.
+  struct timespec times[2] = {before.st_atim, before.st_mtim};
+  ASSERT_EQ(utimensat(AT_FDCWD, path_.c_str(), times, 0), 0);
+  now_ += absl::Seconds(1);
+  EXPECT_EQ(store->Authenticate("second").status().code(),
+            absl::StatusCode::kUnauthenticated);
+  EXPECT_TRUE(store->Authenticate("first").ok());
+}
+
+TEST_F(TokenFileTest, AMissingOrBrokenFileFailsClosedUntilMended) {
+  std::unique_ptr<TokenStore> store = Open();
+  ASSERT_TRUE(store->Authenticate("first").ok());
+  std::string good;
+  {
+    std::ifstream in(path_);
+    good.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  unlink(path_.c_str());
+  now_ += absl::Seconds(1);
+  EXPECT_EQ(store->Authenticate("first").status().code(),
+            absl::StatusCode::kUnauthenticated);
+  WriteFile(path_, good + "not-a-hash admin\n");
+  now_ += absl::Seconds(1);
+  EXPECT_FALSE(store->Authenticate("first").ok());
+  WriteFile(path_, good);
+  now_ += absl::Seconds(1);
+  EXPECT_TRUE(store->Authenticate("first").ok());
+}
+
+TEST_F(TokenFileTest, UnboundEvaluatorsAreRefusedUnlessAllowed) {
+  ASSERT_TRUE(AddTokenToFile(path_, "device", "evaluator").ok());
+  ASSERT_TRUE(AddTokenToFile(path_, "window", "evaluator:W01").ok());
+  std::unique_ptr<TokenStore> strict = Open();
+  absl::StatusOr<Principal> refused = strict->Authenticate("device");
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kUnauthenticated);
+  EXPECT_NE(refused.status().message().find("evaluator:<window_code>"),
+            std::string::npos);
+  EXPECT_TRUE(strict->Authenticate("window").ok());
+  EXPECT_EQ(strict->UnboundEvaluators(),
+            std::vector<std::string>{Sha256Hex("device").substr(0, 8)});
+  std::unique_ptr<TokenStore> lenient =
+      Open({.allow_unbound_evaluators = true});
+  EXPECT_TRUE(lenient->Authenticate("device").ok());
 }
 
 TEST(AuthTest, MalformedFilesAreRefusedWithTheLine) {

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/redis_cache.h"
 #include "tests/testing/in_memory_cache.h"
+#include "tests/testing/shared_redis.h"
 
 namespace zwfw::gateway {
 namespace {
@@ -67,9 +68,9 @@ TEST(RateLimiterTest, CountsAreSharedInBatchesAndKeptLocallyInAnOutage) {
 }
 
 TEST(RateLimiterTest, RedisCountsAreSharedAndAnOutageFallsBackToLocal) {
-  const char* address = std::getenv("ZWFW_TEST_REDIS");
-  ASSERT_NE(address, nullptr) << "run through tools/test";
-  auto redis = RedisCache::Create({.address = address});
+  RedisOptions shared = testing::SharedRedisOptions();
+  ASSERT_FALSE(shared.address.empty()) << "run through tools/test";
+  auto redis = RedisCache::Create(shared);
   const std::string caller = absl::StrCat("test-", getpid());
   const absl::Duration sync = absl::Milliseconds(10);
   RateLimiter one(

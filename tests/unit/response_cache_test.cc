@@ -10,8 +10,9 @@ namespace {
 CachedReply Reply(const std::string& body, absl::Time expires) {
   CachedReply entry;
   entry.reply.body = body;
-  entry.reply.headers = {{"ETag", EtagOf(body)},
-                         {"Content-Disposition", "attachment; filename=x"}};
+  entry.reply.headers = {
+      {"ETag", EtagOf(body)},
+      {"Content-Disposition", "attachment; filename=\"x.pdf\""}};
   entry.expires = expires;
   return entry;
 }
@@ -32,6 +33,30 @@ TEST(ResponseCacheTest, EncodesAndDecodesEveryPart) {
   EXPECT_FALSE(DecodeCachedReply("").has_value());
   EXPECT_FALSE(DecodeCachedReply("something else\n1\nx\n0\n").has_value());
   EXPECT_FALSE(DecodeCachedReply("zwfw-reply-1\nsoon\nx\n0\n").has_value());
+}
+
+// Whoever writes to Redis might store any reply; only what the gateway
+// itself writes is served (the content types and headers of OkReply, each
+// header matching the body).
+TEST(ResponseCacheTest, RepliesItDidNotWriteAreNotServed) {
+  CachedReply genuine = Reply("{\"a\":1}", absl::InfiniteFuture());
+  ASSERT_TRUE(DecodeCachedReply(EncodeCachedReply(genuine)).has_value());
+
+  CachedReply script = genuine;
+  script.reply.content_type = "text/javascript";
+  EXPECT_FALSE(DecodeCachedReply(EncodeCachedReply(script)).has_value());
+
+  CachedReply cookie = genuine;
+  cookie.reply.headers.emplace_back("Set-Cookie", "session=attacker");
+  EXPECT_FALSE(DecodeCachedReply(EncodeCachedReply(cookie)).has_value());
+
+  CachedReply changed = genuine;
+  changed.reply.body = "{\"a\":2}";  // the ETag is of the old body
+  EXPECT_FALSE(DecodeCachedReply(EncodeCachedReply(changed)).has_value());
+
+  CachedReply file = genuine;
+  file.reply.headers[1].second = "inline; filename=\"x.html\"";
+  EXPECT_FALSE(DecodeCachedReply(EncodeCachedReply(file)).has_value());
 }
 
 TEST(ResponseCacheTest, AnEntryExpiresWhenItsFiguresMayChange) {

@@ -1,0 +1,15 @@
+#include "services/common/closed_periods.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace zwfw {
+
+absl::Status ClosedPeriodError(absl::string_view field,
+                               absl::string_view month) {
+  return absl::FailedPreconditionError(absl::StrCat(
+      field, ": ", month,
+      " is published and closed: its records no longer change (the office "
+      "records a correction, with its reason, for the next bulletin)"));
+}
+
+}  // namespace zwfw
