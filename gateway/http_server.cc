@@ -94,6 +94,12 @@ class Session : public std::enable_shared_from_this<Session> {
         static_cast<http::status>(reply.status), version);
     response->set(http::field::server, "zwfw-gateway");
     response->set(http::field::content_type, reply.content_type);
+    // On every answer: the dashboard loads only its own scripts and styles
+    // and cannot be framed; no answer is sniffed into another type.
+    response->set("Content-Security-Policy", kContentSecurityPolicy);
+    response->set("X-Content-Type-Options", "nosniff");
+    response->set("Referrer-Policy", "no-referrer");
+    response->set("X-Frame-Options", "DENY");
     for (const auto& [name, value] : reply.headers) {
       response->set(name, value);
     }

@@ -24,6 +24,12 @@
 
 namespace zwfw::gateway {
 
+// Sent on every answer: scripts, styles, images and requests only from the
+// gateway itself, no plug-ins, no framing, no <base> rewriting.
+inline constexpr char kContentSecurityPolicy[] =
+    "default-src 'self'; object-src 'none'; base-uri 'none'; "
+    "frame-ancestors 'none'; form-action 'self'";
+
 struct HttpServerOptions {
   std::string listen = "127.0.0.1:8080";
   int threads = 2;   // I/O threads

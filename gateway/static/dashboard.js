@@ -1,5 +1,8 @@
 // The office's dashboard: reads the gateway's JSON for one month and draws
 // it. The token (if the gateway needs one) is kept in session storage.
+// Nothing from the address bar or the data is ever parsed as HTML: elements
+// are built and filled with textContent (the gateway's
+// Content-Security-Policy allows only this script besides ECharts).
 (function () {
   'use strict';
   const $ = (id) => document.getElementById(id);
@@ -9,7 +12,9 @@
     d.setMonth(d.getMonth() - 1);
     return d.toISOString().slice(0, 7);
   };
-  $('period').value = params.get('period') || lastMonth();
+  // "YYYY-MM" only: anything else in ?period= is ignored, never used.
+  const isPeriod = (p) => /^20\d\d-(0[1-9]|1[0-2])$/.test(p || '');
+  $('period').value = isPeriod(params.get('period')) ? params.get('period') : lastMonth();
 
   function token() {
     return sessionStorage.getItem('zwfw-token') || '';
@@ -19,7 +24,9 @@
     const headers = token() ? {Authorization: 'Bearer ' + token()} : {};
     const r = await fetch(path, {headers});
     if (r.status === 401) {
-      const t = prompt('请输入访问令牌（viewer 或 admin）');
+      // A viewer token only: the page reads aggregates and never needs the
+      // office's admin token (it would sit in this tab's storage).
+      const t = prompt('请输入查看令牌（viewer）；请勿在此输入管理员令牌');
       if (t) {
         sessionStorage.setItem('zwfw-token', t.trim());
         return get(path);
@@ -37,6 +44,10 @@
 
   async function load() {
     const p = $('period').value;
+    if (!isPeriod(p)) {
+      $('status').textContent = '月份格式应为 YYYY-MM';
+      return;
+    }
     $('status').textContent = '加载中…';
     try {
       const [cases, survey, card] = await Promise.all([
@@ -62,8 +73,13 @@
       drawSatisfaction(survey);
       drawTiers(card);
       const formats = [['text', '文本'], ['html', '网页'], ['pdf', 'PDF'], ['xlsx', 'Excel'], ['csv', 'CSV']];
-      $('bulletin-links').innerHTML = formats.map(([f, name]) =>
-          `<a href="/v1/periods/${p}/published?format=${f}">已发布通报（${name}）</a>`).join('');
+      const links = $('bulletin-links');
+      links.replaceChildren(...formats.map(([f, name]) => {
+        const a = document.createElement('a');
+        a.href = `/v1/periods/${encodeURIComponent(p)}/published?format=${f}`;
+        a.textContent = `已发布通报（${name}）`;
+        return a;
+      }));
       $('status').textContent = '';
       document.body.dataset.loaded = p;
     } catch (e) {
@@ -119,7 +135,7 @@
       if (!tiers.has(t)) tiers.set(t, []);
       tiers.get(t).push(d.department_name);
     }
-    el.innerHTML = '';
+    el.replaceChildren();
     for (const [tier, names] of tiers) {
       const p = document.createElement('p');
       p.textContent = `${tier}：${names.join('、')}`;

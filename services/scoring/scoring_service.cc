@@ -9,6 +9,7 @@
 #include "services/common/proto_time.h"
 #include "services/common/rpc_handler.h"
 #include "services/common/status.h"
+#include "services/scoring/scorecard_views.h"
 #include "services/scoring/scoring_rules.h"
 
 namespace zwfw::scoring {
@@ -103,21 +104,20 @@ grpc::Status ScoringService::ListAdjustments(
     grpc::ServerContext* context,
     const zwfw::v1::ListAdjustmentsRequest* request,
     zwfw::v1::ListAdjustmentsResponse* response) {
-  return HandleRpc(*tokens_, *context, "ListAdjustments",
-                   {Role::kAdmin, Role::kService, Role::kViewer},
-                   [&](const Principal&) -> absl::Status {
-                     absl::StatusOr<Period> period =
-                         Period::Parse(request->period());
-                     if (!period.ok()) return period.status();
-                     absl::StatusOr<std::vector<zwfw::v1::Adjustment>> found =
-                         store_->ListAdjustments(period->ToString(),
-                                                 request->department_code(),
-                                                 request->include_removed());
-                     if (!found.ok()) return found.status();
-                     for (auto& a : *found)
-                       *response->add_adjustments() = std::move(a);
-                     return absl::OkStatus();
-                   });
+  // The office's notes: not for viewers (scorecard_views.h).
+  return HandleRpc(
+      *tokens_, *context, "ListAdjustments", {Role::kAdmin, Role::kService},
+      [&](const Principal&) -> absl::Status {
+        absl::StatusOr<Period> period = Period::Parse(request->period());
+        if (!period.ok()) return period.status();
+        absl::StatusOr<std::vector<zwfw::v1::Adjustment>> found =
+            store_->ListAdjustments(period->ToString(),
+                                    request->department_code(),
+                                    request->include_removed());
+        if (!found.ok()) return found.status();
+        for (auto& a : *found) *response->add_adjustments() = std::move(a);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status ScoringService::RemoveAdjustment(
@@ -158,11 +158,15 @@ grpc::Status ScoringService::ServeScorecard(const grpc::ServerContext& context,
                                             const std::string& period,
                                             zwfw::v1::Scorecard* response) {
   return HandleRpc(*tokens_, context, rpc, kReaders,
-                   [&](const Principal&) -> absl::Status {
+                   [&](const Principal& who) -> absl::Status {
                      absl::StatusOr<zwfw::v1::Scorecard> card =
                          scorecards_.Load(period, true);
                      if (!card.ok()) return card.status();
-                     *response = *std::move(card);
+                     // What this caller may see of it (scorecard_views.h).
+                     absl::StatusOr<zwfw::v1::Scorecard> seen =
+                         ScorecardFor(who, *std::move(card));
+                     if (!seen.ok()) return seen.status();
+                     *response = *std::move(seen);
                      return absl::OkStatus();
                    });
 }

@@ -234,7 +234,8 @@ class GatewayCacheTest(zwfw_testlib.ServicesTestCase):
                  "/v1/periods/2020-07/scorecard"]
 
         def name_of(path, code):
-            status, cache, body = self.get(gateway, path, self.viewer)
+            # Admin: the scorecard before publication is the office's.
+            status, cache, body = self.get(gateway, path, self.admin)
             self.assertEqual(status, 200, body)
             rows = json.loads(body).get("departments", [])
             names = [r.get("department_name")

@@ -45,7 +45,7 @@ class ScoringServerTest(zwfw_testlib.ServicesTestCase):
              token=self.admin, check=0)
 
         code, _, err = zwfw(*flags, "scores", "compute", "--period=2020-07",
-                            token=self.viewer)
+                            token=self.admin)
         self.assertEqual(code, 1)
         self.assertIn("FAILED_PRECONDITION: no scoring rules set yet", err)
         rules = os.path.join(zwfw_testlib.SOURCE_DIR,
@@ -70,7 +70,7 @@ class ScoringServerTest(zwfw_testlib.ServicesTestCase):
         # 区人力社保局: 5 overtime cases at -5 each; a same-day bonus of
         # 0.5; no online bonus (its 8000 convenience cases are not online).
         code, out, err = zwfw(*flags, "scores", "explain", "--period=2020-07",
-                              "--department=区人力社保局", token=self.viewer)
+                              "--department=区人力社保局", token=self.admin)
         self.assertEqual(code, 0, err)
         self.assertIn("区人力社保局（qj-rlsbj）2020-07：75.5分", out)
         self.assertIn("-25  限时办结事项超时，每件扣5分：超时办件5件（如 "
@@ -85,11 +85,11 @@ class ScoringServerTest(zwfw_testlib.ServicesTestCase):
              "--department=区人力社保局", "--points=-0.25",
              "--reason=着装不规范", token=self.admin, check=0)
         _, out, _ = zwfw(*flags, "scores", "explain", "--period=2020-07",
-                         "--department=qj-rlsbj", token=self.viewer, check=0)
+                         "--department=qj-rlsbj", token=self.admin, check=0)
         self.assertIn("：75.25分", out)
         self.assertIn("-0.25  着装不规范", out)
         zwfw(*flags, "scores", "compute", "--period=2020-07",
-             token=self.viewer, check=0)
+             token=self.admin, check=0)
         metrics = urllib.request.urlopen(
             "http://127.0.0.1:%d/metrics" % scoring.metrics_port,
             timeout=5).read().decode()
@@ -109,7 +109,7 @@ class ScoringServerTest(zwfw_testlib.ServicesTestCase):
         self.assertEqual(code, 1)
         self.assertIn("FAILED_PRECONDITION: period 2020-07 is frozen", err)
         _, out, _ = zwfw(*flags, "scores", "compute", "--period=2020-07",
-                         "--json", token=self.viewer, check=0)
+                         "--json", token=self.admin, check=0)
         card = json.loads(out)
         self.assertTrue(card["frozen"])
         self.assertEqual([w["name"] for w in card["windows"]],
@@ -118,7 +118,7 @@ class ScoringServerTest(zwfw_testlib.ServicesTestCase):
         # Survey down: a fresh month names it.
         self.assertEqual(survey.terminate(), 0)
         code, _, err = zwfw(*flags, "scores", "compute", "--period=2020-08",
-                            token=self.viewer)
+                            token=self.admin)
         self.assertEqual(code, 1)
         self.assertIn("UNAVAILABLE: survey at " + survey.address, err)
         self.assertEqual(scoring.terminate(), 0)

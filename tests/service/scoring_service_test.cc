@@ -125,8 +125,7 @@ class ScoringServiceTest : public ::testing::Test {
     return stub_->SetRules(As("admin").get(), request, &stored);
   }
 
-  absl::StatusOr<zwfw::v1::Scorecard> Card(
-      const std::string& token = "viewer") {
+  absl::StatusOr<zwfw::v1::Scorecard> Card(const std::string& token = "admin") {
     zwfw::v1::ComputeScorecardRequest request;
     request.set_period("2020-07");
     zwfw::v1::Scorecard card;
@@ -154,6 +153,16 @@ class ScoringServiceTest : public ::testing::Test {
         stub_->AddAdjustment(As("admin").get(), request, &response);
     if (id) *id = response.adjustment().adjustment_id();
     return s;
+  }
+
+  static const zwfw::v1::DepartmentScore& Find(const zwfw::v1::Scorecard& card,
+                                               const std::string& code) {
+    for (const auto& d : card.departments()) {
+      if (d.department_code() == code) return d;
+    }
+    ADD_FAILURE() << "no department " << code;
+    static const zwfw::v1::DepartmentScore none;
+    return none;
   }
 
   FakeSources sources_;
@@ -265,6 +274,56 @@ TEST_F(ScoringServiceTest, AdjustmentsMoveScoresUntilFrozen) {
   zwfw::v1::Scorecard again;
   ASSERT_TRUE(stub_->FreezeScorecard(As("admin").get(), freeze, &again).ok());
   EXPECT_EQ(again.SerializeAsString(), frozen.SerializeAsString());
+}
+
+// The scorecard every department and the anonymous viewer read carried
+// other departments' case numbers, the office's adjustment notes and
+// provisional tiers (scorecard_views.h).
+TEST_F(ScoringServiceTest, EachRoleSeesWhatItMay) {
+  ASSERT_TRUE(SetDefaultRules().ok());
+  ASSERT_TRUE(Adjust(-50, "窗口人员张某无故缺岗").ok());
+  auto full = Card("admin");
+  ASSERT_TRUE(full.ok());
+  ASSERT_FALSE(Find(*full, "gaj").lines(0).evidence().empty());
+  ASSERT_FALSE(full->departments(0).tier().empty());
+  const std::string top = full->departments(0).department_code();
+
+  // Viewers: nothing before publication.
+  EXPECT_EQ(Card("viewer").status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  // A department: its own evidence, no one else's, no note, no tier yet.
+  auto own = Card("gaj");
+  ASSERT_TRUE(own.ok()) << own.status();
+  EXPECT_EQ(Find(*own, "gaj").lines(0).evidence(0), "GA-1");
+  EXPECT_EQ(Find(*own, "gaj").score(), Find(*full, "gaj").score());
+  const auto& tax = Find(*own, "swj");
+  std::string shown = tax.SerializeAsString();
+  EXPECT_EQ(shown.find("窗口人员张某无故缺岗"), std::string::npos);
+  EXPECT_EQ(shown.find("admin "), std::string::npos);  // who added it
+  for (const auto& line : tax.lines()) EXPECT_TRUE(line.evidence().empty());
+  for (const auto& d : own->departments()) EXPECT_TRUE(d.tier().empty());
+  EXPECT_EQ(tax.score(), Find(*full, "swj").score());
+  // Adjustment notes are the office's: not for viewers.
+  zwfw::v1::ListAdjustmentsRequest list;
+  list.set_period("2020-07");
+  zwfw::v1::ListAdjustmentsResponse listed;
+  EXPECT_EQ(
+      stub_->ListAdjustments(As("viewer").get(), list, &listed).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+
+  // Published: viewers see scores and tiers, never evidence or notes.
+  zwfw::v1::FreezeScorecardRequest freeze;
+  freeze.set_period("2020-07");
+  zwfw::v1::Scorecard frozen;
+  ASSERT_TRUE(stub_->FreezeScorecard(As("admin").get(), freeze, &frozen).ok());
+  auto published = Card("viewer");
+  ASSERT_TRUE(published.ok()) << published.status();
+  EXPECT_EQ(Find(*published, top).tier(), full->departments(0).tier());
+  EXPECT_EQ(published->SerializeAsString().find("窗口人员张某无故缺岗"),
+            std::string::npos);
+  for (const auto& d : published->departments()) {
+    for (const auto& line : d.lines()) EXPECT_TRUE(line.evidence().empty());
+  }
 }
 
 TEST_F(ScoringServiceTest, AwardsAreConfirmedByTheOffice) {
