@@ -164,6 +164,26 @@ std::optional<HttpReply> Gateway::Process(const HttpRequest& request,
   return reply;
 }
 
+absl::Status Gateway::AuthorizeOwnRoute(const HttpRequest& request,
+                                        absl::string_view route) {
+  if (options_.tokens == nullptr) {
+    return absl::UnavailableError(
+        absl::StrCat(route, " needs the token file (--token_file)"));
+  }
+  std::optional<std::string> token = ParseBearer(request.authorization);
+  if (!token.has_value()) {
+    return absl::UnauthenticatedError(
+        absl::StrCat(route, " needs an \"Authorization: Bearer\" header"));
+  }
+  absl::StatusOr<Principal> who = options_.tokens->Authenticate(*token);
+  if (!who.ok()) return who.status();
+  if (who->role != Role::kAdmin && who->role != Role::kService) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("role ", who->RoleName(), " may not read ", route));
+  }
+  return absl::OkStatus();
+}
+
 HttpReply Gateway::Ready() {
   absl::Status s = backends_->CheckHealth();
   if (!s.ok()) return ErrorReply(s);
@@ -193,6 +213,10 @@ std::optional<HttpReply> Gateway::Route(const HttpRequest& request,
   if (request.verb == "GET" && path == "/metrics" &&
       options_.metrics != nullptr) {
     *route_name = "/metrics";
+    // Not for everyone on the gateway's public port: admin and service
+    // tokens (Prometheus: bearer_token_file).
+    absl::Status allowed = AuthorizeOwnRoute(request, "/metrics");
+    if (!allowed.ok()) return ErrorReply(allowed);
     HttpReply reply;
     reply.content_type = "text/plain; version=0.0.4";
     reply.body =

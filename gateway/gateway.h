@@ -52,7 +52,8 @@ struct GatewayOptions {
   // Caching of GET answers of routes marked `cache`: all three set, or
   // nothing is cached. The tokens name the caller's role, part of every
   // key, so that an answer is only ever served to callers the service
-  // would have given it to.
+  // would have given it to; they also guard the gateway's own /metrics
+  // (admin and service; refused without them).
   ChangeWatcher* changes = nullptr;
   ResponseCache* cache = nullptr;
   TokenStore* tokens = nullptr;
@@ -76,6 +77,10 @@ class Gateway {
   HttpReply Ready();
 
  private:
+  // The caller of one of the gateway's own routes (`route`, named in the
+  // errors) holds an admin or service token.
+  absl::Status AuthorizeOwnRoute(const HttpRequest& request,
+                                 absl::string_view route);
   // Both of the above: with `may_block` false, nullopt when the answer
   // needs a call that may block.
   std::optional<HttpReply> Process(const HttpRequest& request, bool may_block);

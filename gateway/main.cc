@@ -83,7 +83,10 @@ int main(int argc, char** argv) {
   }
   // Caching: the callers' roles from the token file, the services' data
   // versions followed with the service token.
-  std::unique_ptr<zwfw::TokenStore> tokens;
+  absl::StatusOr<std::unique_ptr<zwfw::TokenStore>> tokens =
+      zwfw::OpenTokenFile(config);
+  if (!tokens.ok()) return zwfw::StartupFailure(tokens.status());
+  gateway_options.tokens = tokens->get();
   std::unique_ptr<zwfw::gateway::ChangeWatcher> changes;
   std::unique_ptr<zwfw::gateway::ResponseCache> cache;
   const int64_t cache_mb = absl::GetFlag(FLAGS_cache_memory_mb);
@@ -95,10 +98,6 @@ int main(int argc, char** argv) {
     zwfw::LogWarning(absl::StrCat("GET answers are not cached: ",
                                   service_token.status().message()));
   } else {
-    absl::StatusOr<std::unique_ptr<zwfw::TokenStore>> opened =
-        zwfw::OpenTokenFile(config);
-    if (!opened.ok()) return zwfw::StartupFailure(opened.status());
-    tokens = *std::move(opened);
     changes = std::make_unique<zwfw::gateway::ChangeWatcher>(
         std::move(channels), *service_token);
     cache = std::make_unique<zwfw::gateway::ResponseCache>(
@@ -108,7 +107,6 @@ int main(int argc, char** argv) {
         registry.get());
     gateway_options.changes = changes.get();
     gateway_options.cache = cache.get();
-    gateway_options.tokens = tokens.get();
   }
   zwfw::gateway::Gateway gateway(&*routes, &calls, &limiter, gateway_options);
   zwfw::gateway::HttpServerOptions options;

@@ -32,6 +32,9 @@ constexpr absl::string_view kEvaluatorPrefix = "evaluator:";
 constexpr absl::string_view kChannelPrefix = "channel:";
 constexpr size_t kMaxTokenBytes = 256;
 constexpr size_t kMaxRoleBytes = 64;
+// How often the token file is read again: a revoked token, and the streams
+// it holds (re-checked at least as often), stop within a second.
+constexpr absl::Duration kRereadInterval = absl::Milliseconds(500);
 
 bool IsHexSha256(absl::string_view s) {
   return s.size() == 64 && std::all_of(s.begin(), s.end(), [](char c) {
@@ -214,7 +217,7 @@ absl::StatusOr<std::unique_ptr<TokenStore>> TokenStore::Open(
   absl::MutexLock lock(&store->mu_);
   store->table_ = *std::move(table);
   store->contents_hash_ = Sha256Hex(*contents);
-  store->next_check_ = store->options_.now() + absl::Seconds(1);
+  store->next_check_ = store->options_.now() + kRereadInterval;
   return store;
 }
 
@@ -234,7 +237,7 @@ void TokenStore::MaybeReload() {
   if (path_.empty()) return;
   absl::Time now = options_.now();
   if (now < next_check_) return;
-  next_check_ = now + absl::Seconds(1);
+  next_check_ = now + kRereadInterval;
   // The contents, not the modification time: a change within the clock's
   // resolution, or one made between a stat and a read, is still seen.
   absl::StatusOr<std::string> contents = ReadFile(path_);

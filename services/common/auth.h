@@ -93,8 +93,8 @@ struct TokenStoreOptions {
   std::function<absl::Time()> now = [] { return absl::Now(); };
 };
 
-// The token file, in memory. Thread-safe. Re-reads the file at most once a
-// second and compares its contents (not its modification time), so a token
+// The token file, in memory. Thread-safe. Re-reads the file at most twice
+// a second and compares its contents (not its modification time), so a token
 // added or revoked takes effect within a second without a restart. A file
 // that goes missing, cannot be read or turns malformed fails closed: every
 // token is refused, with an error log line, until the file is good again.

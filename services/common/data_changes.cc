@@ -111,15 +111,22 @@ grpc::Status ChangesService::Watch(
     grpc::ServerContext* context, const zwfw::v1::WatchChangesRequest*,
     grpc::ServerWriter<zwfw::v1::DataChange>* writer) {
   return HandleRpc(*tokens_, *context, "Watch", {Role::kService, Role::kAdmin},
-                   [&](const Principal&) -> absl::Status {
+                   [&](const Principal& who) -> absl::Status {
+                     const std::string token = *BearerToken(*context);
                      int64_t sent = -1;
                      while (!context->IsCancelled()) {
-                       // Wakes at least once a second to notice a cancelled
-                       // call.
-                       DataChanges::Version v =
-                           changes_->WaitForChange(sent, absl::Seconds(1));
+                       // Wakes at least twice a second to notice a
+                       // cancelled call or a revoked token.
+                       DataChanges::Version v = changes_->WaitForChange(
+                           sent, absl::Milliseconds(500));
                        if (changes_->closed()) {
                          return absl::UnavailableError("server draining");
+                       }
+                       absl::StatusOr<Principal> now =
+                           tokens_->Authenticate(token);
+                       if (!now.ok() || now->RoleName() != who.RoleName()) {
+                         return absl::UnauthenticatedError(
+                             "Watch: the stream's token is no longer valid");
                        }
                        if (v.counter == sent) continue;
                        zwfw::v1::DataChange change;

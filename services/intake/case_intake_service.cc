@@ -100,18 +100,23 @@ class CaseIntakeService::SubmitReactor
       return;
     }
     who_ = *std::move(who);
+    token_ = *BearerToken(*context);  // Authorize read it
     StartRead(&request_);
   }
 
   void OnReadDone(bool ok) override {
-    if (!ok) {
+    // A long stream is authorised again at every batch: a token revoked
+    // while it runs stops it (what was read before is still answered).
+    absl::Status still = ok ? Reauthorize() : absl::OkStatus();
+    if (!ok || !still.ok()) {
       bool finish;
       {
         absl::MutexLock lock(&mu_);
         reads_done_ = true;
+        if (!still.ok()) final_status_ = ToGrpcStatus(still);
         finish = ShouldFinishLocked();
       }
-      if (finish) Finish(grpc::Status::OK);
+      if (finish) Finish(final_status_);
       return;
     }
     auto batch = std::make_shared<PreparedBatch>(
@@ -146,7 +151,7 @@ class CaseIntakeService::SubmitReactor
             finish = ShouldFinishLocked();
           }
           // Not under the lock: Finish may run OnDone, which deletes this.
-          if (finish) Finish(grpc::Status::OK);
+          if (finish) Finish(final_status_);
         });
     absl::MutexLock lock(&mu_);
     if (in_flight_ < service_->options().max_in_flight) {
@@ -166,12 +171,28 @@ class CaseIntakeService::SubmitReactor
       MaybeWriteLocked();
       finish = ShouldFinishLocked();
     }
-    if (finish) Finish(grpc::Status::OK);
+    if (finish) Finish(final_status_);
   }
 
   void OnDone() override { delete this; }
 
  private:
+  // The stream's token, checked again: UNAUTHENTICATED once revoked,
+  // PERMISSION_DENIED when it now names another role.
+  absl::Status Reauthorize() {
+    absl::StatusOr<Principal> now = service_->tokens()->Authenticate(token_);
+    if (!now.ok()) {
+      return absl::UnauthenticatedError(
+          absl::StrCat("SubmitCases: the stream's token is no longer valid (",
+                       now.status().message(), ")"));
+    }
+    if (now->RoleName() != who_.RoleName()) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          "SubmitCases: the stream's token is now ", now->RoleName()));
+    }
+    return absl::OkStatus();
+  }
+
   void MaybeWriteLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
     if (broken_) acks_.clear();
     if (writing_ || acks_.empty()) return;
@@ -192,6 +213,10 @@ class CaseIntakeService::SubmitReactor
 
   CaseIntakeService* const service_;
   Principal who_;
+  std::string token_;
+  // OK, or why the stream was stopped (written once, before reads_done_;
+  // read when finishing).
+  grpc::Status final_status_;
   zwfw::v1::SubmitCasesRequest request_;
 
   absl::Mutex mu_;

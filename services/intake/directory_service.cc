@@ -21,9 +21,9 @@ absl::StatusOr<std::string> DepartmentFilter(const DirectoryIndex& index,
 }
 
 // Everyone with a token reads the directory.
-const std::initializer_list<Role> kReaders = {Role::kAdmin, Role::kService,
-                                              Role::kViewer, Role::kEvaluator,
-                                              Role::kDepartment};
+const std::initializer_list<Role> kReaders = {
+    Role::kAdmin,     Role::kService, Role::kViewer,
+    Role::kEvaluator, Role::kChannel, Role::kDepartment};
 
 }  // namespace
 

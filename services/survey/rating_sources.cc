@@ -13,16 +13,26 @@ absl::Status Denied(absl::string_view field, absl::string_view why) {
 
 }  // namespace
 
+absl::Status MayRate(const Principal& who) {
+  if (who.role == Role::kDepartment) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "token of ", who.RoleName(),
+        " may not submit ratings: a department never rates itself (ratings "
+        "come from window devices and citizens' channels)"));
+  }
+  if (who.role == Role::kViewer) {
+    return absl::PermissionDeniedError(
+        absl::StrCat("token of ", who.RoleName(), " may not submit ratings"));
+  }
+  return absl::OkStatus();
+}
+
 absl::Status ApplyRatingSource(const Principal& who,
                                const DirectoryIndex& directory,
                                zwfw::v1::Evaluation* e) {
+  absl::Status may = MayRate(who);
+  if (!may.ok()) return may;
   switch (who.role) {
-    case Role::kDepartment:
-      return Denied("department_code",
-                    absl::StrCat("token of ", who.RoleName(),
-                                 " may not submit ratings: a department "
-                                 "never rates itself (ratings come from "
-                                 "window devices and citizens' channels)"));
     case Role::kEvaluator: {
       if (who.window_code.empty()) return absl::OkStatus();  // allowed legacy
       const zwfw::v1::Window* window = directory.FindWindow(who.window_code);
@@ -63,14 +73,9 @@ absl::Status ApplyRatingSource(const Principal& who,
                                    "devices"));
       }
       return absl::OkStatus();
-    case Role::kAdmin:
-    case Role::kService:
+    default:  // admin, service: the office's imports
       return absl::OkStatus();
-    case Role::kViewer:
-      break;
   }
-  return Denied("evaluation", absl::StrCat("token of ", who.RoleName(),
-                                           " may not submit ratings"));
 }
 
 bool NeedsCaseCheck(const Principal& who, const zwfw::v1::Evaluation& e) {

@@ -30,11 +30,16 @@ namespace zwfw::survey {
 // (--walk_in_daily_cap).
 inline constexpr int kDefaultWalkInDailyCap = 500;
 
-// Applies `who`'s rights to `e`: PERMISSION_DENIED naming the rule for a
-// department token, for an evaluator naming another window or department,
-// for a channel rating without a case; fills the department and window of
-// an evaluator's rating from its token. `e`'s department is still the name
-// the request gave (resolved later) unless the token set it.
+// Whether `who` may submit ratings at all: PERMISSION_DENIED naming the
+// rule for a department token (a department never rates itself) and for a
+// viewer. SubmitEvaluations refuses the whole call with it.
+absl::Status MayRate(const Principal& who);
+
+// Applies `who`'s rights to `e` (MayRate first): PERMISSION_DENIED naming the
+// rule for a department token, for an evaluator naming another window or
+// department, for a channel rating without a case; fills the department and
+// window of an evaluator's rating from its token. `e`'s department is still the
+// name the request gave (resolved later) unless the token set it.
 absl::Status ApplyRatingSource(const Principal& who,
                                const DirectoryIndex& directory,
                                zwfw::v1::Evaluation* e);

@@ -36,9 +36,10 @@ grpc::Status SurveyService::SubmitEvaluations(
   return HandleRpc(
       *tokens_, *context, "SubmitEvaluations",
       {Role::kEvaluator, Role::kChannel, Role::kAdmin, Role::kService,
-       Role::kDepartment},  // refused by rating_sources.h, naming the rule
+       Role::kDepartment},  // refused by MayRate, naming the rule
       [&](const Principal& who) -> absl::Status {
-        absl::Status s = CheckBatch(request->evaluations_size());
+        absl::Status s = MayRate(who);
+        if (s.ok()) s = CheckBatch(request->evaluations_size());
         if (!s.ok()) return s;
         absl::StatusOr<std::shared_ptr<const DirectoryIndex>> directory =
             directory_->Current();

@@ -184,7 +184,9 @@ class GatewayTest(zwfw_testlib.ServicesTestCase):
         self.assertEqual(status, 503)
         self.assertIn("bulletin", json.loads(body)["message"])
         # Metrics by route and status; the OpenAPI document from the routes.
-        status, _, body = self.http("GET", "/metrics")
+        self.assertEqual(self.http("GET", "/metrics")[0], 401)
+        self.assertEqual(self.http("GET", "/metrics", self.viewer)[0], 403)
+        status, _, body = self.http("GET", "/metrics", self.admin)
         metrics = body.decode()
         self.assertEqual(status, 200)
         self.assertIn('zwfw_http_requests_total{route="GET /v1/periods/'

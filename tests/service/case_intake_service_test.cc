@@ -497,5 +497,59 @@ TEST_F(CaseIntakeTest, ConcurrentWritersShareTransactions) {
   EXPECT_LT(store_->transactions(), 160);
 }
 
+// A token deleted from the file stayed valid on the streams it had opened
+// (they were authorised once): now every batch is authorised again, and a
+// revoked token ends its stream within a re-read of the file.
+TEST_F(CaseIntakeTest, ARevokedTokenStopsItsOpenStream) {
+  const std::string file = absl::StrCat(path_, ".tokens");
+  unlink(file.c_str());
+  ASSERT_TRUE(AddTokenToFile(file, "gaj", "department:qj-gaj").ok());
+  ASSERT_TRUE(AddTokenToFile(file, "admin", "admin").ok());
+  absl::Time clock = absl::FromUnixSeconds(1600000000);
+  auto tokens = *TokenStore::Open(file, {.now = [&clock] { return clock; }});
+  server_.reset();
+  CaseIntakeOptions options;
+  options.now = [this] { return now_; };
+  service_ = std::make_unique<CaseIntakeService>(
+      catalog_.get(), calendar_.get(), store_.get(), tokens.get(), options);
+  server_ = std::make_unique<testing::InProcessServer>(service_.get());
+  stub_ = CaseIntake::NewStub(server_->channel());
+
+  auto context = As("gaj");
+  auto stream = stub_->SubmitCases(context.get());
+  zwfw::v1::SubmitCasesRequest first;
+  first.set_batch_id(1);
+  *first.add_cases() = Police("R-1", Cst(2020, 7, 1));
+  ASSERT_TRUE(stream->Write(first));
+  zwfw::v1::SubmitCasesResponse ack;
+  ASSERT_TRUE(stream->Read(&ack));
+  EXPECT_EQ(Outcome(ack.results(0)), "ACCEPTED");
+
+  // The office revokes the department's token: the file keeps the admin.
+  {
+    std::ofstream rewrite(file, std::ios::trunc);
+    rewrite << Sha256Hex("admin") << " admin\n";
+  }
+  clock += absl::Seconds(1);
+  zwfw::v1::SubmitCasesRequest second = first;
+  second.set_batch_id(2);
+  *second.mutable_cases(0) = Police("R-2", Cst(2020, 7, 1));
+  stream->Write(second);
+  stream->WritesDone();
+  EXPECT_FALSE(stream->Read(&ack));
+  grpc::Status s = stream->Finish();
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_NE(s.error_message().find("no longer valid"), std::string::npos);
+  // The second batch was not stored.
+  zwfw::v1::GetCaseRequest get;
+  get.set_department_code("qj-gaj");
+  get.set_case_no("R-2");
+  zwfw::v1::GetCaseResponse got;
+  EXPECT_EQ(stub_->GetCase(As("admin").get(), get, &got).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  server_.reset();
+  unlink(file.c_str());
+}
+
 }  // namespace
 }  // namespace zwfw::intake

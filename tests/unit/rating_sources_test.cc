@@ -40,6 +40,11 @@ TEST_F(RatingSourcesTest, ADepartmentNeverRatesItself) {
   absl::Status s = Apply("department:qj-gaj", &own);
   EXPECT_EQ(s.code(), absl::StatusCode::kPermissionDenied);
   EXPECT_NE(s.message().find("never rates itself"), std::string::npos) << s;
+  EXPECT_EQ(MayRate(*ParseRole("department:qj-gaj")).code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(MayRate(*ParseRole("viewer")).code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(MayRate(*ParseRole("channel:sms")).ok());
 }
 
 TEST_F(RatingSourcesTest, AWindowDeviceRatesForItsWindowOnly) {

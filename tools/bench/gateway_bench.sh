@@ -120,7 +120,7 @@ done
 printf 'nginx static file: median %s req/s\n' "$(echo "${nginx_all[*]}" | median)"
 printf 'gateway:           median %s req/s\n' "$(echo "${gw_all[*]}" | median)"
 printf 'ratio gateway/nginx: median %s (goal >= 0.50)\n' "$(echo "${ratios[*]}" | median)"
-curl -sf "http://127.0.0.1:$gateway_port/metrics" | grep '^zwfw_gateway_cache_total' || true
+curl -sf -H "Authorization: Bearer $admin" "http://127.0.0.1:$gateway_port/metrics" | grep '^zwfw_gateway_cache_total' || true
 if [ "$live" -gt 0 ]; then
   wait "$writer" || true
   cat "$work/write_load.log"
