@@ -203,15 +203,38 @@ absl::StatusOr<Case> NormalizeCase(const Case& in,
                                               "\" is not in the directory"));
   }
 
-  if (HasTime(c.due_at())) {
+  if (c.has_extension()) {
+    const zwfw::v1::DueExtension& e = c.extension();
+    if (item == nullptr) {
+      return Invalid("extension",
+                     "needs an item_code in the directory: a case without "
+                     "one has no promised time to extend");
+    }
+    if (e.working_days() < 1 || e.working_days() > kMaxExtensionDays) {
+      return Invalid("extension.working_days",
+                     absl::StrCat("must be 1 to ", kMaxExtensionDays,
+                                  " (行政许可法 第四十二条)"));
+    }
+    if (e.approval_ref().empty()) {
+      return Invalid("extension.approval_ref",
+                     "is empty: an extension needs its approval");
+    }
+    s = CheckText("extension.approval_ref", e.approval_ref(),
+                  kMaxApprovalRefBytes);
+    if (!s.ok()) return s;
+  }
+  if (item != nullptr) {
+    // Intake's, not the sender's: a department cannot move its own due
+    // time later except by an approved extension.
+    absl::StatusOr<absl::Time> due = ComputeDueAt(
+        accepted, item->promised_days() + c.extension().working_days(),
+        c.pauses(), calendar);
+    if (!due.ok()) return Invalid("due_at", due.status().message());
+    *c.mutable_due_at() = ToProto(*due);
+  } else if (HasTime(c.due_at())) {
     if (!ValidTimestamp(c.due_at()) || ToTime(c.due_at()) < accepted) {
       return Invalid("due_at", "is before accepted_at or out of range");
     }
-  } else if (item != nullptr) {
-    absl::StatusOr<absl::Time> due =
-        ComputeDueAt(accepted, item->promised_days(), c.pauses(), calendar);
-    if (!due.ok()) return Invalid("due_at", due.status().message());
-    *c.mutable_due_at() = ToProto(*due);
   }
   return c;
 }

@@ -26,13 +26,19 @@ namespace zwfw::intake {
 
 inline constexpr size_t kMaxCaseNoBytes = 64;
 inline constexpr int kMaxPauses = 64;
+// An extension of the promised time: at most ten working days (行政许可法
+// 第四十二条), with the approval's reference.
+inline constexpr int kMaxExtensionDays = 10;
+inline constexpr size_t kMaxApprovalRefBytes = 64;
 // Keys of one LookupCases call.
 inline constexpr int kMaxLookupKeys = 1000;
 // accepted_at may be at most this far in the future (clock skew).
 inline constexpr absl::Duration kMaxClockSkew = absl::Minutes(5);
 
 // Validates `c` and returns it normalised: the department alias replaced by
-// its code; category, and due_at when absent, taken from the service item.
+// its code; category taken from the service item, and due_at computed from
+// it (promised days, pauses, an approved extension) — a due_at the sender
+// gives counts only for a case without a directory item.
 // `who` must be allowed to act for the case's department.
 absl::StatusOr<zwfw::v1::Case> NormalizeCase(const zwfw::v1::Case& c,
                                              const DirectoryIndex& directory,

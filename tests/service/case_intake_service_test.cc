@@ -301,6 +301,37 @@ TEST_F(CaseIntakeTest, APauseExtendsTheDueTime) {
   EXPECT_EQ(ToTime(stored.due_at()), Cst(2020, 7, 16, 0, 0));  // end Wed 15th
 }
 
+// A department sent its own due_at and was never overtime: with the item
+// in the directory, intake computes it, and only an approved extension of
+// at most ten working days moves it later.
+TEST_F(CaseIntakeTest, ADepartmentCannotMoveItsOwnDueTime) {
+  Case c = Open(Police("D-1", Cst(2020, 7, 6, 9)));  // a Monday
+  c.set_item_code("five-days");
+  *c.mutable_due_at() = ToProto(Cst(2021, 1, 1));  // "never overtime"
+  Case stored;
+  ASSERT_EQ(Upsert(c, "gaj", &stored), "ACCEPTED");
+  EXPECT_EQ(ToTime(stored.due_at()), Cst(2020, 7, 14, 0, 0));  // end Mon 13th
+
+  // An approved extension of 3 working days: Tue 14, Wed 15, Thu 16.
+  c.mutable_extension()->set_working_days(3);
+  c.mutable_extension()->set_approval_ref("綦公延〔2020〕7号");
+  ASSERT_EQ(Upsert(c, "gaj", &stored), "UPDATED");
+  EXPECT_EQ(ToTime(stored.due_at()), Cst(2020, 7, 17, 0, 0));
+  EXPECT_EQ(stored.extension().approval_ref(), "綦公延〔2020〕7号");
+
+  Case too_long = c;
+  too_long.mutable_extension()->set_working_days(11);
+  Case unapproved = c;
+  unapproved.mutable_extension()->clear_approval_ref();
+  Case no_item = Open(Police("D-2", Cst(2020, 7, 6, 9)));
+  *no_item.mutable_extension() = c.extension();
+  EXPECT_EQ(Submit({too_long, unapproved, no_item}, "gaj"),
+            (std::vector<std::string>{
+                "REJECTED INVALID_ARGUMENT extension.working_days",
+                "REJECTED INVALID_ARGUMENT extension.approval_ref",
+                "REJECTED INVALID_ARGUMENT extension"}));
+}
+
 TEST_F(CaseIntakeTest, OvertimeCountsInTheMonthOfTheDueTime) {
   // Accepted in July, due in August (5 working days from Jul 30: Aug 6),
   // finished Aug 10: overtime in August, not July.

@@ -62,8 +62,8 @@ constexpr CommandLine kLines[] = {
     {"health", "[intake|survey|scoring|bulletin|HOST:PORT]",
      "grpc.health.v1 status of a server"},
     {"tokens", "add --token_file FILE ROLE",
-     "add a token (ROLE: admin, service, viewer, evaluator or "
-     "department:<code>)"},
+     "add a token (ROLE: admin, service, viewer, department:<code>, "
+     "evaluator:<window_code> or channel:<name>)"},
 };
 
 int Directory(const ClientOptions& o, const std::string&,
