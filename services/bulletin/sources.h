@@ -53,8 +53,10 @@ class GrpcBulletinSources : public BulletinSources {
   }
   absl::StatusOr<zwfw::v1::Scorecard> Scorecard(const Period& period) override;
   absl::StatusOr<zwfw::v1::Scorecard> Freeze(const Period& period) override;
+  // Intake first, then survey: both before anything is read.
   absl::Status ClosePeriod(const Period& period) override {
-    return survey_->ClosePeriod(period);
+    absl::Status s = intake_->ClosePeriod(period);
+    return s.ok() ? survey_->ClosePeriod(period) : s;
   }
 
  private:

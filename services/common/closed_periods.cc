@@ -8,8 +8,8 @@ absl::Status ClosedPeriodError(absl::string_view field,
                                absl::string_view month) {
   return absl::FailedPreconditionError(absl::StrCat(
       field, ": ", month,
-      " is published and closed: its records no longer change (the office "
-      "records a correction, with its reason, for the next bulletin)"));
+      " is published and closed: records dated in it are no longer "
+      "accepted or changed"));
 }
 
 }  // namespace zwfw

@@ -213,4 +213,13 @@ absl::StatusOr<std::vector<std::optional<absl::Time>>> IntakeClient::AcceptedAt(
   return accepted;
 }
 
+absl::Status IntakeClient::ClosePeriod(const Period& period) {
+  zwfw::v1::ClosePeriodRequest request;
+  request.set_period(period.ToString());
+  zwfw::v1::ClosePeriodResponse response;
+  grpc::Status s = intake_->ClosePeriod(Context().get(), request, &response);
+  if (!s.ok()) return Failed(s);
+  return absl::OkStatus();
+}
+
 }  // namespace zwfw

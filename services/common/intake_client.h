@@ -83,6 +83,8 @@ class IntakeClient : public DirectorySource,
   absl::StatusOr<std::shared_ptr<const DirectoryIndex>> Current() override;
   absl::StatusOr<std::map<std::string, int64_t>> CaseTotals(
       const Period& period) override;
+  // Closes the month in intake (Publish).
+  absl::Status ClosePeriod(const Period& period);
   // One LookupCases call.
   absl::StatusOr<std::vector<std::optional<absl::Time>>> AcceptedAt(
       const std::vector<zwfw::v1::CaseKey>& keys) override;

@@ -7,6 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
 #include "services/common/department_access.h"
+#include "services/common/log.h"
 #include "services/common/rpc_handler.h"
 #include "services/common/status.h"
 #include "services/intake/case_rules.h"
@@ -395,6 +396,28 @@ grpc::ServerUnaryReactor* CaseIntakeService::LookupCases(
           if (!found->has_value()) continue;
           fact->set_found(true);
           *fact->mutable_accepted_at() = (*found)->accepted_at();
+        }
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* CaseIntakeService::ClosePeriod(
+    grpc::CallbackServerContext* context,
+    const zwfw::v1::ClosePeriodRequest* request,
+    zwfw::v1::ClosePeriodResponse* response) {
+  return HandleRpcNow(
+      *tokens_, context, "ClosePeriod", {Role::kService, Role::kAdmin},
+      [&](const Principal& who) -> absl::Status {
+        absl::StatusOr<Period> period = Period::Parse(request->period());
+        if (!period.ok()) return period.status();
+        absl::StatusOr<bool> newly =
+            store_->ClosePeriod(*period, who.Who(), options_.now());
+        if (!newly.ok()) return newly.status();
+        response->set_period(period->ToString());
+        response->set_newly_closed(*newly);
+        if (*newly) {
+          LogInfo(absl::StrCat("period ", period->ToString(),
+                               " closed to back-dated cases by ", who.Who()));
         }
         return absl::OkStatus();
       });

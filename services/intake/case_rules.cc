@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/closed_periods.h"
 #include "services/common/period.h"
 
 namespace zwfw::intake {
@@ -95,6 +96,9 @@ absl::StatusOr<Case> NormalizeCase(const Case& in,
                                    const Calendar& calendar,
                                    const Principal& who, absl::Time now) {
   Case c = in;
+  // Nothing the schema does not name is stored (a newer client's fields,
+  // or bytes smuggled past validation).
+  c.DiscardUnknownFields();
   // An explicitly empty timestamp means absent.
   if (c.has_completed_at() && !HasTime(c.completed_at()))
     c.clear_completed_at();
@@ -237,6 +241,34 @@ absl::StatusOr<Case> NormalizeCase(const Case& in,
     }
   }
   return c;
+}
+
+absl::Status CheckClosedMonth(
+    const std::optional<Case>& previous, const Case& next,
+    const std::function<bool(const std::string&)>& is_closed) {
+  const std::string month =
+      Period::Containing(ToTime(next.accepted_at())).ToString();
+  if (!previous.has_value()) {
+    if (is_closed(month)) return ClosedPeriodError("accepted_at", month);
+    return absl::OkStatus();
+  }
+  const std::string was =
+      Period::Containing(ToTime(previous->accepted_at())).ToString();
+  if (!is_closed(was) && !is_closed(month)) return absl::OkStatus();
+  // What may change: the case's progress.
+  auto facts = [](Case c) {
+    c.clear_status();
+    c.clear_completed_at();
+    c.clear_completed_in_center();
+    c.clear_pauses();
+    c.clear_due_at();
+    c.clear_extension();
+    return c.SerializeAsString();
+  };
+  if (facts(*previous) != facts(next)) {
+    return ClosedPeriodError("accepted_at", is_closed(was) ? was : month);
+  }
+  return absl::OkStatus();
 }
 
 absl::Status CheckTransition(CaseStatus previous, CaseStatus next) {

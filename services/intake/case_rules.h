@@ -9,6 +9,8 @@
 #ifndef ZWFW_SERVICES_INTAKE_CASE_RULES_H_
 #define ZWFW_SERVICES_INTAKE_CASE_RULES_H_
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -60,6 +62,16 @@ absl::StatusOr<absl::Time> ComputeDueAt(
 // otherwise. Legal: ACCEPTED ⇄ SUSPENDED; ACCEPTED or SUSPENDED →
 // COMPLETED or WITHDRAWN; a non-final state to itself (a correction).
 // COMPLETED, REJECTED and WITHDRAWN are final.
+// A month closed by publication (closed_periods.h): its cases may still
+// progress — be suspended, resumed, completed, extended — but no case can
+// be back-dated into it, and none of its cases re-dated, moved to another
+// department or item, or re-classified (category, site, instant, online,
+// applicant kind, window, staff). `previous` is the stored case (nullopt:
+// a new one); FAILED_PRECONDITION naming the month otherwise.
+absl::Status CheckClosedMonth(
+    const std::optional<zwfw::v1::Case>& previous, const zwfw::v1::Case& next,
+    const std::function<bool(const std::string&)>& is_closed);
+
 absl::Status CheckTransition(zwfw::v1::CaseStatus previous,
                              zwfw::v1::CaseStatus next);
 

@@ -65,6 +65,12 @@ class CaseStore {
   // must not block.
   virtual void Write(std::vector<zwfw::v1::Case> cases, WriteCallback done) = 0;
 
+  // Closes `period` (CheckClosedMonth applies to writes committed after
+  // it); false when it was closed already.
+  virtual absl::StatusOr<bool> ClosePeriod(const Period& period,
+                                           const std::string& by,
+                                           absl::Time now) = 0;
+
   // The stored case, or nullopt.
   virtual absl::StatusOr<std::optional<zwfw::v1::Case>> Get(
       const std::string& department_code, const std::string& case_no) = 0;

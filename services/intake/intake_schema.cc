@@ -91,6 +91,14 @@ CREATE TABLE month_versions (
   version INTEGER NOT NULL
 ) STRICT;
 )sql",
+          // 3: months closed by publication (closed_periods.h).
+          R"sql(
+CREATE TABLE closed_months (
+  month TEXT PRIMARY KEY,
+  closed_at INTEGER NOT NULL,
+  closed_by TEXT NOT NULL
+) STRICT;
+)sql",
       };
   return *migrations;
 }

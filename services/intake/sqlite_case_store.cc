@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/log.h"
@@ -86,13 +87,22 @@ class SqliteCaseStore::Writer {
       const std::vector<GroupCommitter::Batch*>& batches) {
     absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
     if (!tx.ok()) return tx.status();
+    // The months closed by publication, as this transaction sees them: a
+    // close committed before it is obeyed by every record in it.
+    absl::flat_hash_set<std::string> closed;
+    absl::StatusOr<bool> row;
+    while ((row = closed_->Step()).ok() && *row) {
+      closed.insert(closed_->ColumnText(0));
+    }
+    closed_->Reset();
+    if (!row.ok()) return row.status();
     CounterDeltas deltas;
     std::vector<std::vector<WriteResult>> results;
     for (const GroupCommitter::Batch* batch : batches) {
       std::vector<WriteResult>& out = results.emplace_back();
       out.reserve(batch->size());
       for (const Case& c : *batch) {
-        absl::StatusOr<WriteResult> r = WriteOne(c, &deltas);
+        absl::StatusOr<WriteResult> r = WriteOne(c, closed, &deltas);
         if (!r.ok()) return r.status();
         out.push_back(*std::move(r));
       }
@@ -150,6 +160,7 @@ class SqliteCaseStore::Writer {
         {&version_,
          "INSERT INTO month_versions (month, version) VALUES (?, 1) "
          "ON CONFLICT (month) DO UPDATE SET version = version + 1"},
+        {&closed_, "SELECT month FROM closed_months"},
     };
     for (auto& [stmt, sql] : statements) {
       absl::StatusOr<Statement> prepared = db_->Prepare(sql);
@@ -159,9 +170,24 @@ class SqliteCaseStore::Writer {
     return absl::OkStatus();
   }
 
-  absl::StatusOr<WriteResult> WriteOne(const Case& c, CounterDeltas* deltas) {
+  absl::StatusOr<WriteResult> WriteOne(
+      const Case& c, const absl::flat_hash_set<std::string>& closed,
+      CounterDeltas* deltas) {
     std::string record = Serialize(c);
     WriteResult result;
+    if (!closed.empty()) {
+      absl::StatusOr<std::optional<Case>> previous = Stored(c);
+      if (!previous.ok()) return previous.status();
+      absl::Status open =
+          CheckClosedMonth(*previous, c, [&closed](const std::string& month) {
+            return closed.contains(month);
+          });
+      if (!open.ok()) {
+        result.outcome = zwfw::v1::RECORD_OUTCOME_REJECTED;
+        result.error = open;
+        return result;
+      }
+    }
     // Most records are new: try the insert first, look only on a conflict.
     BindCase(*insert_, c, record);
     absl::Status s = insert_->Run();
@@ -201,6 +227,25 @@ class SqliteCaseStore::Writer {
     return result;
   }
 
+  // The stored version of `c`, or nullopt.
+  absl::StatusOr<std::optional<Case>> Stored(const Case& c) {
+    select_->Bind(1, c.department_code()).Bind(2, c.case_no());
+    absl::StatusOr<bool> found = select_->Step();
+    if (!found.ok()) return found.status();
+    std::optional<Case> stored;
+    if (*found) {
+      stored.emplace();
+      if (!stored->ParseFromString(select_->ColumnText(0))) {
+        select_->Reset();
+        return absl::DataLossError(
+            absl::StrCat("stored case ", c.case_no(), " of department ",
+                         c.department_code(), " cannot be parsed"));
+      }
+    }
+    select_->Reset();
+    return stored;
+  }
+
   absl::Status ApplyDeltas(const CounterDeltas& deltas) {
     std::vector<std::string> months;
     for (const auto& [key, d] : deltas) {
@@ -235,7 +280,8 @@ class SqliteCaseStore::Writer {
   }
 
   std::unique_ptr<Database> db_;
-  std::optional<Statement> select_, insert_, update_, counters_, version_;
+  std::optional<Statement> select_, insert_, update_, counters_, version_,
+      closed_;
 };
 
 // A pooled read connection, returned on destruction.
@@ -266,15 +312,17 @@ absl::StatusOr<std::unique_ptr<SqliteCaseStore>> SqliteCaseStore::Open(
       Database::Open(path);
   if (!checkpoint_db.ok()) return checkpoint_db.status();
   return std::unique_ptr<SqliteCaseStore>(
-      new SqliteCaseStore(options, *std::move(writer), std::move(readers),
+      new SqliteCaseStore(path, options, *std::move(writer), std::move(readers),
                           *std::move(checkpoint_db)));
 }
 
-SqliteCaseStore::SqliteCaseStore(SqliteCaseStoreOptions options,
+SqliteCaseStore::SqliteCaseStore(std::string path,
+                                 SqliteCaseStoreOptions options,
                                  std::unique_ptr<Writer> writer,
                                  std::vector<std::unique_ptr<Database>> readers,
                                  std::unique_ptr<Database> checkpoint_db)
-    : options_(options),
+    : path_(std::move(path)),
+      options_(options),
       writer_(std::move(writer)),
       readers_(std::move(readers)),
       checkpoint_db_(std::move(checkpoint_db)) {
@@ -522,6 +570,25 @@ absl::StatusOr<MonthCounters> SqliteCaseStore::ReadMonth(const Period& period,
   out.data_version =
       writes * kVersionScale + std::min(live_overdue, kVersionScale - 1);
   return out;
+}
+
+absl::StatusOr<bool> SqliteCaseStore::ClosePeriod(const Period& period,
+                                                  const std::string& by,
+                                                  absl::Time now) {
+  // Its own connection: the close takes SQLite's write lock between two of
+  // the writer's transactions, so each transaction sees it wholly or not.
+  absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(path_);
+  if (!db.ok()) return db.status();
+  absl::StatusOr<Statement> close = (*db)->Prepare(
+      "INSERT INTO closed_months (month, closed_at, closed_by) "
+      "VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
+  if (!close.ok()) return close.status();
+  absl::Status s = close->Bind(1, period.ToString())
+                       .Bind(2, absl::ToUnixMicros(now))
+                       .Bind(3, by)
+                       .Run();
+  if (!s.ok()) return s;
+  return (*db)->Changes() > 0;
 }
 
 }  // namespace zwfw::intake

@@ -55,6 +55,8 @@ class SqliteCaseStore : public CaseStore {
                                 absl::Time now) override;
   absl::StatusOr<MonthCounters> ReadMonth(const Period& period,
                                           absl::Time now) override;
+  absl::StatusOr<bool> ClosePeriod(const Period& period, const std::string& by,
+                                   absl::Time now) override;
 
   // Transactions committed so far (for tests and metrics).
   int64_t transactions() const;
@@ -63,7 +65,7 @@ class SqliteCaseStore : public CaseStore {
   class Writer;
   class ReadLease;
 
-  SqliteCaseStore(SqliteCaseStoreOptions options,
+  SqliteCaseStore(std::string path, SqliteCaseStoreOptions options,
                   std::unique_ptr<Writer> writer,
                   std::vector<std::unique_ptr<Database>> readers,
                   std::unique_ptr<Database> checkpoint_db);
@@ -71,6 +73,7 @@ class SqliteCaseStore : public CaseStore {
   std::unique_ptr<Database> AcquireReader();
   void ReleaseReader(std::unique_ptr<Database> db);
 
+  const std::string path_;
   const SqliteCaseStoreOptions options_;
   const std::unique_ptr<Writer> writer_;  // used by the writer thread only
   std::unique_ptr<GroupCommitter> committer_;

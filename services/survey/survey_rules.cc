@@ -68,6 +68,7 @@ absl::StatusOr<zwfw::v1::Evaluation> NormalizeEvaluation(
     const zwfw::v1::Evaluation& in, const DirectoryIndex& directory,
     const Principal& who, absl::Time now) {
   zwfw::v1::Evaluation e = in;
+  e.DiscardUnknownFields();  // nothing stored that the schema does not name
   e.clear_submitted_by();
   absl::Status s = CheckId("evaluation_id", e.evaluation_id(), true);
   if (s.ok()) s = CheckId("case_no", e.case_no(), false);
@@ -129,6 +130,7 @@ absl::StatusOr<zwfw::v1::ReturnVisit> NormalizeReturnVisit(
     const zwfw::v1::ReturnVisit& in, const DirectoryIndex& directory,
     const Principal& who, absl::Time now) {
   zwfw::v1::ReturnVisit v = in;
+  v.DiscardUnknownFields();
   absl::Status s = CheckId("visit_id", v.visit_id(), true);
   if (!s.ok()) return s;
   absl::StatusOr<std::string> department =

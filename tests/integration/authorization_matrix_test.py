@@ -42,6 +42,7 @@ MATRIX = {
     "zwfw.v1.CaseIntake/ListCases": {"admin", "service", "department"},
     "zwfw.v1.CaseIntake/GetCaseStats": READERS,
     "zwfw.v1.CaseIntake/LookupCases": {"admin", "service"},
+    "zwfw.v1.CaseIntake/ClosePeriod": {"admin", "service"},
     "zwfw.v1.Directory/ImportDirectory": {"admin"},
     "zwfw.v1.Directory/ListDepartments": EVERYONE,
     "zwfw.v1.Directory/ResolveDepartment": EVERYONE,

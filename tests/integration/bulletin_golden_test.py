@@ -153,7 +153,10 @@ class BulletinGoldenTest(zwfw_testlib.ServicesTestCase):
                     '"site": "HANDLING_SITE_CENTER", '
                     '"status": "CASE_STATUS_ACCEPTED", '
                     '"accepted_at": "2020-07-31T08:00:00Z"}\n')
-        zwfw(*flags, "cases", "import", late, token=self.admin, check=0)
+        # Publishing closed July in intake: no case back-dated into it.
+        code, _, err = zwfw(*flags, "cases", "import", late, token=self.admin)
+        self.assertEqual(code, 3, err)
+        self.assertIn("accepted_at: 2020-07 is published and closed", err)
         # Publishing closed July in survey: a rating dated in it is refused.
         rating = os.path.join(self.dir, "late-rating.jsonl")
         with open(rating, "w") as f:
@@ -171,7 +174,7 @@ class BulletinGoldenTest(zwfw_testlib.ServicesTestCase):
         self.assertEqual(published, text)
         _, fresh, _ = zwfw(*flags, "bulletin", "render", "--period=2020-07",
                            "--format=text", token=self.admin, check=0)
-        self.assertIn("审批服务事项67355件", fresh)
+        self.assertIn("审批服务事项67354件", fresh)
         # The scorecard was frozen by the publish step.
         code, _, err = zwfw(*flags, "adjustments", "add", "--period=2020-07",
                             "--department=区税务局", "--points=1",

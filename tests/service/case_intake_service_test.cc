@@ -582,5 +582,55 @@ TEST_F(CaseIntakeTest, ARevokedTokenStopsItsOpenStream) {
   unlink(file.c_str());
 }
 
+// A department could rewrite, or back-date cases into, a month already
+// published: once the month is closed its cases only progress.
+TEST_F(CaseIntakeTest, APublishedMonthTakesNoBackDatedOrRewrittenCases) {
+  Case open = Open(Police("C-1", Cst(2020, 7, 20)));
+  ASSERT_EQ(Upsert(open, "gaj"), "ACCEPTED");
+  zwfw::v1::ClosePeriodRequest close;
+  close.set_period("2020-07");
+  zwfw::v1::ClosePeriodResponse closed;
+  EXPECT_EQ(stub_->ClosePeriod(As("gaj").get(), close, &closed).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(stub_->ClosePeriod(As("service").get(), close, &closed).ok());
+  EXPECT_TRUE(closed.newly_closed());
+
+  Case completed = Police("C-1", Cst(2020, 7, 20));  // progress: allowed
+  *completed.mutable_completed_at() = ToProto(Cst(2020, 8, 3));
+  Case redated = Open(Police("C-1", Cst(2020, 8, 1)));
+  Case refiled = Open(Police("C-1", Cst(2020, 7, 20)));
+  refiled.set_category(zwfw::v1::ITEM_CATEGORY_CONVENIENCE);
+  EXPECT_EQ(
+      Submit({Open(Police("C-2", Cst(2020, 7, 31, 23))), redated, refiled,
+              completed, completed, Open(Police("C-3", Cst(2020, 8, 1)))},
+             "gaj"),
+      (std::vector<std::string>{"REJECTED FAILED_PRECONDITION accepted_at",
+                                "REJECTED FAILED_PRECONDITION accepted_at",
+                                "REJECTED FAILED_PRECONDITION accepted_at",
+                                "UPDATED", "DUPLICATE", "ACCEPTED"}));
+  // The office's imports are held to it too.
+  EXPECT_EQ(
+      Upsert(Open(Police("C-4", Cst(2020, 7, 2))), "admin"),
+      "FAILED_PRECONDITION: accepted_at: 2020-07 is published and closed: "
+      "records dated in it are no longer accepted or changed");
+}
+
+// Bytes the schema does not name (field 999 here) are not stored.
+TEST_F(CaseIntakeTest, UnknownFieldsAreDiscardedBeforeStoring) {
+  std::string bytes = Police("U-1", Cst(2020, 7, 3)).SerializeAsString();
+  bytes += std::string("\xb8\x3e\x2a", 3);  // field 999, varint 42
+  Case smuggled;
+  ASSERT_TRUE(smuggled.ParseFromString(bytes));
+  ASSERT_FALSE(smuggled.GetReflection()->GetUnknownFields(smuggled).empty());
+  ASSERT_EQ(Upsert(smuggled, "gaj"), "ACCEPTED");
+  zwfw::v1::GetCaseRequest get;
+  get.set_department_code("qj-gaj");
+  get.set_case_no("U-1");
+  zwfw::v1::GetCaseResponse got;
+  ASSERT_TRUE(stub_->GetCase(As("admin").get(), get, &got).ok());
+  EXPECT_TRUE(
+      got.case_().GetReflection()->GetUnknownFields(got.case_()).empty());
+}
+
 }  // namespace
 }  // namespace zwfw::intake
