@@ -6,8 +6,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "services/common/closed_periods.h"
 #include "services/common/department_access.h"
-#include "services/common/log.h"
 #include "services/common/rpc_handler.h"
 #include "services/common/status.h"
 #include "services/intake/case_rules.h"
@@ -408,18 +408,12 @@ grpc::ServerUnaryReactor* CaseIntakeService::ClosePeriod(
   return HandleRpcNow(
       *tokens_, context, "ClosePeriod", {Role::kService, Role::kAdmin},
       [&](const Principal& who) -> absl::Status {
-        absl::StatusOr<Period> period = Period::Parse(request->period());
-        if (!period.ok()) return period.status();
-        absl::StatusOr<bool> newly =
-            store_->ClosePeriod(*period, who.Who(), options_.now());
-        if (!newly.ok()) return newly.status();
-        response->set_period(period->ToString());
-        response->set_newly_closed(*newly);
-        if (*newly) {
-          LogInfo(absl::StrCat("period ", period->ToString(),
-                               " closed to back-dated cases by ", who.Who()));
-        }
-        return absl::OkStatus();
+        return ServeClosePeriod(
+            *request, who, options_.now(), "back-dated and rewritten cases",
+            [this](const Period& p, const std::string& by, absl::Time now) {
+              return store_->ClosePeriod(p, by, now);
+            },
+            response);
       });
 }
 

@@ -1,8 +1,8 @@
 #include "services/survey/survey_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/common/closed_periods.h"
 #include "services/common/department_access.h"
-#include "services/common/log.h"
 #include "services/common/period.h"
 #include "services/common/proto_time.h"
 #include "services/common/rating_bands.h"
@@ -291,18 +291,12 @@ grpc::Status SurveyService::ClosePeriod(
   return HandleRpc(
       *tokens_, *context, "ClosePeriod", {Role::kService, Role::kAdmin},
       [&](const Principal& who) -> absl::Status {
-        absl::StatusOr<Period> period = Period::Parse(request->period());
-        if (!period.ok()) return period.status();
-        absl::StatusOr<bool> newly =
-            store_->ClosePeriod(*period, who.Who(), options_.now());
-        if (!newly.ok()) return newly.status();
-        response->set_period(period->ToString());
-        response->set_newly_closed(*newly);
-        if (*newly) {
-          LogInfo(absl::StrCat("period ", period->ToString(),
-                               " closed to ratings and visits by ", who.Who()));
-        }
-        return absl::OkStatus();
+        return ServeClosePeriod(
+            *request, who, options_.now(), "ratings and visits",
+            [this](const Period& p, const std::string& by, absl::Time now) {
+              return store_->ClosePeriod(p, by, now);
+            },
+            response);
       });
 }
 
