@@ -20,12 +20,18 @@ class Session : public std::enable_shared_from_this<Session> {
  public:
   Session(tcp::socket socket, const HttpServerOptions& options,
           const HttpServer::Handlers& handlers, asio::thread_pool* workers,
-          std::atomic<int>* in_flight)
+          std::atomic<int>* in_flight, std::atomic<int>* queued,
+          std::atomic<int>* connections)
       : stream_(std::move(socket)),
         options_(options),
         handlers_(handlers),
         workers_(workers),
-        in_flight_(in_flight) {}
+        in_flight_(in_flight),
+        queued_(queued),
+        connections_(connections) {
+    ++*connections_;
+  }
+  ~Session() { --*connections_; }
 
   auto executor() { return stream_.get_executor(); }
 
@@ -78,10 +84,19 @@ class Session : public std::enable_shared_from_this<Session> {
       }
     }
     // May block: answered on a worker, written back on this connection's
-    // own thread.
+    // own thread — unless the workers have enough waiting already.
+    if (queued_->fetch_add(1) >= options_.max_queued) {
+      --*queued_;
+      HttpReply busy = ErrorReply(absl::UnavailableError(
+          "the gateway is busy: too many requests waiting; retry shortly"));
+      busy.status = 503;
+      busy.headers.emplace_back("Retry-After", "1");
+      return Write(std::move(busy), keep_alive, version);
+    }
     asio::post(*workers_, [self = shared_from_this(), in = std::move(in),
                            keep_alive, version]() mutable {
       auto reply = std::make_shared<HttpReply>(self->handlers_.handle(in));
+      --*self->queued_;
       asio::post(self->stream_.get_executor(),
                  [self, reply, keep_alive, version] {
                    self->Write(std::move(*reply), keep_alive, version);
@@ -127,6 +142,8 @@ class Session : public std::enable_shared_from_this<Session> {
   const HttpServer::Handlers& handlers_;
   asio::thread_pool* workers_;
   std::atomic<int>* in_flight_;
+  std::atomic<int>* queued_;
+  std::atomic<int>* connections_;
   std::string peer_;  // the client's address
 };
 
@@ -143,23 +160,28 @@ struct HttpServer::Impl {
   std::vector<std::thread> threads;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::atomic<int> in_flight{0};
+  std::atomic<int> queued{0};
+  std::atomic<int> connections{0};
   size_t next_loop = 0;
 
   void Accept() {
     asio::io_context& loop = *loops[next_loop];
     next_loop = (next_loop + 1) % loops.size();
-    acceptor->async_accept(loop, [this](beast::error_code ec,
-                                        tcp::socket socket) {
-      if (ec == asio::error::operation_aborted) return;
-      if (!ec) {
-        socket.set_option(tcp::no_delay(true), ec);
-        auto session = std::make_shared<Session>(
-            std::move(socket), options, handlers, workers.get(), &in_flight);
-        // Started on the thread of the loop that owns the connection.
-        asio::post(session->executor(), [session] { session->Start(); });
-      }
-      Accept();
-    });
+    acceptor->async_accept(
+        loop, [this](beast::error_code ec, tcp::socket socket) {
+          if (ec == asio::error::operation_aborted) return;
+          if (!ec && connections.load() >= options.max_connections) {
+            socket.close(ec);  // over the cap: refused at once
+          } else if (!ec) {
+            socket.set_option(tcp::no_delay(true), ec);
+            auto session = std::make_shared<Session>(
+                std::move(socket), options, handlers, workers.get(), &in_flight,
+                &queued, &connections);
+            // Started on the thread of the loop that owns the connection.
+            asio::post(session->executor(), [session] { session->Start(); });
+          }
+          Accept();
+        });
   }
 };
 

@@ -39,6 +39,11 @@ struct HttpServerOptions {
   absl::Duration timeout = absl::Seconds(30);
   // How long Stop() waits for requests being handled.
   absl::Duration drain_timeout = absl::Seconds(10);
+  // Requests waiting for or running on a worker; one more is answered 503
+  // with Retry-After at once, so a slow backend cannot pile up memory.
+  int max_queued = 1024;
+  // Open connections; one more is closed as soon as it is accepted.
+  int max_connections = 10000;
 };
 
 // Thread-safe: the handlers are called from the I/O threads (`quick`) and

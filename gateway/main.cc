@@ -22,6 +22,11 @@ ABSL_FLAG(int, http_threads, 2,
           "I/O threads serving HTTP (each with its own event loop)");
 ABSL_FLAG(int, http_workers, 16,
           "threads for requests that wait on the services or Redis");
+ABSL_FLAG(int, http_max_queued, 1024,
+          "requests waiting for or on a worker before more are answered 503 "
+          "with Retry-After");
+ABSL_FLAG(int, http_max_connections, 10000,
+          "open HTTP connections; more are closed when accepted");
 ABSL_FLAG(std::string, static_dir, ZWFW_GATEWAY_STATIC_DIR,
           "the dashboard's files (built with the gateway)");
 ABSL_FLAG(bool, anonymous_viewer, false,
@@ -113,6 +118,8 @@ int main(int argc, char** argv) {
   options.listen = config.listen;
   options.threads = absl::GetFlag(FLAGS_http_threads);
   options.workers = absl::GetFlag(FLAGS_http_workers);
+  options.max_queued = absl::GetFlag(FLAGS_http_max_queued);
+  options.max_connections = absl::GetFlag(FLAGS_http_max_connections);
   options.max_body_bytes = config.max_message_bytes;
   options.drain_timeout = config.drain_timeout;
   absl::StatusOr<std::unique_ptr<zwfw::gateway::HttpServer>> server =

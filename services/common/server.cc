@@ -58,6 +58,9 @@ ABSL_FLAG(std::string, cache_key_file, "",
           "file holding the HMAC key of cache values (at least 32 bytes; the "
           "same for every process sharing the cache); empty: a random key "
           "of this process");
+ABSL_FLAG(int, max_server_memory_mb, 1024,
+          "memory gRPC may use for its buffers (ResourceQuota); calls past "
+          "it are refused");
 ABSL_FLAG(bool, insecure, false,
           "allow listening on a non-loopback address without TLS");
 ABSL_FLAG(absl::Duration, changes_interval, absl::Milliseconds(20),
@@ -123,6 +126,7 @@ ServerConfig ParseServerFlags(int argc, char** argv, const std::string& name,
   c.redis_password_file = absl::GetFlag(FLAGS_redis_password_file);
   c.cache_key_file = absl::GetFlag(FLAGS_cache_key_file);
   c.insecure = absl::GetFlag(FLAGS_insecure);
+  c.max_server_memory_mb = absl::GetFlag(FLAGS_max_server_memory_mb);
   return c;
 }
 
@@ -317,6 +321,13 @@ void ApplyServerLimits(const ServerConfig& config,
       GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, 30 * 60 * 1000);
   builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, 16 * 1024);
+  // Against exhaustion: at most 256 calls at once on one connection, and a
+  // memory budget for all of gRPC's buffers; past it, calls are refused
+  // (RESOURCE_EXHAUSTED) instead of the process growing.
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, 256);
+  grpc::ResourceQuota quota(config.name + "-quota");
+  quota.Resize(static_cast<size_t>(config.max_server_memory_mb) << 20);
+  builder.SetResourceQuota(quota);
 }
 
 absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Create(

@@ -61,6 +61,8 @@ struct ServerConfig {
   std::string cache_key_file;
   // --insecure: allow a listener on a non-loopback address without TLS.
   bool insecure = false;
+  // --max_server_memory_mb: gRPC's memory budget (ResourceQuota).
+  int max_server_memory_mb = 1024;
 };
 
 // Parses the common server flags (and any flags the binary defines itself)
