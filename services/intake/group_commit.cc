@@ -30,8 +30,20 @@ void GroupCommitter::Write(Batch batch, WriteCallback done) {
     done(std::vector<WriteResult>());
     return;
   }
-  absl::MutexLock lock(&mu_);
-  queue_.push_back(Request{std::move(batch), std::move(done)});
+  {
+    absl::MutexLock lock(&mu_);
+    const int64_t size = static_cast<int64_t>(batch.size());
+    if (queue_.empty() ||
+        queued_records_ + size <= options_.max_queued_records) {
+      queued_records_ += size;
+      queue_.push_back(Request{std::move(batch), std::move(done)});
+      return;
+    }
+  }
+  done(absl::ResourceExhaustedError(absl::StrCat(
+      "intake's write queue is full (", options_.max_queued_records,
+      " records waiting for the disk): nothing of this batch was stored; "
+      "retry it shortly")));
 }
 
 void GroupCommitter::RequestMaintenance() {
@@ -66,6 +78,7 @@ void GroupCommitter::WriterLoop() {
               records + queue_.front().cases.size() <=
                   static_cast<size_t>(options_.max_records_per_transaction))) {
         records += queue_.front().cases.size();
+        queued_records_ -= static_cast<int64_t>(queue_.front().cases.size());
         taken.push_back(std::move(queue_.front()));
         queue_.pop_front();
       }

@@ -47,6 +47,11 @@ class GroupCommitter {
 
   struct Options {
     int max_records_per_transaction = 20000;
+    // Records waiting for a transaction, across every caller; a batch that
+    // would go past it is answered RESOURCE_EXHAUSTED at once (retry
+    // later), so writers faster than the disk cannot exhaust memory. A
+    // batch is always taken when nothing waits.
+    int64_t max_queued_records = 200000;
   };
 
   // Starts the writer and the answering thread.
@@ -57,7 +62,8 @@ class GroupCommitter {
   GroupCommitter& operator=(const GroupCommitter&) = delete;
 
   // Queues `batch`; `done` runs once it is durable (or failed). An empty
-  // batch is answered at once, from this thread.
+  // batch, and one refused because the queue is full, are answered at
+  // once, from this thread.
   void Write(Batch batch, WriteCallback done);
 
   // Runs Maintain once before the next transaction.
@@ -84,6 +90,7 @@ class GroupCommitter {
 
   mutable absl::Mutex mu_;
   std::deque<Request> queue_ ABSL_GUARDED_BY(mu_);
+  int64_t queued_records_ ABSL_GUARDED_BY(mu_) = 0;  // in queue_
   std::deque<Done> done_ ABSL_GUARDED_BY(mu_);
   bool maintain_due_ ABSL_GUARDED_BY(mu_) = false;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;

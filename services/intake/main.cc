@@ -15,6 +15,9 @@
 ABSL_FLAG(int, max_batch, 5000, "records per SubmitCases batch at most");
 ABSL_FLAG(int, max_records_per_transaction, 20000,
           "records committed in one transaction at most (group commit)");
+ABSL_FLAG(int64_t, max_queued_records, 200000,
+          "records waiting for the disk at most, across every caller; a batch "
+          "past it is refused RESOURCE_EXHAUSTED (retry)");
 
 int main(int argc, char** argv) {
   zwfw::ServerConfig config =
@@ -39,6 +42,7 @@ int main(int argc, char** argv) {
   zwfw::intake::SqliteCaseStoreOptions store_options;
   store_options.max_records_per_transaction =
       absl::GetFlag(FLAGS_max_records_per_transaction);
+  store_options.max_queued_records = absl::GetFlag(FLAGS_max_queued_records);
   absl::StatusOr<std::unique_ptr<zwfw::intake::SqliteCaseStore>> cases =
       zwfw::intake::SqliteCaseStore::Open(db_path, store_options);
   if (!cases.ok()) return zwfw::StartupFailure(cases.status());

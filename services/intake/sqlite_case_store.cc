@@ -327,7 +327,8 @@ SqliteCaseStore::SqliteCaseStore(std::string path,
       readers_(std::move(readers)),
       checkpoint_db_(std::move(checkpoint_db)) {
   committer_ = std::make_unique<GroupCommitter>(
-      GroupCommitter::Options{options_.max_records_per_transaction},
+      GroupCommitter::Options{options_.max_records_per_transaction,
+                              options_.max_queued_records},
       [this](const std::vector<GroupCommitter::Batch*>& batches) {
         return writer_->Apply(batches);
       },

@@ -30,6 +30,9 @@ struct SqliteCaseStoreOptions {
   // Records per transaction at most; more pending records wait for the
   // next one.
   int max_records_per_transaction = 20000;
+  // Records waiting for a transaction at most; a batch past it is answered
+  // RESOURCE_EXHAUSTED at once (group_commit.h).
+  int64_t max_queued_records = 200000;
   int read_connections = 4;
   // How often the WAL is checkpointed (PASSIVE: never blocks the writer).
   absl::Duration checkpoint_interval = absl::Milliseconds(250);

@@ -85,6 +85,35 @@ TEST(GroupCommitTest, BatchesQueuedTogetherShareOneTransactionInOrder) {
   EXPECT_EQ(answered, (std::vector<std::string>{"a:1", "b:2", "c:1", "d:2"}));
 }
 
+// Writers faster than the disk: past the queue's bound a batch is refused
+// at once, stored nowhere, and the caller told to retry.
+TEST(GroupCommitTest, AFullQueueRefusesABatchAtOnce) {
+  Recorder recorder;
+  absl::Notification entered, release;
+  recorder.entered = &entered;
+  recorder.hold = &release;
+  absl::Status refused;
+  {
+    GroupCommitter committer(
+        {.max_records_per_transaction = 100, .max_queued_records = 3},
+        [&](const std::vector<Batch*>& b) { return recorder.Transact(b); });
+    auto ok = [](absl::StatusOr<std::vector<WriteResult>> r) {
+      EXPECT_TRUE(r.ok()) << r.status();
+    };
+    committer.Write(Cases({"a1"}), ok);  // taken, held
+    entered.WaitForNotification();
+    committer.Write(Cases({"b1", "b2"}), ok);  // waiting: 2
+    committer.Write(Cases({"c1", "c2"}), [&](auto r) { refused = r.status(); });
+    EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted);
+    EXPECT_NE(refused.message().find("retry"), std::string::npos);
+    committer.Write(Cases({"d1"}), ok);  // 3: still fits
+    release.Notify();
+  }
+  absl::MutexLock lock(&recorder.mu);
+  EXPECT_EQ(recorder.transactions, (std::vector<std::vector<std::string>>{
+                                       {"a1"}, {"b1", "b2", "d1"}}));
+}
+
 TEST(GroupCommitTest, AFailedTransactionAnswersEachOfItsBatchesWithTheError) {
   Recorder recorder;
   {
