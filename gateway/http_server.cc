@@ -2,7 +2,10 @@
 
 #include <atomic>
 #include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast.hpp>
+#include <boost/beast/ssl.hpp>
+#include <type_traits>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -15,9 +18,61 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 using tcp = asio::ip::tcp;
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
-class Session : public std::enable_shared_from_this<Session> {
+// What every connection shares: the options, the handlers, the workers and
+// the counters the limits are kept with.
+struct Shared {
+  const HttpServerOptions& options;
+  const HttpServer::Handlers& handlers;
+  asio::thread_pool* workers;
+  std::atomic<int>* in_flight;
+  std::atomic<int>* queued;
+  std::atomic<int>* connections;
+};
+
+// One connection, over plain TCP or TLS (Stream).
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+  template <class... TlsContext>
+  Session(tcp::socket socket, const Shared& shared, TlsContext&... tls)
+      : stream_(std::move(socket), tls...),
+        options_(shared.options),
+        handlers_(shared.handlers),
+        workers_(shared.workers),
+        in_flight_(shared.in_flight),
+        queued_(shared.queued),
+        connections_(shared.connections) {
+    ++*connections_;
+  }
+  ~Session() { --*connections_; }
+
+  auto executor() { return stream_.get_executor(); }
+
+  void Start() {
+    beast::error_code ec;
+    auto peer = beast::get_lowest_layer(stream_).socket().remote_endpoint(ec);
+    if (!ec) peer_ = peer.address().to_string();
+    if constexpr (kTls) {
+      beast::get_lowest_layer(stream_).expires_after(
+          absl::ToChronoSeconds(options_.timeout));
+      stream_.async_handshake(
+          asio::ssl::stream_base::server,
+          [self = this->shared_from_this()](beast::error_code ec) {
+            if (ec) return self->Close();  // not TLS, or a bad handshake
+            self->Read();
+          });
+    } else {
+      Read();
+    }
+  }
+
+ private:
+  Session(const Session&) = delete;
   Session(tcp::socket socket, const HttpServerOptions& options,
           const HttpServer::Handlers& handlers, asio::thread_pool* workers,
           std::atomic<int>* in_flight, std::atomic<int>* queued,
@@ -31,26 +86,16 @@ class Session : public std::enable_shared_from_this<Session> {
         connections_(connections) {
     ++*connections_;
   }
-  ~Session() { --*connections_; }
 
-  auto executor() { return stream_.get_executor(); }
-
-  void Start() {
-    beast::error_code ec;
-    auto peer = stream_.socket().remote_endpoint(ec);
-    if (!ec) peer_ = peer.address().to_string();
-    Read();
-  }
-
- private:
   void Read() {
     parser_.emplace();
     parser_->body_limit(options_.max_body_bytes);
     parser_->header_limit(static_cast<uint32_t>(options_.max_header_bytes));
-    stream_.expires_after(absl::ToChronoSeconds(options_.timeout));
+    beast::get_lowest_layer(stream_).expires_after(
+        absl::ToChronoSeconds(options_.timeout));
     http::async_read(
         stream_, buffer_, *parser_,
-        beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+        beast::bind_front_handler(&Session::OnRead, this->shared_from_this()));
   }
 
   void OnRead(beast::error_code ec, std::size_t) {
@@ -93,7 +138,7 @@ class Session : public std::enable_shared_from_this<Session> {
       busy.headers.emplace_back("Retry-After", "1");
       return Write(std::move(busy), keep_alive, version);
     }
-    asio::post(*workers_, [self = shared_from_this(), in = std::move(in),
+    asio::post(*workers_, [self = this->shared_from_this(), in = std::move(in),
                            keep_alive, version]() mutable {
       auto reply = std::make_shared<HttpReply>(self->handlers_.handle(in));
       --*self->queued_;
@@ -115,6 +160,10 @@ class Session : public std::enable_shared_from_this<Session> {
     response->set("X-Content-Type-Options", "nosniff");
     response->set("Referrer-Policy", "no-referrer");
     response->set("X-Frame-Options", "DENY");
+    if constexpr (kTls) {
+      // Browsers that reached it over HTTPS never fall back to plaintext.
+      response->set("Strict-Transport-Security", "max-age=31536000");
+    }
     for (const auto& [name, value] : reply.headers) {
       response->set(name, value);
     }
@@ -122,7 +171,7 @@ class Session : public std::enable_shared_from_this<Session> {
     response->body() = std::move(reply.body);
     response->prepare_payload();
     http::async_write(stream_, *response,
-                      [self = shared_from_this(), response](
+                      [self = this->shared_from_this(), response](
                           beast::error_code ec, std::size_t) {
                         --*self->in_flight_;
                         if (ec || !response->keep_alive()) return self->Close();
@@ -131,11 +180,22 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void Close() {
-    beast::error_code ec;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    if constexpr (kTls) {
+      // close_notify, then the socket (its timeout bounds a silent peer).
+      stream_.async_shutdown(
+          [self = this->shared_from_this()](beast::error_code) {
+            beast::error_code ignored;
+            beast::get_lowest_layer(self->stream_)
+                .socket()
+                .shutdown(tcp::socket::shutdown_both, ignored);
+          });
+    } else {
+      beast::error_code ec;
+      stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+    }
   }
 
-  beast::tcp_stream stream_;
+  Stream stream_;
   beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   const HttpServerOptions& options_;
@@ -157,6 +217,7 @@ struct HttpServer::Impl {
   std::vector<std::unique_ptr<asio::io_context>> loops;
   std::unique_ptr<tcp::acceptor> acceptor;
   std::unique_ptr<asio::thread_pool> workers;
+  std::unique_ptr<asio::ssl::context> tls;  // null: plaintext
   std::vector<std::thread> threads;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::atomic<int> in_flight{0};
@@ -174,11 +235,18 @@ struct HttpServer::Impl {
             socket.close(ec);  // over the cap: refused at once
           } else if (!ec) {
             socket.set_option(tcp::no_delay(true), ec);
-            auto session = std::make_shared<Session>(
-                std::move(socket), options, handlers, workers.get(), &in_flight,
-                &queued, &connections);
+            const Shared shared{options,    handlers, workers.get(),
+                                &in_flight, &queued,  &connections};
             // Started on the thread of the loop that owns the connection.
-            asio::post(session->executor(), [session] { session->Start(); });
+            if (tls != nullptr) {
+              auto session = std::make_shared<Session<TlsStream>>(
+                  std::move(socket), shared, *tls);
+              asio::post(session->executor(), [session] { session->Start(); });
+            } else {
+              auto session = std::make_shared<Session<PlainStream>>(
+                  std::move(socket), shared);
+              asio::post(session->executor(), [session] { session->Start(); });
+            }
           }
           Accept();
         });
@@ -207,6 +275,26 @@ absl::StatusOr<std::unique_ptr<HttpServer>> HttpServer::Start(
   if (ec) {
     return absl::InvalidArgumentError(
         absl::StrCat("--listen=", listen, ": ", ec.message()));
+  }
+  if (!impl->options.tls_cert.empty() || !impl->options.tls_key.empty()) {
+    // TLS 1.2 and later only, the certificate chain and key in PEM.
+    impl->tls =
+        std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    impl->tls->set_options(
+        asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+        asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+    impl->tls->use_certificate_chain_file(impl->options.tls_cert, ec);
+    if (ec) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--tls_cert=", impl->options.tls_cert, ": ", ec.message()));
+    }
+    impl->tls->use_private_key_file(impl->options.tls_key,
+                                    asio::ssl::context::pem, ec);
+    if (ec) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "--tls_key=", impl->options.tls_key, ": ", ec.message()));
+    }
   }
   const int threads = std::max(1, impl->options.threads);
   for (int i = 0; i < threads; ++i) {

@@ -44,6 +44,10 @@ struct HttpServerOptions {
   int max_queued = 1024;
   // Open connections; one more is closed as soon as it is accepted.
   int max_connections = 10000;
+  // PEM certificate chain and private key: serve HTTPS (TLS 1.2+) with
+  // Strict-Transport-Security; both empty: plaintext.
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 // Thread-safe: the handlers are called from the I/O threads (`quick`) and

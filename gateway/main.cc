@@ -45,10 +45,10 @@ int main(int argc, char** argv) {
   zwfw::ServerConfig config =
       zwfw::ParseServerFlags(argc, argv, "gateway", "127.0.0.1:8080");
   zwfw::BlockTerminationSignals();
-  // The gateway speaks plaintext HTTP: a non-loopback listener needs TLS in
-  // front of it (or --insecure, said out loud).
+  // HTTPS with --tls_cert/--tls_key; a non-loopback listener without them
+  // needs --insecure, said out loud.
   absl::Status listener = zwfw::CheckListenerSecurity(
-      config, "--listen", config.listen, /*tls=*/false);
+      config, "--listen", config.listen, !config.tls_cert.empty());
   if (!listener.ok()) return zwfw::StartupFailure(listener);
   absl::StatusOr<zwfw::gateway::RouteTable> routes =
       zwfw::gateway::RouteTable::FromDescriptors();
@@ -120,6 +120,8 @@ int main(int argc, char** argv) {
   options.workers = absl::GetFlag(FLAGS_http_workers);
   options.max_queued = absl::GetFlag(FLAGS_http_max_queued);
   options.max_connections = absl::GetFlag(FLAGS_http_max_connections);
+  options.tls_cert = config.tls_cert;
+  options.tls_key = config.tls_key;
   options.max_body_bytes = config.max_message_bytes;
   options.drain_timeout = config.drain_timeout;
   absl::StatusOr<std::unique_ptr<zwfw::gateway::HttpServer>> server =
