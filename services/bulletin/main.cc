@@ -6,6 +6,7 @@
 #include "services/bulletin/bulletin_service.h"
 #include "services/bulletin/sources.h"
 #include "services/bulletin/sqlite_bulletin_store.h"
+#include "services/common/audit_service.h"
 #include "services/common/auth.h"
 #include "services/common/intake_client.h"
 #include "services/common/server.h"
@@ -62,5 +63,8 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_medium_class_above);
   zwfw::bulletin::BulletinService bulletin(
       store->get(), &sources, &(*host)->tokens(), (*host)->cache(), options);
-  return (*host)->Run({&bulletin});
+  // The audit trail of this server's database (admin only).
+  zwfw::AuditService audit(&(*host)->tokens(),
+                           (*host)->DataPath("bulletin.db"));
+  return (*host)->Run({&bulletin, &audit});
 }

@@ -1,12 +1,15 @@
 #include "services/bulletin/sqlite_bulletin_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/common/audit_log.h"
+#include "services/common/proto_time.h"
 
 namespace zwfw::bulletin {
 namespace {
 
 const std::vector<std::string>& Migrations() {
-  static const auto* const migrations = new std::vector<std::string>{R"sql(
+  static const auto* const migrations =
+      new std::vector<std::string>{R"sql(
 CREATE TABLE drafts (
   period TEXT PRIMARY KEY,
   revision INTEGER NOT NULL,
@@ -26,7 +29,9 @@ CREATE TABLE published_formats (
   record BLOB NOT NULL,
   PRIMARY KEY (period, version, format)
 ) STRICT;
-)sql"};
+)sql",
+                                   // 2: the audit trail.
+                                   AuditLogMigration()};
   return *migrations;
 }
 
@@ -99,6 +104,12 @@ absl::StatusOr<zwfw::v1::Draft> SqliteBulletinStore::UpdateDraft(
                        .Bind(2, draft.revision())
                        .BindBlob(3, draft.SerializeAsString())
                        .Run();
+  if (s.ok()) {
+    s = AppendAudit(*db_, {draft.updated_by(), "UpdateDraft"},
+                    ToTime(draft.updated_at()),
+                    {absl::StrCat("draft ", draft.period(), " revision ",
+                                  draft.revision())});
+  }
   if (s.ok()) s = tx->Commit();
   if (!s.ok()) return s;
   return draft;
@@ -150,6 +161,12 @@ absl::StatusOr<zwfw::v1::PublishedVersion> SqliteBulletinStore::Publish(
           .Bind(2, draft->first.revision())
           .BindBlob(3, draft->first.SerializeAsString())
           .Run();
+  if (s.ok()) {
+    s = AppendAudit(*db_, {version.published_by(), "Publish"},
+                    ToTime(version.published_at()),
+                    {absl::StrCat("bulletin ", version.period(), " version ",
+                                  version.version())});
+  }
   if (s.ok()) s = tx->Commit();
   if (!s.ok()) return s;
   return version;

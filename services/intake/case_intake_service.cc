@@ -129,7 +129,7 @@ class CaseIntakeService::SubmitReactor
     }
     std::vector<Case> cases = std::move(batch->cases);
     service_->store()->Write(
-        std::move(cases),
+        std::move(cases), {who_.Who(), "SubmitCases"},
         [this, batch,
          batch_id](absl::StatusOr<std::vector<WriteResult>> written) {
           Complete(*batch, written);
@@ -254,7 +254,7 @@ grpc::ServerUnaryReactor* CaseIntakeService::UpsertCase(
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   *response->mutable_case_() = batch->cases[0];
   std::vector<Case> cases = std::move(batch->cases);
-  store_->Write(std::move(cases),
+  store_->Write(std::move(cases), {who->Who(), "UpsertCase"},
                 [reactor, response,
                  batch](absl::StatusOr<std::vector<WriteResult>> written) {
                   Complete(*batch, written);

@@ -12,6 +12,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/common/audit_log.h"
 #include "services/common/period.h"
 #include "services/common/record_result.h"
 #include "services/intake/case_counters.h"
@@ -62,8 +63,10 @@ class CaseStore {
   // or an illegal status change (REJECTED). When nothing could be stored,
   // `done` gets the error instead. Thread-safe; batches of concurrent
   // callers may share a transaction. `done` runs on the store's thread and
-  // must not block.
-  virtual void Write(std::vector<zwfw::v1::Case> cases, WriteCallback done) = 0;
+  // must not block. `actor` made the write: the audit trail (audit_log.h)
+  // gets an entry in the same transaction for the records it changed.
+  virtual void Write(std::vector<zwfw::v1::Case> cases, Actor actor,
+                     WriteCallback done) = 0;
 
   // Closes `period` (CheckClosedMonth applies to writes committed after
   // it); false when it was closed already.

@@ -21,13 +21,14 @@ absl::StatusOr<std::unique_ptr<DirectoryCatalog>> DirectoryCatalog::Open(
 }
 
 absl::StatusOr<std::shared_ptr<const DirectoryIndex>> DirectoryCatalog::Import(
-    zwfw::v1::DirectorySnapshot snapshot) {
+    zwfw::v1::DirectorySnapshot snapshot, const Actor& actor) {
   absl::MutexLock import_lock(&import_mu_);
   // Imports are serialised, so the next version is the current one + 1.
   absl::StatusOr<std::shared_ptr<const DirectoryIndex>> index =
       DirectoryIndex::Build(std::move(snapshot), Current()->version() + 1);
   if (!index.ok()) return index.status();
-  absl::Status s = store_->Replace((*index)->snapshot(), (*index)->version());
+  absl::Status s =
+      store_->Replace((*index)->snapshot(), (*index)->version(), actor);
   if (!s.ok()) return s;
   {
     absl::MutexLock lock(&mu_);

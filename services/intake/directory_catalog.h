@@ -26,7 +26,7 @@ class DirectoryCatalog {
   // Validates the snapshot as a unit and replaces the directory with it;
   // on any error nothing changes. Returns the new index.
   absl::StatusOr<std::shared_ptr<const DirectoryIndex>> Import(
-      zwfw::v1::DirectorySnapshot snapshot);
+      zwfw::v1::DirectorySnapshot snapshot, const Actor& actor);
 
   // The current directory; never null. Holders keep a consistent view
   // while imports replace it.

@@ -35,7 +35,8 @@ grpc::Status DirectoryService::ImportDirectory(
       *tokens_, *context, "ImportDirectory", {Role::kAdmin},
       [&](const Principal& who) -> absl::Status {
         absl::StatusOr<std::shared_ptr<const DirectoryIndex>> index =
-            catalog_->Import(request->snapshot());
+            catalog_->Import(request->snapshot(),
+                             {who.Who(), "ImportDirectory"});
         if (!index.ok()) return index.status();
         const zwfw::v1::DirectorySnapshot& snap = (*index)->snapshot();
         response->set_departments(snap.departments_size());

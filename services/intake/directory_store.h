@@ -6,6 +6,7 @@
 #include <cstdint>
 
 #include "absl/status/statusor.h"
+#include "services/common/audit_log.h"
 #include "zwfw/v1/directory.pb.h"
 
 namespace zwfw::intake {
@@ -20,9 +21,10 @@ class DirectoryStore {
   virtual ~DirectoryStore() = default;
 
   // Replaces the stored directory with `snapshot` (already validated) and
-  // its version, all or nothing, durably.
+  // its version, all or nothing, durably, with `actor`'s entry in the audit
+  // trail (audit_log.h) in the same transaction.
   virtual absl::Status Replace(const zwfw::v1::DirectorySnapshot& snapshot,
-                               int64_t version) = 0;
+                               int64_t version, const Actor& actor) = 0;
 
   // The stored directory; an empty one at version 0 before any import.
   virtual absl::StatusOr<StoredDirectory> Load() = 0;

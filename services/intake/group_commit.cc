@@ -25,7 +25,7 @@ GroupCommitter::~GroupCommitter() {
   answerer_.join();
 }
 
-void GroupCommitter::Write(Batch batch, WriteCallback done) {
+void GroupCommitter::Write(Batch batch, Actor actor, WriteCallback done) {
   if (batch.empty()) {
     done(std::vector<WriteResult>());
     return;
@@ -36,7 +36,8 @@ void GroupCommitter::Write(Batch batch, WriteCallback done) {
     if (queue_.empty() ||
         queued_records_ + size <= options_.max_queued_records) {
       queued_records_ += size;
-      queue_.push_back(Request{std::move(batch), std::move(done)});
+      queue_.push_back(
+          Request{std::move(batch), std::move(actor), std::move(done)});
       return;
     }
   }
@@ -86,8 +87,12 @@ void GroupCommitter::WriterLoop() {
     }
     if (maintain && maintain_) maintain_();
     std::vector<Batch*> batches;
-    for (Request& r : taken) batches.push_back(&r.cases);
-    absl::StatusOr<Results> results = transact_(batches);
+    std::vector<const Actor*> actors;
+    for (Request& r : taken) {
+      batches.push_back(&r.cases);
+      actors.push_back(&r.actor);
+    }
+    absl::StatusOr<Results> results = transact_(batches, actors);
     if (!results.ok()) {
       LogError(absl::StrCat(
           "case write of ", taken.size(),

@@ -29,6 +29,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
+#include "services/common/audit_log.h"
 #include "services/intake/case_store.h"
 #include "zwfw/v1/intake.pb.h"
 
@@ -40,8 +41,10 @@ class GroupCommitter {
   using Results = std::vector<std::vector<WriteResult>>;
   // One transaction over `batches`, on the writer thread: one result per
   // record of each batch, in order, or the error that stored nothing.
-  using Transact =
-      std::function<absl::StatusOr<Results>(const std::vector<Batch*>&)>;
+  // `actors[i]` wrote `batches[i]` (for the audit trail).
+  using Transact = std::function<absl::StatusOr<Results>(
+      const std::vector<Batch*>& batches,
+      const std::vector<const Actor*>& actors)>;
   // Work run on the writer thread between two transactions.
   using Maintain = std::function<void()>;
 
@@ -64,7 +67,7 @@ class GroupCommitter {
   // Queues `batch`; `done` runs once it is durable (or failed). An empty
   // batch, and one refused because the queue is full, are answered at
   // once, from this thread.
-  void Write(Batch batch, WriteCallback done);
+  void Write(Batch batch, Actor actor, WriteCallback done);
 
   // Runs Maintain once before the next transaction.
   void RequestMaintenance();
@@ -75,6 +78,7 @@ class GroupCommitter {
  private:
   struct Request {
     Batch cases;
+    Actor actor;
     WriteCallback done;
   };
   struct Done {

@@ -1,6 +1,7 @@
 #include "services/intake/intake_schema.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/common/audit_log.h"
 #include "services/intake/overtime.h"
 
 namespace zwfw::intake {
@@ -99,6 +100,8 @@ CREATE TABLE closed_months (
   closed_by TEXT NOT NULL
 ) STRICT;
 )sql",
+          // 4: the audit trail (audit_log.h).
+          AuditLogMigration(),
       };
   return *migrations;
 }

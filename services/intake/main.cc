@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "absl/flags/flag.h"
+#include "services/common/audit_service.h"
 #include "services/common/auth.h"
 #include "services/common/calendar.h"
 #include "services/common/server.h"
@@ -53,5 +54,7 @@ int main(int argc, char** argv) {
   zwfw::intake::CaseIntakeService intake(catalog->get(), &*calendar,
                                          cases->get(), &(*host)->tokens(),
                                          intake_options);
-  return (*host)->Run({&directory, &intake});
+  // The audit trail of this server's database (admin only).
+  zwfw::AuditService audit(&(*host)->tokens(), (*host)->DataPath("intake.db"));
+  return (*host)->Run({&directory, &intake, &audit});
 }

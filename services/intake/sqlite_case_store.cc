@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/audit_log.h"
 #include "services/common/log.h"
 #include "services/intake/case_rules.h"
 #include "services/intake/intake_schema.h"
@@ -84,7 +85,8 @@ class SqliteCaseStore::Writer {
   // Applies all requests in one transaction; their results, or the error
   // that stored nothing.
   absl::StatusOr<GroupCommitter::Results> Apply(
-      const std::vector<GroupCommitter::Batch*>& batches) {
+      const std::vector<GroupCommitter::Batch*>& batches,
+      const std::vector<const Actor*>& actors) {
     absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
     if (!tx.ok()) return tx.status();
     // The months closed by publication, as this transaction sees them: a
@@ -98,13 +100,24 @@ class SqliteCaseStore::Writer {
     if (!row.ok()) return row.status();
     CounterDeltas deltas;
     std::vector<std::vector<WriteResult>> results;
-    for (const GroupCommitter::Batch* batch : batches) {
+    const absl::Time now = absl::Now();
+    for (size_t i = 0; i < batches.size(); ++i) {
       std::vector<WriteResult>& out = results.emplace_back();
-      out.reserve(batch->size());
-      for (const Case& c : *batch) {
+      out.reserve(batches[i]->size());
+      std::vector<std::string> written;  // for the audit trail
+      for (const Case& c : *batches[i]) {
         absl::StatusOr<WriteResult> r = WriteOne(c, closed, &deltas);
         if (!r.ok()) return r.status();
+        if (r->outcome == zwfw::v1::RECORD_OUTCOME_ACCEPTED ||
+            r->outcome == zwfw::v1::RECORD_OUTCOME_UPDATED) {
+          written.push_back(
+              absl::StrCat(c.department_code(), "/", c.case_no()));
+        }
         out.push_back(*std::move(r));
+      }
+      if (!written.empty()) {
+        absl::Status s = AppendAudit(*db_, *actors[i], now, written);
+        if (!s.ok()) return s;
       }
     }
     absl::Status s = ApplyDeltas(deltas);
@@ -329,8 +342,9 @@ SqliteCaseStore::SqliteCaseStore(std::string path,
   committer_ = std::make_unique<GroupCommitter>(
       GroupCommitter::Options{options_.max_records_per_transaction,
                               options_.max_queued_records},
-      [this](const std::vector<GroupCommitter::Batch*>& batches) {
-        return writer_->Apply(batches);
+      [this](const std::vector<GroupCommitter::Batch*>& batches,
+             const std::vector<const Actor*>& actors) {
+        return writer_->Apply(batches, actors);
       },
       [this] {
         absl::StatusOr<Database::CheckpointResult> done =
@@ -391,8 +405,9 @@ int64_t SqliteCaseStore::transactions() const {
   return committer_->transactions();
 }
 
-void SqliteCaseStore::Write(std::vector<Case> cases, WriteCallback done) {
-  committer_->Write(std::move(cases), std::move(done));
+void SqliteCaseStore::Write(std::vector<Case> cases, Actor actor,
+                            WriteCallback done) {
+  committer_->Write(std::move(cases), std::move(actor), std::move(done));
 }
 
 std::unique_ptr<Database> SqliteCaseStore::AcquireReader() {
@@ -584,12 +599,20 @@ absl::StatusOr<bool> SqliteCaseStore::ClosePeriod(const Period& period,
       "INSERT INTO closed_months (month, closed_at, closed_by) "
       "VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
   if (!close.ok()) return close.status();
+  absl::StatusOr<Transaction> tx = Transaction::Begin(**db);
+  if (!tx.ok()) return tx.status();
   absl::Status s = close->Bind(1, period.ToString())
                        .Bind(2, absl::ToUnixMicros(now))
                        .Bind(3, by)
                        .Run();
   if (!s.ok()) return s;
-  return (*db)->Changes() > 0;
+  const bool newly = (*db)->Changes() > 0;
+  if (newly) {
+    s = AppendAudit(**db, {by, "ClosePeriod"}, now, {period.ToString()});
+  }
+  if (s.ok()) s = tx->Commit();
+  if (!s.ok()) return s;
+  return newly;
 }
 
 }  // namespace zwfw::intake

@@ -51,7 +51,8 @@ class SqliteCaseStore : public CaseStore {
   // Finishes every pending write, then stops the writer.
   ~SqliteCaseStore() override;
 
-  void Write(std::vector<zwfw::v1::Case> cases, WriteCallback done) override;
+  void Write(std::vector<zwfw::v1::Case> cases, Actor actor,
+             WriteCallback done) override;
   absl::StatusOr<std::optional<zwfw::v1::Case>> Get(
       const std::string& department_code, const std::string& case_no) override;
   absl::StatusOr<CasePage> List(const CaseQuery& query,

@@ -2,6 +2,8 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "services/common/audit_log.h"
 #include "services/intake/intake_schema.h"
 
 namespace zwfw::intake {
@@ -28,7 +30,8 @@ absl::StatusOr<int64_t> SqliteDirectoryStore::Version() {
 }
 
 absl::Status SqliteDirectoryStore::Replace(const DirectorySnapshot& snapshot,
-                                           int64_t version) {
+                                           int64_t version,
+                                           const Actor& actor) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
   if (!tx.ok()) return tx.status();
@@ -102,6 +105,10 @@ absl::Status SqliteDirectoryStore::Replace(const DirectorySnapshot& snapshot,
 
   s = db_->Exec(absl::StrCat("UPDATE meta SET value = ", version,
                              " WHERE key = 'directory_version'"));
+  if (s.ok()) {
+    s = AppendAudit(*db_, actor, absl::Now(),
+                    {absl::StrCat("directory version ", version)});
+  }
   if (!s.ok()) return s;
   return tx->Commit();
 }

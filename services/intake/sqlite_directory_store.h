@@ -22,7 +22,7 @@ class SqliteDirectoryStore : public DirectoryStore {
       const std::string& path);
 
   absl::Status Replace(const zwfw::v1::DirectorySnapshot& snapshot,
-                       int64_t version) override;
+                       int64_t version, const Actor& actor) override;
   absl::StatusOr<StoredDirectory> Load() override;
 
  private:

@@ -2,6 +2,7 @@
 // Flags, wiring and the server; nothing else.
 #include <memory>
 
+#include "services/common/audit_service.h"
 #include "services/common/auth.h"
 #include "services/common/intake_client.h"
 #include "services/common/server.h"
@@ -32,5 +33,7 @@ int main(int argc, char** argv) {
 
   zwfw::scoring::ScoringService scoring(store->get(), &sources,
                                         &(*host)->tokens(), (*host)->cache());
-  return (*host)->Run({&scoring});
+  // The audit trail of this server's database (admin only).
+  zwfw::AuditService audit(&(*host)->tokens(), (*host)->DataPath("scoring.db"));
+  return (*host)->Run({&scoring, &audit});
 }

@@ -214,7 +214,9 @@ grpc::Status ScoringService::SetAwards(
               (*directory)->FindWindow(m->window_code())->department_code());
           a.set_reason(reason);
         }
-        absl::Status s = store_->SetAwards(period->ToString(), awards);
+        absl::Status s =
+            store_->SetAwards(period->ToString(), awards,
+                              {who.Who(), "SetAwards"}, options_.now());
         if (!s.ok()) return s;
         for (auto& a : awards.windows) *response->add_windows() = std::move(a);
         for (auto& a : awards.staff) *response->add_staff() = std::move(a);
@@ -239,7 +241,8 @@ grpc::Status ScoringService::FreezeScorecard(
           LogInfo(absl::StrCat("scorecard ", card->period(), " frozen by ",
                                who.Who()));
         }
-        absl::StatusOr<zwfw::v1::Scorecard> stored = store_->Freeze(*card);
+        absl::StatusOr<zwfw::v1::Scorecard> stored =
+            store_->Freeze(*card, {who.Who(), "FreezeScorecard"});
         if (!stored.ok()) return stored.status();
         *response = *std::move(stored);
         return absl::OkStatus();

@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/common/audit_log.h"
 #include "zwfw/v1/scoring.pb.h"
 
 namespace zwfw::scoring {
@@ -49,15 +50,17 @@ class ScoringStore {
                                         const std::string& who,
                                         absl::Time when) = 0;
 
-  // FAILED_PRECONDITION when the period is frozen.
+  // FAILED_PRECONDITION when the period is frozen. Every write appends
+  // its entry to the audit trail (audit_log.h) in its transaction.
   virtual absl::Status SetAwards(const std::string& period,
-                                 const Awards& awards) = 0;
+                                 const Awards& awards, const Actor& actor,
+                                 absl::Time now) = 0;
   virtual absl::StatusOr<Awards> GetAwards(const std::string& period) = 0;
 
   // Stores the scorecard as the period's final one, unless one is already
   // stored: returns the stored one either way.
   virtual absl::StatusOr<zwfw::v1::Scorecard> Freeze(
-      zwfw::v1::Scorecard scorecard) = 0;
+      zwfw::v1::Scorecard scorecard, const Actor& actor) = 0;
   virtual absl::StatusOr<std::optional<zwfw::v1::Scorecard>> GetFrozen(
       const std::string& period) = 0;
 

@@ -1,13 +1,15 @@
 #include "services/scoring/sqlite_scoring_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/common/audit_log.h"
 #include "services/common/proto_time.h"
 
 namespace zwfw::scoring {
 namespace {
 
 const std::vector<std::string>& Migrations() {
-  static const auto* const migrations = new std::vector<std::string>{R"sql(
+  static const auto* const migrations =
+      new std::vector<std::string>{R"sql(
 CREATE TABLE rules (
   version INTEGER PRIMARY KEY,
   record BLOB NOT NULL
@@ -32,7 +34,9 @@ CREATE TABLE period_versions (
   period TEXT PRIMARY KEY,
   version INTEGER NOT NULL
 ) STRICT;
-)sql"};
+)sql",
+                                   // 2: the audit trail.
+                                   AuditLogMigration()};
   return *migrations;
 }
 
@@ -95,6 +99,10 @@ absl::StatusOr<zwfw::v1::ScoringRules> SqliteScoringStore::AddRules(
   absl::Status s = insert->Bind(1, rules.version())
                        .BindBlob(2, rules.SerializeAsString())
                        .Run();
+  if (s.ok()) {
+    s = AppendAudit(*db_, {rules.set_by(), "SetRules"}, ToTime(rules.set_at()),
+                    {absl::StrCat("rules version ", rules.version())});
+  }
   if (s.ok()) s = tx->Commit();
   if (!s.ok()) return s;
   return rules;
@@ -141,6 +149,13 @@ absl::StatusOr<zwfw::v1::Adjustment> SqliteScoringStore::AddAdjustment(
           .Bind(2, adjustment.adjustment_id())
           .Run();
   if (s.ok()) s = Bump(adjustment.period());
+  if (s.ok()) {
+    s = AppendAudit(
+        *db_, {adjustment.added_by(), "AddAdjustment"},
+        ToTime(adjustment.added_at()),
+        {absl::StrCat("adjustment ", adjustment.adjustment_id(), " ",
+                      adjustment.period(), " ", adjustment.department_code())});
+  }
   if (s.ok()) s = tx->Commit();
   if (!s.ok()) return s;
   return adjustment;
@@ -198,12 +213,17 @@ absl::Status SqliteScoringStore::RemoveAdjustment(int64_t adjustment_id,
           .Bind(2, adjustment_id)
           .Run();
   if (s.ok()) s = Bump(period);
+  if (s.ok()) {
+    s = AppendAudit(*db_, {who, "RemoveAdjustment"}, when,
+                    {absl::StrCat("adjustment ", adjustment_id)});
+  }
   if (s.ok()) s = tx->Commit();
   return s;
 }
 
 absl::Status SqliteScoringStore::SetAwards(const std::string& period,
-                                           const Awards& awards) {
+                                           const Awards& awards,
+                                           const Actor& actor, absl::Time now) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
   if (!tx.ok()) return tx.status();
@@ -217,6 +237,8 @@ absl::Status SqliteScoringStore::SetAwards(const std::string& period,
           .BindBlob(2, AwardsRecord(awards).SerializeAsString())
           .Run();
   if (s.ok()) s = Bump(period);
+  if (s.ok())
+    s = AppendAudit(*db_, actor, now, {absl::StrCat("awards ", period)});
   if (s.ok()) s = tx->Commit();
   return s;
 }
@@ -240,7 +262,7 @@ absl::StatusOr<Awards> SqliteScoringStore::GetAwards(
 }
 
 absl::StatusOr<zwfw::v1::Scorecard> SqliteScoringStore::Freeze(
-    zwfw::v1::Scorecard scorecard) {
+    zwfw::v1::Scorecard scorecard, const Actor& actor) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
   if (!tx.ok()) return tx.status();
@@ -250,7 +272,12 @@ absl::StatusOr<zwfw::v1::Scorecard> SqliteScoringStore::Freeze(
   absl::Status s = q->Bind(1, scorecard.period())
                        .BindBlob(2, scorecard.SerializeAsString())
                        .Run();
+  const bool newly = s.ok() && db_->Changes() > 0;
   if (s.ok()) s = Bump(scorecard.period());
+  if (s.ok() && newly) {
+    s = AppendAudit(*db_, actor, ToTime(scorecard.frozen_at()),
+                    {absl::StrCat("scorecard ", scorecard.period())});
+  }
   if (s.ok()) s = tx->Commit();
   if (!s.ok()) return s;
   absl::StatusOr<Statement> read =

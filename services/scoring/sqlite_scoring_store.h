@@ -36,11 +36,11 @@ class SqliteScoringStore final : public ScoringStore {
       bool include_removed) override;
   absl::Status RemoveAdjustment(int64_t adjustment_id, const std::string& who,
                                 absl::Time when) override;
-  absl::Status SetAwards(const std::string& period,
-                         const Awards& awards) override;
+  absl::Status SetAwards(const std::string& period, const Awards& awards,
+                         const Actor& actor, absl::Time now) override;
   absl::StatusOr<Awards> GetAwards(const std::string& period) override;
-  absl::StatusOr<zwfw::v1::Scorecard> Freeze(
-      zwfw::v1::Scorecard scorecard) override;
+  absl::StatusOr<zwfw::v1::Scorecard> Freeze(zwfw::v1::Scorecard scorecard,
+                                             const Actor& actor) override;
   absl::StatusOr<std::optional<zwfw::v1::Scorecard>> GetFrozen(
       const std::string& period) override;
   absl::StatusOr<int64_t> PeriodVersion(const std::string& period) override;

@@ -3,6 +3,7 @@
 #include <memory>
 
 #include "absl/flags/flag.h"
+#include "services/common/audit_service.h"
 #include "services/common/auth.h"
 #include "services/common/calendar.h"
 #include "services/common/intake_client.h"
@@ -54,5 +55,7 @@ int main(int argc, char** argv) {
   zwfw::survey::SurveyService survey(intake->get(), intake->get(),
                                      intake->get(), &*calendar, store->get(),
                                      &(*host)->tokens(), options);
-  return (*host)->Run({&survey});
+  // The audit trail of this server's database (admin only).
+  zwfw::AuditService audit(&(*host)->tokens(), (*host)->DataPath("survey.db"));
+  return (*host)->Run({&survey, &audit});
 }

@@ -3,6 +3,7 @@
 // store is in sqlite_survey_store.cc.
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/audit_log.h"
 #include "services/common/proto_time.h"
 #include "services/survey/rectification_rules.h"
 #include "services/survey/sqlite_survey_store.h"
@@ -173,6 +174,10 @@ absl::StatusOr<Rectification> SqliteSurveyStore::UpdateRectification(
   }
   if (s.ok()) {
     s = BumpVersion(Period::Containing(ToTime(current.opened_at())).ToString());
+  }
+  if (s.ok()) {
+    s = AppendAudit(*db_, {event.by(), "UpdateRectification"}, now,
+                    {evaluation_id});
   }
   if (s.ok()) s = tx->Commit();
   if (!s.ok()) return s;

@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/audit_log.h"
 #include "services/common/closed_periods.h"
 #include "services/common/proto_time.h"
 #include "services/common/rating_bands.h"
@@ -194,6 +195,7 @@ absl::StatusOr<std::vector<WriteResult>> SqliteSurveyStore::WriteEvaluations(
   }
 
   std::vector<WriteResult> results;
+  std::vector<std::string> written;  // for the audit trail
   for (const PreparedEvaluation& p : evaluations) {
     const Evaluation& e = p.evaluation;
     WriteResult& result = results.emplace_back();
@@ -280,6 +282,7 @@ absl::StatusOr<std::vector<WriteResult>> SqliteSurveyStore::WriteEvaluations(
       continue;
     }
     result.outcome = zwfw::v1::RECORD_OUTCOME_ACCEPTED;
+    written.push_back(e.evaluation_id());
     if (follow_up) {
       s = close->Bind(1, static_cast<int>(kClosedState))
               .Bind(2, e.rating())
@@ -325,13 +328,18 @@ absl::StatusOr<std::vector<WriteResult>> SqliteSurveyStore::WriteEvaluations(
       if (!s.ok()) return s;
     }
   }
-  absl::Status s = tx->Commit();
+  absl::Status s =
+      written.empty()
+          ? absl::OkStatus()
+          : AppendAudit(*db_, {by, "SubmitEvaluations"}, now, written);
+  if (s.ok()) s = tx->Commit();
   if (!s.ok()) return s;
   return results;
 }
 
 absl::StatusOr<std::vector<WriteResult>> SqliteSurveyStore::WriteReturnVisits(
-    const std::vector<zwfw::v1::ReturnVisit>& visits) {
+    const std::vector<zwfw::v1::ReturnVisit>& visits, const std::string& by,
+    absl::Time now) {
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
   if (!tx.ok()) return tx.status();
@@ -342,6 +350,7 @@ absl::StatusOr<std::vector<WriteResult>> SqliteSurveyStore::WriteReturnVisits(
   if (!insert.ok()) return insert.status();
   if (!count.ok()) return count.status();
   std::vector<WriteResult> results;
+  std::vector<std::string> written;  // for the audit trail
   for (const zwfw::v1::ReturnVisit& v : visits) {
     const std::string month = MonthOf(v.visited_at());
     absl::StatusOr<bool> closed = IsClosed(month);
@@ -364,11 +373,16 @@ absl::StatusOr<std::vector<WriteResult>> SqliteSurveyStore::WriteReturnVisits(
       continue;
     }
     result.outcome = zwfw::v1::RECORD_OUTCOME_ACCEPTED;
+    written.push_back(v.visit_id());
     s = BindVisit(*count, month, v).Run();
     if (s.ok()) s = BumpVersion(month);
     if (!s.ok()) return s;
   }
-  absl::Status s = tx->Commit();
+  absl::Status s =
+      written.empty()
+          ? absl::OkStatus()
+          : AppendAudit(*db_, {by, "RecordReturnVisits"}, now, written);
+  if (s.ok()) s = tx->Commit();
   if (!s.ok()) return s;
   return results;
 }
@@ -398,6 +412,8 @@ absl::StatusOr<bool> SqliteSurveyStore::ClosePeriod(const Period& period,
                                                     const std::string& by,
                                                     absl::Time now) {
   absl::MutexLock lock(&mu_);
+  absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
+  if (!tx.ok()) return tx.status();
   absl::StatusOr<Statement> close = db_->Prepare(
       "INSERT INTO closed_months (month, closed_at, closed_by) "
       "VALUES (?, ?, ?) ON CONFLICT DO NOTHING");
@@ -405,7 +421,12 @@ absl::StatusOr<bool> SqliteSurveyStore::ClosePeriod(const Period& period,
   absl::Status s =
       close->Bind(1, period.ToString()).Bind(2, Micros(now)).Bind(3, by).Run();
   if (!s.ok()) return s;
-  return db_->Changes() > 0;
+  const bool newly = db_->Changes() > 0;
+  if (newly)
+    s = AppendAudit(*db_, {by, "ClosePeriod"}, now, {period.ToString()});
+  if (s.ok()) s = tx->Commit();
+  if (!s.ok()) return s;
+  return newly;
 }
 
 absl::StatusOr<SurveyMonth> SqliteSurveyStore::ReadMonth(const Period& period,

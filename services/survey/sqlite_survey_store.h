@@ -26,7 +26,8 @@ class SqliteSurveyStore : public SurveyStore {
       const std::vector<PreparedEvaluation>& evaluations, const std::string& by,
       absl::Time now) override;
   absl::StatusOr<std::vector<WriteResult>> WriteReturnVisits(
-      const std::vector<zwfw::v1::ReturnVisit>& visits) override;
+      const std::vector<zwfw::v1::ReturnVisit>& visits, const std::string& by,
+      absl::Time now) override;
   absl::StatusOr<std::optional<zwfw::v1::Rectification>> GetRectification(
       const std::string& evaluation_id, absl::Time now) override;
   absl::StatusOr<std::vector<zwfw::v1::Rectification>> ListRectifications(

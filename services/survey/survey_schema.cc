@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/audit_log.h"
 #include "services/survey/rectification_rules.h"
 
 namespace zwfw::survey {
@@ -110,6 +111,8 @@ CREATE TABLE walk_in_counts (
   PRIMARY KEY (window_code, day)
 ) STRICT;
 )sql",
+      // 4: the audit trail (audit_log.h).
+      AuditLogMigration(),
   };
   return *migrations;
 }

@@ -159,10 +159,11 @@ grpc::Status SurveyService::RecordReturnVisits(
           positions.push_back(i);
         }
         if (!visits.empty()) {
-          ApplyWrites(store_->WriteReturnVisits(visits), positions.size(),
-                      "record", [&](size_t k) {
-                        return response->mutable_results(positions[k]);
-                      });
+          ApplyWrites(
+              store_->WriteReturnVisits(visits, who.Who(), options_.now()),
+              positions.size(), "record", [&](size_t k) {
+                return response->mutable_results(positions[k]);
+              });
         }
         return absl::OkStatus();
       });

@@ -85,9 +85,11 @@ class SurveyStore {
       absl::Time now) = 0;
 
   // ACCEPTED, DUPLICATE (a known visit_id) or REJECTED for a visit dated in
-  // a closed month, in one transaction.
+  // a closed month, in one transaction. `by` names who, for the audit
+  // trail (every write method appends its entry to it, audit_log.h).
   virtual absl::StatusOr<std::vector<WriteResult>> WriteReturnVisits(
-      const std::vector<zwfw::v1::ReturnVisit>& visits) = 0;
+      const std::vector<zwfw::v1::ReturnVisit>& visits, const std::string& by,
+      absl::Time now) = 0;
 
   virtual absl::StatusOr<std::optional<zwfw::v1::Rectification>>
   GetRectification(const std::string& evaluation_id, absl::Time now) = 0;

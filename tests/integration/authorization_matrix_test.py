@@ -72,8 +72,11 @@ MATRIX = {
     "zwfw.v1.Bulletin/Publish": {"admin"},
     "zwfw.v1.Bulletin/GetPublished": READERS | {"evaluator"},
     "zwfw.v1.Bulletin/ListPublished": READERS | {"evaluator"},
-    # Served by every server: the data versions caches follow.
+    # Served by every server: the data versions caches follow, and its own
+    # audit trail.
     "zwfw.v1.Changes/Watch": {"admin", "service"},
+    "zwfw.v1.Audit/ListAudit": {"admin"},
+    "zwfw.v1.Audit/VerifyAudit": {"admin"},
 }
 
 # Where a department or a window device may act only on its own: the
@@ -268,7 +271,7 @@ class AuthorizationMatrixTest(zwfw_testlib.ServicesTestCase):
         for rpc, allowed in sorted(MATRIX.items()):
             service_name = rpc.split(".")[2].split("/")[0]
             addresses = ([s.address for s in servers.values()]
-                         if service_name == "Changes"
+                         if service_name in ("Changes", "Audit")
                          else [servers[host[service_name]].address])
             for address in addresses:
                 request = requests.get(rpc, {})

@@ -5,6 +5,7 @@ UNAVAILABLE naming intake when the directory cannot be read."""
 import json
 import os
 import shutil
+import sqlite3
 import tempfile
 import unittest
 
@@ -153,6 +154,22 @@ class SurveyServerTest(unittest.TestCase):
         tax_row = next(l for l in out.splitlines() if l.startswith("区税务局"))
         self.assertIn("无数据", tax_row)
 
+        # Every write is in the survey's audit trail: who, which RPC, which
+        # records; the chain is intact, and an entry edited behind the
+        # server's back (triggers dropped, a SQLite shell) is found.
+        code, out, err = zwfw(at, "audit", "list", "survey", token=self.admin)
+        self.assertEqual(code, 0, err)
+        self.assertIn("evaluator:qj-w01", out)
+        self.assertIn("SubmitEvaluations", out)
+        self.assertIn("channel:online", out)
+        self.assertIn("UpdateRectification", out)
+        code, out, err = zwfw(at, "audit", "verify", "survey",
+                              token=self.admin)
+        self.assertEqual(code, 0, err)
+        self.assertIn("chain intact", out)
+        self.assertEqual(zwfw(at, "audit", "verify", "survey",
+                              token=self.police)[0], 1)  # admin only
+
         # Comments are personal: never in a log line.
         self.assertNotIn("500222199001011234", survey.logs())
         self.assertNotIn("500222199001011234", intake.logs())
@@ -165,6 +182,15 @@ class SurveyServerTest(unittest.TestCase):
                            "--period=2020-07", "--json", token=self.admin,
                            check=0)
         self.assertEqual(json.loads(after), json.loads(before))
+        db = sqlite3.connect(os.path.join(self.dir, "data", "survey.db"))
+        db.executescript("DROP TRIGGER audit_log_no_update; "
+                         "UPDATE audit_log SET who = 'admin 00000000' "
+                         "WHERE seq = 1;")
+        db.close()
+        code, out, _ = zwfw("--survey=" + survey.address, "audit", "verify",
+                            "survey", token=self.admin)
+        self.assertEqual(code, 3, out)
+        self.assertIn("NOT intact after 0 entries: entry 1: edited", out)
         self.assertEqual(survey.terminate(), 0)
 
     def test_unavailable_names_intake(self):

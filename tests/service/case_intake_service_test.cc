@@ -61,7 +61,8 @@ class CaseIntakeTest : public ::testing::Test {
     item->set_category(zwfw::v1::ITEM_CATEGORY_APPROVAL);
     item->set_kind(zwfw::v1::ITEM_KIND_PROMISED);
     item->set_promised_days(5);
-    ASSERT_TRUE(catalog_->Import(directory).ok());
+    ASSERT_TRUE(
+        catalog_->Import(directory, {"admin test", "ImportDirectory"}).ok());
     store_ = *SqliteCaseStore::Open(path_);
     CaseIntakeOptions options;
     options.max_batch = 5000;

@@ -25,9 +25,9 @@ class FaultyDirectoryStore : public DirectoryStore {
  public:
   explicit FaultyDirectoryStore(DirectoryStore* real) : real_(real) {}
   absl::Status Replace(const zwfw::v1::DirectorySnapshot& snapshot,
-                       int64_t version) override {
+                       int64_t version, const Actor& actor) override {
     if (fail_next_replace) return absl::UnavailableError("disk on fire");
-    absl::Status s = real_->Replace(snapshot, version);
+    absl::Status s = real_->Replace(snapshot, version, actor);
     version_after_commit = DataChanges::Process().Current().counter;
     return s;
   }

@@ -61,7 +61,9 @@ TEST(GroupCommitTest, BatchesQueuedTogetherShareOneTransactionInOrder) {
   {
     GroupCommitter committer(
         {.max_records_per_transaction = 3},
-        [&](const std::vector<Batch*>& b) { return recorder.Transact(b); });
+        [&](const std::vector<Batch*>& b, const std::vector<const Actor*>&) {
+          return recorder.Transact(b);
+        });
     auto done = [&](std::string name) {
       return [&, name](absl::StatusOr<std::vector<WriteResult>> r) {
         ASSERT_TRUE(r.ok());
@@ -69,13 +71,13 @@ TEST(GroupCommitTest, BatchesQueuedTogetherShareOneTransactionInOrder) {
         answered.push_back(absl::StrCat(name, ":", r->size()));
       };
     };
-    committer.Write(Cases({"a1"}), done("a"));  // held in the first
+    committer.Write(Cases({"a1"}), {}, done("a"));  // held in the first
     // Queued while the first transaction is held: b and c fit in one (3
     // records at most), d goes to the next.
     entered.WaitForNotification();
-    committer.Write(Cases({"b1", "b2"}), done("b"));
-    committer.Write(Cases({"c1"}), done("c"));
-    committer.Write(Cases({"d1", "d2"}), done("d"));
+    committer.Write(Cases({"b1", "b2"}), {}, done("b"));
+    committer.Write(Cases({"c1"}), {}, done("c"));
+    committer.Write(Cases({"d1", "d2"}), {}, done("d"));
     release.Notify();
   }  // destruction writes and answers everything given
   absl::MutexLock lock(&recorder.mu);
@@ -96,17 +98,20 @@ TEST(GroupCommitTest, AFullQueueRefusesABatchAtOnce) {
   {
     GroupCommitter committer(
         {.max_records_per_transaction = 100, .max_queued_records = 3},
-        [&](const std::vector<Batch*>& b) { return recorder.Transact(b); });
+        [&](const std::vector<Batch*>& b, const std::vector<const Actor*>&) {
+          return recorder.Transact(b);
+        });
     auto ok = [](absl::StatusOr<std::vector<WriteResult>> r) {
       EXPECT_TRUE(r.ok()) << r.status();
     };
-    committer.Write(Cases({"a1"}), ok);  // taken, held
+    committer.Write(Cases({"a1"}), {}, ok);  // taken, held
     entered.WaitForNotification();
-    committer.Write(Cases({"b1", "b2"}), ok);  // waiting: 2
-    committer.Write(Cases({"c1", "c2"}), [&](auto r) { refused = r.status(); });
+    committer.Write(Cases({"b1", "b2"}), {}, ok);  // waiting: 2
+    committer.Write(Cases({"c1", "c2"}), {},
+                    [&](auto r) { refused = r.status(); });
     EXPECT_EQ(refused.code(), absl::StatusCode::kResourceExhausted);
     EXPECT_NE(refused.message().find("retry"), std::string::npos);
-    committer.Write(Cases({"d1"}), ok);  // 3: still fits
+    committer.Write(Cases({"d1"}), {}, ok);  // 3: still fits
     release.Notify();
   }
   absl::MutexLock lock(&recorder.mu);
@@ -123,8 +128,10 @@ TEST(GroupCommitTest, AFailedTransactionAnswersEachOfItsBatchesWithTheError) {
   absl::Notification answered;
   absl::Status seen;
   GroupCommitter committer(
-      {}, [&](const std::vector<Batch*>& b) { return recorder.Transact(b); });
-  committer.Write(Cases({"x"}),
+      {}, [&](const std::vector<Batch*>& b, const std::vector<const Actor*>&) {
+        return recorder.Transact(b);
+      });
+  committer.Write(Cases({"x"}), {},
                   [&](absl::StatusOr<std::vector<WriteResult>> r) {
                     seen = r.status();
                     answered.Notify();
@@ -137,9 +144,11 @@ TEST(GroupCommitTest, AFailedTransactionAnswersEachOfItsBatchesWithTheError) {
 TEST(GroupCommitTest, AnEmptyBatchIsAnsweredAtOnce) {
   Recorder recorder;
   GroupCommitter committer(
-      {}, [&](const std::vector<Batch*>& b) { return recorder.Transact(b); });
+      {}, [&](const std::vector<Batch*>& b, const std::vector<const Actor*>&) {
+        return recorder.Transact(b);
+      });
   bool called = false;
-  committer.Write({}, [&](absl::StatusOr<std::vector<WriteResult>> r) {
+  committer.Write({}, {}, [&](absl::StatusOr<std::vector<WriteResult>> r) {
     called = r.ok() && r->empty();
   });
   EXPECT_TRUE(called);
@@ -152,7 +161,7 @@ TEST(GroupCommitTest, MaintenanceRunsOnceBetweenTransactionsWhenAsked) {
   {
     GroupCommitter committer(
         {},
-        [&](const std::vector<Batch*>& b) {
+        [&](const std::vector<Batch*>& b, const std::vector<const Actor*>&) {
           maintained_before.push_back(maintained);
           return recorder.Transact(b);
         },
@@ -160,7 +169,7 @@ TEST(GroupCommitTest, MaintenanceRunsOnceBetweenTransactionsWhenAsked) {
     auto wait = [&](Batch b) {
       absl::Notification n;
       committer.Write(
-          std::move(b),
+          std::move(b), {},
           [&](absl::StatusOr<std::vector<WriteResult>>) { n.Notify(); });
       n.WaitForNotification();
     };

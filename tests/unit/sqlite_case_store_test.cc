@@ -32,7 +32,7 @@ Case Police(const std::string& no, absl::Time accepted) {
 std::vector<std::string> WriteAll(CaseStore& store, std::vector<Case> cases) {
   absl::Notification done;
   std::vector<std::string> outcomes;
-  store.Write(std::move(cases),
+  store.Write(std::move(cases), {"admin test", "SubmitCases"},
               [&](absl::StatusOr<std::vector<WriteResult>> results) {
                 if (!results.ok()) {
                   outcomes.push_back(results.status().ToString());
@@ -105,7 +105,7 @@ std::uintmax_t WalSizeAfterSteadyWrites(const std::string& path,
       c.set_department_code(absl::StrCat("d", k));
       cases.push_back(std::move(c));
     }
-    store->Write(std::move(cases),
+    store->Write(std::move(cases), {"admin test", "SubmitCases"},
                  [&written](absl::StatusOr<std::vector<WriteResult>> result) {
                    EXPECT_TRUE(result.ok()) << result.status();
                    written.DecrementCount();

@@ -136,4 +136,13 @@ int ReportRpcError(const grpc::Status& status, const std::string& what) {
   return 1;
 }
 
+std::string ServerAddress(const ClientOptions& options,
+                          const std::string& name) {
+  if (name == "intake") return options.intake;
+  if (name == "survey") return options.survey;
+  if (name == "scoring") return options.scoring;
+  if (name == "bulletin") return options.bulletin;
+  return name;
+}
+
 }  // namespace zwfw::cli

@@ -38,6 +38,11 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> Connect(
 // A client context carrying the token and the deadline.
 std::unique_ptr<grpc::ClientContext> NewContext(const ClientOptions& options);
 
+// The address of a server named "intake", "survey", "scoring" or "bulletin"
+// (from the flags); anything else is taken as HOST:PORT.
+std::string ServerAddress(const ClientOptions& options,
+                          const std::string& name);
+
 // Reads a whole file (at most `max_bytes`); INVALID_ARGUMENT naming it.
 absl::StatusOr<std::string> ReadFileLimited(const std::string& path,
                                             size_t max_bytes);

@@ -61,6 +61,11 @@ constexpr CommandLine kLines[] = {
      "a published version"},
     {"health", "[intake|survey|scoring|bulletin|HOST:PORT]",
      "grpc.health.v1 status of a server"},
+    {"audit", "list intake|survey|scoring|bulletin [AFTER_SEQ] [--json]",
+     "a server's audit trail: who wrote what, when (admin)"},
+    {"audit", "verify intake|survey|scoring|bulletin",
+     "check the trail's hash chain: exit 3 when an entry was edited or "
+     "deleted (admin)"},
     {"tokens", "add --token_file FILE ROLE",
      "add a token (ROLE: admin, service, viewer, department:<code>, "
      "evaluator:<window_code> or channel:<name>)"},
@@ -77,6 +82,10 @@ int Cases(const ClientOptions& o, const std::string&,
 int Bulletin(const ClientOptions& o, const std::string&,
              const std::vector<std::string>& args) {
   return RunBulletinCommand(o, args);
+}
+int Audit(const ClientOptions& o, const std::string&,
+          const std::vector<std::string>& args) {
+  return RunAuditCommand(o, args);
 }
 int Health(const ClientOptions& o, const std::string&,
            const std::vector<std::string>& args) {
@@ -96,6 +105,7 @@ constexpr CommandGroup kGroups[] = {
     {"awards", RunScoringCommand},
     {"bulletin", Bulletin},
     {"health", Health},
+    {"audit", Audit},
 };
 
 }  // namespace

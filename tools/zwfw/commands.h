@@ -45,6 +45,9 @@ int RunBulletinCommand(const ClientOptions& options,
 int RunHealthCommand(const ClientOptions& options,
                      const std::vector<std::string>& args);
 
+int RunAuditCommand(const ClientOptions& options,
+                    const std::vector<std::string>& args);
+
 // zwfw tokens add --token_file F ROLE
 int RunTokensCommand(const std::string& token_file,
                      const std::vector<std::string>& args);

@@ -12,12 +12,8 @@ int RunHealthCommand(const ClientOptions& options,
     std::cerr << GroupUsage("health");
     return kExitUsage;
   }
-  const std::string target = args.empty() ? "intake" : args[0];
-  std::string address = target;
-  if (target == "intake") address = options.intake;
-  if (target == "survey") address = options.survey;
-  if (target == "scoring") address = options.scoring;
-  if (target == "bulletin") address = options.bulletin;
+  const std::string address =
+      ServerAddress(options, args.empty() ? "intake" : args[0]);
   absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
       Connect(options, address);
   if (!channel.ok()) {
