@@ -1,8 +1,11 @@
 #include "gateway/routes.h"
 
+#include <tuple>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "zwfw/v1/annotations.pb.h"
+#include "zwfw/v1/audit.pb.h"
 #include "zwfw/v1/bulletin.pb.h"
 #include "zwfw/v1/directory.pb.h"
 #include "zwfw/v1/intake.pb.h"
@@ -17,6 +20,11 @@ const std::pair<const char*, const char*> kServices[] = {
     {"zwfw.v1.Survey", "survey"},     {"zwfw.v1.Scoring", "scoring"},
     {"zwfw.v1.Bulletin", "bulletin"},
 };
+
+// Services every server serves for itself: their routes are the declared
+// paths under /v1/servers/<server>.
+const char* const kOnEveryServer[] = {"zwfw.v1.Audit"};
+const char* const kServers[] = {"intake", "survey", "scoring", "bulletin"};
 
 std::vector<absl::string_view> Segments(absl::string_view path) {
   return absl::StrSplit(path, '/', absl::SkipEmpty());
@@ -37,9 +45,19 @@ absl::StatusOr<RouteTable> RouteTable::FromDescriptors() {
   zwfw::v1::GetSatisfactionStatsRequest::descriptor();
   zwfw::v1::ComputeScorecardRequest::descriptor();
   zwfw::v1::RenderRequest::descriptor();
+  zwfw::v1::ListAuditRequest::descriptor();
   RouteTable table;
   const auto* pool = google::protobuf::DescriptorPool::generated_pool();
+  std::vector<std::tuple<std::string, std::string, std::string>> services;
   for (const auto& [name, backend] : kServices) {
+    services.emplace_back(name, backend, "");
+  }
+  for (const char* name : kOnEveryServer) {
+    for (const char* server : kServers) {
+      services.emplace_back(name, server, absl::StrCat("/v1/servers/", server));
+    }
+  }
+  for (const auto& [name, backend, prefix] : services) {
     const google::protobuf::ServiceDescriptor* service =
         pool->FindServiceByName(name);
     if (service == nullptr) {
@@ -52,7 +70,8 @@ absl::StatusOr<RouteTable> RouteTable::FromDescriptors() {
           m->options().GetExtension(zwfw::v1::http);
       Route r;
       r.verb = rule.get().empty() ? "POST" : "GET";
-      r.path = rule.get().empty() ? rule.post() : rule.get();
+      r.path =
+          absl::StrCat(prefix, rule.get().empty() ? rule.post() : rule.get());
       r.body = rule.body() == "*";
       r.cache = !rule.get().empty() && rule.cache();
       r.method = m;

@@ -184,6 +184,17 @@ class GatewayTest(zwfw_testlib.ServicesTestCase):
         self.assertEqual(status, 503)
         self.assertIn("bulletin", json.loads(body)["message"])
         # Metrics by route and status; the OpenAPI document from the routes.
+        # Each server's audit trail, admin only, through the gateway.
+        status, _, body = self.http("GET", "/v1/servers/intake/audit:verify",
+                                    self.admin)
+        self.assertEqual(status, 200, body)
+        self.assertTrue(json.loads(body)["intact"])
+        self.assertGreater(int(json.loads(body)["entries"]), 0)
+        status, _, body = self.http("GET", "/v1/servers/intake/audit",
+                                    self.admin)
+        self.assertIn("ImportDirectory", body.decode())
+        self.assertEqual(self.http("GET", "/v1/servers/intake/audit",
+                                   self.viewer)[0], 403)
         self.assertEqual(self.http("GET", "/metrics")[0], 401)
         self.assertEqual(self.http("GET", "/metrics", self.viewer)[0], 403)
         status, _, body = self.http("GET", "/metrics", self.admin)
