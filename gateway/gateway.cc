@@ -101,6 +101,44 @@ std::optional<HttpReply> Gateway::HandleQuickly(const HttpRequest& request) {
   return Process(request, /*may_block=*/false);
 }
 
+std::optional<HttpReply> Gateway::AdmitBody(const HttpRequest& request) {
+  std::optional<HttpReply> refused = RefuseUnknownToken(request);
+  if (refused.has_value()) return refused;
+  if (request.authorization.empty()) {
+    HttpReply reply = ErrorReply(absl::UnauthenticatedError(
+        "a request body over a few KB needs an \"Authorization: Bearer\" "
+        "token, checked before the body is read"));
+    return reply;
+  }
+  return std::nullopt;
+}
+
+std::optional<HttpReply> Gateway::RefuseUnknownToken(
+    const HttpRequest& request) {
+  if (options_.tokens == nullptr || request.authorization.empty()) {
+    return std::nullopt;
+  }
+  std::optional<std::string> token = ParseBearer(request.authorization);
+  absl::Status known = token.has_value()
+                           ? options_.tokens->Authenticate(*token).status()
+                           : absl::UnauthenticatedError(
+                                 "authorization is not \"Bearer <token>\"");
+  if (known.ok()) return std::nullopt;
+  if (options_.invalid_token_limiter != nullptr) {
+    RateLimiter::Decision d = options_.invalid_token_limiter->Admit(
+        absl::StrCat("badtoken:", request.client));
+    if (!d.allowed) {
+      HttpReply reply = ErrorReply(absl::ResourceExhaustedError(absl::StrCat(
+          "too many requests with unknown tokens from this address; retry in ",
+          d.retry_after_seconds, " s")));
+      reply.headers.emplace_back("Retry-After",
+                                 absl::StrCat(d.retry_after_seconds));
+      return reply;
+    }
+  }
+  return ErrorReply(known);
+}
+
 std::optional<HttpReply> Gateway::Process(const HttpRequest& request,
                                           bool may_block) {
   const absl::Time start = absl::Now();
@@ -114,7 +152,13 @@ std::optional<HttpReply> Gateway::Process(const HttpRequest& request,
   HttpReply reply;
   RateLimiter::Decision admitted;
   std::optional<HttpReply> routed;
-  if (may_block) {
+  // An unknown token is answered here, never passed on, and counted by
+  // the client's address.
+  std::optional<HttpReply> unknown = RefuseUnknownToken(request);
+  if (unknown.has_value()) {
+    route = "unknown-token";
+    routed = std::move(unknown);
+  } else if (may_block) {
     // Counted before anything is asked of the services.
     if (limiter_ != nullptr) admitted = limiter_->Admit(caller);
     if (admitted.allowed) routed = Route(request, may_block, &route);

@@ -57,6 +57,10 @@ struct GatewayOptions {
   ChangeWatcher* changes = nullptr;
   ResponseCache* cache = nullptr;
   TokenStore* tokens = nullptr;
+  // Counts requests whose token is unknown (to `tokens`) by client
+  // address; over its limit they are answered 429 before anything is
+  // asked of the services. May be null.
+  RateLimiter* invalid_token_limiter = nullptr;
 };
 
 class Gateway {
@@ -76,11 +80,19 @@ class Gateway {
   // GET /readyz: every backend answers its health check.
   HttpReply Ready();
 
+  // Whether a request's body (larger than a few KB) may be read at all:
+  // nullopt when its token is known, else the 401 (or the 429 of the
+  // invalid-token limit) it gets unread. Does not block.
+  std::optional<HttpReply> AdmitBody(const HttpRequest& request);
+
  private:
   // The caller of one of the gateway's own routes (`route`, named in the
   // errors) holds an admin or service token.
   absl::Status AuthorizeOwnRoute(const HttpRequest& request,
                                  absl::string_view route);
+  // The 401 (or 429) for a request whose token the token file does not
+  // know; nullopt when it has none or a known one.
+  std::optional<HttpReply> RefuseUnknownToken(const HttpRequest& request);
   // Both of the above: with `may_block` false, nullopt when the answer
   // needs a call that may block.
   std::optional<HttpReply> Process(const HttpRequest& request, bool may_block);

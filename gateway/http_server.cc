@@ -73,26 +73,37 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
  private:
   Session(const Session&) = delete;
-  Session(tcp::socket socket, const HttpServerOptions& options,
-          const HttpServer::Handlers& handlers, asio::thread_pool* workers,
-          std::atomic<int>* in_flight, std::atomic<int>* queued,
-          std::atomic<int>* connections)
-      : stream_(std::move(socket)),
-        options_(options),
-        handlers_(handlers),
-        workers_(workers),
-        in_flight_(in_flight),
-        queued_(queued),
-        connections_(connections) {
-    ++*connections_;
-  }
-
   void Read() {
     parser_.emplace();
     parser_->body_limit(options_.max_body_bytes);
     parser_->header_limit(static_cast<uint32_t>(options_.max_header_bytes));
     beast::get_lowest_layer(stream_).expires_after(
         absl::ToChronoSeconds(options_.timeout));
+    // The header first: a large body is read only once the caller may send
+    // it (Handlers::admit_body).
+    http::async_read_header(stream_, buffer_, *parser_,
+                            beast::bind_front_handler(
+                                &Session::OnHeader, this->shared_from_this()));
+  }
+
+  void OnHeader(beast::error_code ec, std::size_t bytes) {
+    if (ec) return OnRead(ec, bytes);
+    const auto& header = parser_->get();
+    const boost::optional<uint64_t> length = parser_->content_length();
+    if (handlers_.admit_body && length.has_value() &&
+        *length > options_.unauthenticated_body_bytes) {
+      HttpRequest in;
+      in.verb = std::string(header.method_string());
+      in.target = std::string(header.target());
+      in.authorization = std::string(header[http::field::authorization]);
+      in.client = peer_;
+      if (std::optional<HttpReply> refused = handlers_.admit_body(in)) {
+        ++*in_flight_;
+        return Write(*std::move(refused), /*keep_alive=*/false,
+                     header.version());
+      }
+    }
+    if (parser_->is_done()) return OnRead(ec, bytes);
     http::async_read(
         stream_, buffer_, *parser_,
         beast::bind_front_handler(&Session::OnRead, this->shared_from_this()));

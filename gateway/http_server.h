@@ -44,6 +44,9 @@ struct HttpServerOptions {
   int max_queued = 1024;
   // Open connections; one more is closed as soon as it is accepted.
   int max_connections = 10000;
+  // A body larger than this is read only after Handlers::admit_body let
+  // its headers through (the caller's token, checked first).
+  size_t unauthenticated_body_bytes = 4096;
   // PEM certificate chain and private key: serve HTTPS (TLS 1.2+) with
   // Strict-Transport-Security; both empty: plaintext.
   std::string tls_cert;
@@ -61,6 +64,10 @@ class HttpServer {
     std::function<std::optional<HttpReply>(const HttpRequest&)> quick;
     // Answers anything; may block (runs on a worker thread).
     std::function<HttpReply(const HttpRequest&)> handle;
+    // Before a body over unauthenticated_body_bytes is read, on the I/O
+    // thread and without blocking: a reply refuses it unread (the request
+    // has its verb, target, authorization and client only). May be empty.
+    std::function<std::optional<HttpReply>(const HttpRequest&)> admit_body;
   };
   // Binds and starts serving; UNAVAILABLE when the address cannot be bound.
   static absl::StatusOr<std::unique_ptr<HttpServer>> Start(

@@ -22,6 +22,9 @@ ABSL_FLAG(int, http_threads, 2,
           "I/O threads serving HTTP (each with its own event loop)");
 ABSL_FLAG(int, http_workers, 16,
           "threads for requests that wait on the services or Redis");
+ABSL_FLAG(int64_t, invalid_token_limit_per_minute, 30,
+          "requests with an unknown token from one client address a minute "
+          "before more are refused 429 (0: no limit)");
 ABSL_FLAG(int, http_max_queued, 1024,
           "requests waiting for or on a worker before more are answered 503 "
           "with Retry-After");
@@ -113,6 +116,12 @@ int main(int argc, char** argv) {
     gateway_options.changes = changes.get();
     gateway_options.cache = cache.get();
   }
+  // Unknown tokens, counted by client address: someone guessing tokens is
+  // slowed down to --invalid_token_limit_per_minute tries.
+  zwfw::gateway::RateLimiter invalid_tokens(
+      config.redis.empty() ? nullptr : redis,
+      absl::GetFlag(FLAGS_invalid_token_limit_per_minute));
+  gateway_options.invalid_token_limiter = &invalid_tokens;
   zwfw::gateway::Gateway gateway(&*routes, &calls, &limiter, gateway_options);
   zwfw::gateway::HttpServerOptions options;
   options.listen = config.listen;
@@ -133,11 +142,16 @@ int main(int argc, char** argv) {
                     .handle =
                         [&gateway](const zwfw::gateway::HttpRequest& request) {
                           return gateway.Handle(request);
+                        },
+                    .admit_body =
+                        [&gateway](const zwfw::gateway::HttpRequest& request) {
+                          return gateway.AdmitBody(request);
                         }});
   if (!server.ok()) return zwfw::StartupFailure(server.status());
   zwfw::LogInfo(absl::StrCat(
       "listening on ", config.listen.substr(0, config.listen.rfind(':')), ":",
-      (*server)->port(), " (HTTP), ", routes->routes().size(), " routes"));
+      (*server)->port(), config.tls_cert.empty() ? " (HTTP), " : " (HTTPS), ",
+      routes->routes().size(), " routes"));
   int signal_number = zwfw::WaitForTerminationSignal();
   zwfw::LogInfo(
       absl::StrCat("received ", strsignal(signal_number), ": stopping"));

@@ -224,7 +224,8 @@ class AuthorizationMatrixTest(zwfw_testlib.ServicesTestCase):
                           zwfw_testlib.demo_directory(), token=self.admin,
                           check=0)
         self.gateway = self.start("gateway/gateway_server",
-                                  [*peers, "--rate_limit_per_minute=0"])
+                                  [*peers, "--rate_limit_per_minute=0",
+                                   "--invalid_token_limit_per_minute=0"])
         bearer = lambda t: "Bearer " + t
         with open(self.service_token_file) as f:
             service = f.read().strip()

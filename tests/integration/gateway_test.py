@@ -38,9 +38,18 @@ class GatewayTest(zwfw_testlib.ServicesTestCase):
         intake, scoring, bulletin = (servers["intake"], servers["scoring"],
                                      servers["bulletin"])
         self.gateway = self.start("gateway/gateway_server",
-                                  peers + ["--rate_limit_per_minute=60"])
+                                  peers + ["--rate_limit_per_minute=60",
+                                           "--invalid_token_limit_per_minute=8"])
         zwfw("--intake=" + intake.address, "directory", "import",
              demo_directory(), token=self.admin, check=0)
+
+        # A large body is not read before its token is checked: without
+        # one, or with an unknown one, it is refused unread.
+        big = json.dumps({"cases": [], "pad": "x" * 200000})
+        status, _, body = self.http("POST", "/v1/cases:batch", body=big)
+        self.assertEqual(status, 401, body)
+        self.assertIn("checked before the body is read",
+                      json.loads(body)["message"])
 
         status, _, body = self.http("GET", "/healthz")
         self.assertEqual((status, json.loads(body)["status"]), (200, "SERVING"))
@@ -216,6 +225,20 @@ class GatewayTest(zwfw_testlib.ServicesTestCase):
         self.assertIn('"route":"GET /v1/periods/{period}/case-stats"', logs)
         for token in (self.admin, self.police, self.viewer):
             self.assertNotIn(token, logs)
+        # Guessing tokens is slowed down by client address: 8 unknown
+        # tokens a minute (some spent above), then 429 with Retry-After,
+        # before any service is asked.
+        codes = [self.http("GET", "/v1/departments", "zwfw_guess%d" % i)[0]
+                 for i in range(9)]
+        self.assertIn(429, codes)
+        first = codes.index(429)
+        self.assertEqual(set(codes[:first]), {401})
+        self.assertEqual(set(codes[first:]), {429})
+        _, headers, _ = self.http("GET", "/v1/departments", "zwfw_guess")
+        self.assertIn("Retry-After", headers)
+        # A known token is not held back by another's guesses.
+        self.assertEqual(self.http("GET", "/v1/departments", self.admin)[0],
+                         200)
         self.assertEqual(self.gateway.terminate(), 0)
 
 

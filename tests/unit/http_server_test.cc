@@ -48,12 +48,14 @@ TEST(HttpServerTest, AFullWorkerQueueAnswers503WithRetryAfter) {
   options.threads = 1;
   options.workers = 1;
   options.max_queued = 2;  // one running, one waiting
-  auto server = HttpServer::Start(
-      options, {.quick = nullptr, .handle = [&](const HttpRequest&) {
-                  ++started;
-                  release.WaitForNotification();
-                  return HttpReply();
-                }});
+  auto server = HttpServer::Start(options, {.quick = nullptr,
+                                            .handle =
+                                                [&](const HttpRequest&) {
+                                                  ++started;
+                                                  release.WaitForNotification();
+                                                  return HttpReply();
+                                                },
+                                            .admit_body = nullptr});
   ASSERT_TRUE(server.ok()) << server.status();
   const int port = (*server)->port();
 
