@@ -194,6 +194,25 @@ Document Compose(const BulletinInputs& in, const ComposerOptions& options) {
         absl::StrCat("（", kChineseNumerals[std::min<size_t>(n++, 9)], "）",
                      "其余部门：", absl::StrJoin(below, "、"), "。"));
   }
+  if (in.cases.corrections_size() > 0) {
+    // Corrections of published months made in this one (intake's
+    // ClosePeriod and correction_reason): the office says what it changed.
+    std::map<std::string, std::string> names;
+    for (const auto& d : in.cases.departments()) {
+      names[d.department_code()] = d.department_name();
+    }
+    std::vector<std::string> items;
+    for (const auto& c : in.cases.corrections()) {
+      auto name = names.find(c.department_code());
+      items.push_back(
+          absl::StrCat(c.corrected_month(), "月份",
+                       name == names.end() ? c.department_code() : name->second,
+                       "办件", c.case_no(), "（", c.reason(), "）"));
+    }
+    add(Kind::kParagraph,
+        absl::StrCat("本期更正已通报月份办件数据", items.size(), "件：",
+                     absl::StrJoin(items, "；"), "。"));
+  }
   add(Kind::kClosing, "特此通报。");
 
   const std::string attachment_title = Or(

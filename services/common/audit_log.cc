@@ -13,9 +13,9 @@ constexpr char kKeySeparator = '\x1f';  // unit separator: never in a key
 
 std::string HashOf(const std::string& prev_hash, int64_t seq, int64_t at,
                    const std::string& who, const std::string& rpc,
-                   const std::string& keys) {
+                   const std::string& keys, const std::string& reason) {
   return Sha256Hex(absl::StrCat(prev_hash, "\n", seq, "\n", at, "\n", who, "\n",
-                                rpc, "\n", keys));
+                                rpc, "\n", keys, "\n", reason));
 }
 
 }  // namespace
@@ -28,6 +28,7 @@ CREATE TABLE audit_log (
   who TEXT NOT NULL,
   rpc TEXT NOT NULL,
   keys TEXT NOT NULL,
+  reason TEXT NOT NULL,
   prev_hash TEXT NOT NULL,
   hash TEXT NOT NULL
 ) STRICT;
@@ -56,16 +57,18 @@ absl::Status AppendAudit(Database& db, const Actor& actor, absl::Time at,
   const std::string joined = absl::StrJoin(kept, std::string(1, kKeySeparator));
   const int64_t micros = absl::ToUnixMicros(at);
   absl::StatusOr<Statement> insert = db.Prepare(
-      "INSERT INTO audit_log (seq, at, who, rpc, keys, prev_hash, hash) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?)");
+      "INSERT INTO audit_log (seq, at, who, rpc, keys, reason, prev_hash, "
+      "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   if (!insert.ok()) return insert.status();
   return insert->Bind(1, seq)
       .Bind(2, micros)
       .Bind(3, actor.who)
       .Bind(4, actor.rpc)
       .Bind(5, joined)
-      .Bind(6, prev_hash)
-      .Bind(7, HashOf(prev_hash, seq, micros, actor.who, actor.rpc, joined))
+      .Bind(6, actor.reason)
+      .Bind(7, prev_hash)
+      .Bind(8, HashOf(prev_hash, seq, micros, actor.who, actor.rpc, joined,
+                      actor.reason))
       .Run();
 }
 
@@ -73,7 +76,7 @@ absl::StatusOr<std::vector<AuditEntry>> ListAudit(Database& db,
                                                   int64_t after_seq,
                                                   int limit) {
   absl::StatusOr<Statement> list = db.Prepare(
-      "SELECT seq, at, who, rpc, keys, prev_hash, hash FROM audit_log "
+      "SELECT seq, at, who, rpc, keys, prev_hash, hash, reason FROM audit_log "
       "WHERE seq > ? ORDER BY seq LIMIT ?");
   if (!list.ok()) return list.status();
   list->Bind(1, after_seq).Bind(2, static_cast<int64_t>(limit));
@@ -89,6 +92,7 @@ absl::StatusOr<std::vector<AuditEntry>> ListAudit(Database& db,
     if (!keys.empty()) e.keys = absl::StrSplit(keys, kKeySeparator);
     e.prev_hash = list->ColumnText(5);
     e.hash = list->ColumnText(6);
+    e.reason = list->ColumnText(7);
   }
   if (!row.ok()) return row.status();
   return out;
@@ -96,7 +100,7 @@ absl::StatusOr<std::vector<AuditEntry>> ListAudit(Database& db,
 
 absl::StatusOr<AuditVerdict> VerifyAudit(Database& db) {
   absl::StatusOr<Statement> all = db.Prepare(
-      "SELECT seq, at, who, rpc, keys, prev_hash, hash FROM audit_log "
+      "SELECT seq, at, who, rpc, keys, prev_hash, hash, reason FROM audit_log "
       "ORDER BY seq");
   if (!all.ok()) return all.status();
   AuditVerdict verdict;
@@ -117,7 +121,8 @@ absl::StatusOr<AuditVerdict> VerifyAudit(Database& db) {
       break;
     }
     if (HashOf(stored_prev, seq, all->ColumnInt(1), all->ColumnText(2),
-               all->ColumnText(3), all->ColumnText(4)) != hash) {
+               all->ColumnText(3), all->ColumnText(4),
+               all->ColumnText(7)) != hash) {
       verdict.problem =
           absl::StrCat("entry ", seq, ": edited (its hash does not match)");
       break;

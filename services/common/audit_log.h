@@ -30,6 +30,12 @@ namespace zwfw {
 struct Actor {
   std::string who;
   std::string rpc;
+  // Why, when the write needed a reason (a correction of a published
+  // month); empty otherwise.
+  std::string reason = "";
+  // When the caller made it, by the service's clock; InfinitePast: the
+  // store takes the time of its commit.
+  absl::Time at = absl::InfinitePast();
 };
 
 struct AuditEntry {
@@ -38,8 +44,9 @@ struct AuditEntry {
   std::string who;
   std::string rpc;
   std::vector<std::string> keys;  // the records written, by key
-  std::string prev_hash;          // hex; "" for the first
-  std::string hash;               // hex SHA-256
+  std::string reason;
+  std::string prev_hash;  // hex; "" for the first
+  std::string hash;       // hex SHA-256
 };
 
 // The migration each service appends to its own list: the table and the

@@ -36,6 +36,7 @@ grpc::Status AuditService::ListAudit(grpc::ServerContext* context,
           r->set_who(e.who);
           r->set_rpc(e.rpc);
           for (const std::string& k : e.keys) r->add_keys(k);
+          r->set_reason(e.reason);
           r->set_prev_hash(e.prev_hash);
           r->set_hash(e.hash);
         }

@@ -47,10 +47,15 @@ bool ParsePageToken(const std::string& token, std::string* department,
 
 CaseIntakeService::PreparedBatch CaseIntakeService::Prepare(
     const google::protobuf::RepeatedPtrField<Case>& records,
-    const Principal& who) const {
+    const Principal& who, const std::string& correction_reason) const {
   PreparedBatch batch;
   batch.results.resize(records.size());
   for (int i = 0; i < records.size(); ++i) batch.results[i].set_index(i);
+  absl::Status correction = CheckCorrection(who, correction_reason);
+  if (!correction.ok()) {
+    for (RecordResult& r : batch.results) Reject(&r, correction);
+    return batch;
+  }
   if (records.size() > options_.max_batch) {
     for (RecordResult& r : batch.results) {
       Reject(&r, absl::ResourceExhaustedError(absl::StrCat(
@@ -120,8 +125,8 @@ class CaseIntakeService::SubmitReactor
       if (finish) Finish(final_status_);
       return;
     }
-    auto batch = std::make_shared<PreparedBatch>(
-        service_->Prepare(request_.cases(), who_));
+    auto batch = std::make_shared<PreparedBatch>(service_->Prepare(
+        request_.cases(), who_, request_.correction_reason()));
     const uint64_t batch_id = request_.batch_id();
     {
       absl::MutexLock lock(&mu_);
@@ -129,7 +134,9 @@ class CaseIntakeService::SubmitReactor
     }
     std::vector<Case> cases = std::move(batch->cases);
     service_->store()->Write(
-        std::move(cases), {who_.Who(), "SubmitCases"},
+        std::move(cases),
+        {who_.Who(), "SubmitCases", request_.correction_reason(),
+         service_->options().now()},
         [this, batch,
          batch_id](absl::StatusOr<std::vector<WriteResult>> written) {
           Complete(*batch, written);
@@ -246,7 +253,8 @@ grpc::ServerUnaryReactor* CaseIntakeService::UpsertCase(
   if (!who.ok()) return FinishNow(context, who.status());
   google::protobuf::RepeatedPtrField<Case> one;
   *one.Add() = request->case_();
-  auto batch = std::make_shared<PreparedBatch>(Prepare(one, *who));
+  auto batch = std::make_shared<PreparedBatch>(
+      Prepare(one, *who, request->correction_reason()));
   const RecordResult& early = batch->results[0];
   if (early.outcome() == zwfw::v1::RECORD_OUTCOME_REJECTED) {
     return FinishNow(context, StatusOf(early));
@@ -254,19 +262,21 @@ grpc::ServerUnaryReactor* CaseIntakeService::UpsertCase(
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   *response->mutable_case_() = batch->cases[0];
   std::vector<Case> cases = std::move(batch->cases);
-  store_->Write(std::move(cases), {who->Who(), "UpsertCase"},
-                [reactor, response,
-                 batch](absl::StatusOr<std::vector<WriteResult>> written) {
-                  Complete(*batch, written);
-                  const RecordResult& r = batch->results[0];
-                  if (r.outcome() == zwfw::v1::RECORD_OUTCOME_REJECTED) {
-                    response->Clear();
-                    reactor->Finish(ToGrpcStatus(StatusOf(r)));
-                    return;
-                  }
-                  *response->mutable_result() = r;
-                  reactor->Finish(grpc::Status::OK);
-                });
+  store_->Write(
+      std::move(cases),
+      {who->Who(), "UpsertCase", request->correction_reason(), options_.now()},
+      [reactor, response,
+       batch](absl::StatusOr<std::vector<WriteResult>> written) {
+        Complete(*batch, written);
+        const RecordResult& r = batch->results[0];
+        if (r.outcome() == zwfw::v1::RECORD_OUTCOME_REJECTED) {
+          response->Clear();
+          reactor->Finish(ToGrpcStatus(StatusOf(r)));
+          return;
+        }
+        *response->mutable_result() = r;
+        reactor->Finish(grpc::Status::OK);
+      });
   return reactor;
 }
 

@@ -71,9 +71,11 @@ class CaseIntakeService final : public zwfw::v1::CaseIntake::CallbackService {
     std::vector<zwfw::v1::RecordResult> results;
   };
   // Validates every record of a batch for `who`.
+  // A correction (`correction_reason` set) that `who` may not make
+  // rejects every record.
   PreparedBatch Prepare(
       const google::protobuf::RepeatedPtrField<zwfw::v1::Case>& records,
-      const Principal& who) const;
+      const Principal& who, const std::string& correction_reason) const;
   // Fills the results of the stored records from the store's answer.
   static void Complete(PreparedBatch& batch,
                        const absl::StatusOr<std::vector<WriteResult>>& written);

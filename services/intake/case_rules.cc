@@ -271,6 +271,17 @@ absl::Status CheckClosedMonth(
   return absl::OkStatus();
 }
 
+absl::Status CheckCorrection(const Principal& who, const std::string& reason) {
+  if (reason.empty()) return absl::OkStatus();
+  if (who.role != Role::kAdmin) {
+    return absl::PermissionDeniedError(absl::StrCat(
+        "correction_reason: token of ", who.RoleName(),
+        " may not correct a published month: corrections are the office's "
+        "(admin)"));
+  }
+  return CheckText("correction_reason", reason, kMaxCorrectionReasonBytes);
+}
+
 absl::Status CheckTransition(CaseStatus previous, CaseStatus next) {
   if (IsOpen(previous)) {
     if (next != zwfw::v1::CASE_STATUS_REJECTED) return absl::OkStatus();

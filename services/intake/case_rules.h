@@ -72,6 +72,12 @@ absl::Status CheckClosedMonth(
     const std::optional<zwfw::v1::Case>& previous, const zwfw::v1::Case& next,
     const std::function<bool(const std::string&)>& is_closed);
 
+// A correction of a published month: the office's (admin) only, with a
+// reason of 1 to kMaxCorrectionReasonBytes. An empty reason is no
+// correction (OK for anyone).
+inline constexpr size_t kMaxCorrectionReasonBytes = 500;
+absl::Status CheckCorrection(const Principal& who, const std::string& reason);
+
 absl::Status CheckTransition(zwfw::v1::CaseStatus previous,
                              zwfw::v1::CaseStatus next);
 

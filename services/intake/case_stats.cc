@@ -14,6 +14,9 @@ zwfw::v1::GetCaseStatsResponse BuildCaseStats(const Period& period,
   zwfw::v1::GetCaseStatsResponse out;
   out.set_period(period.ToString());
   out.set_data_version(month.data_version);
+  for (const zwfw::v1::CaseCorrection& c : month.corrections) {
+    *out.add_corrections() = c;
+  }
   if (month.stable_until.has_value()) {
     *out.mutable_stable_until() = ToProto(*month.stable_until);
   }

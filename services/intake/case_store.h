@@ -51,6 +51,8 @@ struct MonthCounters {
   // alone (the next open case falling due, or the month's end).
   std::optional<absl::Time> stable_until;
   absl::flat_hash_map<std::pair<std::string, int>, Counters> rows;
+  // Corrections of published months made in this month, oldest first.
+  std::vector<zwfw::v1::CaseCorrection> corrections;
 };
 
 class CaseStore {

@@ -99,6 +99,17 @@ CREATE TABLE closed_months (
   closed_at INTEGER NOT NULL,
   closed_by TEXT NOT NULL
 ) STRICT;
+CREATE TABLE corrections (
+  seq INTEGER PRIMARY KEY,
+  at INTEGER NOT NULL,
+  made_in TEXT NOT NULL,
+  corrected_month TEXT NOT NULL,
+  department_code TEXT NOT NULL,
+  case_no TEXT NOT NULL,
+  reason TEXT NOT NULL,
+  by TEXT NOT NULL
+) STRICT;
+CREATE INDEX corrections_by_month ON corrections (made_in, seq);
 )sql",
           // 4: the audit trail (audit_log.h).
           AuditLogMigration(),

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "services/common/audit_log.h"
 #include "services/common/log.h"
+#include "services/common/proto_time.h"
 #include "services/intake/case_rules.h"
 #include "services/intake/intake_schema.h"
 
@@ -100,13 +101,15 @@ class SqliteCaseStore::Writer {
     if (!row.ok()) return row.status();
     CounterDeltas deltas;
     std::vector<std::vector<WriteResult>> results;
-    const absl::Time now = absl::Now();
     for (size_t i = 0; i < batches.size(); ++i) {
+      const absl::Time now =
+          actors[i]->at == absl::InfinitePast() ? absl::Now() : actors[i]->at;
       std::vector<WriteResult>& out = results.emplace_back();
       out.reserve(batches[i]->size());
       std::vector<std::string> written;  // for the audit trail
       for (const Case& c : *batches[i]) {
-        absl::StatusOr<WriteResult> r = WriteOne(c, closed, &deltas);
+        absl::StatusOr<WriteResult> r =
+            WriteOne(c, closed, *actors[i], now, &deltas);
         if (!r.ok()) return r.status();
         if (r->outcome == zwfw::v1::RECORD_OUTCOME_ACCEPTED ||
             r->outcome == zwfw::v1::RECORD_OUTCOME_UPDATED) {
@@ -174,6 +177,9 @@ class SqliteCaseStore::Writer {
          "INSERT INTO month_versions (month, version) VALUES (?, 1) "
          "ON CONFLICT (month) DO UPDATE SET version = version + 1"},
         {&closed_, "SELECT month FROM closed_months"},
+        {&correction_,
+         "INSERT INTO corrections (at, made_in, corrected_month, "
+         "department_code, case_no, reason, by) VALUES (?, ?, ?, ?, ?, ?, ?)"},
     };
     for (auto& [stmt, sql] : statements) {
       absl::StatusOr<Statement> prepared = db_->Prepare(sql);
@@ -185,22 +191,57 @@ class SqliteCaseStore::Writer {
 
   absl::StatusOr<WriteResult> WriteOne(
       const Case& c, const absl::flat_hash_set<std::string>& closed,
-      CounterDeltas* deltas) {
+      const Actor& actor, absl::Time now, CounterDeltas* deltas) {
     std::string record = Serialize(c);
     WriteResult result;
     if (!closed.empty()) {
       absl::StatusOr<std::optional<Case>> previous = Stored(c);
       if (!previous.ok()) return previous.status();
-      absl::Status open =
-          CheckClosedMonth(*previous, c, [&closed](const std::string& month) {
-            return closed.contains(month);
+      std::string corrected;  // the closed month this write changes
+      absl::Status open = CheckClosedMonth(
+          *previous, c, [&closed, &corrected](const std::string& month) {
+            if (!closed.contains(month)) return false;
+            if (corrected.empty()) corrected = month;
+            return true;
           });
-      if (!open.ok()) {
+      if (!open.ok() && actor.reason.empty()) {
         result.outcome = zwfw::v1::RECORD_OUTCOME_REJECTED;
         result.error = open;
         return result;
       }
+      if (!open.ok()) {
+        // The office's correction: written like any record, and listed
+        // once it changed something.
+        absl::StatusOr<WriteResult> written = WriteRecord(c, record, deltas);
+        if (!written.ok()) return written;
+        if (written->outcome != zwfw::v1::RECORD_OUTCOME_ACCEPTED &&
+            written->outcome != zwfw::v1::RECORD_OUTCOME_UPDATED) {
+          return written;
+        }
+        absl::Status s = correction_->Bind(1, absl::ToUnixMicros(now))
+                             .Bind(2, Period::Containing(now).ToString())
+                             .Bind(3, corrected)
+                             .Bind(4, c.department_code())
+                             .Bind(5, c.case_no())
+                             .Bind(6, actor.reason)
+                             .Bind(7, actor.who)
+                             .Run();
+        // The month it is made in lists it: its answers change.
+        if (s.ok())
+          s = version_->Bind(1, Period::Containing(now).ToString()).Run();
+        if (!s.ok()) return s;
+        return written;
+      }
     }
+    return WriteRecord(c, record, deltas);
+  }
+
+  // Inserts or updates one record: ACCEPTED, DUPLICATE, UPDATED or
+  // REJECTED (an illegal status change).
+  absl::StatusOr<WriteResult> WriteRecord(const Case& c,
+                                          const std::string& record,
+                                          CounterDeltas* deltas) {
+    WriteResult result;
     // Most records are new: try the insert first, look only on a conflict.
     BindCase(*insert_, c, record);
     absl::Status s = insert_->Run();
@@ -294,7 +335,7 @@ class SqliteCaseStore::Writer {
 
   std::unique_ptr<Database> db_;
   std::optional<Statement> select_, insert_, update_, counters_, version_,
-      closed_;
+      closed_, correction_;
 };
 
 // A pooled read connection, returned on destruction.
@@ -583,6 +624,22 @@ absl::StatusOr<MonthCounters> SqliteCaseStore::ReadMonth(const Period& period,
       out.stable_until = absl::FromUnixMicros(q->ColumnInt(0));
     }
   }
+  // Corrections of published months made in this one.
+  q = db->Prepare(
+      "SELECT at, corrected_month, department_code, case_no, reason, by "
+      "FROM corrections WHERE made_in = ? ORDER BY seq");
+  if (!q.ok()) return q.status();
+  q->Bind(1, month);
+  while ((row = q->Step()).ok() && *row) {
+    zwfw::v1::CaseCorrection& c = out.corrections.emplace_back();
+    *c.mutable_at() = ToProto(absl::FromUnixMicros(q->ColumnInt(0)));
+    c.set_corrected_month(q->ColumnText(1));
+    c.set_department_code(q->ColumnText(2));
+    c.set_case_no(q->ColumnText(3));
+    c.set_reason(q->ColumnText(4));
+    c.set_by(q->ColumnText(5));
+  }
+  if (!row.ok()) return row.status();
   out.data_version =
       writes * kVersionScale + std::min(live_overdue, kVersionScale - 1);
   return out;

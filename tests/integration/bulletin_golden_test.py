@@ -11,6 +11,7 @@ returned byte for byte after the data changes, and the draft is locked."""
 import os
 import re
 import subprocess
+import time
 
 import zwfw_testlib
 from zwfw_testlib import zwfw
@@ -157,6 +158,18 @@ class BulletinGoldenTest(zwfw_testlib.ServicesTestCase):
         code, _, err = zwfw(*flags, "cases", "import", late, token=self.admin)
         self.assertEqual(code, 3, err)
         self.assertIn("accepted_at: 2020-07 is published and closed", err)
+        # The office corrects it, with a reason: written, and listed in the
+        # bulletin of the month the correction is made in.
+        code, out, err = zwfw(*flags, "cases", "import", late,
+                              "--correction=补录漏报办件", token=self.admin)
+        self.assertEqual(code, 0, err)
+        this_month = time.strftime("%Y-%m",
+                                   time.gmtime(time.time() + 8 * 3600))
+        _, current, _ = zwfw(*flags, "bulletin", "render",
+                             "--period=" + this_month, "--format=text",
+                             token=self.admin, check=0)
+        self.assertIn("本期更正已通报月份办件数据1件：2020-07月份区公安局办件"
+                      "late-1（补录漏报办件）", current)
         # Publishing closed July in survey: a rating dated in it is refused.
         rating = os.path.join(self.dir, "late-rating.jsonl")
         with open(rating, "w") as f:
@@ -174,7 +187,7 @@ class BulletinGoldenTest(zwfw_testlib.ServicesTestCase):
         self.assertEqual(published, text)
         _, fresh, _ = zwfw(*flags, "bulletin", "render", "--period=2020-07",
                            "--format=text", token=self.admin, check=0)
-        self.assertIn("审批服务事项67354件", fresh)
+        self.assertIn("审批服务事项67355件", fresh)  # with the correction
         # The scorecard was frozen by the publish step.
         code, _, err = zwfw(*flags, "adjustments", "add", "--period=2020-07",
                             "--department=区税务局", "--points=1",

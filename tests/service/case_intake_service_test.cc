@@ -609,7 +609,27 @@ TEST_F(CaseIntakeTest, APublishedMonthTakesNoBackDatedOrRewrittenCases) {
                                 "REJECTED FAILED_PRECONDITION accepted_at",
                                 "REJECTED FAILED_PRECONDITION accepted_at",
                                 "UPDATED", "DUPLICATE", "ACCEPTED"}));
-  // The office's imports are held to it too.
+  // A correction is the office's, with its reason; it is written and
+  // listed with the statistics of the month it is made in.
+  zwfw::v1::UpsertCaseRequest correction;
+  *correction.mutable_case_() = Open(Police("C-5", Cst(2020, 7, 2)));
+  correction.set_correction_reason("窗口漏报，经核实补录");
+  zwfw::v1::UpsertCaseResponse corrected;
+  EXPECT_EQ(
+      stub_->UpsertCase(As("gaj").get(), correction, &corrected).error_code(),
+      grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_TRUE(
+      stub_->UpsertCase(As("admin").get(), correction, &corrected).ok());
+  EXPECT_EQ(Outcome(corrected.result()), "ACCEPTED");
+  const std::string made_in = Period::Containing(now_).ToString();
+  zwfw::v1::GetCaseStatsResponse listed = Stats(made_in);
+  ASSERT_EQ(listed.corrections_size(), 1);
+  EXPECT_EQ(listed.corrections(0).case_no(), "C-5");
+  EXPECT_EQ(listed.corrections(0).corrected_month(), "2020-07");
+  EXPECT_EQ(listed.corrections(0).reason(), "窗口漏报，经核实补录");
+  EXPECT_EQ(listed.corrections(0).by().substr(0, 6), "admin ");
+  EXPECT_EQ(Stats("2020-07").corrections_size(), 0);  // listed where made
+  // The office's imports without a reason are held to it too.
   EXPECT_EQ(
       Upsert(Open(Police("C-4", Cst(2020, 7, 2))), "admin"),
       "FAILED_PRECONDITION: accepted_at: 2020-07 is published and closed: "

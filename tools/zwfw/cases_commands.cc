@@ -35,6 +35,9 @@ ABSL_FLAG(bool, overtime_only, false, "only overtime cases");
 ABSL_FLAG(int, limit, 1000, "list at most this many cases");
 ABSL_FLAG(int, batch, 1000, "records per SubmitCases batch");
 ABSL_FLAG(int, in_flight, 4, "unacknowledged batches at most");
+ABSL_FLAG(std::string, correction, "",
+          "admin: the import corrects a published month, for this reason "
+          "(listed in the bulletin of the month it is made in)");
 ABSL_FLAG(std::string, mapping, "",
           "import a CSV or XLSX export by this mapping (deploy/import/)");
 ABSL_FLAG(bool, check, false,
@@ -106,6 +109,7 @@ int Import(CaseIntake::Stub& stub, const ClientOptions& options,
           std::vector<int64_t> lines) {
         zwfw::v1::SubmitCasesRequest request;
         request.set_batch_id(++batch_id);
+        request.set_correction_reason(absl::GetFlag(FLAGS_correction));
         for (auto& r : records) {
           request.add_cases()->Swap(static_cast<zwfw::v1::Case*>(r.get()));
         }

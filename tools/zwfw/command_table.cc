@@ -14,7 +14,7 @@ constexpr CommandLine kLines[] = {
     {"directory", "windows [DEPARTMENT] [--json]", "list windows"},
     {"directory", "staff [WINDOW] [--json]", "list staff"},
     {"directory", "items [DEPARTMENT] [--json]", "list service items"},
-    {"cases", "import FILE.jsonl [--batch N]",
+    {"cases", "import FILE.jsonl [--batch N] [--correction REASON]",
      "stream cases (one proto-JSON Case a line)"},
     {"cases", "import FILE.csv|FILE.xlsx --mapping M.json [--check]",
      "an office's export by its mapping (deploy/import/); --check: dry run"},
