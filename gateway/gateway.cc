@@ -102,8 +102,8 @@ std::optional<HttpReply> Gateway::HandleQuickly(const HttpRequest& request) {
 }
 
 std::optional<HttpReply> Gateway::AdmitBody(const HttpRequest& request) {
-  std::optional<HttpReply> refused = RefuseUnknownToken(request);
-  if (refused.has_value()) return refused;
+  Caller caller = Identify(request);
+  if (caller.refused.has_value()) return std::move(caller.refused);
   if (request.authorization.empty()) {
     HttpReply reply = ErrorReply(absl::UnauthenticatedError(
         "a request body over a few KB needs an \"Authorization: Bearer\" "
@@ -113,17 +113,15 @@ std::optional<HttpReply> Gateway::AdmitBody(const HttpRequest& request) {
   return std::nullopt;
 }
 
-std::optional<HttpReply> Gateway::RefuseUnknownToken(
-    const HttpRequest& request) {
-  if (options_.tokens == nullptr || request.authorization.empty()) {
-    return std::nullopt;
-  }
+Gateway::Caller Gateway::Identify(const HttpRequest& request) {
+  if (options_.tokens == nullptr || request.authorization.empty()) return {};
   std::optional<std::string> token = ParseBearer(request.authorization);
-  absl::Status known = token.has_value()
-                           ? options_.tokens->Authenticate(*token).status()
-                           : absl::UnauthenticatedError(
-                                 "authorization is not \"Bearer <token>\"");
-  if (known.ok()) return std::nullopt;
+  absl::StatusOr<Principal> who =
+      token.has_value() ? options_.tokens->Authenticate(*token)
+                        : absl::StatusOr<Principal>(absl::UnauthenticatedError(
+                              "authorization is not \"Bearer <token>\""));
+  if (who.ok()) return {.who = *std::move(who), .refused = std::nullopt};
+  const absl::Status known = who.status();
   if (options_.invalid_token_limiter != nullptr) {
     RateLimiter::Decision d = options_.invalid_token_limiter->Admit(
         absl::StrCat("badtoken:", request.client));
@@ -133,10 +131,10 @@ std::optional<HttpReply> Gateway::RefuseUnknownToken(
           d.retry_after_seconds, " s")));
       reply.headers.emplace_back("Retry-After",
                                  absl::StrCat(d.retry_after_seconds));
-      return reply;
+      return {.who = std::nullopt, .refused = std::move(reply)};
     }
   }
-  return ErrorReply(known);
+  return {.who = std::nullopt, .refused = ErrorReply(known)};
 }
 
 std::optional<HttpReply> Gateway::Process(const HttpRequest& request,
@@ -154,18 +152,20 @@ std::optional<HttpReply> Gateway::Process(const HttpRequest& request,
   std::optional<HttpReply> routed;
   // An unknown token is answered here, never passed on, and counted by
   // the client's address.
-  std::optional<HttpReply> unknown = RefuseUnknownToken(request);
-  if (unknown.has_value()) {
+  Caller identified = Identify(request);
+  if (identified.refused.has_value()) {
     route = "unknown-token";
-    routed = std::move(unknown);
+    routed = std::move(identified.refused);
   } else if (may_block) {
     // Counted before anything is asked of the services.
     if (limiter_ != nullptr) admitted = limiter_->Admit(caller);
-    if (admitted.allowed) routed = Route(request, may_block, &route);
+    if (admitted.allowed) {
+      routed = Route(request, may_block, identified.who, &route);
+    }
   } else {
     // Counted only once the answer is at hand: a request passed on to
     // Handle is counted there.
-    routed = Route(request, may_block, &route);
+    routed = Route(request, may_block, identified.who, &route);
     if (!routed.has_value()) return std::nullopt;
     if (limiter_ != nullptr) admitted = limiter_->Admit(caller);
   }
@@ -238,6 +238,7 @@ HttpReply Gateway::Ready() {
 
 std::optional<HttpReply> Gateway::Route(const HttpRequest& request,
                                         bool may_block,
+                                        const std::optional<Principal>& who,
                                         std::string* route_name) {
   const size_t q = request.target.find('?');
   const std::string path = request.target.substr(0, q);
@@ -297,7 +298,9 @@ std::optional<HttpReply> Gateway::Route(const HttpRequest& request,
   }
   const std::string key =
       request.verb == "GET" && match->route->cache
-          ? CacheKey(*match, **rpc_request, authorization, may_block)
+          ? CacheKey(*match, **rpc_request, authorization,
+                     request.authorization.empty() ? std::nullopt : who,
+                     may_block)
           : "";
   const absl::Time now = absl::Now();
   if (!key.empty()) {
@@ -360,6 +363,7 @@ HttpReply Gateway::CallAndCache(const Match& match,
 std::string Gateway::CacheKey(const Match& match,
                               const google::protobuf::Message& rpc_request,
                               const std::string& authorization,
+                              const std::optional<Principal>& caller,
                               bool may_block) {
   if (options_.cache == nullptr || options_.changes == nullptr ||
       options_.tokens == nullptr) {
@@ -368,9 +372,12 @@ std::string Gateway::CacheKey(const Match& match,
   // The caller's role is part of the key: services answer by role (and a
   // department token by its department), so an answer computed for one
   // role is never served to another.
-  std::optional<std::string> token = ParseBearer(authorization);
-  if (!token.has_value()) return "";
-  absl::StatusOr<Principal> who = options_.tokens->Authenticate(*token);
+  absl::StatusOr<Principal> who = absl::UnauthenticatedError("no token");
+  if (caller.has_value()) {
+    who = *caller;
+  } else if (std::optional<std::string> token = ParseBearer(authorization)) {
+    who = options_.tokens->Authenticate(*token);  // the anonymous viewer
+  }
   if (!who.ok()) return "";
   std::optional<std::string> versions =
       options_.changes->Versions(DependenciesOf(match.route->backend));

@@ -90,13 +90,20 @@ class Gateway {
   // errors) holds an admin or service token.
   absl::Status AuthorizeOwnRoute(const HttpRequest& request,
                                  absl::string_view route);
-  // The 401 (or 429) for a request whose token the token file does not
-  // know; nullopt when it has none or a known one.
-  std::optional<HttpReply> RefuseUnknownToken(const HttpRequest& request);
+  // Who sent a request: its principal when its token is known (nullopt
+  // without a token or a token file), or the 401 (or 429 of the
+  // invalid-token limit) for a token the token file does not know.
+  struct Caller {
+    std::optional<Principal> who;
+    std::optional<HttpReply> refused;
+  };
+  Caller Identify(const HttpRequest& request);
   // Both of the above: with `may_block` false, nullopt when the answer
   // needs a call that may block.
   std::optional<HttpReply> Process(const HttpRequest& request, bool may_block);
+  // `who`: the caller as Identify found it (not the anonymous viewer).
   std::optional<HttpReply> Route(const HttpRequest& request, bool may_block,
+                                 const std::optional<Principal>& who,
                                  std::string* route_name);
   HttpReply StaticFile(const std::string& path);
   // Calls the route's RPC and replies; a GET's answer is stored under `key`
@@ -108,9 +115,12 @@ class Gateway {
                          absl::Time now);
   // The cache key of a GET of a cacheable route, or "" when its answer
   // cannot be cached right now (unknown token, a version not followed).
+  // `who` is the caller when known already; else `authorization` (the
+  // anonymous viewer's) is authenticated here.
   std::string CacheKey(const Match& match,
                        const google::protobuf::Message& rpc_request,
-                       const std::string& authorization, bool may_block);
+                       const std::string& authorization,
+                       const std::optional<Principal>& who, bool may_block);
 
   const RouteTable* const routes_;
   Backends* const backends_;

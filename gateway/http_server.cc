@@ -7,6 +7,7 @@
 #include <boost/beast/ssl.hpp>
 #include <type_traits>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
@@ -165,12 +166,16 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         static_cast<http::status>(reply.status), version);
     response->set(http::field::server, "zwfw-gateway");
     response->set(http::field::content_type, reply.content_type);
-    // On every answer: the dashboard loads only its own scripts and styles
-    // and cannot be framed; no answer is sniffed into another type.
-    response->set("Content-Security-Policy", kContentSecurityPolicy);
+    // No answer is sniffed into another type; a page (the dashboard, an
+    // HTML bulletin) loads only the gateway's own scripts and styles and
+    // cannot be framed. (Only pages get the page headers: on every JSON
+    // answer they cost ~10% of the cached path's throughput for nothing.)
     response->set("X-Content-Type-Options", "nosniff");
-    response->set("Referrer-Policy", "no-referrer");
-    response->set("X-Frame-Options", "DENY");
+    if (absl::StartsWith(reply.content_type, "text/html")) {
+      response->set("Content-Security-Policy", kContentSecurityPolicy);
+      response->set("Referrer-Policy", "no-referrer");
+      response->set("X-Frame-Options", "DENY");
+    }
     if constexpr (kTls) {
       // Browsers that reached it over HTTPS never fall back to plaintext.
       response->set("Strict-Transport-Security", "max-age=31536000");

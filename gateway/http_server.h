@@ -24,8 +24,9 @@
 
 namespace zwfw::gateway {
 
-// Sent on every answer: scripts, styles, images and requests only from the
-// gateway itself, no plug-ins, no framing, no <base> rewriting.
+// Sent on every page (text/html: the dashboard, an HTML bulletin): scripts,
+// styles, images and requests only from the gateway itself, no plug-ins, no
+// framing, no <base> rewriting.
 inline constexpr char kContentSecurityPolicy[] =
     "default-src 'self'; object-src 'none'; base-uri 'none'; "
     "frame-ancestors 'none'; form-action 'self'";

@@ -66,15 +66,16 @@ class DashboardTest(zwfw_testlib.ServicesTestCase):
                              for d in card["departments"]
                              for line in d.get("lines", [])))
 
-        # The page and every answer: only the gateway's own scripts, no
-        # framing, no sniffing.
+        # The page: only the gateway's own scripts, no framing; no answer
+        # sniffed into another type.
+        _, _, headers = self.get("/", headers=True)
+        self.assertIn("default-src 'self'", headers["Content-Security-Policy"])
+        self.assertIn("frame-ancestors 'none'",
+                      headers["Content-Security-Policy"])
+        self.assertEqual(headers["X-Frame-Options"], "DENY")
         for path in ("/", "/v1/periods/2020-07/case-stats", "/nowhere"):
             _, _, headers = self.get(path, headers=True)
-            self.assertIn("default-src 'self'",
-                          headers["Content-Security-Policy"], path)
-            self.assertIn("frame-ancestors 'none'",
-                          headers["Content-Security-Policy"], path)
-            self.assertEqual(headers["X-Content-Type-Options"], "nosniff")
+            self.assertEqual(headers["X-Content-Type-Options"], "nosniff", path)
 
         url = "http://127.0.0.1:%d/?period=2020-07" % self.gateway.port
         artifacts = os.path.join(zwfw_testlib.BUILD_DIR, "test-artifacts")
