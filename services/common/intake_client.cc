@@ -179,6 +179,18 @@ absl::StatusOr<std::vector<std::string>> IntakeClient::OvertimeCases(
   return numbers;
 }
 
+absl::StatusOr<std::vector<zwfw::v1::Case>> IntakeClient::ExtendedCases(
+    const Period& period, int limit) {
+  zwfw::v1::ListCasesRequest request;
+  request.set_due_period(period.ToString());
+  request.set_extended_only(true);
+  request.set_page_size(limit);
+  zwfw::v1::ListCasesResponse page;
+  grpc::Status s = intake_->ListCases(Context().get(), request, &page);
+  if (!s.ok()) return Failed(s);
+  return std::vector<zwfw::v1::Case>(page.cases().begin(), page.cases().end());
+}
+
 absl::StatusOr<std::map<std::string, int64_t>> IntakeClient::CaseTotals(
     const Period& period) {
   absl::StatusOr<zwfw::v1::GetCaseStatsResponse> stats = CaseStats(period);

@@ -102,6 +102,10 @@ class IntakeClient : public DirectorySource,
   // The month's GetCaseStats.
   absl::StatusOr<zwfw::v1::GetCaseStatsResponse> CaseStats(
       const Period& period);
+  // The month's cases (due in it) whose due time an approved extension
+  // moved, up to `limit`, every department's.
+  absl::StatusOr<std::vector<zwfw::v1::Case>> ExtendedCases(
+      const Period& period, int limit);
   // Up to `limit` case numbers of a department's overtime cases due in the
   // month.
   absl::StatusOr<std::vector<std::string>> OvertimeCases(

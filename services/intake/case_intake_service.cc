@@ -328,6 +328,7 @@ grpc::ServerUnaryReactor* CaseIntakeService::ListCases(
           }
           query.due_period = *due;
         }
+        query.extended_only = request->extended_only();
         std::string department = request->department_code();
         if (department.empty() && who.role == Role::kDepartment) {
           department = who.department_code;

@@ -29,6 +29,7 @@ struct CaseQuery {
   std::string department_code;       // empty: all
   zwfw::v1::CaseStatus status = zwfw::v1::CASE_STATUS_UNSPECIFIED;  // any
   bool overtime_only = false;
+  bool extended_only = false;  // due times moved by an approved extension
   int limit = 100;
   // Resume after this (department_code, case_no); empty: from the start.
   std::string after_department;

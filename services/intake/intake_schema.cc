@@ -110,6 +110,7 @@ CREATE TABLE corrections (
   by TEXT NOT NULL
 ) STRICT;
 CREATE INDEX corrections_by_month ON corrections (made_in, seq);
+ALTER TABLE cases ADD COLUMN extended INTEGER NOT NULL DEFAULT 0;
 )sql",
           // 4: the audit trail (audit_log.h).
           AuditLogMigration(),

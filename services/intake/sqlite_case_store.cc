@@ -38,14 +38,16 @@ std::string MonthOf(const Case& c) {
 }
 
 // Binds the columns shared by INSERT and UPDATE: ?1 department, ?2 case_no,
-// ?3 month, ?4 status, ?5 due_at, ?6 completed_at, ?7 record, ?8 category.
+// ?3 month, ?4 status, ?5 due_at, ?6 completed_at, ?7 record, ?8 category,
+// ?9 extended (an approved extension moved its due time).
 void BindCase(Statement& stmt, const Case& c, const std::string& record) {
   stmt.Bind(1, c.department_code())
       .Bind(2, c.case_no())
       .Bind(3, MonthOf(c))
       .Bind(4, static_cast<int>(c.status()))
       .BindBlob(7, record)
-      .Bind(8, static_cast<int>(c.category()));
+      .Bind(8, static_cast<int>(c.category()))
+      .Bind(9, c.has_extension() ? 1 : 0);
   if (c.has_due_at()) {
     stmt.Bind(5, Micros(c.due_at()));
   } else {
@@ -150,12 +152,12 @@ class SqliteCaseStore::Writer {
          "case_no = ?"},
         {&insert_,
          "INSERT INTO cases (department_code, case_no, accepted_month, "
-         "status, due_at, completed_at, record, category) VALUES (?1, ?2, "
-         "?3, ?4, ?5, ?6, ?7, ?8) "
+         "status, due_at, completed_at, record, category, extended) VALUES "
+         "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) "
          "ON CONFLICT (department_code, case_no) DO NOTHING"},
         {&update_,
          "UPDATE cases SET accepted_month = ?3, status = ?4, due_at = ?5, "
-         "completed_at = ?6, record = ?7, category = ?8 "
+         "completed_at = ?6, record = ?7, category = ?8, extended = ?9 "
          "WHERE department_code = ?1 AND case_no = ?2"},
         {&counters_,
          "INSERT INTO case_counters (month, department_code, category, total, "
@@ -501,6 +503,7 @@ absl::StatusOr<CasePage> SqliteCaseStore::List(const CaseQuery& query,
   if (query.overtime_only) {
     where.push_back(OvertimeSql(":now"));
   }
+  if (query.extended_only) where.push_back("extended = 1");
   if (!query.after_department.empty()) {
     where.push_back("(department_code, case_no) > (:after_dept, :after_no)");
   }

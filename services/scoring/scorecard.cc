@@ -189,6 +189,16 @@ zwfw::v1::Scorecard ComputeScorecard(const std::string& period,
       total += line.points();
       *score.add_lines() = std::move(line);
     }
+    if (evidence.extension_count > 0) {
+      // Not a rule: no points; the office sees what moved a due time.
+      ScoreLine* line = score.add_lines();
+      line->set_rule_id("extensions");
+      line->set_text("经批准延长承诺时限的办件（不计超时）");
+      line->set_count(evidence.extension_count);
+      line->set_detail(
+          absl::StrCat("延期办件", evidence.extension_count, "件"));
+      AddEvidence(evidence.extensions, line);
+    }
     for (const auto& a : inputs.adjustments) {
       if (a.department_code() != code) continue;
       ScoreLine* line = score.add_lines();

@@ -14,12 +14,20 @@
 namespace zwfw::scoring {
 
 inline constexpr int kMaxEvidence = 10;
+// Extended cases read for one scorecard (every department's): the count
+// of a department is exact below this.
+inline constexpr int kMaxExtensionLookup = 1000;
 
 // Case numbers or evaluation ids behind a department's counts.
 struct Evidence {
   std::vector<std::string> overtime_cases;
   std::vector<std::string> bad_ratings;
   std::vector<std::string> overdue_rectifications;
+  // Cases due in the period whose due time an approved extension moved
+  // ("case_no（approval reference，+N个工作日）"), and how many there are: the
+  // scorecard lists them (no points) so the office sees every extension.
+  std::vector<std::string> extensions = {};
+  int64_t extension_count = 0;
 };
 
 struct ScoringInputs {

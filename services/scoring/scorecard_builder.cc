@@ -30,6 +30,16 @@ absl::StatusOr<zwfw::v1::Scorecard> ScorecardBuilder::Compute(
   absl::StatusOr<int64_t> period_version =
       store_->PeriodVersion(period.ToString());
   if (!period_version.ok()) return period_version.status();
+  // Extensions: one lookup for every department, part of the key (an
+  // extension need not move a figure).
+  absl::StatusOr<std::vector<zwfw::v1::Case>> extended =
+      sources_->ExtendedCases(period, kMaxExtensionLookup);
+  if (!extended.ok()) return extended.status();
+  std::string extended_key;
+  for (const zwfw::v1::Case& c : *extended) {
+    absl::StrAppend(&extended_key, c.department_code(), "/", c.case_no(), "/",
+                    c.extension().SerializeAsString(), ";");
+  }
 
   // The key names every input: the month's figures as read (with the
   // department rows and names of the directory they were built from, which
@@ -42,7 +52,7 @@ absl::StatusOr<zwfw::v1::Scorecard> ScorecardBuilder::Compute(
                    inputs.survey.SerializeAsString(), "/",
                    inputs.cases.data_version(), "/",
                    inputs.survey.data_version(), "/", (*rules)->version(), "/",
-                   *period_version));
+                   *period_version, "/", extended_key));
   if (cache_ != nullptr && use == CacheUse::kAllowed) {
     if (std::optional<std::string> hit = cache_->Get(key)) {
       zwfw::v1::Scorecard card;
@@ -61,6 +71,15 @@ absl::StatusOr<zwfw::v1::Scorecard> ScorecardBuilder::Compute(
     inputs.windows = awards->windows;
     inputs.staff = awards->staff;
 
+    for (const zwfw::v1::Case& c : *extended) {
+      Evidence& e = inputs.evidence[c.department_code()];
+      ++e.extension_count;
+      if (e.extensions.size() < static_cast<size_t>(kMaxEvidence)) {
+        e.extensions.push_back(
+            absl::StrCat(c.case_no(), "（", c.extension().approval_ref(), "，+",
+                         c.extension().working_days(), "个工作日）"));
+      }
+    }
     std::map<std::string, const zwfw::v1::DepartmentSatisfaction*> survey_of;
     for (const auto& d : inputs.survey.departments()) {
       survey_of[d.department_code()] = &d;

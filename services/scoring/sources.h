@@ -29,6 +29,10 @@ class ScoringSources {
   // Evidence: up to `limit` ids.
   virtual absl::StatusOr<std::vector<std::string>> OvertimeCases(
       const Period& period, const std::string& department, int limit) = 0;
+  // The month's cases whose due time an approved extension moved, every
+  // department's, up to `limit`.
+  virtual absl::StatusOr<std::vector<zwfw::v1::Case>> ExtendedCases(
+      const Period& period, int limit) = 0;
   // Bad ratings of the month not voided by an appeal; with `overdue_only`,
   // those whose rectification is overdue.
   virtual absl::StatusOr<std::vector<std::string>> BadRatings(
@@ -60,6 +64,10 @@ class GrpcScoringSources : public ScoringSources {
       const Period& period, const std::string& department, bool overdue_only,
       int limit) override {
     return survey_->BadRatings(period, department, overdue_only, limit);
+  }
+  absl::StatusOr<std::vector<zwfw::v1::Case>> ExtendedCases(
+      const Period& period, int limit) override {
+    return intake_->ExtendedCases(period, limit);
   }
 
  private:

@@ -73,6 +73,12 @@ class FakeSources : public ScoringSources {
     if (survey_down) return absl::UnavailableError(kSurveyDown);
     return survey;
   }
+  absl::StatusOr<std::vector<zwfw::v1::Case>> ExtendedCases(const Period&,
+                                                            int) override {
+    if (intake_down) return absl::UnavailableError(kIntakeDown);
+    return extended;
+  }
+  std::vector<zwfw::v1::Case> extended;
   absl::StatusOr<std::vector<std::string>> OvertimeCases(const Period&,
                                                          const std::string&,
                                                          int) override {
@@ -324,6 +330,32 @@ TEST_F(ScoringServiceTest, EachRoleSeesWhatItMay) {
   for (const auto& d : published->departments()) {
     for (const auto& line : d.lines()) EXPECT_TRUE(line.evidence().empty());
   }
+}
+
+// A department could send its own due_at; now a later due time needs an
+// approved extension, and the scorecard lists every one (no points).
+TEST_F(ScoringServiceTest, TheScorecardListsEveryExtension) {
+  ASSERT_TRUE(SetDefaultRules().ok());
+  auto before = Card();
+  ASSERT_TRUE(before.ok());
+  zwfw::v1::Case extended;
+  extended.set_department_code("gaj");
+  extended.set_case_no("GA-9");
+  extended.mutable_extension()->set_working_days(5);
+  extended.mutable_extension()->set_approval_ref("綦公延〔2020〕7号");
+  sources_.extended = {extended};
+  auto after = Card();
+  ASSERT_TRUE(after.ok());
+  const zwfw::v1::ScoreLine& line = Find(*after, "gaj").lines().rbegin()[0];
+  EXPECT_EQ(line.rule_id(), "extensions");
+  EXPECT_EQ(line.count(), 1);
+  EXPECT_EQ(line.points(), 0);
+  ASSERT_EQ(line.evidence_size(), 1);
+  EXPECT_EQ(line.evidence(0), "GA-9（綦公延〔2020〕7号，+5个工作日）");
+  EXPECT_EQ(Find(*after, "gaj").score(), Find(*before, "gaj").score());
+  // Other departments see that it was extended, not which case.
+  auto seen = Card("viewer");
+  EXPECT_EQ(seen.status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_F(ScoringServiceTest, AwardsAreConfirmedByTheOffice) {
