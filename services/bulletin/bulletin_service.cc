@@ -84,6 +84,7 @@ grpc::Status BulletinService::UpdateDraft(
                      absl::Status s = CheckDraft(request->draft());
                      if (!s.ok()) return s;
                      zwfw::v1::Draft draft = request->draft();
+                     draft.DiscardUnknownFields();  // only what we name
                      draft.set_period(period->ToString());
                      *draft.mutable_updated_at() = ToProto(options_.now());
                      draft.set_updated_by(who.Who());

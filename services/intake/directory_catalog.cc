@@ -22,6 +22,7 @@ absl::StatusOr<std::unique_ptr<DirectoryCatalog>> DirectoryCatalog::Open(
 
 absl::StatusOr<std::shared_ptr<const DirectoryIndex>> DirectoryCatalog::Import(
     zwfw::v1::DirectorySnapshot snapshot, const Actor& actor) {
+  snapshot.DiscardUnknownFields();  // only what the schema names is stored
   absl::MutexLock import_lock(&import_mu_);
   // Imports are serialised, so the next version is the current one + 1.
   absl::StatusOr<std::shared_ptr<const DirectoryIndex>> index =

@@ -51,6 +51,7 @@ grpc::Status ScoringService::SetRules(grpc::ServerContext* context,
         absl::Status s = ValidateRules(request->rules());
         if (!s.ok()) return s;
         zwfw::v1::ScoringRules rules = request->rules();
+        rules.DiscardUnknownFields();  // only what the schema names is stored
         *rules.mutable_set_at() = ToProto(options_.now());
         rules.set_set_by(who.Who());
         absl::StatusOr<zwfw::v1::ScoringRules> stored = store_->AddRules(rules);
@@ -88,6 +89,7 @@ grpc::Status ScoringService::AddAdjustment(
         absl::StatusOr<const zwfw::v1::Department*> d =
             FindDepartmentOrNotFound(**directory, a.department_code());
         if (!d.ok()) return d.status();
+        a.DiscardUnknownFields();
         a.set_department_code((*d)->code());
         a.set_period(period->ToString());
         a.set_added_by(who.Who());
