@@ -102,6 +102,8 @@ std::optional<HttpReply> Gateway::HandleQuickly(const HttpRequest& request) {
 }
 
 std::optional<HttpReply> Gateway::AdmitBody(const HttpRequest& request) {
+  // Process checks the token again once the body is in: the token file may
+  // have changed (a revoked token) while the body was read.
   Caller caller = Identify(request);
   if (caller.refused.has_value()) return std::move(caller.refused);
   if (request.authorization.empty()) {

@@ -86,8 +86,7 @@ std::optional<std::string> SignedCache::Get(absl::string_view key) {
       return std::string(value);
     }
   }
-  bad_macs_.fetch_add(1);
-  if (bad_mac_counter_ != nullptr) bad_mac_counter_->Increment();
+  bad_mac_counter_->Increment();
   return std::nullopt;
 }
 

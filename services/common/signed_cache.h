@@ -14,7 +14,6 @@
 #ifndef ZWFW_SERVICES_COMMON_SIGNED_CACHE_H_
 #define ZWFW_SERVICES_COMMON_SIGNED_CACHE_H_
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -22,6 +21,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "prometheus/counter.h"
 #include "services/common/cache.h"
 
 namespace prometheus {
@@ -57,15 +57,18 @@ class SignedCache final : public Cache {
   }
 
   // Values refused for a bad or missing MAC since start.
-  int64_t bad_macs() const { return bad_macs_.load(); }
+  int64_t bad_macs() const {
+    return static_cast<int64_t>(bad_mac_counter_->Value());
+  }
 
  private:
   std::string Mac(absl::string_view key, absl::string_view value) const;
 
   Cache* const inner_;
   const std::string key_;
-  std::atomic<int64_t> bad_macs_{0};
-  prometheus::Counter* bad_mac_counter_ = nullptr;
+  // The registry's counter, or this one without a registry.
+  prometheus::Counter unregistered_bad_macs_;
+  prometheus::Counter* bad_mac_counter_ = &unregistered_bad_macs_;
 };
 
 }  // namespace zwfw

@@ -73,9 +73,14 @@ absl::Status ApplyRatingSource(const Principal& who,
                                    "devices"));
       }
       return absl::OkStatus();
-    default:  // admin, service: the office's imports
+    case Role::kAdmin:
+    case Role::kService:  // the office's imports
       return absl::OkStatus();
+    case Role::kDepartment:
+    case Role::kViewer:
+      break;  // refused by MayRate above
   }
+  return absl::OkStatus();
 }
 
 bool NeedsCaseCheck(const Principal& who, const zwfw::v1::Evaluation& e) {

@@ -208,11 +208,12 @@ absl::StatusOr<std::vector<WriteResult>> SqliteSurveyStore::WriteEvaluations(
           ClosedPeriodError("evaluated_at", MonthOf(e.evaluated_at()));
       continue;
     }
-    absl::StatusOr<Statement*> walk_ins = Cached(
-        walk_ins_,
-        "SELECT ratings FROM walk_in_counts WHERE window_code = ? AND day = ?");
-    if (!walk_ins.ok()) return walk_ins.status();
     if (!p.walk_in_day.empty() && p.walk_in_cap > 0) {
+      absl::StatusOr<Statement*> walk_ins =
+          Cached(walk_ins_,
+                 "SELECT ratings FROM walk_in_counts WHERE window_code = ? "
+                 "AND day = ?");
+      if (!walk_ins.ok()) return walk_ins.status();
       (*walk_ins)->Bind(1, e.window_code()).Bind(2, p.walk_in_day);
       absl::StatusOr<bool> row = (*walk_ins)->Step();
       if (!row.ok()) return row.status();

@@ -144,13 +144,14 @@ grpc::Status SurveyService::RecordReturnVisits(
         absl::StatusOr<std::shared_ptr<const DirectoryIndex>> directory =
             directory_->Current();
         if (!directory.ok()) return directory.status();
+        const absl::Time now = options_.now();
         std::vector<zwfw::v1::ReturnVisit> visits;
         std::vector<int> positions;
         for (int i = 0; i < request->visits_size(); ++i) {
           RecordResult* result = response->add_results();
           result->set_index(i);
-          absl::StatusOr<zwfw::v1::ReturnVisit> v = NormalizeReturnVisit(
-              request->visits(i), **directory, who, options_.now());
+          absl::StatusOr<zwfw::v1::ReturnVisit> v =
+              NormalizeReturnVisit(request->visits(i), **directory, who, now);
           if (!v.ok()) {
             Reject(result, v.status());
             continue;
@@ -159,11 +160,10 @@ grpc::Status SurveyService::RecordReturnVisits(
           positions.push_back(i);
         }
         if (!visits.empty()) {
-          ApplyWrites(
-              store_->WriteReturnVisits(visits, who.Who(), options_.now()),
-              positions.size(), "record", [&](size_t k) {
-                return response->mutable_results(positions[k]);
-              });
+          ApplyWrites(store_->WriteReturnVisits(visits, who.Who(), now),
+                      positions.size(), "record", [&](size_t k) {
+                        return response->mutable_results(positions[k]);
+                      });
         }
         return absl::OkStatus();
       });

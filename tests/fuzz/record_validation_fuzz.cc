@@ -80,7 +80,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (!c.ParseFromArray(bytes, length)) return 0;
       absl::StatusOr<zwfw::v1::Case> normalized =
           zwfw::intake::NormalizeCase(c, Directory(), WorkingDays(), who, now);
-      (void)zwfw::intake::CheckCorrection(who, c.case_no());
+      // The raw input as a reason: every length and byte, valid UTF-8 or not.
+      (void)zwfw::intake::CheckCorrection(
+          who, std::string(static_cast<const char*>(bytes), size - 2));
       if (normalized.ok()) {
         (void)zwfw::intake::CheckClosedMonth(
             std::nullopt, *normalized,
