@@ -25,9 +25,15 @@ void ApplyWrites(const absl::StatusOr<std::vector<WriteResult>>& written,
   for (size_t k = 0; k < count; ++k) {
     zwfw::v1::RecordResult* r = result(k);
     if (!written.ok()) {
-      Reject(r, absl::UnavailableError(absl::StrCat(
-                    field, ": not stored (", written.status().message(),
-                    "); send the batch again")));
+      // A full disk stays RESOURCE_EXHAUSTED; any other failure of the
+      // store is UNAVAILABLE: either way, retry.
+      const absl::StatusCode code =
+          written.status().code() == absl::StatusCode::kResourceExhausted
+              ? absl::StatusCode::kResourceExhausted
+              : absl::StatusCode::kUnavailable;
+      Reject(r, absl::Status(code, absl::StrCat(field, ": not stored (",
+                                                written.status().message(),
+                                                "); send the batch again")));
     } else if ((*written)[k].outcome == zwfw::v1::RECORD_OUTCOME_REJECTED) {
       Reject(r, (*written)[k].error);
     } else {

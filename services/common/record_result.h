@@ -35,8 +35,9 @@ void Reject(zwfw::v1::RecordResult* result, const absl::Status& error);
 
 // Fills the results of `count` records a store was given, from what it did
 // with the k-th: its outcome, or REJECTED with its error. When nothing was
-// stored, every one is REJECTED as UNAVAILABLE with the reason and "send the
-// batch again"; `field` names what (e.g. "cases").
+// stored, every one is REJECTED as UNAVAILABLE (RESOURCE_EXHAUSTED for a
+// full disk) with the reason and "send the batch again"; `field` names what
+// (e.g. "cases").
 void ApplyWrites(const absl::StatusOr<std::vector<WriteResult>>& written,
                  size_t count, absl::string_view field,
                  const std::function<zwfw::v1::RecordResult*(size_t)>& result);

@@ -9,10 +9,16 @@
 namespace zwfw {
 namespace {
 
+// A failing disk or a lock held elsewhere is UNAVAILABLE (nothing was
+// stored: send again), a full disk RESOURCE_EXHAUSTED; only a file that is
+// not what it should be is DATA_LOSS.
 absl::StatusCode CodeOf(int rc) {
   switch (rc & 0xff) {
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
+    case SQLITE_IOERR:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PROTOCOL:
       return absl::StatusCode::kUnavailable;
     case SQLITE_CONSTRAINT:
       return absl::StatusCode::kAlreadyExists;
@@ -21,11 +27,29 @@ absl::StatusCode CodeOf(int rc) {
       return absl::StatusCode::kResourceExhausted;
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
-    case SQLITE_IOERR:
       return absl::StatusCode::kDataLoss;
     default:
       return absl::StatusCode::kInternal;
   }
+}
+
+// "store intake.db: sqlite step: database or disk is full (the disk of
+// the data folder is full: free space, then send again) [INSERT ...]":
+// the store by its file, what failed, and for a full disk what to do.
+absl::Status StoreError(int rc, const std::string& path, absl::string_view what,
+                        absl::string_view message, absl::string_view sql) {
+  const size_t slash = path.rfind('/');
+  const absl::string_view file =
+      slash == std::string::npos ? absl::string_view(path)
+                                 : absl::string_view(path).substr(slash + 1);
+  const bool full = (rc & 0xff) == SQLITE_FULL;
+  return absl::Status(
+      CodeOf(rc),
+      absl::StrCat("store ", file, ": sqlite ", what, ": ", message,
+                   full ? " (the disk of the data folder is full: free space, "
+                          "then send again)"
+                        : "",
+                   " [", sql, "]"));
 }
 
 }  // namespace
@@ -35,9 +59,8 @@ void Statement::Finalizer::operator()(sqlite3_stmt* stmt) const {
 }
 
 absl::Status Statement::Error(absl::string_view what) const {
-  return absl::Status(CodeOf(sqlite3_extended_errcode(db_)),
-                      absl::StrCat("sqlite ", what, ": ", sqlite3_errmsg(db_),
-                                   " [", sqlite3_sql(stmt_.get()), "]"));
+  return StoreError(sqlite3_extended_errcode(db_), owner_->path(), what,
+                    sqlite3_errmsg(db_), sqlite3_sql(stmt_.get()));
 }
 
 Statement& Statement::Bind(int index, int64_t value) {
@@ -143,9 +166,7 @@ absl::StatusOr<Statement> Database::Prepare(absl::string_view sql) {
   int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
                               SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
   if (rc != SQLITE_OK) {
-    return absl::Status(
-        CodeOf(rc),
-        absl::StrCat("sqlite prepare: ", sqlite3_errmsg(db_), " [", sql, "]"));
+    return StoreError(rc, path_, "prepare", sqlite3_errmsg(db_), sql);
   }
   return Statement(this, db_, stmt);
 }
@@ -156,9 +177,8 @@ absl::Status Database::Exec(absl::string_view sql) {
   int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error);
   NoteCommits();
   if (rc != SQLITE_OK) {
-    absl::Status s(CodeOf(rc), absl::StrCat("sqlite exec: ",
-                                            error ? error : sqlite3_errstr(rc),
-                                            " [", sql, "]"));
+    absl::Status s =
+        StoreError(rc, path_, "exec", error ? error : sqlite3_errstr(rc), sql);
     sqlite3_free(error);
     return s;
   }
@@ -227,6 +247,10 @@ absl::StatusOr<Database::CheckpointResult> Database::Checkpoint(
 
 int Database::Changes() const { return sqlite3_changes(db_); }
 
+bool Database::InTransaction() const {
+  return sqlite3_get_autocommit(db_) == 0;
+}
+
 absl::StatusOr<Transaction> Transaction::Begin(Database& db) {
   absl::Status s = db.Exec("BEGIN IMMEDIATE");
   if (!s.ok()) return s;
@@ -234,7 +258,8 @@ absl::StatusOr<Transaction> Transaction::Begin(Database& db) {
 }
 
 Transaction::~Transaction() {
-  if (!active_) return;
+  // A COMMIT that failed on I/O or a full disk has rolled back already.
+  if (!active_ || !db_->InTransaction()) return;
   absl::Status s = db_->Exec("ROLLBACK");
   if (!s.ok()) LogError(absl::StrCat("rollback failed: ", s.message()));
 }

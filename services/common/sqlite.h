@@ -110,6 +110,9 @@ class Database {
 
   int64_t LastInsertRowId() const;
   int Changes() const;
+  // Whether a transaction is open (SQLite ends one itself after some
+  // errors of COMMIT).
+  bool InTransaction() const;
   const std::string& path() const { return path_; }
 
  private:

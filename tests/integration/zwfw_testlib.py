@@ -7,6 +7,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import unittest
 
@@ -35,6 +36,9 @@ class Server:
         self.metrics_port = free_port()
         self.log_path = os.path.join(workdir, "server-%d.log" % self.port)
         self.log = open(self.log_path, "a")
+        # A restart on the same port appends to the same log: only what
+        # this process writes tells whether it listens.
+        self.log_start = self.log.tell()
         self.proc = subprocess.Popen(
             [os.path.join(BUILD_DIR, binary),
              "--listen=127.0.0.1:%d" % self.port,
@@ -54,7 +58,10 @@ class Server:
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise AssertionError("server exited: " + self.logs())
-            if ("listening on 127.0.0.1:%d" % self.port) in self.logs():
+            with open(self.log_path, "rb") as f:
+                f.seek(self.log_start)
+                started = f.read().decode("utf-8", "replace")
+            if ("listening on 127.0.0.1:%d" % self.port) in started:
                 return self
             time.sleep(0.05)
         raise AssertionError("server did not start: " + self.logs())
@@ -123,6 +130,62 @@ def new_token(tokens_file, role):
     _, out, _ = zwfw("tokens", "add", "--token_file=" + tokens_file, role,
                      check=0)
     return out.strip()
+
+
+def load_protos(out_dir, *names):
+    """Generates Python classes for zwfw.v1's protos `names` ("intake.proto")
+    with protoc into `out_dir` and puts it on sys.path: then
+    `from zwfw.v1 import intake_pb2` works."""
+    os.makedirs(out_dir, exist_ok=True)
+    subprocess.run(
+        ["protoc", "-I", os.path.join(SOURCE_DIR, "protos"),
+         "--python_out=" + out_dir,
+         *[os.path.join(SOURCE_DIR, "protos/zwfw/v1", name) for name in names]],
+        check=True)
+    if out_dir not in sys.path:
+        sys.path.insert(0, out_dir)
+
+
+def crash_seed():
+    """The seed of a test's random crash moments: ZWFW_CRASH_SEED, or a new
+    one. Printed, so that a failing run can be repeated."""
+    seed = int(os.environ.get("ZWFW_CRASH_SEED") or time.time_ns() % 2**31)
+    print("crash moments seeded with %d (repeat: ZWFW_CRASH_SEED=%d)"
+          % (seed, seed), flush=True)
+    return seed
+
+
+def kill_during(server, work, rng, after):
+    """kill -9 of `server` in the middle of `work(progress)`, run on a
+    thread: `work` calls progress() at each acknowledged step; the kill
+    comes once `after` steps are done (at once for 0), plus up to 20 ms at
+    random. Returns once the server is dead and `work` has returned."""
+    reached, done, failed = threading.Event(), [0], []
+
+    def progress():
+        done[0] += 1
+        if done[0] >= after:
+            reached.set()
+
+    def run():
+        try:
+            work(progress)
+        except AssertionError as e:  # a check of `work`: the test's failure
+            failed.append(e)
+        except Exception:  # the server died under it: expected
+            pass
+        reached.set()
+
+    worker = threading.Thread(target=run)
+    worker.start()
+    if after > 0:
+        reached.wait(30)
+    time.sleep(rng.uniform(0.0, 0.02))
+    server.proc.kill()
+    server.proc.wait()
+    worker.join(30)
+    if failed:
+        raise failed[0]
 
 
 def demo_directory():

@@ -5,9 +5,15 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
+#include <map>
+#include <string>
+
 #include "absl/strings/str_cat.h"
 #include "services/bulletin/sqlite_bulletin_store.h"
+#include "services/common/auth.h"
 #include "services/common/status.h"
+#include "tests/testing/faulty_vfs.h"
 #include "tests/testing/in_memory_cache.h"
 #include "tests/testing/service_fixture.h"
 #include "tests/testing/test_util.h"
@@ -60,8 +66,16 @@ class FakeSources : public BulletinSources {
 class BulletinServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    store_ = *SqliteBulletinStore::Open(testing::FreshDbPath("bulletin"));
     tokens_ = testing::TokensFor({{"admin", "admin"}, {"viewer", "viewer"}});
+    StartOn(testing::FreshDbPath("bulletin"));
+  }
+
+  // The service over the store at `path`, as a server (re)starting.
+  void StartOn(const std::string& path) {
+    server_.reset();
+    service_.reset();
+    store_.reset();
+    store_ = *SqliteBulletinStore::Open(path);
     service_ = std::make_unique<BulletinService>(store_.get(), &sources_,
                                                  tokens_.get(), nullptr);
     server_ = std::make_unique<testing::InProcessServer>(service_.get());
@@ -209,6 +223,100 @@ TEST_F(BulletinServiceTest, BadRequestsAndDependencies) {
   EXPECT_EQ(stub_->UpdateDraft(As("admin").get(), huge, &draft).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);
 }
+
+// SQLite's I/O-error tests for bulletin: a publish while the Nth open,
+// write, sync or lock of the store fails (every N and failure, transient
+// and persistent). It is answered with its version or refused as
+// UNAVAILABLE or RESOURCE_EXHAUSTED naming the store; once the fault
+// clears it can be published (again, or found published); after a
+// restart there is exactly one version, whole: every format there, each
+// matching the hash the version lists.
+// The walk in two halves (ctest runs them side by side): rendering every
+// format makes each trial slow.
+class BulletinFaultTest
+    : public BulletinServiceTest,
+      public ::testing::WithParamInterface<testing::FaultWalk::Kinds> {};
+
+TEST_P(BulletinFaultTest, StorageFaultsLeaveAPublishWholeOrAbsent) {
+  int trial = 0;
+  int faults = 0;
+  const int trials = testing::FaultWalk::Run(
+      [&](testing::FaultWalk& walk) {
+        SCOPED_TRACE(walk.Describe());
+        const std::string path =
+            testing::FreshDbPath(absl::StrCat("fault-", ++trial));
+        StartOn(path);
+        ASSERT_TRUE(Update(0, "綦政服〔2020〕12号").ok());
+        const std::string file = path.substr(path.rfind('/') + 1);
+        zwfw::v1::PublishRequest publish;
+        publish.set_period("2020-07");
+
+        walk.Begin();
+        zwfw::v1::PublishedVersion acknowledged;
+        grpc::Status s =
+            stub_->Publish(As("admin").get(), publish, &acknowledged);
+        if (!s.ok()) {
+          EXPECT_TRUE(s.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                      s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED)
+              << s.error_message();
+          EXPECT_NE(s.error_message().find(file), std::string::npos)
+              << s.error_message();
+        }
+        walk.End();
+        if (walk.injected()) ++faults;
+
+        zwfw::v1::ListPublishedRequest list;
+        list.set_period("2020-07");
+        zwfw::v1::ListPublishedResponse listed;
+        ASSERT_TRUE(
+            stub_->ListPublished(As("viewer").get(), list, &listed).ok());
+        if (!s.ok() && listed.versions_size() == 0) {
+          zwfw::v1::PublishedVersion again;
+          grpc::Status retried =
+              stub_->Publish(As("admin").get(), publish, &again);
+          ASSERT_TRUE(retried.ok()) << retried.error_message();
+          EXPECT_EQ(again.version(), 1);
+        }
+
+        StartOn(path);
+        ASSERT_TRUE(
+            stub_->ListPublished(As("viewer").get(), list, &listed).ok());
+        ASSERT_EQ(listed.versions_size(), 1);
+        const zwfw::v1::PublishedVersion& v = listed.versions(0);
+        EXPECT_EQ(v.version(), 1);
+        using Hashes = std::map<std::string, std::string>;
+        if (s.ok()) {
+          EXPECT_EQ(Hashes(v.sha256().begin(), v.sha256().end()),
+                    Hashes(acknowledged.sha256().begin(),
+                           acknowledged.sha256().end()));
+        }
+        EXPECT_EQ(v.sha256().size(), 6u);
+        for (const auto& [format, sha] : v.sha256()) {
+          zwfw::v1::GetPublishedRequest get;
+          get.set_period("2020-07");
+          zwfw::v1::BulletinFormat f;
+          ASSERT_TRUE(zwfw::v1::BulletinFormat_Parse(format, &f));
+          get.set_format(f);
+          zwfw::v1::RenderResponse published;
+          ASSERT_TRUE(
+              stub_->GetPublished(As("viewer").get(), get, &published).ok());
+          EXPECT_EQ(Sha256Hex(published.content()), sha) << format;
+        }
+      },
+      GetParam());
+  std::printf("storage fault walk (bulletin): %d trials, %d with a fault\n",
+              trials, faults);
+  EXPECT_GT(faults, 10);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    EveryFault, BulletinFaultTest,
+    ::testing::Values(
+        testing::FaultWalk::Kinds{.transient = true, .persistent = false},
+        testing::FaultWalk::Kinds{.transient = false, .persistent = true}),
+    [](const ::testing::TestParamInfo<testing::FaultWalk::Kinds>& info) {
+      return info.param.transient ? "Transient" : "Persistent";
+    });
 
 }  // namespace
 }  // namespace zwfw::bulletin

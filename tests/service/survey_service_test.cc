@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -17,6 +18,7 @@
 #include "services/common/status.h"
 #include "services/survey/sqlite_survey_store.h"
 #include "services/survey/survey_schema.h"
+#include "tests/testing/faulty_vfs.h"
 #include "tests/testing/fixed_directory.h"
 #include "tests/testing/service_fixture.h"
 #include "tests/testing/test_util.h"
@@ -675,6 +677,81 @@ TEST_F(SurveyServiceTest, EveryEvaluationKeepsWhoSubmittedIt) {
   EXPECT_EQ(
       stored.submitted_by(),
       absl::StrCat("evaluator:qj-w01 ", Sha256Hex("device").substr(0, 8)));
+}
+
+// SQLite's I/O-error tests for survey: a bad rating taken through 整改中
+// and 已整改 while the Nth open, write, sync or lock of the store fails
+// (every N and failure, transient and persistent). Each change is either
+// answered with its new state or refused as UNAVAILABLE or
+// RESOURCE_EXHAUSTED naming the store; once the fault clears the rest of
+// the changes go through; after a restart the rectification is RECTIFIED
+// with each change in its history exactly once.
+TEST_F(SurveyServiceTest, StorageFaultsLoseNoAcknowledgedRectification) {
+  const std::vector<RectificationState> steps = {
+      zwfw::v1::RECTIFICATION_STATE_RECTIFYING,
+      zwfw::v1::RECTIFICATION_STATE_RECTIFIED};
+  auto step_of = [&](RectificationState state) {
+    for (size_t i = 0; i < steps.size(); ++i) {
+      if (steps[i] == state) return static_cast<int>(i) + 1;
+    }
+    return 0;
+  };
+  int trial = 0;
+  int faults = 0;
+  const int trials = testing::FaultWalk::Run([&](testing::FaultWalk& walk) {
+    SCOPED_TRACE(walk.Describe());
+    path_ = testing::FreshDbPath(absl::StrCat("fault-", ++trial));
+    Start(SurveyOptions());
+    now_ = Cst(2020, 7, 10, 12);
+    ASSERT_EQ(Submit({Rating("bad", 2)}), std::vector<std::string>{"ACCEPTED"});
+    const std::string file = path_.substr(path_.rfind('/') + 1);
+
+    walk.Begin();
+    int acknowledged = 0;  // steps answered with their new state
+    for (RectificationState step : steps) {
+      zwfw::v1::UpdateRectificationRequest request;
+      request.set_evaluation_id("bad");
+      request.set_state(step);
+      request.set_note("窗口已核实");
+      zwfw::v1::UpdateRectificationResponse response;
+      grpc::Status s =
+          stub_->UpdateRectification(As("gaj").get(), request, &response);
+      if (s.ok()) {
+        EXPECT_EQ(response.rectification().state(), step);
+        ++acknowledged;
+        continue;
+      }
+      EXPECT_TRUE(s.error_code() == grpc::StatusCode::UNAVAILABLE ||
+                  s.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED)
+          << s.error_message();
+      EXPECT_NE(s.error_message().find(file), std::string::npos)
+          << s.error_message();
+      break;
+    }
+    walk.End();
+    if (walk.injected()) ++faults;
+
+    // Serving again: at least what was acknowledged, then the rest.
+    const int reached = step_of(Get("bad").state());
+    EXPECT_GE(reached, acknowledged);
+    for (size_t i = reached; i < steps.size(); ++i) {
+      EXPECT_EQ(Update("bad", steps[i]), RectificationState_Name(steps[i]));
+    }
+
+    // After a restart: RECTIFIED, each change recorded once.
+    Start(SurveyOptions());
+    const zwfw::v1::Rectification r = Get("bad");
+    EXPECT_EQ(r.state(), zwfw::v1::RECTIFICATION_STATE_RECTIFIED);
+    EXPECT_TRUE(r.has_rectified_at());
+    for (RectificationState step : steps) {
+      int recorded = 0;
+      for (const auto& e : r.events()) recorded += e.to() == step ? 1 : 0;
+      EXPECT_EQ(recorded, 1) << RectificationState_Name(step);
+    }
+  });
+  std::printf("storage fault walk (survey): %d trials, %d with a fault\n",
+              trials, faults);
+  EXPECT_GT(faults, 10);
 }
 
 }  // namespace

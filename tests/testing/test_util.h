@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
@@ -52,9 +53,12 @@ inline absl::Time Cst(int year, int month, int day, int hour = 10,
 // previous run (nor its -wal and -shm) is left there.
 inline std::string FreshDbPath(const std::string& label) {
   const char* dir = std::getenv("TEST_TMPDIR");
-  std::string path = absl::StrCat(
-      dir ? dir : "/tmp", "/", label, "-", getpid(), "-",
-      ::testing::UnitTest::GetInstance()->current_test_info()->name(), ".db");
+  // A parameterised test's name has a '/' ("Name/Transient").
+  std::string test =
+      ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  std::replace(test.begin(), test.end(), '/', '-');
+  std::string path = absl::StrCat(dir ? dir : "/tmp", "/", label, "-", getpid(),
+                                  "-", test, ".db");
   for (const char* suffix : {"", "-wal", "-shm"}) {
     unlink((path + suffix).c_str());
   }
