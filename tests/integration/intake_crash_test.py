@@ -225,6 +225,65 @@ class IntakeCrashTest(unittest.TestCase):
                          trials * batches * size)
         stub.close()
 
+    def test_a_full_disk_refuses_writes_and_keeps_what_it_acknowledged(self):
+        # The data folder on a 4 MB tmpfs: a stream fills it. Batches are
+        # acknowledged until the disk is full, then refused as
+        # RESOURCE_EXHAUSTED naming the disk, with nothing of them stored;
+        # reads go on; once space is freed (the mount grown) the same
+        # server takes the rest, and everything is there after a restart.
+        data = os.path.join(self.dir, "data")
+        os.makedirs(data)
+        mounted = subprocess.run(
+            ["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", data],
+            capture_output=True, text=True)
+        if mounted.returncode != 0:
+            self.skipTest("cannot mount a size-limited tmpfs here (needs "
+                          "root): " + mounted.stderr.strip())
+        self.addCleanup(subprocess.run, ["umount", "-l", data])
+        server = self.start()
+        port = server.port
+        zwfw("--intake=" + server.address, "directory", "import",
+             demo_directory(), token=self.token, check=0)
+        stub = Stub(server.address, self.token)
+        batches, size = 60, 500
+        outcomes = {}
+        for ack in stub.submit((make_batch(b, size)
+                                for b in range(1, batches + 1)),
+                               metadata=stub.metadata, timeout=120):
+            outcomes[ack.batch_id] = ack.results
+        self.assertEqual(len(outcomes), batches)
+        acked = [b for b, rs in outcomes.items()
+                 if {r.outcome for r in rs} == {1}]
+        refused = [b for b, rs in outcomes.items() if b not in acked]
+        self.assertTrue(acked, "nothing fitted on the disk")
+        self.assertTrue(refused, "the disk never filled; lower its size")
+        for b in refused:
+            for r in outcomes[b]:
+                self.assertEqual(r.outcome, 4)  # REJECTED
+                self.assertEqual(r.code, 8)  # RESOURCE_EXHAUSTED
+                self.assertIn("disk", r.reason)
+        # Reads are served on the full disk; what was refused is not there.
+        self.assertIsNone(server.proc.poll())
+        self.assertEqual(stub.total(), len(acked) * size)
+
+        subprocess.run(["mount", "-o", "remount,size=256m", data], check=True)
+        again = {}
+        for ack in stub.submit((make_batch(b, size)
+                                for b in range(1, batches + 1)),
+                               metadata=stub.metadata, timeout=120):
+            again[ack.batch_id] = {r.outcome for r in ack.results}
+        for b in range(1, batches + 1):
+            self.assertEqual(again[b], {3} if b in acked else {1}, b)
+        stub.close()
+        self.assertEqual(server.terminate(), 0)
+        server = self.start(port)
+        stub = Stub(server.address, self.token)
+        self.assertEqual(stub.total(), batches * size)
+        stub.close()
+        print("disk full: %d batches acknowledged, %d refused as "
+              "RESOURCE_EXHAUSTED, all %d cases there once space was freed"
+              % (len(acked), len(refused), batches * size), flush=True)
+
     def test_sigterm_lets_the_stream_in_flight_finish(self):
         # SIGTERM in the middle of an import: the server refuses new calls,
         # but the stream it is serving runs to its end, every batch is
