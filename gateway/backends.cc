@@ -8,12 +8,29 @@
 namespace zwfw::gateway {
 
 Backends::Backends(std::map<std::string, Backend> backends,
-                   absl::Duration deadline)
-    : deadline_(deadline) {
+                   absl::Duration deadline, int max_in_flight)
+    : deadline_(deadline), max_in_flight_(max_in_flight) {
   for (auto& [name, b] : backends) {
     backends_[name] = Entry{b.address, b.channel,
-                            std::make_unique<grpc::GenericStub>(b.channel)};
+                            std::make_unique<grpc::GenericStub>(b.channel),
+                            std::make_unique<std::atomic<int>>(0)};
   }
+}
+
+absl::StatusOr<Backends::Permit> Backends::Admit(const std::string& backend) {
+  auto it = backends_.find(backend);
+  if (it == backends_.end()) {
+    return absl::UnavailableError(
+        absl::StrCat("no ", backend, " server configured"));
+  }
+  std::atomic<int>* in_flight = it->second.in_flight.get();
+  if (in_flight->fetch_add(1) >= max_in_flight_ && max_in_flight_ > 0) {
+    in_flight->fetch_sub(1);
+    return absl::UnavailableError(absl::StrCat(
+        backend, " at ", it->second.address, " is slow: ", max_in_flight_,
+        " requests already wait for it; retry shortly"));
+  }
+  return Permit(in_flight);
 }
 
 absl::StatusOr<std::unique_ptr<google::protobuf::Message>> Backends::Call(

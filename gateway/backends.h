@@ -9,6 +9,7 @@
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <string>
@@ -27,12 +28,38 @@ class Backends {
     std::string address;
     std::shared_ptr<grpc::Channel> channel;
   };
+  // At most `max_in_flight` requests wait on one backend at a time (0: no
+  // limit; see Admit): a slow service holds that many of the gateway's
+  // workers, never all of them, so the routes of the others still answer.
   explicit Backends(std::map<std::string, Backend> backends,
-                    absl::Duration deadline = absl::Seconds(30));
+                    absl::Duration deadline = absl::Seconds(30),
+                    int max_in_flight = 0);
+
+  // A place among the requests waiting on one backend, held while it
+  // lives (the bulkhead).
+  class Permit {
+   public:
+    explicit Permit(std::atomic<int>* count) : count_(count) {}
+    Permit(Permit&& other) noexcept : count_(other.count_) {
+      other.count_ = nullptr;
+    }
+    Permit& operator=(Permit&&) = delete;
+    ~Permit() {
+      if (count_ != nullptr) count_->fetch_sub(1);
+    }
+
+   private:
+    std::atomic<int>* count_;
+  };
+  // Taken by a request before it waits on `backend` (its own call, or one
+  // it shares): UNAVAILABLE naming the backend when max_in_flight requests
+  // already wait on it.
+  absl::StatusOr<Permit> Admit(const std::string& backend);
 
   // The RPC's response, or its status (UNAVAILABLE naming the backend when
-  // it cannot be reached). `data_version`, when given, receives the
-  // service's data version after the call (zwfw-data-version), or "".
+  // it cannot be reached).
+  // `data_version`, when given, receives the service's data version after the
+  // call (zwfw-data-version), or "".
   absl::StatusOr<std::unique_ptr<google::protobuf::Message>> Call(
       const Route& route, const google::protobuf::Message& request,
       const std::string& authorization, const std::string& traceparent = "",
@@ -47,9 +74,11 @@ class Backends {
     std::string address;
     std::shared_ptr<grpc::Channel> channel;
     std::unique_ptr<grpc::GenericStub> stub;
+    std::unique_ptr<std::atomic<int>> in_flight;
   };
   std::map<std::string, Entry> backends_;
   const absl::Duration deadline_;
+  const int max_in_flight_;
 };
 
 }  // namespace zwfw::gateway

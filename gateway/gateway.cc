@@ -314,6 +314,15 @@ std::optional<HttpReply> Gateway::Route(const HttpRequest& request,
     }
   }
   if (!may_block) return std::nullopt;
+  // From here the request waits on the backend, holding a worker: a slow
+  // backend gets at most its share of them (Backends::Admit).
+  absl::StatusOr<Backends::Permit> permit =
+      backends_->Admit(match->route->backend);
+  if (!permit.ok()) {
+    HttpReply reply = ErrorReply(permit.status());
+    reply.headers.emplace_back("Retry-After", "1");
+    return reply;
+  }
   if (!key.empty()) {
     // A miss: every reader missing this key now waits for one call (the key
     // carries the versions the answer depends on, so theirs is the same).

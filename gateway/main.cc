@@ -22,6 +22,10 @@ ABSL_FLAG(int, http_threads, 2,
           "I/O threads serving HTTP (each with its own event loop)");
 ABSL_FLAG(int, http_workers, 16,
           "threads for requests that wait on the services or Redis");
+ABSL_FLAG(int, backend_max_in_flight, 8,
+          "calls that may wait on one service at a time; more are answered "
+          "503 at once, so a slow service never holds every worker (0: no "
+          "limit)");
 ABSL_FLAG(int64_t, invalid_token_limit_per_minute, 30,
           "requests with an unknown token from one client address a minute "
           "before more are refused 429 (0: no limit)");
@@ -69,7 +73,8 @@ int main(int argc, char** argv) {
   }
   std::map<std::string, std::shared_ptr<grpc::Channel>> channels;
   for (const auto& [name, backend] : backends) channels[name] = backend.channel;
-  zwfw::gateway::Backends calls(std::move(backends));
+  zwfw::gateway::Backends calls(std::move(backends), absl::Seconds(30),
+                                absl::GetFlag(FLAGS_backend_max_in_flight));
   auto registry = std::make_shared<prometheus::Registry>();
   // Values signed (signed_cache.h): whoever can write to Redis cannot forge
   // an answer.

@@ -16,7 +16,7 @@ import threading
 import time
 
 import zwfw_testlib
-from zwfw_testlib import Server, zwfw, demo_directory
+from zwfw_testlib import zwfw, demo_directory
 
 TRIALS = 20
 ACCEPTED, DUPLICATE = 1, 3
@@ -55,14 +55,6 @@ class CrashTrialsTest(zwfw_testlib.ServicesTestCase):
         load_protos(os.path.join(self.dir, "py"))
         self.metadata = (("authorization", "Bearer " + self.admin),)
         self.rng = random.Random(zwfw_testlib.crash_seed())
-
-    def restart(self, server, binary, extra):
-        """Starts `binary` again on `server`'s port and data."""
-        again = Server(self.dir, binary=binary, port=server.port,
-                       extra=["--service_token_file=" +
-                              self.service_token_file, *extra])
-        self.servers.append(again)
-        return again.wait_listening()
 
     def test_survey_twenty_kills_during_an_evaluation_import(self):
         intake = self.start("services/intake/intake_server")

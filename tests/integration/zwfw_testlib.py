@@ -231,6 +231,15 @@ class ServicesTestCase(unittest.TestCase):
         self.servers.append(server)
         return server.wait_listening()
 
+    def restart(self, server, binary, extra=()):
+        """Starts `binary` again on `server`'s port and data (after a kill),
+        and waits until it listens."""
+        again = Server(self.dir, binary=binary, port=server.port,
+                       extra=["--service_token_file=" +
+                              self.service_token_file, *extra])
+        self.servers.append(again)
+        return again.wait_listening()
+
     def start_services(self, extra=()):
         """intake, survey, scoring and bulletin, each told where the others
         are; returns (servers by name, the --intake=… flags for clients)."""
