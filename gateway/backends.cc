@@ -6,6 +6,12 @@
 #include "services/common/status.h"
 
 namespace zwfw::gateway {
+namespace {
+
+// A backend that answered a request this recently is busy, not slow.
+constexpr absl::Duration kAnswering = absl::Milliseconds(250);
+
+}  // namespace
 
 Backends::Backends(std::map<std::string, Backend> backends,
                    absl::Duration deadline, int max_in_flight)
@@ -13,7 +19,7 @@ Backends::Backends(std::map<std::string, Backend> backends,
   for (auto& [name, b] : backends) {
     backends_[name] = Entry{b.address, b.channel,
                             std::make_unique<grpc::GenericStub>(b.channel),
-                            std::make_unique<std::atomic<int>>(0)};
+                            std::make_unique<Bulkhead>()};
   }
 }
 
@@ -23,14 +29,23 @@ absl::StatusOr<Backends::Permit> Backends::Admit(const std::string& backend) {
     return absl::UnavailableError(
         absl::StrCat("no ", backend, " server configured"));
   }
-  std::atomic<int>* in_flight = it->second.in_flight.get();
-  if (in_flight->fetch_add(1) >= max_in_flight_ && max_in_flight_ > 0) {
-    in_flight->fetch_sub(1);
+  Bulkhead* bulkhead = it->second.bulkhead.get();
+  if (bulkhead->waiting.fetch_add(1) >= max_in_flight_ && max_in_flight_ > 0 &&
+      absl::GetCurrentTimeNanos() - bulkhead->last_answer_ns.load() >
+          absl::ToInt64Nanoseconds(kAnswering)) {
+    bulkhead->waiting.fetch_sub(1);
     return absl::UnavailableError(absl::StrCat(
         backend, " at ", it->second.address, " is slow: ", max_in_flight_,
-        " requests already wait for it; retry shortly"));
+        " requests wait for it and none was answered in ",
+        absl::FormatDuration(kAnswering), "; retry shortly"));
   }
-  return Permit(in_flight);
+  return Permit(bulkhead);
+}
+
+Backends::Permit::~Permit() {
+  if (bulkhead_ == nullptr) return;
+  bulkhead_->last_answer_ns.store(absl::GetCurrentTimeNanos());
+  bulkhead_->waiting.fetch_sub(1);
 }
 
 absl::StatusOr<std::unique_ptr<google::protobuf::Message>> Backends::Call(

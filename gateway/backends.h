@@ -10,6 +10,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <atomic>
+#include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
@@ -28,32 +29,38 @@ class Backends {
     std::string address;
     std::shared_ptr<grpc::Channel> channel;
   };
-  // At most `max_in_flight` requests wait on one backend at a time (0: no
-  // limit; see Admit): a slow service holds that many of the gateway's
-  // workers, never all of them, so the routes of the others still answer.
+  // At most `max_in_flight` requests wait on a backend that has stopped
+  // answering (0: no limit; see Admit): a slow service holds that many of
+  // the gateway's workers, never all of them, so the routes of the others
+  // still answer.
   explicit Backends(std::map<std::string, Backend> backends,
                     absl::Duration deadline = absl::Seconds(30),
                     int max_in_flight = 0);
 
+  // One backend's waiting requests and when it last answered one.
+  struct Bulkhead {
+    std::atomic<int> waiting{0};
+    std::atomic<int64_t> last_answer_ns{0};  // absl::GetCurrentTimeNanos
+  };
   // A place among the requests waiting on one backend, held while it
-  // lives (the bulkhead).
+  // lives; giving it back counts as an answer.
   class Permit {
    public:
-    explicit Permit(std::atomic<int>* count) : count_(count) {}
-    Permit(Permit&& other) noexcept : count_(other.count_) {
-      other.count_ = nullptr;
+    explicit Permit(Bulkhead* bulkhead) : bulkhead_(bulkhead) {}
+    Permit(Permit&& other) noexcept : bulkhead_(other.bulkhead_) {
+      other.bulkhead_ = nullptr;
     }
     Permit& operator=(Permit&&) = delete;
-    ~Permit() {
-      if (count_ != nullptr) count_->fetch_sub(1);
-    }
+    ~Permit();
 
    private:
-    std::atomic<int>* count_;
+    Bulkhead* bulkhead_;
   };
   // Taken by a request before it waits on `backend` (its own call, or one
-  // it shares): UNAVAILABLE naming the backend when max_in_flight requests
-  // already wait on it.
+  // it shares). UNAVAILABLE naming the backend when max_in_flight requests
+  // already wait on it and none was answered in the last 250 ms: a backend
+  // that is busy but answering takes more; one that has gone slow does
+  // not.
   absl::StatusOr<Permit> Admit(const std::string& backend);
 
   // The RPC's response, or its status (UNAVAILABLE naming the backend when
@@ -74,7 +81,7 @@ class Backends {
     std::string address;
     std::shared_ptr<grpc::Channel> channel;
     std::unique_ptr<grpc::GenericStub> stub;
-    std::unique_ptr<std::atomic<int>> in_flight;
+    std::unique_ptr<Bulkhead> bulkhead;
   };
   std::map<std::string, Entry> backends_;
   const absl::Duration deadline_;
