@@ -9,7 +9,6 @@ Goals: no request fails while Redis is down; while intake is down only 503s
 naming intake; a slow peer holds at most --backend_max_in_flight workers.
 """
 import os
-import random
 import socket
 import subprocess
 import threading
@@ -18,52 +17,10 @@ import urllib.error
 import urllib.request
 
 import zwfw_testlib
-from zwfw_testlib import free_port, zwfw, demo_directory
+from zwfw_testlib import zwfw, demo_directory
 
 READERS = 6
 ROUTES = ("/v1/periods/2020-07/case-stats", "/v1/periods/2020-07/satisfaction")
-
-
-class PrivateRedis:
-    """A redis-server of this test's own (the suite's is shared): stopped
-    and started again on the same port with the same password."""
-
-    def __init__(self, workdir):
-        self.port = free_port()
-        self.dir = workdir
-        self.password_file = os.path.join(workdir, "redis.password")
-        with open(self.password_file, "w") as f:
-            f.write("%032x" % random.getrandbits(128))
-        os.chmod(self.password_file, 0o600)
-        self.proc = None
-
-    def start(self):
-        with open(self.password_file) as f:
-            password = f.read()
-        config = ("port %d\nbind 127.0.0.1\nsave \"\"\nappendonly no\n"
-                  "dir %s\nrequirepass %s\n" % (self.port, self.dir, password))
-        self.proc = subprocess.Popen(["redis-server", "-"],
-                                     stdin=subprocess.PIPE,
-                                     stdout=subprocess.DEVNULL)
-        self.proc.stdin.write(config.encode())
-        self.proc.stdin.close()
-        env = dict(os.environ, REDISCLI_AUTH=password)
-        for _ in range(100):
-            ping = subprocess.run(["redis-cli", "-p", str(self.port), "ping"],
-                                  env=env, capture_output=True, text=True)
-            if "PONG" in ping.stdout:
-                return
-            time.sleep(0.05)
-        raise AssertionError("redis-server did not start")
-
-    def kill(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.kill()
-            self.proc.wait()
-
-    def flags(self):
-        return ["--redis=127.0.0.1:%d" % self.port,
-                "--redis_password_file=" + self.password_file]
 
 
 class DelayingProxy:
@@ -165,7 +122,7 @@ class DependencyFailureTest(zwfw_testlib.ServicesTestCase):
         global grpc, intake_pb2
         import grpc  # noqa: E402  (Debian's python3-grpcio)
         from zwfw.v1 import intake_pb2  # noqa: E402
-        self.redis = PrivateRedis(self.dir)
+        self.redis = zwfw_testlib.PrivateRedis(self.dir)
         self.redis.start()
         self.addCleanup(self.redis.kill)
 

@@ -1,6 +1,7 @@
 """Helpers for the integration tests: real server processes and the CLI."""
 import argparse
 import os
+import random
 import signal
 import socket
 import shutil
@@ -97,6 +98,49 @@ def zwfw(*args, token=None, check=None, timeout=120):
         raise AssertionError("zwfw %s exited %d, not %d:\n%s%s" % (
             " ".join(args), p.returncode, check, p.stdout, p.stderr))
     return p.returncode, p.stdout, p.stderr
+
+
+class PrivateRedis:
+    """A redis-server of a test's (or the soak's) own, not the suite's
+    shared one: with a password, and stopped and started again on the same
+    port."""
+
+    def __init__(self, workdir):
+        self.port = free_port()
+        self.dir = workdir
+        self.password_file = os.path.join(workdir, "redis.password")
+        with open(self.password_file, "w") as f:
+            f.write("%032x" % random.getrandbits(128))
+        os.chmod(self.password_file, 0o600)
+        self.proc = None
+
+    def start(self):
+        with open(self.password_file) as f:
+            password = f.read()
+        config = ("port %d\nbind 127.0.0.1\nsave \"\"\nappendonly no\n"
+                  "dir %s\nrequirepass %s\n" % (self.port, self.dir, password))
+        self.proc = subprocess.Popen(["redis-server", "-"],
+                                     stdin=subprocess.PIPE,
+                                     stdout=subprocess.DEVNULL)
+        self.proc.stdin.write(config.encode())
+        self.proc.stdin.close()
+        env = dict(os.environ, REDISCLI_AUTH=password)
+        for _ in range(100):
+            ping = subprocess.run(["redis-cli", "-p", str(self.port), "ping"],
+                                  env=env, capture_output=True, text=True)
+            if "PONG" in ping.stdout:
+                return
+            time.sleep(0.05)
+        raise AssertionError("redis-server did not start")
+
+    def kill(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+    def flags(self):
+        return ["--redis=127.0.0.1:%d" % self.port,
+                "--redis_password_file=" + self.password_file]
 
 
 def redis_flags():
