@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "gateway/http_message.h"
 
 namespace zwfw::gateway {
 namespace {
@@ -76,8 +77,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   Session(const Session&) = delete;
   void Read() {
     parser_.emplace();
-    parser_->body_limit(options_.max_body_bytes);
-    parser_->header_limit(static_cast<uint32_t>(options_.max_header_bytes));
+    LimitParser(options_, &*parser_);
     beast::get_lowest_layer(stream_).expires_after(
         absl::ToChronoSeconds(options_.timeout));
     // The header first: a large body is read only once the caller may send
@@ -93,12 +93,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     const boost::optional<uint64_t> length = parser_->content_length();
     if (handlers_.admit_body && length.has_value() &&
         *length > options_.unauthenticated_body_bytes) {
-      HttpRequest in;
-      in.verb = std::string(header.method_string());
-      in.target = std::string(header.target());
-      in.authorization = std::string(header[http::field::authorization]);
-      in.client = peer_;
-      if (std::optional<HttpReply> refused = handlers_.admit_body(in)) {
+      if (std::optional<HttpReply> refused =
+              handlers_.admit_body(FromHeader(header, peer_))) {
         ++*in_flight_;
         return Write(*std::move(refused), /*keep_alive=*/false,
                      header.version());
@@ -114,24 +110,14 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (ec == http::error::end_of_stream || ec == beast::error::timeout) {
       return Close();
     }
-    if (ec == http::error::body_limit || ec == http::error::header_limit) {
-      HttpReply reply = ErrorReply(absl::ResourceExhaustedError(
-          absl::StrCat("request larger than the limit (",
-                       options_.max_body_bytes, " bytes of body)")));
-      reply.status = 413;
+    if (std::optional<HttpReply> too_large = ReplyToReadError(ec, options_)) {
       ++*in_flight_;
-      return Write(reply, /*keep_alive=*/false, 11);
+      return Write(*std::move(too_large), /*keep_alive=*/false, 11);
     }
     if (ec) return Close();
     ++*in_flight_;  // until its reply is written
     http::request<http::string_body> request = parser_->release();
-    HttpRequest in;
-    in.verb = std::string(request.method_string());
-    in.target = std::string(request.target());
-    in.authorization = std::string(request[http::field::authorization]);
-    in.if_none_match = std::string(request[http::field::if_none_match]);
-    in.traceparent = std::string(request["traceparent"]);
-    in.client = peer_;
+    HttpRequest in = FromHeader(request, peer_);
     in.body = std::move(request.body());
     const bool keep_alive = request.keep_alive();
     const unsigned version = request.version();

@@ -1,6 +1,7 @@
 #include "services/bulletin/bulletin_service.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/bulletin/draft_rules.h"
 #include "services/bulletin/writers.h"
 #include "services/common/log.h"
 #include "services/common/proto_time.h"
@@ -14,37 +15,6 @@ namespace {
 const std::initializer_list<Role> kPublishedReaders = {
     Role::kAdmin, Role::kService, Role::kViewer, Role::kDepartment,
     Role::kEvaluator};
-
-constexpr size_t kMaxFieldBytes = 2000;
-constexpr size_t kMaxBodyBytes = 20000;
-constexpr int kMaxItems = 50;
-
-absl::Status CheckDraft(const zwfw::v1::Draft& d) {
-  for (const std::string* field :
-       {&d.issuing_office(), &d.document_number(), &d.title(), &d.addressees(),
-        &d.opening(), &d.region(), &d.signing_date(), &d.printing_office(),
-        &d.printing_date(), &d.publicity_note(), &d.attachment_title()}) {
-    if (field->size() > kMaxFieldBytes) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "draft: a field is longer than ", kMaxFieldBytes, " bytes"));
-    }
-  }
-  for (const auto* items : {&d.work_progress(), &d.typical_experience()}) {
-    if (items->size() > kMaxItems) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("draft: more than ", kMaxItems, " narrative items"));
-    }
-    for (const auto& item : *items) {
-      if (item.lead().size() > kMaxFieldBytes ||
-          item.body().size() > kMaxBodyBytes) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "draft: a narrative item is longer than allowed (lead ",
-            kMaxFieldBytes, ", body ", kMaxBodyBytes, " bytes)"));
-      }
-    }
-  }
-  return absl::OkStatus();
-}
 
 }  // namespace
 
