@@ -52,9 +52,11 @@ absl::StatusOr<HttpRequest> ParseRequest(absl::string_view bytes,
                          error);
     bytes.remove_prefix(used);
     if (error == http::error::need_more || (!error && used == 0)) {
-      // Nothing more will come: what is here is all of the request.
+      // Nothing more will come: what is here is all of the request (a
+      // session sees the same: the peer closed). Beast asserts that the
+      // parser has seen something before an end of stream.
       error = {};
-      parser.put_eof(error);
+      if (parser.got_some()) parser.put_eof(error);
       if (!error && !parser.is_done()) error = http::error::partial_message;
     }
   }
@@ -66,9 +68,8 @@ absl::StatusOr<HttpRequest> ParseRequest(absl::string_view bytes,
     return absl::InvalidArgumentError(
         absl::StrCat("malformed HTTP request: ", error.message()));
   }
-  if (!parser.got_some() || parser.get().target().empty()) {
-    // An empty (or blank-line only) stream is no request, though Beast
-    // calls it a complete empty one.
+  if (parser.get().target().empty()) {
+    // Blank lines only: no request line, though Beast calls it complete.
     return absl::InvalidArgumentError("malformed HTTP request: no request");
   }
   HttpRequest in = FromHeader(parser.get(), "");

@@ -19,7 +19,8 @@ TEST(SingleFlightTest, ConcurrentCallersOfAKeyShareOneComputation) {
   absl::Notification release;
   constexpr int kCallers = 8;
   std::vector<std::string> results(kCallers);
-  std::vector<bool> shared(kCallers);
+  // Not vector<bool>: its elements share words, written by several threads.
+  std::vector<char> shared(kCallers);
   std::vector<std::thread> threads;
   auto call = [&](int i) {
     bool s = false;
