@@ -1,6 +1,7 @@
 #include "services/common/change_follower.h"
 
 #include <algorithm>
+#include <utility>
 
 #include "services/common/bearer.h"
 #include "zwfw/v1/changes.grpc.pb.h"
@@ -13,7 +14,8 @@ ChangeFollower::ChangeFollower(std::shared_ptr<grpc::Channel> channel,
     : token_(std::move(token)),
       on_change_(std::move(on_change)),
       on_lost_(std::move(on_lost)) {
-  thread_ = std::thread([this, channel = std::move(channel)] { Run(channel); });
+  callbacks_ = std::thread([this] { Deliver(); });
+  reader_ = std::thread([this, channel = std::move(channel)] { Run(channel); });
 }
 
 ChangeFollower::~ChangeFollower() {
@@ -22,7 +24,39 @@ ChangeFollower::~ChangeFollower() {
     stopping_ = true;
     if (context_ != nullptr) context_->TryCancel();
   }
-  thread_.join();
+  reader_.join();
+  callbacks_.join();
+}
+
+void ChangeFollower::Post(Event event) {
+  absl::MutexLock lock(&mu_);
+  if (!events_.empty() &&
+      std::holds_alternative<zwfw::v1::DataChange>(events_.back()) &&
+      std::holds_alternative<zwfw::v1::DataChange>(event)) {
+    events_.back() = std::move(event);  // only the latest is told
+  } else {
+    events_.push_back(std::move(event));
+  }
+}
+
+bool ChangeFollower::HasWork() const { return stopping_ || !events_.empty(); }
+
+void ChangeFollower::Deliver() {
+  for (;;) {
+    Event event;
+    {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(this, &ChangeFollower::HasWork));
+      if (stopping_) return;
+      event = std::move(events_.front());
+      events_.pop_front();
+    }
+    if (const auto* change = std::get_if<zwfw::v1::DataChange>(&event)) {
+      on_change_(*change);
+    } else {
+      on_lost_(std::get<grpc::Status>(event));
+    }
+  }
 }
 
 bool ChangeFollower::SleepUnlessStopping(absl::Duration timeout) {
@@ -49,7 +83,7 @@ void ChangeFollower::Run(std::shared_ptr<grpc::Channel> channel) {
     zwfw::v1::DataChange change;
     while (reader->Read(&change)) {
       backoff = absl::Milliseconds(100);
-      on_change_(change);
+      Post(change);
     }
     grpc::Status status = reader->Finish();
     {
@@ -57,7 +91,7 @@ void ChangeFollower::Run(std::shared_ptr<grpc::Channel> channel) {
       context_ = nullptr;
       if (stopping_) return;
     }
-    on_lost_(status);
+    Post(status);
     if (!SleepUnlessStopping(backoff)) return;
     backoff = std::min(backoff * 2, absl::Seconds(2));
   }

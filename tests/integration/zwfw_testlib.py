@@ -32,7 +32,7 @@ class Server:
     port, sharing `workdir`'s data folder and token file."""
 
     def __init__(self, workdir, extra=(), port=None,
-                 binary="services/intake/intake_server"):
+                 binary="services/intake/intake_server", wrapper=()):
         self.port = port or free_port()
         self.metrics_port = free_port()
         self.log_path = os.path.join(workdir, "server-%d.log" % self.port)
@@ -40,8 +40,9 @@ class Server:
         # A restart on the same port appends to the same log: only what
         # this process writes tells whether it listens.
         self.log_start = self.log.tell()
+        # `wrapper`: a command the server runs under (e.g. heaptrack).
         self.proc = subprocess.Popen(
-            [os.path.join(BUILD_DIR, binary),
+            [*wrapper, os.path.join(BUILD_DIR, binary),
              "--listen=127.0.0.1:%d" % self.port,
              "--data_dir=" + os.path.join(workdir, "data"),
              "--token_file=" + os.path.join(workdir, "tokens.txt"),
