@@ -9,6 +9,15 @@ namespace zwfw::gateway {
 
 namespace http = boost::beast::http;
 
+namespace {
+
+// The read errors of a request over the server's size limits.
+bool OverALimit(const boost::beast::error_code& error) {
+  return error == http::error::body_limit || error == http::error::header_limit;
+}
+
+}  // namespace
+
 void LimitParser(const HttpServerOptions& options, RequestParser* parser) {
   parser->body_limit(options.max_body_bytes);
   parser->header_limit(static_cast<uint32_t>(options.max_header_bytes));
@@ -28,9 +37,7 @@ HttpRequest FromHeader(const RequestParser::value_type& header,
 
 std::optional<HttpReply> ReplyToReadError(const boost::beast::error_code& error,
                                           const HttpServerOptions& options) {
-  if (error != http::error::body_limit && error != http::error::header_limit) {
-    return std::nullopt;
-  }
+  if (!OverALimit(error)) return std::nullopt;
   HttpReply reply = ErrorReply(absl::ResourceExhaustedError(absl::StrCat(
       "request larger than the limit (", options.max_body_bytes,
       " bytes of body, ", options.max_header_bytes, " of header)")));
@@ -61,7 +68,7 @@ absl::StatusOr<HttpRequest> ParseRequest(absl::string_view bytes,
     }
   }
   if (error) {
-    if (ReplyToReadError(error, options).has_value()) {
+    if (OverALimit(error)) {
       return absl::ResourceExhaustedError(
           absl::StrCat("request larger than the limit: ", error.message()));
     }
