@@ -42,13 +42,14 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
 
 absl::Status AppendAudit(Database& db, const Actor& actor, absl::Time at,
                          const std::vector<std::string>& keys) {
-  absl::StatusOr<Statement> last =
-      db.Prepare("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
+  absl::StatusOr<Statement*> last =
+      db.Cached("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1");
   if (!last.ok()) return last.status();
-  absl::StatusOr<bool> row = last->Step();
+  absl::StatusOr<bool> row = (*last)->Step();
+  const int64_t seq = row.ok() && *row ? (*last)->ColumnInt(0) + 1 : 1;
+  const std::string prev_hash = row.ok() && *row ? (*last)->ColumnText(1) : "";
+  (*last)->Reset();
   if (!row.ok()) return row.status();
-  const int64_t seq = *row ? last->ColumnInt(0) + 1 : 1;
-  const std::string prev_hash = *row ? last->ColumnText(1) : "";
   std::vector<std::string> kept(keys.begin(),
                                 keys.begin() + std::min(keys.size(), kMaxKeys));
   if (keys.size() > kMaxKeys) {
@@ -56,11 +57,12 @@ absl::Status AppendAudit(Database& db, const Actor& actor, absl::Time at,
   }
   const std::string joined = absl::StrJoin(kept, std::string(1, kKeySeparator));
   const int64_t micros = absl::ToUnixMicros(at);
-  absl::StatusOr<Statement> insert = db.Prepare(
+  absl::StatusOr<Statement*> insert = db.Cached(
       "INSERT INTO audit_log (seq, at, who, rpc, keys, reason, prev_hash, "
       "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   if (!insert.ok()) return insert.status();
-  return insert->Bind(1, seq)
+  return (*insert)
+      ->Bind(1, seq)
       .Bind(2, micros)
       .Bind(3, actor.who)
       .Bind(4, actor.rpc)

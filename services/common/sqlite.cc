@@ -159,7 +159,10 @@ absl::StatusOr<std::unique_ptr<Database>> Database::Open(
   return db;
 }
 
-Database::~Database() { sqlite3_close_v2(db_); }
+Database::~Database() {
+  cached_.clear();
+  sqlite3_close_v2(db_);
+}
 
 absl::StatusOr<Statement> Database::Prepare(absl::string_view sql) {
   sqlite3_stmt* stmt = nullptr;
@@ -169,6 +172,16 @@ absl::StatusOr<Statement> Database::Prepare(absl::string_view sql) {
     return StoreError(rc, path_, "prepare", sqlite3_errmsg(db_), sql);
   }
   return Statement(this, db_, stmt);
+}
+
+absl::StatusOr<Statement*> Database::Cached(absl::string_view sql) {
+  auto it = cached_.find(sql);
+  if (it != cached_.end()) return it->second.get();
+  absl::StatusOr<Statement> prepared = Prepare(sql);
+  if (!prepared.ok()) return prepared.status();
+  auto& slot = cached_[std::string(sql)];
+  slot = std::make_unique<Statement>(*std::move(prepared));
+  return slot.get();
 }
 
 absl::Status Database::Exec(absl::string_view sql) {
@@ -252,7 +265,9 @@ bool Database::InTransaction() const {
 }
 
 absl::StatusOr<Transaction> Transaction::Begin(Database& db) {
-  absl::Status s = db.Exec("BEGIN IMMEDIATE");
+  absl::StatusOr<Statement*> begin = db.Cached("BEGIN IMMEDIATE");
+  if (!begin.ok()) return begin.status();
+  absl::Status s = (*begin)->Run();
   if (!s.ok()) return s;
   return Transaction(db);
 }
@@ -268,7 +283,9 @@ absl::Status Transaction::Commit() {
   if (!active_) {
     return absl::FailedPreconditionError("transaction already finished");
   }
-  absl::Status s = db_->Exec("COMMIT");
+  absl::StatusOr<Statement*> commit = db_->Cached("COMMIT");
+  if (!commit.ok()) return commit.status();
+  absl::Status s = (*commit)->Run();
   // A failed COMMIT leaves the transaction open; the destructor rolls back.
   if (s.ok()) active_ = false;
   return s;

@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -87,6 +88,11 @@ class Database {
   Database& operator=(const Database&) = delete;
 
   absl::StatusOr<Statement> Prepare(absl::string_view sql);
+  // The statement for `sql`, prepared on first use and kept for the
+  // connection's life: for statements run on every write, whose parsing
+  // would otherwise cost more than running them. The caller resets it
+  // (Run does) before anyone asks for the same SQL again.
+  absl::StatusOr<Statement*> Cached(absl::string_view sql);
   // Runs one or more statements that return no rows.
   absl::Status Exec(absl::string_view sql);
 
@@ -124,6 +130,8 @@ class Database {
   sqlite3* db_;
   std::string path_;
   int64_t reported_changes_ = 0;
+  // Finalized before the connection closes.
+  absl::flat_hash_map<std::string, std::unique_ptr<Statement>> cached_;
 };
 
 // BEGIN IMMEDIATE on construction; ROLLBACK on destruction unless

@@ -106,6 +106,45 @@ TEST(SqliteTest, ErrorsNameTheStatement) {
   EXPECT_NE(bad.status().message().find("SELEC nonsense"), std::string::npos);
 }
 
+TEST(SqliteTest, CachedStatementsArePreparedOnceAndReusable) {
+  auto db = Database::Open(TempDb("cached"));
+  ASSERT_TRUE((*db)->Migrate({kMigrations[0]}).ok());
+  const std::string sql = "INSERT INTO kv VALUES (?, ?)";
+  absl::StatusOr<Statement*> insert = (*db)->Cached(sql);
+  ASSERT_TRUE(insert.ok()) << insert.status();
+  // The same object for the same SQL, however the text is held.
+  EXPECT_EQ(*(*db)->Cached(absl::string_view(sql)), *insert);
+  EXPECT_NE(*(*db)->Cached("SELECT v FROM kv WHERE k = ?"), *insert);
+  ASSERT_TRUE((*insert)->Bind(1, "a").Bind(2, 1).Run().ok());
+  // A failed run leaves it reset, with no binding left over.
+  absl::Status s = (*insert)->Bind(1, "a").Bind(2, 2).Run();
+  EXPECT_EQ(s.code(), absl::StatusCode::kAlreadyExists) << s;
+  ASSERT_TRUE((*insert)->Bind(1, "b").Bind(2, 3).Run().ok());
+  absl::StatusOr<Statement*> select =
+      (*db)->Cached("SELECT v FROM kv WHERE k = ?");
+  ASSERT_TRUE(*(*select)->Bind(1, "b").Step());
+  EXPECT_EQ((*select)->ColumnInt(0), 3);
+  // Reset mid-read: the next use reads afresh with its own binding.
+  (*select)->Reset();
+  ASSERT_TRUE(*(*select)->Bind(1, "a").Step());
+  EXPECT_EQ((*select)->ColumnInt(0), 1);
+  (*select)->Reset();
+  // Transactions run on cached BEGIN and COMMIT, again and again.
+  for (int i = 0; i < 3; ++i) {
+    auto tx = Transaction::Begin(**db);
+    ASSERT_TRUE(tx.ok()) << tx.status();
+    ASSERT_TRUE((*insert)->Bind(1, absl::StrCat("t", i)).Bind(2, i).Run().ok());
+    ASSERT_TRUE(tx->Commit().ok());
+  }
+  EXPECT_EQ(Count(**db, "kv"), 5);
+  // Bad SQL is an error naming it, and is not kept.
+  for (int i = 0; i < 2; ++i) {
+    absl::StatusOr<Statement*> bad = (*db)->Cached("SELEC nonsense");
+    ASSERT_FALSE(bad.ok());
+    EXPECT_NE(bad.status().message().find("SELEC nonsense"), std::string::npos);
+  }
+}
+
 TEST(SqliteTest, TextAndBlobsRoundTrip) {
   auto db = Database::Open(":memory:");
   ASSERT_TRUE(db.ok());

@@ -3,12 +3,16 @@
 //
 //   build/tools/bench/intake_bench [--cases=1000000] [--rounds=3]
 //
-// Each round: (1) raw SQLite — the same rows inserted with one prepared
-// statement, 1,000 rows a transaction, WAL and synchronous=FULL; (2) the
-// real intake_server (started here on a fresh data folder) fed the cases
-// over one SubmitCases stream, timed from the first write to the last
-// durable ack. Then unary UpsertCase from 64 concurrent callers: calls/s,
-// p50 and p99. Medians of the rounds are printed with their ratio.
+// The cases are spread as department systems send them: --departments N
+// (20 by default; 2,000 is a province), each department's cases on its own
+// SubmitCases stream, --streams of them at once (a new one starts as one
+// ends). Each round: (1) raw SQLite — the same rows, in the order those
+// streams' batches interleave, inserted with one prepared statement, 1,000
+// rows a transaction, WAL and synchronous=FULL; (2) the real intake_server
+// (started here on a fresh data folder) fed the streams, timed from the
+// first write to the last durable ack. Then unary UpsertCase from 64
+// concurrent callers beside the no-op Health/Check floor: calls/s, p50 and
+// p99. Medians of the rounds are printed with their ratios.
 // --address=host:port measures only the unary calls, against a running
 // server (on another machine, so that the client does not share its CPU).
 #include <grpcpp/grpcpp.h>
@@ -41,6 +45,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "services/common/auth.h"
 #include "services/common/bearer.h"
+#include "services/common/directory_index.h"
 #include "services/common/sqlite.h"
 #include "tools/bench/unary_load.h"
 #include "zwfw/v1/directory.grpc.pb.h"
@@ -48,6 +53,11 @@
 
 ABSL_FLAG(int, cases, 1000000, "cases streamed per round");
 ABSL_FLAG(int, rounds, 3, "rounds (medians are reported)");
+ABSL_FLAG(int, departments, 20,
+          "departments d0..d<N-1>; case n is of department n mod N");
+ABSL_FLAG(int, streams, 64,
+          "SubmitCases streams at once, one department's cases each "
+          "(at most --departments)");
 ABSL_FLAG(int, batch, 5000, "records per SubmitCases batch");
 ABSL_FLAG(int, in_flight, 4, "unacknowledged batches at most");
 ABSL_FLAG(int, unary_calls, 20000, "UpsertCase calls in the unary test");
@@ -63,8 +73,8 @@ ABSL_FLAG(
 ABSL_FLAG(std::string, address, "",
           "measure the unary calls against this running intake server "
           "(host:port, e.g. on another machine) instead of starting one; "
-          "needs an admin token in $ZWFW_TOKEN; imports the bench's 20 "
-          "departments d0..d19 into its directory and writes cases "
+          "needs an admin token in $ZWFW_TOKEN; imports the bench's "
+          "departments d0..d<N-1> into its directory and writes cases "
           "unary<round>-<n> — use a scratch server");
 ABSL_FLAG(std::string, work_dir, "/tmp/zwfw-bench",
           "scratch folder on the disk to measure");
@@ -75,8 +85,6 @@ using zwfw::bench::Clock;
 using zwfw::bench::RunUnary;
 using zwfw::bench::Seconds;
 using zwfw::bench::UnaryFigures;
-using zwfw::bench::WithCpu;
-constexpr int kDepartments = 20;
 constexpr int64_t kJuly2020 = 1593532800;  // 2020-07-01 00:00 CST
 
 double Median(std::vector<double> v) {
@@ -84,9 +92,19 @@ double Median(std::vector<double> v) {
   return v[v.size() / 2];
 }
 
+int Departments() {
+  const int n = absl::GetFlag(FLAGS_departments);
+  if (n < 1 || n > zwfw::kMaxDepartments) {
+    std::fprintf(stderr, "--departments must be 1..%d, not %d\n",
+                 zwfw::kMaxDepartments, n);
+    std::exit(2);
+  }
+  return n;
+}
+
 zwfw::v1::Case MakeCase(int64_t n, const std::string& prefix) {
   zwfw::v1::Case c;
-  c.set_department_code(absl::StrCat("d", n % kDepartments));
+  c.set_department_code(absl::StrCat("d", n % Departments()));
   c.set_case_no(absl::StrFormat("%s-%09d", prefix, n));
   c.set_category(n % 4 == 0 ? zwfw::v1::ITEM_CATEGORY_CONVENIENCE
                             : zwfw::v1::ITEM_CATEGORY_APPROVAL);
@@ -101,8 +119,61 @@ zwfw::v1::Case MakeCase(int64_t n, const std::string& prefix) {
   return c;
 }
 
-// The raw baseline: the same rows, the intake table's shape.
-double RawSqliteRate(const std::string& path, int n) {
+// A batch of one department's cases: case numbers `first`, first + N, ...
+// (N departments), `count` of them.
+struct Batch {
+  int department;
+  int64_t first;
+  int count;
+};
+
+// Department d's cases (n with n mod N == d, of n < `cases`) in batches of
+// --batch, in the order its stream sends them.
+std::vector<Batch> DepartmentBatches(int d, int64_t cases) {
+  const int departments = Departments();
+  const int64_t own = cases / departments + (d < cases % departments ? 1 : 0);
+  const int batch = absl::GetFlag(FLAGS_batch);
+  std::vector<Batch> out;
+  for (int64_t i = 0; i < own; i += batch) {
+    out.push_back({d, d + i * departments,
+                   static_cast<int>(std::min<int64_t>(batch, own - i))});
+  }
+  return out;
+}
+
+// The order the server sees the batches in: --streams departments at once,
+// taking one batch each in turn, a stream that ends replaced by the next
+// department's. The raw baseline inserts its rows in this order.
+std::vector<Batch> ArrivalOrder(int64_t cases) {
+  const int departments = Departments();
+  const int streams = std::clamp(absl::GetFlag(FLAGS_streams), 1, departments);
+  std::vector<std::vector<Batch>> open;
+  std::vector<size_t> next;
+  int queued = 0;
+  for (; queued < streams; ++queued) {
+    open.push_back(DepartmentBatches(queued, cases));
+    next.push_back(0);
+  }
+  std::vector<Batch> order;
+  for (bool any = true; any;) {
+    any = false;
+    for (size_t k = 0; k < open.size(); ++k) {
+      if (next[k] == open[k].size() && queued < departments) {
+        open[k] = DepartmentBatches(queued++, cases);
+        next[k] = 0;
+      }
+      if (next[k] < open[k].size()) {
+        order.push_back(open[k][next[k]++]);
+        any = true;
+      }
+    }
+  }
+  return order;
+}
+
+// The raw baseline: the same rows, the intake table's shape, in the order
+// the streams deliver them.
+double RawSqliteRate(const std::string& path, int64_t n) {
   std::filesystem::remove(path);
   std::filesystem::remove(path + "-wal");
   auto db = zwfw::Database::Open(path);
@@ -119,17 +190,20 @@ double RawSqliteRate(const std::string& path, int n) {
   }
   std::vector<std::pair<zwfw::v1::Case, std::string>> rows;
   rows.reserve(n);
-  for (int i = 0; i < n; ++i) {
-    zwfw::v1::Case c = MakeCase(i, "raw");
-    std::string record = c.SerializeAsString();
-    rows.emplace_back(std::move(c), std::move(record));
+  const int departments = Departments();
+  for (const Batch& b : ArrivalOrder(n)) {
+    for (int k = 0; k < b.count; ++k) {
+      zwfw::v1::Case c = MakeCase(b.first + int64_t{k} * departments, "raw");
+      std::string record = c.SerializeAsString();
+      rows.emplace_back(std::move(c), std::move(record));
+    }
   }
   auto insert = (*db)->Prepare(
       "INSERT INTO cases VALUES (?, ?, ?, '2020-07', ?, NULL, ?, ?)");
   Clock::time_point start = Clock::now();
-  for (int i = 0; i < n; i += 1000) {
+  for (int64_t i = 0; i < n; i += 1000) {
     auto tx = zwfw::Transaction::Begin(**db);
-    for (int k = i; k < std::min(n, i + 1000); ++k) {
+    for (int64_t k = i; k < std::min(n, i + 1000); ++k) {
       const auto& [c, record] = rows[k];
       absl::Status s = insert->Bind(1, c.department_code())
                            .Bind(2, c.case_no())
@@ -196,7 +270,7 @@ std::shared_ptr<grpc::Channel> Connect(const std::string& address,
   auto channel = grpc::CreateCustomChannel(
       address, grpc::InsecureChannelCredentials(), args);
   zwfw::v1::ImportDirectoryRequest request;
-  for (int d = 0; d < kDepartments; ++d) {
+  for (int d = 0; d < Departments(); ++d) {
     auto* department = request.mutable_snapshot()->add_departments();
     department->set_code(absl::StrCat("d", d));
     department->set_name(absl::StrCat("部门", d));
@@ -218,47 +292,126 @@ std::shared_ptr<grpc::Channel> Connect(const std::string& address,
   return channel;
 }
 
-double StreamRate(const std::shared_ptr<grpc::Channel>& channel,
-                  const std::string& token, int n) {
-  const int batch = absl::GetFlag(FLAGS_batch);
-  std::vector<zwfw::v1::SubmitCasesRequest> requests;
-  for (int i = 0; i < n; i += batch) {
-    auto& r = requests.emplace_back();
-    r.set_batch_id(requests.size());
-    for (int k = i; k < std::min(n, i + batch); ++k) {
-      *r.add_cases() = MakeCase(k, "stream");
-    }
-  }
-  auto stub = zwfw::v1::CaseIntake::NewStub(channel);
+// One department system's stream: its batches, at most --in_flight
+// unanswered; a batch intake refuses because its write queue is full
+// (RESOURCE_EXHAUSTED, nothing of it stored) is sent again shortly, as the
+// refusal asks. Returns the cases accepted; exits on a failure.
+int64_t SendDepartment(
+    zwfw::v1::CaseIntake::Stub& stub, const std::string& token,
+    const std::vector<zwfw::v1::SubmitCasesRequest>& batches) {
   auto context = Context(token);
-  auto stream = stub->SubmitCases(context.get());
-  std::atomic<int> acked{0};
-  std::atomic<int64_t> accepted{0};
-  Clock::time_point start = Clock::now();
+  auto stream = stub.SubmitCases(context.get());
+  absl::Mutex mu;
+  size_t answered = 0, stored = 0;
+  std::vector<size_t> refused;  // batch indexes to send again
+  int64_t accepted = 0;
+  std::string first_refusal;
   std::thread reader([&] {
     zwfw::v1::SubmitCasesResponse ack;
     while (stream->Read(&ack)) {
-      for (const auto& r : ack.results()) {
-        if (r.outcome() == zwfw::v1::RECORD_OUTCOME_ACCEPTED) ++accepted;
+      const bool full = ack.results_size() > 0 &&
+                        ack.results(0).code() == grpc::RESOURCE_EXHAUSTED;
+      absl::MutexLock lock(&mu);
+      ++answered;
+      if (full) {
+        refused.push_back(ack.batch_id() - 1);
+        continue;
       }
-      ++acked;
+      ++stored;
+      for (const auto& r : ack.results()) {
+        if (r.outcome() == zwfw::v1::RECORD_OUTCOME_ACCEPTED) {
+          ++accepted;
+        } else if (first_refusal.empty()) {
+          first_refusal = r.DebugString();
+        }
+      }
     }
   });
-  const int in_flight = absl::GetFlag(FLAGS_in_flight);
-  for (size_t i = 0; i < requests.size(); ++i) {
-    while (static_cast<int>(i) - acked.load() >= in_flight) {
-      std::this_thread::sleep_for(std::chrono::microseconds(200));
+  const size_t in_flight = std::max(1, absl::GetFlag(FLAGS_in_flight));
+  size_t next = 0, sent = 0;
+  for (;;) {
+    size_t index;
+    bool again;
+    {
+      absl::MutexLock lock(&mu);
+      auto ready = [&] {
+        return stored == batches.size() ||
+               (sent - answered < in_flight &&
+                (next < batches.size() || !refused.empty()));
+      };
+      mu.Await(absl::Condition(&ready));
+      if (stored == batches.size()) break;
+      again = !refused.empty();
+      if (again) {
+        index = refused.back();
+        refused.pop_back();
+      } else {
+        index = next++;
+      }
+      ++sent;
     }
-    stream->Write(requests[i]);
+    if (again) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    stream->Write(batches[index]);
   }
   stream->WritesDone();
   reader.join();
-  double seconds = Seconds(Clock::now() - start);
   grpc::Status s = stream->Finish();
-  if (!s.ok() || accepted != n) {
-    std::fprintf(stderr, "stream failed: %s, %lld of %d accepted\n",
-                 s.error_message().c_str(),
-                 static_cast<long long>(accepted.load()), n);
+  if (!first_refusal.empty()) {
+    std::fprintf(stderr, "a case was not accepted: %s\n",
+                 first_refusal.c_str());
+  }
+  if (!s.ok()) {
+    std::fprintf(
+        stderr, "stream of %s failed: %s\n",
+        batches.empty() ? "?" : batches[0].cases(0).department_code().c_str(),
+        s.error_message().c_str());
+    std::exit(1);
+  }
+  return accepted;
+}
+
+// Every department's cases on its own stream, --streams at once, each on
+// its own connection (separate department systems); cases/s from the first
+// write to the last durable ack.
+double StreamRate(const std::string& address, const std::string& token,
+                  int64_t n) {
+  const int departments = Departments();
+  const int streams = std::clamp(absl::GetFlag(FLAGS_streams), 1, departments);
+  // Built before the clock starts: the figures are of intake, not of the
+  // bench making requests.
+  std::vector<std::vector<zwfw::v1::SubmitCasesRequest>> requests(departments);
+  for (int d = 0; d < departments; ++d) {
+    for (const Batch& b : DepartmentBatches(d, n)) {
+      auto& r = requests[d].emplace_back();
+      r.set_batch_id(requests[d].size());
+      for (int k = 0; k < b.count; ++k) {
+        *r.add_cases() = MakeCase(b.first + int64_t{k} * departments, "stream");
+      }
+    }
+  }
+  std::vector<std::unique_ptr<zwfw::v1::CaseIntake::Stub>> stubs;
+  for (const auto& channel : zwfw::bench::Connections(address, streams)) {
+    stubs.push_back(zwfw::v1::CaseIntake::NewStub(channel));
+  }
+  std::atomic<int> next_department{0};
+  std::atomic<int64_t> accepted{0};
+  Clock::time_point start = Clock::now();
+  std::vector<std::thread> senders;
+  for (int k = 0; k < streams; ++k) {
+    senders.emplace_back([&, k] {
+      for (int d; (d = next_department++) < departments;) {
+        if (!requests[d].empty()) {
+          accepted += SendDepartment(*stubs[k], token, requests[d]);
+        }
+      }
+    });
+  }
+  for (auto& t : senders) t.join();
+  double seconds = Seconds(Clock::now() - start);
+  if (accepted != n) {
+    std::fprintf(stderr, "streams: %lld of %lld cases accepted\n",
+                 static_cast<long long>(accepted.load()),
+                 static_cast<long long>(n));
     std::exit(1);
   }
   return n / seconds;
@@ -266,7 +419,8 @@ double StreamRate(const std::shared_ptr<grpc::Channel>& channel,
 
 // UpsertCase of a new case per call, as a department system sends them.
 UnaryFigures UpsertCases(const std::string& address, const std::string& token,
-                         int calls, int concurrency, int round) {
+                         int calls, int concurrency, int round,
+                         pid_t server_pid = 0) {
   // New case numbers on every run, also against a server that outlives it.
   const std::string prefix = absl::StrCat("unary", getpid(), "-", round);
   using zwfw::v1::UpsertCaseRequest;
@@ -280,7 +434,8 @@ UnaryFigures UpsertCases(const std::string& address, const std::string& token,
       },
       [](auto* async, auto&&... args) {
         async->UpsertCase(std::forward<decltype(args)>(args)...);
-      });
+      },
+      server_pid);
 }
 
 // The baseline: the same callers calling grpc.health.v1.Health/Check on
@@ -288,7 +443,7 @@ UnaryFigures UpsertCases(const std::string& address, const std::string& token,
 // does no work, so its latency is what gRPC and this machine cost before
 // intake does anything.
 UnaryFigures HealthChecks(const std::string& address, const std::string& token,
-                          int calls, int concurrency) {
+                          int calls, int concurrency, pid_t server_pid = 0) {
   using grpc::health::v1::HealthCheckRequest;
   return RunUnary<grpc::health::v1::Health, HealthCheckRequest,
                   grpc::health::v1::HealthCheckResponse>(
@@ -296,7 +451,8 @@ UnaryFigures HealthChecks(const std::string& address, const std::string& token,
       [](int) { return HealthCheckRequest(); },
       [](auto* async, auto&&... args) {
         async->Check(std::forward<decltype(args)>(args)...);
-      });
+      },
+      server_pid);
 }
 
 // Unary rounds against the server at `address`: the no-op baseline and
@@ -312,12 +468,10 @@ void UnaryRounds(const std::string& address, const std::string& token,
   HealthChecks(address, token, std::min(calls, 5000), concurrency);
   UpsertCases(address, token, std::min(calls, 5000), concurrency, 0);
   for (int round = 1; round <= rounds; ++round) {
-    UnaryFigures b = WithCpu(server_pid, calls, [&] {
-      return HealthChecks(address, token, calls, concurrency);
-    });
-    UnaryFigures u = WithCpu(server_pid, calls, [&] {
-      return UpsertCases(address, token, calls, concurrency, round);
-    });
+    UnaryFigures b =
+        HealthChecks(address, token, calls, concurrency, server_pid);
+    UnaryFigures u =
+        UpsertCases(address, token, calls, concurrency, round, server_pid);
     for (const auto& [name, f] :
          {std::pair{"Health/Check", b}, std::pair{"UpsertCase", u}}) {
       std::printf(
@@ -340,26 +494,30 @@ void UnaryRounds(const std::string& address, const std::string& token,
     for (const UnaryFigures& f : v) values.push_back(f.*figure);
     return Median(values);
   };
+  const double base_rate = median(base, &UnaryFigures::calls_per_second);
+  const double base_p99 = median(base, &UnaryFigures::p99_ms);
+  const double upsert_rate = median(upsert, &UnaryFigures::calls_per_second);
+  const double upsert_p99 = median(upsert, &UnaryFigures::p99_ms);
   std::printf(
       "median: unary, %d callers on %d connections: Health/Check (no-op "
       "floor) %.0f calls/s, p99 %.2f ms, server CPU %.0f us a call; "
       "UpsertCase %.0f calls/s, p50 %.2f ms, p99 %.2f ms, server CPU %.0f us "
-      "a call (goal p99 <= 10 ms)\n",
-      concurrency, absl::GetFlag(FLAGS_connections),
-      median(base, &UnaryFigures::calls_per_second),
-      median(base, &UnaryFigures::p99_ms),
-      median(base, &UnaryFigures::server_cpu_us),
-      median(upsert, &UnaryFigures::calls_per_second),
-      median(upsert, &UnaryFigures::p50_ms),
-      median(upsert, &UnaryFigures::p99_ms),
+      "a call\n",
+      concurrency, absl::GetFlag(FLAGS_connections), base_rate, base_p99,
+      median(base, &UnaryFigures::server_cpu_us), upsert_rate,
+      median(upsert, &UnaryFigures::p50_ms), upsert_p99,
       median(upsert, &UnaryFigures::server_cpu_us));
+  std::printf(
+      "median: UpsertCase / floor: throughput %.2f (goal >= 0.5), p99 %.2fx "
+      "(goal <= 1.5x)\n",
+      upsert_rate / base_rate, upsert_p99 / base_p99);
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
-  const int n = absl::GetFlag(FLAGS_cases);
+  const int64_t n = absl::GetFlag(FLAGS_cases);
   const int rounds = std::max(1, absl::GetFlag(FLAGS_rounds));
   std::string server = absl::GetFlag(FLAGS_server);
   if (server.empty()) {
@@ -389,10 +547,11 @@ int main(int argc, char** argv) {
   }
 
   std::printf(
-      "intake_bench: %d cases a round, %d rounds, batches of %d, "
-      "%d in flight; disk %s\n",
-      n, rounds, absl::GetFlag(FLAGS_batch), absl::GetFlag(FLAGS_in_flight),
-      work.c_str());
+      "intake_bench: %lld cases a round of %d departments, one stream each, "
+      "%d at once, %d rounds, batches of %d, %d in flight; disk %s\n",
+      static_cast<long long>(n), Departments(),
+      std::clamp(absl::GetFlag(FLAGS_streams), 1, Departments()), rounds,
+      absl::GetFlag(FLAGS_batch), absl::GetFlag(FLAGS_in_flight), work.c_str());
   std::vector<double> raw, stream, ratio;
   for (int round = 1; round <= rounds; ++round) {
     double r = RawSqliteRate(work + "/raw.db", n);
@@ -400,7 +559,8 @@ int main(int argc, char** argv) {
     double s;
     {
       ServerProcess process(server, work, FreePort());
-      s = StreamRate(Connect(process.address(), token), token, n);
+      Connect(process.address(), token);  // imports the bench's directory
+      s = StreamRate(process.address(), token, n);
     }
     raw.push_back(r);
     stream.push_back(s);
@@ -413,7 +573,7 @@ int main(int argc, char** argv) {
   }
   std::printf(
       "median: raw SQLite %.0f rows/s, intake stream %.0f cases/s, "
-      "ratio %.2f (goal >= 0.50)\n",
+      "ratio %.2f (goal >= 0.60)\n",
       Median(raw), Median(stream), Median(ratio));
 
   std::filesystem::remove_all(work + "/data");

@@ -3,7 +3,6 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <cmath>
 #include <fstream>
 #include <iterator>
 
@@ -32,21 +31,6 @@ double OwnCpuSeconds() {
   getrusage(RUSAGE_SELF, &use);
   auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
   return seconds(use.ru_utime) + seconds(use.ru_stime);
-}
-
-// Runs `measure` and adds the CPU per call it cost the server and this
-// client to its figures.
-UnaryFigures WithCpu(pid_t server, int calls,
-                     const std::function<UnaryFigures()>& measure) {
-  double server_before = server > 0 ? ProcessCpuSeconds(server) : 0;
-  double client_before = OwnCpuSeconds();
-  UnaryFigures f = measure();
-  // Not known for a server on another machine ("nan" in the output).
-  f.server_cpu_us =
-      server > 0 ? (ProcessCpuSeconds(server) - server_before) / calls * 1e6
-                 : std::nan("");
-  f.client_cpu_us = (OwnCpuSeconds() - client_before) / calls * 1e6;
-  return f;
 }
 
 // `count` separate connections (one channel each) to `address`, connected

@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <functional>
@@ -42,15 +43,12 @@ double ProcessCpuSeconds(pid_t pid);
 // CPU seconds (user + system) this process has used so far.
 double OwnCpuSeconds();
 
-// Runs `measure` and adds the CPU per call it cost the server (when
-// `server` > 0, a process on this machine) and this client to its figures.
-UnaryFigures WithCpu(pid_t server, int calls,
-                     const std::function<UnaryFigures()>& measure);
-
 // A closed loop of unary calls: `concurrency` callers, each sending its
 // next call when the previous one returns, until `calls` have returned.
 // Callback-driven rather than one thread per caller, so the client's own
-// CPU weighs less on the server's latency (both share the machine).
+// CPU weighs less on the server's latency (both share the machine). The
+// CPU per call is read over the loop alone: the client's, and the
+// server's when `server` > 0 (a process on this machine; "nan" when not).
 // Thread-safe: callbacks may run on any thread.
 class ClosedLoop {
  public:
@@ -61,11 +59,18 @@ class ClosedLoop {
   ClosedLoop(int calls, Issue issue)
       : calls_(calls), issue_(std::move(issue)), finished_(calls) {}
 
-  UnaryFigures Run(int concurrency) {
+  UnaryFigures Run(int concurrency, pid_t server = 0) {
+    const double server_before = server > 0 ? ProcessCpuSeconds(server) : 0;
+    const double client_before = OwnCpuSeconds();
     Clock::time_point start = Clock::now();
     for (int c = 0; c < std::min(concurrency, calls_); ++c) StartNext();
     finished_.Wait();  // every callback is past its last use of this
     double seconds = Seconds(Clock::now() - start);
+    UnaryFigures f;
+    f.client_cpu_us = (OwnCpuSeconds() - client_before) / calls_ * 1e6;
+    f.server_cpu_us =
+        server > 0 ? (ProcessCpuSeconds(server) - server_before) / calls_ * 1e6
+                   : std::nan("");
     absl::MutexLock lock(&mu_);
     if (failures_ > 0) {
       std::fprintf(stderr, "%d unary calls failed, the first: %s\n", failures_,
@@ -73,8 +78,10 @@ class ClosedLoop {
       std::exit(1);
     }
     std::sort(latencies_.begin(), latencies_.end());
-    return {calls_ / seconds, latencies_[latencies_.size() / 2],
-            latencies_[latencies_.size() * 99 / 100]};
+    f.calls_per_second = calls_ / seconds;
+    f.p50_ms = latencies_[latencies_.size() / 2];
+    f.p99_ms = latencies_[latencies_.size() * 99 / 100];
+    return f;
   }
 
  private:
@@ -123,30 +130,34 @@ std::vector<std::shared_ptr<grpc::Channel>> Connections(
 
 // `calls` unary calls of `Service` as a ClosedLoop of `concurrency`
 // callers over `connections` connections, each with the authorization header:
-// `make(i)` builds the request of call i, `send(async_stub, args...)`
-// passes the call's context, request, response and callback to the
-// stub's method.
+// `make(i)` builds the request of call i (all of them before the clock
+// starts: the figures are of the calls, not of the bench building them),
+// `send(async_stub, args...)` passes the call's context, request, response
+// and callback to the stub's method. `server`: as for ClosedLoop::Run.
 template <typename Service, typename Request, typename Response, typename Make,
           typename Send>
 UnaryFigures RunUnary(const std::string& address, const std::string& token,
                       int connections, int calls, int concurrency, Make make,
-                      Send send) {
+                      Send send, pid_t server = 0) {
   std::vector<std::unique_ptr<typename Service::Stub>> stubs;
   for (const auto& channel : Connections(address, connections)) {
     stubs.push_back(Service::NewStub(channel));
   }
+  std::vector<Request> requests;
+  requests.reserve(calls);
+  for (int i = 0; i < calls; ++i) requests.push_back(make(i));
   const std::string authorization = zwfw::BearerValue(token);
   ClosedLoop loop(calls, [&](int i, auto done) {
     auto* call = new PendingCall<Request, Response>;
     call->context.AddMetadata(zwfw::kAuthorizationKey, authorization);
-    call->request = make(i);
+    call->request = std::move(requests[i]);
     send(stubs[i % stubs.size()]->async(), &call->context, &call->request,
          &call->response, [call, done = std::move(done)](grpc::Status s) {
            delete call;
            done(s);
          });
   });
-  return loop.Run(concurrency);
+  return loop.Run(concurrency, server);
 }
 
 }  // namespace zwfw::bench
