@@ -122,7 +122,6 @@ zwfw::v1::Case MakeCase(int64_t n, const std::string& prefix) {
 // A batch of one department's cases: case numbers `first`, first + N, ...
 // (N departments), `count` of them.
 struct Batch {
-  int department;
   int64_t first;
   int count;
 };
@@ -135,7 +134,7 @@ std::vector<Batch> DepartmentBatches(int d, int64_t cases) {
   const int batch = absl::GetFlag(FLAGS_batch);
   std::vector<Batch> out;
   for (int64_t i = 0; i < own; i += batch) {
-    out.push_back({d, d + i * departments,
+    out.push_back({d + i * departments,
                    static_cast<int>(std::min<int64_t>(batch, own - i))});
   }
   return out;
@@ -303,6 +302,7 @@ int64_t SendDepartment(
   auto stream = stub.SubmitCases(context.get());
   absl::Mutex mu;
   size_t answered = 0, stored = 0;
+  bool closed = false;          // the server ended the stream
   std::vector<size_t> refused;  // batch indexes to send again
   int64_t accepted = 0;
   std::string first_refusal;
@@ -326,6 +326,8 @@ int64_t SendDepartment(
         }
       }
     }
+    absl::MutexLock lock(&mu);
+    closed = true;
   });
   const size_t in_flight = std::max(1, absl::GetFlag(FLAGS_in_flight));
   size_t next = 0, sent = 0;
@@ -335,12 +337,12 @@ int64_t SendDepartment(
     {
       absl::MutexLock lock(&mu);
       auto ready = [&] {
-        return stored == batches.size() ||
+        return stored == batches.size() || closed ||
                (sent - answered < in_flight &&
                 (next < batches.size() || !refused.empty()));
       };
       mu.Await(absl::Condition(&ready));
-      if (stored == batches.size()) break;
+      if (stored == batches.size() || closed) break;
       again = !refused.empty();
       if (again) {
         index = refused.back();
