@@ -138,6 +138,13 @@ bool Statement::ColumnIsNull(int column) const {
 
 absl::StatusOr<std::unique_ptr<Database>> Database::Open(
     const std::string& path) {
+  // Before SQLite's first use: no allocation statistics, so an allocation
+  // takes no global mutex (each connection is used by one thread at a time).
+  static const bool configured = [] {
+    sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+    return true;
+  }();
+  (void)configured;
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(
       path.c_str(), &raw,

@@ -4,6 +4,7 @@
 #ifndef ZWFW_SERVICES_INTAKE_CASE_COUNTERS_H_
 #define ZWFW_SERVICES_INTAKE_CASE_COUNTERS_H_
 
+#include <array>
 #include <cstdint>
 #include <string>
 #include <tuple>
@@ -33,14 +34,34 @@ struct Counters {
 
   bool IsZero() const;
   Counters& operator+=(const Counters& other);
+  // Adds `times` (e.g. -1) times each of other's counts.
+  Counters& Add(const Counters& other, int64_t times);
 };
 
 // (month "2020-07", department code, ItemCategory).
 using CounterKey = std::tuple<std::string, std::string, int>;
 using CounterDeltas = absl::flat_hash_map<CounterKey, Counters>;
 
-// Adds `sign` (+1 or -1) times the contribution of the (normalised) case to
-// `deltas`. REJECTED cases contribute nothing.
+// What one (normalised) case adds to the counters: to its accepted month's
+// row and, for the overtime figures, to its due month's (one row when both
+// are the same month). REJECTED cases contribute nothing. A pure function
+// of the case, so the writer can be handed it computed (staged_case.h).
+struct Contribution {
+  struct Part {
+    CounterKey key;
+    Counters counters;
+  };
+  std::array<Part, 2> parts;
+  int size = 0;  // parts in use
+
+  // The part for `key`, added when absent.
+  Counters& Row(CounterKey key);
+};
+Contribution ContributionOf(const zwfw::v1::Case& c);
+
+// Adds `sign` (+1 or -1) times a case's contribution to `deltas`.
+void AddContribution(const Contribution& contribution, int sign,
+                     CounterDeltas* deltas);
 void AddContribution(const zwfw::v1::Case& c, int sign, CounterDeltas* deltas);
 
 // Copies counters into the proto.

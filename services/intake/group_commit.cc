@@ -25,26 +25,50 @@ GroupCommitter::~GroupCommitter() {
   answerer_.join();
 }
 
-void GroupCommitter::Write(Batch batch, Actor actor, WriteCallback done) {
-  if (batch.empty()) {
+namespace {
+
+absl::Status QueueFull(int64_t limit) {
+  return absl::ResourceExhaustedError(absl::StrCat(
+      "intake's write queue is full (", limit,
+      " records waiting for the disk): nothing of this batch was stored; "
+      "retry it shortly"));
+}
+
+}  // namespace
+
+bool GroupCommitter::HasRoomLocked(int64_t records) const {
+  return queue_.empty() ||
+         queued_records_ + records <= options_.max_queued_records;
+}
+
+void GroupCommitter::Write(std::vector<zwfw::v1::Case> cases, Actor actor,
+                           WriteCallback done) {
+  if (cases.empty()) {
     done(std::vector<WriteResult>());
     return;
   }
+  const int64_t size = static_cast<int64_t>(cases.size());
+  bool room;
+  {
+    // A full queue refuses before the staging work is spent.
+    absl::MutexLock lock(&mu_);
+    room = HasRoomLocked(size);
+  }
+  if (!room) {
+    done(QueueFull(options_.max_queued_records));
+    return;
+  }
+  Batch batch = Stage(std::move(cases));  // on the caller's thread
   {
     absl::MutexLock lock(&mu_);
-    const int64_t size = static_cast<int64_t>(batch.size());
-    if (queue_.empty() ||
-        queued_records_ + size <= options_.max_queued_records) {
+    if (HasRoomLocked(size)) {
       queued_records_ += size;
       queue_.push_back(
           Request{std::move(batch), std::move(actor), std::move(done)});
       return;
     }
   }
-  done(absl::ResourceExhaustedError(absl::StrCat(
-      "intake's write queue is full (", options_.max_queued_records,
-      " records waiting for the disk): nothing of this batch was stored; "
-      "retry it shortly")));
+  done(QueueFull(options_.max_queued_records));
 }
 
 void GroupCommitter::RequestMaintenance() {

@@ -31,13 +31,14 @@
 #include "absl/synchronization/mutex.h"
 #include "services/common/audit_log.h"
 #include "services/intake/case_store.h"
+#include "services/intake/staged_case.h"
 #include "zwfw/v1/intake.pb.h"
 
 namespace zwfw::intake {
 
 class GroupCommitter {
  public:
-  using Batch = std::vector<zwfw::v1::Case>;
+  using Batch = std::vector<StagedCase>;
   using Results = std::vector<std::vector<WriteResult>>;
   // One transaction over `batches`, on the writer thread: one result per
   // record of each batch, in order, or the error that stored nothing.
@@ -64,10 +65,12 @@ class GroupCommitter {
   GroupCommitter(const GroupCommitter&) = delete;
   GroupCommitter& operator=(const GroupCommitter&) = delete;
 
-  // Queues `batch`; `done` runs once it is durable (or failed). An empty
-  // batch, and one refused because the queue is full, are answered at
-  // once, from this thread.
-  void Write(Batch batch, Actor actor, WriteCallback done);
+  // Stages `cases` (staged_case.h) on this thread and queues them as one
+  // batch; `done` runs once it is durable (or failed). An empty batch, and
+  // one refused because the queue is full, are answered at once, from this
+  // thread.
+  void Write(std::vector<zwfw::v1::Case> cases, Actor actor,
+             WriteCallback done);
 
   // Runs Maintain once before the next transaction.
   void RequestMaintenance();
@@ -85,6 +88,7 @@ class GroupCommitter {
     std::vector<Request> requests;
     absl::StatusOr<Results> results;
   };
+  bool HasRoomLocked(int64_t records) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void WriterLoop();
   void AnswerLoop();
 

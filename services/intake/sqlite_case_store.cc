@@ -19,33 +19,20 @@ using zwfw::v1::Case;
 
 constexpr int64_t kVersionScale = 1000000;
 
-std::string Serialize(const Case& c) {
-  std::string bytes;
-  google::protobuf::io::StringOutputStream stream(&bytes);
-  google::protobuf::io::CodedOutputStream out(&stream);
-  out.SetSerializationDeterministic(true);
-  c.SerializeToCodedStream(&out);
-  out.Trim();
-  return bytes;
-}
-
 int64_t Micros(const google::protobuf::Timestamp& t) {
   return absl::ToUnixMicros(ToTime(t));
-}
-
-std::string MonthOf(const Case& c) {
-  return Period::Containing(ToTime(c.accepted_at())).ToString();
 }
 
 // Binds the columns shared by INSERT and UPDATE: ?1 department, ?2 case_no,
 // ?3 month, ?4 status, ?5 due_at, ?6 completed_at, ?7 record, ?8 category,
 // ?9 extended (an approved extension moved its due time).
-void BindCase(Statement& stmt, const Case& c, const std::string& record) {
+void BindCase(Statement& stmt, const StagedCase& staged) {
+  const Case& c = staged.record;
   stmt.Bind(1, c.department_code())
       .Bind(2, c.case_no())
-      .Bind(3, MonthOf(c))
+      .Bind(3, staged.accepted_month)
       .Bind(4, static_cast<int>(c.status()))
-      .BindBlob(7, record)
+      .BindBlob(7, staged.bytes)
       .Bind(8, static_cast<int>(c.category()))
       .Bind(9, c.has_extension() ? 1 : 0);
   if (c.has_due_at()) {
@@ -109,9 +96,10 @@ class SqliteCaseStore::Writer {
       std::vector<WriteResult>& out = results.emplace_back();
       out.reserve(batches[i]->size());
       std::vector<std::string> written;  // for the audit trail
-      for (const Case& c : *batches[i]) {
+      for (const StagedCase& staged : *batches[i]) {
+        const Case& c = staged.record;
         absl::StatusOr<WriteResult> r =
-            WriteOne(c, closed, *actors[i], now, &deltas);
+            WriteOne(staged, closed, *actors[i], now, &deltas);
         if (!r.ok()) return r.status();
         if (r->outcome == zwfw::v1::RECORD_OUTCOME_ACCEPTED ||
             r->outcome == zwfw::v1::RECORD_OUTCOME_UPDATED) {
@@ -192,9 +180,9 @@ class SqliteCaseStore::Writer {
   }
 
   absl::StatusOr<WriteResult> WriteOne(
-      const Case& c, const absl::flat_hash_set<std::string>& closed,
+      const StagedCase& staged, const absl::flat_hash_set<std::string>& closed,
       const Actor& actor, absl::Time now, CounterDeltas* deltas) {
-    std::string record = Serialize(c);
+    const Case& c = staged.record;
     WriteResult result;
     if (!closed.empty()) {
       absl::StatusOr<std::optional<Case>> previous = Stored(c);
@@ -214,7 +202,7 @@ class SqliteCaseStore::Writer {
       if (!open.ok()) {
         // The office's correction: written like any record, and listed
         // once it changed something.
-        absl::StatusOr<WriteResult> written = WriteRecord(c, record, deltas);
+        absl::StatusOr<WriteResult> written = WriteRecord(staged, deltas);
         if (!written.ok()) return written;
         if (written->outcome != zwfw::v1::RECORD_OUTCOME_ACCEPTED &&
             written->outcome != zwfw::v1::RECORD_OUTCOME_UPDATED) {
@@ -235,21 +223,21 @@ class SqliteCaseStore::Writer {
         return written;
       }
     }
-    return WriteRecord(c, record, deltas);
+    return WriteRecord(staged, deltas);
   }
 
   // Inserts or updates one record: ACCEPTED, DUPLICATE, UPDATED or
   // REJECTED (an illegal status change).
-  absl::StatusOr<WriteResult> WriteRecord(const Case& c,
-                                          const std::string& record,
+  absl::StatusOr<WriteResult> WriteRecord(const StagedCase& staged,
                                           CounterDeltas* deltas) {
+    const Case& c = staged.record;
     WriteResult result;
     // Most records are new: try the insert first, look only on a conflict.
-    BindCase(*insert_, c, record);
+    BindCase(*insert_, staged);
     absl::Status s = insert_->Run();
     if (!s.ok()) return s;
     if (db_->Changes() == 1) {
-      AddContribution(c, +1, deltas);
+      AddContribution(staged.contribution, +1, deltas);
       result.outcome = zwfw::v1::RECORD_OUTCOME_ACCEPTED;
       return result;
     }
@@ -258,7 +246,7 @@ class SqliteCaseStore::Writer {
     if (!found.ok()) return found.status();
     std::string stored = *found ? select_->ColumnText(0) : std::string();
     select_->Reset();
-    if (stored == record) {
+    if (stored == staged.bytes) {
       result.outcome = zwfw::v1::RECORD_OUTCOME_DUPLICATE;
       return result;
     }
@@ -274,11 +262,11 @@ class SqliteCaseStore::Writer {
       result.error = legal;
       return result;
     }
-    BindCase(*update_, c, record);
+    BindCase(*update_, staged);
     s = update_->Run();
     if (!s.ok()) return s;
     AddContribution(previous, -1, deltas);
-    AddContribution(c, +1, deltas);
+    AddContribution(staged.contribution, +1, deltas);
     result.outcome = zwfw::v1::RECORD_OUTCOME_UPDATED;
     return result;
   }

@@ -13,8 +13,8 @@ namespace {
 
 using Batch = GroupCommitter::Batch;
 
-Batch Cases(std::vector<std::string> numbers) {
-  Batch b;
+std::vector<zwfw::v1::Case> Cases(std::vector<std::string> numbers) {
+  std::vector<zwfw::v1::Case> b;
   for (const std::string& no : numbers) b.emplace_back().set_case_no(no);
   return b;
 }
@@ -43,7 +43,7 @@ struct Recorder {
     for (const Batch* b : batches) {
       std::vector<WriteResult>& r = results.emplace_back();
       for (const auto& c : *b) {
-        t.push_back(c.case_no());
+        t.push_back(c.record.case_no());
         r.push_back({zwfw::v1::RECORD_OUTCOME_ACCEPTED, absl::OkStatus()});
       }
     }
@@ -166,7 +166,7 @@ TEST(GroupCommitTest, MaintenanceRunsOnceBetweenTransactionsWhenAsked) {
           return recorder.Transact(b);
         },
         [&] { ++maintained; });
-    auto wait = [&](Batch b) {
+    auto wait = [&](std::vector<zwfw::v1::Case> b) {
       absl::Notification n;
       committer.Write(
           std::move(b), {},
