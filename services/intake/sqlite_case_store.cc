@@ -19,10 +19,6 @@ using zwfw::v1::Case;
 
 constexpr int64_t kVersionScale = 1000000;
 
-int64_t Micros(const google::protobuf::Timestamp& t) {
-  return absl::ToUnixMicros(ToTime(t));
-}
-
 // Binds the columns shared by INSERT and UPDATE: ?1 department, ?2 case_no,
 // ?3 month, ?4 status, ?5 due_at, ?6 completed_at, ?7 record, ?8 category,
 // ?9 extended (an approved extension moved its due time).
@@ -35,13 +31,13 @@ void BindCase(Statement& stmt, const StagedCase& staged) {
       .BindBlob(7, staged.bytes)
       .Bind(8, static_cast<int>(c.category()))
       .Bind(9, c.has_extension() ? 1 : 0);
-  if (c.has_due_at()) {
-    stmt.Bind(5, Micros(c.due_at()));
+  if (staged.due_micros) {
+    stmt.Bind(5, *staged.due_micros);
   } else {
     stmt.BindNull(5);
   }
-  if (c.has_completed_at()) {
-    stmt.Bind(6, Micros(c.completed_at()));
+  if (staged.completed_micros) {
+    stmt.Bind(6, *staged.completed_micros);
   } else {
     stmt.BindNull(6);
   }
@@ -97,14 +93,12 @@ class SqliteCaseStore::Writer {
       out.reserve(batches[i]->size());
       std::vector<std::string> written;  // for the audit trail
       for (const StagedCase& staged : *batches[i]) {
-        const Case& c = staged.record;
         absl::StatusOr<WriteResult> r =
             WriteOne(staged, closed, *actors[i], now, &deltas);
         if (!r.ok()) return r.status();
         if (r->outcome == zwfw::v1::RECORD_OUTCOME_ACCEPTED ||
             r->outcome == zwfw::v1::RECORD_OUTCOME_UPDATED) {
-          written.push_back(
-              absl::StrCat(c.department_code(), "/", c.case_no()));
+          written.push_back(staged.audit_key);
         }
         out.push_back(*std::move(r));
       }

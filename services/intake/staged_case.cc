@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/io/zero_copy_stream_impl_lite.h"
 #include "services/common/period.h"
@@ -25,6 +26,13 @@ StagedCase Stage(zwfw::v1::Case c) {
   staged.accepted_month =
       Period::Containing(ToTime(c.accepted_at())).ToString();
   staged.contribution = ContributionOf(c);
+  if (c.has_due_at()) {
+    staged.due_micros = absl::ToUnixMicros(ToTime(c.due_at()));
+  }
+  if (c.has_completed_at()) {
+    staged.completed_micros = absl::ToUnixMicros(ToTime(c.completed_at()));
+  }
+  staged.audit_key = absl::StrCat(c.department_code(), "/", c.case_no());
   staged.record = std::move(c);
   return staged;
 }

@@ -36,6 +36,15 @@ TEST(StagedCaseTest, CarriesTheBytesStoredAndTheMonthInChinaStandardTime) {
   ASSERT_TRUE(parsed.ParseFromString(staged.bytes));
   EXPECT_EQ(parsed.case_no(), "n1");
   EXPECT_EQ(staged.accepted_month, "2020-08");  // July 31 in UTC
+  EXPECT_EQ(staged.due_micros, (kJuly31At17Utc + 86400) * 1000000);
+  EXPECT_EQ(staged.completed_micros, (kJuly31At17Utc + 3600) * 1000000);
+  EXPECT_EQ(staged.audit_key, "d1/n1");
+
+  c.clear_due_at();
+  c.clear_completed_at();
+  StagedCase open = Stage(c);
+  EXPECT_FALSE(open.due_micros.has_value());
+  EXPECT_FALSE(open.completed_micros.has_value());
 }
 
 TEST(StagedCaseTest, ContributionIsWhatTheCaseAddsToItsMonths) {
