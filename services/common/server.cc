@@ -22,6 +22,7 @@
 #include "absl/synchronization/mutex.h"
 #include "services/common/data_changes.h"
 #include "services/common/log.h"
+#include "services/common/replica_channel.h"
 
 ABSL_FLAG(std::string, listen, "", "HOST:PORT to serve gRPC on");
 ABSL_FLAG(std::string, data_dir, "./var", "folder of the SQLite files");
@@ -41,10 +42,10 @@ ABSL_FLAG(std::string, service_token_file, "./var/service.token",
           "calls");
 ABSL_FLAG(std::string, peer_tls_ca, "",
           "PEM CA bundle: call other services over TLS, verified with it");
-ABSL_FLAG(std::string, intake, "127.0.0.1:50051", "intake server address");
-ABSL_FLAG(std::string, survey, "127.0.0.1:50052", "survey server address");
-ABSL_FLAG(std::string, scoring, "127.0.0.1:50053", "scoring server address");
-ABSL_FLAG(std::string, bulletin, "127.0.0.1:50054", "bulletin server address");
+ABSL_FLAG(std::string, intake, "127.0.0.1:50051", zwfw::kServiceAddressHelp);
+ABSL_FLAG(std::string, survey, "127.0.0.1:50052", zwfw::kServiceAddressHelp);
+ABSL_FLAG(std::string, scoring, "127.0.0.1:50053", zwfw::kServiceAddressHelp);
+ABSL_FLAG(std::string, bulletin, "127.0.0.1:50054", zwfw::kServiceAddressHelp);
 ABSL_FLAG(int, max_message_bytes, 8 << 20,
           "largest gRPC message accepted, in bytes");
 ABSL_FLAG(absl::Duration, drain_timeout, absl::Seconds(10),
@@ -305,6 +306,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> ClientChannel(
   }
   grpc::ChannelArguments args;
   args.SetMaxReceiveMessageSize(config.max_message_bytes);
+  ConfigureForReplicas(args);
   return grpc::CreateCustomChannel(address, credentials, args);
 }
 

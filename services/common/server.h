@@ -159,8 +159,9 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFor(
 // the flag is empty, NOT_FOUND when the file cannot be read.
 absl::StatusOr<std::string> ReadServiceToken(const std::string& path);
 
-// A channel to another zwfw service at `address`, over TLS when
-// --peer_tls_ca is set.
+// A channel to another zwfw service at `address` — any gRPC target, one
+// replica or several (replica_channel.h) — over TLS when --peer_tls_ca is
+// set.
 absl::StatusOr<std::shared_ptr<grpc::Channel>> ClientChannel(
     const ServerConfig& config, const std::string& address);
 

@@ -227,6 +227,35 @@ class IntakeServerTest(unittest.TestCase):
         self.assertIn("7 cases", out)
         self.assertEqual(server.terminate(), 0)
 
+    def test_the_cli_takes_a_target_of_several_replicas(self):
+        # One replica up, one address where nothing listens: the channel
+        # balances over the live one (replica_channel.h).
+        server = self.start()
+        dead = "127.0.0.1:%d" % zwfw_testlib.free_port()
+        both = "--intake=ipv4:%s,%s" % (dead, server.address)
+        code, out, err = zwfw(
+            both, "directory", "import",
+            os.path.join(zwfw_testlib.SOURCE_DIR,
+                         "deploy/demo/qijiang-directory.json"),
+            token=self.admin)
+        self.assertEqual(code, 0, err)
+        for _ in range(3):  # round-robin never picks the dead address
+            code, out, err = zwfw(both, "directory", "departments", "--json",
+                                  token=self.viewer)
+            self.assertEqual(code, 0, err)
+            self.assertEqual(len(json.loads(out)["departments"]), 34)
+        code, out, err = zwfw("--intake=dns:///" + server.address,
+                              "directory", "departments", "--json",
+                              token=self.viewer)
+        self.assertEqual(code, 0, err)
+        self.assertEqual(len(json.loads(out)["departments"]), 34)
+        self.assertEqual(server.terminate(), 0)
+        # Nothing left: a clear error, not a hang.
+        code, _, err = zwfw(both, "directory", "departments",
+                            token=self.viewer, timeout=60)
+        self.assertNotEqual(code, 0)
+        self.assertIn("UNAVAILABLE", err)
+
     def test_a_bad_token_file_stops_the_server_with_a_reason(self):
         self.write("tokens.txt", "nonsense admin\n")
         server = Server(self.dir)

@@ -11,12 +11,13 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "services/common/bearer.h"
+#include "services/common/replica_channel.h"
 #include "services/common/status.h"
 
-ABSL_FLAG(std::string, intake, "127.0.0.1:50051", "intake server address");
-ABSL_FLAG(std::string, survey, "127.0.0.1:50052", "survey server address");
-ABSL_FLAG(std::string, scoring, "127.0.0.1:50053", "scoring server address");
-ABSL_FLAG(std::string, bulletin, "127.0.0.1:50054", "bulletin server address");
+ABSL_FLAG(std::string, intake, "127.0.0.1:50051", zwfw::kServiceAddressHelp);
+ABSL_FLAG(std::string, survey, "127.0.0.1:50052", zwfw::kServiceAddressHelp);
+ABSL_FLAG(std::string, scoring, "127.0.0.1:50053", zwfw::kServiceAddressHelp);
+ABSL_FLAG(std::string, bulletin, "127.0.0.1:50054", zwfw::kServiceAddressHelp);
 ABSL_FLAG(std::string, token, "",
           "bearer token (else --token_file, else "
           "$ZWFW_TOKEN)");
@@ -103,6 +104,7 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> Connect(
   grpc::ChannelArguments args;
   args.SetMaxSendMessageSize(kMaxMessageBytes);
   args.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  ConfigureForReplicas(args);
   return grpc::CreateCustomChannel(address, credentials, args);
 }
 
