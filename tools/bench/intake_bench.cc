@@ -182,7 +182,27 @@ std::vector<Batch> ArrivalOrder(int64_t cases) {
 // CONFLICT the writer runs: the floor of what intake has to store.
 enum class Shape { kPlain, kIntakeSchema };
 
-double RawSqliteRate(const std::string& path, int64_t n, Shape shape) {
+// A raw baseline's rows, each case with its bytes, in arrival order: built
+// once a run (before any clock starts) and inserted by every shape.
+using RawRows = std::vector<std::pair<zwfw::v1::Case, std::string>>;
+
+RawRows MakeRawRows(int64_t n) {
+  RawRows rows;
+  rows.reserve(n);
+  const int departments = Departments();
+  for (const Batch& b : ArrivalOrder(n)) {
+    for (int k = 0; k < b.count; ++k) {
+      zwfw::v1::Case c = MakeCase(b.first + int64_t{k} * departments, "raw");
+      std::string record = c.SerializeAsString();
+      rows.emplace_back(std::move(c), std::move(record));
+    }
+  }
+  return rows;
+}
+
+double RawSqliteRate(const std::string& path, const RawRows& rows,
+                     Shape shape) {
+  const int64_t n = static_cast<int64_t>(rows.size());
   std::filesystem::remove(path);
   std::filesystem::remove(path + "-wal");
   auto db = zwfw::Database::Open(path);
@@ -200,16 +220,6 @@ double RawSqliteRate(const std::string& path, int64_t n, Shape shape) {
     std::fprintf(stderr, "cannot create %s: %s\n", path.c_str(),
                  created.ToString().c_str());
     std::exit(1);
-  }
-  std::vector<std::pair<zwfw::v1::Case, std::string>> rows;
-  rows.reserve(n);
-  const int departments = Departments();
-  for (const Batch& b : ArrivalOrder(n)) {
-    for (int k = 0; k < b.count; ++k) {
-      zwfw::v1::Case c = MakeCase(b.first + int64_t{k} * departments, "raw");
-      std::string record = c.SerializeAsString();
-      rows.emplace_back(std::move(c), std::move(record));
-    }
   }
   auto insert = (*db)->Prepare(
       absl::StrCat("INSERT INTO cases (department_code, case_no, category, "
@@ -580,9 +590,10 @@ int main(int argc, char** argv) {
       std::clamp(absl::GetFlag(FLAGS_streams), 1, Departments()), rounds,
       absl::GetFlag(FLAGS_batch), absl::GetFlag(FLAGS_in_flight), work.c_str());
   std::vector<double> raw, schema, stream, ratio, schema_ratio;
+  const RawRows rows = MakeRawRows(n);
   for (int round = 1; round <= rounds; ++round) {
-    double r = RawSqliteRate(work + "/raw.db", n, Shape::kPlain);
-    double f = RawSqliteRate(work + "/raw.db", n, Shape::kIntakeSchema);
+    double r = RawSqliteRate(work + "/raw.db", rows, Shape::kPlain);
+    double f = RawSqliteRate(work + "/raw.db", rows, Shape::kIntakeSchema);
     std::filesystem::remove_all(work + "/data");
     double s;
     {
