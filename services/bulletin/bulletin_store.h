@@ -2,8 +2,10 @@
 // version is immutable; a published period's draft is locked until a new
 // version is started explicitly.
 //
-// Every method is one transaction. Implementations are thread-safe:
-// SqliteBulletinStore (sqlite_bulletin_store.h).
+// Every method is one transaction, and the rules of publication_rules.h
+// are decided inside it. Implementations are thread-safe:
+// SqliteBulletinStore (sqlite_bulletin_store.h) and PgBulletinStore
+// (pg_bulletin_store.h), which several replicas share.
 #ifndef ZWFW_SERVICES_BULLETIN_BULLETIN_STORE_H_
 #define ZWFW_SERVICES_BULLETIN_BULLETIN_STORE_H_
 
@@ -32,6 +34,8 @@ class BulletinStore {
 
   // Stores a new published version with its renders (format → response),
   // and locks the draft. Assigns version and the SHA-256 map.
+  // FAILED_PRECONDITION when the draft is locked (already published);
+  // ABORTED when it is no longer at version.draft_revision().
   virtual absl::StatusOr<zwfw::v1::PublishedVersion> Publish(
       zwfw::v1::PublishedVersion version,
       const std::map<int, zwfw::v1::RenderResponse>& renders) = 0;

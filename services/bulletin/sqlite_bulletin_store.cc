@@ -1,6 +1,7 @@
 #include "services/bulletin/sqlite_bulletin_store.h"
 
 #include "absl/strings/str_cat.h"
+#include "services/bulletin/publication_rules.h"
 #include "services/common/audit_log.h"
 #include "services/common/proto_time.h"
 
@@ -47,7 +48,7 @@ absl::StatusOr<std::unique_ptr<SqliteBulletinStore>> SqliteBulletinStore::Open(
       new SqliteBulletinStore(*std::move(db)));
 }
 
-absl::StatusOr<std::pair<zwfw::v1::Draft, bool>> SqliteBulletinStore::LoadDraft(
+absl::StatusOr<StoredDraft> SqliteBulletinStore::LoadDraft(
     const std::string& period) {
   absl::StatusOr<Statement> q =
       db_->Prepare("SELECT record, locked FROM drafts WHERE period = ?");
@@ -55,22 +56,23 @@ absl::StatusOr<std::pair<zwfw::v1::Draft, bool>> SqliteBulletinStore::LoadDraft(
   q->Bind(1, period);
   absl::StatusOr<bool> row = q->Step();
   if (!row.ok()) return row.status();
-  zwfw::v1::Draft draft;
-  draft.set_period(period);
-  if (!*row) return std::make_pair(draft, false);
-  if (!draft.ParseFromString(q->ColumnText(0))) {
+  StoredDraft stored;
+  stored.draft.set_period(period);
+  if (!*row) return stored;
+  if (!stored.draft.ParseFromString(q->ColumnText(0))) {
     return absl::DataLossError(
         absl::StrCat("draft of ", period, " cannot be parsed"));
   }
-  return std::make_pair(draft, q->ColumnInt(1) != 0);
+  stored.locked = q->ColumnInt(1) != 0;
+  return stored;
 }
 
 absl::StatusOr<zwfw::v1::Draft> SqliteBulletinStore::GetDraft(
     const std::string& period) {
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<std::pair<zwfw::v1::Draft, bool>> loaded = LoadDraft(period);
+  absl::StatusOr<StoredDraft> loaded = LoadDraft(period);
   if (!loaded.ok()) return loaded.status();
-  return loaded->first;
+  return loaded->draft;
 }
 
 absl::StatusOr<zwfw::v1::Draft> SqliteBulletinStore::UpdateDraft(
@@ -78,24 +80,12 @@ absl::StatusOr<zwfw::v1::Draft> SqliteBulletinStore::UpdateDraft(
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
   if (!tx.ok()) return tx.status();
-  absl::StatusOr<std::pair<zwfw::v1::Draft, bool>> current =
-      LoadDraft(draft.period());
+  absl::StatusOr<StoredDraft> current = LoadDraft(draft.period());
   if (!current.ok()) return current.status();
-  const auto& [stored, locked] = *current;
-  if (draft.revision() != stored.revision()) {
-    return absl::AbortedError(
-        absl::StrCat("draft of ", draft.period(), " is at revision ",
-                     stored.revision(), "; this edit was based on revision ",
-                     draft.revision(), ": reload the draft and edit again"));
-  }
-  if (locked && !start_new_version) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("the bulletin of ", draft.period(),
-                     " is published (version ", stored.published_version(),
-                     "); start a new version to edit its draft"));
-  }
-  draft.set_revision(stored.revision() + 1);
-  draft.set_published_version(stored.published_version());
+  absl::Status allowed = CheckDraftEdit(*current, draft, start_new_version);
+  if (!allowed.ok()) return allowed;
+  draft.set_revision(current->draft.revision() + 1);
+  draft.set_published_version(current->draft.published_version());
   absl::StatusOr<Statement> q = db_->Prepare(
       "INSERT INTO drafts VALUES (?1, ?2, 0, ?3) ON CONFLICT (period) DO "
       "UPDATE SET revision = ?2, locked = 0, record = ?3");
@@ -121,6 +111,10 @@ absl::StatusOr<zwfw::v1::PublishedVersion> SqliteBulletinStore::Publish(
   absl::MutexLock lock(&mu_);
   absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
   if (!tx.ok()) return tx.status();
+  absl::StatusOr<StoredDraft> draft = LoadDraft(version.period());
+  if (!draft.ok()) return draft.status();
+  absl::Status allowed = CheckPublish(*draft, version.draft_revision());
+  if (!allowed.ok()) return allowed;
   absl::StatusOr<Statement> q = db_->Prepare(
       "SELECT coalesce(max(version), 0) FROM published WHERE period = ?");
   if (!q.ok()) return q.status();
@@ -149,17 +143,14 @@ absl::StatusOr<zwfw::v1::PublishedVersion> SqliteBulletinStore::Publish(
                        .BindBlob(3, version.SerializeAsString())
                        .Run();
   if (!s.ok()) return s;
-  absl::StatusOr<std::pair<zwfw::v1::Draft, bool>> draft =
-      LoadDraft(version.period());
-  if (!draft.ok()) return draft.status();
-  draft->first.set_published_version(version.version());
+  draft->draft.set_published_version(version.version());
   absl::StatusOr<Statement> lock_draft = db_->Prepare(
       "INSERT INTO drafts VALUES (?1, ?2, 1, ?3) ON CONFLICT (period) DO "
       "UPDATE SET locked = 1, record = ?3");
   if (!lock_draft.ok()) return lock_draft.status();
   s = lock_draft->Bind(1, version.period())
-          .Bind(2, draft->first.revision())
-          .BindBlob(3, draft->first.SerializeAsString())
+          .Bind(2, draft->draft.revision())
+          .BindBlob(3, draft->draft.SerializeAsString())
           .Run();
   if (s.ok()) {
     s = AppendAudit(*db_, {version.published_by(), "Publish"},

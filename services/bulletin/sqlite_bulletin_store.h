@@ -15,6 +15,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "services/bulletin/bulletin_store.h"
+#include "services/bulletin/publication_rules.h"
 #include "services/common/sqlite.h"
 
 namespace zwfw::bulletin {
@@ -40,8 +41,8 @@ class SqliteBulletinStore final : public BulletinStore {
  private:
   explicit SqliteBulletinStore(std::unique_ptr<Database> db)
       : db_(std::move(db)) {}
-  absl::StatusOr<std::pair<zwfw::v1::Draft, bool>> LoadDraft(
-      const std::string& period) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  absl::StatusOr<StoredDraft> LoadDraft(const std::string& period)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   absl::Mutex mu_;
   const std::unique_ptr<Database> db_ ABSL_GUARDED_BY(mu_);

@@ -11,11 +11,10 @@ namespace {
 constexpr size_t kMaxKeys = 10000;
 constexpr char kKeySeparator = '\x1f';  // unit separator: never in a key
 
-std::string HashOf(const std::string& prev_hash, int64_t seq, int64_t at,
-                   const std::string& who, const std::string& rpc,
-                   const std::string& keys, const std::string& reason) {
-  return Sha256Hex(absl::StrCat(prev_hash, "\n", seq, "\n", at, "\n", who, "\n",
-                                rpc, "\n", keys, "\n", reason));
+std::string HashOf(const AuditRow& r) {
+  return Sha256Hex(absl::StrCat(r.prev_hash, "\n", r.seq, "\n", r.at_micros,
+                                "\n", r.who, "\n", r.rpc, "\n", r.keys, "\n",
+                                r.reason));
 }
 
 }  // namespace
@@ -40,6 +39,84 @@ CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
   return *sql;
 }
 
+AuditRow NextAuditRow(int64_t seq, const std::string& prev_hash,
+                      const Actor& actor, absl::Time at,
+                      const std::vector<std::string>& keys) {
+  std::vector<std::string> kept(keys.begin(),
+                                keys.begin() + std::min(keys.size(), kMaxKeys));
+  if (keys.size() > kMaxKeys) {
+    kept.push_back(absl::StrCat("… ", keys.size() - kMaxKeys, " more"));
+  }
+  AuditRow row;
+  row.seq = seq;
+  row.at_micros = absl::ToUnixMicros(at);
+  row.who = actor.who;
+  row.rpc = actor.rpc;
+  row.keys = absl::StrJoin(kept, std::string(1, kKeySeparator));
+  row.reason = actor.reason;
+  row.prev_hash = prev_hash;
+  row.hash = HashOf(row);
+  return row;
+}
+
+AuditEntry ToAuditEntry(const AuditRow& row) {
+  AuditEntry e;
+  e.seq = row.seq;
+  e.at = absl::FromUnixMicros(row.at_micros);
+  e.who = row.who;
+  e.rpc = row.rpc;
+  if (!row.keys.empty()) e.keys = absl::StrSplit(row.keys, kKeySeparator);
+  e.reason = row.reason;
+  e.prev_hash = row.prev_hash;
+  e.hash = row.hash;
+  return e;
+}
+
+bool AuditChainCheck::Add(const AuditRow& row) {
+  if (!verdict_.problem.empty()) return false;
+  if (row.seq != expected_seq_ || row.prev_hash != prev_) {
+    verdict_.problem =
+        row.seq != expected_seq_
+            ? absl::StrCat("entry ", expected_seq_, " is missing (deleted)")
+            : absl::StrCat("entry ", row.seq,
+                           ": the hash before it does not match (entry ",
+                           row.seq - 1, " was replaced)");
+    return false;
+  }
+  if (HashOf(row) != row.hash) {
+    verdict_.problem =
+        absl::StrCat("entry ", row.seq, ": edited (its hash does not match)");
+    return false;
+  }
+  ++verdict_.entries;
+  ++expected_seq_;
+  prev_ = row.hash;
+  verdict_.head_hash = prev_;
+  return true;
+}
+
+AuditVerdict AuditChainCheck::Verdict() const { return verdict_; }
+
+namespace {
+
+constexpr char kColumns[] =
+    "seq, at, who, rpc, keys, reason, prev_hash, hash FROM audit_log";
+
+AuditRow RowOf(const Statement& q) {
+  AuditRow row;
+  row.seq = q.ColumnInt(0);
+  row.at_micros = q.ColumnInt(1);
+  row.who = q.ColumnText(2);
+  row.rpc = q.ColumnText(3);
+  row.keys = q.ColumnText(4);
+  row.reason = q.ColumnText(5);
+  row.prev_hash = q.ColumnText(6);
+  row.hash = q.ColumnText(7);
+  return row;
+}
+
+}  // namespace
+
 absl::Status AppendAudit(Database& db, const Actor& actor, absl::Time at,
                          const std::vector<std::string>& keys) {
   absl::StatusOr<Statement*> last =
@@ -50,27 +127,20 @@ absl::Status AppendAudit(Database& db, const Actor& actor, absl::Time at,
   const std::string prev_hash = row.ok() && *row ? (*last)->ColumnText(1) : "";
   (*last)->Reset();
   if (!row.ok()) return row.status();
-  std::vector<std::string> kept(keys.begin(),
-                                keys.begin() + std::min(keys.size(), kMaxKeys));
-  if (keys.size() > kMaxKeys) {
-    kept.push_back(absl::StrCat("… ", keys.size() - kMaxKeys, " more"));
-  }
-  const std::string joined = absl::StrJoin(kept, std::string(1, kKeySeparator));
-  const int64_t micros = absl::ToUnixMicros(at);
+  const AuditRow next = NextAuditRow(seq, prev_hash, actor, at, keys);
   absl::StatusOr<Statement*> insert = db.Cached(
       "INSERT INTO audit_log (seq, at, who, rpc, keys, reason, prev_hash, "
       "hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
   if (!insert.ok()) return insert.status();
   return (*insert)
-      ->Bind(1, seq)
-      .Bind(2, micros)
-      .Bind(3, actor.who)
-      .Bind(4, actor.rpc)
-      .Bind(5, joined)
-      .Bind(6, actor.reason)
-      .Bind(7, prev_hash)
-      .Bind(8, HashOf(prev_hash, seq, micros, actor.who, actor.rpc, joined,
-                      actor.reason))
+      ->Bind(1, next.seq)
+      .Bind(2, next.at_micros)
+      .Bind(3, next.who)
+      .Bind(4, next.rpc)
+      .Bind(5, next.keys)
+      .Bind(6, next.reason)
+      .Bind(7, next.prev_hash)
+      .Bind(8, next.hash)
       .Run();
 }
 
@@ -78,64 +148,28 @@ absl::StatusOr<std::vector<AuditEntry>> ListAudit(Database& db,
                                                   int64_t after_seq,
                                                   int limit) {
   absl::StatusOr<Statement> list = db.Prepare(
-      "SELECT seq, at, who, rpc, keys, prev_hash, hash, reason FROM audit_log "
-      "WHERE seq > ? ORDER BY seq LIMIT ?");
+      absl::StrCat("SELECT ", kColumns, " WHERE seq > ? ORDER BY seq LIMIT ?"));
   if (!list.ok()) return list.status();
   list->Bind(1, after_seq).Bind(2, static_cast<int64_t>(limit));
   std::vector<AuditEntry> out;
   absl::StatusOr<bool> row;
   while ((row = list->Step()).ok() && *row) {
-    AuditEntry& e = out.emplace_back();
-    e.seq = list->ColumnInt(0);
-    e.at = absl::FromUnixMicros(list->ColumnInt(1));
-    e.who = list->ColumnText(2);
-    e.rpc = list->ColumnText(3);
-    const std::string keys = list->ColumnText(4);
-    if (!keys.empty()) e.keys = absl::StrSplit(keys, kKeySeparator);
-    e.prev_hash = list->ColumnText(5);
-    e.hash = list->ColumnText(6);
-    e.reason = list->ColumnText(7);
+    out.push_back(ToAuditEntry(RowOf(*list)));
   }
   if (!row.ok()) return row.status();
   return out;
 }
 
 absl::StatusOr<AuditVerdict> VerifyAudit(Database& db) {
-  absl::StatusOr<Statement> all = db.Prepare(
-      "SELECT seq, at, who, rpc, keys, prev_hash, hash, reason FROM audit_log "
-      "ORDER BY seq");
+  absl::StatusOr<Statement> all =
+      db.Prepare(absl::StrCat("SELECT ", kColumns, " ORDER BY seq"));
   if (!all.ok()) return all.status();
-  AuditVerdict verdict;
-  int64_t expected_seq = 1;
-  std::string prev;
+  AuditChainCheck check;
   absl::StatusOr<bool> row;
-  while ((row = all->Step()).ok() && *row) {
-    const int64_t seq = all->ColumnInt(0);
-    const std::string stored_prev = all->ColumnText(5);
-    const std::string hash = all->ColumnText(6);
-    if (seq != expected_seq || stored_prev != prev) {
-      verdict.problem =
-          seq != expected_seq
-              ? absl::StrCat("entry ", expected_seq, " is missing (deleted)")
-              : absl::StrCat("entry ", seq,
-                             ": the hash before it does not match (entry ",
-                             seq - 1, " was replaced)");
-      break;
-    }
-    if (HashOf(stored_prev, seq, all->ColumnInt(1), all->ColumnText(2),
-               all->ColumnText(3), all->ColumnText(4),
-               all->ColumnText(7)) != hash) {
-      verdict.problem =
-          absl::StrCat("entry ", seq, ": edited (its hash does not match)");
-      break;
-    }
-    ++verdict.entries;
-    ++expected_seq;
-    prev = hash;
+  while ((row = all->Step()).ok() && *row && check.Add(RowOf(*all))) {
   }
   if (!row.ok()) return row.status();
-  verdict.head_hash = prev;
-  return verdict;
+  return check.Verdict();
 }
 
 }  // namespace zwfw

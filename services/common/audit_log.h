@@ -49,6 +49,48 @@ struct AuditEntry {
   std::string hash;       // hex SHA-256
 };
 
+struct AuditVerdict {
+  int64_t entries = 0;
+  std::string head_hash;  // the newest entry's hash
+  // Empty when intact; else the first entry found edited or missing.
+  std::string problem;
+};
+
+// The chain's rules, one home for every database the trail is kept in
+// (SQLite here, PostgreSQL in pg_audit_log.h): a row as stored, keys
+// joined.
+struct AuditRow {
+  int64_t seq = 0;
+  int64_t at_micros = 0;
+  std::string who;
+  std::string rpc;
+  std::string keys;
+  std::string reason;
+  std::string prev_hash;
+  std::string hash;
+};
+
+// The row that follows the entry (seq - 1, prev_hash) for `actor`'s write
+// of `keys` at `at`: keys cut at 10,000 (the count kept), hashed.
+AuditRow NextAuditRow(int64_t seq, const std::string& prev_hash,
+                      const Actor& actor, absl::Time at,
+                      const std::vector<std::string>& keys);
+AuditEntry ToAuditEntry(const AuditRow& row);
+
+// Walks a chain row by row, oldest first.
+class AuditChainCheck {
+ public:
+  // False once a row is found missing or edited (the verdict says which):
+  // stop feeding.
+  bool Add(const AuditRow& row);
+  AuditVerdict Verdict() const;
+
+ private:
+  AuditVerdict verdict_;
+  int64_t expected_seq_ = 1;
+  std::string prev_;
+};
+
 // The migration each service appends to its own list: the table and the
 // triggers that keep it append-only.
 const std::string& AuditLogMigration();
@@ -61,13 +103,6 @@ absl::Status AppendAudit(Database& db, const Actor& actor, absl::Time at,
 // Up to `limit` entries after `after_seq`, oldest first.
 absl::StatusOr<std::vector<AuditEntry>> ListAudit(Database& db,
                                                   int64_t after_seq, int limit);
-
-struct AuditVerdict {
-  int64_t entries = 0;
-  std::string head_hash;  // the newest entry's hash
-  // Empty when intact; else the first entry found edited or missing.
-  std::string problem;
-};
 
 // Walks the whole chain.
 absl::StatusOr<AuditVerdict> VerifyAudit(Database& db);

@@ -13,6 +13,19 @@ constexpr int kMaxPage = 1000;
 
 }  // namespace
 
+absl::StatusOr<std::vector<AuditEntry>> SqliteAuditTrail::List(
+    int64_t after_seq, int limit) {
+  absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(db_path_);
+  if (!db.ok()) return db.status();
+  return zwfw::ListAudit(**db, after_seq, limit);
+}
+
+absl::StatusOr<AuditVerdict> SqliteAuditTrail::Verify() {
+  absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(db_path_);
+  if (!db.ok()) return db.status();
+  return zwfw::VerifyAudit(**db);
+}
+
 grpc::Status AuditService::ListAudit(grpc::ServerContext* context,
                                      const zwfw::v1::ListAuditRequest* request,
                                      zwfw::v1::ListAuditResponse* response) {
@@ -23,10 +36,8 @@ grpc::Status AuditService::ListAudit(grpc::ServerContext* context,
           return absl::InvalidArgumentError(
               absl::StrCat("page_size: must be 0 to ", kMaxPage));
         }
-        absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(db_path_);
-        if (!db.ok()) return db.status();
-        absl::StatusOr<std::vector<AuditEntry>> entries = zwfw::ListAudit(
-            **db, request->after_seq(),
+        absl::StatusOr<std::vector<AuditEntry>> entries = trail_->List(
+            request->after_seq(),
             request->page_size() == 0 ? kDefaultPage : request->page_size());
         if (!entries.ok()) return entries.status();
         for (const AuditEntry& e : *entries) {
@@ -47,19 +58,16 @@ grpc::Status AuditService::ListAudit(grpc::ServerContext* context,
 grpc::Status AuditService::VerifyAudit(
     grpc::ServerContext* context, const zwfw::v1::VerifyAuditRequest*,
     zwfw::v1::VerifyAuditResponse* response) {
-  return HandleRpc(
-      *tokens_, *context, "VerifyAudit", {Role::kAdmin},
-      [&](const Principal&) -> absl::Status {
-        absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(db_path_);
-        if (!db.ok()) return db.status();
-        absl::StatusOr<AuditVerdict> verdict = zwfw::VerifyAudit(**db);
-        if (!verdict.ok()) return verdict.status();
-        response->set_entries(verdict->entries);
-        response->set_intact(verdict->problem.empty());
-        response->set_problem(verdict->problem);
-        response->set_head_hash(verdict->head_hash);
-        return absl::OkStatus();
-      });
+  return HandleRpc(*tokens_, *context, "VerifyAudit", {Role::kAdmin},
+                   [&](const Principal&) -> absl::Status {
+                     absl::StatusOr<AuditVerdict> verdict = trail_->Verify();
+                     if (!verdict.ok()) return verdict.status();
+                     response->set_entries(verdict->entries);
+                     response->set_intact(verdict->problem.empty());
+                     response->set_problem(verdict->problem);
+                     response->set_head_hash(verdict->head_hash);
+                     return absl::OkStatus();
+                   });
 }
 
 }  // namespace zwfw

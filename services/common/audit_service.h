@@ -1,21 +1,47 @@
 // zwfw.v1.Audit over a server's own database (audit_log.h): admin only.
-// Thread-safe: each call opens its own connection (audits are rare).
+// The trail is read through AuditTrail: SqliteAuditTrail (each call opens
+// its own connection: audits are rare) or PgAuditTrail (pg_audit_log.h).
+// Thread-safe.
 #ifndef ZWFW_SERVICES_COMMON_AUDIT_SERVICE_H_
 #define ZWFW_SERVICES_COMMON_AUDIT_SERVICE_H_
 
 #include <string>
+#include <vector>
 
+#include "absl/status/statusor.h"
+#include "services/common/audit_log.h"
 #include "services/common/auth.h"
 #include "zwfw/v1/audit.grpc.pb.h"
 
 namespace zwfw {
 
+class AuditTrail {
+ public:
+  virtual ~AuditTrail() = default;
+  // Up to `limit` entries after `after_seq`, oldest first.
+  virtual absl::StatusOr<std::vector<AuditEntry>> List(int64_t after_seq,
+                                                       int limit) = 0;
+  virtual absl::StatusOr<AuditVerdict> Verify() = 0;
+};
+
+class SqliteAuditTrail final : public AuditTrail {
+ public:
+  // `db_path`: the SQLite file whose audit_log it reads.
+  explicit SqliteAuditTrail(std::string db_path)
+      : db_path_(std::move(db_path)) {}
+  absl::StatusOr<std::vector<AuditEntry>> List(int64_t after_seq,
+                                               int limit) override;
+  absl::StatusOr<AuditVerdict> Verify() override;
+
+ private:
+  const std::string db_path_;
+};
+
 class AuditService final : public zwfw::v1::Audit::Service {
  public:
-  // `tokens` must outlive the service; `db_path` is the SQLite file whose
-  // audit_log it reads.
-  AuditService(TokenStore* tokens, std::string db_path)
-      : tokens_(tokens), db_path_(std::move(db_path)) {}
+  // `tokens` and `trail` must outlive the service.
+  AuditService(TokenStore* tokens, AuditTrail* trail)
+      : tokens_(tokens), trail_(trail) {}
 
   grpc::Status ListAudit(grpc::ServerContext* context,
                          const zwfw::v1::ListAuditRequest* request,
@@ -26,7 +52,7 @@ class AuditService final : public zwfw::v1::Audit::Service {
 
  private:
   TokenStore* const tokens_;
-  const std::string db_path_;
+  AuditTrail* const trail_;
 };
 
 }  // namespace zwfw

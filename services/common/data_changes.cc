@@ -2,6 +2,8 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
+
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "services/common/rpc_handler.h"
@@ -33,12 +35,29 @@ DataChanges::DataChanges() : epoch_(NewEpoch()) {}
 
 void DataChanges::Bump() {
   absl::MutexLock lock(&mu_);
+  if (!shared_epoch_.empty()) ++local_;
   ++counter_;
+}
+
+void DataChanges::Observe(const std::string& epoch, int64_t counter) {
+  absl::MutexLock lock(&mu_);
+  if (epoch != shared_epoch_) {
+    shared_epoch_ = epoch;
+    counter_ = counter + local_;
+  } else {
+    counter_ = std::max(counter_, counter + local_);
+  }
+}
+
+DataChanges::Version DataChanges::CurrentLocked() const {
+  if (shared_epoch_.empty()) return {epoch_, counter_};
+  if (local_ == 0) return {shared_epoch_, counter_};
+  return {absl::StrCat(shared_epoch_, "-", epoch_), counter_};
 }
 
 DataChanges::Version DataChanges::Current() const {
   absl::MutexLock lock(&mu_);
-  return {epoch_, counter_};
+  return CurrentLocked();
 }
 
 DataChanges::Version DataChanges::WaitForChange(int64_t seen,
@@ -48,7 +67,7 @@ DataChanges::Version DataChanges::WaitForChange(int64_t seen,
     return counter_ != seen || closed_;
   };
   mu_.AwaitWithTimeout(absl::Condition(&changed), timeout);
-  return {epoch_, counter_};
+  return CurrentLocked();
 }
 
 void DataChanges::Close() {

@@ -7,6 +7,15 @@
 // so a restored or rolled-back store cannot make an old cache entry look
 // current.
 //
+// A service on a shared database (PostgreSQL, several replicas) takes its
+// version from the database instead: Observe() is told the database's
+// epoch and counter by the writing replica after its commit and by every
+// replica's listener (postgres.h), so any replica reports a write made
+// through any other. A Bump() there (a change only this process sees, such
+// as its copy of intake's directory) adds to the counter and makes the
+// epoch this process's own: versions of two replicas then never compare
+// equal, and a cache in front waits for its watcher instead.
+//
 // Thread-safe: any method from any thread; WaitForChange may block many
 // threads at once.
 #ifndef ZWFW_SERVICES_COMMON_DATA_CHANGES_H_
@@ -40,8 +49,12 @@ class DataChanges {
   DataChanges(const DataChanges&) = delete;
   DataChanges& operator=(const DataChanges&) = delete;
 
-  // A write has been committed.
+  // A write has been committed (or, on a shared database, something only
+  // this process sees has changed).
   void Bump();
+  // The shared database's version: from now on the counter follows it
+  // (never backwards within one epoch; a new epoch replaces it).
+  void Observe(const std::string& epoch, int64_t counter);
   Version Current() const;
   // Blocks until the counter is not `seen`, Close() is called or `timeout`
   // passes; returns the version then.
@@ -52,9 +65,14 @@ class DataChanges {
   bool closed() const;
 
  private:
+  Version CurrentLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   const std::string epoch_;
   mutable absl::Mutex mu_;
   int64_t counter_ ABSL_GUARDED_BY(mu_) = 0;
+  // Set by Observe: the shared database's epoch, and the Bumps since.
+  std::string shared_epoch_ ABSL_GUARDED_BY(mu_);
+  int64_t local_ ABSL_GUARDED_BY(mu_) = 0;
   bool closed_ ABSL_GUARDED_BY(mu_) = false;
 };
 

@@ -26,6 +26,16 @@
 
 ABSL_FLAG(std::string, listen, "", "HOST:PORT to serve gRPC on");
 ABSL_FLAG(std::string, data_dir, "./var", "folder of the SQLite files");
+ABSL_FLAG(std::string, database, "",
+          "PostgreSQL URI (postgresql://user@host:port/db?sslmode=...) of "
+          "the shared database several replicas use; empty: SQLite files "
+          "under --data_dir. No password in it: see "
+          "--database_password_file");
+ABSL_FLAG(std::string, database_password_file, "",
+          "file holding the --database password; empty: none, or libpq's "
+          "PGPASSFILE");
+ABSL_FLAG(int, database_connections, 4,
+          "connections to --database this server keeps (1 to 256)");
 ABSL_FLAG(std::string, token_file, "./var/tokens.txt",
           "bearer token file (SHA-256 hashes and roles)");
 ABSL_FLAG(std::string, redis, "", "HOST:PORT of Redis; empty: no cache");
@@ -107,6 +117,9 @@ ServerConfig ParseServerFlags(int argc, char** argv, const std::string& name,
   c.listen = absl::GetFlag(FLAGS_listen);
   if (c.listen.empty()) c.listen = default_listen;
   c.data_dir = absl::GetFlag(FLAGS_data_dir);
+  c.database = absl::GetFlag(FLAGS_database);
+  c.database_password_file = absl::GetFlag(FLAGS_database_password_file);
+  c.database_connections = absl::GetFlag(FLAGS_database_connections);
   c.token_file = absl::GetFlag(FLAGS_token_file);
   c.redis = absl::GetFlag(FLAGS_redis);
   c.metrics_listen = absl::GetFlag(FLAGS_metrics_listen);
@@ -360,6 +373,16 @@ absl::StatusOr<std::unique_ptr<ServerHost>> ServerHost::Create(
   if (!cache.ok()) return cache.status();
   host->cache_ = *std::move(cache);
   return host;
+}
+
+PgOptions ServerHost::DatabaseOptions() {
+  PgOptions options;
+  options.url = config_.database;
+  options.password_file = config_.database_password_file;
+  options.schema = config_.name;
+  options.connections = config_.database_connections;
+  options.metrics = &metrics().registry();
+  return options;
 }
 
 int ServerHost::Run(const std::vector<grpc::Service*>& services) {

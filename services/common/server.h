@@ -22,6 +22,7 @@
 #include "absl/time/time.h"
 #include "services/common/auth.h"
 #include "services/common/metrics.h"
+#include "services/common/postgres.h"
 #include "services/common/redis_cache.h"
 #include "services/common/signed_cache.h"
 
@@ -63,6 +64,12 @@ struct ServerConfig {
   bool insecure = false;
   // --max_server_memory_mb: gRPC's memory budget (ResourceQuota).
   int max_server_memory_mb = 1024;
+  // --database: a PostgreSQL URI; empty: SQLite files under --data_dir.
+  std::string database;
+  // --database_password_file: the database password; empty: none, or
+  // libpq's PGPASSFILE.
+  std::string database_password_file;
+  int database_connections = 4;  // --database_connections: the pool's size
 };
 
 // Parses the common server flags (and any flags the binary defines itself)
@@ -127,6 +134,11 @@ class ServerHost {
   std::string DataPath(const std::string& file) const {
     return config_.data_dir + "/" + file;
   }
+  // Whether --database names a PostgreSQL database (else SQLite files).
+  bool OnPostgres() const { return !config_.database.empty(); }
+  // The store's PostgreSQL settings from --database...: the service's own
+  // schema (its name), its retries counted in these metrics.
+  PgOptions DatabaseOptions();
 
   // Serves until SIGINT or SIGTERM: health is NOT_SERVING until the server
   // is up, SERVING while it runs, NOT_SERVING again while draining;

@@ -55,6 +55,7 @@ int main(int argc, char** argv) {
                                          cases->get(), &(*host)->tokens(),
                                          intake_options);
   // The audit trail of this server's database (admin only).
-  zwfw::AuditService audit(&(*host)->tokens(), (*host)->DataPath("intake.db"));
+  zwfw::SqliteAuditTrail trail((*host)->DataPath("intake.db"));
+  zwfw::AuditService audit(&(*host)->tokens(), &trail);
   return (*host)->Run({&directory, &intake, &audit});
 }

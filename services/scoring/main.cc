@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
   zwfw::scoring::ScoringService scoring(store->get(), &sources,
                                         &(*host)->tokens(), (*host)->cache());
   // The audit trail of this server's database (admin only).
-  zwfw::AuditService audit(&(*host)->tokens(), (*host)->DataPath("scoring.db"));
+  zwfw::SqliteAuditTrail trail((*host)->DataPath("scoring.db"));
+  zwfw::AuditService audit(&(*host)->tokens(), &trail);
   return (*host)->Run({&scoring, &audit});
 }

@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
                                      intake->get(), &*calendar, store->get(),
                                      &(*host)->tokens(), options);
   // The audit trail of this server's database (admin only).
-  zwfw::AuditService audit(&(*host)->tokens(), (*host)->DataPath("survey.db"));
+  zwfw::SqliteAuditTrail trail((*host)->DataPath("survey.db"));
+  zwfw::AuditService audit(&(*host)->tokens(), &trail);
   return (*host)->Run({&survey, &audit});
 }

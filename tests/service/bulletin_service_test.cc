@@ -1,4 +1,5 @@
-// The Bulletin service served in-process over its real SQLite store, with
+// The Bulletin service served in-process over each of its real stores
+// (SQLite, and PostgreSQL on the suite's cluster: the same tests), with
 // fixed inputs from a fake that can fail.
 #include "services/bulletin/bulletin_service.h"
 
@@ -7,15 +8,22 @@
 
 #include <cstdio>
 #include <map>
+#include <optional>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "services/bulletin/pg_bulletin_store.h"
 #include "services/bulletin/sqlite_bulletin_store.h"
 #include "services/common/auth.h"
+#include "services/common/data_changes.h"
+#include "services/common/pg_audit_log.h"
 #include "services/common/status.h"
 #include "tests/testing/faulty_vfs.h"
 #include "tests/testing/in_memory_cache.h"
 #include "tests/testing/service_fixture.h"
+#include "tests/testing/shared_postgres.h"
 #include "tests/testing/test_util.h"
 
 namespace zwfw::bulletin {
@@ -63,19 +71,37 @@ class FakeSources : public BulletinSources {
   std::vector<std::string> closed;
 };
 
-class BulletinServiceTest : public ::testing::Test {
+enum class Backend { kSqlite, kPostgres };
+
+class BulletinServiceFixture : public ::testing::Test {
  protected:
   void SetUp() override {
     tokens_ = testing::TokensFor({{"admin", "admin"}, {"viewer", "viewer"}});
-    StartOn(testing::FreshDbPath("bulletin"));
   }
 
-  // The service over the store at `path`, as a server (re)starting.
+  // The service over the SQLite store at `path`, as a server (re)starting.
   void StartOn(const std::string& path) {
+    Stop();
+    absl::StatusOr<std::unique_ptr<SqliteBulletinStore>> store =
+        SqliteBulletinStore::Open(path);
+    ASSERT_TRUE(store.ok()) << store.status();
+    Serve(*std::move(store));
+  }
+  // The same over PostgreSQL, on `options`' schema.
+  void StartOnPostgres(const PgOptions& options) {
+    Stop();
+    absl::StatusOr<std::unique_ptr<PgBulletinStore>> store =
+        PgBulletinStore::Open(options);
+    ASSERT_TRUE(store.ok()) << store.status();
+    Serve(*std::move(store));
+  }
+  void Stop() {
     server_.reset();
     service_.reset();
     store_.reset();
-    store_ = *SqliteBulletinStore::Open(path);
+  }
+  void Serve(std::unique_ptr<BulletinStore> store) {
+    store_ = std::move(store);
     service_ = std::make_unique<BulletinService>(store_.get(), &sources_,
                                                  tokens_.get(), nullptr);
     server_ = std::make_unique<testing::InProcessServer>(service_.get());
@@ -106,14 +132,37 @@ class BulletinServiceTest : public ::testing::Test {
   }
 
   FakeSources sources_;
-  std::unique_ptr<SqliteBulletinStore> store_;
+  std::unique_ptr<BulletinStore> store_;
   std::unique_ptr<TokenStore> tokens_;
   std::unique_ptr<BulletinService> service_;
   std::unique_ptr<testing::InProcessServer> server_;
   std::unique_ptr<zwfw::v1::Bulletin::Stub> stub_;
 };
 
-TEST_F(BulletinServiceTest, TwoEditorsNeverOverwriteEachOther) {
+class BulletinServiceTest : public BulletinServiceFixture,
+                            public ::testing::WithParamInterface<Backend> {
+ protected:
+  void SetUp() override {
+    BulletinServiceFixture::SetUp();
+    if (GetParam() == Backend::kSqlite) {
+      StartOn(testing::FreshDbPath("bulletin"));
+      return;
+    }
+    std::optional<PgOptions> pg = testing::SharedPostgres("bulletin");
+    if (!pg) GTEST_SKIP() << "no ZWFW_TEST_POSTGRES: run tools/test";
+    StartOnPostgres(*pg);
+  }
+};
+
+INSTANTIATE_TEST_SUITE_P(Stores, BulletinServiceTest,
+                         ::testing::Values(Backend::kSqlite,
+                                           Backend::kPostgres),
+                         [](const auto& info) {
+                           return info.param == Backend::kSqlite ? "Sqlite"
+                                                                 : "Postgres";
+                         });
+
+TEST_P(BulletinServiceTest, TwoEditorsNeverOverwriteEachOther) {
   ASSERT_TRUE(Update(0, "綦政服〔2020〕12号").ok());
   grpc::Status stale = Update(0, "綦政服〔2020〕13号");
   EXPECT_EQ(stale.error_code(), grpc::StatusCode::ABORTED);
@@ -128,7 +177,7 @@ TEST_F(BulletinServiceTest, TwoEditorsNeverOverwriteEachOther) {
 // Whoever could write to Redis could forge the published bulletin: Publish
 // stored the cached render. It renders again now, and closes the period in
 // the services first.
-TEST_F(BulletinServiceTest, PublishRendersAgainInsteadOfTrustingTheCache) {
+TEST_P(BulletinServiceTest, PublishRendersAgainInsteadOfTrustingTheCache) {
   testing::InMemoryCache cache;
   server_.reset();
   service_ = std::make_unique<BulletinService>(store_.get(), &sources_,
@@ -159,7 +208,7 @@ TEST_F(BulletinServiceTest, PublishRendersAgainInsteadOfTrustingTheCache) {
   EXPECT_EQ(published.content(), genuine->content());
 }
 
-TEST_F(BulletinServiceTest, PublishedVersionsAreImmutable) {
+TEST_P(BulletinServiceTest, PublishedVersionsAreImmutable) {
   ASSERT_TRUE(Update(0, "綦政服〔2020〕12号").ok());
   zwfw::v1::PublishRequest publish;
   publish.set_period("2020-07");
@@ -168,6 +217,13 @@ TEST_F(BulletinServiceTest, PublishedVersionsAreImmutable) {
   EXPECT_EQ(v1.version(), 1);
   EXPECT_EQ(sources_.freezes, 1);  // the scorecard was frozen
   EXPECT_EQ(v1.sha256().size(), 6u);
+  // Published once: again only after a new version is started.
+  zwfw::v1::PublishedVersion again;
+  grpc::Status twice = stub_->Publish(As("admin").get(), publish, &again);
+  EXPECT_EQ(twice.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(twice.error_message().find("already published as version 1"),
+            std::string::npos)
+      << twice.error_message();
 
   zwfw::v1::GetPublishedRequest get;
   get.set_period("2020-07");
@@ -197,7 +253,7 @@ TEST_F(BulletinServiceTest, PublishedVersionsAreImmutable) {
             grpc::StatusCode::NOT_FOUND);
 }
 
-TEST_F(BulletinServiceTest, BadRequestsAndDependencies) {
+TEST_P(BulletinServiceTest, BadRequestsAndDependencies) {
   EXPECT_EQ(Render(static_cast<zwfw::v1::BulletinFormat>(9)).status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(Render(zwfw::v1::BULLETIN_FORMAT_UNSPECIFIED).status().code(),
@@ -224,6 +280,90 @@ TEST_F(BulletinServiceTest, BadRequestsAndDependencies) {
             grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+// Two replicas of bulletin on one PostgreSQL database, started at once
+// (their migrations meet): a period published through both at the same
+// moment is published once, the other told why; each replica's data
+// version follows the other's writes; the audit trail is one chain.
+TEST(BulletinReplicasTest, TwoReplicasPublishingAtOncePublishOnce) {
+  std::optional<PgOptions> pg = testing::SharedPostgres("replicas");
+  if (!pg) GTEST_SKIP() << "no ZWFW_TEST_POSTGRES: run tools/test";
+  DataChanges changes[2];
+  absl::StatusOr<std::unique_ptr<PgBulletinStore>> stores[2];
+  {
+    std::vector<std::thread> starting;
+    for (int i = 0; i < 2; ++i) {
+      starting.emplace_back([&, i] {
+        PgOptions options = *pg;
+        options.changes = &changes[i];
+        stores[i] = PgBulletinStore::Open(options);
+      });
+    }
+    for (std::thread& t : starting) t.join();
+  }
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(stores[i].ok()) << stores[i].status();
+    ASSERT_TRUE((*stores[i])->database().FollowVersion().ok());
+  }
+
+  for (int round = 1; round <= 5; ++round) {
+    SCOPED_TRACE(absl::StrCat("round ", round));
+    const std::string period = absl::StrCat("2020-0", round);
+    zwfw::v1::Draft draft;
+    draft.set_period(period);
+    draft.set_document_number(absl::StrCat("綦政服〔2020〕", round, "号"));
+    absl::StatusOr<zwfw::v1::Draft> written =
+        (*stores[round % 2])->UpdateDraft(draft, false);
+    ASSERT_TRUE(written.ok()) << written.status();
+    // The other replica's version reaches the writer's, by NOTIFY.
+    const DataChanges::Version wrote = changes[round % 2].Current();
+    DataChanges::Version seen = changes[1 - round % 2].Current();
+    for (int i = 0; i < 50 && seen.counter < wrote.counter; ++i) {
+      seen = changes[1 - round % 2].WaitForChange(seen.counter,
+                                                  absl::Milliseconds(100));
+    }
+    EXPECT_EQ(seen.epoch, wrote.epoch);
+    EXPECT_EQ(seen.counter, wrote.counter);
+
+    absl::StatusOr<zwfw::v1::PublishedVersion> published[2];
+    std::vector<std::thread> publishers;
+    for (int i = 0; i < 2; ++i) {
+      publishers.emplace_back([&, i] {
+        zwfw::v1::PublishedVersion version;
+        version.set_period(period);
+        version.set_published_by(absl::StrCat("admin of replica ", i));
+        version.set_draft_revision(written->revision());
+        zwfw::v1::RenderResponse render;
+        render.set_content("bulletin");
+        render.set_sha256("digest");
+        published[i] =
+            (*stores[i])
+                ->Publish(version, {{zwfw::v1::BULLETIN_FORMAT_TEXT, render}});
+      });
+    }
+    for (std::thread& t : publishers) t.join();
+    ASSERT_NE(published[0].ok(), published[1].ok())
+        << published[0].status() << " / " << published[1].status();
+    const absl::Status& lost =
+        published[0].ok() ? published[1].status() : published[0].status();
+    EXPECT_EQ(lost.code(), absl::StatusCode::kFailedPrecondition) << lost;
+    EXPECT_NE(lost.message().find("already published as version 1"),
+              std::string::npos)
+        << lost;
+    for (int i = 0; i < 2; ++i) {
+      absl::StatusOr<std::vector<zwfw::v1::PublishedVersion>> listed =
+          (*stores[i])->ListPublished(period);
+      ASSERT_TRUE(listed.ok()) << listed.status();
+      ASSERT_EQ(listed->size(), 1u);
+      EXPECT_EQ((*listed)[0].version(), 1);
+    }
+  }
+  PgAuditTrail trail(&(*stores[0])->database());
+  absl::StatusOr<AuditVerdict> verdict = trail.Verify();
+  ASSERT_TRUE(verdict.ok()) << verdict.status();
+  EXPECT_TRUE(verdict->problem.empty()) << verdict->problem;
+  EXPECT_EQ(verdict->entries, 10);  // a draft and a publish a round
+}
+
 // SQLite's I/O-error tests for bulletin: a publish while the Nth open,
 // write, sync or lock of the store fails (every N and failure, transient
 // and persistent). It is answered with its version or refused as
@@ -234,7 +374,7 @@ TEST_F(BulletinServiceTest, BadRequestsAndDependencies) {
 // The walk in two halves (ctest runs them side by side): rendering every
 // format makes each trial slow.
 class BulletinFaultTest
-    : public BulletinServiceTest,
+    : public BulletinServiceFixture,
       public ::testing::WithParamInterface<testing::FaultWalk::Kinds> {};
 
 TEST_P(BulletinFaultTest, StorageFaultsLeaveAPublishWholeOrAbsent) {

@@ -1,0 +1,188 @@
+#!/usr/bin/env python3
+"""Bulletin as two replicas on one PostgreSQL database (tools/test's
+cluster, a database of this test's own), next to intake, survey and scoring
+on SQLite, all real processes:
+
+- the July 2020 demo loaded through both replicas at once (the CLI's
+  --bulletin names both: round_robin) renders byte for byte as a bulletin
+  server on SQLite renders it, through either replica;
+- the period published through both replicas at the same moment is
+  published once: one publisher is told the version, the other that it is
+  already published; both replicas list that one version;
+- a write through one replica moves the data version the other reports on
+  zwfw.v1.Changes/Watch (NOTIFY), so caches in front stay exact;
+- the audit trail is one intact chain, whichever replica wrote;
+- a password in --database is refused at start, never echoed."""
+import os
+import subprocess
+import threading
+import time
+import urllib.parse
+
+import grpc
+
+import zwfw_testlib
+from zwfw_testlib import zwfw
+
+
+class PostgresReplicasTest(zwfw_testlib.ServicesTestCase):
+
+    def setUp(self):
+        super().setUp()
+        url = os.environ.get("ZWFW_TEST_POSTGRES")
+        if not url:
+            self.skipTest("no ZWFW_TEST_POSTGRES: run tools/test")
+        name = "replicas_%d" % os.getpid()
+        subprocess.run([os.path.join(zwfw_testlib.SOURCE_DIR, "tools/postgres"),
+                        "createdb", os.environ["ZWFW_TEST_POSTGRES_DIR"], name],
+                       check=True)
+        parts = urllib.parse.urlsplit(url)
+        self.database = [
+            "--database=" + parts._replace(path="/" + name).geturl(),
+            "--database_password_file=" +
+            os.environ["ZWFW_TEST_POSTGRES_PASSWORD_FILE"]]
+        zwfw_testlib.load_protos(os.path.join(self.dir, "py"),
+                                 "changes.proto")
+
+    def watch(self, address, seen):
+        """Follows `address`'s Changes/Watch on a thread; appends each
+        (epoch, counter) to `seen`."""
+        from zwfw.v1 import changes_pb2
+        channel = grpc.insecure_channel(address)
+        stream = channel.unary_stream(
+            "/zwfw.v1.Changes/Watch",
+            request_serializer=changes_pb2.WatchChangesRequest.SerializeToString,
+            response_deserializer=changes_pb2.DataChange.FromString)
+        call = stream(changes_pb2.WatchChangesRequest(),
+                      metadata=[("authorization", "Bearer " + self.admin)],
+                      timeout=120)
+
+        def follow():
+            try:
+                for change in call:
+                    seen.append((change.epoch, change.counter))
+            except grpc.RpcError:
+                pass  # cancelled at the end
+
+        threading.Thread(target=follow, daemon=True).start()
+        return call, channel
+
+    def test_two_bulletin_replicas_on_one_database(self):
+        intake = self.start("services/intake/intake_server")
+        upstream = ["--intake=" + intake.address]
+        survey = self.start("services/survey/survey_server", upstream)
+        upstream.append("--survey=" + survey.address)
+        scoring = self.start("services/scoring/scoring_server", upstream)
+        upstream.append("--scoring=" + scoring.address)
+        replicas = [self.start("services/bulletin/bulletin_server",
+                               [*upstream, *self.database]) for _ in range(2)]
+        embedded = self.start("services/bulletin/bulletin_server", upstream)
+        both = "--bulletin=ipv4:%s,%s" % tuple(r.address for r in replicas)
+
+        out = os.path.join(self.dir, "out")
+        env = dict(os.environ, ZWFW_TOKEN=self.admin, OUT_DIR=out,
+                   ZWFW_BUILD_DIR=zwfw_testlib.BUILD_DIR)
+        load = subprocess.run(
+            [os.path.join(zwfw_testlib.SOURCE_DIR, "tools/load-demo"),
+             *upstream, both],
+            env=env, capture_output=True, text=True, timeout=300)
+        self.assertEqual(load.returncode, 0, load.stdout + load.stderr)
+        draft = os.path.join(zwfw_testlib.SOURCE_DIR,
+                             "deploy/demo/qijiang-2020-07-draft.json")
+        zwfw("--bulletin=" + embedded.address, "bulletin", "draft", "set",
+             draft, token=self.admin, check=0)
+
+        def render(address, fmt):
+            path = os.path.join(self.dir, "%s.%s" % (address, fmt))
+            zwfw("--bulletin=" + address, "bulletin", "render",
+                 "--period=2020-07", "--format=" + fmt, "--o=" + path,
+                 token=self.admin, check=0)
+            with open(path, "rb") as f:
+                return f.read()
+
+        for fmt in ("txt", "md", "csv", "html"):
+            want = render(embedded.address, fmt)
+            if fmt == "txt":  # the draft's, stored in either database
+                self.assertIn("綦政服〔2020〕12号".encode(), want)
+            for r in replicas:
+                self.assertEqual(render(r.address, fmt), want,
+                                 "%s through %s" % (fmt, r.address))
+
+        seen = []
+        call, channel = self.watch(replicas[0].address, seen)
+        deadline = time.time() + 10
+        while not seen and time.time() < deadline:
+            time.sleep(0.05)
+        self.assertTrue(seen, "no version from the first replica")
+        before = seen[-1]
+
+        # Both replicas publish July at the same moment.
+        publishers = [subprocess.Popen(
+            [os.path.join(zwfw_testlib.BUILD_DIR, "tools/zwfw/zwfw"),
+             "--token=" + self.admin, "--bulletin=" + r.address, "bulletin",
+             "publish", "--period=2020-07"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for r in replicas]
+        answers = [p.communicate(timeout=120) + (p.returncode,)
+                   for p in publishers]
+        codes = sorted(a[2] for a in answers)
+        self.assertEqual(codes, [0, 1], answers)
+        won = next(a for a in answers if a[2] == 0)
+        lost = next(a for a in answers if a[2] != 0)
+        self.assertIn("published 2020-07 version 1", won[0])
+        self.assertIn("FAILED_PRECONDITION", lost[1])
+        self.assertIn("already published as version 1", lost[1])
+        for r in replicas:
+            # Version 1 through either replica; there is no version 2.
+            code, _, err = zwfw("--bulletin=" + r.address, "bulletin", "get",
+                                "--period=2020-07", "--version=1",
+                                "--format=txt",
+                                "--o=" + os.path.join(self.dir, "v1.txt"),
+                                token=self.admin)
+            self.assertEqual(code, 0, err)
+            code, _, err = zwfw("--bulletin=" + r.address, "bulletin", "get",
+                                "--period=2020-07", "--version=2",
+                                "--format=txt",
+                                "--o=" + os.path.join(self.dir, "v2.txt"),
+                                token=self.admin)
+            self.assertNotEqual(code, 0)
+            self.assertIn("NOT_FOUND", err)
+
+        # The first replica reported the write, whichever replica made it.
+        deadline = time.time() + 10
+        while seen[-1][1] <= before[1] and time.time() < deadline:
+            time.sleep(0.05)
+        self.assertGreater(seen[-1][1], before[1], seen)
+        # A draft through the second replica moves the first's version too.
+        mark = seen[-1]
+        zwfw("--bulletin=" + replicas[1].address, "bulletin", "draft", "set",
+             draft, "--start_new_version", token=self.admin, check=0)
+        deadline = time.time() + 10
+        while seen[-1][1] <= mark[1] and time.time() < deadline:
+            time.sleep(0.05)
+        self.assertGreater(seen[-1][1], mark[1], seen)
+        call.cancel()
+        channel.close()
+
+        # One chain: drafts and the publish, through both replicas.
+        for r in replicas:
+            code, verdict, err = zwfw("--bulletin=" + r.address, "audit",
+                                      "verify", "bulletin", token=self.admin)
+            self.assertEqual(code, 0, err)
+            self.assertIn("chain intact", verdict)
+
+        # A password in the URL: refused, and not repeated.
+        bad = zwfw_testlib.Server(
+            self.dir, binary="services/bulletin/bulletin_server",
+            extra=["--service_token_file=" + self.service_token_file,
+                   *upstream,
+                   "--database=postgresql://zwfw:hunter2@127.0.0.1:1/x"])
+        self.servers.append(bad)
+        self.assertNotEqual(bad.proc.wait(timeout=20), 0)
+        logs = bad.logs()
+        self.assertIn("--database_password_file", logs)
+        self.assertNotIn("hunter2", logs)
+
+
+if __name__ == "__main__":
+    zwfw_testlib.main()
