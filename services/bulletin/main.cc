@@ -10,8 +10,8 @@
 #include "services/common/audit_service.h"
 #include "services/common/auth.h"
 #include "services/common/intake_client.h"
-#include "services/common/pg_audit_log.h"
 #include "services/common/server.h"
+#include "services/common/store_choice.h"
 
 ABSL_FLAG(std::string, pdf_body_font, "Noto Serif CJK SC",
           "PDF body font family (仿宋_GB2312 where installed)");
@@ -37,25 +37,12 @@ int main(int argc, char** argv) {
   if (!service_token.ok()) return zwfw::StartupFailure(service_token.status());
 
   // SQLite under --data_dir, or the shared PostgreSQL of --database.
-  std::unique_ptr<zwfw::bulletin::BulletinStore> store;
-  std::unique_ptr<zwfw::AuditTrail> trail;
-  if ((*host)->OnPostgres()) {
-    absl::StatusOr<std::unique_ptr<zwfw::bulletin::PgBulletinStore>> pg =
-        zwfw::bulletin::PgBulletinStore::Open((*host)->DatabaseOptions());
-    if (!pg.ok()) return zwfw::StartupFailure(pg.status());
-    absl::Status following = (*pg)->database().FollowVersion();
-    if (!following.ok()) return zwfw::StartupFailure(following);
-    trail = std::make_unique<zwfw::PgAuditTrail>(&(*pg)->database());
-    store = *std::move(pg);
-  } else {
-    absl::StatusOr<std::unique_ptr<zwfw::bulletin::SqliteBulletinStore>>
-        sqlite = zwfw::bulletin::SqliteBulletinStore::Open(
-            (*host)->DataPath("bulletin.db"));
-    if (!sqlite.ok()) return zwfw::StartupFailure(sqlite.status());
-    trail = std::make_unique<zwfw::SqliteAuditTrail>(
-        (*host)->DataPath("bulletin.db"));
-    store = *std::move(sqlite);
-  }
+  absl::StatusOr<zwfw::OpenedStore<zwfw::bulletin::BulletinStore>> store =
+      zwfw::OpenStore<zwfw::bulletin::BulletinStore,
+                      zwfw::bulletin::PgBulletinStore,
+                      zwfw::bulletin::SqliteBulletinStore>(**host,
+                                                           "bulletin.db");
+  if (!store.ok()) return zwfw::StartupFailure(store.status());
   absl::StatusOr<std::unique_ptr<zwfw::IntakeClient>> intake =
       zwfw::IntakeClient::ForServer(config, *service_token);
   if (!intake.ok()) return zwfw::StartupFailure(intake.status());
@@ -79,9 +66,10 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_large_class_above);
   options.composer.volume_classes.medium_above =
       absl::GetFlag(FLAGS_medium_class_above);
-  zwfw::bulletin::BulletinService bulletin(
-      store.get(), &sources, &(*host)->tokens(), (*host)->cache(), options);
+  zwfw::bulletin::BulletinService bulletin(store->store.get(), &sources,
+                                           &(*host)->tokens(), (*host)->cache(),
+                                           options);
   // The audit trail of this server's database (admin only).
-  zwfw::AuditService audit(&(*host)->tokens(), trail.get());
+  zwfw::AuditService audit(&(*host)->tokens(), store->trail.get());
   return (*host)->Run({&bulletin, &audit});
 }

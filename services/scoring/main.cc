@@ -6,6 +6,8 @@
 #include "services/common/auth.h"
 #include "services/common/intake_client.h"
 #include "services/common/server.h"
+#include "services/common/store_choice.h"
+#include "services/scoring/pg_scoring_store.h"
 #include "services/scoring/scoring_service.h"
 #include "services/scoring/sources.h"
 #include "services/scoring/sqlite_scoring_store.h"
@@ -20,8 +22,11 @@ int main(int argc, char** argv) {
       zwfw::ReadServiceToken(config.service_token_file);
   if (!service_token.ok()) return zwfw::StartupFailure(service_token.status());
 
-  absl::StatusOr<std::unique_ptr<zwfw::scoring::SqliteScoringStore>> store =
-      zwfw::scoring::SqliteScoringStore::Open((*host)->DataPath("scoring.db"));
+  // SQLite under --data_dir, or the shared PostgreSQL of --database.
+  absl::StatusOr<zwfw::OpenedStore<zwfw::scoring::ScoringStore>> store =
+      zwfw::OpenStore<zwfw::scoring::ScoringStore,
+                      zwfw::scoring::PgScoringStore,
+                      zwfw::scoring::SqliteScoringStore>(**host, "scoring.db");
   if (!store.ok()) return zwfw::StartupFailure(store.status());
   absl::StatusOr<std::unique_ptr<zwfw::IntakeClient>> intake =
       zwfw::IntakeClient::ForServer(config, *service_token);
@@ -31,10 +36,9 @@ int main(int argc, char** argv) {
   if (!survey.ok()) return zwfw::StartupFailure(survey.status());
   zwfw::scoring::GrpcScoringSources sources(intake->get(), survey->get());
 
-  zwfw::scoring::ScoringService scoring(store->get(), &sources,
+  zwfw::scoring::ScoringService scoring(store->store.get(), &sources,
                                         &(*host)->tokens(), (*host)->cache());
   // The audit trail of this server's database (admin only).
-  zwfw::SqliteAuditTrail trail((*host)->DataPath("scoring.db"));
-  zwfw::AuditService audit(&(*host)->tokens(), &trail);
+  zwfw::AuditService audit(&(*host)->tokens(), store->trail.get());
   return (*host)->Run({&scoring, &audit});
 }

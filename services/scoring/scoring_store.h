@@ -3,7 +3,8 @@
 // store refuses, in the same transaction as the check.
 //
 // Every method is one transaction. Implementations are thread-safe:
-// SqliteScoringStore (sqlite_scoring_store.h).
+// SqliteScoringStore (sqlite_scoring_store.h) and PgScoringStore
+// (pg_scoring_store.h), which several replicas share.
 #ifndef ZWFW_SERVICES_SCORING_SCORING_STORE_H_
 #define ZWFW_SERVICES_SCORING_SCORING_STORE_H_
 
@@ -22,6 +23,12 @@ namespace zwfw::scoring {
 struct Awards {
   std::vector<zwfw::v1::Award> windows, staff;
 };
+
+// What every store answers a write into a frozen period.
+absl::Status FrozenPeriodError(const std::string& period);
+// Awards are stored as a Scorecard holding only them.
+zwfw::v1::Scorecard AwardsRecord(const Awards& awards);
+Awards AwardsOf(const zwfw::v1::Scorecard& record);
 
 class ScoringStore {
  public:

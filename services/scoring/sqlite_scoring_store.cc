@@ -40,7 +40,13 @@ CREATE TABLE period_versions (
   return *migrations;
 }
 
-// Awards are stored as a Scorecard holding only them.
+}  // namespace
+
+absl::Status FrozenPeriodError(const std::string& period) {
+  return absl::FailedPreconditionError(absl::StrCat(
+      "period ", period, " is frozen: its scores can no longer change"));
+}
+
 zwfw::v1::Scorecard AwardsRecord(const Awards& awards) {
   zwfw::v1::Scorecard record;
   for (const auto& w : awards.windows) *record.add_windows() = w;
@@ -48,7 +54,12 @@ zwfw::v1::Scorecard AwardsRecord(const Awards& awards) {
   return record;
 }
 
-}  // namespace
+Awards AwardsOf(const zwfw::v1::Scorecard& record) {
+  Awards awards;
+  awards.windows.assign(record.windows().begin(), record.windows().end());
+  awards.staff.assign(record.staff().begin(), record.staff().end());
+  return awards;
+}
 
 absl::StatusOr<std::unique_ptr<SqliteScoringStore>> SqliteScoringStore::Open(
     const std::string& path) {
@@ -67,10 +78,7 @@ absl::Status SqliteScoringStore::CheckNotFrozen(const std::string& period) {
   q->Bind(1, period);
   absl::StatusOr<bool> row = q->Step();
   if (!row.ok()) return row.status();
-  if (*row) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "period ", period, " is frozen: its scores can no longer change"));
-  }
+  if (*row) return FrozenPeriodError(period);
   return absl::OkStatus();
 }
 
@@ -252,13 +260,10 @@ absl::StatusOr<Awards> SqliteScoringStore::GetAwards(
   q->Bind(1, period);
   absl::StatusOr<bool> row = q->Step();
   if (!row.ok()) return row.status();
-  Awards awards;
-  if (!*row) return awards;
+  if (!*row) return Awards();
   zwfw::v1::Scorecard record;
   record.ParseFromString(q->ColumnText(0));
-  awards.windows.assign(record.windows().begin(), record.windows().end());
-  awards.staff.assign(record.staff().begin(), record.staff().end());
-  return awards;
+  return AwardsOf(record);
 }
 
 absl::StatusOr<zwfw::v1::Scorecard> SqliteScoringStore::Freeze(

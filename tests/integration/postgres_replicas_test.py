@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Bulletin as two replicas on one PostgreSQL database (tools/test's
-cluster, a database of this test's own), next to intake, survey and scoring
-on SQLite, all real processes:
+"""Bulletin and scoring as two replicas each on one PostgreSQL database
+(tools/test's cluster, a database of this test's own; a schema each), next
+to intake and survey on SQLite, all real processes:
 
 - the July 2020 demo loaded through both replicas at once (the CLI's
   --bulletin names both: round_robin) renders byte for byte as a bulletin
@@ -72,8 +72,10 @@ class PostgresReplicasTest(zwfw_testlib.ServicesTestCase):
         upstream = ["--intake=" + intake.address]
         survey = self.start("services/survey/survey_server", upstream)
         upstream.append("--survey=" + survey.address)
-        scoring = self.start("services/scoring/scoring_server", upstream)
-        upstream.append("--scoring=" + scoring.address)
+        scoring = [self.start("services/scoring/scoring_server",
+                              [*upstream, *self.database]) for _ in range(2)]
+        upstream.append("--scoring=ipv4:%s,%s" %
+                        tuple(r.address for r in scoring))
         replicas = [self.start("services/bulletin/bulletin_server",
                                [*upstream, *self.database]) for _ in range(2)]
         embedded = self.start("services/bulletin/bulletin_server", upstream)
@@ -164,12 +166,24 @@ class PostgresReplicasTest(zwfw_testlib.ServicesTestCase):
         call.cancel()
         channel.close()
 
-        # One chain: drafts and the publish, through both replicas.
-        for r in replicas:
-            code, verdict, err = zwfw("--bulletin=" + r.address, "audit",
-                                      "verify", "bulletin", token=self.admin)
-            self.assertEqual(code, 0, err)
-            self.assertIn("chain intact", verdict)
+        # One chain a service: drafts and the publish through both bulletin
+        # replicas, rules, adjustments, awards and the freeze through both
+        # scoring replicas.
+        for name, servers in (("bulletin", replicas), ("scoring", scoring)):
+            for r in servers:
+                code, verdict, err = zwfw("--%s=%s" % (name, r.address),
+                                          "audit", "verify", name,
+                                          token=self.admin)
+                self.assertEqual(code, 0, err)
+                self.assertIn("chain intact", verdict)
+        # The period is frozen in scoring, whichever replica is asked.
+        for r in scoring:
+            code, _, err = zwfw("--scoring=" + r.address, "adjustments", "add",
+                                "--period=2020-07", "--department=qj-gaj",
+                                "--points=-1", "--reason=late",
+                                token=self.admin)
+            self.assertNotEqual(code, 0)
+            self.assertIn("frozen", err)
 
         # A password in the URL: refused, and not repeated.
         bad = zwfw_testlib.Server(

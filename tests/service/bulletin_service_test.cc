@@ -71,8 +71,6 @@ class FakeSources : public BulletinSources {
   std::vector<std::string> closed;
 };
 
-enum class Backend { kSqlite, kPostgres };
-
 class BulletinServiceFixture : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -139,12 +137,13 @@ class BulletinServiceFixture : public ::testing::Test {
   std::unique_ptr<zwfw::v1::Bulletin::Stub> stub_;
 };
 
-class BulletinServiceTest : public BulletinServiceFixture,
-                            public ::testing::WithParamInterface<Backend> {
+class BulletinServiceTest
+    : public BulletinServiceFixture,
+      public ::testing::WithParamInterface<testing::Backend> {
  protected:
   void SetUp() override {
     BulletinServiceFixture::SetUp();
-    if (GetParam() == Backend::kSqlite) {
+    if (GetParam() == testing::Backend::kSqlite) {
       StartOn(testing::FreshDbPath("bulletin"));
       return;
     }
@@ -154,13 +153,8 @@ class BulletinServiceTest : public BulletinServiceFixture,
   }
 };
 
-INSTANTIATE_TEST_SUITE_P(Stores, BulletinServiceTest,
-                         ::testing::Values(Backend::kSqlite,
-                                           Backend::kPostgres),
-                         [](const auto& info) {
-                           return info.param == Backend::kSqlite ? "Sqlite"
-                                                                 : "Postgres";
-                         });
+INSTANTIATE_TEST_SUITE_P(Stores, BulletinServiceTest, testing::kEveryBackend,
+                         testing::BackendName);
 
 TEST_P(BulletinServiceTest, TwoEditorsNeverOverwriteEachOther) {
   ASSERT_TRUE(Update(0, "綦政服〔2020〕12号").ok());

@@ -9,15 +9,19 @@
 
 #include <atomic>
 #include <fstream>
+#include <optional>
 #include <sstream>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "services/common/pg_audit_log.h"
 #include "services/common/status.h"
+#include "services/scoring/pg_scoring_store.h"
 #include "services/scoring/sqlite_scoring_store.h"
 #include "tests/testing/in_memory_cache.h"
 #include "tests/testing/service_fixture.h"
+#include "tests/testing/shared_postgres.h"
 #include "tests/testing/test_util.h"
 
 namespace zwfw::scoring {
@@ -101,11 +105,23 @@ class FakeSources : public ScoringSources {
   absl::Notification* hold = nullptr;
 };
 
-class ScoringServiceTest : public ::testing::Test {
+// Every test on both stores, with the same assertions.
+class ScoringServiceTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
-    std::string path = testing::FreshDbPath("scoring");
-    store_ = *SqliteScoringStore::Open(path);
+    if (GetParam() == testing::Backend::kSqlite) {
+      absl::StatusOr<std::unique_ptr<SqliteScoringStore>> sqlite =
+          SqliteScoringStore::Open(testing::FreshDbPath("scoring"));
+      ASSERT_TRUE(sqlite.ok()) << sqlite.status();
+      store_ = *std::move(sqlite);
+    } else {
+      std::optional<PgOptions> pg = testing::SharedPostgres("scoring");
+      if (!pg) GTEST_SKIP() << "no ZWFW_TEST_POSTGRES: run tools/test";
+      absl::StatusOr<std::unique_ptr<PgScoringStore>> postgres =
+          PgScoringStore::Open(*pg);
+      ASSERT_TRUE(postgres.ok()) << postgres.status();
+      store_ = *std::move(postgres);
+    }
     tokens_ = testing::TokensFor({{"admin", "admin"},
                                   {"viewer", "viewer"},
                                   {"service", "service"},
@@ -172,14 +188,17 @@ class ScoringServiceTest : public ::testing::Test {
   }
 
   FakeSources sources_;
-  std::unique_ptr<SqliteScoringStore> store_;
+  std::unique_ptr<ScoringStore> store_;
   std::unique_ptr<TokenStore> tokens_;
   std::unique_ptr<ScoringService> service_;
   std::unique_ptr<testing::InProcessServer> server_;
   std::unique_ptr<Scoring::Stub> stub_;
 };
 
-TEST_F(ScoringServiceTest, NoRulesNoScores) {
+INSTANTIATE_TEST_SUITE_P(Stores, ScoringServiceTest, testing::kEveryBackend,
+                         testing::BackendName);
+
+TEST_P(ScoringServiceTest, NoRulesNoScores) {
   EXPECT_EQ(Card().status().code(), absl::StatusCode::kFailedPrecondition);
   zwfw::v1::GetRulesRequest request;
   zwfw::v1::ScoringRules rules;
@@ -187,7 +206,7 @@ TEST_F(ScoringServiceTest, NoRulesNoScores) {
             grpc::StatusCode::NOT_FOUND);
 }
 
-TEST_F(ScoringServiceTest, ScoresWithEvidence) {
+TEST_P(ScoringServiceTest, ScoresWithEvidence) {
   ASSERT_TRUE(SetDefaultRules().ok());
   absl::StatusOr<zwfw::v1::Scorecard> card = Card();
   ASSERT_TRUE(card.ok()) << card.status();
@@ -200,7 +219,7 @@ TEST_F(ScoringServiceTest, ScoresWithEvidence) {
   EXPECT_EQ(overtime.evidence(0), "GA-1");
 }
 
-TEST_F(ScoringServiceTest, RulesAreVersionedAndABadFileChangesNothing) {
+TEST_P(ScoringServiceTest, RulesAreVersionedAndABadFileChangesNothing) {
   ASSERT_TRUE(SetDefaultRules().ok());
   zwfw::v1::SetRulesRequest bad;
   bad.mutable_rules()->set_base(10000);
@@ -226,7 +245,7 @@ TEST_F(ScoringServiceTest, RulesAreVersionedAndABadFileChangesNothing) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
-TEST_F(ScoringServiceTest, AdjustmentsMoveScoresUntilFrozen) {
+TEST_P(ScoringServiceTest, AdjustmentsMoveScoresUntilFrozen) {
   ASSERT_TRUE(SetDefaultRules().ok());
   int64_t id = 0;
   grpc::Status added = Adjust(-50, "无故缺岗半天", &id);
@@ -285,7 +304,7 @@ TEST_F(ScoringServiceTest, AdjustmentsMoveScoresUntilFrozen) {
 // The scorecard every department and the anonymous viewer read carried
 // other departments' case numbers, the office's adjustment notes and
 // provisional tiers (scorecard_views.h).
-TEST_F(ScoringServiceTest, EachRoleSeesWhatItMay) {
+TEST_P(ScoringServiceTest, EachRoleSeesWhatItMay) {
   ASSERT_TRUE(SetDefaultRules().ok());
   ASSERT_TRUE(Adjust(-50, "窗口人员张某无故缺岗").ok());
   auto full = Card("admin");
@@ -334,7 +353,7 @@ TEST_F(ScoringServiceTest, EachRoleSeesWhatItMay) {
 
 // A department could send its own due_at; now a later due time needs an
 // approved extension, and the scorecard lists every one (no points).
-TEST_F(ScoringServiceTest, TheScorecardListsEveryExtension) {
+TEST_P(ScoringServiceTest, TheScorecardListsEveryExtension) {
   ASSERT_TRUE(SetDefaultRules().ok());
   auto before = Card();
   ASSERT_TRUE(before.ok());
@@ -358,7 +377,7 @@ TEST_F(ScoringServiceTest, TheScorecardListsEveryExtension) {
   EXPECT_EQ(seen.status().code(), absl::StatusCode::kFailedPrecondition);
 }
 
-TEST_F(ScoringServiceTest, AwardsAreConfirmedByTheOffice) {
+TEST_P(ScoringServiceTest, AwardsAreConfirmedByTheOffice) {
   ASSERT_TRUE(SetDefaultRules().ok());
   zwfw::v1::SetAwardsRequest awards;
   awards.set_period("2020-07");
@@ -378,7 +397,7 @@ TEST_F(ScoringServiceTest, AwardsAreConfirmedByTheOffice) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
-TEST_F(ScoringServiceTest, ACachedScorecardIsServedUntilAnInputMoves) {
+TEST_P(ScoringServiceTest, ACachedScorecardIsServedUntilAnInputMoves) {
   ASSERT_TRUE(SetDefaultRules().ok());
   auto first = Card();
   ASSERT_TRUE(first.ok()) << first.status();
@@ -405,7 +424,7 @@ TEST_F(ScoringServiceTest, ACachedScorecardIsServedUntilAnInputMoves) {
 
 // Whoever could write to Redis could forge the frozen scorecard: freezing
 // took the cached card. It recomputes now.
-TEST_F(ScoringServiceTest, FreezingRecomputesInsteadOfTrustingTheCache) {
+TEST_P(ScoringServiceTest, FreezingRecomputesInsteadOfTrustingTheCache) {
   ASSERT_TRUE(SetDefaultRules().ok());
   auto genuine = Card("admin");
   ASSERT_TRUE(genuine.ok()) << genuine.status();
@@ -423,7 +442,7 @@ TEST_F(ScoringServiceTest, FreezingRecomputesInsteadOfTrustingTheCache) {
   EXPECT_NE(frozen.SerializeAsString(), forged.SerializeAsString());
 }
 
-TEST_F(ScoringServiceTest, ConcurrentMissesComputeTheScorecardOnce) {
+TEST_P(ScoringServiceTest, ConcurrentMissesComputeTheScorecardOnce) {
   ASSERT_TRUE(SetDefaultRules().ok());
   absl::Notification release;
   sources_.hold = &release;
@@ -448,7 +467,7 @@ TEST_F(ScoringServiceTest, ConcurrentMissesComputeTheScorecardOnce) {
   }
 }
 
-TEST_F(ScoringServiceTest, ADependencyDownIsPassedOnUnchanged) {
+TEST_P(ScoringServiceTest, ADependencyDownIsPassedOnUnchanged) {
   ASSERT_TRUE(SetDefaultRules().ok());
   sources_.intake_down = true;
   absl::Status s = Card().status();
@@ -460,6 +479,46 @@ TEST_F(ScoringServiceTest, ADependencyDownIsPassedOnUnchanged) {
   s = Card().status();
   EXPECT_EQ(s, absl::UnavailableError(kSurveyDown));
   EXPECT_EQ(Card("").status().code(), absl::StatusCode::kUnauthenticated);
+}
+
+// Two replicas of scoring on one PostgreSQL database freeze a period at
+// the same moment: it is frozen once, both are answered with the same
+// stored scorecard, and neither replica accepts an adjustment after.
+TEST(ScoringReplicasTest, TwoReplicasFreezingAtOnceFreezeOnce) {
+  std::optional<PgOptions> pg = testing::SharedPostgres("scoring_replicas");
+  if (!pg) GTEST_SKIP() << "no ZWFW_TEST_POSTGRES: run tools/test";
+  absl::StatusOr<std::unique_ptr<PgScoringStore>> stores[2] = {
+      PgScoringStore::Open(*pg), PgScoringStore::Open(*pg)};
+  for (auto& store : stores) ASSERT_TRUE(store.ok()) << store.status();
+  for (int round = 1; round <= 5; ++round) {
+    const std::string period = absl::StrCat("2020-0", round);
+    absl::StatusOr<zwfw::v1::Scorecard> frozen[2];
+    std::vector<std::thread> freezers;
+    for (int i = 0; i < 2; ++i) {
+      freezers.emplace_back([&, i] {
+        zwfw::v1::Scorecard card;
+        card.set_period(period);
+        card.set_rules_version(i + 1);  // tells the two apart
+        frozen[i] = (*stores[i])->Freeze(card, {"admin", "FreezeScorecard"});
+      });
+    }
+    for (std::thread& t : freezers) t.join();
+    for (auto& f : frozen) ASSERT_TRUE(f.ok()) << f.status();
+    EXPECT_EQ(frozen[0]->SerializeAsString(), frozen[1]->SerializeAsString());
+    zwfw::v1::Adjustment late;
+    late.set_period(period);
+    late.set_department_code("区税务局");
+    late.set_points(-1);
+    for (auto& store : stores) {
+      EXPECT_EQ((*store)->AddAdjustment(late).status().code(),
+                absl::StatusCode::kFailedPrecondition);
+    }
+  }
+  PgAuditTrail trail(&(*stores[1])->database());
+  absl::StatusOr<AuditVerdict> verdict = trail.Verify();
+  ASSERT_TRUE(verdict.ok()) << verdict.status();
+  EXPECT_TRUE(verdict->problem.empty()) << verdict->problem;
+  EXPECT_EQ(verdict->entries, 5);  // one freeze a period
 }
 
 }  // namespace

@@ -5,6 +5,7 @@
 #ifndef ZWFW_TESTS_TESTING_SHARED_POSTGRES_H_
 #define ZWFW_TESTS_TESTING_SHARED_POSTGRES_H_
 
+#include <gtest/gtest.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -30,6 +31,16 @@ inline std::optional<PgOptions> SharedPostgres(const std::string& prefix) {
   options.schema =
       absl::StrCat("t_", prefix, "_", getpid(), "_", next.fetch_add(1));
   return options;
+}
+
+// The stores a store-backed test runs on, with the same assertions:
+//   INSTANTIATE_TEST_SUITE_P(Stores, FooTest, testing::kEveryBackend,
+//                            testing::BackendName);
+enum class Backend { kSqlite, kPostgres };
+inline const auto kEveryBackend =
+    ::testing::Values(Backend::kSqlite, Backend::kPostgres);
+inline std::string BackendName(const ::testing::TestParamInfo<Backend>& info) {
+  return info.param == Backend::kSqlite ? "Sqlite" : "Postgres";
 }
 
 }  // namespace zwfw::testing
