@@ -115,6 +115,22 @@ void ChangeWatcher::WroteTo(const std::string& backend,
   await(s.counter, absl::Now() + wait);
 }
 
+bool ChangeWatcher::Covers(const std::string& backend,
+                           const std::string& version) const {
+  if (version.empty()) return true;
+  const size_t dot = version.rfind('.');
+  int64_t counter = 0;
+  if (dot == std::string::npos ||
+      !absl::SimpleAtoi(version.substr(dot + 1), &counter)) {
+    return false;
+  }
+  absl::MutexLock lock(&mu_);
+  auto it = states_.find(backend);
+  if (it == states_.end()) return false;
+  return it->second.live && version.substr(0, dot) == it->second.epoch &&
+         counter >= it->second.counter;
+}
+
 bool ChangeWatcher::WaitUntilFollowing(absl::Duration timeout) const {
   absl::MutexLock lock(&mu_);
   auto all_live = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {

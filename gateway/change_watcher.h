@@ -48,6 +48,15 @@ class ChangeWatcher {
   void WroteTo(const std::string& backend, const std::string& version = "",
                absl::Duration wait = absl::Seconds(1));
 
+  // Whether an answer of `backend` that came with `version` (its
+  // zwfw-data-version trailer) holds at least what the followed version
+  // says: the same epoch and no lower counter. An answer from another
+  // replica than the followed one that is behind it, or whose epoch is that
+  // replica's own (it follows something only it sees), does not: caching it
+  // under the followed version could serve it stale. "" (a backend that
+  // sends no version) counts as holding it.
+  bool Covers(const std::string& backend, const std::string& version) const;
+
   // Blocks until every backend is followed or `timeout` passes (tests).
   bool WaitUntilFollowing(absl::Duration timeout) const;
 

@@ -358,7 +358,12 @@ HttpReply Gateway::CallAndCache(const Match& match,
   }
   if (!response.ok()) return ErrorReply(response.status());
   HttpReply reply = OkReply(**response);
-  if (!key.empty()) {
+  if (!key.empty() &&
+      !options_.changes->Covers(match.route->backend, data_version)) {
+    // Another replica's answer, not provably as new as the version it
+    // would be cached under: served, not kept.
+    options_.cache->CountBypass();
+  } else if (!key.empty()) {
     CachedReply entry;
     entry.reply = reply;
     entry.reply.headers.emplace_back("ETag", EtagOf(reply.body));

@@ -13,11 +13,13 @@ to intake and survey on SQLite, all real processes:
   zwfw.v1.Changes/Watch (NOTIFY), so caches in front stay exact;
 - the audit trail is one intact chain, whichever replica wrote;
 - a password in --database is refused at start, never echoed."""
+import json
 import os
 import subprocess
 import threading
 import time
 import urllib.parse
+import urllib.request
 
 import grpc
 
@@ -110,6 +112,8 @@ class PostgresReplicasTest(zwfw_testlib.ServicesTestCase):
                 self.assertEqual(render(r.address, fmt), want,
                                  "%s through %s" % (fmt, r.address))
 
+        self.read_your_writes_through_the_gateway(upstream, both)
+
         seen = []
         call, channel = self.watch(replicas[0].address, seen)
         deadline = time.time() + 10
@@ -197,6 +201,36 @@ class PostgresReplicasTest(zwfw_testlib.ServicesTestCase):
         self.assertIn("--database_password_file", logs)
         self.assertNotIn("hunter2", logs)
 
+
+    def read_your_writes_through_the_gateway(self, upstream, both):
+        gateway = self.start("gateway/gateway_server",
+                             [*upstream, both, *zwfw_testlib.redis_flags(),
+                              "--rate_limit_per_minute=0"])
+        deadline = time.time() + 10
+        while time.time() < deadline and gateway.logs().count(
+                "data version: its answers may be cached") < 4:
+            time.sleep(0.05)
+
+        def call(path, method="GET", body=None):
+            request = urllib.request.Request(
+                "http://127.0.0.1:%d%s" % (gateway.port, path), method=method,
+                data=None if body is None else json.dumps(body).encode(),
+                headers={"Authorization": "Bearer " + self.admin})
+            with urllib.request.urlopen(request, timeout=60) as r:
+                return json.loads(r.read()), r.headers.get("X-Zwfw-Cache")
+
+        versions = "/v1/periods/2020-06/versions"
+        caches = [call(versions)[1] for _ in range(4)]
+        self.assertIn("hit", caches)  # the cache is on
+        self.assertEqual(call(versions)[0].get("versions", []), [])
+        published, _ = call("/v1/periods/2020-06/publish", "POST",
+                            {"period": "2020-06"})
+        self.assertEqual(published["version"], "1")
+        # Round robin: these go to both replicas, whichever took the write.
+        for _ in range(6):
+            listed, _ = call(versions)
+            self.assertEqual([v["version"] for v in listed["versions"]],
+                             ["1"])
 
 if __name__ == "__main__":
     zwfw_testlib.main()
