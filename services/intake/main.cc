@@ -7,6 +7,7 @@
 #include "services/common/auth.h"
 #include "services/common/calendar.h"
 #include "services/common/server.h"
+#include "services/common/store_choice.h"
 #include "services/intake/case_intake_service.h"
 #include "services/intake/directory_catalog.h"
 #include "services/intake/directory_service.h"
@@ -26,6 +27,8 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<zwfw::ServerHost>> host =
       zwfw::ServerHost::Create(config);
   if (!host.ok()) return zwfw::StartupFailure(host.status());
+  absl::Status sqlite_only = zwfw::RefusePostgres(**host);
+  if (!sqlite_only.ok()) return zwfw::StartupFailure(sqlite_only);
 
   absl::StatusOr<zwfw::Calendar> calendar =
       zwfw::Calendar::LoadDirectory(config.calendar_dir);

@@ -8,6 +8,7 @@
 #include "services/common/calendar.h"
 #include "services/common/intake_client.h"
 #include "services/common/server.h"
+#include "services/common/store_choice.h"
 #include "services/survey/rating_sources.h"
 #include "services/survey/sqlite_survey_store.h"
 #include "services/survey/survey_rules.h"
@@ -27,6 +28,8 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<zwfw::ServerHost>> host =
       zwfw::ServerHost::Create(config);
   if (!host.ok()) return zwfw::StartupFailure(host.status());
+  absl::Status sqlite_only = zwfw::RefusePostgres(**host);
+  if (!sqlite_only.ok()) return zwfw::StartupFailure(sqlite_only);
   absl::StatusOr<std::string> service_token =
       zwfw::ReadServiceToken(config.service_token_file);
   if (!service_token.ok()) return zwfw::StartupFailure(service_token.status());

@@ -12,7 +12,8 @@ to intake and survey on SQLite, all real processes:
 - a write through one replica moves the data version the other reports on
   zwfw.v1.Changes/Watch (NOTIFY), so caches in front stay exact;
 - the audit trail is one intact chain, whichever replica wrote;
-- a password in --database is refused at start, never echoed."""
+- a password in --database is refused at start, never echoed; intake and
+  survey, which have no PostgreSQL store yet, refuse --database."""
 import json
 import os
 import subprocess
@@ -200,6 +201,17 @@ class PostgresReplicasTest(zwfw_testlib.ServicesTestCase):
         logs = bad.logs()
         self.assertIn("--database_password_file", logs)
         self.assertNotIn("hunter2", logs)
+
+        # A service without a PostgreSQL store refuses --database rather
+        # than ignoring it.
+        for name in ("intake", "survey"):
+            lone = zwfw_testlib.Server(
+                self.dir, binary="services/%s/%s_server" % (name, name),
+                extra=["--service_token_file=" + self.service_token_file,
+                       *upstream, *self.database])
+            self.servers.append(lone)
+            self.assertNotEqual(lone.proc.wait(timeout=20), 0)
+            self.assertIn("has no PostgreSQL store yet", lone.logs())
 
 
     def read_your_writes_through_the_gateway(self, upstream, both):
