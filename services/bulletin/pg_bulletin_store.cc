@@ -159,19 +159,18 @@ absl::StatusOr<zwfw::v1::RenderResponse> PgBulletinStore::GetPublished(
     zwfw::v1::BulletinFormat format) {
   zwfw::v1::RenderResponse response;
   absl::Status s = db_->Read([&](PgConnection& c) -> absl::Status {
-    absl::StatusOr<PgResult> r = c.Exec(
+    absl::StatusOr<bool> found = PgReadRecord(
+        c,
         "SELECT record FROM published_formats WHERE period = $1 AND format = "
         "$3 AND version = CASE WHEN $2::bigint > 0 THEN $2::bigint ELSE "
         "(SELECT max(version) FROM published WHERE period = $1) END",
-        PgParams().Text(period).Int(version).Int(format));
-    if (!r.ok()) return r.status();
-    if (r->rows() == 0) {
+        PgParams().Text(period).Int(version).Int(format), &response,
+        "a published render");
+    if (!found.ok()) return found.status();
+    if (!*found) {
       return absl::NotFoundError(absl::StrCat(
           "no published ", zwfw::v1::BulletinFormat_Name(format), " of ",
           period, version > 0 ? absl::StrCat(" version ", version) : ""));
-    }
-    if (!response.ParseFromString(r->Bytes(0, 0))) {
-      return absl::DataLossError("a published render cannot be parsed");
     }
     return absl::OkStatus();
   });

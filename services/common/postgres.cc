@@ -286,6 +286,9 @@ absl::StatusOr<std::unique_ptr<PgDatabase>> PgDatabase::Open(
 }
 
 absl::StatusOr<std::unique_ptr<PgConnection>> PgDatabase::Connect() const {
+  // Read at every new connection, not once: a rotated password is taken
+  // up without a restart (connections are made rarely: the pool keeps
+  // them).
   std::string password;
   if (!options_.password_file.empty()) {
     absl::StatusOr<std::string> read = ReadPassword(options_.password_file);
@@ -435,13 +438,12 @@ absl::Status PgDatabase::Transaction(const Work& work, bool write) {
     absl::StatusOr<std::unique_ptr<PgConnection>> acquired = Acquire();
     if (!acquired.ok()) return acquired.status();
     PgConnection& c = **acquired;
-    s = c.Run(write ? "BEGIN"
-                    : "BEGIN ISOLATION LEVEL REPEATABLE READ, READ "
-                      "ONLY");
+    const char* begin =
+        write ? "BEGIN" : "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+    s = c.Run(begin);
     if (!s.ok() && c.Broken() && c.Reset().ok()) {
       // The server went away between uses: nothing was sent yet.
-      s = c.Run(write ? "BEGIN"
-                      : "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+      s = c.Run(begin);
     }
     std::string epoch;
     int64_t counter = 0;

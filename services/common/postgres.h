@@ -40,6 +40,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 
@@ -118,6 +119,22 @@ class PgConnection {
   pg_conn* conn_;
   const std::string described_;
 };
+
+// The first row of `sql`, whose first column is a serialised `Message`
+// (bytea), parsed into `out`: false when there is no row, DATA_LOSS naming
+// `what` when it does not parse.
+template <typename Message>
+absl::StatusOr<bool> PgReadRecord(PgConnection& conn, absl::string_view sql,
+                                  const PgParams& params, Message* out,
+                                  absl::string_view what) {
+  absl::StatusOr<PgResult> r = conn.Exec(sql, params);
+  if (!r.ok()) return r.status();
+  if (r->rows() == 0) return false;
+  if (!out->ParseFromString(r->Bytes(0, 0))) {
+    return absl::DataLossError(absl::StrCat(what, " cannot be parsed"));
+  }
+  return true;
+}
 
 struct PgOptions {
   // A libpq URI or conninfo (`sslmode` and the other libpq settings

@@ -54,21 +54,6 @@ absl::Status BumpPeriod(PgConnection& c, const std::string& period) {
       PgParams().Text(period));
 }
 
-// The one row of `sql` (one bytea column) parsed into `out`; false when
-// there is none.
-template <typename Message>
-absl::StatusOr<bool> ReadRecord(PgConnection& c, absl::string_view sql,
-                                const PgParams& params, Message* out,
-                                absl::string_view what) {
-  absl::StatusOr<PgResult> r = c.Exec(sql, params);
-  if (!r.ok()) return r.status();
-  if (r->rows() == 0) return false;
-  if (!out->ParseFromString(r->Bytes(0, 0))) {
-    return absl::DataLossError(absl::StrCat(what, " cannot be parsed"));
-  }
-  return true;
-}
-
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<PgScoringStore>> PgScoringStore::Open(
@@ -105,12 +90,12 @@ absl::StatusOr<std::optional<zwfw::v1::ScoringRules>> PgScoringStore::GetRules(
     zwfw::v1::ScoringRules rules;
     absl::StatusOr<bool> found =
         version == 0
-            ? ReadRecord(c,
-                         "SELECT record FROM rules ORDER BY version DESC "
-                         "LIMIT 1",
-                         PgParams(), &rules, "stored rules")
-            : ReadRecord(c, "SELECT record FROM rules WHERE version = $1",
-                         PgParams().Int(version), &rules, "stored rules");
+            ? PgReadRecord(c,
+                           "SELECT record FROM rules ORDER BY version DESC "
+                           "LIMIT 1",
+                           PgParams(), &rules, "stored rules")
+            : PgReadRecord(c, "SELECT record FROM rules WHERE version = $1",
+                           PgParams().Int(version), &rules, "stored rules");
     if (!found.ok()) return found.status();
     out.reset();
     if (*found) out = std::move(rules);
@@ -228,8 +213,8 @@ absl::StatusOr<Awards> PgScoringStore::GetAwards(const std::string& period) {
   absl::Status s = db_->Read([&](PgConnection& c) -> absl::Status {
     record.Clear();
     absl::StatusOr<bool> found =
-        ReadRecord(c, "SELECT record FROM awards WHERE period = $1",
-                   PgParams().Text(period), &record, "stored awards");
+        PgReadRecord(c, "SELECT record FROM awards WHERE period = $1",
+                     PgParams().Text(period), &record, "stored awards");
     return found.ok() ? absl::OkStatus() : found.status();
   });
   if (!s.ok()) return s;
@@ -253,7 +238,7 @@ absl::StatusOr<zwfw::v1::Scorecard> PgScoringStore::Freeze(
                         {absl::StrCat("scorecard ", scorecard.period())});
     }
     if (!w.ok()) return w;
-    absl::StatusOr<bool> found = ReadRecord(
+    absl::StatusOr<bool> found = PgReadRecord(
         c, "SELECT record FROM frozen WHERE period = $1",
         PgParams().Text(scorecard.period()), &stored, "frozen scorecard");
     return found.ok() ? absl::OkStatus() : found.status();
@@ -268,9 +253,9 @@ absl::StatusOr<std::optional<zwfw::v1::Scorecard>> PgScoringStore::GetFrozen(
   absl::Status s = db_->Read([&](PgConnection& c) -> absl::Status {
     zwfw::v1::Scorecard card;
     absl::StatusOr<bool> found =
-        ReadRecord(c, "SELECT record FROM frozen WHERE period = $1",
-                   PgParams().Text(period), &card,
-                   absl::StrCat("frozen scorecard of ", period));
+        PgReadRecord(c, "SELECT record FROM frozen WHERE period = $1",
+                     PgParams().Text(period), &card,
+                     absl::StrCat("frozen scorecard of ", period));
     if (!found.ok()) return found.status();
     out.reset();
     if (*found) out = std::move(card);
