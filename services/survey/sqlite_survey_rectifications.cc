@@ -1,9 +1,7 @@
-// SqliteSurveyStore's rectifications: reading them (with their overdue
-// flag at `now`) and moving them from state to state. The rest of the
-// store is in sqlite_survey_store.cc.
+// SqliteSurveyStore's rectifications: reading them, with their overdue
+// flag at `now`. The rest of the store is in sqlite_survey_store.cc.
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "services/common/audit_log.h"
 #include "services/common/proto_time.h"
 #include "services/survey/rectification_rules.h"
 #include "services/survey/sqlite_survey_store.h"
@@ -12,7 +10,6 @@
 namespace zwfw::survey {
 namespace {
 
-using zwfw::v1::Evaluation;
 using zwfw::v1::Rectification;
 
 int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
@@ -114,77 +111,6 @@ SqliteSurveyStore::ListRectifications(const RectificationQuery& query,
           : absl::StrCat(" WHERE ", absl::StrJoin(conditions, " AND "));
   absl::MutexLock lock(&mu_);
   return Query(where, params, query.limit, now, true);
-}
-
-absl::StatusOr<Rectification> SqliteSurveyStore::UpdateRectification(
-    const std::string& evaluation_id, const zwfw::v1::RectificationEvent& event,
-    int follow_up_rating,
-    const std::function<absl::Status(const Rectification&)>& check,
-    absl::Time now) {
-  absl::MutexLock lock(&mu_);
-  absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
-  if (!tx.ok()) return tx.status();
-  absl::StatusOr<std::vector<Rectification>> found =
-      Query(" WHERE evaluation_id = ?", {evaluation_id}, 1, now, false);
-  if (!found.ok()) return found.status();
-  if (found->empty()) {
-    return absl::NotFoundError(
-        absl::StrCat("no rectification of evaluation \"", evaluation_id, "\""));
-  }
-  const Rectification& current = found->front();
-  absl::Status s = check(current);
-  if (!s.ok()) return s;
-
-  zwfw::v1::RectificationEvent recorded = event;
-  recorded.set_from(current.state());
-  absl::StatusOr<Statement> update = db_->Prepare(
-      "UPDATE rectifications SET state = ?, "
-      "rectified_at = CASE WHEN ? THEN ? ELSE rectified_at END, "
-      "follow_up_rating = CASE WHEN ? > 0 THEN ? ELSE follow_up_rating END "
-      "WHERE evaluation_id = ?");
-  if (!update.ok()) return update.status();
-  const bool rectified = event.to() == kRectifiedState;
-  s = update->Bind(1, static_cast<int>(event.to()))
-          .Bind(2, rectified ? 1 : 0)
-          .Bind(3, Micros(now))
-          .Bind(4, follow_up_rating)
-          .Bind(5, follow_up_rating)
-          .Bind(6, evaluation_id)
-          .Run();
-  if (s.ok()) s = AddEvent(evaluation_id, recorded);
-  if (s.ok() && event.to() == kVoidedState) {
-    // The rating is voided: it leaves the statistics.
-    absl::StatusOr<Statement> q =
-        db_->Prepare("SELECT record FROM evaluations WHERE evaluation_id = ?");
-    if (!q.ok()) return q.status();
-    q->Bind(1, evaluation_id);
-    absl::StatusOr<bool> row = q->Step();
-    if (!row.ok()) return row.status();
-    Evaluation e;
-    if (!*row || !e.ParseFromString(q->ColumnText(0))) {
-      return absl::DataLossError(absl::StrCat(
-          "evaluation ", evaluation_id, " of a rectification is missing"));
-    }
-    s = AddRating(e, -1);
-    if (s.ok()) {
-      absl::StatusOr<Statement> voided = db_->Prepare(
-          "UPDATE evaluations SET counted = 0 WHERE evaluation_id = ?");
-      s = voided.ok() ? voided->Bind(1, evaluation_id).Run() : voided.status();
-    }
-  }
-  if (s.ok()) {
-    s = BumpVersion(Period::Containing(ToTime(current.opened_at())).ToString());
-  }
-  if (s.ok()) {
-    s = AppendAudit(*db_, {event.by(), "UpdateRectification"}, now,
-                    {evaluation_id});
-  }
-  if (s.ok()) s = tx->Commit();
-  if (!s.ok()) return s;
-  absl::StatusOr<std::vector<Rectification>> after =
-      Query(" WHERE evaluation_id = ?", {evaluation_id}, 1, now, true);
-  if (!after.ok()) return after.status();
-  return after->front();
 }
 
 }  // namespace zwfw::survey

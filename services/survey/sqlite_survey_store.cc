@@ -9,6 +9,7 @@
 #include "services/survey/rating_sources.h"
 #include "services/survey/rectification_rules.h"
 #include "services/survey/survey_schema.h"
+#include "services/survey/survey_writes.h"
 
 namespace zwfw::survey {
 namespace {
@@ -16,36 +17,7 @@ namespace {
 using zwfw::v1::Evaluation;
 using zwfw::v1::Rectification;
 
-constexpr int64_t kVersionScale = 1000000;
-
-enum Scope { kDepartment = 0, kWindow = 1, kStaff = 2 };
-
-std::string MonthOf(const google::protobuf::Timestamp& t) {
-  return Period::Containing(ToTime(t)).ToString();
-}
-
 int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
-
-// Adds one return visit to its month's counters: made, reached, and the
-// reached citizen's rating.
-constexpr char kVisitCounterSql[] =
-    "INSERT INTO visit_counters (month, department_code, made, reached, r1, "
-    "r2, r3, r4, r5) VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8) "
-    "ON CONFLICT (month, department_code) DO UPDATE SET made = made + 1, "
-    "reached = reached + ?3, r1 = r1 + ?4, r2 = r2 + ?5, r3 = r3 + ?6, "
-    "r4 = r4 + ?7, r5 = r5 + ?8";
-
-Statement& BindVisit(Statement& count, const std::string& month,
-                     const zwfw::v1::ReturnVisit& v) {
-  count.Bind(1, month)
-      .Bind(2, v.department_code())
-      .Bind(3, v.reached() ? 1 : 0);
-  for (int level = kLowestRating; level <= kHighestRating; ++level) {
-    count.Bind(4 + level - kLowestRating,
-               v.reached() && v.rating() == level ? 1 : 0);
-  }
-  return count;
-}
 
 // Counts by rating the return visits stored before migration 2, once: the
 // marker table goes in the same transaction.
@@ -79,10 +51,8 @@ absl::Status BackfillVisitRatings(Database& db) {
       return absl::DataLossError("a stored return visit cannot be parsed");
     }
     add->Bind(1, visits->ColumnText(0)).Bind(2, v.department_code());
-    for (int level = kLowestRating; level <= kHighestRating; ++level) {
-      add->Bind(3 + level - kLowestRating,
-                v.reached() && v.rating() == level ? 1 : 0);
-    }
+    const VisitDelta d = VisitDeltaOf(v);
+    for (int i = 0; i < kRatingLevels; ++i) add->Bind(3 + i, d.by_rating[i]);
     s = add->Run();
     if (!s.ok()) return s;
   }
@@ -107,233 +77,250 @@ absl::StatusOr<std::unique_ptr<SqliteSurveyStore>> SqliteSurveyStore::Open(
       new SqliteSurveyStore(*std::move(db)));
 }
 
-absl::StatusOr<Statement*> SqliteSurveyStore::Cached(
-    std::optional<Statement>& slot, const char* sql) {
-  if (!slot.has_value()) {
-    absl::StatusOr<Statement> prepared = db_->Prepare(sql);
-    if (!prepared.ok()) return prepared.status();
-    slot.emplace(*std::move(prepared));
+// The store's statements inside its open transaction, under mu_.
+class SqliteSurveyStore::Writer final : public SurveyWriter {
+ public:
+  explicit Writer(SqliteSurveyStore& store) : store_(store), db_(*store.db_) {}
+
+  absl::StatusOr<bool> IsClosed(const std::string& month) override {
+    return Exists("SELECT 1 FROM closed_months WHERE month = ?", month);
   }
-  return &*slot;
-}
-
-absl::Status SqliteSurveyStore::BumpVersion(const std::string& month) {
-  absl::StatusOr<Statement*> q =
-      Cached(bump_version_,
-             "INSERT INTO month_versions (month, version) VALUES (?, 1) "
-             "ON CONFLICT (month) DO UPDATE SET version = version + 1");
-  if (!q.ok()) return q.status();
-  return (*q)->Bind(1, month).Run();
-}
-
-absl::Status SqliteSurveyStore::AddRating(const Evaluation& e, int sign) {
-  absl::StatusOr<Statement*> q = Cached(
-      add_rating_,
-      "INSERT INTO rating_counters VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
-      "?9, ?10, ?11, ?12, ?13) ON CONFLICT (month, scope, code) DO UPDATE SET "
-      "a1 = a1 + ?4, a2 = a2 + ?5, a3 = a3 + ?6, a4 = a4 + ?7, a5 = a5 + ?8, "
-      "d1 = d1 + ?9, d2 = d2 + ?10, d3 = d3 + ?11, d4 = d4 + ?12, "
-      "d5 = d5 + ?13");
-  if (!q.ok()) return q.status();
-  const std::string month = MonthOf(e.evaluated_at());
-  const std::pair<Scope, std::string> scopes[] = {
-      {kDepartment, e.department_code()},
-      {kWindow, e.window_code()},
-      {kStaff, e.staff_code()}};
-  for (const auto& [scope, code] : scopes) {
-    if (code.empty()) continue;
-    Statement& add = **q;
-    add.Bind(1, month).Bind(2, static_cast<int>(scope)).Bind(3, code);
-    for (int level = kLowestRating; level <= kHighestRating; ++level) {
-      const int i = level - kLowestRating;
-      add.Bind(4 + i, !e.defaulted() && e.rating() == level ? sign : 0);
-      add.Bind(9 + i, e.defaulted() && e.rating() == level ? sign : 0);
+  absl::StatusOr<bool> IsKnownEvaluation(
+      const std::string& evaluation_id) override {
+    return Exists("SELECT 1 FROM evaluations WHERE evaluation_id = ?",
+                  evaluation_id);
+  }
+  absl::StatusOr<int64_t> WalkIns(const std::string& window_code,
+                                  const std::string& day) override {
+    absl::StatusOr<Statement*> q = db_.Cached(
+        "SELECT ratings FROM walk_in_counts WHERE window_code = ? AND day = ?");
+    if (!q.ok()) return q.status();
+    (*q)->Bind(1, window_code).Bind(2, day);
+    absl::StatusOr<bool> row = (*q)->Step();
+    const int64_t so_far = row.ok() && *row ? (*q)->ColumnInt(0) : 0;
+    (*q)->Reset();
+    if (!row.ok()) return row.status();
+    return so_far;
+  }
+  absl::Status CountWalkIn(const std::string& window_code,
+                           const std::string& day) override {
+    absl::StatusOr<Statement*> q = db_.Cached(
+        "INSERT INTO walk_in_counts (window_code, day, ratings) VALUES (?, ?, "
+        "1) ON CONFLICT (window_code, day) DO UPDATE SET ratings = ratings + "
+        "1");
+    if (!q.ok()) return q.status();
+    return (*q)->Bind(1, window_code).Bind(2, day).Run();
+  }
+  absl::StatusOr<std::optional<RectificationTarget>> FindTarget(
+      const std::string& evaluation_id) override {
+    absl::StatusOr<Statement*> q = db_.Cached(
+        "SELECT department_code, state, month FROM rectifications "
+        "WHERE evaluation_id = ?");
+    if (!q.ok()) return q.status();
+    (*q)->Bind(1, evaluation_id);
+    absl::StatusOr<bool> row = (*q)->Step();
+    std::optional<RectificationTarget> target;
+    if (row.ok() && *row) {
+      target = RectificationTarget{
+          (*q)->ColumnText(0),
+          static_cast<zwfw::v1::RectificationState>((*q)->ColumnInt(1)),
+          (*q)->ColumnText(2)};
     }
-    absl::Status s = add.Run();
-    if (!s.ok()) return s;
+    (*q)->Reset();
+    if (!row.ok()) return row.status();
+    return target;
   }
-  return BumpVersion(month);
-}
+  absl::StatusOr<bool> InsertEvaluation(const Evaluation& e,
+                                        const std::string& month,
+                                        bool counted) override {
+    absl::StatusOr<Statement*> q = db_.Cached(
+        "INSERT INTO evaluations (evaluation_id, department_code, case_no, "
+        "month, rating, counted, record) VALUES (?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT DO NOTHING");
+    if (!q.ok()) return q.status();
+    Statement& insert = **q;
+    insert.Bind(1, e.evaluation_id()).Bind(2, e.department_code());
+    if (!counted || e.case_no().empty()) {
+      insert.BindNull(3);
+    } else {
+      insert.Bind(3, e.case_no());
+    }
+    absl::Status s = insert.Bind(4, month)
+                         .Bind(5, e.rating())
+                         .Bind(6, counted ? 1 : 0)
+                         .BindBlob(7, e.SerializeAsString())
+                         .Run();
+    if (!s.ok()) return s;
+    return db_.Changes() > 0;
+  }
+  absl::Status AddRating(const Evaluation& e, int sign) override {
+    absl::StatusOr<Statement*> q = db_.Cached(
+        "INSERT INTO rating_counters VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, "
+        "?9, ?10, ?11, ?12, ?13) ON CONFLICT (month, scope, code) DO UPDATE "
+        "SET a1 = a1 + ?4, a2 = a2 + ?5, a3 = a3 + ?6, a4 = a4 + ?7, "
+        "a5 = a5 + ?8, d1 = d1 + ?9, d2 = d2 + ?10, d3 = d3 + ?11, "
+        "d4 = d4 + ?12, d5 = d5 + ?13");
+    if (!q.ok()) return q.status();
+    for (const RatingDelta& d : RatingDeltas(e, sign)) {
+      Statement& add = **q;
+      add.Bind(1, d.month).Bind(2, static_cast<int>(d.scope)).Bind(3, d.code);
+      for (int i = 0; i < kRatingLevels; ++i) {
+        add.Bind(4 + i, d.active[i]).Bind(9 + i, d.defaulted[i]);
+      }
+      absl::Status s = add.Run();
+      if (!s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+  absl::Status Uncount(const std::string& evaluation_id) override {
+    absl::StatusOr<Statement*> q = db_.Cached(
+        "UPDATE evaluations SET counted = 0 WHERE evaluation_id = ?");
+    if (!q.ok()) return q.status();
+    return (*q)->Bind(1, evaluation_id).Run();
+  }
+  absl::StatusOr<Evaluation> ReadEvaluation(
+      const std::string& evaluation_id) override {
+    absl::StatusOr<Statement*> q =
+        db_.Cached("SELECT record FROM evaluations WHERE evaluation_id = ?");
+    if (!q.ok()) return q.status();
+    (*q)->Bind(1, evaluation_id);
+    absl::StatusOr<bool> row = (*q)->Step();
+    Evaluation e;
+    const bool parsed =
+        row.ok() && *row && e.ParseFromString((*q)->ColumnText(0));
+    (*q)->Reset();
+    if (!row.ok()) return row.status();
+    if (!parsed) return MissingEvaluation(evaluation_id);
+    return e;
+  }
+  absl::Status OpenRectification(const Evaluation& e, absl::Time due) override {
+    absl::StatusOr<Statement*> q = db_.Cached(
+        "INSERT INTO rectifications (evaluation_id, department_code, case_no, "
+        "rating, month, state, opened_at, due_at) VALUES (?, ?, ?, ?, ?, ?, "
+        "?, ?)");
+    if (!q.ok()) return q.status();
+    return (*q)
+        ->Bind(1, e.evaluation_id())
+        .Bind(2, e.department_code())
+        .Bind(3, e.case_no())
+        .Bind(4, e.rating())
+        .Bind(5, MonthOf(e.evaluated_at()))
+        .Bind(6, static_cast<int>(kOpeningState))
+        .Bind(7, Micros(ToTime(e.evaluated_at())))
+        .Bind(8, Micros(due))
+        .Run();
+  }
+  absl::StatusOr<std::optional<Rectification>> ReadRectification(
+      const std::string& evaluation_id, absl::Time now) override {
+    absl::StatusOr<std::vector<Rectification>> found = store_.Query(
+        " WHERE evaluation_id = ?", {evaluation_id}, 1, now, false);
+    if (!found.ok()) return found.status();
+    if (found->empty()) return std::optional<Rectification>();
+    return std::optional<Rectification>(std::move(found->front()));
+  }
+  absl::Status SetRectificationState(const std::string& evaluation_id,
+                                     zwfw::v1::RectificationState state,
+                                     std::optional<absl::Time> rectified_at,
+                                     int follow_up_rating) override {
+    absl::StatusOr<Statement*> q = db_.Cached(
+        "UPDATE rectifications SET state = ?1, "
+        "rectified_at = coalesce(?2, rectified_at), "
+        "follow_up_rating = CASE WHEN ?3 > 0 THEN ?3 ELSE follow_up_rating "
+        "END WHERE evaluation_id = ?4");
+    if (!q.ok()) return q.status();
+    Statement& update = **q;
+    update.Bind(1, static_cast<int>(state));
+    if (rectified_at) {
+      update.Bind(2, Micros(*rectified_at));
+    } else {
+      update.BindNull(2);
+    }
+    return update.Bind(3, follow_up_rating).Bind(4, evaluation_id).Run();
+  }
+  absl::Status AddEvent(const std::string& evaluation_id,
+                        const zwfw::v1::RectificationEvent& event) override {
+    absl::StatusOr<Statement*> q = db_.Cached(
+        "INSERT INTO rectification_events (evaluation_id, seq, "
+        "record) VALUES (?1, (SELECT count(*) FROM "
+        "rectification_events WHERE evaluation_id = ?1), ?2)");
+    if (!q.ok()) return q.status();
+    return (*q)
+        ->Bind(1, evaluation_id)
+        .BindBlob(2, event.SerializeAsString())
+        .Run();
+  }
+  absl::StatusOr<bool> InsertReturnVisit(const zwfw::v1::ReturnVisit& v,
+                                         const std::string& month) override {
+    absl::StatusOr<Statement*> q = db_.Cached(
+        "INSERT INTO return_visits (visit_id, department_code, month, record) "
+        "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
+    if (!q.ok()) return q.status();
+    absl::Status s = (*q)->Bind(1, v.visit_id())
+                         .Bind(2, v.department_code())
+                         .Bind(3, month)
+                         .BindBlob(4, v.SerializeAsString())
+                         .Run();
+    if (!s.ok()) return s;
+    return db_.Changes() > 0;
+  }
+  absl::Status CountReturnVisit(const zwfw::v1::ReturnVisit& v,
+                                const std::string& month) override {
+    absl::StatusOr<Statement*> q = db_.Cached(
+        "INSERT INTO visit_counters (month, department_code, made, reached, "
+        "r1, r2, r3, r4, r5) VALUES (?1, ?2, 1, ?3, ?4, ?5, ?6, ?7, ?8) "
+        "ON CONFLICT (month, department_code) DO UPDATE SET made = made + 1, "
+        "reached = reached + ?3, r1 = r1 + ?4, r2 = r2 + ?5, r3 = r3 + ?6, "
+        "r4 = r4 + ?7, r5 = r5 + ?8");
+    if (!q.ok()) return q.status();
+    const VisitDelta d = VisitDeltaOf(v);
+    (*q)->Bind(1, month).Bind(2, v.department_code()).Bind(3, d.reached);
+    for (int i = 0; i < kRatingLevels; ++i) (*q)->Bind(4 + i, d.by_rating[i]);
+    return (*q)->Run();
+  }
+  absl::Status BumpMonth(const std::string& month) override {
+    absl::StatusOr<Statement*> q = db_.Cached(
+        "INSERT INTO month_versions (month, version) VALUES (?, 1) "
+        "ON CONFLICT (month) DO UPDATE SET version = version + 1");
+    if (!q.ok()) return q.status();
+    return (*q)->Bind(1, month).Run();
+  }
+  absl::Status Audit(const Actor& actor, absl::Time at,
+                     const std::vector<std::string>& keys) override {
+    return AppendAudit(db_, actor, at, keys);
+  }
 
-absl::Status SqliteSurveyStore::AddEvent(
-    const std::string& evaluation_id,
-    const zwfw::v1::RectificationEvent& event) {
-  absl::StatusOr<Statement*> q =
-      Cached(add_event_,
-             "INSERT INTO rectification_events (evaluation_id, seq, record) "
-             "VALUES (?1, (SELECT count(*) FROM rectification_events "
-             "WHERE evaluation_id = ?1), ?2)");
-  if (!q.ok()) return q.status();
-  return (*q)
-      ->Bind(1, evaluation_id)
-      .BindBlob(2, event.SerializeAsString())
-      .Run();
+ private:
+  absl::StatusOr<bool> Exists(const char* sql, const std::string& key) {
+    absl::StatusOr<Statement*> q = db_.Cached(sql);
+    if (!q.ok()) return q.status();
+    (*q)->Bind(1, key);
+    absl::StatusOr<bool> row = (*q)->Step();
+    (*q)->Reset();
+    return row;
+  }
+
+  SqliteSurveyStore& store_;
+  Database& db_;
+};
+
+absl::Status SqliteSurveyStore::InTransaction(
+    const std::function<absl::Status(Writer&)>& work) {
+  absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
+  if (!tx.ok()) return tx.status();
+  Writer writer(*this);
+  absl::Status s = work(writer);
+  return s.ok() ? tx->Commit() : s;
 }
 
 absl::StatusOr<std::vector<WriteResult>> SqliteSurveyStore::WriteEvaluations(
     const std::vector<PreparedEvaluation>& evaluations, const std::string& by,
     absl::Time now) {
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
-  if (!tx.ok()) return tx.status();
-  absl::StatusOr<Statement> insert = db_->Prepare(
-      "INSERT INTO evaluations (evaluation_id, department_code, case_no, "
-      "month, rating, counted, record) VALUES (?, ?, ?, ?, ?, ?, ?) "
-      "ON CONFLICT DO NOTHING");
-  absl::StatusOr<Statement> open = db_->Prepare(
-      "INSERT INTO rectifications (evaluation_id, department_code, case_no, "
-      "rating, month, state, opened_at, due_at) VALUES (?, ?, ?, ?, ?, ?, ?, "
-      "?)");
-  absl::StatusOr<Statement> target = db_->Prepare(
-      "SELECT department_code, state, month FROM rectifications "
-      "WHERE evaluation_id = ?");
-  absl::StatusOr<Statement> close = db_->Prepare(
-      "UPDATE rectifications SET state = ?, follow_up_rating = ? "
-      "WHERE evaluation_id = ?");
-  for (const auto* q : {&insert, &open, &target, &close}) {
-    if (!q->ok()) return q->status();
-  }
-
-  std::vector<WriteResult> results;
-  std::vector<std::string> written;  // for the audit trail
-  for (const PreparedEvaluation& p : evaluations) {
-    const Evaluation& e = p.evaluation;
-    WriteResult& result = results.emplace_back();
-    const bool follow_up = !e.rectified_evaluation_id().empty();
-    absl::StatusOr<bool> closed = IsClosed(MonthOf(e.evaluated_at()));
-    if (!closed.ok()) return closed.status();
-    if (*closed) {
-      result.outcome = zwfw::v1::RECORD_OUTCOME_REJECTED;
-      result.error =
-          ClosedPeriodError("evaluated_at", MonthOf(e.evaluated_at()));
-      continue;
-    }
-    if (!p.walk_in_day.empty() && p.walk_in_cap > 0) {
-      absl::StatusOr<Statement*> walk_ins =
-          Cached(walk_ins_,
-                 "SELECT ratings FROM walk_in_counts WHERE window_code = ? "
-                 "AND day = ?");
-      if (!walk_ins.ok()) return walk_ins.status();
-      (*walk_ins)->Bind(1, e.window_code()).Bind(2, p.walk_in_day);
-      absl::StatusOr<bool> row = (*walk_ins)->Step();
-      if (!row.ok()) return row.status();
-      const int64_t so_far = *row ? (*walk_ins)->ColumnInt(0) : 0;
-      (*walk_ins)->Reset();
-      if (so_far >= p.walk_in_cap) {
-        // A re-sent rating is still a duplicate, cap or not.
-        absl::StatusOr<bool> known = IsKnownEvaluation(e.evaluation_id());
-        if (!known.ok()) return known.status();
-        if (*known) {
-          result.outcome = zwfw::v1::RECORD_OUTCOME_DUPLICATE;
-          continue;
-        }
-        result.outcome = zwfw::v1::RECORD_OUTCOME_REJECTED;
-        result.error =
-            WalkInCapReached(e.window_code(), p.walk_in_day, p.walk_in_cap);
-        continue;
-      }
-    }
-    std::string follow_up_month;
-    if (follow_up) {
-      target->Bind(1, e.rectified_evaluation_id());
-      absl::StatusOr<bool> found = target->Step();
-      if (!found.ok()) return found.status();
-      const bool ok = *found && target->ColumnText(0) == e.department_code() &&
-                      target->ColumnInt(1) == kRectifiedState;
-      const bool same_department =
-          *found && target->ColumnText(0) == e.department_code();
-      if (*found) follow_up_month = target->ColumnText(2);
-      target->Reset();
-      if (!ok) {
-        // A re-sent follow-up of a rectification it already closed is a
-        // duplicate, not an error.
-        absl::StatusOr<bool> seen = IsKnownEvaluation(e.evaluation_id());
-        if (!seen.ok()) return seen.status();
-        if (*seen) {
-          result.outcome = zwfw::v1::RECORD_OUTCOME_DUPLICATE;
-          continue;
-        }
-        result.outcome = zwfw::v1::RECORD_OUTCOME_REJECTED;
-        result.error = !*found || !same_department
-                           ? absl::FailedPreconditionError(absl::StrCat(
-                                 "rectified_evaluation_id: no rectification "
-                                 "of evaluation \"",
-                                 e.rectified_evaluation_id(),
-                                 "\" in department ", e.department_code()))
-                           : absl::FailedPreconditionError(
-                                 "rectified_evaluation_id: the rectification "
-                                 "is not RECTIFIED yet");
-        continue;
-      }
-    }
-    insert->Bind(1, e.evaluation_id()).Bind(2, e.department_code());
-    if (follow_up || e.case_no().empty()) {
-      insert->BindNull(3);
-    } else {
-      insert->Bind(3, e.case_no());
-    }
-    insert->Bind(4, MonthOf(e.evaluated_at()))
-        .Bind(5, e.rating())
-        .Bind(6, follow_up ? 0 : 1)
-        .BindBlob(7, e.SerializeAsString());
-    absl::Status s = insert->Run();
-    if (!s.ok()) return s;
-    if (db_->Changes() == 0) {
-      result.outcome = zwfw::v1::RECORD_OUTCOME_DUPLICATE;
-      continue;
-    }
-    result.outcome = zwfw::v1::RECORD_OUTCOME_ACCEPTED;
-    written.push_back(e.evaluation_id());
-    if (follow_up) {
-      s = close->Bind(1, static_cast<int>(kClosedState))
-              .Bind(2, e.rating())
-              .Bind(3, e.rectified_evaluation_id())
-              .Run();
-      if (s.ok()) {
-        zwfw::v1::RectificationEvent event;
-        event.set_from(kRectifiedState);
-        event.set_to(kClosedState);
-        *event.mutable_at() = ToProto(now);
-        event.set_by(by);
-        event.set_note(
-            absl::StrCat("citizen's rating of the rectification: ", e.rating(),
-                         " (evaluation ", e.evaluation_id(), ")"));
-        s = AddEvent(e.rectified_evaluation_id(), event);
-      }
-      if (s.ok()) s = BumpVersion(follow_up_month);
-      if (!s.ok()) return s;
-      continue;
-    }
-    s = AddRating(e, +1);
-    if (!s.ok()) return s;
-    if (!p.walk_in_day.empty()) {
-      absl::StatusOr<Statement*> count =
-          Cached(count_walk_in_,
-                 "INSERT INTO walk_in_counts (window_code, day, ratings) "
-                 "VALUES (?, ?, 1) ON CONFLICT (window_code, day) "
-                 "DO UPDATE SET ratings = ratings + 1");
-      if (!count.ok()) return count.status();
-      s = (*count)->Bind(1, e.window_code()).Bind(2, p.walk_in_day).Run();
-      if (!s.ok()) return s;
-    }
-    if (IsBadRating(e.rating())) {
-      s = open->Bind(1, e.evaluation_id())
-              .Bind(2, e.department_code())
-              .Bind(3, e.case_no())
-              .Bind(4, e.rating())
-              .Bind(5, MonthOf(e.evaluated_at()))
-              .Bind(6, static_cast<int>(kOpeningState))
-              .Bind(7, Micros(ToTime(e.evaluated_at())))
-              .Bind(8, Micros(p.rectification_due))
-              .Run();
-      if (!s.ok()) return s;
-    }
-  }
-  absl::Status s =
-      written.empty()
-          ? absl::OkStatus()
-          : AppendAudit(*db_, {by, "SubmitEvaluations"}, now, written);
-  if (s.ok()) s = tx->Commit();
+  absl::StatusOr<std::vector<WriteResult>> results;
+  absl::Status s = InTransaction([&](Writer& writer) {
+    results = WriteEvaluationsWith(writer, evaluations, by, now);
+    return results.status();
+  });
   if (!s.ok()) return s;
   return results;
 }
@@ -342,71 +329,30 @@ absl::StatusOr<std::vector<WriteResult>> SqliteSurveyStore::WriteReturnVisits(
     const std::vector<zwfw::v1::ReturnVisit>& visits, const std::string& by,
     absl::Time now) {
   absl::MutexLock lock(&mu_);
-  absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
-  if (!tx.ok()) return tx.status();
-  absl::StatusOr<Statement> insert = db_->Prepare(
-      "INSERT INTO return_visits (visit_id, department_code, month, record) "
-      "VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING");
-  absl::StatusOr<Statement> count = db_->Prepare(kVisitCounterSql);
-  if (!insert.ok()) return insert.status();
-  if (!count.ok()) return count.status();
-  std::vector<WriteResult> results;
-  std::vector<std::string> written;  // for the audit trail
-  for (const zwfw::v1::ReturnVisit& v : visits) {
-    const std::string month = MonthOf(v.visited_at());
-    absl::StatusOr<bool> closed = IsClosed(month);
-    if (!closed.ok()) return closed.status();
-    if (*closed) {
-      WriteResult& refused = results.emplace_back();
-      refused.outcome = zwfw::v1::RECORD_OUTCOME_REJECTED;
-      refused.error = ClosedPeriodError("visited_at", month);
-      continue;
-    }
-    absl::Status s = insert->Bind(1, v.visit_id())
-                         .Bind(2, v.department_code())
-                         .Bind(3, month)
-                         .BindBlob(4, v.SerializeAsString())
-                         .Run();
-    if (!s.ok()) return s;
-    WriteResult& result = results.emplace_back();
-    if (db_->Changes() == 0) {
-      result.outcome = zwfw::v1::RECORD_OUTCOME_DUPLICATE;
-      continue;
-    }
-    result.outcome = zwfw::v1::RECORD_OUTCOME_ACCEPTED;
-    written.push_back(v.visit_id());
-    s = BindVisit(*count, month, v).Run();
-    if (s.ok()) s = BumpVersion(month);
-    if (!s.ok()) return s;
-  }
-  absl::Status s =
-      written.empty()
-          ? absl::OkStatus()
-          : AppendAudit(*db_, {by, "RecordReturnVisits"}, now, written);
-  if (s.ok()) s = tx->Commit();
+  absl::StatusOr<std::vector<WriteResult>> results;
+  absl::Status s = InTransaction([&](Writer& writer) {
+    results = WriteReturnVisitsWith(writer, visits, by, now);
+    return results.status();
+  });
   if (!s.ok()) return s;
   return results;
 }
 
-absl::StatusOr<bool> SqliteSurveyStore::IsKnownEvaluation(
-    const std::string& evaluation_id) {
-  absl::StatusOr<Statement*> known = Cached(
-      known_evaluation_, "SELECT 1 FROM evaluations WHERE evaluation_id = ?");
-  if (!known.ok()) return known.status();
-  (*known)->Bind(1, evaluation_id);
-  absl::StatusOr<bool> row = (*known)->Step();
-  (*known)->Reset();
-  return row;
-}
-
-absl::StatusOr<bool> SqliteSurveyStore::IsClosed(const std::string& month) {
-  absl::StatusOr<Statement*> is_closed =
-      Cached(is_closed_, "SELECT 1 FROM closed_months WHERE month = ?");
-  if (!is_closed.ok()) return is_closed.status();
-  (*is_closed)->Bind(1, month);
-  absl::StatusOr<bool> row = (*is_closed)->Step();
-  (*is_closed)->Reset();
-  return row;
+absl::StatusOr<Rectification> SqliteSurveyStore::UpdateRectification(
+    const std::string& evaluation_id, const zwfw::v1::RectificationEvent& event,
+    int follow_up_rating,
+    const std::function<absl::Status(const Rectification&)>& check,
+    absl::Time now) {
+  absl::MutexLock lock(&mu_);
+  absl::Status s = InTransaction([&](Writer& writer) {
+    return UpdateRectificationWith(writer, evaluation_id, event,
+                                   follow_up_rating, check, now);
+  });
+  if (!s.ok()) return s;
+  absl::StatusOr<std::vector<Rectification>> after =
+      Query(" WHERE evaluation_id = ?", {evaluation_id}, 1, now, true);
+  if (!after.ok()) return after.status();
+  return after->front();
 }
 
 absl::StatusOr<bool> SqliteSurveyStore::ClosePeriod(const Period& period,
@@ -505,8 +451,7 @@ absl::StatusOr<SurveyMonth> SqliteSurveyStore::ReadMonth(const Period& period,
   if (*row && !q->ColumnIsNull(0)) {
     out.stable_until = absl::FromUnixMicros(q->ColumnInt(0));
   }
-  out.data_version =
-      writes * kVersionScale + std::min(late_by_clock, kVersionScale - 1);
+  out.data_version = MonthDataVersion(writes, late_by_clock);
   return out;
 }
 

@@ -46,39 +46,19 @@ class SqliteSurveyStore : public SurveyStore {
   explicit SqliteSurveyStore(std::unique_ptr<Database> db)
       : db_(std::move(db)) {}
 
-  // Helpers run inside a transaction, under mu_.
-  absl::Status AddRating(const zwfw::v1::Evaluation& e, int sign)
+  // The statements of survey_writes.h, under mu_ in an open transaction.
+  class Writer;
+  // `work` in one transaction, committed when it returns OK.
+  absl::Status InTransaction(const std::function<absl::Status(Writer&)>& work)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::Status BumpVersion(const std::string& month)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Whether an evaluation of that id is stored.
-  absl::StatusOr<bool> IsKnownEvaluation(const std::string& evaluation_id)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  // Whether `month` is closed.
-  absl::StatusOr<bool> IsClosed(const std::string& month)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-  absl::Status AddEvent(const std::string& evaluation_id,
-                        const zwfw::v1::RectificationEvent& event)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   absl::StatusOr<std::vector<zwfw::v1::Rectification>> Query(
       const std::string& where, const std::vector<std::string>& params,
       int limit, absl::Time now, bool with_events)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  // The statement in `slot`, prepared on first use (they run per record).
-  absl::StatusOr<Statement*> Cached(std::optional<Statement>& slot,
-                                    const char* sql)
-      ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
-
   absl::Mutex mu_;
   const std::unique_ptr<Database> db_ ABSL_GUARDED_BY(mu_);
-  std::optional<Statement> add_rating_ ABSL_GUARDED_BY(mu_);
-  std::optional<Statement> bump_version_ ABSL_GUARDED_BY(mu_);
-  std::optional<Statement> add_event_ ABSL_GUARDED_BY(mu_);
-  std::optional<Statement> is_closed_ ABSL_GUARDED_BY(mu_);
-  std::optional<Statement> known_evaluation_ ABSL_GUARDED_BY(mu_);
-  std::optional<Statement> walk_ins_ ABSL_GUARDED_BY(mu_);
-  std::optional<Statement> count_walk_in_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace zwfw::survey
