@@ -9,6 +9,7 @@
 #include "services/common/intake_client.h"
 #include "services/common/server.h"
 #include "services/common/store_choice.h"
+#include "services/survey/pg_survey_store.h"
 #include "services/survey/rating_sources.h"
 #include "services/survey/sqlite_survey_store.h"
 #include "services/survey/survey_rules.h"
@@ -28,8 +29,6 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<zwfw::ServerHost>> host =
       zwfw::ServerHost::Create(config);
   if (!host.ok()) return zwfw::StartupFailure(host.status());
-  absl::Status sqlite_only = zwfw::RefusePostgres(**host);
-  if (!sqlite_only.ok()) return zwfw::StartupFailure(sqlite_only);
   absl::StatusOr<std::string> service_token =
       zwfw::ReadServiceToken(config.service_token_file);
   if (!service_token.ok()) return zwfw::StartupFailure(service_token.status());
@@ -40,8 +39,10 @@ int main(int argc, char** argv) {
       zwfw::SatisfiedLevels::Parse(absl::GetFlag(FLAGS_satisfied_levels));
   if (!levels.ok()) return zwfw::StartupFailure(levels.status());
 
-  absl::StatusOr<std::unique_ptr<zwfw::survey::SqliteSurveyStore>> store =
-      zwfw::survey::SqliteSurveyStore::Open((*host)->DataPath("survey.db"));
+  // SQLite under --data_dir, or the shared PostgreSQL of --database.
+  absl::StatusOr<zwfw::OpenedStore<zwfw::survey::SurveyStore>> store =
+      zwfw::OpenStore<zwfw::survey::SurveyStore, zwfw::survey::PgSurveyStore,
+                      zwfw::survey::SqliteSurveyStore>(**host, "survey.db");
   if (!store.ok()) return zwfw::StartupFailure(store.status());
   absl::StatusOr<std::unique_ptr<zwfw::IntakeClient>> intake =
       zwfw::IntakeClient::ForServer(config, *service_token);
@@ -55,11 +56,10 @@ int main(int argc, char** argv) {
     return zwfw::StartupFailure(absl::InvalidArgumentError(
         "--walk_in_daily_cap must be 0 (no cap) or more"));
   }
-  zwfw::survey::SurveyService survey(intake->get(), intake->get(),
-                                     intake->get(), &*calendar, store->get(),
-                                     &(*host)->tokens(), options);
+  zwfw::survey::SurveyService survey(
+      intake->get(), intake->get(), intake->get(), &*calendar,
+      store->store.get(), &(*host)->tokens(), options);
   // The audit trail of this server's database (admin only).
-  zwfw::SqliteAuditTrail trail((*host)->DataPath("survey.db"));
-  zwfw::AuditService audit(&(*host)->tokens(), &trail);
+  zwfw::AuditService audit(&(*host)->tokens(), store->trail.get());
   return (*host)->Run({&survey, &audit});
 }

@@ -14,29 +14,18 @@ using zwfw::v1::Rectification;
 
 int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
 
-// The columns every rectification query selects, in this order.
-constexpr char kRectificationColumns[] =
-    "evaluation_id, department_code, case_no, rating, state, opened_at, "
-    "due_at, rectified_at, follow_up_rating";
-
 Rectification RowToRectification(const Statement& q, absl::Time now) {
-  Rectification r;
-  r.set_evaluation_id(q.ColumnText(0));
-  r.set_department_code(q.ColumnText(1));
-  r.set_case_no(q.ColumnText(2));
-  r.set_rating(static_cast<int>(q.ColumnInt(3)));
-  r.set_state(static_cast<zwfw::v1::RectificationState>(q.ColumnInt(4)));
-  *r.mutable_opened_at() = ToProto(absl::FromUnixMicros(q.ColumnInt(5)));
-  absl::Time due = absl::FromUnixMicros(q.ColumnInt(6));
-  *r.mutable_due_at() = ToProto(due);
-  std::optional<absl::Time> rectified;
-  if (!q.ColumnIsNull(7)) {
-    rectified = absl::FromUnixMicros(q.ColumnInt(7));
-    *r.mutable_rectified_at() = ToProto(*rectified);
-  }
-  r.set_follow_up_rating(static_cast<int>(q.ColumnInt(8)));
-  r.set_overdue(IsOverdue(r.state(), due, rectified, now));
-  return r;
+  RectificationColumns c;
+  c.evaluation_id = q.ColumnText(0);
+  c.department_code = q.ColumnText(1);
+  c.case_no = q.ColumnText(2);
+  c.rating = q.ColumnInt(3);
+  c.state = q.ColumnInt(4);
+  c.opened_at = q.ColumnInt(5);
+  c.due_at = q.ColumnInt(6);
+  if (!q.ColumnIsNull(7)) c.rectified_at = q.ColumnInt(7);
+  c.follow_up_rating = q.ColumnInt(8);
+  return ToRectification(c, now);
 }
 
 }  // namespace

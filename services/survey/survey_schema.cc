@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "services/common/audit_log.h"
+#include "services/common/proto_time.h"
 #include "services/survey/rectification_rules.h"
 
 namespace zwfw::survey {
@@ -115,6 +116,27 @@ CREATE TABLE walk_in_counts (
       AuditLogMigration(),
   };
   return *migrations;
+}
+
+zwfw::v1::Rectification ToRectification(const RectificationColumns& c,
+                                        absl::Time now) {
+  zwfw::v1::Rectification r;
+  r.set_evaluation_id(c.evaluation_id);
+  r.set_department_code(c.department_code);
+  r.set_case_no(c.case_no);
+  r.set_rating(static_cast<int>(c.rating));
+  r.set_state(static_cast<zwfw::v1::RectificationState>(c.state));
+  *r.mutable_opened_at() = ToProto(absl::FromUnixMicros(c.opened_at));
+  const absl::Time due = absl::FromUnixMicros(c.due_at);
+  *r.mutable_due_at() = ToProto(due);
+  std::optional<absl::Time> rectified;
+  if (c.rectified_at) {
+    rectified = absl::FromUnixMicros(*c.rectified_at);
+    *r.mutable_rectified_at() = ToProto(*rectified);
+  }
+  r.set_follow_up_rating(static_cast<int>(c.follow_up_rating));
+  r.set_overdue(IsOverdue(r.state(), due, rectified, now));
+  return r;
 }
 
 std::string ClockRunningSql() {

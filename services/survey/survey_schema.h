@@ -7,10 +7,14 @@
 #ifndef ZWFW_SERVICES_SURVEY_SURVEY_SCHEMA_H_
 #define ZWFW_SERVICES_SURVEY_SURVEY_SCHEMA_H_
 
+#include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "zwfw/v1/survey.pb.h"
 
 namespace zwfw::survey {
 
@@ -20,6 +24,21 @@ const std::vector<std::string>& SurveyMigrations();
 // levels) and leaves this table behind with one row until the store has
 // counted the visits stored before it.
 inline constexpr char kVisitRatingsBackfillTable[] = "backfill_visit_ratings";
+
+// The columns every rectification query selects, in this order, as read
+// from one row (times in Unix microseconds), and the rectification they
+// make, with its overdue flag at `now`.
+inline constexpr char kRectificationColumns[] =
+    "evaluation_id, department_code, case_no, rating, state, opened_at, "
+    "due_at, rectified_at, follow_up_rating";
+struct RectificationColumns {
+  std::string evaluation_id, department_code, case_no;
+  int64_t rating = 0, state = 0, opened_at = 0, due_at = 0;
+  std::optional<int64_t> rectified_at;
+  int64_t follow_up_rating = 0;
+};
+zwfw::v1::Rectification ToRectification(const RectificationColumns& c,
+                                        absl::Time now);
 
 // "state IN (<kClockRunningStates>)".
 std::string ClockRunningSql();

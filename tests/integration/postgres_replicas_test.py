@@ -1,19 +1,21 @@
 #!/usr/bin/env python3
-"""Bulletin and scoring as two replicas each on one PostgreSQL database
-(tools/test's cluster, a database of this test's own; a schema each), next
-to intake and survey on SQLite, all real processes:
+"""Survey, scoring and bulletin as two replicas each on one PostgreSQL
+database (tools/test's cluster, a database of this test's own; a schema
+each), next to intake on SQLite, all real processes:
 
-- the July 2020 demo loaded through both replicas at once (the CLI's
-  --bulletin names both: round_robin) renders byte for byte as a bulletin
-  server on SQLite renders it, through either replica;
+- the July 2020 demo loaded through both replicas of each at once (the
+  CLI's --survey, --scoring and --bulletin name both: round_robin) gives the
+  golden test's figures (sections 一, 四 and 五 of the reference), and
+  renders byte for byte as a bulletin server on SQLite renders it, through
+  either replica;
 - the period published through both replicas at the same moment is
   published once: one publisher is told the version, the other that it is
   already published; both replicas list that one version;
 - a write through one replica moves the data version the other reports on
   zwfw.v1.Changes/Watch (NOTIFY), so caches in front stay exact;
 - the audit trail is one intact chain, whichever replica wrote;
-- a password in --database is refused at start, never echoed; intake and
-  survey, which have no PostgreSQL store yet, refuse --database."""
+- a password in --database is refused at start, never echoed; intake,
+  which has no PostgreSQL store yet, refuses --database."""
 import json
 import os
 import subprocess
@@ -25,6 +27,7 @@ import urllib.request
 import grpc
 
 import zwfw_testlib
+from bulletin_golden_test import section, squeeze
 from zwfw_testlib import zwfw
 
 
@@ -73,8 +76,10 @@ class PostgresReplicasTest(zwfw_testlib.ServicesTestCase):
     def test_two_bulletin_replicas_on_one_database(self):
         intake = self.start("services/intake/intake_server")
         upstream = ["--intake=" + intake.address]
-        survey = self.start("services/survey/survey_server", upstream)
-        upstream.append("--survey=" + survey.address)
+        surveys = [self.start("services/survey/survey_server",
+                              [*upstream, *self.database]) for _ in range(2)]
+        upstream.append("--survey=ipv4:%s,%s" %
+                        tuple(r.address for r in surveys))
         scoring = [self.start("services/scoring/scoring_server",
                               [*upstream, *self.database]) for _ in range(2)]
         upstream.append("--scoring=ipv4:%s,%s" %
@@ -105,10 +110,22 @@ class PostgresReplicasTest(zwfw_testlib.ServicesTestCase):
             with open(path, "rb") as f:
                 return f.read()
 
+        with open(os.path.join(zwfw_testlib.SOURCE_DIR, "..", "shared",
+                               "reference", "qijiang-2020-07-bulletin.txt"),
+                  encoding="utf-8") as f:
+            reference = f.read()
         for fmt in ("txt", "md", "csv", "html"):
             want = render(embedded.address, fmt)
             if fmt == "txt":  # the draft's, stored in either database
                 self.assertIn("綦政服〔2020〕12号".encode(), want)
+                text = want.decode()
+                for start, end in (("一、事项办理情况", "二、工作推进情况"),
+                                   ("四、优质服务标兵评比", "五、绩效考核情况"),
+                                   ("五、绩效考核情况", "特此通报。")):
+                    self.assertEqual(squeeze(section(text, start, end)),
+                                     squeeze(section(reference, start, end)),
+                                     start)
+                self.assertIn("本月回访办事群众230名，满意率100%。", text)
             for r in replicas:
                 self.assertEqual(render(r.address, fmt), want,
                                  "%s through %s" % (fmt, r.address))
@@ -173,8 +190,10 @@ class PostgresReplicasTest(zwfw_testlib.ServicesTestCase):
 
         # One chain a service: drafts and the publish through both bulletin
         # replicas, rules, adjustments, awards and the freeze through both
-        # scoring replicas.
-        for name, servers in (("bulletin", replicas), ("scoring", scoring)):
+        # scoring replicas, ratings, visits and the close through both
+        # survey replicas.
+        for name, servers in (("bulletin", replicas), ("scoring", scoring),
+                              ("survey", surveys)):
             for r in servers:
                 code, verdict, err = zwfw("--%s=%s" % (name, r.address),
                                           "audit", "verify", name,
@@ -202,9 +221,21 @@ class PostgresReplicasTest(zwfw_testlib.ServicesTestCase):
         self.assertIn("--database_password_file", logs)
         self.assertNotIn("hunter2", logs)
 
+        # The period is closed in survey too, whichever replica is asked.
+        rating = os.path.join(self.dir, "late-rating.jsonl")
+        with open(rating, "w") as f:
+            f.write('{"evaluation_id": "late-r1", "department_code": "qj-gaj", '
+                    '"rating": 5, "channel": "EVALUATION_CHANNEL_ONLINE", '
+                    '"evaluated_at": "2020-07-31T08:00:00Z"}\n')
+        for r in surveys:
+            code, _, err = zwfw("--survey=" + r.address, "evaluations",
+                                "import", rating, token=self.admin)
+            self.assertEqual(code, 3, err)
+            self.assertIn("evaluated_at: 2020-07 is published and closed", err)
+
         # A service without a PostgreSQL store refuses --database rather
         # than ignoring it.
-        for name in ("intake", "survey"):
+        for name in ("intake",):
             lone = zwfw_testlib.Server(
                 self.dir, binary="services/%s/%s_server" % (name, name),
                 extra=["--service_token_file=" + self.service_token_file,

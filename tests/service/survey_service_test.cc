@@ -1,5 +1,6 @@
-// The Survey service served in-process over its real SQLite store, with a
-// fixed directory (the Qijiang demo) and a clock the test sets.
+// The Survey service served in-process over its real store (SQLite and
+// PostgreSQL, the same assertions), with a fixed directory (the Qijiang
+// demo) and a clock the test sets.
 #include "services/survey/survey_service.h"
 
 #include <google/protobuf/util/json_util.h>
@@ -10,17 +11,21 @@
 #include <cstdio>
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "services/common/period.h"
+#include "services/common/pg_audit_log.h"
 #include "services/common/proto_time.h"
 #include "services/common/sqlite.h"
 #include "services/common/status.h"
+#include "services/survey/pg_survey_store.h"
 #include "services/survey/sqlite_survey_store.h"
 #include "services/survey/survey_schema.h"
 #include "tests/testing/faulty_vfs.h"
 #include "tests/testing/fixed_directory.h"
 #include "tests/testing/service_fixture.h"
+#include "tests/testing/shared_postgres.h"
 #include "tests/testing/test_util.h"
 #include "tools/seedgen/reference_cases.h"
 
@@ -78,10 +83,18 @@ class FixedCaseFacts : public CaseFactSource {
   int calls = 0;
 };
 
-class SurveyServiceTest : public ::testing::Test {
+// Every test on both stores, with the same assertions.
+class SurveyServiceTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
-  void SetUp() override { Start(SurveyOptions()); }
+  void SetUp() override {
+    if (GetParam() == testing::Backend::kPostgres) {
+      pg_ = testing::SharedPostgres("survey");
+      if (!pg_) GTEST_SKIP() << "no ZWFW_TEST_POSTGRES: run tools/test";
+    }
+    Start(SurveyOptions());
+  }
 
+  // (Re)starts the service over the test's store, as a restart would.
   void Start(SurveyOptions options) {
     server_.reset();
     if (path_.empty()) path_ = testing::FreshDbPath("survey");
@@ -94,7 +107,17 @@ class SurveyServiceTest : public ::testing::Test {
     calendar_ = std::make_unique<Calendar>(
         *Calendar::LoadDirectory(ZWFW_SOURCE_DIR "/deploy/calendar"));
     store_.reset();
-    store_ = *SqliteSurveyStore::Open(path_);
+    if (pg_) {
+      absl::StatusOr<std::unique_ptr<PgSurveyStore>> pg =
+          PgSurveyStore::Open(*pg_);
+      ASSERT_TRUE(pg.ok()) << pg.status();
+      store_ = *std::move(pg);
+    } else {
+      absl::StatusOr<std::unique_ptr<SqliteSurveyStore>> sqlite =
+          SqliteSurveyStore::Open(path_);
+      ASSERT_TRUE(sqlite.ok()) << sqlite.status();
+      store_ = *std::move(sqlite);
+    }
     options.now = [this] { return now_; };
     service_ = std::make_unique<SurveyService>(
         &directory_, &case_counts_, &case_facts_, calendar_.get(), store_.get(),
@@ -183,20 +206,31 @@ class SurveyServiceTest : public ::testing::Test {
     return {};
   }
 
-  std::string path_;
+  std::string path_;             // the SQLite file
+  std::optional<PgOptions> pg_;  // or the PostgreSQL schema
   absl::Time now_ = Cst(2020, 8, 20);
   testing::FixedDirectory directory_{Qijiang()};
   FixedCaseCounts case_counts_;
   FixedCaseFacts case_facts_;
   std::unique_ptr<TokenStore> tokens_;
   std::unique_ptr<Calendar> calendar_;
-  std::unique_ptr<SqliteSurveyStore> store_;
+  std::unique_ptr<SurveyStore> store_;
   std::unique_ptr<SurveyService> service_;
   std::unique_ptr<testing::InProcessServer> server_;
   std::unique_ptr<Survey::Stub> stub_;
 };
 
-TEST_F(SurveyServiceTest, RatesOnAKnownSet) {
+INSTANTIATE_TEST_SUITE_P(Stores, SurveyServiceTest, testing::kEveryBackend,
+                         testing::BackendName);
+
+// Tests of the SQLite file itself: its older schemas, its raw rows, its
+// I/O faults.
+class SqliteSurveyTest : public SurveyServiceTest {};
+INSTANTIATE_TEST_SUITE_P(Stores, SqliteSurveyTest,
+                         ::testing::Values(testing::Backend::kSqlite),
+                         testing::BackendName);
+
+TEST_P(SurveyServiceTest, RatesOnAKnownSet) {
   Evaluation defaulted = Rating("e7", 3);
   defaulted.set_defaulted(true);
   ASSERT_EQ(
@@ -235,7 +269,7 @@ TEST_F(SurveyServiceTest, RatesOnAKnownSet) {
             "3/7");
 }
 
-TEST_F(SurveyServiceTest, OneRatingPerCaseAcrossChannels) {
+TEST_P(SurveyServiceTest, OneRatingPerCaseAcrossChannels) {
   Evaluation first = Rating("device-1", 5, "C-1");
   Evaluation sms = Rating("sms-1", 1, "C-1");
   sms.set_channel(zwfw::v1::EVALUATION_CHANNEL_SMS);
@@ -253,7 +287,7 @@ TEST_F(SurveyServiceTest, OneRatingPerCaseAcrossChannels) {
             (std::vector<std::string>{"ACCEPTED", "ACCEPTED"}));
 }
 
-TEST_F(SurveyServiceTest, RectificationDueCrossesNationalDayAndAMakeUpDay) {
+TEST_P(SurveyServiceTest, RectificationDueCrossesNationalDayAndAMakeUpDay) {
   now_ = Cst(2020, 10, 1);
   ASSERT_EQ(Submit({Rating("bad-0930", 2, "", Cst(2020, 9, 30, 15)),
                     Rating("bad-0925", 1, "", Cst(2020, 9, 25, 15))}),
@@ -266,7 +300,7 @@ TEST_F(SurveyServiceTest, RectificationDueCrossesNationalDayAndAMakeUpDay) {
             zwfw::v1::RECTIFICATION_STATE_PENDING_VERIFICATION);
 }
 
-TEST_F(SurveyServiceTest, TheClosedLoop) {
+TEST_P(SurveyServiceTest, TheClosedLoop) {
   ASSERT_EQ(Submit({Rating("bad", 2)}), std::vector<std::string>{"ACCEPTED"});
   // The citizen cannot rate a rectification that has not happened.
   Evaluation early = Rating("follow-early", 5);
@@ -303,7 +337,7 @@ TEST_F(SurveyServiceTest, TheClosedLoop) {
             "FAILED_PRECONDITION");  // CLOSED is final
 }
 
-TEST_F(SurveyServiceTest, AnUpheldAppealVoidsTheRating) {
+TEST_P(SurveyServiceTest, AnUpheldAppealVoidsTheRating) {
   ASSERT_EQ(Submit({Rating("bad", 1), Rating("good", 5)}),
             (std::vector<std::string>{"ACCEPTED", "ACCEPTED"}));
   EXPECT_EQ(Rate(Department(Stats(), "qj-gaj").ratings().bad_rate()), "1/2");
@@ -320,7 +354,7 @@ TEST_F(SurveyServiceTest, AnUpheldAppealVoidsTheRating) {
   EXPECT_EQ(stats.rectifications().open(), 0);
 }
 
-TEST_F(SurveyServiceTest, OverdueRectificationsAndTheVersion) {
+TEST_P(SurveyServiceTest, OverdueRectificationsAndTheVersion) {
   now_ = Cst(2020, 7, 10, 12);
   ASSERT_EQ(Submit({Rating("bad", 2)}), std::vector<std::string>{"ACCEPTED"});
   // Due at the end of Fri 17 July.
@@ -344,7 +378,7 @@ TEST_F(SurveyServiceTest, OverdueRectificationsAndTheVersion) {
   EXPECT_TRUE(Get("bad").overdue());
 }
 
-TEST_F(SurveyServiceTest, DepartmentsSeeAndChangeOnlyTheirOwn) {
+TEST_P(SurveyServiceTest, DepartmentsSeeAndChangeOnlyTheirOwn) {
   Evaluation tax = Rating("tax-bad", 1);
   tax.set_department_code("qj-swj");
   tax.clear_window_code();
@@ -373,7 +407,7 @@ TEST_F(SurveyServiceTest, DepartmentsSeeAndChangeOnlyTheirOwn) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
-TEST_F(SurveyServiceTest, BadRecordsNameTheirField) {
+TEST_P(SurveyServiceTest, BadRecordsNameTheirField) {
   Evaluation zero = Rating("zero", 0);
   Evaluation six = Rating("six", 6);
   Evaluation nobody = Rating("nobody", 5);
@@ -401,7 +435,7 @@ TEST_F(SurveyServiceTest, BadRecordsNameTheirField) {
             std::vector<std::string>{"error RESOURCE_EXHAUSTED"});
 }
 
-TEST_F(SurveyServiceTest, ReturnVisits) {
+TEST_P(SurveyServiceTest, ReturnVisits) {
   zwfw::v1::RecordReturnVisitsRequest request;
   for (int i = 0; i < 230; ++i) {
     zwfw::v1::ReturnVisit* v = request.add_visits();
@@ -439,7 +473,7 @@ TEST_F(SurveyServiceTest, ReturnVisits) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
-TEST_F(SurveyServiceTest, ReturnVisitSatisfactionFollowsTheSatisfiedLevels) {
+TEST_P(SurveyServiceTest, ReturnVisitSatisfactionFollowsTheSatisfiedLevels) {
   zwfw::v1::RecordReturnVisitsRequest request;
   for (int rating : {5, 4, 3, 2}) {
     zwfw::v1::ReturnVisit* v = request.add_visits();
@@ -464,7 +498,7 @@ TEST_F(SurveyServiceTest, ReturnVisitSatisfactionFollowsTheSatisfiedLevels) {
       "2/4");
 }
 
-TEST_F(SurveyServiceTest, VisitsStoredBeforeSchema2AreCountedByRating) {
+TEST_P(SqliteSurveyTest, VisitsStoredBeforeSchema2AreCountedByRating) {
   // A database of schema 1 (visit counters with a fixed `satisfied`),
   // holding two reached visits rated 5 and 3.
   store_.reset();
@@ -501,7 +535,7 @@ TEST_F(SurveyServiceTest, VisitsStoredBeforeSchema2AreCountedByRating) {
   EXPECT_EQ(Rate(Stats().return_visits().satisfaction_rate()), "1/2");
 }
 
-TEST_F(SurveyServiceTest, July2020ReturnVisitsGive230At100Percent) {
+TEST_P(SurveyServiceTest, July2020ReturnVisitsGive230At100Percent) {
   zwfw::v1::DirectorySnapshot snapshot =
       directory_.Current().value()->snapshot();
   auto cases = seedgen::GenerateJuly2020Cases(snapshot);
@@ -518,7 +552,7 @@ TEST_F(SurveyServiceTest, July2020ReturnVisitsGive230At100Percent) {
   EXPECT_EQ(Rate(stats.return_visits().satisfaction_rate()), "230/230");
 }
 
-TEST_F(SurveyServiceTest, EverythingSurvivesARestart) {
+TEST_P(SurveyServiceTest, EverythingSurvivesARestart) {
   ASSERT_EQ(Submit({Rating("bad", 2), Rating("good", 5)}),
             (std::vector<std::string>{"ACCEPTED", "ACCEPTED"}));
   ASSERT_EQ(Update("bad", zwfw::v1::RECTIFICATION_STATE_RECTIFYING),
@@ -533,7 +567,7 @@ TEST_F(SurveyServiceTest, EverythingSurvivesARestart) {
 
 // A department rated its own cases 5 before the citizen could: the real
 // rating then came back DUPLICATE and no rectification opened.
-TEST_F(SurveyServiceTest, ADepartmentCannotPreemptTheCitizensRating) {
+TEST_P(SurveyServiceTest, ADepartmentCannotPreemptTheCitizensRating) {
   EXPECT_EQ(Submit({Rating("pre", 5, "C-7")}, "gaj"),
             std::vector<std::string>{"error PERMISSION_DENIED"});
   Evaluation citizen = Rating("citizen", 1, "C-7");
@@ -543,7 +577,7 @@ TEST_F(SurveyServiceTest, ADepartmentCannotPreemptTheCitizensRating) {
 }
 
 // A window device was bound to nothing: it could rate any department.
-TEST_F(SurveyServiceTest, AWindowDeviceRatesOnlyForItsWindow) {
+TEST_P(SurveyServiceTest, AWindowDeviceRatesOnlyForItsWindow) {
   Evaluation tax = Rating("tax", 5, "T-1");
   tax.set_department_code("qj-swj");
   tax.clear_window_code();
@@ -571,7 +605,7 @@ TEST_F(SurveyServiceTest, AWindowDeviceRatesOnlyForItsWindow) {
 
 // Channels rate cases intake knows, of the department named, after their
 // acceptance; one lookup a batch, not one a rating.
-TEST_F(SurveyServiceTest, ChannelsRateOnlyCasesIntakeKnows) {
+TEST_P(SurveyServiceTest, ChannelsRateOnlyCasesIntakeKnows) {
   Evaluation known = Rating("known", 5, "C-1");
   Evaluation unknown = Rating("unknown", 5, "unknown-1");
   Evaluation early = Rating("early", 5, "C-2", Cst(2020, 5, 20));
@@ -596,7 +630,7 @@ TEST_F(SurveyServiceTest, ChannelsRateOnlyCasesIntakeKnows) {
 }
 
 // A window device could submit thousands of walk-in 5s a day.
-TEST_F(SurveyServiceTest, WalkInRatingsAreCappedPerWindowAndDay) {
+TEST_P(SurveyServiceTest, WalkInRatingsAreCappedPerWindowAndDay) {
   SurveyOptions capped;
   capped.walk_in_daily_cap = 2;
   Start(capped);
@@ -622,7 +656,7 @@ TEST_F(SurveyServiceTest, WalkInRatingsAreCappedPerWindowAndDay) {
 }
 
 // A window device could back-date ratings into a month already published.
-TEST_F(SurveyServiceTest, APublishedMonthTakesNoMoreRatingsOrVisits) {
+TEST_P(SurveyServiceTest, APublishedMonthTakesNoMoreRatingsOrVisits) {
   ASSERT_EQ(Submit({Rating("before", 5)}),
             std::vector<std::string>{"ACCEPTED"});
   zwfw::v1::ClosePeriodRequest close;
@@ -662,7 +696,7 @@ TEST_F(SurveyServiceTest, APublishedMonthTakesNoMoreRatingsOrVisits) {
 
 // Every evaluation keeps who submitted it (role and token id, never the
 // token); a submitted_by in the request is not taken.
-TEST_F(SurveyServiceTest, EveryEvaluationKeepsWhoSubmittedIt) {
+TEST_P(SqliteSurveyTest, EveryEvaluationKeepsWhoSubmittedIt) {
   Evaluation claimed = Rating("claimed", 5);
   claimed.set_submitted_by("admin 00000000");
   ASSERT_EQ(Submit({claimed}), std::vector<std::string>{"ACCEPTED"});
@@ -686,7 +720,7 @@ TEST_F(SurveyServiceTest, EveryEvaluationKeepsWhoSubmittedIt) {
 // RESOURCE_EXHAUSTED naming the store; once the fault clears the rest of
 // the changes go through; after a restart the rectification is RECTIFIED
 // with each change in its history exactly once.
-TEST_F(SurveyServiceTest, StorageFaultsLoseNoAcknowledgedRectification) {
+TEST_P(SqliteSurveyTest, StorageFaultsLoseNoAcknowledgedRectification) {
   const std::vector<RectificationState> steps = {
       zwfw::v1::RECTIFICATION_STATE_RECTIFYING,
       zwfw::v1::RECTIFICATION_STATE_RECTIFIED};
@@ -752,6 +786,95 @@ TEST_F(SurveyServiceTest, StorageFaultsLoseNoAcknowledgedRectification) {
   std::printf("storage fault walk (survey): %d trials, %d with a fault\n",
               trials, faults);
   EXPECT_GT(faults, 10);
+}
+
+// Two replicas of survey on one PostgreSQL database take the same ratings
+// at the same moment, and walk-in ratings of one window past its cap: each
+// rating is ACCEPTED by one replica and DUPLICATE at the other, the cap
+// holds across both, the counters count each rating once, and the audit
+// chain is whole.
+TEST(SurveyReplicasTest, TwoReplicasDecideEachRatingOnce) {
+  std::optional<PgOptions> pg = testing::SharedPostgres("survey_replicas");
+  if (!pg) GTEST_SKIP() << "no ZWFW_TEST_POSTGRES: run tools/test";
+  absl::StatusOr<std::unique_ptr<PgSurveyStore>> stores[2] = {
+      PgSurveyStore::Open(*pg), PgSurveyStore::Open(*pg)};
+  for (auto& store : stores) ASSERT_TRUE(store.ok()) << store.status();
+  constexpr int kRatings = 40, kCap = 5;
+  std::vector<PreparedEvaluation> cased, walk_ins[2];
+  for (int i = 0; i < kRatings; ++i) {
+    PreparedEvaluation& p = cased.emplace_back();
+    p.evaluation.set_evaluation_id(absl::StrCat("e", i));
+    p.evaluation.set_department_code("qj-gaj");
+    p.evaluation.set_case_no(absl::StrCat("case-", i));
+    p.evaluation.set_rating(i % 5 == 0 ? 1 : 5);  // every fifth is bad
+    *p.evaluation.mutable_evaluated_at() = ToProto(Cst(2020, 7, 10));
+    p.rectification_due = Cst(2020, 7, 17);
+  }
+  for (int replica = 0; replica < 2; ++replica) {
+    for (int i = 0; i < kCap; ++i) {
+      PreparedEvaluation& p = walk_ins[replica].emplace_back();
+      p.evaluation.set_evaluation_id(absl::StrCat("walk-", replica, "-", i));
+      p.evaluation.set_department_code("qj-gaj");
+      p.evaluation.set_window_code("qj-w01");
+      p.evaluation.set_rating(5);
+      *p.evaluation.mutable_evaluated_at() = ToProto(Cst(2020, 7, 10));
+      p.walk_in_day = "2020-07-10";
+      p.walk_in_cap = kCap;
+    }
+  }
+  absl::StatusOr<std::vector<WriteResult>> results[2], walk_results[2];
+  std::vector<std::thread> replicas;
+  for (int i = 0; i < 2; ++i) {
+    replicas.emplace_back([&, i] {
+      // One at a time, so the two replicas interleave record by record.
+      std::vector<WriteResult> mine;
+      for (const PreparedEvaluation& p : cased) {
+        absl::StatusOr<std::vector<WriteResult>> one =
+            (*stores[i])->WriteEvaluations({p}, "device", Cst(2020, 7, 10));
+        if (!one.ok()) {
+          results[i] = one.status();
+          return;
+        }
+        mine.push_back(one->front());
+      }
+      results[i] = std::move(mine);
+      walk_results[i] =
+          (*stores[i])
+              ->WriteEvaluations(walk_ins[i], "device", Cst(2020, 7, 10));
+    });
+  }
+  for (std::thread& t : replicas) t.join();
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE(results[i].ok()) << results[i].status();
+    ASSERT_TRUE(walk_results[i].ok()) << walk_results[i].status();
+  }
+  for (int i = 0; i < kRatings; ++i) {
+    const auto a = (*results[0])[i].outcome, b = (*results[1])[i].outcome;
+    EXPECT_TRUE((a == zwfw::v1::RECORD_OUTCOME_ACCEPTED &&
+                 b == zwfw::v1::RECORD_OUTCOME_DUPLICATE) ||
+                (b == zwfw::v1::RECORD_OUTCOME_ACCEPTED &&
+                 a == zwfw::v1::RECORD_OUTCOME_DUPLICATE))
+        << "rating " << i;
+  }
+  int walk_ins_taken = 0;
+  for (const auto& r : walk_results) {
+    for (const WriteResult& w : *r) {
+      walk_ins_taken += w.outcome == zwfw::v1::RECORD_OUTCOME_ACCEPTED;
+    }
+  }
+  EXPECT_EQ(walk_ins_taken, kCap);
+
+  absl::StatusOr<SurveyMonth> month =
+      (*stores[1])->ReadMonth(*Period::Parse("2020-07"), Cst(2020, 7, 11));
+  ASSERT_TRUE(month.ok()) << month.status();
+  const RatingCounts& gaj = month->departments["qj-gaj"];
+  EXPECT_EQ(gaj.active[0], kRatings / 5);
+  EXPECT_EQ(gaj.active[4], kRatings - kRatings / 5 + kCap);
+  EXPECT_EQ(month->rectifications["qj-gaj"].opened, kRatings / 5);
+  PgAuditTrail trail(&(*stores[0])->database());
+  absl::StatusOr<AuditVerdict> verdict = trail.Verify();
+  ASSERT_TRUE(verdict.ok()) << verdict.status();
+  EXPECT_TRUE(verdict->problem.empty()) << verdict->problem;
 }
 
 }  // namespace
