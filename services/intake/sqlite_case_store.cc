@@ -8,16 +8,15 @@
 #include "absl/strings/str_join.h"
 #include "services/common/audit_log.h"
 #include "services/common/log.h"
+#include "services/common/month_version.h"
 #include "services/common/proto_time.h"
-#include "services/intake/case_rules.h"
+#include "services/intake/case_writes.h"
 #include "services/intake/intake_schema.h"
 
 namespace zwfw::intake {
 namespace {
 
 using zwfw::v1::Case;
-
-constexpr int64_t kVersionScale = 1000000;
 
 // Binds the columns shared by INSERT and UPDATE: ?1 department, ?2 case_no,
 // ?3 month, ?4 status, ?5 due_at, ?6 completed_at, ?7 record, ?8 category,
@@ -75,41 +74,11 @@ class SqliteCaseStore::Writer {
       const std::vector<const Actor*>& actors) {
     absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
     if (!tx.ok()) return tx.status();
-    // The months closed by publication, as this transaction sees them: a
-    // close committed before it is obeyed by every record in it.
-    absl::flat_hash_set<std::string> closed;
-    absl::StatusOr<bool> row;
-    while ((row = closed_->Step()).ok() && *row) {
-      closed.insert(closed_->ColumnText(0));
-    }
-    closed_->Reset();
-    if (!row.ok()) return row.status();
-    CounterDeltas deltas;
-    std::vector<std::vector<WriteResult>> results;
-    for (size_t i = 0; i < batches.size(); ++i) {
-      const absl::Time now =
-          actors[i]->at == absl::InfinitePast() ? absl::Now() : actors[i]->at;
-      std::vector<WriteResult>& out = results.emplace_back();
-      out.reserve(batches[i]->size());
-      std::vector<std::string> written;  // for the audit trail
-      for (const StagedCase& staged : *batches[i]) {
-        absl::StatusOr<WriteResult> r =
-            WriteOne(staged, closed, *actors[i], now, &deltas);
-        if (!r.ok()) return r.status();
-        if (r->outcome == zwfw::v1::RECORD_OUTCOME_ACCEPTED ||
-            r->outcome == zwfw::v1::RECORD_OUTCOME_UPDATED) {
-          written.push_back(staged.audit_key);
-        }
-        out.push_back(*std::move(r));
-      }
-      if (!written.empty()) {
-        absl::Status s = AppendAudit(*db_, *actors[i], now, written);
-        if (!s.ok()) return s;
-      }
-    }
-    absl::Status s = ApplyDeltas(deltas);
-    if (!s.ok()) return s;
-    s = tx->Commit();
+    Statements statements(*this);
+    absl::StatusOr<GroupCommitter::Results> results =
+        WriteCasesWith(statements, batches, actors);
+    if (!results.ok()) return results.status();
+    absl::Status s = tx->Commit();
     if (!s.ok()) return s;
     return results;
   }
@@ -173,149 +142,87 @@ class SqliteCaseStore::Writer {
     return absl::OkStatus();
   }
 
-  absl::StatusOr<WriteResult> WriteOne(
-      const StagedCase& staged, const absl::flat_hash_set<std::string>& closed,
-      const Actor& actor, absl::Time now, CounterDeltas* deltas) {
-    const Case& c = staged.record;
-    WriteResult result;
-    if (!closed.empty()) {
-      absl::StatusOr<std::optional<Case>> previous = Stored(c);
-      if (!previous.ok()) return previous.status();
-      std::string corrected;  // the closed month this write changes
-      absl::Status open = CheckClosedMonth(
-          *previous, c, [&closed, &corrected](const std::string& month) {
-            if (!closed.contains(month)) return false;
-            if (corrected.empty()) corrected = month;
-            return true;
-          });
-      if (!open.ok() && actor.reason.empty()) {
-        result.outcome = zwfw::v1::RECORD_OUTCOME_REJECTED;
-        result.error = open;
-        return result;
+  // case_writes.h's statements on the write connection.
+  class Statements final : public CaseWriter {
+   public:
+    explicit Statements(Writer& w) : w_(w) {}
+
+    absl::StatusOr<absl::flat_hash_set<std::string>> ClosedMonths() override {
+      absl::flat_hash_set<std::string> closed;
+      absl::StatusOr<bool> row;
+      while ((row = w_.closed_->Step()).ok() && *row) {
+        closed.insert(w_.closed_->ColumnText(0));
       }
-      if (!open.ok()) {
-        // The office's correction: written like any record, and listed
-        // once it changed something.
-        absl::StatusOr<WriteResult> written = WriteRecord(staged, deltas);
-        if (!written.ok()) return written;
-        if (written->outcome != zwfw::v1::RECORD_OUTCOME_ACCEPTED &&
-            written->outcome != zwfw::v1::RECORD_OUTCOME_UPDATED) {
-          return written;
-        }
-        absl::Status s = correction_->Bind(1, absl::ToUnixMicros(now))
-                             .Bind(2, Period::Containing(now).ToString())
-                             .Bind(3, corrected)
-                             .Bind(4, c.department_code())
-                             .Bind(5, c.case_no())
-                             .Bind(6, actor.reason)
-                             .Bind(7, actor.who)
+      w_.closed_->Reset();
+      if (!row.ok()) return row.status();
+      return closed;
+    }
+    absl::StatusOr<bool> Insert(const StagedCase& staged) override {
+      BindCase(*w_.insert_, staged);
+      absl::Status s = w_.insert_->Run();
+      if (!s.ok()) return s;
+      return w_.db_->Changes() == 1;
+    }
+    absl::StatusOr<std::optional<std::string>> Stored(
+        const zwfw::v1::Case& c) override {
+      Statement& select = *w_.select_;
+      select.Bind(1, c.department_code()).Bind(2, c.case_no());
+      absl::StatusOr<bool> found = select.Step();
+      std::optional<std::string> stored;
+      if (found.ok() && *found) stored = select.ColumnText(0);
+      select.Reset();
+      if (!found.ok()) return found.status();
+      return stored;
+    }
+    absl::Status Update(const StagedCase& staged) override {
+      BindCase(*w_.update_, staged);
+      return w_.update_->Run();
+    }
+    absl::Status AddCorrection(const CorrectionRow& c) override {
+      return w_.correction_->Bind(1, absl::ToUnixMicros(c.at))
+          .Bind(2, c.made_in)
+          .Bind(3, c.corrected_month)
+          .Bind(4, c.department_code)
+          .Bind(5, c.case_no)
+          .Bind(6, c.reason)
+          .Bind(7, c.by)
+          .Run();
+    }
+    absl::Status AddCounters(const CounterDeltas& deltas) override {
+      for (const auto& [key, d] : deltas) {
+        if (d.IsZero()) continue;
+        const auto& [month, department, category] = key;
+        absl::Status s = w_.counters_->Bind(1, month)
+                             .Bind(2, department)
+                             .Bind(3, category)
+                             .Bind(4, d.total)
+                             .Bind(5, d.instant)
+                             .Bind(6, d.center)
+                             .Bind(7, d.department_site)
+                             .Bind(8, d.grassroots)
+                             .Bind(9, d.online)
+                             .Bind(10, d.completed)
+                             .Bind(11, d.completed_in_center)
+                             .Bind(12, d.center_same_day)
+                             .Bind(13, d.center_completed)
+                             .Bind(14, d.overtime_completed)
+                             .Bind(15, d.open_due)
                              .Run();
-        // The month it is made in lists it: its answers change.
-        if (s.ok())
-          s = version_->Bind(1, Period::Containing(now).ToString()).Run();
         if (!s.ok()) return s;
-        return written;
       }
+      return absl::OkStatus();
     }
-    return WriteRecord(staged, deltas);
-  }
+    absl::Status BumpMonth(const std::string& month) override {
+      return w_.version_->Bind(1, month).Run();
+    }
+    absl::Status Audit(const Actor& actor, absl::Time at,
+                       const std::vector<std::string>& keys) override {
+      return AppendAudit(*w_.db_, actor, at, keys);
+    }
 
-  // Inserts or updates one record: ACCEPTED, DUPLICATE, UPDATED or
-  // REJECTED (an illegal status change).
-  absl::StatusOr<WriteResult> WriteRecord(const StagedCase& staged,
-                                          CounterDeltas* deltas) {
-    const Case& c = staged.record;
-    WriteResult result;
-    // Most records are new: try the insert first, look only on a conflict.
-    BindCase(*insert_, staged);
-    absl::Status s = insert_->Run();
-    if (!s.ok()) return s;
-    if (db_->Changes() == 1) {
-      AddContribution(staged.contribution, +1, deltas);
-      result.outcome = zwfw::v1::RECORD_OUTCOME_ACCEPTED;
-      return result;
-    }
-    select_->Bind(1, c.department_code()).Bind(2, c.case_no());
-    absl::StatusOr<bool> found = select_->Step();
-    if (!found.ok()) return found.status();
-    std::string stored = *found ? select_->ColumnText(0) : std::string();
-    select_->Reset();
-    if (stored == staged.bytes) {
-      result.outcome = zwfw::v1::RECORD_OUTCOME_DUPLICATE;
-      return result;
-    }
-    Case previous;
-    if (!previous.ParseFromString(stored)) {
-      return absl::DataLossError(
-          absl::StrCat("stored case ", c.case_no(), " of department ",
-                       c.department_code(), " cannot be parsed"));
-    }
-    absl::Status legal = CheckTransition(previous.status(), c.status());
-    if (!legal.ok()) {
-      result.outcome = zwfw::v1::RECORD_OUTCOME_REJECTED;
-      result.error = legal;
-      return result;
-    }
-    BindCase(*update_, staged);
-    s = update_->Run();
-    if (!s.ok()) return s;
-    AddContribution(previous, -1, deltas);
-    AddContribution(staged.contribution, +1, deltas);
-    result.outcome = zwfw::v1::RECORD_OUTCOME_UPDATED;
-    return result;
-  }
-
-  // The stored version of `c`, or nullopt.
-  absl::StatusOr<std::optional<Case>> Stored(const Case& c) {
-    select_->Bind(1, c.department_code()).Bind(2, c.case_no());
-    absl::StatusOr<bool> found = select_->Step();
-    if (!found.ok()) return found.status();
-    std::optional<Case> stored;
-    if (*found) {
-      stored.emplace();
-      if (!stored->ParseFromString(select_->ColumnText(0))) {
-        select_->Reset();
-        return absl::DataLossError(
-            absl::StrCat("stored case ", c.case_no(), " of department ",
-                         c.department_code(), " cannot be parsed"));
-      }
-    }
-    select_->Reset();
-    return stored;
-  }
-
-  absl::Status ApplyDeltas(const CounterDeltas& deltas) {
-    std::vector<std::string> months;
-    for (const auto& [key, d] : deltas) {
-      const auto& [month, department, category] = key;
-      months.push_back(month);
-      if (d.IsZero()) continue;
-      absl::Status s = counters_->Bind(1, month)
-                           .Bind(2, department)
-                           .Bind(3, category)
-                           .Bind(4, d.total)
-                           .Bind(5, d.instant)
-                           .Bind(6, d.center)
-                           .Bind(7, d.department_site)
-                           .Bind(8, d.grassroots)
-                           .Bind(9, d.online)
-                           .Bind(10, d.completed)
-                           .Bind(11, d.completed_in_center)
-                           .Bind(12, d.center_same_day)
-                           .Bind(13, d.center_completed)
-                           .Bind(14, d.overtime_completed)
-                           .Bind(15, d.open_due)
-                           .Run();
-      if (!s.ok()) return s;
-    }
-    std::sort(months.begin(), months.end());
-    months.erase(std::unique(months.begin(), months.end()), months.end());
-    for (const std::string& month : months) {
-      absl::Status s = version_->Bind(1, month).Run();
-      if (!s.ok()) return s;
-    }
-    return absl::OkStatus();
-  }
+   private:
+    Writer& w_;
+  };
 
   std::unique_ptr<Database> db_;
   std::optional<Statement> select_, insert_, update_, counters_, version_,
@@ -462,9 +369,7 @@ absl::StatusOr<std::optional<Case>> SqliteCaseStore::Get(
   if (!*row) return std::optional<Case>();
   Case c;
   if (!c.ParseFromString(q->ColumnText(0))) {
-    return absl::DataLossError(absl::StrCat("stored case ", case_no,
-                                            " of department ", department_code,
-                                            " cannot be parsed"));
+    return UnreadableCase(department_code, case_no);
   }
   return std::optional<Case>(std::move(c));
 }
@@ -625,8 +530,7 @@ absl::StatusOr<MonthCounters> SqliteCaseStore::ReadMonth(const Period& period,
     c.set_by(q->ColumnText(5));
   }
   if (!row.ok()) return row.status();
-  out.data_version =
-      writes * kVersionScale + std::min(live_overdue, kVersionScale - 1);
+  out.data_version = MonthDataVersion(writes, live_overdue);
   return out;
 }
 

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/common/month_version.h"
 #include "services/common/pg_audit_log.h"
 #include "services/common/proto_time.h"
 #include "services/survey/rectification_rules.h"

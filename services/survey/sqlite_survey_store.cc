@@ -4,6 +4,7 @@
 #include "absl/strings/str_join.h"
 #include "services/common/audit_log.h"
 #include "services/common/closed_periods.h"
+#include "services/common/month_version.h"
 #include "services/common/proto_time.h"
 #include "services/common/rating_bands.h"
 #include "services/survey/rating_sources.h"

@@ -1,7 +1,5 @@
 #include "services/survey/survey_writes.h"
 
-#include <algorithm>
-
 #include "absl/strings/str_cat.h"
 #include "services/common/closed_periods.h"
 #include "services/common/period.h"
@@ -150,11 +148,6 @@ VisitDelta VisitDeltaOf(const zwfw::v1::ReturnVisit& visit) {
         visit.reached() && visit.rating() == level ? 1 : 0;
   }
   return d;
-}
-
-int64_t MonthDataVersion(int64_t writes, int64_t late_by_clock) {
-  constexpr int64_t kScale = 1000000;
-  return writes * kScale + std::min(late_by_clock, kScale - 1);
 }
 
 absl::Status MissingEvaluation(const std::string& evaluation_id) {

@@ -49,10 +49,6 @@ struct VisitDelta {
 };
 VisitDelta VisitDeltaOf(const zwfw::v1::ReturnVisit& visit);
 
-// SurveyMonth::data_version from the month's write count and how many of
-// its rectifications the clock alone has made overdue.
-int64_t MonthDataVersion(int64_t writes, int64_t late_by_clock);
-
 // DATA_LOSS: a rectification's evaluation is not stored or not readable.
 absl::Status MissingEvaluation(const std::string& evaluation_id);
 
