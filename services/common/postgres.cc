@@ -12,8 +12,10 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/cord.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "services/common/data_changes.h"
@@ -241,6 +243,93 @@ absl::StatusOr<PgResult> PgConnection::Exec(absl::string_view sql,
 absl::Status PgConnection::Run(absl::string_view sql, const PgParams& params) {
   absl::StatusOr<PgResult> r = Exec(sql, params);
   return r.ok() ? absl::OkStatus() : r.status();
+}
+
+absl::Status PgConnection::CopyIn(absl::string_view copy,
+                                  absl::string_view data) {
+  absl::Status s;
+  {
+    PgResult start(PQexec(conn_, std::string(copy).c_str()));
+    if (start.result_ == nullptr ||
+        PQresultStatus(start.result_.get()) != PGRES_COPY_IN) {
+      return ErrorOf(conn_, start.result_.get(), described_, copy);
+    }
+  }
+  // In pieces: libpq queues what it is given whole.
+  constexpr size_t kPiece = 1 << 20;
+  for (size_t at = 0; at < data.size(); at += kPiece) {
+    const absl::string_view piece = data.substr(at, kPiece);
+    if (PQputCopyData(conn_, piece.data(), static_cast<int>(piece.size())) !=
+        1) {
+      s = ErrorOf(conn_, nullptr, described_, copy);
+      break;
+    }
+  }
+  if (PQputCopyEnd(conn_, s.ok() ? nullptr : "abandoned") != 1 && s.ok()) {
+    s = ErrorOf(conn_, nullptr, described_, copy);
+  }
+  // The COPY's own result, then the end of results.
+  while (pg_result* r = PQgetResult(conn_)) {
+    PgResult result(r);
+    if (s.ok() && PQresultStatus(r) != PGRES_COMMAND_OK) {
+      s = ErrorOf(conn_, r, described_, copy);
+    }
+  }
+  return s;
+}
+
+void PgCopyRow(const std::vector<std::optional<std::string>>& fields,
+               std::string* out) {
+  for (size_t i = 0; i < fields.size(); ++i) {
+    if (i > 0) out->push_back('\t');
+    if (!fields[i]) {
+      out->append("\\N");
+      continue;
+    }
+    for (char c : *fields[i]) {
+      switch (c) {
+        case '\\':
+          out->append("\\\\");
+          break;
+        case '\t':
+          out->append("\\t");
+          break;
+        case '\n':
+          out->append("\\n");
+          break;
+        case '\r':
+          out->append("\\r");
+          break;
+        default:
+          out->push_back(c);
+      }
+    }
+  }
+  out->push_back('\n');
+}
+
+std::string PgCopyBytes(absl::string_view bytes) {
+  // bytea's hex form; PgCopyRow escapes its backslash.
+  return absl::StrCat("\\x", absl::BytesToHexString(bytes));
+}
+
+std::string PgArray(const std::vector<std::string>& items) {
+  std::string out = "{";
+  for (size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out.push_back(',');
+    out.push_back('"');
+    for (char c : items[i]) {
+      if (c == '"' || c == '\\') out.push_back('\\');
+      out.push_back(c);
+    }
+    out.push_back('"');
+  }
+  out.push_back('}');
+  return out;
+}
+
+std::string PgArray(const std::vector<int64_t>& items) {
+  return absl::StrCat("{", absl::StrJoin(items, ","), "}");
 }
 
 PgDatabase::PgDatabase(PgOptions options, std::string described)

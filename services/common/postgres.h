@@ -33,6 +33,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <thread>
 #include <vector>
@@ -108,6 +109,9 @@ class PgConnection {
                                 const PgParams& params = PgParams());
   // Exec for statements whose rows are not needed.
   absl::Status Run(absl::string_view sql, const PgParams& params = PgParams());
+  // `copy` ("COPY t (a, b) FROM STDIN") fed `data`, rows in COPY's text
+  // format (PgCopyRow): one round trip for any number of rows.
+  absl::Status CopyIn(absl::string_view copy, absl::string_view data);
 
  private:
   friend class PgDatabase;
@@ -135,6 +139,18 @@ absl::StatusOr<bool> PgReadRecord(PgConnection& conn, absl::string_view sql,
   }
   return true;
 }
+
+// Appends one row in COPY's text format to `out`: fields tab-separated,
+// nullopt as \N, the rest escaped.
+void PgCopyRow(const std::vector<std::optional<std::string>>& fields,
+               std::string* out);
+// COPY text for a bytea value ("\\x" and hex).
+std::string PgCopyBytes(absl::string_view bytes);
+
+// An array literal ("{\"a\",\"b\"}") of `items`, for one parameter
+// ("= ANY ($1::text[])", "unnest($1::bigint[])").
+std::string PgArray(const std::vector<std::string>& items);
+std::string PgArray(const std::vector<int64_t>& items);
 
 struct PgOptions {
   // A libpq URI or conninfo (`sslmode` and the other libpq settings

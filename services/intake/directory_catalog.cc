@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/data_changes.h"
+#include "services/common/log.h"
 
 namespace zwfw::intake {
 
@@ -24,13 +25,20 @@ absl::StatusOr<std::shared_ptr<const DirectoryIndex>> DirectoryCatalog::Import(
     zwfw::v1::DirectorySnapshot snapshot, const Actor& actor) {
   snapshot.DiscardUnknownFields();  // only what the schema names is stored
   absl::MutexLock import_lock(&import_mu_);
-  // Imports are serialised, so the next version is the current one + 1.
-  absl::StatusOr<std::shared_ptr<const DirectoryIndex>> index =
-      DirectoryIndex::Build(std::move(snapshot), Current()->version() + 1);
-  if (!index.ok()) return index.status();
-  absl::Status s =
-      store_->Replace((*index)->snapshot(), (*index)->version(), actor);
-  if (!s.ok()) return s;
+  absl::StatusOr<std::shared_ptr<const DirectoryIndex>> index;
+  // Imports of this process are serialised, so the next version is the
+  // current one + 1; on a shared store another replica may have taken it
+  // (ABORTED): reload, and number the import after that one.
+  for (int attempt = 1;; ++attempt) {
+    index = DirectoryIndex::Build(snapshot, Current()->version() + 1);
+    if (!index.ok()) return index.status();
+    absl::Status s =
+        store_->Replace((*index)->snapshot(), (*index)->version(), actor);
+    if (s.ok()) break;
+    if (!absl::IsAborted(s) || attempt == 3) return s;
+    s = Refresh();
+    if (!s.ok()) return s;
+  }
   {
     absl::MutexLock lock(&mu_);
     current_ = *index;
@@ -43,7 +51,40 @@ absl::StatusOr<std::shared_ptr<const DirectoryIndex>> DirectoryCatalog::Import(
   return *index;
 }
 
+absl::Status DirectoryCatalog::Refresh() const {
+  absl::MutexLock refresh_lock(&refresh_mu_);
+  absl::StatusOr<int64_t> stored = store_->StoredVersion();
+  if (!stored.ok()) return stored.status();
+  {
+    absl::MutexLock lock(&mu_);
+    if (*stored <= current_->version()) return absl::OkStatus();
+  }
+  absl::StatusOr<StoredDirectory> loaded = store_->Load();
+  if (!loaded.ok()) return loaded.status();
+  absl::StatusOr<std::shared_ptr<const DirectoryIndex>> index =
+      DirectoryIndex::Build(std::move(loaded->snapshot), loaded->version);
+  if (!index.ok()) {
+    return absl::DataLossError(absl::StrCat(
+        "the stored directory is not valid: ", index.status().message()));
+  }
+  absl::MutexLock lock(&mu_);
+  if ((*index)->version() > current_->version()) current_ = *index;
+  return absl::OkStatus();
+}
+
 std::shared_ptr<const DirectoryIndex> DirectoryCatalog::Current() const {
+  if (follow_.load()) {
+    // Another replica's import moved the data version before anyone could
+    // ask for it here: look when the version has moved since the last look.
+    const int64_t now = DataChanges::Process().Current().counter;
+    if (checked_at_.exchange(now) != now) {
+      absl::Status s = Refresh();
+      if (!s.ok()) {
+        checked_at_.store(-1);  // look again next time
+        LogWarning(absl::StrCat("directory: ", s.message()));
+      }
+    }
+  }
   absl::MutexLock lock(&mu_);
   return current_;
 }

@@ -1,12 +1,15 @@
 // The directory as the intake server uses it: the store of record plus the
 // current validated index, swapped atomically on every import. Reads never
-// touch the store.
+// touch the store, unless it is shared (FollowSharedStore): then another
+// replica may import, and Current() first asks the store for its version
+// whenever the process's data version has moved since it last asked.
 //
 // Thread-safe: Current() from any number of threads, never blocked by an
 // import for longer than the swap; imports run one at a time.
 #ifndef ZWFW_SERVICES_INTAKE_DIRECTORY_CATALOG_H_
 #define ZWFW_SERVICES_INTAKE_DIRECTORY_CATALOG_H_
 
+#include <atomic>
 #include <memory>
 
 #include "absl/base/thread_annotations.h"
@@ -32,15 +35,27 @@ class DirectoryCatalog {
   // while imports replace it.
   std::shared_ptr<const DirectoryIndex> Current() const;
 
+  // The store is shared by replicas (PostgreSQL): from now on Current()
+  // reloads an import made through another replica before it answers, once
+  // the data version (which that import moved) says something changed.
+  void FollowSharedStore() { follow_ = true; }
+
+  // Reloads when the store holds a newer version than the one served.
+  absl::Status Refresh() const;
+
  private:
   DirectoryCatalog(DirectoryStore* store,
                    std::shared_ptr<const DirectoryIndex> current)
       : store_(store), current_(std::move(current)) {}
 
   DirectoryStore* const store_;
-  absl::Mutex import_mu_;  // one import at a time
+  std::atomic<bool> follow_{false};
+  // The data version counter when the store was last asked.
+  mutable std::atomic<int64_t> checked_at_{-1};
+  absl::Mutex import_mu_;           // one import at a time
+  mutable absl::Mutex refresh_mu_;  // one reload at a time
   mutable absl::Mutex mu_;
-  std::shared_ptr<const DirectoryIndex> current_ ABSL_GUARDED_BY(mu_);
+  mutable std::shared_ptr<const DirectoryIndex> current_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace zwfw::intake

@@ -1,5 +1,7 @@
-// Where the directory is kept. The intake server keeps it in SQLite
-// (SqliteDirectoryStore); tests may use another implementation.
+// Where the directory is kept: SQLite (SqliteDirectoryStore) or the shared
+// PostgreSQL database (PgIntakeStore); tests may use another
+// implementation. Replace may refuse a version that is not newer than the
+// stored one (ABORTED: another replica imported meanwhile).
 #ifndef ZWFW_SERVICES_INTAKE_DIRECTORY_STORE_H_
 #define ZWFW_SERVICES_INTAKE_DIRECTORY_STORE_H_
 
@@ -28,6 +30,10 @@ class DirectoryStore {
 
   // The stored directory; an empty one at version 0 before any import.
   virtual absl::StatusOr<StoredDirectory> Load() = 0;
+
+  // The stored directory's version alone (0 before any import): cheap, so
+  // a replica can ask whether another one has imported since it loaded.
+  virtual absl::StatusOr<int64_t> StoredVersion() = 0;
 };
 
 }  // namespace zwfw::intake

@@ -6,11 +6,12 @@
 #include "services/common/audit_service.h"
 #include "services/common/auth.h"
 #include "services/common/calendar.h"
+#include "services/common/pg_audit_log.h"
 #include "services/common/server.h"
-#include "services/common/store_choice.h"
 #include "services/intake/case_intake_service.h"
 #include "services/intake/directory_catalog.h"
 #include "services/intake/directory_service.h"
+#include "services/intake/pg_intake_store.h"
 #include "services/intake/sqlite_case_store.h"
 #include "services/intake/sqlite_directory_store.h"
 
@@ -27,38 +28,60 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<zwfw::ServerHost>> host =
       zwfw::ServerHost::Create(config);
   if (!host.ok()) return zwfw::StartupFailure(host.status());
-  absl::Status sqlite_only = zwfw::RefusePostgres(**host);
-  if (!sqlite_only.ok()) return zwfw::StartupFailure(sqlite_only);
 
   absl::StatusOr<zwfw::Calendar> calendar =
       zwfw::Calendar::LoadDirectory(config.calendar_dir);
   if (!calendar.ok()) return zwfw::StartupFailure(calendar.status());
 
-  const std::string db_path = (*host)->DataPath("intake.db");
-  absl::StatusOr<std::unique_ptr<zwfw::intake::SqliteDirectoryStore>>
-      directory_store = zwfw::intake::SqliteDirectoryStore::Open(db_path);
-  if (!directory_store.ok())
-    return zwfw::StartupFailure(directory_store.status());
+  // SQLite under --data_dir (cases and directory in one file), or the
+  // shared PostgreSQL of --database (one store for both).
+  std::unique_ptr<zwfw::intake::PgIntakeStore> shared;
+  std::unique_ptr<zwfw::intake::SqliteDirectoryStore> sqlite_directory;
+  std::unique_ptr<zwfw::intake::SqliteCaseStore> sqlite_cases;
+  std::unique_ptr<zwfw::AuditTrail> trail;
+  zwfw::intake::DirectoryStore* directory_store = nullptr;
+  zwfw::intake::CaseStore* case_store = nullptr;
+  const int max_records = absl::GetFlag(FLAGS_max_records_per_transaction);
+  const int64_t max_queued = absl::GetFlag(FLAGS_max_queued_records);
+  if ((*host)->OnPostgres()) {
+    absl::StatusOr<std::unique_ptr<zwfw::intake::PgIntakeStore>> pg =
+        zwfw::intake::PgIntakeStore::Open((*host)->DatabaseOptions(),
+                                          {max_records, max_queued});
+    if (!pg.ok()) return zwfw::StartupFailure(pg.status());
+    absl::Status following = (*pg)->database().FollowVersion();
+    if (!following.ok()) return zwfw::StartupFailure(following);
+    shared = *std::move(pg);
+    trail = std::make_unique<zwfw::PgAuditTrail>(&shared->database());
+    directory_store = shared.get();
+    case_store = shared.get();
+  } else {
+    const std::string db_path = (*host)->DataPath("intake.db");
+    absl::StatusOr<std::unique_ptr<zwfw::intake::SqliteDirectoryStore>>
+        directory = zwfw::intake::SqliteDirectoryStore::Open(db_path);
+    if (!directory.ok()) return zwfw::StartupFailure(directory.status());
+    zwfw::intake::SqliteCaseStoreOptions store_options;
+    store_options.max_records_per_transaction = max_records;
+    store_options.max_queued_records = max_queued;
+    absl::StatusOr<std::unique_ptr<zwfw::intake::SqliteCaseStore>> cases =
+        zwfw::intake::SqliteCaseStore::Open(db_path, store_options);
+    if (!cases.ok()) return zwfw::StartupFailure(cases.status());
+    sqlite_directory = *std::move(directory);
+    sqlite_cases = *std::move(cases);
+    trail = std::make_unique<zwfw::SqliteAuditTrail>(db_path);
+    directory_store = sqlite_directory.get();
+    case_store = sqlite_cases.get();
+  }
   absl::StatusOr<std::unique_ptr<zwfw::intake::DirectoryCatalog>> catalog =
-      zwfw::intake::DirectoryCatalog::Open(directory_store->get());
+      zwfw::intake::DirectoryCatalog::Open(directory_store);
   if (!catalog.ok()) return zwfw::StartupFailure(catalog.status());
-
-  zwfw::intake::SqliteCaseStoreOptions store_options;
-  store_options.max_records_per_transaction =
-      absl::GetFlag(FLAGS_max_records_per_transaction);
-  store_options.max_queued_records = absl::GetFlag(FLAGS_max_queued_records);
-  absl::StatusOr<std::unique_ptr<zwfw::intake::SqliteCaseStore>> cases =
-      zwfw::intake::SqliteCaseStore::Open(db_path, store_options);
-  if (!cases.ok()) return zwfw::StartupFailure(cases.status());
+  if (shared != nullptr) (*catalog)->FollowSharedStore();
 
   zwfw::intake::CaseIntakeOptions intake_options;
   intake_options.max_batch = absl::GetFlag(FLAGS_max_batch);
   zwfw::intake::DirectoryService directory(catalog->get(), &(*host)->tokens());
-  zwfw::intake::CaseIntakeService intake(catalog->get(), &*calendar,
-                                         cases->get(), &(*host)->tokens(),
-                                         intake_options);
+  zwfw::intake::CaseIntakeService intake(catalog->get(), &*calendar, case_store,
+                                         &(*host)->tokens(), intake_options);
   // The audit trail of this server's database (admin only).
-  zwfw::SqliteAuditTrail trail((*host)->DataPath("intake.db"));
-  zwfw::AuditService audit(&(*host)->tokens(), &trail);
+  zwfw::AuditService audit(&(*host)->tokens(), trail.get());
   return (*host)->Run({&directory, &intake, &audit});
 }

@@ -29,6 +29,11 @@ absl::StatusOr<int64_t> SqliteDirectoryStore::Version() {
   return *row ? q->ColumnInt(0) : 0;
 }
 
+absl::StatusOr<int64_t> SqliteDirectoryStore::StoredVersion() {
+  absl::MutexLock lock(&mu_);
+  return Version();
+}
+
 absl::Status SqliteDirectoryStore::Replace(const DirectorySnapshot& snapshot,
                                            int64_t version,
                                            const Actor& actor) {

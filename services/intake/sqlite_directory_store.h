@@ -24,6 +24,7 @@ class SqliteDirectoryStore : public DirectoryStore {
   absl::Status Replace(const zwfw::v1::DirectorySnapshot& snapshot,
                        int64_t version, const Actor& actor) override;
   absl::StatusOr<StoredDirectory> Load() override;
+  absl::StatusOr<int64_t> StoredVersion() override;
 
  private:
   explicit SqliteDirectoryStore(std::unique_ptr<Database> db)

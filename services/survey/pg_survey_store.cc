@@ -6,6 +6,7 @@
 #include "absl/strings/str_join.h"
 #include "services/common/month_version.h"
 #include "services/common/pg_audit_log.h"
+#include "services/common/pg_month_book.h"
 #include "services/common/proto_time.h"
 #include "services/survey/rectification_rules.h"
 #include "services/survey/survey_schema.h"
@@ -23,7 +24,7 @@ int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
 // types (times in Unix microseconds, records as serialised protos).
 const std::vector<std::string>& Migrations() {
   static const auto* const migrations = new std::vector<std::string>{
-      R"sql(
+      absl::StrCat(R"sql(
 CREATE TABLE evaluations (
   evaluation_id text PRIMARY KEY,
   department_code text NOT NULL,
@@ -79,22 +80,14 @@ CREATE TABLE rectification_events (
   record bytea NOT NULL,
   PRIMARY KEY (evaluation_id, seq)
 );
-CREATE TABLE month_versions (
-  month text PRIMARY KEY,
-  version bigint NOT NULL
-);
-CREATE TABLE closed_months (
-  month text PRIMARY KEY,
-  closed_at bigint NOT NULL,
-  closed_by text NOT NULL
-);
-CREATE TABLE walk_in_counts (
+)sql",
+                   PgMonthBookTables(), R"sql(CREATE TABLE walk_in_counts (
   window_code text NOT NULL,
   day text NOT NULL,
   ratings bigint NOT NULL,
   PRIMARY KEY (window_code, day)
 );
-)sql",
+)sql"),
       // 2: the audit trail.
       PgAuditLogMigration()};
   return *migrations;
@@ -127,20 +120,13 @@ absl::StatusOr<std::vector<Rectification>> QueryRectifications(
     out.push_back(ToRectification(columns, now));
   }
   if (!with_events || out.empty()) return out;
-  // One round trip for every history: the ids as a text[] literal.
-  std::vector<std::string> quoted;
-  for (const Rectification& rect : out) {
-    std::string id;
-    for (char ch : rect.evaluation_id()) {
-      if (ch == '"' || ch == '\\') id.push_back('\\');
-      id.push_back(ch);
-    }
-    quoted.push_back(absl::StrCat("\"", id, "\""));
-  }
+  // One round trip for every history.
+  std::vector<std::string> ids;
+  for (const Rectification& rect : out) ids.push_back(rect.evaluation_id());
   absl::StatusOr<PgResult> events = c.Exec(
       "SELECT evaluation_id, record FROM rectification_events WHERE "
       "evaluation_id = ANY ($1::text[]) ORDER BY evaluation_id, seq",
-      PgParams().Text(absl::StrCat("{", absl::StrJoin(quoted, ","), "}")));
+      PgParams().Text(PgArray(ids)));
   if (!events.ok()) return events.status();
   for (int i = 0; i < events->rows(); ++i) {
     auto at = index.find(events->Text(i, 0));
@@ -329,10 +315,7 @@ class PgSurveyWriter final : public SurveyWriter {
         params);
   }
   absl::Status BumpMonth(const std::string& month) override {
-    return c_.Run(
-        "INSERT INTO month_versions VALUES ($1, 1) ON CONFLICT (month) "
-        "DO UPDATE SET version = month_versions.version + 1",
-        PgParams().Text(month));
+    return PgBumpMonth(c_, month);
   }
   absl::Status Audit(const Actor& actor, absl::Time at,
                      const std::vector<std::string>& keys) override {
@@ -457,14 +440,10 @@ absl::StatusOr<bool> PgSurveyStore::ClosePeriod(const Period& period,
                                                 absl::Time now) {
   bool newly = false;
   absl::Status s = db_->Write([&](PgConnection& c) -> absl::Status {
-    absl::StatusOr<PgResult> r = c.Exec(
-        "INSERT INTO closed_months (month, closed_at, closed_by) VALUES ($1, "
-        "$2, $3) ON CONFLICT DO NOTHING RETURNING 1",
-        PgParams().Text(period.ToString()).Int(Micros(now)).Text(by));
-    if (!r.ok()) return r.status();
-    newly = r->rows() > 0;
-    if (!newly) return absl::OkStatus();
-    return AppendPgAudit(c, {by, "ClosePeriod"}, now, {period.ToString()});
+    absl::StatusOr<bool> closed = PgCloseMonth(c, period.ToString(), by, now);
+    if (!closed.ok()) return closed.status();
+    newly = *closed;
+    return absl::OkStatus();
   });
   if (!s.ok()) return s;
   return newly;
@@ -476,13 +455,10 @@ absl::StatusOr<SurveyMonth> PgSurveyStore::ReadMonth(const Period& period,
   SurveyMonth out;
   absl::Status s = db_->Read([&](PgConnection& c) -> absl::Status {
     out = SurveyMonth();
-    absl::StatusOr<PgResult> r =
-        c.Exec("SELECT version FROM month_versions WHERE month = $1",
-               PgParams().Text(month));
-    if (!r.ok()) return r.status();
-    const int64_t writes = r->rows() > 0 ? r->Int(0, 0) : 0;
+    absl::StatusOr<int64_t> writes = PgMonthWrites(c, month);
+    if (!writes.ok()) return writes.status();
 
-    r = c.Exec(
+    absl::StatusOr<PgResult> r = c.Exec(
         "SELECT scope, code, a1, a2, a3, a4, a5, d1, d2, d3, d4, d5 "
         "FROM rating_counters WHERE month = $1",
         PgParams().Text(month));
@@ -542,7 +518,7 @@ absl::StatusOr<SurveyMonth> PgSurveyStore::ReadMonth(const Period& period,
     if (r->rows() > 0 && !r->IsNull(0, 0)) {
       out.stable_until = absl::FromUnixMicros(r->Int(0, 0));
     }
-    out.data_version = MonthDataVersion(writes, late_by_clock);
+    out.data_version = MonthDataVersion(*writes, late_by_clock);
     return absl::OkStatus();
   });
   if (!s.ok()) return s;

@@ -1,5 +1,5 @@
-// CaseIntake served in-process over the real SQLite store, with a clock the
-// test sets.
+// CaseIntake served in-process over the real stores, SQLite and
+// PostgreSQL with the same assertions, with a clock the test sets.
 #include "services/intake/case_intake_service.h"
 
 #include <google/protobuf/util/json_util.h>
@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <fstream>
+#include <functional>
 #include <map>
 #include <set>
 #include <sstream>
@@ -19,11 +20,13 @@
 #include "services/common/period.h"
 #include "services/common/status.h"
 #include "services/intake/case_rules.h"
+#include "services/intake/pg_intake_store.h"
 #include "services/intake/sqlite_case_store.h"
 #include "services/intake/sqlite_directory_store.h"
 #include "tests/testing/case_fixtures.h"
 #include "tests/testing/faulty_vfs.h"
 #include "tests/testing/service_fixture.h"
+#include "tests/testing/shared_postgres.h"
 #include "tests/testing/test_util.h"
 #include "tools/seedgen/reference_cases.h"
 
@@ -44,9 +47,14 @@ std::string Outcome(const zwfw::v1::RecordResult& r) {
   return s;
 }
 
-class CaseIntakeTest : public ::testing::Test {
+// Every test on both stores, with the same assertions.
+class CaseIntakeTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
+    if (GetParam() == testing::Backend::kPostgres) {
+      pg_ = testing::SharedPostgres("intake");
+      if (!pg_) GTEST_SKIP() << "no ZWFW_TEST_POSTGRES: run tools/test";
+    }
     path_ = testing::FreshDbPath("case-intake");
     tokens_ = testing::TokensFor({{"admin", "admin"},
                                   {"viewer", "viewer"},
@@ -61,9 +69,13 @@ class CaseIntakeTest : public ::testing::Test {
 
   void TearDown() override { server_.reset(); }
 
-  // The directory (with one five-day item more) into path_.
+  // The directory (with one five-day item more) into the test's store.
   void ImportDirectory() {
-    directory_store_ = *SqliteDirectoryStore::Open(path_);
+    if (pg_) {
+      directory_store_ = *PgIntakeStore::Open(*pg_);
+    } else {
+      directory_store_ = *SqliteDirectoryStore::Open(path_);
+    }
     catalog_ = *DirectoryCatalog::Open(directory_store_.get());
     zwfw::v1::DirectorySnapshot directory = QijiangDirectory();
     auto* item = directory.add_service_items();
@@ -77,12 +89,22 @@ class CaseIntakeTest : public ::testing::Test {
         catalog_->Import(directory, {"admin test", "ImportDirectory"}).ok());
   }
 
-  // The case store on path_ and the service over it.
+  // The case store (path_, or the PostgreSQL schema) and the service over
+  // it.
   absl::Status StartIntake() {
-    absl::StatusOr<std::unique_ptr<SqliteCaseStore>> store =
-        SqliteCaseStore::Open(path_);
-    if (!store.ok()) return store.status();
-    store_ = *std::move(store);
+    if (pg_) {
+      absl::StatusOr<std::unique_ptr<PgIntakeStore>> store =
+          PgIntakeStore::Open(*pg_);
+      if (!store.ok()) return store.status();
+      transactions_ = [s = store->get()] { return s->transactions(); };
+      store_ = *std::move(store);
+    } else {
+      absl::StatusOr<std::unique_ptr<SqliteCaseStore>> store =
+          SqliteCaseStore::Open(path_);
+      if (!store.ok()) return store.status();
+      transactions_ = [s = store->get()] { return s->transactions(); };
+      store_ = *std::move(store);
+    }
     CaseIntakeOptions options;
     options.max_batch = 5000;
     options.now = [this] { return now_; };
@@ -182,19 +204,30 @@ class CaseIntakeTest : public ::testing::Test {
     return nullptr;
   }
 
-  std::string path_;
+  std::string path_;             // the SQLite file (and the tokens' folder)
+  std::optional<PgOptions> pg_;  // or the PostgreSQL schema
   absl::Time now_ = Cst(2020, 10, 20);
   std::unique_ptr<TokenStore> tokens_;
   std::unique_ptr<Calendar> calendar_;
-  std::unique_ptr<SqliteDirectoryStore> directory_store_;
+  std::unique_ptr<DirectoryStore> directory_store_;
   std::unique_ptr<DirectoryCatalog> catalog_;
-  std::unique_ptr<SqliteCaseStore> store_;
+  std::unique_ptr<CaseStore> store_;
+  std::function<int64_t()> transactions_;  // the store's commits so far
   std::unique_ptr<CaseIntakeService> service_;
   std::unique_ptr<testing::InProcessServer> server_;
   std::unique_ptr<CaseIntake::Stub> stub_;
 };
 
-TEST_F(CaseIntakeTest, TheJuly2020AttachmentTableComesBackRowForRow) {
+INSTANTIATE_TEST_SUITE_P(Stores, CaseIntakeTest, testing::kEveryBackend,
+                         testing::BackendName);
+
+// Tests of the SQLite file itself: its I/O faults.
+class SqliteCaseIntakeTest : public CaseIntakeTest {};
+INSTANTIATE_TEST_SUITE_P(Stores, SqliteCaseIntakeTest,
+                         ::testing::Values(testing::Backend::kSqlite),
+                         testing::BackendName);
+
+TEST_P(CaseIntakeTest, TheJuly2020AttachmentTableComesBackRowForRow) {
   auto cases = seedgen::GenerateJuly2020Cases(QijiangDirectory());
   ASSERT_TRUE(cases.ok()) << cases.status();
   ASSERT_EQ(cases->size(), 84781u);
@@ -257,14 +290,14 @@ TEST_F(CaseIntakeTest, TheJuly2020AttachmentTableComesBackRowForRow) {
   EXPECT_EQ(again.SerializeAsString(), stats.SerializeAsString());
 }
 
-TEST_F(CaseIntakeTest, MonthsAreChinaStandardTimeMonths) {
+TEST_P(CaseIntakeTest, MonthsAreChinaStandardTimeMonths) {
   EXPECT_EQ(Upsert(Police("late-july", Cst(2020, 7, 31, 23, 30))), "ACCEPTED");
   EXPECT_EQ(Upsert(Police("early-aug", Cst(2020, 8, 1, 0, 0))), "ACCEPTED");
   EXPECT_EQ(Row(Stats("2020-07"), "qj-gaj")->approval().total(), 1);
   EXPECT_EQ(Row(Stats("2020-08"), "qj-gaj")->approval().total(), 1);
 }
 
-TEST_F(CaseIntakeTest, DuplicatesUpdatesAndIllegalTransitions) {
+TEST_P(CaseIntakeTest, DuplicatesUpdatesAndIllegalTransitions) {
   Case open = Open(Police("A-1", Cst(2020, 7, 6)));
   EXPECT_EQ(Upsert(open), "ACCEPTED");
   EXPECT_EQ(Upsert(open), "DUPLICATE");
@@ -305,7 +338,7 @@ TEST_F(CaseIntakeTest, DuplicatesUpdatesAndIllegalTransitions) {
           "ACCEPTED", "REJECTED FAILED_PRECONDITION status", "ACCEPTED"}));
 }
 
-TEST_F(CaseIntakeTest, DueTimeCrossesNationalDay2020) {
+TEST_P(CaseIntakeTest, DueTimeCrossesNationalDay2020) {
   Case c = Open(Police("N-1", Cst(2020, 9, 30, 10)));
   c.set_item_code("five-days");
   Case stored;
@@ -314,7 +347,7 @@ TEST_F(CaseIntakeTest, DueTimeCrossesNationalDay2020) {
   EXPECT_EQ(ToTime(stored.due_at()), Cst(2020, 10, 15, 0, 0));
 }
 
-TEST_F(CaseIntakeTest, APauseExtendsTheDueTime) {
+TEST_P(CaseIntakeTest, APauseExtendsTheDueTime) {
   Case c = Open(Police("P-1", Cst(2020, 7, 6, 9)));  // a Monday
   c.set_item_code("five-days");
   Case stored;
@@ -335,7 +368,7 @@ TEST_F(CaseIntakeTest, APauseExtendsTheDueTime) {
 // A department sent its own due_at and was never overtime: with the item
 // in the directory, intake computes it, and only an approved extension of
 // at most ten working days moves it later.
-TEST_F(CaseIntakeTest, ADepartmentCannotMoveItsOwnDueTime) {
+TEST_P(CaseIntakeTest, ADepartmentCannotMoveItsOwnDueTime) {
   Case c = Open(Police("D-1", Cst(2020, 7, 6, 9)));  // a Monday
   c.set_item_code("five-days");
   *c.mutable_due_at() = ToProto(Cst(2021, 1, 1));  // "never overtime"
@@ -363,7 +396,7 @@ TEST_F(CaseIntakeTest, ADepartmentCannotMoveItsOwnDueTime) {
                 "REJECTED INVALID_ARGUMENT extension"}));
 }
 
-TEST_F(CaseIntakeTest, OvertimeCountsInTheMonthOfTheDueTime) {
+TEST_P(CaseIntakeTest, OvertimeCountsInTheMonthOfTheDueTime) {
   // Accepted in July, due in August (5 working days from Jul 30: Aug 6),
   // finished Aug 10: overtime in August, not July.
   Case late = Police("O-1", Cst(2020, 7, 30));
@@ -409,7 +442,7 @@ TEST_F(CaseIntakeTest, OvertimeCountsInTheMonthOfTheDueTime) {
   EXPECT_TRUE(got.overtime());
 }
 
-TEST_F(CaseIntakeTest, DepartmentsWriteAndReadOnlyTheirOwn) {
+TEST_P(CaseIntakeTest, DepartmentsWriteAndReadOnlyTheirOwn) {
   Case tax = Police("T-1", Cst(2020, 7, 6));
   tax.set_department_code("qj-swj");
   EXPECT_EQ(Submit({Police("G-1", Cst(2020, 7, 6)), tax}, "gaj"),
@@ -444,7 +477,7 @@ TEST_F(CaseIntakeTest, DepartmentsWriteAndReadOnlyTheirOwn) {
             "UNAUTHENTICATED: unknown bearer token");
 }
 
-TEST_F(CaseIntakeTest, BadRecordsAreRejectedOneByOneNamingTheField) {
+TEST_P(CaseIntakeTest, BadRecordsAreRejectedOneByOneNamingTheField) {
   Case good = Police("B-0", Cst(2020, 7, 6));
   Case no_time = good;
   no_time.set_case_no("B-1");
@@ -482,7 +515,7 @@ TEST_F(CaseIntakeTest, BadRecordsAreRejectedOneByOneNamingTheField) {
   EXPECT_EQ(Row(Stats("2020-07"), "qj-gaj")->approval().total(), 1);
 }
 
-TEST_F(CaseIntakeTest, AnOversizedBatchIsRefusedAndTheStreamGoesOn) {
+TEST_P(CaseIntakeTest, AnOversizedBatchIsRefusedAndTheStreamGoesOn) {
   std::vector<Case> many;
   for (int i = 0; i < 5001; ++i) {
     many.push_back(Police(absl::StrCat("M-", i), Cst(2020, 7, 6)));
@@ -495,7 +528,7 @@ TEST_F(CaseIntakeTest, AnOversizedBatchIsRefusedAndTheStreamGoesOn) {
   EXPECT_EQ(std::count(outcomes.begin(), outcomes.end(), "ACCEPTED"), 5001);
 }
 
-TEST_F(CaseIntakeTest, ListCasesPagesThroughEverything) {
+TEST_P(CaseIntakeTest, ListCasesPagesThroughEverything) {
   std::vector<Case> cases;
   for (int i = 0; i < 250; ++i) {
     cases.push_back(Police(absl::StrFormat("L-%03d", i), Cst(2020, 7, 6)));
@@ -542,7 +575,7 @@ TEST_F(CaseIntakeTest, ListCasesPagesThroughEverything) {
       grpc::StatusCode::INVALID_ARGUMENT);
 }
 
-TEST_F(CaseIntakeTest, ConcurrentWritersShareTransactions) {
+TEST_P(CaseIntakeTest, ConcurrentWritersShareTransactions) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 8; ++t) {
     threads.emplace_back([this, t] {
@@ -556,13 +589,13 @@ TEST_F(CaseIntakeTest, ConcurrentWritersShareTransactions) {
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(Row(Stats("2020-07"), "qj-gaj")->approval().total(), 160);
   // 160 calls, fewer commits: group commit at work.
-  EXPECT_LT(store_->transactions(), 160);
+  EXPECT_LT(transactions_(), 160);
 }
 
 // A token deleted from the file stayed valid on the streams it had opened
 // (they were authorised once): now every batch is authorised again, and a
 // revoked token ends its stream within a re-read of the file.
-TEST_F(CaseIntakeTest, ARevokedTokenStopsItsOpenStream) {
+TEST_P(CaseIntakeTest, ARevokedTokenStopsItsOpenStream) {
   const std::string file = absl::StrCat(path_, ".tokens");
   unlink(file.c_str());
   ASSERT_TRUE(AddTokenToFile(file, "gaj", "department:qj-gaj").ok());
@@ -615,7 +648,7 @@ TEST_F(CaseIntakeTest, ARevokedTokenStopsItsOpenStream) {
 
 // A department could rewrite, or back-date cases into, a month already
 // published: once the month is closed its cases only progress.
-TEST_F(CaseIntakeTest, APublishedMonthTakesNoBackDatedOrRewrittenCases) {
+TEST_P(CaseIntakeTest, APublishedMonthTakesNoBackDatedOrRewrittenCases) {
   Case open = Open(Police("C-1", Cst(2020, 7, 20)));
   ASSERT_EQ(Upsert(open, "gaj"), "ACCEPTED");
   zwfw::v1::ClosePeriodRequest close;
@@ -667,7 +700,7 @@ TEST_F(CaseIntakeTest, APublishedMonthTakesNoBackDatedOrRewrittenCases) {
 }
 
 // Bytes the schema does not name (field 999 here) are not stored.
-TEST_F(CaseIntakeTest, UnknownFieldsAreDiscardedBeforeStoring) {
+TEST_P(CaseIntakeTest, UnknownFieldsAreDiscardedBeforeStoring) {
   std::string bytes = Police("U-1", Cst(2020, 7, 3)).SerializeAsString();
   bytes += std::string("\xb8\x3e\x2a", 3);  // field 999, varint 42
   Case smuggled;
@@ -690,7 +723,7 @@ TEST_F(CaseIntakeTest, UnknownFieldsAreDiscardedBeforeStoring) {
 // store; once the fault clears the same stream is taken again (what was
 // acknowledged is a DUPLICATE); after a restart every case is there once,
 // whole, and the month's counters agree with the rows.
-TEST_F(CaseIntakeTest, StorageFaultsLoseNoAcknowledgedCase) {
+TEST_P(SqliteCaseIntakeTest, StorageFaultsLoseNoAcknowledgedCase) {
   std::vector<Case> cases;
   for (int i = 0; i < 9; ++i) {
     Case c = Police(absl::StrCat("F-", i), Cst(2020, 7, 6 + i));

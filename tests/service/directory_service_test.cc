@@ -1,16 +1,22 @@
-// The Directory service served in-process over its real SQLite store, and
-// over a store that fails on demand.
+// The Directory service served in-process over its real stores (SQLite and
+// PostgreSQL, with the same assertions), and over a store that fails on
+// demand; two replicas' catalogs over one PostgreSQL schema.
 #include "services/intake/directory_service.h"
 
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <set>
+#include <thread>
+
 #include "absl/strings/str_cat.h"
 #include "services/common/auth.h"
 #include "services/common/data_changes.h"
 #include "services/intake/directory_catalog.h"
+#include "services/intake/pg_intake_store.h"
 #include "services/intake/sqlite_directory_store.h"
 #include "tests/testing/service_fixture.h"
+#include "tests/testing/shared_postgres.h"
 #include "tests/testing/test_util.h"
 
 namespace zwfw::intake {
@@ -32,6 +38,9 @@ class FaultyDirectoryStore : public DirectoryStore {
     return s;
   }
   absl::StatusOr<StoredDirectory> Load() override { return real_->Load(); }
+  absl::StatusOr<int64_t> StoredVersion() override {
+    return real_->StoredVersion();
+  }
   bool fail_next_replace = false;
   int64_t version_after_commit = -1;
 
@@ -39,14 +48,24 @@ class FaultyDirectoryStore : public DirectoryStore {
   DirectoryStore* real_;
 };
 
-class DirectoryServiceTest : public ::testing::Test {
+// Every test on both stores, with the same assertions.
+class DirectoryServiceTest : public ::testing::TestWithParam<testing::Backend> {
  protected:
   void SetUp() override {
     tokens_ = testing::TokensFor({{"admin-token", "admin"},
                                   {"viewer-token", "viewer"},
                                   {"dept-token", "department:gaj"}});
-    sqlite_ = *SqliteDirectoryStore::Open(":memory:");
-    store_ = std::make_unique<FaultyDirectoryStore>(sqlite_.get());
+    if (GetParam() == testing::Backend::kPostgres) {
+      std::optional<PgOptions> pg = testing::SharedPostgres("directory");
+      if (!pg) GTEST_SKIP() << "no ZWFW_TEST_POSTGRES: run tools/test";
+      absl::StatusOr<std::unique_ptr<PgIntakeStore>> store =
+          PgIntakeStore::Open(*pg);
+      ASSERT_TRUE(store.ok()) << store.status();
+      real_ = *std::move(store);
+    } else {
+      real_ = *SqliteDirectoryStore::Open(":memory:");
+    }
+    store_ = std::make_unique<FaultyDirectoryStore>(real_.get());
     Start();
   }
 
@@ -103,7 +122,7 @@ class DirectoryServiceTest : public ::testing::Test {
   }
 
   std::unique_ptr<TokenStore> tokens_;
-  std::unique_ptr<SqliteDirectoryStore> sqlite_;
+  std::unique_ptr<DirectoryStore> real_;
   std::unique_ptr<FaultyDirectoryStore> store_;
   std::unique_ptr<DirectoryCatalog> catalog_;
   std::unique_ptr<DirectoryService> service_;
@@ -111,14 +130,17 @@ class DirectoryServiceTest : public ::testing::Test {
   std::unique_ptr<Directory::Stub> stub_;
 };
 
-TEST_F(DirectoryServiceTest, ImportThenListInDisplayOrder) {
+INSTANTIATE_TEST_SUITE_P(Stores, DirectoryServiceTest, testing::kEveryBackend,
+                         testing::BackendName);
+
+TEST_P(DirectoryServiceTest, ImportThenListInDisplayOrder) {
   EXPECT_EQ(Departments(), "");
   ASSERT_TRUE(Import(TwoDepartments()).ok());
   EXPECT_EQ(Departments(), "swj gaj");
   EXPECT_EQ(Departments("dept-token"), "swj gaj");
 }
 
-TEST_F(DirectoryServiceTest, TheDirectorySurvivesARestart) {
+TEST_P(DirectoryServiceTest, TheDirectorySurvivesARestart) {
   ASSERT_TRUE(Import(TwoDepartments()).ok());
   Start();
   EXPECT_EQ(Departments(), "swj gaj");
@@ -129,7 +151,7 @@ TEST_F(DirectoryServiceTest, TheDirectorySurvivesARestart) {
   EXPECT_EQ(response.departments(1).aliases(0), "区公安分局");
 }
 
-TEST_F(DirectoryServiceTest, OnlyAdminsImport) {
+TEST_P(DirectoryServiceTest, OnlyAdminsImport) {
   grpc::Status s = Import(TwoDepartments(), "viewer-token");
   EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(s.error_message(), "role viewer may not call ImportDirectory");
@@ -142,11 +164,11 @@ TEST_F(DirectoryServiceTest, OnlyAdminsImport) {
   EXPECT_EQ(Departments(), "");
 }
 
-TEST_F(DirectoryServiceTest, ReadsNeedAToken) {
+TEST_P(DirectoryServiceTest, ReadsNeedAToken) {
   EXPECT_EQ(Departments(""), absl::StrCat("error ", grpc::UNAUTHENTICATED));
 }
 
-TEST_F(DirectoryServiceTest, AnInvalidSnapshotChangesNothing) {
+TEST_P(DirectoryServiceTest, AnInvalidSnapshotChangesNothing) {
   ASSERT_TRUE(Import(TwoDepartments()).ok());
   zwfw::v1::DirectorySnapshot bad = TwoDepartments();
   bad.mutable_departments(1)->set_code("gaj");  // duplicate
@@ -158,7 +180,7 @@ TEST_F(DirectoryServiceTest, AnInvalidSnapshotChangesNothing) {
   EXPECT_EQ(Departments(), "swj gaj");
 }
 
-TEST_F(DirectoryServiceTest, AFailingStoreChangesNothing) {
+TEST_P(DirectoryServiceTest, AFailingStoreChangesNothing) {
   ASSERT_TRUE(Import(TwoDepartments()).ok());
   zwfw::v1::DirectorySnapshot other;
   other.add_departments()->set_code("x");
@@ -171,7 +193,7 @@ TEST_F(DirectoryServiceTest, AFailingStoreChangesNothing) {
   EXPECT_EQ(Departments(), "swj gaj");
 }
 
-TEST_F(DirectoryServiceTest, AChangeIsAnnouncedOnceTheNewDirectoryIsServed) {
+TEST_P(DirectoryServiceTest, AChangeIsAnnouncedOnceTheNewDirectoryIsServed) {
   // The commit moves the data version; a reader told of it (another
   // service re-reading its copy, a cache) may still have been answered
   // from the old directory in memory. Another change must follow, once the
@@ -183,7 +205,7 @@ TEST_F(DirectoryServiceTest, AChangeIsAnnouncedOnceTheNewDirectoryIsServed) {
   EXPECT_EQ(Departments(), "swj gaj");
 }
 
-TEST_F(DirectoryServiceTest, ResolveByCodeOrAlias) {
+TEST_P(DirectoryServiceTest, ResolveByCodeOrAlias) {
   ASSERT_TRUE(Import(TwoDepartments()).ok());
   zwfw::v1::ResolveDepartmentRequest request;
   zwfw::v1::ResolveDepartmentResponse response;
@@ -205,7 +227,7 @@ TEST_F(DirectoryServiceTest, ResolveByCodeOrAlias) {
       grpc::StatusCode::INVALID_ARGUMENT);
 }
 
-TEST_F(DirectoryServiceTest, WindowsAndStaffFilterByDepartment) {
+TEST_P(DirectoryServiceTest, WindowsAndStaffFilterByDepartment) {
   ASSERT_TRUE(Import(TwoDepartments()).ok());
   zwfw::v1::ListWindowsRequest windows;
   zwfw::v1::ListWindowsResponse listed;
@@ -231,6 +253,87 @@ TEST_F(DirectoryServiceTest, WindowsAndStaffFilterByDepartment) {
   EXPECT_EQ(
       stub_->ListStaff(As("viewer-token").get(), staff, &people).error_code(),
       grpc::StatusCode::NOT_FOUND);
+}
+
+// Two intake replicas over one PostgreSQL schema, each with its catalog
+// following the shared store, as main.cc wires them.
+class DirectoryReplicasTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::optional<PgOptions> pg = testing::SharedPostgres("directory_replicas");
+    if (!pg) GTEST_SKIP() << "no ZWFW_TEST_POSTGRES: run tools/test";
+    for (int i = 0; i < 2; ++i) {
+      absl::StatusOr<std::unique_ptr<PgIntakeStore>> store =
+          PgIntakeStore::Open(*pg);
+      ASSERT_TRUE(store.ok()) << store.status();
+      ASSERT_TRUE((*store)->database().FollowVersion().ok());
+      stores_[i] = *std::move(store);
+      catalogs_[i] = *DirectoryCatalog::Open(stores_[i].get());
+      catalogs_[i]->FollowSharedStore();
+    }
+  }
+
+  static zwfw::v1::DirectorySnapshot Named(const std::string& code) {
+    zwfw::v1::DirectorySnapshot s;
+    auto* d = s.add_departments();
+    d->set_code(code);
+    d->set_name(absl::StrCat("部门", code));
+    return s;
+  }
+
+  // Waits (up to 10 s) for `catalog` to serve `version`.
+  static int64_t AwaitVersion(const DirectoryCatalog& catalog,
+                              int64_t version) {
+    const absl::Time deadline = absl::Now() + absl::Seconds(10);
+    while (catalog.Current()->version() < version && absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(5));
+    }
+    return catalog.Current()->version();
+  }
+
+  std::unique_ptr<PgIntakeStore> stores_[2];
+  std::unique_ptr<DirectoryCatalog> catalogs_[2];
+};
+
+TEST_F(DirectoryReplicasTest, AnImportThroughOneIsServedByTheOther) {
+  ASSERT_TRUE(
+      catalogs_[0]->Import(Named("gaj"), {"admin test", "Import"}).ok());
+  EXPECT_EQ(AwaitVersion(*catalogs_[1], 1), 1);
+  EXPECT_TRUE(catalogs_[1]->Current()->FindDepartment("gaj") != nullptr);
+  // The other replica numbers its own import after the one it did not make.
+  absl::StatusOr<std::shared_ptr<const DirectoryIndex>> second =
+      catalogs_[1]->Import(Named("swj"), {"admin test", "Import"});
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ((*second)->version(), 2);
+  EXPECT_EQ(AwaitVersion(*catalogs_[0], 2), 2);
+  EXPECT_TRUE(catalogs_[0]->Current()->FindDepartment("swj") != nullptr);
+}
+
+// Imports through both replicas at once: every import is stored under a
+// version of its own, none is lost to another, and both end on the last.
+TEST_F(DirectoryReplicasTest, ImportsAtOnceGetDistinctVersions) {
+  constexpr int kEach = 5;
+  std::vector<int64_t> versions[2];
+  std::vector<std::thread> threads;
+  for (int r = 0; r < 2; ++r) {
+    threads.emplace_back([this, r, &versions] {
+      for (int i = 0; i < kEach; ++i) {
+        absl::StatusOr<std::shared_ptr<const DirectoryIndex>> index =
+            catalogs_[r]->Import(Named(absl::StrCat("d", r, "-", i)),
+                                 {"admin test", "Import"});
+        ASSERT_TRUE(index.ok()) << index.status();
+        versions[r].push_back((*index)->version());
+      }
+    });
+  }
+  for (std::thread& t : threads) t.join();
+  std::set<int64_t> all(versions[0].begin(), versions[0].end());
+  all.insert(versions[1].begin(), versions[1].end());
+  EXPECT_EQ(all.size(), 2u * kEach);
+  EXPECT_EQ(*all.rbegin(), 2 * kEach);
+  EXPECT_EQ(AwaitVersion(*catalogs_[0], 2 * kEach), 2 * kEach);
+  EXPECT_EQ(AwaitVersion(*catalogs_[1], 2 * kEach), 2 * kEach);
+  EXPECT_EQ(*stores_[0]->StoredVersion(), 2 * kEach);
 }
 
 }  // namespace

@@ -125,6 +125,62 @@ TEST_F(PostgresTest, ErrorsByStateWithoutTheRowsValues) {
   EXPECT_EQ((*db)->retries(), 0);  // the caller's ABORTED is not retried
 }
 
+// Values with every character COPY's text format and array literals
+// escape come back as sent: through CopyIn, and as one array parameter.
+TEST_F(PostgresTest, CopyAndArraysCarryAnyText) {
+  absl::StatusOr<std::unique_ptr<PgDatabase>> db =
+      PgDatabase::Open(options_, kMigrations);
+  ASSERT_TRUE(db.ok()) << db.status();
+  const std::vector<std::string> awkward = {"tab\there",
+                                            "line\nbreak\r",
+                                            "back\\slash",
+                                            "\"quoted\", {a,b}",
+                                            "NULL",
+                                            "",
+                                            "\\N",
+                                            std::string("\xff\x01"
+                                                        "bytes",
+                                                        7)};
+  absl::Status s = (*db)->Write([&](PgConnection& c) -> absl::Status {
+    absl::Status made = c.Run(
+        "CREATE TABLE IF NOT EXISTS texts (i integer, t text, b bytea, n "
+        "text)");
+    if (!made.ok()) return made;
+    std::string copied;
+    for (size_t i = 0; i < awkward.size(); ++i) {
+      PgCopyRow({absl::StrCat(i), i + 1 < awkward.size() ? awkward[i] : "x",
+                 PgCopyBytes(awkward[i]), std::nullopt},
+                &copied);
+    }
+    return c.CopyIn("COPY texts (i, t, b, n) FROM STDIN", copied);
+  });
+  ASSERT_TRUE(s.ok()) << s;
+  s = (*db)->Read([&](PgConnection& c) -> absl::Status {
+    absl::StatusOr<PgResult> r =
+        c.Exec("SELECT t, b, n IS NULL FROM texts ORDER BY i");
+    if (!r.ok()) return r.status();
+    EXPECT_EQ(r->rows(), static_cast<int>(awkward.size()));
+    for (int i = 0; i + 1 < r->rows(); ++i) {
+      EXPECT_EQ(r->Text(i, 0), awkward[i]);
+      EXPECT_EQ(r->Bytes(i, 1), awkward[i]);
+      EXPECT_EQ(r->Text(i, 2), "t");
+    }
+    // All but the last (not UTF-8: bytes only) as one array.
+    std::vector<std::string> texts(awkward.begin(), awkward.end() - 1);
+    r = c.Exec("SELECT count(*) FROM texts WHERE t = ANY ($1::text[])",
+               PgParams().Text(PgArray(texts)));
+    if (!r.ok()) return r.status();
+    EXPECT_EQ(r->Int(0, 0), static_cast<int64_t>(texts.size()));
+    r = c.Exec(
+        "SELECT sum(x) FROM unnest($1::bigint[]) AS x",
+        PgParams().Text(PgArray(std::vector<int64_t>{-5, 7, 1LL << 40})));
+    if (!r.ok()) return r.status();
+    EXPECT_EQ(r->Int(0, 0), (1LL << 40) + 2);
+    return absl::OkStatus();
+  });
+  EXPECT_TRUE(s.ok()) << s;
+}
+
 TEST_F(PostgresTest, ConcurrentWritesNeverLoseAnUpdate) {
   options_.connections = 3;
   absl::StatusOr<std::unique_ptr<PgDatabase>> db =

@@ -1,0 +1,581 @@
+#include "services/intake/pg_intake_store.h"
+
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "services/common/month_version.h"
+#include "services/common/pg_audit_log.h"
+#include "services/common/pg_month_book.h"
+#include "services/common/proto_time.h"
+#include "services/intake/case_writes.h"
+#include "services/intake/intake_schema.h"
+
+namespace zwfw::intake {
+namespace {
+
+using zwfw::v1::Case;
+
+// The columns a case is stored in, as COPY and the set-wise INSERT and
+// UPDATE name them.
+constexpr char kCaseColumns[] =
+    "department_code, case_no, category, accepted_month, status, due_at, "
+    "completed_at, record, extended";
+
+// The counters' columns after (month, department_code, category).
+constexpr const char* kCounterColumns[] = {"total",
+                                           "instant",
+                                           "center",
+                                           "department_site",
+                                           "grassroots",
+                                           "online",
+                                           "completed",
+                                           "completed_in_center",
+                                           "center_same_day",
+                                           "center_completed",
+                                           "overtime_completed",
+                                           "open_due"};
+
+const std::vector<std::string>& Migrations() {
+  static const auto* const migrations = new std::vector<std::string>{
+      absl::StrCat(R"sql(
+CREATE TABLE directory (
+  id integer PRIMARY KEY CHECK (id = 1),
+  version bigint NOT NULL,
+  record bytea NOT NULL
+);
+CREATE TABLE cases (
+  department_code text NOT NULL,
+  case_no text NOT NULL,
+  category integer NOT NULL,
+  accepted_month text NOT NULL,
+  status integer NOT NULL,
+  due_at bigint,
+  completed_at bigint,
+  record bytea NOT NULL,
+  extended boolean NOT NULL DEFAULT false,
+  PRIMARY KEY (department_code, case_no)
+);
+CREATE INDEX cases_by_month ON cases (accepted_month, department_code, case_no);
+CREATE INDEX cases_open_by_due ON cases (due_at) WHERE )sql",
+                   ClockRunningSql(), R"sql(;
+CREATE TABLE case_counters (
+  month text NOT NULL,
+  department_code text NOT NULL,
+  category integer NOT NULL,
+  total bigint NOT NULL DEFAULT 0,
+  instant bigint NOT NULL DEFAULT 0,
+  center bigint NOT NULL DEFAULT 0,
+  department_site bigint NOT NULL DEFAULT 0,
+  grassroots bigint NOT NULL DEFAULT 0,
+  online bigint NOT NULL DEFAULT 0,
+  completed bigint NOT NULL DEFAULT 0,
+  completed_in_center bigint NOT NULL DEFAULT 0,
+  center_same_day bigint NOT NULL DEFAULT 0,
+  center_completed bigint NOT NULL DEFAULT 0,
+  overtime_completed bigint NOT NULL DEFAULT 0,
+  open_due bigint NOT NULL DEFAULT 0,
+  PRIMARY KEY (month, department_code, category)
+);
+)sql",
+                   PgMonthBookTables(), R"sql(CREATE TABLE corrections (
+  seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  at bigint NOT NULL,
+  made_in text NOT NULL,
+  corrected_month text NOT NULL,
+  department_code text NOT NULL,
+  case_no text NOT NULL,
+  reason text NOT NULL,
+  made_by text NOT NULL
+);
+CREATE INDEX corrections_by_month ON corrections (made_in, seq);
+)sql"),
+      // 2: the audit trail.
+      PgAuditLogMigration()};
+  return *migrations;
+}
+
+std::optional<std::string> Micros(const std::optional<int64_t>& micros) {
+  if (!micros) return std::nullopt;
+  return absl::StrCat(*micros);
+}
+
+}  // namespace
+
+// case_writes.h's statements for one transaction: the records COPYed into
+// a temporary table, the stored versions of their cases read at once, the
+// decisions kept in memory, and the cases written set-wise by Finish.
+class PgIntakeStore::Writer final : public CaseWriter {
+ public:
+  explicit Writer(PgConnection& c) : c_(c) {}
+
+  absl::Status Begin(const std::vector<GroupCommitter::Batch*>& batches) {
+    absl::Status s = c_.Run(absl::StrCat(
+        "CREATE TEMPORARY TABLE IF NOT EXISTS staged_cases (seq integer NOT "
+        "NULL, ",
+        "department_code text NOT NULL, case_no text NOT NULL, category "
+        "integer NOT NULL, accepted_month text NOT NULL, status integer NOT "
+        "NULL, due_at bigint, completed_at bigint, record bytea NOT NULL, "
+        "extended boolean NOT NULL) ON COMMIT DELETE ROWS"));
+    if (!s.ok()) return s;
+    std::string rows;
+    for (GroupCommitter::Batch* batch : batches) {
+      for (const StagedCase& staged : *batch) {
+        const Case& c = staged.record;
+        const int seq = static_cast<int>(seq_.size());
+        seq_[&staged] = seq;
+        PgCopyRow(
+            {absl::StrCat(seq), c.department_code(), c.case_no(),
+             absl::StrCat(static_cast<int>(c.category())),
+             staged.accepted_month, absl::StrCat(static_cast<int>(c.status())),
+             Micros(staged.due_micros), Micros(staged.completed_micros),
+             PgCopyBytes(staged.bytes),
+             std::string(c.has_extension() ? "t" : "f")},
+            &rows);
+      }
+    }
+    s = c_.CopyIn(
+        absl::StrCat("COPY staged_cases (seq, ", kCaseColumns, ") FROM STDIN"),
+        rows);
+    if (!s.ok()) return s;
+    absl::StatusOr<PgResult> stored = c_.Exec(
+        "SELECT c.department_code, c.case_no, c.record FROM cases c JOIN "
+        "(SELECT DISTINCT department_code, case_no FROM staged_cases) s "
+        "USING (department_code, case_no)");
+    if (!stored.ok()) return stored.status();
+    for (int i = 0; i < stored->rows(); ++i) {
+      Current& current = current_[Key(stored->Text(i, 0), stored->Text(i, 1))];
+      current.bytes = stored->Bytes(i, 2);
+      current.stored = true;
+    }
+    return absl::OkStatus();
+  }
+
+  // Writes the cases decided: each new one inserted, each changed one
+  // updated, in its last version of the transaction.
+  absl::Status Finish() {
+    std::vector<int64_t> inserts, updates;
+    for (const auto& [key, current] : current_) {
+      if (current.seq < 0) continue;
+      (current.stored ? updates : inserts).push_back(current.seq);
+    }
+    if (!inserts.empty()) {
+      absl::Status s = c_.Run(
+          absl::StrCat("INSERT INTO cases (", kCaseColumns, ") SELECT ",
+                       kCaseColumns,
+                       " FROM staged_cases WHERE seq = ANY ($1::integer[])"),
+          PgParams().Text(PgArray(inserts)));
+      if (!s.ok()) return s;
+    }
+    if (!updates.empty()) {
+      absl::Status s = c_.Run(
+          "UPDATE cases c SET category = s.category, accepted_month = "
+          "s.accepted_month, status = s.status, due_at = s.due_at, "
+          "completed_at = s.completed_at, record = s.record, extended = "
+          "s.extended FROM staged_cases s WHERE s.seq = ANY ($1::integer[]) "
+          "AND c.department_code = s.department_code AND c.case_no = "
+          "s.case_no",
+          PgParams().Text(PgArray(updates)));
+      if (!s.ok()) return s;
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<absl::flat_hash_set<std::string>> ClosedMonths() override {
+    absl::StatusOr<PgResult> r = c_.Exec("SELECT month FROM closed_months");
+    if (!r.ok()) return r.status();
+    absl::flat_hash_set<std::string> closed;
+    for (int i = 0; i < r->rows(); ++i) closed.insert(r->Text(i, 0));
+    return closed;
+  }
+  absl::StatusOr<bool> Insert(const StagedCase& staged) override {
+    Current& current =
+        current_[Key(staged.record.department_code(), staged.record.case_no())];
+    if (current.stored || current.seq >= 0) return false;
+    current.bytes = staged.bytes;
+    current.seq = seq_.at(&staged);
+    return true;
+  }
+  absl::StatusOr<std::optional<std::string>> Stored(const Case& c) override {
+    auto it = current_.find(Key(c.department_code(), c.case_no()));
+    if (it == current_.end() || (!it->second.stored && it->second.seq < 0)) {
+      return std::optional<std::string>();
+    }
+    return std::optional<std::string>(it->second.bytes);
+  }
+  absl::Status Update(const StagedCase& staged) override {
+    Current& current =
+        current_[Key(staged.record.department_code(), staged.record.case_no())];
+    current.bytes = staged.bytes;
+    current.seq = seq_.at(&staged);
+    return absl::OkStatus();
+  }
+  absl::Status AddCorrection(const CorrectionRow& c) override {
+    return c_.Run(
+        "INSERT INTO corrections (at, made_in, corrected_month, "
+        "department_code, case_no, reason, made_by) VALUES ($1, $2, $3, $4, "
+        "$5, $6, $7)",
+        PgParams()
+            .Int(absl::ToUnixMicros(c.at))
+            .Text(c.made_in)
+            .Text(c.corrected_month)
+            .Text(c.department_code)
+            .Text(c.case_no)
+            .Text(c.reason)
+            .Text(c.by));
+  }
+  absl::Status AddCounters(const CounterDeltas& deltas) override {
+    std::vector<std::string> months, departments;
+    std::vector<int64_t> categories;
+    std::vector<std::vector<int64_t>> columns(std::size(kCounterColumns));
+    for (const auto& [key, d] : deltas) {
+      if (d.IsZero()) continue;
+      const auto& [month, department, category] = key;
+      months.push_back(month);
+      departments.push_back(department);
+      categories.push_back(category);
+      const int64_t values[] = {d.total,
+                                d.instant,
+                                d.center,
+                                d.department_site,
+                                d.grassroots,
+                                d.online,
+                                d.completed,
+                                d.completed_in_center,
+                                d.center_same_day,
+                                d.center_completed,
+                                d.overtime_completed,
+                                d.open_due};
+      for (size_t i = 0; i < columns.size(); ++i) {
+        columns[i].push_back(values[i]);
+      }
+    }
+    if (months.empty()) return absl::OkStatus();
+    PgParams params;
+    params.Text(PgArray(months))
+        .Text(PgArray(departments))
+        .Text(PgArray(categories));
+    std::vector<std::string> arrays = {"$1::text[]", "$2::text[]",
+                                       "$3::integer[]"};
+    std::vector<std::string> sums;
+    for (size_t i = 0; i < columns.size(); ++i) {
+      params.Text(PgArray(columns[i]));
+      arrays.push_back(absl::StrCat("$", i + 4, "::bigint[]"));
+      sums.push_back(absl::StrCat(kCounterColumns[i], " = c.",
+                                  kCounterColumns[i], " + excluded.",
+                                  kCounterColumns[i]));
+    }
+    return c_.Run(
+        absl::StrCat("INSERT INTO case_counters AS c (month, department_code, "
+                     "category, ",
+                     absl::StrJoin(kCounterColumns, ", "),
+                     ") SELECT * FROM unnest(", absl::StrJoin(arrays, ", "),
+                     ") ON CONFLICT (month, department_code, category) DO "
+                     "UPDATE SET ",
+                     absl::StrJoin(sums, ", ")),
+        params);
+  }
+  absl::Status BumpMonth(const std::string& month) override {
+    return PgBumpMonth(c_, month);
+  }
+  absl::Status Audit(const Actor& actor, absl::Time at,
+                     const std::vector<std::string>& keys) override {
+    return AppendPgAudit(c_, actor, at, keys);
+  }
+
+ private:
+  // A case of this transaction: as stored before it (stored), and its
+  // latest version here (seq of its staged row; -1: unchanged).
+  struct Current {
+    std::string bytes;
+    bool stored = false;
+    int seq = -1;
+  };
+  static std::string Key(const std::string& department,
+                         const std::string& case_no) {
+    return absl::StrCat(department, std::string(1, '\0'), case_no);
+  }
+
+  PgConnection& c_;
+  absl::flat_hash_map<const StagedCase*, int> seq_;
+  absl::flat_hash_map<std::string, Current> current_;
+};
+
+absl::StatusOr<std::unique_ptr<PgIntakeStore>> PgIntakeStore::Open(
+    const PgOptions& options, GroupCommitter::Options commit) {
+  absl::StatusOr<std::unique_ptr<PgDatabase>> db =
+      PgDatabase::Open(options, Migrations());
+  if (!db.ok()) return db.status();
+  return std::unique_ptr<PgIntakeStore>(
+      new PgIntakeStore(*std::move(db), commit));
+}
+
+PgIntakeStore::PgIntakeStore(std::unique_ptr<PgDatabase> db,
+                             GroupCommitter::Options commit)
+    : db_(std::move(db)) {
+  committer_ = std::make_unique<GroupCommitter>(
+      commit,
+      [this](const std::vector<GroupCommitter::Batch*>& batches,
+             const std::vector<const Actor*>& actors)
+          -> absl::StatusOr<GroupCommitter::Results> {
+        absl::StatusOr<GroupCommitter::Results> results;
+        absl::Status s = db_->Write([&](PgConnection& c) -> absl::Status {
+          Writer writer(c);
+          absl::Status w = writer.Begin(batches);
+          if (!w.ok()) return w;
+          results = WriteCasesWith(writer, batches, actors);
+          if (!results.ok()) return results.status();
+          return writer.Finish();
+        });
+        if (!s.ok()) return s;
+        return results;
+      });
+}
+
+PgIntakeStore::~PgIntakeStore() {
+  committer_.reset();  // every pending batch written and answered
+}
+
+void PgIntakeStore::Write(std::vector<Case> cases, Actor actor,
+                          WriteCallback done) {
+  committer_->Write(std::move(cases), std::move(actor), std::move(done));
+}
+
+absl::StatusOr<bool> PgIntakeStore::ClosePeriod(const Period& period,
+                                                const std::string& by,
+                                                absl::Time now) {
+  bool newly = false;
+  absl::Status s = db_->Write([&](PgConnection& c) -> absl::Status {
+    absl::StatusOr<bool> closed = PgCloseMonth(c, period.ToString(), by, now);
+    if (!closed.ok()) return closed.status();
+    newly = *closed;
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return newly;
+}
+
+absl::StatusOr<std::optional<Case>> PgIntakeStore::Get(
+    const std::string& department_code, const std::string& case_no) {
+  std::optional<Case> out;
+  absl::Status s = db_->Read([&](PgConnection& c) -> absl::Status {
+    Case stored;
+    absl::StatusOr<PgResult> r = c.Exec(
+        "SELECT record FROM cases WHERE department_code = $1 AND case_no = $2",
+        PgParams().Text(department_code).Text(case_no));
+    if (!r.ok()) return r.status();
+    out.reset();
+    if (r->rows() == 0) return absl::OkStatus();
+    if (!stored.ParseFromString(r->Bytes(0, 0))) {
+      return UnreadableCase(department_code, case_no);
+    }
+    out = std::move(stored);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<CasePage> PgIntakeStore::List(const CaseQuery& query,
+                                             absl::Time now) {
+  std::vector<std::string> where;
+  PgParams params;
+  int bound = 0;
+  auto next = [&bound] { return absl::StrCat("$", ++bound); };
+  if (query.period) {
+    where.push_back(absl::StrCat("accepted_month = ", next()));
+    params.Text(query.period->ToString());
+  }
+  if (query.due_period) {
+    const std::string start = next(), end = next();
+    where.push_back(absl::StrCat("due_at >= ", start, " AND due_at < ", end));
+    params.Int(absl::ToUnixMicros(query.due_period->start()))
+        .Int(absl::ToUnixMicros(query.due_period->end()));
+  }
+  if (!query.department_code.empty()) {
+    where.push_back(absl::StrCat("department_code = ", next()));
+    params.Text(query.department_code);
+  }
+  if (query.status != zwfw::v1::CASE_STATUS_UNSPECIFIED) {
+    where.push_back(absl::StrCat("status = ", next()));
+    params.Int(static_cast<int>(query.status));
+  }
+  if (query.overtime_only) {
+    where.push_back(OvertimeSql(absl::StrCat(next(), "::bigint")));
+    params.Int(absl::ToUnixMicros(now));
+  }
+  if (query.extended_only) where.push_back("extended");
+  if (!query.after_department.empty()) {
+    const std::string dept = next(), no = next();
+    where.push_back(
+        absl::StrCat("(department_code, case_no) > (", dept, ", ", no, ")"));
+    params.Text(query.after_department).Text(query.after_case_no);
+  }
+  std::string sql = "SELECT record FROM cases";
+  if (!where.empty()) {
+    absl::StrAppend(&sql, " WHERE ", absl::StrJoin(where, " AND "));
+  }
+  absl::StrAppend(&sql, " ORDER BY department_code, case_no LIMIT ",
+                  query.limit + 1);
+  CasePage page;
+  absl::Status s = db_->Read([&](PgConnection& c) -> absl::Status {
+    page = CasePage();
+    absl::StatusOr<PgResult> r = c.Exec(sql, params);
+    if (!r.ok()) return r.status();
+    for (int i = 0; i < r->rows(); ++i) {
+      if (static_cast<int>(page.cases.size()) == query.limit) {
+        page.more = true;
+        break;
+      }
+      if (!page.cases.emplace_back().ParseFromString(r->Bytes(i, 0))) {
+        return absl::DataLossError("a stored case cannot be parsed");
+      }
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return page;
+}
+
+absl::StatusOr<MonthCounters> PgIntakeStore::ReadMonth(const Period& period,
+                                                       absl::Time now) {
+  const std::string month = period.ToString();
+  MonthCounters out;
+  absl::Status s = db_->Read([&](PgConnection& c) -> absl::Status {
+    out = MonthCounters();
+    absl::StatusOr<int64_t> writes = PgMonthWrites(c, month);
+    if (!writes.ok()) return writes.status();
+
+    absl::StatusOr<PgResult> r =
+        c.Exec(absl::StrCat("SELECT department_code, category, ",
+                            absl::StrJoin(kCounterColumns, ", "),
+                            " FROM case_counters WHERE month = $1"),
+               PgParams().Text(month));
+    if (!r.ok()) return r.status();
+    const bool month_over = period.end() <= now;
+    for (int i = 0; i < r->rows(); ++i) {
+      Counters& k = out.rows[{r->Text(i, 0), static_cast<int>(r->Int(i, 1))}];
+      int64_t* fields[] = {&k.total,
+                           &k.instant,
+                           &k.center,
+                           &k.department_site,
+                           &k.grassroots,
+                           &k.online,
+                           &k.completed,
+                           &k.completed_in_center,
+                           &k.center_same_day,
+                           &k.center_completed,
+                           &k.overtime_completed,
+                           &k.open_due};
+      for (size_t f = 0; f < std::size(fields); ++f) {
+        *fields[f] = r->Int(i, 2 + static_cast<int>(f));
+      }
+      k.overtime = k.overtime_completed + (month_over ? k.open_due : 0);
+    }
+
+    int64_t live_overdue = 0;
+    if (!month_over) {
+      // Open cases of this month already past due (as in SQLite).
+      r = c.Exec(absl::StrCat("SELECT department_code, category, count(*) "
+                              "FROM cases WHERE ",
+                              ClockRunningSql(),
+                              " AND due_at >= $1 AND due_at < $2 GROUP BY "
+                              "department_code, category"),
+                 PgParams()
+                     .Int(absl::ToUnixMicros(period.start()))
+                     .Int(absl::ToUnixMicros(std::min(now, period.end()))));
+      if (!r.ok()) return r.status();
+      for (int i = 0; i < r->rows(); ++i) {
+        const int64_t n = r->Int(i, 2);
+        out.rows[{r->Text(i, 0), static_cast<int>(r->Int(i, 1))}].overtime += n;
+        live_overdue += n;
+      }
+      r = c.Exec(
+          absl::StrCat("SELECT min(due_at) FROM cases WHERE ",
+                       ClockRunningSql(), " AND due_at >= $1 AND due_at < $2"),
+          PgParams()
+              .Int(absl::ToUnixMicros(now))
+              .Int(absl::ToUnixMicros(period.end())));
+      if (!r.ok()) return r.status();
+      out.stable_until = period.end();
+      if (r->rows() > 0 && !r->IsNull(0, 0)) {
+        out.stable_until = absl::FromUnixMicros(r->Int(0, 0));
+      }
+    }
+    r = c.Exec(
+        "SELECT at, corrected_month, department_code, case_no, reason, "
+        "made_by FROM corrections WHERE made_in = $1 ORDER BY seq",
+        PgParams().Text(month));
+    if (!r.ok()) return r.status();
+    for (int i = 0; i < r->rows(); ++i) {
+      zwfw::v1::CaseCorrection& k = out.corrections.emplace_back();
+      *k.mutable_at() = ToProto(absl::FromUnixMicros(r->Int(i, 0)));
+      k.set_corrected_month(r->Text(i, 1));
+      k.set_department_code(r->Text(i, 2));
+      k.set_case_no(r->Text(i, 3));
+      k.set_reason(r->Text(i, 4));
+      k.set_by(r->Text(i, 5));
+    }
+    out.data_version = MonthDataVersion(*writes, live_overdue);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::Status PgIntakeStore::Replace(const zwfw::v1::DirectorySnapshot& snapshot,
+                                    int64_t version, const Actor& actor) {
+  return db_->Write([&](PgConnection& c) -> absl::Status {
+    absl::StatusOr<PgResult> r =
+        c.Exec("SELECT version FROM directory WHERE id = 1");
+    if (!r.ok()) return r.status();
+    const int64_t stored = r->rows() > 0 ? r->Int(0, 0) : 0;
+    if (stored >= version) {
+      return absl::AbortedError(
+          absl::StrCat("directory: version ", stored,
+                       " was imported meanwhile through another replica"));
+    }
+    absl::Status s = c.Run(
+        "INSERT INTO directory VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE "
+        "SET version = excluded.version, record = excluded.record",
+        PgParams().Int(version).Bytes(snapshot.SerializeAsString()));
+    if (!s.ok()) return s;
+    return AppendPgAudit(c, actor, absl::Now(),
+                         {absl::StrCat("directory version ", version)});
+  });
+}
+
+absl::StatusOr<StoredDirectory> PgIntakeStore::Load() {
+  StoredDirectory out;
+  absl::Status s = db_->Read([&](PgConnection& c) -> absl::Status {
+    out = StoredDirectory();
+    absl::StatusOr<PgResult> r =
+        c.Exec("SELECT version, record FROM directory WHERE id = 1");
+    if (!r.ok()) return r.status();
+    if (r->rows() == 0) return absl::OkStatus();
+    out.version = r->Int(0, 0);
+    if (!out.snapshot.ParseFromString(r->Bytes(0, 1))) {
+      return absl::DataLossError("the stored directory cannot be parsed");
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+absl::StatusOr<int64_t> PgIntakeStore::StoredVersion() {
+  int64_t version = 0;
+  absl::Status s = db_->Read([&](PgConnection& c) -> absl::Status {
+    absl::StatusOr<PgResult> r =
+        c.Exec("SELECT version FROM directory WHERE id = 1");
+    if (!r.ok()) return r.status();
+    version = r->rows() > 0 ? r->Int(0, 0) : 0;
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return version;
+}
+
+}  // namespace zwfw::intake
