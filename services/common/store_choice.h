@@ -13,7 +13,6 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "absl/strings/str_cat.h"
 #include "services/common/audit_service.h"
 #include "services/common/pg_audit_log.h"
 #include "services/common/server.h"
@@ -48,17 +47,6 @@ absl::StatusOr<OpenedStore<Store>> OpenStore(ServerHost& host,
   opened.trail = std::make_unique<SqliteAuditTrail>(host.DataPath(file));
   opened.store = *std::move(sqlite);
   return opened;
-}
-
-// For a server whose store has no PostgreSQL implementation yet: refuses
-// --database instead of ignoring it (an operator would think the replicas
-// share data).
-inline absl::Status RefusePostgres(const ServerHost& host) {
-  if (!host.OnPostgres()) return absl::OkStatus();
-  return absl::FailedPreconditionError(absl::StrCat(
-      "--database: ", host.config().name,
-      " has no PostgreSQL store yet; run it without --database (SQLite "
-      "under --data_dir, one process)"));
 }
 
 }  // namespace zwfw

@@ -1,21 +1,24 @@
 #!/usr/bin/env python3
-"""Survey, scoring and bulletin as two replicas each on one PostgreSQL
-database (tools/test's cluster, a database of this test's own; a schema
-each), next to intake on SQLite, all real processes:
+"""Intake as three replicas, survey, scoring and bulletin as two each, on
+one PostgreSQL database (tools/test's cluster, a database of this test's
+own; a schema each), all real processes:
 
-- the July 2020 demo loaded through both replicas of each at once (the
-  CLI's --survey, --scoring and --bulletin name both: round_robin) gives the
-  golden test's figures (sections 一, 四 and 五 of the reference), and
-  renders byte for byte as a bulletin server on SQLite renders it, through
-  either replica;
+- the July 2020 demo loaded through every replica of each at once (the
+  CLI's --intake, --survey, --scoring and --bulletin name them all:
+  round_robin) gives the golden test's figures (sections 一, 四 and 五 of
+  the reference), and renders byte for byte as a bulletin server on SQLite
+  renders it, through either replica;
+- a case written through one intake replica is read through each other;
+  the directory imported through one is served by all;
 - the period published through both replicas at the same moment is
   published once: one publisher is told the version, the other that it is
   already published; both replicas list that one version;
 - a write through one replica moves the data version the other reports on
   zwfw.v1.Changes/Watch (NOTIFY), so caches in front stay exact;
 - the audit trail is one intact chain, whichever replica wrote;
-- a password in --database is refused at start, never echoed; intake,
-  which has no PostgreSQL store yet, refuses --database."""
+- a published month takes no back-dated case or rating through any
+  replica;
+- a password in --database is refused at start, never echoed."""
 import json
 import os
 import subprocess
@@ -38,7 +41,7 @@ class PostgresReplicasTest(zwfw_testlib.ServicesTestCase):
         url = os.environ.get("ZWFW_TEST_POSTGRES")
         if not url:
             self.skipTest("no ZWFW_TEST_POSTGRES: run tools/test")
-        name = "replicas_%d" % os.getpid()
+        name = "replicas_%d_%s" % (os.getpid(), self._testMethodName[5:20])
         subprocess.run([os.path.join(zwfw_testlib.SOURCE_DIR, "tools/postgres"),
                         "createdb", os.environ["ZWFW_TEST_POSTGRES_DIR"], name],
                        check=True)
@@ -74,8 +77,10 @@ class PostgresReplicasTest(zwfw_testlib.ServicesTestCase):
         return call, channel
 
     def test_two_bulletin_replicas_on_one_database(self):
-        intake = self.start("services/intake/intake_server")
-        upstream = ["--intake=" + intake.address]
+        intakes = [self.start("services/intake/intake_server", self.database)
+                   for _ in range(3)]
+        upstream = ["--intake=ipv4:%s,%s,%s" %
+                    tuple(r.address for r in intakes)]
         surveys = [self.start("services/survey/survey_server",
                               [*upstream, *self.database]) for _ in range(2)]
         upstream.append("--survey=ipv4:%s,%s" %
@@ -233,17 +238,62 @@ class PostgresReplicasTest(zwfw_testlib.ServicesTestCase):
             self.assertEqual(code, 3, err)
             self.assertIn("evaluated_at: 2020-07 is published and closed", err)
 
-        # A service without a PostgreSQL store refuses --database rather
-        # than ignoring it.
-        for name in ("intake",):
-            lone = zwfw_testlib.Server(
-                self.dir, binary="services/%s/%s_server" % (name, name),
-                extra=["--service_token_file=" + self.service_token_file,
-                       *upstream, *self.database])
-            self.servers.append(lone)
-            self.assertNotEqual(lone.proc.wait(timeout=20), 0)
-            self.assertIn("has no PostgreSQL store yet", lone.logs())
+        # ... and in intake, whichever replica is asked.
+        case = os.path.join(self.dir, "late-case.jsonl")
+        with open(case, "w") as f:
+            f.write('{"department_code": "qj-gaj", "case_no": "late-c1", '
+                    '"category": "ITEM_CATEGORY_APPROVAL", '
+                    '"site": "HANDLING_SITE_CENTER", '
+                    '"status": "CASE_STATUS_ACCEPTED", '
+                    '"accepted_at": "2020-07-30T02:00:00Z"}\n')
+        for r in intakes:
+            code, _, err = zwfw("--intake=" + r.address, "cases", "import",
+                                case, token=self.admin)
+            self.assertEqual(code, 3, err)
+            self.assertIn("accepted_at: 2020-07 is published and closed", err)
+        code, verdict, err = zwfw("--intake=" + intakes[2].address, "audit",
+                                  "verify", "intake", token=self.admin)
+        self.assertEqual(code, 0, err)
+        self.assertIn("chain intact", verdict)
 
+    def test_a_write_through_one_intake_replica_is_read_through_another(self):
+        intakes = [self.start("services/intake/intake_server", self.database)
+                   for _ in range(2)]
+        directory = os.path.join(zwfw_testlib.SOURCE_DIR,
+                                 "deploy/demo/qijiang-directory.json")
+        zwfw("--intake=" + intakes[0].address, "directory", "import",
+             directory, token=self.admin, check=0)
+        # The other replica serves the import at once: it checks the
+        # stored version when its data version moved (NOTIFY).
+        deadline = time.time() + 10
+        while True:
+            code, listed, err = zwfw("--intake=" + intakes[1].address,
+                                     "directory", "departments",
+                                     token=self.admin)
+            if "qj-gaj" in listed or time.time() > deadline:
+                break
+            time.sleep(0.05)
+        self.assertIn("qj-gaj", listed, err)
+        case = os.path.join(self.dir, "case.jsonl")
+        with open(case, "w") as f:
+            f.write('{"department_code": "qj-gaj", "case_no": "rw-1", '
+                    '"category": "ITEM_CATEGORY_APPROVAL", '
+                    '"site": "HANDLING_SITE_CENTER", '
+                    '"status": "CASE_STATUS_ACCEPTED", '
+                    '"accepted_at": "2020-07-06T02:00:00Z"}\n')
+        code, out, err = zwfw("--intake=" + intakes[1].address, "cases",
+                              "import", case, token=self.admin)
+        self.assertEqual(code, 0, err)
+        self.assertIn("accepted 1, updated 0, duplicate 0, rejected 0", out)
+        code, got, err = zwfw("--intake=" + intakes[0].address, "cases", "get",
+                              "qj-gaj", "rw-1", token=self.admin)
+        self.assertEqual(code, 0, err)
+        self.assertIn("rw-1", got)
+        # The same record through the first replica: already there.
+        code, out, err = zwfw("--intake=" + intakes[0].address, "cases",
+                              "import", case, token=self.admin)
+        self.assertEqual(code, 0, err)
+        self.assertIn("accepted 0, updated 0, duplicate 1, rejected 0", out)
 
     def read_your_writes_through_the_gateway(self, upstream, both):
         gateway = self.start("gateway/gateway_server",
