@@ -48,8 +48,8 @@ def make_batch(batch_id, size=BATCH_SIZE):
 
 
 class Stub:
-    def __init__(self, address, token):
-        self.channel = grpc.insecure_channel(address)
+    def __init__(self, address, token, options=()):
+        self.channel = grpc.insecure_channel(address, options=options)
         self.metadata = (("authorization", "Bearer " + token),)
         self.submit = self.channel.stream_stream(
             "/zwfw.v1.CaseIntake/SubmitCases",
