@@ -102,48 +102,44 @@ std::optional<std::string> Micros(const std::optional<int64_t>& micros) {
   return absl::StrCat(*micros);
 }
 
+// One staged case as a row of COPY's text format, in kCaseColumns' order.
+void AppendCopyRow(const StagedCase& staged, std::string* out) {
+  const Case& c = staged.record;
+  PgCopyRow(
+      {c.department_code(), c.case_no(),
+       absl::StrCat(static_cast<int>(c.category())), staged.accepted_month,
+       absl::StrCat(static_cast<int>(c.status())), Micros(staged.due_micros),
+       Micros(staged.completed_micros), PgCopyBytes(staged.bytes),
+       std::string(c.has_extension() ? "t" : "f")},
+      out);
+}
+
 }  // namespace
 
-// case_writes.h's statements for one transaction: the records COPYed into
-// a temporary table, the stored versions of their cases read at once, the
-// decisions kept in memory, and the cases written set-wise by Finish.
+// case_writes.h's statements for one transaction: the stored versions of
+// its cases read at once (their keys as two array parameters), the
+// decisions kept in memory, and the cases written by Finish — the new ones
+// COPYed straight into the table, the changed ones COPYed into a
+// temporary table and updated from it in one statement.
 class PgIntakeStore::Writer final : public CaseWriter {
  public:
   explicit Writer(PgConnection& c) : c_(c) {}
 
   absl::Status Begin(const std::vector<GroupCommitter::Batch*>& batches) {
-    absl::Status s = c_.Run(absl::StrCat(
-        "CREATE TEMPORARY TABLE IF NOT EXISTS staged_cases (seq integer NOT "
-        "NULL, ",
-        "department_code text NOT NULL, case_no text NOT NULL, category "
-        "integer NOT NULL, accepted_month text NOT NULL, status integer NOT "
-        "NULL, due_at bigint, completed_at bigint, record bytea NOT NULL, "
-        "extended boolean NOT NULL) ON COMMIT DELETE ROWS"));
-    if (!s.ok()) return s;
-    std::string rows;
+    std::vector<std::string> departments, case_nos;
     for (GroupCommitter::Batch* batch : batches) {
       for (const StagedCase& staged : *batch) {
-        const Case& c = staged.record;
-        const int seq = static_cast<int>(seq_.size());
-        seq_[&staged] = seq;
-        PgCopyRow(
-            {absl::StrCat(seq), c.department_code(), c.case_no(),
-             absl::StrCat(static_cast<int>(c.category())),
-             staged.accepted_month, absl::StrCat(static_cast<int>(c.status())),
-             Micros(staged.due_micros), Micros(staged.completed_micros),
-             PgCopyBytes(staged.bytes),
-             std::string(c.has_extension() ? "t" : "f")},
-            &rows);
+        seq_[&staged] = static_cast<int>(staged_.size());
+        staged_.push_back(&staged);
+        departments.push_back(staged.record.department_code());
+        case_nos.push_back(staged.record.case_no());
       }
     }
-    s = c_.CopyIn(
-        absl::StrCat("COPY staged_cases (seq, ", kCaseColumns, ") FROM STDIN"),
-        rows);
-    if (!s.ok()) return s;
     absl::StatusOr<PgResult> stored = c_.Exec(
         "SELECT c.department_code, c.case_no, c.record FROM cases c JOIN "
-        "(SELECT DISTINCT department_code, case_no FROM staged_cases) s "
-        "USING (department_code, case_no)");
+        "unnest($1::text[], $2::text[]) AS k (department_code, case_no) "
+        "USING (department_code, case_no)",
+        PgParams().Text(PgArray(departments)).Text(PgArray(case_nos)));
     if (!stored.ok()) return stored.status();
     for (int i = 0; i < stored->rows(); ++i) {
       Current& current = current_[Key(stored->Text(i, 0), stored->Text(i, 1))];
@@ -156,31 +152,32 @@ class PgIntakeStore::Writer final : public CaseWriter {
   // Writes the cases decided: each new one inserted, each changed one
   // updated, in its last version of the transaction.
   absl::Status Finish() {
-    std::vector<int64_t> inserts, updates;
+    std::string inserts, updates;
     for (const auto& [key, current] : current_) {
       if (current.seq < 0) continue;
-      (current.stored ? updates : inserts).push_back(current.seq);
+      AppendCopyRow(*staged_[current.seq],
+                    current.stored ? &updates : &inserts);
     }
     if (!inserts.empty()) {
-      absl::Status s = c_.Run(
-          absl::StrCat("INSERT INTO cases (", kCaseColumns, ") SELECT ",
-                       kCaseColumns,
-                       " FROM staged_cases WHERE seq = ANY ($1::integer[])"),
-          PgParams().Text(PgArray(inserts)));
+      absl::Status s = c_.CopyIn(
+          absl::StrCat("COPY cases (", kCaseColumns, ") FROM STDIN"), inserts);
       if (!s.ok()) return s;
     }
-    if (!updates.empty()) {
-      absl::Status s = c_.Run(
-          "UPDATE cases c SET category = s.category, accepted_month = "
-          "s.accepted_month, status = s.status, due_at = s.due_at, "
-          "completed_at = s.completed_at, record = s.record, extended = "
-          "s.extended FROM staged_cases s WHERE s.seq = ANY ($1::integer[]) "
-          "AND c.department_code = s.department_code AND c.case_no = "
-          "s.case_no",
-          PgParams().Text(PgArray(updates)));
-      if (!s.ok()) return s;
-    }
-    return absl::OkStatus();
+    if (updates.empty()) return absl::OkStatus();
+    absl::Status s = c_.Run(absl::StrCat(
+        "CREATE TEMPORARY TABLE IF NOT EXISTS changed_cases (LIKE cases) ON "
+        "COMMIT DELETE ROWS"));
+    if (!s.ok()) return s;
+    s = c_.CopyIn(
+        absl::StrCat("COPY changed_cases (", kCaseColumns, ") FROM STDIN"),
+        updates);
+    if (!s.ok()) return s;
+    return c_.Run(
+        "UPDATE cases c SET category = s.category, accepted_month = "
+        "s.accepted_month, status = s.status, due_at = s.due_at, "
+        "completed_at = s.completed_at, record = s.record, extended = "
+        "s.extended FROM changed_cases s WHERE c.department_code = "
+        "s.department_code AND c.case_no = s.case_no");
   }
 
   absl::StatusOr<absl::flat_hash_set<std::string>> ClosedMonths() override {
@@ -287,7 +284,7 @@ class PgIntakeStore::Writer final : public CaseWriter {
 
  private:
   // A case of this transaction: as stored before it (stored), and its
-  // latest version here (seq of its staged row; -1: unchanged).
+  // latest version here (its index in staged_; -1: unchanged).
   struct Current {
     std::string bytes;
     bool stored = false;
@@ -299,6 +296,7 @@ class PgIntakeStore::Writer final : public CaseWriter {
   }
 
   PgConnection& c_;
+  std::vector<const StagedCase*> staged_;  // by seq, in the order given
   absl::flat_hash_map<const StagedCase*, int> seq_;
   absl::flat_hash_map<std::string, Current> current_;
 };

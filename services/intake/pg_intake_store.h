@@ -2,9 +2,9 @@
 // database (postgres.h): the schema "intake". Writes go through a
 // GroupCommitter (group_commit.h) as on SQLite: many callers' batches per
 // transaction, each answered after COMMIT has returned. A transaction
-// COPYs its records into a temporary table in one round trip, reads the
-// stored versions of those cases in one query, decides each record with
-// case_writes.h, then inserts and updates them set-wise and adds the
+// reads the stored versions of its cases in one query, decides each record
+// with case_writes.h, then COPYs the new cases into the table and the
+// changed ones through a temporary table (one UPDATE), and adds the
 // counters in one statement: a handful of round trips per transaction
 // whatever its size.
 //

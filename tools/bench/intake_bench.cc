@@ -16,6 +16,16 @@
 // p99. Medians of the rounds are printed with their ratios.
 // --address=host:port measures only the unary calls, against a running
 // server (on another machine, so that the client does not share its CPU).
+//
+// --database=postgresql://... (and --database_password_file) measures intake
+// on PostgreSQL instead, each round: (1) raw COPY — the same rows, in
+// arrival order, COPYed --batch rows a transaction into an equivalent table
+// (intake's columns and primary key) in the schema "bench_raw": the fastest
+// a department could load PostgreSQL itself; (2) one intake_server on the
+// database (its schema "intake" dropped first) fed the streams, durable;
+// (3) the same with --replicas servers sharing the streams. With the CPU
+// seconds per case of the servers and of every postgres process on this
+// machine, and after the last round GetCaseStats of the month loaded.
 #include <grpcpp/grpcpp.h>
 #include <signal.h>
 #include <sys/prctl.h>
@@ -47,6 +57,7 @@
 #include "services/common/auth.h"
 #include "services/common/bearer.h"
 #include "services/common/directory_index.h"
+#include "services/common/postgres.h"
 #include "services/common/sqlite.h"
 #include "services/intake/intake_schema.h"
 #include "tools/bench/unary_load.h"
@@ -80,12 +91,20 @@ ABSL_FLAG(std::string, address, "",
           "needs an admin token in $ZWFW_TOKEN; imports the bench's "
           "departments d0..d<N-1> into its directory and writes cases "
           "unary<round>-<n> — use a scratch server");
+ABSL_FLAG(std::string, database, "",
+          "measure intake on this PostgreSQL database (a libpq URI) instead "
+          "of SQLite; its schemas \"intake\" and \"bench_raw\" are "
+          "dropped and made again");
+ABSL_FLAG(std::string, database_password_file, "",
+          "the database's password (tools/postgres: DIR/password)");
+ABSL_FLAG(int, replicas, 3, "intake replicas sharing the load (--database)");
 ABSL_FLAG(std::string, work_dir, "/tmp/zwfw-bench",
           "scratch folder on the disk to measure");
 
 namespace {
 
 using zwfw::bench::Clock;
+using zwfw::bench::ProcessCpuSeconds;
 using zwfw::bench::RunUnary;
 using zwfw::bench::Seconds;
 using zwfw::bench::UnaryFigures;
@@ -250,22 +269,25 @@ double RawSqliteRate(const std::string& path, const RawRows& rows,
 
 class ServerProcess {
  public:
-  ServerProcess(const std::string& binary, const std::string& dir, int port)
+  // `flags`: more flags for the server (e.g. --database=...).
+  ServerProcess(const std::string& binary, const std::string& dir, int port,
+                std::vector<std::string> flags = {})
       : address_(absl::StrCat("127.0.0.1:", port)) {
+    flags.insert(flags.begin(),
+                 {binary, "--listen=" + address_, "--data_dir=" + dir + "/data",
+                  "--token_file=" + dir + "/tokens.txt",
+                  "--calendar_dir=" ZWFW_SOURCE_DIR "/deploy/calendar"});
+    const std::string extra = absl::GetFlag(FLAGS_extra_server_flags);
+    if (!extra.empty()) flags.push_back(extra);
+    std::vector<char*> argv;
+    for (std::string& flag : flags) argv.push_back(flag.data());
+    argv.push_back(nullptr);
+    const std::string log = dir + "/server.log";
     pid_ = fork();
     if (pid_ == 0) {
       prctl(PR_SET_PDEATHSIG, SIGTERM);  // never outlive the bench
-      std::string listen = "--listen=" + address_;
-      std::string data = "--data_dir=" + dir + "/data";
-      std::string tokens = "--token_file=" + dir + "/tokens.txt";
-      std::string log = dir + "/server.log";
       if (freopen(log.c_str(), "a", stderr) == nullptr) _exit(126);
-      std::string extra = absl::GetFlag(FLAGS_extra_server_flags);
-      execl(binary.c_str(), binary.c_str(), listen.c_str(), data.c_str(),
-            tokens.c_str(),
-            "--calendar_dir=" ZWFW_SOURCE_DIR "/deploy/calendar",
-            extra.empty() ? static_cast<char*>(nullptr) : extra.c_str(),
-            static_cast<char*>(nullptr));
+      execv(binary.c_str(), argv.data());
       _exit(127);
     }
   }
@@ -408,10 +430,10 @@ int64_t SendDepartment(
 }
 
 // Every department's cases on its own stream, --streams at once, each on
-// its own connection (separate department systems); cases/s from the first
-// write to the last durable ack.
-double StreamRate(const std::string& address, const std::string& token,
-                  int64_t n) {
+// its own connection (separate department systems), stream k to replica
+// k mod |addresses|; cases/s from the first write to the last durable ack.
+double StreamRate(const std::vector<std::string>& addresses,
+                  const std::string& token, int64_t n) {
   const int departments = Departments();
   const int streams = std::clamp(absl::GetFlag(FLAGS_streams), 1, departments);
   // Built before the clock starts: the figures are of intake, not of the
@@ -427,8 +449,9 @@ double StreamRate(const std::string& address, const std::string& token,
     }
   }
   std::vector<std::unique_ptr<zwfw::v1::CaseIntake::Stub>> stubs;
-  for (const auto& channel : zwfw::bench::Connections(address, streams)) {
-    stubs.push_back(zwfw::v1::CaseIntake::NewStub(channel));
+  for (int k = 0; k < streams; ++k) {
+    stubs.push_back(zwfw::v1::CaseIntake::NewStub(
+        zwfw::bench::Connections(addresses[k % addresses.size()], 1)[0]));
   }
   std::atomic<int> next_department{0};
   std::atomic<int64_t> accepted{0};
@@ -550,6 +573,226 @@ void UnaryRounds(const std::string& address, const std::string& token,
       upsert_rate / base_rate, upsert_p99 / base_p99);
 }
 
+// ---- PostgreSQL (--database) ----
+
+std::vector<std::string> DatabaseFlags() {
+  return {"--database=" + absl::GetFlag(FLAGS_database),
+          "--database_password_file=" +
+              absl::GetFlag(FLAGS_database_password_file)};
+}
+
+// The bench's own connection: the schema bench_raw, with the raw table.
+std::unique_ptr<zwfw::PgDatabase> OpenBenchDatabase() {
+  zwfw::PgOptions options;
+  options.url = absl::GetFlag(FLAGS_database);
+  options.password_file = absl::GetFlag(FLAGS_database_password_file);
+  options.schema = "bench_raw";
+  absl::StatusOr<std::unique_ptr<zwfw::PgDatabase>> db = zwfw::PgDatabase::Open(
+      options,
+      {"CREATE TABLE raw_cases (department_code text NOT NULL, case_no "
+       "text NOT NULL, category integer NOT NULL, accepted_month text NOT "
+       "NULL, status integer NOT NULL, due_at bigint, completed_at bigint, "
+       "record bytea NOT NULL, extended boolean NOT NULL, PRIMARY KEY "
+       "(department_code, case_no))",
+       // With intake's secondary index too: the floor of what intake has
+       // to store.
+       "CREATE TABLE raw_cases_indexed (LIKE raw_cases INCLUDING ALL); "
+       "CREATE INDEX raw_by_month ON raw_cases_indexed (accepted_month, "
+       "department_code, case_no)"});
+  if (!db.ok()) {
+    std::fprintf(stderr, "%s\n", db.status().ToString().c_str());
+    std::exit(1);
+  }
+  return *std::move(db);
+}
+
+void MustWrite(zwfw::PgDatabase& db, const std::string& sql) {
+  absl::Status s = db.Write([&](zwfw::PgConnection& c) { return c.Run(sql); });
+  if (!s.ok()) {
+    std::fprintf(stderr, "%s\n", s.ToString().c_str());
+    std::exit(1);
+  }
+}
+
+// The rows COPYed --batch a transaction into `table`; rows/s, durable.
+double RawCopyRate(zwfw::PgDatabase& db, const RawRows& rows,
+                   const std::string& table) {
+  MustWrite(db, "TRUNCATE " + table);
+  const size_t batch = std::max(1, absl::GetFlag(FLAGS_batch));
+  // COPY's text built before the clock starts, as the stream's requests
+  // are: the figure is of PostgreSQL taking rows.
+  std::vector<std::string> chunks;
+  for (size_t i = 0; i < rows.size(); i += batch) {
+    std::string& text = chunks.emplace_back();
+    for (size_t k = i; k < std::min(rows.size(), i + batch); ++k) {
+      const auto& [c, record] = rows[k];
+      zwfw::PgCopyRow({c.department_code(), c.case_no(),
+                       absl::StrCat(static_cast<int>(c.category())), "2020-07",
+                       absl::StrCat(static_cast<int>(c.status())), std::nullopt,
+                       absl::StrCat(c.completed_at().seconds() * 1000000),
+                       zwfw::PgCopyBytes(record), std::string("f")},
+                      &text);
+    }
+  }
+  Clock::time_point start = Clock::now();
+  for (const std::string& text : chunks) {
+    absl::Status s = db.Write([&](zwfw::PgConnection& c) {
+      return c.CopyIn(
+          absl::StrCat("COPY ", table,
+                       " (department_code, case_no, category, "
+                       "accepted_month, status, due_at, completed_at, record, "
+                       "extended) FROM STDIN"),
+          text);
+    });
+    if (!s.ok()) {
+      std::fprintf(stderr, "%s\n", s.ToString().c_str());
+      std::exit(1);
+    }
+  }
+  return rows.size() / Seconds(Clock::now() - start);
+}
+
+// CPU seconds every postgres process on this machine has used so far (the
+// backends of every connection, the WAL writer, the checkpointer).
+double PostgresCpuSeconds() {
+  double total = 0;
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    const std::string name = entry.path().filename().string();
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::ifstream comm(entry.path() / "comm");
+    std::string command;
+    std::getline(comm, command);
+    if (command == "postgres") total += ProcessCpuSeconds(std::stoi(name));
+  }
+  return total;
+}
+
+struct PgStreamFigures {
+  double cases_per_second;
+  double server_cpu_us;    // per case, every replica together
+  double postgres_cpu_us;  // per case
+};
+
+// `replicas` intake servers on the database (its schema dropped first) fed
+// the streams.
+PgStreamFigures PgStreamRate(
+    const std::string& server, const std::string& work,
+    const std::string& token, zwfw::PgDatabase& bench, int replicas, int64_t n,
+    std::vector<std::unique_ptr<ServerProcess>>* kept) {
+  MustWrite(bench, "DROP SCHEMA IF EXISTS intake CASCADE");
+  std::vector<std::unique_ptr<ServerProcess>> processes;
+  std::vector<std::string> addresses;
+  for (int r = 0; r < replicas; ++r) {
+    processes.push_back(std::make_unique<ServerProcess>(
+        server, work, FreePort(), DatabaseFlags()));
+    // Each imports the directory itself: it serves it from the start.
+    Connect(processes.back()->address(), token);
+    addresses.push_back(processes.back()->address());
+  }
+  auto server_cpu = [&] {
+    double total = 0;
+    for (const auto& p : processes) total += ProcessCpuSeconds(p->pid());
+    return total;
+  };
+  const double server_before = server_cpu();
+  const double postgres_before = PostgresCpuSeconds();
+  refused_batches = 0;
+  PgStreamFigures f;
+  f.cases_per_second = StreamRate(addresses, token, n);
+  f.server_cpu_us = (server_cpu() - server_before) * 1e6 / n;
+  f.postgres_cpu_us = (PostgresCpuSeconds() - postgres_before) * 1e6 / n;
+  if (kept != nullptr) *kept = std::move(processes);
+  return f;
+}
+
+// GetCaseStats of July 2020 through `address`: `calls` one after another.
+void TimeCaseStats(const std::string& address, const std::string& token,
+                   int calls) {
+  auto stub =
+      zwfw::v1::CaseIntake::NewStub(zwfw::bench::Connections(address, 1)[0]);
+  std::vector<double> ms;
+  for (int i = 0; i < calls; ++i) {
+    zwfw::v1::GetCaseStatsRequest request;
+    request.set_period("2020-07");
+    zwfw::v1::GetCaseStatsResponse response;
+    auto context = Context(token);
+    Clock::time_point start = Clock::now();
+    grpc::Status s = stub->GetCaseStats(context.get(), request, &response);
+    ms.push_back(Seconds(Clock::now() - start) * 1000);
+    if (!s.ok()) {
+      std::fprintf(stderr, "GetCaseStats: %s\n", s.error_message().c_str());
+      std::exit(1);
+    }
+  }
+  std::sort(ms.begin(), ms.end());
+  std::printf(
+      "GetCaseStats 2020-07 (%d departments): %d calls, p50 %.2f ms, p99 "
+      "%.2f ms (goal <= 20 ms)\n",
+      Departments(), calls, ms[ms.size() / 2],
+      ms[std::min(ms.size() - 1, ms.size() * 99 / 100)]);
+}
+
+int PostgresRounds(const std::string& server, const std::string& work,
+                   const std::string& token, int64_t n, int rounds) {
+  const int replicas = std::max(1, absl::GetFlag(FLAGS_replicas));
+  std::printf(
+      "intake_bench on PostgreSQL: %lld cases a round of %d departments, "
+      "one stream each, %d at once, %d rounds, batches of %d, %d in flight; "
+      "1 and %d replicas\n",
+      static_cast<long long>(n), Departments(),
+      std::clamp(absl::GetFlag(FLAGS_streams), 1, Departments()), rounds,
+      absl::GetFlag(FLAGS_batch), absl::GetFlag(FLAGS_in_flight), replicas);
+  std::unique_ptr<zwfw::PgDatabase> bench = OpenBenchDatabase();
+  const RawRows rows = MakeRawRows(n);
+  std::vector<double> raw, indexed, one, many, one_ratio, many_ratio;
+  std::vector<double> one_server, one_pg, many_server, many_pg;
+  std::vector<std::unique_ptr<ServerProcess>> last;
+  for (int round = 1; round <= rounds; ++round) {
+    const double r = RawCopyRate(*bench, rows, "raw_cases");
+    const double x = RawCopyRate(*bench, rows, "raw_cases_indexed");
+    std::filesystem::remove_all(work + "/data");
+    const PgStreamFigures a =
+        PgStreamRate(server, work, token, *bench, 1, n, nullptr);
+    const int64_t refused_one = refused_batches;
+    const PgStreamFigures b =
+        PgStreamRate(server, work, token, *bench, replicas, n,
+                     round == rounds ? &last : nullptr);
+    raw.push_back(r);
+    indexed.push_back(x);
+    one.push_back(a.cases_per_second);
+    many.push_back(b.cases_per_second);
+    one_ratio.push_back(a.cases_per_second / r);
+    many_ratio.push_back(b.cases_per_second / r);
+    one_server.push_back(a.server_cpu_us);
+    one_pg.push_back(a.postgres_cpu_us);
+    many_server.push_back(b.server_cpu_us);
+    many_pg.push_back(b.postgres_cpu_us);
+    std::printf(
+        "round %d: raw COPY %.0f rows/s (%.0f with intake's index); 1 "
+        "replica %.0f cases/s durable "
+        "(ratio %.2f; CPU per case: server %.1f us, postgres %.1f us); %d "
+        "replicas %.0f cases/s (ratio %.2f; server %.1f us, postgres %.1f "
+        "us); batches refused for a full queue and sent again: %lld, %lld\n",
+        round, r, x, a.cases_per_second, a.cases_per_second / r,
+        a.server_cpu_us, a.postgres_cpu_us, replicas, b.cases_per_second,
+        b.cases_per_second / r, b.server_cpu_us, b.postgres_cpu_us,
+        static_cast<long long>(refused_one),
+        static_cast<long long>(refused_batches.load()));
+    std::fflush(stdout);
+  }
+  std::printf(
+      "median: raw COPY %.0f rows/s (%.0f with intake's index); 1 replica "
+      "%.0f cases/s, ratio %.2f "
+      "(goal >= 0.50), CPU per case server %.1f us, postgres %.1f us; %d "
+      "replicas %.0f cases/s, ratio %.2f, CPU per case server %.1f us, "
+      "postgres %.1f us\n",
+      Median(raw), Median(indexed), Median(one), Median(one_ratio),
+      Median(one_server), Median(one_pg), replicas, Median(many),
+      Median(many_ratio), Median(many_server), Median(many_pg));
+  TimeCaseStats(last.front()->address(), token, 50);
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -583,6 +826,9 @@ int main(int argc, char** argv) {
     return 1;
   }
 
+  if (!absl::GetFlag(FLAGS_database).empty()) {
+    return PostgresRounds(server, work, token, n, rounds);
+  }
   std::printf(
       "intake_bench: %lld cases a round of %d departments, one stream each, "
       "%d at once, %d rounds, batches of %d, %d in flight; disk %s\n",
@@ -600,7 +846,7 @@ int main(int argc, char** argv) {
       ServerProcess process(server, work, FreePort());
       Connect(process.address(), token);  // imports the bench's directory
       refused_batches = 0;
-      s = StreamRate(process.address(), token, n);
+      s = StreamRate({process.address()}, token, n);
     }
     raw.push_back(r);
     schema.push_back(f);
