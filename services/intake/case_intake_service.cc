@@ -66,6 +66,12 @@ CaseIntakeService::PreparedBatch CaseIntakeService::Prepare(
     return batch;
   }
   std::shared_ptr<const DirectoryIndex> directory = directory_->Current();
+  for (const Case& c : records) {
+    if (directory->FindDepartment(c.department_code()) == nullptr) {
+      directory = directory_->CurrentNaming(c.department_code());
+      break;  // one look at the store a batch at most
+    }
+  }
   absl::Time now = options_.now();
   for (int i = 0; i < records.size(); ++i) {
     absl::StatusOr<Case> normalized =

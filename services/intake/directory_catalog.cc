@@ -72,6 +72,17 @@ absl::Status DirectoryCatalog::Refresh() const {
   return absl::OkStatus();
 }
 
+std::shared_ptr<const DirectoryIndex> DirectoryCatalog::CurrentNaming(
+    absl::string_view department_code) const {
+  std::shared_ptr<const DirectoryIndex> current = Current();
+  if (!follow_.load() || current->FindDepartment(department_code) != nullptr) {
+    return current;
+  }
+  absl::Status s = Refresh();
+  if (!s.ok()) LogWarning(absl::StrCat("directory: ", s.message()));
+  return Current();
+}
+
 std::shared_ptr<const DirectoryIndex> DirectoryCatalog::Current() const {
   if (follow_.load()) {
     // Another replica's import moved the data version before anyone could

@@ -14,6 +14,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "services/common/directory_index.h"
 #include "services/intake/directory_store.h"
@@ -42,6 +43,13 @@ class DirectoryCatalog {
 
   // Reloads when the store holds a newer version than the one served.
   absl::Status Refresh() const;
+
+  // Current(), but when it lacks `department_code` and the store is shared,
+  // asks the store first: another replica's import may have named it a
+  // moment ago, its NOTIFY still on the way (a department system that
+  // imports through one replica and sends cases through another).
+  std::shared_ptr<const DirectoryIndex> CurrentNaming(
+      absl::string_view department_code) const;
 
  private:
   DirectoryCatalog(DirectoryStore* store,

@@ -263,17 +263,9 @@ class PostgresReplicasTest(zwfw_testlib.ServicesTestCase):
                                  "deploy/demo/qijiang-directory.json")
         zwfw("--intake=" + intakes[0].address, "directory", "import",
              directory, token=self.admin, check=0)
-        # The other replica serves the import at once: it checks the
-        # stored version when its data version moved (NOTIFY).
-        deadline = time.time() + 10
-        while True:
-            code, listed, err = zwfw("--intake=" + intakes[1].address,
-                                     "directory", "departments",
-                                     token=self.admin)
-            if "qj-gaj" in listed or time.time() > deadline:
-                break
-            time.sleep(0.05)
-        self.assertIn("qj-gaj", listed, err)
+        # At once, through the other replica: a case naming a department
+        # of that import is taken (the replica asks the database when its
+        # copy lacks the department, not waiting for the NOTIFY).
         case = os.path.join(self.dir, "case.jsonl")
         with open(case, "w") as f:
             f.write('{"department_code": "qj-gaj", "case_no": "rw-1", '
@@ -285,6 +277,16 @@ class PostgresReplicasTest(zwfw_testlib.ServicesTestCase):
                               "import", case, token=self.admin)
         self.assertEqual(code, 0, err)
         self.assertIn("accepted 1, updated 0, duplicate 0, rejected 0", out)
+        # And it lists the import.
+        deadline = time.time() + 10
+        while True:
+            code, listed, err = zwfw("--intake=" + intakes[1].address,
+                                     "directory", "departments",
+                                     token=self.admin)
+            if "qj-gaj" in listed or time.time() > deadline:
+                break
+            time.sleep(0.05)
+        self.assertIn("qj-gaj", listed, err)
         code, got, err = zwfw("--intake=" + intakes[0].address, "cases", "get",
                               "qj-gaj", "rw-1", token=self.admin)
         self.assertEqual(code, 0, err)
