@@ -1,10 +1,19 @@
 #include "services/intake/directory_catalog.h"
 
+#include "absl/random/distributions.h"
 #include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
 #include "services/common/data_changes.h"
 #include "services/common/log.h"
 
 namespace zwfw::intake {
+namespace {
+
+// Imports through one replica, each losing its version to another's, before
+// the caller is told ABORTED (imports are an office's few a day).
+constexpr int kImportAttempts = 20;
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<DirectoryCatalog>> DirectoryCatalog::Open(
     DirectoryStore* store) {
@@ -28,14 +37,16 @@ absl::StatusOr<std::shared_ptr<const DirectoryIndex>> DirectoryCatalog::Import(
   absl::StatusOr<std::shared_ptr<const DirectoryIndex>> index;
   // Imports of this process are serialised, so the next version is the
   // current one + 1; on a shared store another replica may have taken it
-  // (ABORTED): reload, and number the import after that one.
+  // (ABORTED): reload, wait a random moment (so that replicas importing at
+  // once fall out of step) and number the import after that one.
   for (int attempt = 1;; ++attempt) {
     index = DirectoryIndex::Build(snapshot, Current()->version() + 1);
     if (!index.ok()) return index.status();
     absl::Status s =
         store_->Replace((*index)->snapshot(), (*index)->version(), actor);
     if (s.ok()) break;
-    if (!absl::IsAborted(s) || attempt == 3) return s;
+    if (!absl::IsAborted(s) || attempt == kImportAttempts) return s;
+    absl::SleepFor(absl::Milliseconds(absl::Uniform(jitter_, 5, 50)));
     s = Refresh();
     if (!s.ok()) return s;
   }

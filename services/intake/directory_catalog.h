@@ -13,6 +13,7 @@
 #include <memory>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/random/random.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
@@ -60,7 +61,8 @@ class DirectoryCatalog {
   std::atomic<bool> follow_{false};
   // The data version counter when the store was last asked.
   mutable std::atomic<int64_t> checked_at_{-1};
-  absl::Mutex import_mu_;           // one import at a time
+  absl::Mutex import_mu_;  // one import at a time
+  absl::BitGen jitter_ ABSL_GUARDED_BY(import_mu_);
   mutable absl::Mutex refresh_mu_;  // one reload at a time
   mutable absl::Mutex mu_;
   mutable std::shared_ptr<const DirectoryIndex> current_ ABSL_GUARDED_BY(mu_);
