@@ -34,17 +34,21 @@ absl::StatusOr<int64_t> PgMonthWrites(PgConnection& conn,
   return r->rows() > 0 ? r->Int(0, 0) : 0;
 }
 
-absl::StatusOr<bool> PgCloseMonth(PgConnection& conn, const std::string& month,
+absl::StatusOr<bool> PgCloseMonth(PgDatabase& db, const std::string& month,
                                   const std::string& by, absl::Time now) {
-  absl::StatusOr<PgResult> r = conn.Exec(
-      "INSERT INTO closed_months (month, closed_at, closed_by) VALUES ($1, "
-      "$2, $3) ON CONFLICT DO NOTHING RETURNING 1",
-      PgParams().Text(month).Int(absl::ToUnixMicros(now)).Text(by));
-  if (!r.ok()) return r.status();
-  if (r->rows() == 0) return false;
-  absl::Status s = AppendPgAudit(conn, {by, "ClosePeriod"}, now, {month});
+  bool newly = false;
+  absl::Status s = db.Write([&](PgConnection& c) -> absl::Status {
+    absl::StatusOr<PgResult> r = c.Exec(
+        "INSERT INTO closed_months (month, closed_at, closed_by) VALUES ($1, "
+        "$2, $3) ON CONFLICT DO NOTHING RETURNING 1",
+        PgParams().Text(month).Int(absl::ToUnixMicros(now)).Text(by));
+    if (!r.ok()) return r.status();
+    newly = r->rows() > 0;
+    if (!newly) return absl::OkStatus();
+    return AppendPgAudit(c, {by, "ClosePeriod"}, now, {month});
+  });
   if (!s.ok()) return s;
-  return true;
+  return newly;
 }
 
 }  // namespace zwfw

@@ -2,8 +2,8 @@
 // the figures: how many writes the month has had (its data version,
 // month_version.h) and whether it is closed to back-dated records
 // (closed_periods.h). Both tables come from PgMonthBookTables(), spliced
-// into each store's first migration; every function runs inside the
-// caller's PgDatabase::Read or Write.
+// into each store's first migration; PgBumpMonth and PgMonthWrites run
+// inside the caller's PgDatabase::Write or Read.
 #ifndef ZWFW_SERVICES_COMMON_PG_MONTH_BOOK_H_
 #define ZWFW_SERVICES_COMMON_PG_MONTH_BOOK_H_
 
@@ -26,9 +26,9 @@ absl::Status PgBumpMonth(PgConnection& conn, const std::string& month);
 absl::StatusOr<int64_t> PgMonthWrites(PgConnection& conn,
                                       const std::string& month);
 
-// Closes `month`, audited under `by`; false when it was closed already
-// (nothing written then).
-absl::StatusOr<bool> PgCloseMonth(PgConnection& conn, const std::string& month,
+// Closes `month` in a write of its own, audited under `by`; false when it
+// was closed already (nothing written then).
+absl::StatusOr<bool> PgCloseMonth(PgDatabase& db, const std::string& month,
                                   const std::string& by, absl::Time now);
 
 }  // namespace zwfw

@@ -344,15 +344,7 @@ void PgIntakeStore::Write(std::vector<Case> cases, Actor actor,
 absl::StatusOr<bool> PgIntakeStore::ClosePeriod(const Period& period,
                                                 const std::string& by,
                                                 absl::Time now) {
-  bool newly = false;
-  absl::Status s = db_->Write([&](PgConnection& c) -> absl::Status {
-    absl::StatusOr<bool> closed = PgCloseMonth(c, period.ToString(), by, now);
-    if (!closed.ok()) return closed.status();
-    newly = *closed;
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return newly;
+  return PgCloseMonth(*db_, period.ToString(), by, now);
 }
 
 absl::StatusOr<std::optional<Case>> PgIntakeStore::Get(

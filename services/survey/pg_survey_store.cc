@@ -438,15 +438,7 @@ absl::StatusOr<Rectification> PgSurveyStore::UpdateRectification(
 absl::StatusOr<bool> PgSurveyStore::ClosePeriod(const Period& period,
                                                 const std::string& by,
                                                 absl::Time now) {
-  bool newly = false;
-  absl::Status s = db_->Write([&](PgConnection& c) -> absl::Status {
-    absl::StatusOr<bool> closed = PgCloseMonth(c, period.ToString(), by, now);
-    if (!closed.ok()) return closed.status();
-    newly = *closed;
-    return absl::OkStatus();
-  });
-  if (!s.ok()) return s;
-  return newly;
+  return PgCloseMonth(*db_, period.ToString(), by, now);
 }
 
 absl::StatusOr<SurveyMonth> PgSurveyStore::ReadMonth(const Period& period,
