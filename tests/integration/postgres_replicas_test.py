@@ -297,6 +297,46 @@ class PostgresReplicasTest(zwfw_testlib.ServicesTestCase):
         self.assertEqual(code, 0, err)
         self.assertIn("accepted 0, updated 0, duplicate 1, rejected 0", out)
 
+    def test_cases_move_from_sqlite_to_postgres(self):
+        """The README's move of intake's cases: listed from the SQLite
+        server as proto-JSON lines, imported into the PostgreSQL one; the
+        month's statistics come out equal, every field of every case too."""
+        sqlite = self.start("services/intake/intake_server")
+        pg = self.start("services/intake/intake_server", self.database)
+        directory = zwfw_testlib.demo_directory()
+        for server in (sqlite, pg):
+            zwfw("--intake=" + server.address, "directory", "import",
+                 directory, token=self.admin, check=0)
+        july = os.path.join(self.dir, "july.jsonl")
+        with open(july, "w") as f:
+            subprocess.run([os.path.join(zwfw_testlib.BUILD_DIR,
+                                         "tools/seedgen/seedgen"),
+                            "--directory=" + directory], stdout=f, check=True)
+        zwfw("--intake=" + sqlite.address, "cases", "import", july,
+             token=self.admin, check=0)
+
+        code, listed, err = zwfw("--intake=" + sqlite.address, "cases", "list",
+                                 "--json", "--limit=10000000",
+                                 token=self.admin)
+        self.assertEqual(code, 0, err)
+        moved = os.path.join(self.dir, "moved.jsonl")
+        with open(moved, "w") as f:
+            f.write(listed)
+        code, out, err = zwfw("--intake=" + pg.address, "cases", "import",
+                              moved, token=self.admin)
+        self.assertEqual(code, 0, err)
+        self.assertIn("accepted 84781, updated 0, duplicate 0, rejected 0", out)
+        stats = [zwfw("--intake=" + server.address, "cases", "stats",
+                      "--period=2020-07", "--json", token=self.admin,
+                      check=0)[1] for server in (sqlite, pg)]
+        figures = [json.loads(x) for x in stats]
+        for f in figures:  # the count of writes, not a figure
+            f.pop("data_version")
+        self.assertEqual(figures[0], figures[1])
+        again = zwfw("--intake=" + pg.address, "cases", "list", "--json",
+                     "--limit=10000000", token=self.admin, check=0)[1]
+        self.assertEqual(again, listed)
+
     def read_your_writes_through_the_gateway(self, upstream, both):
         gateway = self.start("gateway/gateway_server",
                              [*upstream, both, *zwfw_testlib.redis_flags(),
