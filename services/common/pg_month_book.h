@@ -9,9 +9,11 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "services/common/pg_audit_log.h"
 #include "services/common/postgres.h"
 
 namespace zwfw {
@@ -30,6 +32,27 @@ absl::StatusOr<int64_t> PgMonthWrites(PgConnection& conn,
 // was closed already (nothing written then).
 absl::StatusOr<bool> PgCloseMonth(PgDatabase& db, const std::string& month,
                                   const std::string& by, absl::Time now);
+
+// The month book's and the audit trail's part of a store's writer
+// interface (BumpMonth and Audit of case_writes.h and survey_writes.h) on
+// the connection of one Write; the store's writer derives from
+// PgBookWriter<ItsInterface> and writes the rest on c_.
+template <typename Writer>
+class PgBookWriter : public Writer {
+ public:
+  explicit PgBookWriter(PgConnection& c) : c_(c) {}
+
+  absl::Status BumpMonth(const std::string& month) final {
+    return PgBumpMonth(c_, month);
+  }
+  absl::Status Audit(const Actor& actor, absl::Time at,
+                     const std::vector<std::string>& keys) final {
+    return AppendPgAudit(c_, actor, at, keys);
+  }
+
+ protected:
+  PgConnection& c_;
+};
 
 }  // namespace zwfw
 

@@ -28,6 +28,10 @@ namespace {
 // race or a deadlock and nothing of it was kept.
 constexpr char kRetryPayload[] = "type.zwfw/postgres-retry";
 constexpr int kMaxAttempts = 6;
+
+// Marks a NOTIFY payload as Notify's topic, not a data version (whose
+// epoch is hex digits).
+constexpr absl::string_view kNoticePrefix = "topic:";
 constexpr size_t kMaxSchemaName = 48;
 // pg_advisory_lock's key space is shared by everything in the database:
 // ours are this constant plus a hash of the schema.
@@ -575,6 +579,26 @@ absl::Status PgDatabase::Transaction(const Work& work, bool write) {
   return s;
 }
 
+absl::Status PgDatabase::Notify(PgConnection& c,
+                                absl::string_view topic) const {
+  return c.Run(
+      "SELECT pg_notify($1, $2)",
+      PgParams().Text(channel_).Text(absl::StrCat(kNoticePrefix, topic)));
+}
+
+void PgDatabase::OnNotice(absl::string_view topic,
+                          std::function<void()> callback) {
+  absl::MutexLock lock(&notice_mu_);
+  notices_.emplace_back(std::string(topic), std::move(callback));
+}
+
+void PgDatabase::Notice(absl::string_view topic) {
+  absl::MutexLock lock(&notice_mu_);
+  for (const auto& [name, callback] : notices_) {
+    if (topic.empty() || name == topic) callback();
+  }
+}
+
 absl::Status PgDatabase::FollowVersion() {
   absl::MutexLock lock(&mu_);
   if (listener_.joinable()) return absl::OkStatus();
@@ -609,6 +633,7 @@ void PgDatabase::Listen() {
     if (std::exchange(lost_logged, false)) {
       LogInfo(absl::StrCat("following ", described_, "'s data version again"));
     }
+    Notice("");  // whatever was sent before LISTEN is unknown
     pg_conn* c = (*conn)->conn_;
     while (!stopping()) {
       const int fd = PQsocket(c);
@@ -620,11 +645,14 @@ void PgDatabase::Listen() {
       if (select(fd + 1, &read, nullptr, nullptr, &wait) < 0) break;
       if (PQconsumeInput(c) == 0) break;
       while (PGnotify* n = PQnotifies(c)) {
-        const absl::string_view payload(n->extra);
+        // "topic:NAME" from Notify, or "EPOCH.COUNTER" from a write.
+        absl::string_view payload(n->extra);
         const size_t dot = payload.rfind('.');
         int64_t counter = 0;
-        if (dot != absl::string_view::npos &&
-            absl::SimpleAtoi(payload.substr(dot + 1), &counter)) {
+        if (absl::ConsumePrefix(&payload, kNoticePrefix)) {
+          if (!payload.empty()) Notice(payload);
+        } else if (dot != absl::string_view::npos &&
+                   absl::SimpleAtoi(payload.substr(dot + 1), &counter)) {
           changes_->Observe(std::string(payload.substr(0, dot)), counter);
         }
         PQfreemem(n);

@@ -195,6 +195,17 @@ class PgDatabase {
   // of its own that reconnects when it is lost.
   absl::Status FollowVersion();
 
+  // Inside a Write's work: once the transaction commits, every replica's
+  // OnNotice(topic) callbacks run (before its data version moves). A topic
+  // is a short word ("directory").
+  absl::Status Notify(PgConnection& c, absl::string_view topic) const;
+  // Runs `callback` on the thread FollowVersion starts, after each
+  // committed Notify(topic) of any replica (this one included), and each
+  // time that thread has (re)connected: notices sent while it was away are
+  // lost. It must be quick (set a flag): it holds up the version's
+  // following.
+  void OnNotice(absl::string_view topic, std::function<void()> callback);
+
   // "host:port/dbname, schema s": for logs and errors (never a password).
   const std::string& described() const { return described_; }
   const std::string& schema() const { return schema_; }
@@ -209,6 +220,7 @@ class PgDatabase {
   absl::Status Transaction(const Work& work, bool write);
   absl::Status ReadVersion(PgConnection& conn);
   void Listen();
+  void Notice(absl::string_view topic);  // "" : all (after a reconnect)
 
   const PgOptions options_;
   DataChanges* const changes_;
@@ -223,6 +235,10 @@ class PgDatabase {
   int open_ ABSL_GUARDED_BY(mu_) = 0;  // idle and lent out
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   std::thread listener_;
+
+  absl::Mutex notice_mu_;
+  std::vector<std::pair<std::string, std::function<void()>>> notices_
+      ABSL_GUARDED_BY(notice_mu_);
 };
 
 // INVALID_ARGUMENT unless `schema` is a plain identifier: a lower-case

@@ -25,6 +25,24 @@ struct OpenedStore {
   std::unique_ptr<AuditTrail> trail;
 };
 
+// The PostgreSQL half of OpenStore, for a server whose SQLite stores
+// differ in shape from its one PostgreSQL store (intake): PgStore::Open(
+// the --database options, extra...), its version followed by LISTEN, and
+// the audit trail of the same database.
+template <typename PgStore, typename... Extra>
+absl::StatusOr<OpenedStore<PgStore>> OpenPgStore(ServerHost& host,
+                                                 const Extra&... extra) {
+  absl::StatusOr<std::unique_ptr<PgStore>> pg =
+      PgStore::Open(host.DatabaseOptions(), extra...);
+  if (!pg.ok()) return pg.status();
+  absl::Status following = (*pg)->database().FollowVersion();
+  if (!following.ok()) return following;
+  OpenedStore<PgStore> opened;
+  opened.trail = std::make_unique<PgAuditTrail>(&(*pg)->database());
+  opened.store = *std::move(pg);
+  return opened;
+}
+
 // PgStore: static Open(const PgOptions&) and database(); SqliteStore:
 // static Open(path). `file` is the SQLite file's name in --data_dir.
 template <typename Store, typename PgStore, typename SqliteStore>
@@ -32,13 +50,10 @@ absl::StatusOr<OpenedStore<Store>> OpenStore(ServerHost& host,
                                              const std::string& file) {
   OpenedStore<Store> opened;
   if (host.OnPostgres()) {
-    absl::StatusOr<std::unique_ptr<PgStore>> pg =
-        PgStore::Open(host.DatabaseOptions());
+    absl::StatusOr<OpenedStore<PgStore>> pg = OpenPgStore<PgStore>(host);
     if (!pg.ok()) return pg.status();
-    absl::Status following = (*pg)->database().FollowVersion();
-    if (!following.ok()) return following;
-    opened.trail = std::make_unique<PgAuditTrail>(&(*pg)->database());
-    opened.store = *std::move(pg);
+    opened.store = std::move(pg->store);
+    opened.trail = std::move(pg->trail);
     return opened;
   }
   absl::StatusOr<std::unique_ptr<SqliteStore>> sqlite =

@@ -17,6 +17,9 @@ constexpr int kImportAttempts = 20;
 
 absl::StatusOr<std::unique_ptr<DirectoryCatalog>> DirectoryCatalog::Open(
     DirectoryStore* store) {
+  // Listening before loading: an import in between is reloaded.
+  auto stale = std::make_shared<std::atomic<bool>>(false);
+  const bool shared = store->OnReplaced([stale] { stale->store(true); });
   absl::StatusOr<StoredDirectory> stored = store->Load();
   if (!stored.ok()) return stored.status();
   absl::StatusOr<std::shared_ptr<const DirectoryIndex>> index =
@@ -27,7 +30,7 @@ absl::StatusOr<std::unique_ptr<DirectoryCatalog>> DirectoryCatalog::Open(
         "the stored directory is not valid: ", index.status().message()));
   }
   return std::unique_ptr<DirectoryCatalog>(
-      new DirectoryCatalog(store, *std::move(index)));
+      new DirectoryCatalog(store, shared, std::move(stale), *std::move(index)));
 }
 
 absl::StatusOr<std::shared_ptr<const DirectoryIndex>> DirectoryCatalog::Import(
@@ -86,7 +89,7 @@ absl::Status DirectoryCatalog::Refresh() const {
 std::shared_ptr<const DirectoryIndex> DirectoryCatalog::CurrentNaming(
     absl::string_view department_code) const {
   std::shared_ptr<const DirectoryIndex> current = Current();
-  if (!follow_.load() || current->FindDepartment(department_code) != nullptr) {
+  if (!shared_ || current->FindDepartment(department_code) != nullptr) {
     return current;
   }
   absl::Status s = Refresh();
@@ -95,16 +98,11 @@ std::shared_ptr<const DirectoryIndex> DirectoryCatalog::CurrentNaming(
 }
 
 std::shared_ptr<const DirectoryIndex> DirectoryCatalog::Current() const {
-  if (follow_.load()) {
-    // Another replica's import moved the data version before anyone could
-    // ask for it here: look when the version has moved since the last look.
-    const int64_t now = DataChanges::Process().Current().counter;
-    if (checked_at_.exchange(now) != now) {
-      absl::Status s = Refresh();
-      if (!s.ok()) {
-        checked_at_.store(-1);  // look again next time
-        LogWarning(absl::StrCat("directory: ", s.message()));
-      }
+  if (stale_->exchange(false)) {
+    absl::Status s = Refresh();
+    if (!s.ok()) {
+      stale_->store(true);  // look again next time
+      LogWarning(absl::StrCat("directory: ", s.message()));
     }
   }
   absl::MutexLock lock(&mu_);

@@ -1,8 +1,8 @@
 // The directory as the intake server uses it: the store of record plus the
 // current validated index, swapped atomically on every import. Reads never
-// touch the store, unless it is shared (FollowSharedStore): then another
-// replica may import, and Current() first asks the store for its version
-// whenever the process's data version has moved since it last asked.
+// touch the store, unless it is shared by replicas (DirectoryStore::
+// OnReplaced): then the first Current() after the store says another
+// replica may have imported reloads it. Case writes cost no round trip.
 //
 // Thread-safe: Current() from any number of threads, never blocked by an
 // import for longer than the swap; imports run one at a time.
@@ -37,11 +37,6 @@ class DirectoryCatalog {
   // while imports replace it.
   std::shared_ptr<const DirectoryIndex> Current() const;
 
-  // The store is shared by replicas (PostgreSQL): from now on Current()
-  // reloads an import made through another replica before it answers, once
-  // the data version (which that import moved) says something changed.
-  void FollowSharedStore() { follow_ = true; }
-
   // Reloads when the store holds a newer version than the one served.
   absl::Status Refresh() const;
 
@@ -53,14 +48,19 @@ class DirectoryCatalog {
       absl::string_view department_code) const;
 
  private:
-  DirectoryCatalog(DirectoryStore* store,
+  DirectoryCatalog(DirectoryStore* store, bool shared,
+                   std::shared_ptr<std::atomic<bool>> stale,
                    std::shared_ptr<const DirectoryIndex> current)
-      : store_(store), current_(std::move(current)) {}
+      : store_(store),
+        shared_(shared),
+        stale_(std::move(stale)),
+        current_(std::move(current)) {}
 
   DirectoryStore* const store_;
-  std::atomic<bool> follow_{false};
-  // The data version counter when the store was last asked.
-  mutable std::atomic<int64_t> checked_at_{-1};
+  const bool shared_;  // OnReplaced said so
+  // Set by the store's callback (which may outlive the catalog, hence
+  // shared); Current() reloads when it finds it set.
+  const std::shared_ptr<std::atomic<bool>> stale_;
   absl::Mutex import_mu_;  // one import at a time
   absl::BitGen jitter_ ABSL_GUARDED_BY(import_mu_);
   mutable absl::Mutex refresh_mu_;  // one reload at a time

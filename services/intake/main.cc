@@ -6,8 +6,8 @@
 #include "services/common/audit_service.h"
 #include "services/common/auth.h"
 #include "services/common/calendar.h"
-#include "services/common/pg_audit_log.h"
 #include "services/common/server.h"
+#include "services/common/store_choice.h"
 #include "services/intake/case_intake_service.h"
 #include "services/intake/directory_catalog.h"
 #include "services/intake/directory_service.h"
@@ -44,14 +44,13 @@ int main(int argc, char** argv) {
   const int max_records = absl::GetFlag(FLAGS_max_records_per_transaction);
   const int64_t max_queued = absl::GetFlag(FLAGS_max_queued_records);
   if ((*host)->OnPostgres()) {
-    absl::StatusOr<std::unique_ptr<zwfw::intake::PgIntakeStore>> pg =
-        zwfw::intake::PgIntakeStore::Open((*host)->DatabaseOptions(),
-                                          {max_records, max_queued});
+    absl::StatusOr<zwfw::OpenedStore<zwfw::intake::PgIntakeStore>> pg =
+        zwfw::OpenPgStore<zwfw::intake::PgIntakeStore>(
+            **host,
+            zwfw::intake::GroupCommitter::Options{max_records, max_queued});
     if (!pg.ok()) return zwfw::StartupFailure(pg.status());
-    absl::Status following = (*pg)->database().FollowVersion();
-    if (!following.ok()) return zwfw::StartupFailure(following);
-    shared = *std::move(pg);
-    trail = std::make_unique<zwfw::PgAuditTrail>(&shared->database());
+    shared = std::move(pg->store);
+    trail = std::move(pg->trail);
     directory_store = shared.get();
     case_store = shared.get();
   } else {
@@ -74,7 +73,6 @@ int main(int argc, char** argv) {
   absl::StatusOr<std::unique_ptr<zwfw::intake::DirectoryCatalog>> catalog =
       zwfw::intake::DirectoryCatalog::Open(directory_store);
   if (!catalog.ok()) return zwfw::StartupFailure(catalog.status());
-  if (shared != nullptr) (*catalog)->FollowSharedStore();
 
   zwfw::intake::CaseIntakeOptions intake_options;
   intake_options.max_batch = absl::GetFlag(FLAGS_max_batch);

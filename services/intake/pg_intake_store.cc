@@ -18,6 +18,9 @@ namespace {
 
 using zwfw::v1::Case;
 
+// The notice every replica's directory catalog reloads on (Replace).
+constexpr absl::string_view kDirectoryTopic = "directory";
+
 // The columns a case is stored in, as COPY and the set-wise INSERT and
 // UPDATE name them.
 constexpr char kCaseColumns[] =
@@ -121,9 +124,9 @@ void AppendCopyRow(const StagedCase& staged, std::string* out) {
 // decisions kept in memory, and the cases written by Finish — the new ones
 // COPYed straight into the table, the changed ones COPYed into a
 // temporary table and updated from it in one statement.
-class PgIntakeStore::Writer final : public CaseWriter {
+class PgIntakeStore::Writer final : public PgBookWriter<CaseWriter> {
  public:
-  explicit Writer(PgConnection& c) : c_(c) {}
+  using PgBookWriter::PgBookWriter;
 
   absl::Status Begin(const std::vector<GroupCommitter::Batch*>& batches) {
     std::vector<std::string> departments, case_nos;
@@ -164,9 +167,9 @@ class PgIntakeStore::Writer final : public CaseWriter {
       if (!s.ok()) return s;
     }
     if (updates.empty()) return absl::OkStatus();
-    absl::Status s = c_.Run(absl::StrCat(
+    absl::Status s = c_.Run(
         "CREATE TEMPORARY TABLE IF NOT EXISTS changed_cases (LIKE cases) ON "
-        "COMMIT DELETE ROWS"));
+        "COMMIT DELETE ROWS");
     if (!s.ok()) return s;
     s = c_.CopyIn(
         absl::StrCat("COPY changed_cases (", kCaseColumns, ") FROM STDIN"),
@@ -274,13 +277,6 @@ class PgIntakeStore::Writer final : public CaseWriter {
                      absl::StrJoin(sums, ", ")),
         params);
   }
-  absl::Status BumpMonth(const std::string& month) override {
-    return PgBumpMonth(c_, month);
-  }
-  absl::Status Audit(const Actor& actor, absl::Time at,
-                     const std::vector<std::string>& keys) override {
-    return AppendPgAudit(c_, actor, at, keys);
-  }
 
  private:
   // A case of this transaction: as stored before it (stored), and its
@@ -295,7 +291,6 @@ class PgIntakeStore::Writer final : public CaseWriter {
     return absl::StrCat(department, std::string(1, '\0'), case_no);
   }
 
-  PgConnection& c_;
   std::vector<const StagedCase*> staged_;  // by seq, in the order given
   absl::flat_hash_map<const StagedCase*, int> seq_;
   absl::flat_hash_map<std::string, Current> current_;
@@ -532,9 +527,16 @@ absl::Status PgIntakeStore::Replace(const zwfw::v1::DirectorySnapshot& snapshot,
         "SET version = excluded.version, record = excluded.record",
         PgParams().Int(version).Bytes(snapshot.SerializeAsString()));
     if (!s.ok()) return s;
+    s = db_->Notify(c, kDirectoryTopic);
+    if (!s.ok()) return s;
     return AppendPgAudit(c, actor, absl::Now(),
                          {absl::StrCat("directory version ", version)});
   });
+}
+
+bool PgIntakeStore::OnReplaced(std::function<void()> callback) {
+  db_->OnNotice(kDirectoryTopic, std::move(callback));
+  return true;
 }
 
 absl::StatusOr<StoredDirectory> PgIntakeStore::Load() {

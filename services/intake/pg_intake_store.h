@@ -58,6 +58,9 @@ class PgIntakeStore final : public CaseStore, public DirectoryStore {
                        int64_t version, const Actor& actor) override;
   absl::StatusOr<StoredDirectory> Load() override;
   absl::StatusOr<int64_t> StoredVersion() override;
+  // After every replica's Replace, and whenever its notices may have been
+  // missed (database().FollowVersion() must run for any to come).
+  bool OnReplaced(std::function<void()> callback) override;
 
   PgDatabase& database() { return *db_; }
   int64_t transactions() const { return committer_->transactions(); }

@@ -18,8 +18,6 @@ namespace {
 using zwfw::v1::Evaluation;
 using zwfw::v1::Rectification;
 
-int64_t Micros(absl::Time t) { return absl::ToUnixMicros(t); }
-
 // The tables of survey_schema.cc at its latest version, in PostgreSQL's
 // types (times in Unix microseconds, records as serialised protos).
 const std::vector<std::string>& Migrations() {
@@ -140,9 +138,9 @@ absl::StatusOr<std::vector<Rectification>> QueryRectifications(
 }
 
 // survey_writes.h's statements on the connection of one Write.
-class PgSurveyWriter final : public SurveyWriter {
+class PgSurveyWriter final : public PgBookWriter<SurveyWriter> {
  public:
-  explicit PgSurveyWriter(PgConnection& c) : c_(c) {}
+  using PgBookWriter::PgBookWriter;
 
   absl::StatusOr<bool> IsClosed(const std::string& month) override {
     return Exists("SELECT 1 FROM closed_months WHERE month = $1", month);
@@ -249,8 +247,8 @@ class PgSurveyWriter final : public SurveyWriter {
             .Int(e.rating())
             .Text(MonthOf(e.evaluated_at()))
             .Int(static_cast<int>(kOpeningState))
-            .Int(Micros(ToTime(e.evaluated_at())))
-            .Int(Micros(due)));
+            .Int(absl::ToUnixMicros(ToTime(e.evaluated_at())))
+            .Int(absl::ToUnixMicros(due)));
   }
   absl::StatusOr<std::optional<Rectification>> ReadRectification(
       const std::string& evaluation_id, absl::Time now) override {
@@ -268,7 +266,7 @@ class PgSurveyWriter final : public SurveyWriter {
     PgParams params;
     params.Int(static_cast<int>(state));
     if (rectified_at) {
-      params.Int(Micros(*rectified_at));
+      params.Int(absl::ToUnixMicros(*rectified_at));
     } else {
       params.Null();
     }
@@ -314,13 +312,6 @@ class PgSurveyWriter final : public SurveyWriter {
         "$5, r3 = c.r3 + $6, r4 = c.r4 + $7, r5 = c.r5 + $8",
         params);
   }
-  absl::Status BumpMonth(const std::string& month) override {
-    return PgBumpMonth(c_, month);
-  }
-  absl::Status Audit(const Actor& actor, absl::Time at,
-                     const std::vector<std::string>& keys) override {
-    return AppendPgAudit(c_, actor, at, keys);
-  }
 
  private:
   absl::StatusOr<bool> Exists(const char* sql, const std::string& key) {
@@ -328,8 +319,6 @@ class PgSurveyWriter final : public SurveyWriter {
     if (!r.ok()) return r.status();
     return r->rows() > 0;
   }
-
-  PgConnection& c_;
 };
 
 }  // namespace
@@ -401,7 +390,7 @@ absl::StatusOr<std::vector<Rectification>> PgSurveyStore::ListRectifications(
   }
   if (query.overdue_only) {
     conditions.push_back(OverdueSql(absl::StrCat(next(), "::bigint")));
-    params.Int(Micros(now));
+    params.Int(absl::ToUnixMicros(now));
   }
   const std::string where =
       conditions.empty()
@@ -493,7 +482,7 @@ absl::StatusOr<SurveyMonth> PgSurveyStore::ReadMonth(const Period& period,
             LateByClockSql("$1::bigint"),
             ") FROM rectifications WHERE month = $2 GROUP BY "
             "department_code"),
-        PgParams().Int(Micros(now)).Text(month));
+        PgParams().Int(absl::ToUnixMicros(now)).Text(month));
     if (!r.ok()) return r.status();
     int64_t late_by_clock = 0;
     for (int i = 0; i < r->rows(); ++i) {
@@ -505,7 +494,7 @@ absl::StatusOr<SurveyMonth> PgSurveyStore::ReadMonth(const Period& period,
     r = c.Exec(absl::StrCat("SELECT min(due_at) FROM rectifications WHERE "
                             "month = $1 AND rectified_at IS NULL AND ",
                             ClockRunningSql(), " AND due_at >= $2"),
-               PgParams().Text(month).Int(Micros(now)));
+               PgParams().Text(month).Int(absl::ToUnixMicros(now)));
     if (!r.ok()) return r.status();
     if (r->rows() > 0 && !r->IsNull(0, 0)) {
       out.stable_until = absl::FromUnixMicros(r->Int(0, 0));

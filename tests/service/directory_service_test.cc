@@ -1,6 +1,7 @@
 // The Directory service served in-process over its real stores (SQLite and
 // PostgreSQL, with the same assertions), and over a store that fails on
-// demand; two replicas' catalogs over one PostgreSQL schema.
+// demand; two replicas' catalogs over one PostgreSQL schema, and a shared
+// store's round trips counted.
 #include "services/intake/directory_service.h"
 
 #include <grpcpp/grpcpp.h>
@@ -269,7 +270,6 @@ class DirectoryReplicasTest : public ::testing::Test {
       ASSERT_TRUE((*store)->database().FollowVersion().ok());
       stores_[i] = *std::move(store);
       catalogs_[i] = *DirectoryCatalog::Open(stores_[i].get());
-      catalogs_[i]->FollowSharedStore();
     }
   }
 
@@ -334,6 +334,69 @@ TEST_F(DirectoryReplicasTest, ImportsAtOnceGetDistinctVersions) {
   EXPECT_EQ(AwaitVersion(*catalogs_[0], 2 * kEach), 2 * kEach);
   EXPECT_EQ(AwaitVersion(*catalogs_[1], 2 * kEach), 2 * kEach);
   EXPECT_EQ(*stores_[0]->StoredVersion(), 2 * kEach);
+}
+
+// A store that says it is shared, over a real one: counts the round trips
+// the catalog makes and lets the test play the other replica's notice.
+class CountingSharedStore : public DirectoryStore {
+ public:
+  explicit CountingSharedStore(DirectoryStore* real) : real_(real) {}
+  absl::Status Replace(const zwfw::v1::DirectorySnapshot& snapshot,
+                       int64_t version, const Actor& actor) override {
+    return real_->Replace(snapshot, version, actor);
+  }
+  absl::StatusOr<StoredDirectory> Load() override { return real_->Load(); }
+  absl::StatusOr<int64_t> StoredVersion() override {
+    ++asked;
+    if (unreachable) return absl::UnavailableError("database away");
+    return real_->StoredVersion();
+  }
+  bool OnReplaced(std::function<void()> callback) override {
+    replaced = std::move(callback);
+    return true;
+  }
+  int asked = 0;
+  bool unreachable = false;
+  std::function<void()> replaced;
+
+ private:
+  DirectoryStore* real_;
+};
+
+TEST(SharedDirectoryCatalogTest, AsksTheStoreOnlyAfterItsNotice) {
+  std::unique_ptr<SqliteDirectoryStore> real =
+      *SqliteDirectoryStore::Open(":memory:");
+  CountingSharedStore store(real.get());
+  std::unique_ptr<DirectoryCatalog> catalog = *DirectoryCatalog::Open(&store);
+  ASSERT_TRUE(store.replaced != nullptr);
+  // Case writes move the data version: no round trip for the directory.
+  for (int i = 0; i < 5; ++i) {
+    DataChanges::Process().Bump();
+    EXPECT_EQ(catalog->Current()->version(), 0);
+  }
+  EXPECT_EQ(store.asked, 0);
+
+  // Another replica imports: its notice makes the next Current() reload,
+  // once.
+  zwfw::v1::DirectorySnapshot snapshot;
+  snapshot.add_departments()->set_code("gaj");
+  snapshot.mutable_departments(0)->set_name("区公安分局");
+  ASSERT_TRUE(real->Replace(snapshot, 1, {"admin test", "Import"}).ok());
+  EXPECT_EQ(catalog->Current()->version(), 0);
+  store.replaced();
+  EXPECT_EQ(catalog->Current()->version(), 1);
+  EXPECT_EQ(catalog->Current()->version(), 1);
+  EXPECT_EQ(store.asked, 1);
+
+  // A reload that fails is tried again on the next Current().
+  snapshot.mutable_departments(0)->set_code("swj");
+  ASSERT_TRUE(real->Replace(snapshot, 2, {"admin test", "Import"}).ok());
+  store.unreachable = true;
+  store.replaced();
+  EXPECT_EQ(catalog->Current()->version(), 1);
+  store.unreachable = false;
+  EXPECT_EQ(catalog->Current()->version(), 2);
+  EXPECT_EQ(store.asked, 3);
 }
 
 }  // namespace
