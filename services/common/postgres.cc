@@ -647,13 +647,15 @@ void PgDatabase::Listen() {
       while (PGnotify* n = PQnotifies(c)) {
         // "topic:NAME" from Notify, or "EPOCH.COUNTER" from a write.
         absl::string_view payload(n->extra);
-        const size_t dot = payload.rfind('.');
-        int64_t counter = 0;
         if (absl::ConsumePrefix(&payload, kNoticePrefix)) {
           if (!payload.empty()) Notice(payload);
-        } else if (dot != absl::string_view::npos &&
-                   absl::SimpleAtoi(payload.substr(dot + 1), &counter)) {
-          changes_->Observe(std::string(payload.substr(0, dot)), counter);
+        } else {
+          const size_t dot = payload.rfind('.');
+          int64_t counter = 0;
+          if (dot != absl::string_view::npos &&
+              absl::SimpleAtoi(payload.substr(dot + 1), &counter)) {
+            changes_->Observe(std::string(payload.substr(0, dot)), counter);
+          }
         }
         PQfreemem(n);
       }

@@ -98,7 +98,8 @@ std::shared_ptr<const DirectoryIndex> DirectoryCatalog::CurrentNaming(
 }
 
 std::shared_ptr<const DirectoryIndex> DirectoryCatalog::Current() const {
-  if (stale_->exchange(false)) {
+  // A plain load first: every batch passes here, and a notice is rare.
+  if (stale_->load(std::memory_order_relaxed) && stale_->exchange(false)) {
     absl::Status s = Refresh();
     if (!s.ok()) {
       stale_->store(true);  // look again next time
