@@ -54,12 +54,7 @@ class BulletinGoldenTest(zwfw_testlib.ServicesTestCase):
         redis = zwfw_testlib.redis_flags()
         _, flags = self.start_services(redis)
         out = os.path.join(self.dir, "out")
-        env = dict(os.environ, ZWFW_TOKEN=self.admin, OUT_DIR=out,
-                   ZWFW_BUILD_DIR=zwfw_testlib.BUILD_DIR)
-        load = subprocess.run(
-            [os.path.join(zwfw_testlib.SOURCE_DIR, "tools/load-demo"), *flags],
-            env=env, capture_output=True, text=True, timeout=300)
-        self.assertEqual(load.returncode, 0, load.stdout + load.stderr)
+        self.load_demo(flags)
         with open(os.path.join(out, "bulletin-2020-07.txt"),
                   encoding="utf-8") as f:
             text = f.read()

@@ -37,13 +37,7 @@ class DashboardTest(zwfw_testlib.ServicesTestCase):
         self.gateway = self.start("gateway/gateway_server", peers + [
             "--anonymous_viewer",
             "--viewer_token_file=" + self.viewer_token_file])
-        env = dict(os.environ, ZWFW_TOKEN=self.admin,
-                   OUT_DIR=os.path.join(self.dir, "out"),
-                   ZWFW_BUILD_DIR=zwfw_testlib.BUILD_DIR)
-        load = subprocess.run(
-            [os.path.join(zwfw_testlib.SOURCE_DIR, "tools/load-demo"), *peers],
-            env=env, capture_output=True, text=True, timeout=300)
-        self.assertEqual(load.returncode, 0, load.stdout + load.stderr)
+        self.load_demo(peers)
 
         # Anonymous: aggregates yes; cases and drafts never.
         status, body = self.get("/v1/periods/2020-07/case-stats")

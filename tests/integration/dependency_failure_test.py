@@ -10,7 +10,6 @@ naming intake; a slow peer holds at most --backend_max_in_flight workers.
 """
 import os
 import socket
-import subprocess
 import threading
 import time
 import urllib.error

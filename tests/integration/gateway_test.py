@@ -6,8 +6,6 @@ gRPC codes mapped to HTTP statuses, documents with their media type."""
 import http.client
 import json
 import os
-import subprocess
-import unittest
 import urllib.error
 import urllib.request
 

@@ -24,7 +24,6 @@ import os
 import subprocess
 import threading
 import time
-import urllib.parse
 import urllib.request
 
 import grpc
@@ -38,18 +37,8 @@ class PostgresReplicasTest(zwfw_testlib.ServicesTestCase):
 
     def setUp(self):
         super().setUp()
-        url = os.environ.get("ZWFW_TEST_POSTGRES")
-        if not url:
-            self.skipTest("no ZWFW_TEST_POSTGRES: run tools/test")
-        name = "replicas_%d_%s" % (os.getpid(), self._testMethodName[5:20])
-        subprocess.run([os.path.join(zwfw_testlib.SOURCE_DIR, "tools/postgres"),
-                        "createdb", os.environ["ZWFW_TEST_POSTGRES_DIR"], name],
-                       check=True)
-        parts = urllib.parse.urlsplit(url)
-        self.database = [
-            "--database=" + parts._replace(path="/" + name).geturl(),
-            "--database_password_file=" +
-            os.environ["ZWFW_TEST_POSTGRES_PASSWORD_FILE"]]
+        self.database = self.private_database(
+            "replicas_%d_%s" % (os.getpid(), self._testMethodName[5:20]))
         zwfw_testlib.load_protos(os.path.join(self.dir, "py"),
                                  "changes.proto")
 

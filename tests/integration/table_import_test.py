@@ -12,7 +12,6 @@ return visits come in the same way.
 import json
 import os
 import subprocess
-import unittest
 
 from zwfw_testlib import ServicesTestCase, demo_directory, zwfw
 import zwfw_testlib

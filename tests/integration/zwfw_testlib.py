@@ -11,6 +11,7 @@ import tempfile
 import threading
 import time
 import unittest
+import urllib.parse
 
 BUILD_DIR = None
 SOURCE_DIR = None
@@ -284,6 +285,32 @@ class ServicesTestCase(unittest.TestCase):
                               self.service_token_file, *extra])
         self.servers.append(again)
         return again.wait_listening()
+
+    def load_demo(self, flags):
+        """tools/load-demo through the servers `flags` name (--intake=…),
+        its renders into the test's folder; fails the test if it fails."""
+        env = dict(os.environ, ZWFW_TOKEN=self.admin,
+                   OUT_DIR=os.path.join(self.dir, "out"),
+                   ZWFW_BUILD_DIR=BUILD_DIR)
+        load = subprocess.run(
+            [os.path.join(SOURCE_DIR, "tools/load-demo"), *flags],
+            env=env, capture_output=True, text=True, timeout=300)
+        self.assertEqual(load.returncode, 0, load.stdout + load.stderr)
+
+    def private_database(self, name):
+        """A database `name` of its own on tools/test's PostgreSQL cluster;
+        returns the servers' --database flags (skips the test without the
+        cluster)."""
+        url = os.environ.get("ZWFW_TEST_POSTGRES")
+        if not url:
+            self.skipTest("no ZWFW_TEST_POSTGRES: run tools/test")
+        subprocess.run([os.path.join(SOURCE_DIR, "tools/postgres"), "createdb",
+                        os.environ["ZWFW_TEST_POSTGRES_DIR"], name],
+                       check=True)
+        return ["--database=" + urllib.parse.urlsplit(url)._replace(
+                    path="/" + name).geturl(),
+                "--database_password_file=" +
+                os.environ["ZWFW_TEST_POSTGRES_PASSWORD_FILE"]]
 
     def start_services(self, extra=()):
         """intake, survey, scoring and bulletin, each told where the others
