@@ -12,24 +12,10 @@ import zwfw_testlib
 from zwfw_testlib import Server, new_token, zwfw, demo_directory
 
 
-def install_node_client():
-    """npm-installs the pinned client packages into the build tree once."""
-    target = os.path.join(zwfw_testlib.BUILD_DIR, "node_interop")
-    os.makedirs(target, exist_ok=True)
-    source = os.path.join(zwfw_testlib.SOURCE_DIR, "tests/interop")
-    for name in ("package.json", "submit_cases.js"):
-        shutil.copy(os.path.join(source, name), target)
-    if not os.path.isdir(os.path.join(target, "node_modules/@grpc/grpc-js")):
-        subprocess.run(["npm", "install", "--no-audit", "--no-fund",
-                        "--loglevel=error"], cwd=target, check=True,
-                       timeout=600)
-    return target
-
-
 class IntakeInteropTest(unittest.TestCase):
 
     def test_node_grpc_js_client(self):
-        client_dir = install_node_client()
+        client_dir = zwfw_testlib.node_packages("interop", ["submit_cases.js"])
         workdir = tempfile.mkdtemp(prefix="zwfw-interop-")
         server = None
         try:

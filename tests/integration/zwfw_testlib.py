@@ -1,5 +1,6 @@
 """Helpers for the integration tests: real server processes and the CLI."""
 import argparse
+import filecmp
 import os
 import random
 import signal
@@ -232,6 +233,26 @@ def kill_during(server, work, rng, after):
     worker.join(30)
     if failed:
         raise failed[0]
+
+
+def node_packages(folder, files):
+    """Copies tests/<folder>/package.json and `files` into the build tree
+    and npm-installs the pinned packages there once; returns that folder."""
+    target = os.path.join(BUILD_DIR, "node_" + folder)
+    os.makedirs(target, exist_ok=True)
+    source = os.path.join(SOURCE_DIR, "tests", folder)
+    for name in ("package.json", *files):
+        copy = os.path.join(target, name)
+        if not os.path.exists(copy) or not filecmp.cmp(
+                os.path.join(source, name), copy, shallow=False):
+            shutil.copy(os.path.join(source, name), copy)
+    marker = os.path.join(target, "node_modules/.package-lock.json")
+    if (not os.path.exists(marker) or os.path.getmtime(marker) <
+            os.path.getmtime(os.path.join(target, "package.json"))):
+        subprocess.run(["npm", "install", "--no-audit", "--no-fund",
+                        "--loglevel=error"], cwd=target, check=True,
+                       timeout=600)
+    return target
 
 
 def demo_directory():
