@@ -5,13 +5,15 @@
 //    requests and limits, the restricted security settings, no `latest`,
 //    a grace period longer than the drain, Services and NetworkPolicies
 //    that select pods, ConfigMaps that exist; and per layout: embedded
-//    keeps one replica per SQLite service, replaced, on a claim; scaled
+//    (and podman, its one-host form) keeps one replica per SQLite service,
+//    replaced, on a claim; scaled
 //    puts every service on the database, with autoscaling and budgets.
 // Prints one line per problem, naming the object and the field; exits 1
 // when there is any, 0 with a summary otherwise.
 import { parseAllDocuments } from 'yaml';
 
-const layout = process.argv[2];
+// podman (overlays/podman) is the embedded layout on one host.
+const layout = process.argv[2] === 'podman' ? 'embedded' : process.argv[2];
 const problems = [];
 const problem = (obj, what) =>
   problems.push(`${obj.kind}/${obj.metadata?.name}: ${what}`);
@@ -103,6 +105,9 @@ function checkLayout(objects, workloads) {
     if (!deployment(n)) problems.push(`Deployment/${n}: missing`);
   }
   const args = (n) => deployment(n)?.spec.template.spec.containers[0].args ?? [];
+  // --database itself, or the flag file of the Secret zwfw-database.
+  const onDatabase = (a) => a.startsWith('--database=') ||
+    a === '--flagfile=/etc/zwfw/database/database.flags';
   if (layout === 'embedded') {
     for (const n of serverNames.slice(0, 4)) {
       const d = deployment(n);
@@ -111,11 +116,11 @@ function checkLayout(objects, workloads) {
       if (d.spec.strategy?.type !== 'Recreate') problem(d, 'a SQLite service must be replaced (strategy Recreate), never rolled');
       const data = d.spec.template.spec.volumes.find((v) => v.name === 'data');
       if (!data?.persistentVolumeClaim) problem(d, 'its data is not on a PersistentVolumeClaim');
-      if (args(n).some((a) => a.startsWith('--database='))) problem(d, 'embedded services keep SQLite, not --database');
+      if (args(n).some(onDatabase)) problem(d, 'embedded services keep SQLite, not a database');
     }
   } else if (layout === 'scaled') {
     for (const n of serverNames.slice(0, 4)) {
-      if (!args(n).some((a) => a.startsWith('--database='))) problems.push(`Deployment/${n}: no --database`);
+      if (!args(n).some(onDatabase)) problems.push(`Deployment/${n}: not on the database`);
     }
     for (const n of serverNames) {
       const d = deployment(n);

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """deploy/k8s checked offline, as CI can without a cluster:
 
-- `kubectl kustomize` renders both overlays (embedded, scaled);
+- `kubectl kustomize` renders the overlays (embedded, scaled, and podman:
+  embedded on one host);
 - every rendered object is valid against its kind's OpenAPI schema
   (kubernetes-models from npm), and keeps the policy of
   tests/deploy/check_manifests.mjs: probes, requests and limits,
@@ -45,14 +46,17 @@ class K8sManifestsTest(unittest.TestCase):
             cwd=self.checker, capture_output=True, text=True, timeout=120)
 
     def test_both_overlays_render_valid_and_keep_the_policy(self):
-        for layout, objects in (("embedded", 25), ("scaled", 31)):
-            manifests = self.render(layout)
-            done = self.check(layout, manifests)
+        for overlay, objects in (("embedded", 26), ("scaled", 32),
+                                 ("podman", 26)):
+            manifests = self.render(overlay)
+            done = self.check(overlay, manifests)
             self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
-            self.assertIn("%s: %d objects valid" % (layout, objects),
-                          done.stdout)
-            self.assertEqual(manifests.count("--database=$("),
-                             4 if layout == "scaled" else 0)
+            self.assertIn("%s: %d objects valid" % (
+                "scaled" if overlay == "scaled" else "embedded", objects),
+                done.stdout)
+            self.assertEqual(manifests.count(
+                "--flagfile=/etc/zwfw/database/database.flags"),
+                4 if overlay == "scaled" else 0)
 
     def test_a_manifest_that_breaks_the_policy_is_refused(self):
         embedded = self.render("embedded")

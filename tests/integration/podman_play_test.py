@@ -1,0 +1,197 @@
+#!/usr/bin/env python3
+"""The embedded layout run for real from the images, as an operator runs
+it on one host without Kubernetes (README, "Deploying"):
+
+- tools/images builds the images FROM scratch (nothing pulled): each
+  server's under 40 MB (bulletin excepted, for its fonts), user 65532,
+  the volume /var/lib/zwfw, the version and git commit as labels;
+- `podman kube play` of deploy/k8s/overlays/podman (the embedded overlay
+  on the host's network) starts every server and Redis from them, each
+  container with a read-only root, as user 65532;
+- the July 2020 demo loaded through the servers' ports gives, fetched
+  through the gateway, the bulletin the golden test checks (sections 一,
+  四 and 五 and the attachment table equal to the reference);
+- stopping the pods sends SIGTERM: each server drains and exits 0; after
+  `podman kube down` the data volumes outlive the pods.
+
+Uses the host's ports of the layout (50051-50054, 8080, 6379, 945x): the
+test runs alone (RUN_SERIAL). Removes its pods, volumes and secrets."""
+import json
+import os
+import shutil
+import subprocess
+import time
+import urllib.request
+
+import zwfw_testlib
+from bulletin_golden_test import section, squeeze, table_rows
+from zwfw_testlib import new_token, zwfw
+
+IMAGES = ("intake", "survey", "scoring", "bulletin", "gateway", "redis")
+PORTS = {"intake": 50051, "survey": 50052, "scoring": 50053,
+         "bulletin": 50054}
+VOLUMES = ("intake-data", "survey-data", "scoring-data", "bulletin-data")
+
+
+def podman(*args, check=True, timeout=180):
+    env = dict(os.environ, CONTAINERS_CONF=os.path.join(
+        zwfw_testlib.SOURCE_DIR, "deploy/images/containers.conf"))
+    done = subprocess.run(["podman", *args], env=env, capture_output=True,
+                          text=True, timeout=timeout)
+    if check and done.returncode != 0:
+        raise AssertionError("podman %s: %s" % (" ".join(args), done.stderr))
+    return done
+
+
+class PodmanPlayTest(zwfw_testlib.ServicesTestCase):
+
+    def setUp(self):
+        super().setUp()
+        for tool in ("podman", "buildah", "kubectl"):
+            if not shutil.which(tool):
+                raise AssertionError(tool + " is missing: run tools/setup")
+        self.manifest = os.path.join(self.dir, "play.yaml")
+
+    def tearDown(self):
+        if os.path.exists(self.manifest):
+            podman("kube", "down", self.manifest, check=False)
+        # The data volumes, and those podman made of the ConfigMaps.
+        made = podman("volume", "ls", "--format", "{{.Name}}",
+                      check=False).stdout.split()
+        podman("volume", "rm", "-f", *VOLUMES, *[
+            v for v in made if v.startswith(("zwfw-calendar-",
+                                              "zwfw-addresses-"))],
+            check=False)
+        super().tearDown()
+
+    def build_images(self):
+        built = subprocess.run(
+            [os.path.join(zwfw_testlib.SOURCE_DIR, "tools/images"), *IMAGES],
+            env=dict(os.environ, ZWFW_BUILD_DIR=zwfw_testlib.BUILD_DIR),
+            capture_output=True, text=True, timeout=600)
+        self.assertEqual(built.returncode, 0, built.stdout + built.stderr)
+        version = subprocess.run(
+            ["sed", "-n", r"s/^project(zwfw VERSION \([0-9.]*\).*/\1/p",
+             os.path.join(zwfw_testlib.SOURCE_DIR, "CMakeLists.txt")],
+            capture_output=True, text=True, check=True).stdout.strip()
+        commit = subprocess.run(
+            ["git", "-C", zwfw_testlib.SOURCE_DIR, "rev-parse", "HEAD"],
+            capture_output=True, text=True, check=True).stdout.strip()
+        for name in IMAGES:
+            image = json.loads(podman("image", "inspect",
+                                      "localhost/zwfw-%s:%s" %
+                                      (name, version)).stdout)[0]
+            config = image["Config"]
+            self.assertEqual(config["User"], "65532:65532", name)
+            self.assertIn("/var/lib/zwfw", config["Volumes"], name)
+            labels = config["Labels"]
+            self.assertEqual(labels["org.opencontainers.image.version"],
+                             version)
+            self.assertTrue(labels["org.opencontainers.image.revision"]
+                            .startswith(commit), name)
+            if name != "bulletin":
+                self.assertLess(image["Size"], 40_000_000, name)
+            self.assertIn("localhost/zwfw-%s:%s %d MB" % (
+                name, version, image["Size"] // 1_000_000), built.stdout)
+
+    def write_secrets(self):
+        """What the operator keeps in /etc/zwfw/secrets on this host,
+        readable by the servers' user."""
+        secrets = os.path.join(self.dir, "secrets")
+        os.makedirs(secrets)
+        tokens = os.path.join(secrets, "tokens.txt")
+        self.admin = new_token(tokens, "admin")
+        files = {"service.token": new_token(tokens, "service") + "\n",
+                 "cache.key": os.urandom(24).hex() + "\n",
+                 "redis.password": "r-" + os.urandom(12).hex() + "\n"}
+        files["redis.conf"] = "requirepass " + files["redis.password"]
+        for name, text in files.items():
+            with open(os.path.join(secrets, name), "w") as f:
+                f.write(text)
+        for name in os.listdir(secrets):
+            os.chmod(os.path.join(secrets, name), 0o644)
+        os.chmod(secrets, 0o755)
+        return secrets
+
+    def wait_ready(self):
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            states = [zwfw("--deadline=2s", "health", "127.0.0.1:%d" % port)[0]
+                      for port in PORTS.values()]
+            try:
+                with urllib.request.urlopen("http://127.0.0.1:8080/readyz",
+                                            timeout=2) as r:
+                    ready = r.status == 200
+            except OSError:
+                ready = False
+            if ready and states == [0] * len(PORTS):
+                return
+            time.sleep(0.5)
+        logs = podman("pod", "logs", "--tail=20", "intake-pod-0",
+                      check=False)
+        self.fail("not ready in 60 s: " + logs.stdout + logs.stderr)
+
+    def test_the_embedded_layout_from_the_images(self):
+        self.build_images()
+        rendered = subprocess.run(
+            ["kubectl", "kustomize", os.path.join(
+                zwfw_testlib.SOURCE_DIR, "deploy/k8s/overlays/podman")],
+            capture_output=True, text=True, check=True).stdout
+        secrets = self.write_secrets()
+        with open(self.manifest, "w") as f:
+            f.write(rendered.replace("/etc/zwfw/secrets", secrets))
+        for volume in VOLUMES:  # a previous run's, never reused
+            podman("volume", "rm", "-f", volume, check=False)
+        started = time.time()
+        podman("kube", "play", self.manifest)
+        self.wait_ready()
+        print("kube play to every server ready: %.1f s" %
+              (time.time() - started))
+
+        for name in ("intake", "survey", "scoring", "bulletin", "gateway"):
+            container = json.loads(podman(
+                "container", "inspect", "%s-pod-0-server" % name).stdout)[0]
+            self.assertTrue(container["HostConfig"]["ReadonlyRootfs"], name)
+            self.assertEqual(container["Config"]["User"], "65532:65532")
+
+        flags = ["--intake=127.0.0.1:50051", "--survey=127.0.0.1:50052",
+                 "--scoring=127.0.0.1:50053", "--bulletin=127.0.0.1:50054"]
+        started = time.time()
+        self.load_demo(flags)
+        print("the demo loaded: %.1f s" % (time.time() - started))
+        request = urllib.request.Request(
+            "http://127.0.0.1:8080/v1/periods/2020-07/bulletin?format=text",
+            headers={"Authorization": "Bearer " + self.admin})
+        with urllib.request.urlopen(request, timeout=60) as r:
+            text = r.read().decode("utf-8")
+        with open(os.path.join(zwfw_testlib.SOURCE_DIR, "..", "shared",
+                               "reference", "qijiang-2020-07-bulletin.txt"),
+                  encoding="utf-8") as f:
+            reference = f.read()
+        for start, end in (("一、事项办理情况", "二、工作推进情况"),
+                           ("四、优质服务标兵评比", "五、绩效考核情况"),
+                           ("五、绩效考核情况", "特此通报。")):
+            self.assertEqual(squeeze(section(text, start, end)),
+                             squeeze(section(reference, start, end)), start)
+        self.assertEqual(table_rows(text)[:2], table_rows(reference)[:2])
+
+        # Stopped: SIGTERM, each server drains and exits 0; then down, and
+        # the data volumes outlive the pods.
+        pods = ["%s-pod-0" % n for n in (*PORTS, "gateway")]
+        podman("pod", "stop", "--time=15", *pods)
+        for pod in pods:
+            container = json.loads(podman(
+                "container", "inspect", pod + "-server").stdout)[0]
+            self.assertEqual(container["State"]["ExitCode"], 0, pod)
+            logs = podman("logs", pod + "-server")
+            self.assertIn("received Terminated", logs.stdout + logs.stderr)
+            self.assertIn(" stopped\n", logs.stdout + logs.stderr)
+        podman("kube", "down", self.manifest)
+        volumes = podman("volume", "ls", "--format", "{{.Name}}").stdout
+        for volume in VOLUMES:
+            self.assertIn(volume, volumes.split())
+        os.remove(self.manifest)
+
+
+if __name__ == "__main__":
+    zwfw_testlib.main()
