@@ -12,10 +12,17 @@ it on one host without Kubernetes (README, "Deploying"):
   through the gateway, the bulletin the golden test checks (sections 一,
   四 and 五 and the attachment table equal to the reference);
 - stopping the pods sends SIGTERM: each server drains and exits 0; after
-  `podman kube down` the data volumes outlive the pods.
+  `podman kube down` the data volumes outlive the pods;
+- the scaled layout from the same images, as containers the test starts
+  (podman's kube play has no Services to spread two replicas behind):
+  PostgreSQL from the postgres image (initdb on its empty volume), two
+  replicas of every service on it and a gateway, every client given both
+  replicas (`ipv4:` lists, round_robin): the same bulletin through the
+  gateway, and every container drains to exit 0.
 
-Uses the host's ports of the layout (50051-50054, 8080, 6379, 945x): the
-test runs alone (RUN_SERIAL). Removes its pods, volumes and secrets."""
+The embedded layout uses the host's ports it names (50051-50054, 8080,
+6379, 945x): the test runs alone (RUN_SERIAL). Removes its pods,
+containers and volumes."""
 import json
 import os
 import shutil
@@ -27,7 +34,9 @@ import zwfw_testlib
 from bulletin_golden_test import section, squeeze, table_rows
 from zwfw_testlib import new_token, zwfw
 
-IMAGES = ("intake", "survey", "scoring", "bulletin", "gateway", "redis")
+IMAGES = ("intake", "survey", "scoring", "bulletin", "gateway", "redis",
+          "postgres")
+SERVERS = ("intake", "survey", "scoring", "bulletin")
 PORTS = {"intake": 50051, "survey": 50052, "scoring": 50053,
          "bulletin": 50054}
 VOLUMES = ("intake-data", "survey-data", "scoring-data", "bulletin-data")
@@ -51,8 +60,13 @@ class PodmanPlayTest(zwfw_testlib.ServicesTestCase):
             if not shutil.which(tool):
                 raise AssertionError(tool + " is missing: run tools/setup")
         self.manifest = os.path.join(self.dir, "play.yaml")
+        self.label = "zwfw.test=%d" % os.getpid()
 
     def tearDown(self):
+        mine = podman("ps", "-aq", "--filter", "label=" + self.label,
+                      check=False).stdout.split()
+        if mine:
+            podman("rm", "-f", "-t", "0", "-v", *mine, check=False)
         if os.path.exists(self.manifest):
             podman("kube", "down", self.manifest, check=False)
         # The data volumes, and those podman made of the ConfigMaps.
@@ -64,7 +78,14 @@ class PodmanPlayTest(zwfw_testlib.ServicesTestCase):
             check=False)
         super().tearDown()
 
+    built = None  # tools/images' output, once for the tests of this run
+
     def build_images(self):
+        if PodmanPlayTest.built is None:
+            PodmanPlayTest.built = self.build_and_check_images()
+        self.version = PodmanPlayTest.built
+
+    def build_and_check_images(self):
         built = subprocess.run(
             [os.path.join(zwfw_testlib.SOURCE_DIR, "tools/images"), *IMAGES],
             env=dict(os.environ, ZWFW_BUILD_DIR=zwfw_testlib.BUILD_DIR),
@@ -89,10 +110,11 @@ class PodmanPlayTest(zwfw_testlib.ServicesTestCase):
                              version)
             self.assertTrue(labels["org.opencontainers.image.revision"]
                             .startswith(commit), name)
-            if name != "bulletin":
+            if name not in ("bulletin", "postgres"):
                 self.assertLess(image["Size"], 40_000_000, name)
             self.assertIn("localhost/zwfw-%s:%s %d MB" % (
                 name, version, image["Size"] // 1_000_000), built.stdout)
+        return version
 
     def write_secrets(self):
         """What the operator keeps in /etc/zwfw/secrets on this host,
@@ -113,23 +135,43 @@ class PodmanPlayTest(zwfw_testlib.ServicesTestCase):
         os.chmod(secrets, 0o755)
         return secrets
 
-    def wait_ready(self):
+    def wait_ready(self, ports=PORTS.values(), gateway=8080):
         deadline = time.time() + 60
         while time.time() < deadline:
             states = [zwfw("--deadline=2s", "health", "127.0.0.1:%d" % port)[0]
-                      for port in PORTS.values()]
+                      for port in ports]
             try:
-                with urllib.request.urlopen("http://127.0.0.1:8080/readyz",
-                                            timeout=2) as r:
+                with urllib.request.urlopen(
+                        "http://127.0.0.1:%d/readyz" % gateway,
+                        timeout=2) as r:
                     ready = r.status == 200
             except OSError:
                 ready = False
-            if ready and states == [0] * len(PORTS):
+            if ready and states == [0] * len(states):
                 return
             time.sleep(0.5)
         logs = podman("pod", "logs", "--tail=20", "intake-pod-0",
                       check=False)
         self.fail("not ready in 60 s: " + logs.stdout + logs.stderr)
+
+    def check_bulletin(self, gateway):
+        """The July 2020 bulletin fetched through the gateway: the figures
+        the golden test checks, equal to the reference."""
+        request = urllib.request.Request(
+            "http://127.0.0.1:%d/v1/periods/2020-07/bulletin?format=text" %
+            gateway, headers={"Authorization": "Bearer " + self.admin})
+        with urllib.request.urlopen(request, timeout=60) as r:
+            text = r.read().decode("utf-8")
+        with open(os.path.join(zwfw_testlib.SOURCE_DIR, "..", "shared",
+                               "reference", "qijiang-2020-07-bulletin.txt"),
+                  encoding="utf-8") as f:
+            reference = f.read()
+        for start, end in (("一、事项办理情况", "二、工作推进情况"),
+                           ("四、优质服务标兵评比", "五、绩效考核情况"),
+                           ("五、绩效考核情况", "特此通报。")):
+            self.assertEqual(squeeze(section(text, start, end)),
+                             squeeze(section(reference, start, end)), start)
+        self.assertEqual(table_rows(text)[:2], table_rows(reference)[:2])
 
     def test_the_embedded_layout_from_the_images(self):
         self.build_images()
@@ -159,21 +201,7 @@ class PodmanPlayTest(zwfw_testlib.ServicesTestCase):
         started = time.time()
         self.load_demo(flags)
         print("the demo loaded: %.1f s" % (time.time() - started))
-        request = urllib.request.Request(
-            "http://127.0.0.1:8080/v1/periods/2020-07/bulletin?format=text",
-            headers={"Authorization": "Bearer " + self.admin})
-        with urllib.request.urlopen(request, timeout=60) as r:
-            text = r.read().decode("utf-8")
-        with open(os.path.join(zwfw_testlib.SOURCE_DIR, "..", "shared",
-                               "reference", "qijiang-2020-07-bulletin.txt"),
-                  encoding="utf-8") as f:
-            reference = f.read()
-        for start, end in (("一、事项办理情况", "二、工作推进情况"),
-                           ("四、优质服务标兵评比", "五、绩效考核情况"),
-                           ("五、绩效考核情况", "特此通报。")):
-            self.assertEqual(squeeze(section(text, start, end)),
-                             squeeze(section(reference, start, end)), start)
-        self.assertEqual(table_rows(text)[:2], table_rows(reference)[:2])
+        self.check_bulletin(8080)
 
         # Stopped: SIGTERM, each server drains and exits 0; then down, and
         # the data volumes outlive the pods.
@@ -191,6 +219,108 @@ class PodmanPlayTest(zwfw_testlib.ServicesTestCase):
         for volume in VOLUMES:
             self.assertIn(volume, volumes.split())
         os.remove(self.manifest)
+
+    def container(self, name, image, args, mounts, env=()):
+        """A container of the test on the host's network, read-only, as
+        the image's user (65532); returns its name."""
+        options = []
+        for source, target in mounts:
+            options += ["-v", "%s:%s" % (source, target)]
+        for variable in env:
+            options += ["-e", variable]
+        name = "zwfw-%s-%d" % (name, os.getpid())
+        podman("run", "-d", "--name", name, "--label", self.label,
+               "--network=host", "--read-only", *options,
+               "localhost/zwfw-%s:%s" % (image, self.version), *args)
+        return name
+
+    def test_the_scaled_layout_from_the_images(self):
+        self.build_images()
+        secrets = self.write_secrets()
+        database = os.path.join(self.dir, "database")
+        data = os.path.join(self.dir, "pgdata")
+        os.makedirs(database)
+        os.makedirs(data)
+        os.chown(data, 65532, 65532)
+        pg_port, redis_port = (zwfw_testlib.free_port() for _ in range(2))
+        with open(os.path.join(database, "password"), "w") as f:
+            f.write("p-" + os.urandom(12).hex() + "\n")
+        with open(os.path.join(database, "database.flags"), "w") as f:
+            f.write("--database=postgresql://zwfw@127.0.0.1:%d/zwfw\n" %
+                    pg_port)
+        for name in os.listdir(database):
+            os.chmod(os.path.join(database, name), 0o644)
+        started = time.time()
+        # The image's entry (deploy/images/postgres-start) reads the
+        # environment: initdb on the empty folder, then postgres.
+        postgres = self.container(
+            "postgres", "postgres", [],
+            [(data, "/var/lib/postgresql/data"),
+             (os.path.join(database, "password"),
+              "/etc/zwfw/database/password:ro")],
+            env=["PGDATA=/var/lib/postgresql/data/pgdata",
+                 "ZWFW_PASSWORD_FILE=/etc/zwfw/database/password",
+                 "ZWFW_POSTGRES_PORT=%d" % pg_port])
+        self.container("redis", "redis",
+                       ["/etc/zwfw/secrets/redis.conf", "--port",
+                        str(redis_port), "--save", "", "--appendonly", "no"],
+                       [(secrets, "/etc/zwfw/secrets:ro")])
+        deadline = time.time() + 60
+        while subprocess.run(["bash", "-c", "echo >/dev/tcp/127.0.0.1/%d" %
+                              pg_port], capture_output=True).returncode:
+            self.assertLess(time.time(), deadline, podman(
+                "logs", postgres, check=False).stderr)
+            time.sleep(0.2)
+
+        ports = {n: (zwfw_testlib.free_port(), zwfw_testlib.free_port())
+                 for n in SERVERS}
+        targets = ["--%s=ipv4:127.0.0.1:%d,127.0.0.1:%d" % (n, *ports[n])
+                   for n in SERVERS]
+        common = ["--token_file=/etc/zwfw/secrets/tokens.txt",
+                  "--service_token_file=/etc/zwfw/secrets/service.token",
+                  "--cache_key_file=/etc/zwfw/secrets/cache.key",
+                  "--redis=127.0.0.1:%d" % redis_port,
+                  "--redis_password_file=/etc/zwfw/secrets/redis.password",
+                  "--drain_timeout=10s", *targets]
+        mounts = [(secrets, "/etc/zwfw/secrets:ro"),
+                  (database, "/etc/zwfw/database:ro")]
+        servers = []
+        for name in SERVERS:
+            for replica, port in enumerate(ports[name]):
+                servers.append(self.container(
+                    "%s-%d" % (name, replica), name,
+                    ["--listen=127.0.0.1:%d" % port, *common,
+                     "--flagfile=/etc/zwfw/database/database.flags",
+                     "--database_password_file=/etc/zwfw/database/password"],
+                    mounts))
+        gateway = zwfw_testlib.free_port()
+        servers.append(self.container(
+            "gateway", "gateway", ["--listen=127.0.0.1:%d" % gateway, *common,
+                                   "--static_dir=/usr/share/zwfw/static"],
+            mounts))
+        self.wait_ready([p for pair in ports.values() for p in pair], gateway)
+        print("PostgreSQL, Redis, 8 replicas and the gateway ready: %.1f s" %
+              (time.time() - started))
+
+        started = time.time()
+        self.load_demo(targets)
+        print("the demo loaded through both replicas of each: %.1f s" %
+              (time.time() - started))
+        self.check_bulletin(gateway)
+        # Every case is in the one database, whichever replica took it.
+        with open(os.path.join(database, "password")) as f:
+            password = f.read().strip()
+        count = subprocess.run(
+            ["psql", "-h", "127.0.0.1", "-p", str(pg_port), "-U", "zwfw",
+             "-At", "-c", "SELECT count(*) FROM intake.cases", "zwfw"],
+            env=dict(os.environ, PGPASSWORD=password), capture_output=True,
+            text=True, timeout=30)
+        self.assertEqual(count.stdout.strip(), "84781", count.stderr)
+        podman("stop", "-t", "15", *servers)
+        for name in servers:
+            state = json.loads(podman("container", "inspect",
+                                      name).stdout)[0]["State"]
+            self.assertEqual(state["ExitCode"], 0, name)
 
 
 if __name__ == "__main__":
