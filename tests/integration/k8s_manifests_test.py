@@ -17,6 +17,7 @@
 import os
 import shutil
 import subprocess
+import tempfile
 import unittest
 
 import zwfw_testlib
@@ -46,8 +47,8 @@ class K8sManifestsTest(unittest.TestCase):
             cwd=self.checker, capture_output=True, text=True, timeout=120)
 
     def test_both_overlays_render_valid_and_keep_the_policy(self):
-        for overlay, objects in (("embedded", 26), ("scaled", 32),
-                                 ("podman", 26)):
+        for overlay, objects in (("embedded", 27), ("scaled", 33),
+                                 ("podman", 27)):
             manifests = self.render(overlay)
             done = self.check(overlay, manifests)
             self.assertEqual(done.returncode, 0, done.stdout + done.stderr)
@@ -57,6 +58,29 @@ class K8sManifestsTest(unittest.TestCase):
             self.assertEqual(manifests.count(
                 "--flagfile=/etc/zwfw/database/database.flags"),
                 4 if overlay == "scaled" else 0)
+
+    def test_the_tls_component_keeps_the_policy(self):
+        """components/tls on either overlay: exec probes over TLS, no
+        --insecure left on a service, still valid and within the policy."""
+        deploy = os.path.join(zwfw_testlib.SOURCE_DIR, "deploy/k8s")
+        with tempfile.TemporaryDirectory() as here:
+            for overlay in ("embedded", "scaled"):
+                with open(os.path.join(here, "kustomization.yaml"), "w") as f:
+                    f.write("resources:\n  - %s\ncomponents:\n  - %s\n" % (
+                        os.path.relpath(os.path.join(deploy, "overlays",
+                                                     overlay), here),
+                        os.path.relpath(os.path.join(deploy, "components/tls"),
+                                        here)))
+                out = subprocess.run(["kubectl", "kustomize", here],
+                                     capture_output=True, text=True,
+                                     timeout=120)
+                self.assertEqual(out.returncode, 0, out.stderr)
+                done = self.check(overlay, out.stdout)
+                self.assertEqual(done.returncode, 0, done.stdout)
+                self.assertEqual(out.stdout.count("--insecure"), 1)
+                self.assertEqual(out.stdout.count("--tls_key="), 4)
+                self.assertEqual(out.stdout.count("--peer_tls_ca="), 5)
+                self.assertEqual(out.stdout.count("grpc:\n"), 0)
 
     def test_a_manifest_that_breaks_the_policy_is_refused(self):
         embedded = self.render("embedded")

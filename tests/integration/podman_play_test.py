@@ -3,7 +3,7 @@
 it on one host without Kubernetes (README, "Deploying"):
 
 - tools/images builds the images FROM scratch (nothing pulled): each
-  server's under 40 MB (bulletin excepted, for its fonts), user 65532,
+  server's under 40 MiB (bulletin excepted, for its fonts), user 65532,
   the volume /var/lib/zwfw, the version and git commit as labels;
 - `podman kube play` of deploy/k8s/overlays/podman (the embedded overlay
   on the host's network) starts every server and Redis from them, each
@@ -111,9 +111,9 @@ class PodmanPlayTest(zwfw_testlib.ServicesTestCase):
             self.assertTrue(labels["org.opencontainers.image.revision"]
                             .startswith(commit), name)
             if name not in ("bulletin", "postgres"):
-                self.assertLess(image["Size"], 40_000_000, name)
-            self.assertIn("localhost/zwfw-%s:%s %d MB" % (
-                name, version, image["Size"] // 1_000_000), built.stdout)
+                self.assertLess(image["Size"], 40 << 20, name)  # 40 MiB
+            self.assertIn("localhost/zwfw-%s:%s %.1f MiB" % (
+                name, version, image["Size"] / (1 << 20)), built.stdout)
         return version
 
     def write_secrets(self):
@@ -135,11 +135,11 @@ class PodmanPlayTest(zwfw_testlib.ServicesTestCase):
         os.chmod(secrets, 0o755)
         return secrets
 
-    def wait_ready(self, ports=PORTS.values(), gateway=8080):
+    def wait_ready(self, ports=PORTS.values(), gateway=8080, extra_flags=()):
         deadline = time.time() + 60
         while time.time() < deadline:
-            states = [zwfw("--deadline=2s", "health", "127.0.0.1:%d" % port)[0]
-                      for port in ports]
+            states = [zwfw("--deadline=2s", *extra_flags, "health",
+                           "127.0.0.1:%d" % port)[0] for port in ports]
             try:
                 with urllib.request.urlopen(
                         "http://127.0.0.1:%d/readyz" % gateway,
@@ -173,12 +173,18 @@ class PodmanPlayTest(zwfw_testlib.ServicesTestCase):
                              squeeze(section(reference, start, end)), start)
         self.assertEqual(table_rows(text)[:2], table_rows(reference)[:2])
 
-    def test_the_embedded_layout_from_the_images(self):
+    def play_embedded(self, kustomization, extra_flags=(), pod_flags=(),
+                      while_up=lambda rendered: None):
+        """Renders `kustomization` (overlays/podman, or one built on it),
+        plays it, loads the demo, checks the bulletin through the gateway,
+        loads the rules of the ConfigMap with the image's client, runs
+        `while_up`, then stops the pods (each server drains, exits 0) and
+        takes the layout down. `extra_flags` are the client's here,
+        `pod_flags` inside a pod."""
         self.build_images()
-        rendered = subprocess.run(
-            ["kubectl", "kustomize", os.path.join(
-                zwfw_testlib.SOURCE_DIR, "deploy/k8s/overlays/podman")],
-            capture_output=True, text=True, check=True).stdout
+        rendered = subprocess.run(["kubectl", "kustomize", kustomization],
+                                  capture_output=True, text=True,
+                                  check=True).stdout
         secrets = self.write_secrets()
         with open(self.manifest, "w") as f:
             f.write(rendered.replace("/etc/zwfw/secrets", secrets))
@@ -186,7 +192,7 @@ class PodmanPlayTest(zwfw_testlib.ServicesTestCase):
             podman("volume", "rm", "-f", volume, check=False)
         started = time.time()
         podman("kube", "play", self.manifest)
-        self.wait_ready()
+        self.wait_ready(extra_flags=extra_flags)
         print("kube play to every server ready: %.1f s" %
               (time.time() - started))
 
@@ -197,11 +203,18 @@ class PodmanPlayTest(zwfw_testlib.ServicesTestCase):
             self.assertEqual(container["Config"]["User"], "65532:65532")
 
         flags = ["--intake=127.0.0.1:50051", "--survey=127.0.0.1:50052",
-                 "--scoring=127.0.0.1:50053", "--bulletin=127.0.0.1:50054"]
+                 "--scoring=127.0.0.1:50053", "--bulletin=127.0.0.1:50054",
+                 *extra_flags]
         started = time.time()
         self.load_demo(flags)
         print("the demo loaded: %.1f s" % (time.time() - started))
         self.check_bulletin(8080)
+        # The client in the image, with the rules of the ConfigMap.
+        loaded = podman("exec", "scoring-pod-0-server", "/usr/lib/zwfw/bin/zwfw",
+                        "--token=" + self.admin, *flags[2:3], *pod_flags,
+                        "rules", "set", "/etc/zwfw/rules/default-rules.json")
+        self.assertIn("scoring rules version 2", loaded.stdout)
+        while_up(rendered)
 
         # Stopped: SIGTERM, each server drains and exits 0; then down, and
         # the data volumes outlive the pods.
@@ -218,7 +231,86 @@ class PodmanPlayTest(zwfw_testlib.ServicesTestCase):
         volumes = podman("volume", "ls", "--format", "{{.Name}}").stdout
         for volume in VOLUMES:
             self.assertIn(volume, volumes.split())
-        os.remove(self.manifest)
+        return rendered
+
+    def test_the_embedded_layout_from_the_images(self):
+        self.play_embedded(os.path.join(zwfw_testlib.SOURCE_DIR,
+                                        "deploy/k8s/overlays/podman"))
+
+    def test_the_embedded_layout_over_tls(self):
+        """components/tls on overlays/podman: every service serves TLS with
+        a certificate of a CA made here, every caller verifies it, and the
+        probes' own command (`zwfw health` over TLS in the image) answers
+        SERVING."""
+        tls = os.path.join(self.dir, "tls")
+        os.makedirs(tls)
+        openssl = lambda *args: subprocess.run(  # noqa: E731
+            ["openssl", *args], cwd=tls, capture_output=True, check=True)
+        openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                "-subj", "/CN=zwfw-test-ca", "-keyout", "ca.key",
+                "-out", "ca.crt")
+        openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj",
+                "/CN=zwfw", "-keyout", "tls.key", "-out", "tls.csr")
+        with open(os.path.join(tls, "san.ext"), "w") as f:
+            f.write("subjectAltName=DNS:intake,DNS:survey,DNS:scoring,"
+                    "DNS:bulletin,DNS:localhost,IP:127.0.0.1\n")
+        openssl("x509", "-req", "-in", "tls.csr", "-CA", "ca.crt", "-CAkey",
+                "ca.key", "-CAcreateserial", "-days", "2", "-extfile",
+                "san.ext", "-out", "tls.crt")
+        for name in os.listdir(tls):
+            os.chmod(os.path.join(tls, name), 0o644)
+        os.chmod(tls, 0o755)
+        # The Secret zwfw-tls as a folder of this host, as the overlay
+        # does with zwfw-secrets (podman 4.3).
+        here = os.path.join(self.dir, "kustomization")
+        os.makedirs(here)
+        deploy = os.path.join(zwfw_testlib.SOURCE_DIR, "deploy/k8s")
+        with open(os.path.join(here, "kustomization.yaml"), "w") as f:
+            f.write("""apiVersion: kustomize.config.k8s.io/v1beta1
+kind: Kustomization
+resources:
+  - %s
+components:
+  - %s
+patches:
+  - target:
+      kind: Deployment
+      labelSelector: zwfw.gov/role=server
+    patch: |-
+      apiVersion: apps/v1
+      kind: Deployment
+      metadata:
+        name: every-server
+      spec:
+        template:
+          spec:
+            volumes:
+              - name: tls
+                secret: null
+                hostPath:
+                  path: %s
+                  type: Directory
+""" % (os.path.relpath(os.path.join(deploy, "overlays/podman"), here),
+       os.path.relpath(os.path.join(deploy, "components/tls"), here), tls))
+
+        def while_up(rendered):
+            # Plain gRPC finds no server: they speak TLS only.
+            for port in PORTS.values():
+                code, _, err = zwfw("--deadline=2s", "health",
+                                    "127.0.0.1:%d" % port)
+                self.assertNotEqual(code, 0, port)
+            # The probes' own command, in the pod, says SERVING.
+            probe = ["/usr/lib/zwfw/bin/zwfw", "--deadline=2s",
+                     "--tls_ca=/etc/zwfw/tls/ca.crt", "health"]
+            self.assertIn("- " + "\n            - ".join(probe), rendered)
+            for name, port in PORTS.items():
+                answer = podman("exec", "%s-pod-0-server" % name, *probe,
+                                "127.0.0.1:%d" % port)
+                self.assertIn("SERVING", answer.stdout)
+            self.assertEqual(rendered.count("--insecure"), 1)  # the gateway's
+
+        self.play_embedded(here, ["--tls_ca=" + os.path.join(tls, "ca.crt")],
+                           ["--tls_ca=/etc/zwfw/tls/ca.crt"], while_up)
 
     def container(self, name, image, args, mounts, env=()):
         """A container of the test on the host's network, read-only, as
