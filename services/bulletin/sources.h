@@ -45,7 +45,7 @@ class GrpcBulletinSources : public BulletinSources {
   absl::StatusOr<zwfw::v1::DirectorySnapshot> Directory() override;
   absl::StatusOr<zwfw::v1::GetCaseStatsResponse> CaseStats(
       const Period& period) override {
-    return intake_->CaseStats(period);
+    return intake_->CaseStats(ReportPeriod::Of(period));
   }
   absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> Satisfaction(
       const Period& period) override {

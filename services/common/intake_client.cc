@@ -155,7 +155,7 @@ absl::StatusOr<std::shared_ptr<const DirectoryIndex>> IntakeClient::Current() {
 }
 
 absl::StatusOr<zwfw::v1::GetCaseStatsResponse> IntakeClient::CaseStats(
-    const Period& period) {
+    const ReportPeriod& period) {
   zwfw::v1::GetCaseStatsRequest request;
   request.set_period(period.ToString());
   zwfw::v1::GetCaseStatsResponse stats;
@@ -192,7 +192,7 @@ absl::StatusOr<std::vector<zwfw::v1::Case>> IntakeClient::ExtendedCases(
 }
 
 absl::StatusOr<std::map<std::string, int64_t>> IntakeClient::CaseTotals(
-    const Period& period) {
+    const ReportPeriod& period) {
   absl::StatusOr<zwfw::v1::GetCaseStatsResponse> stats = CaseStats(period);
   if (!stats.ok()) return stats.status();
   std::map<std::string, int64_t> totals;

@@ -43,9 +43,9 @@ class DirectorySource {
 class CaseCountSource {
  public:
   virtual ~CaseCountSource() = default;
-  // Cases (both categories) per department code in the month.
+  // Cases (both categories) per department code in the period.
   virtual absl::StatusOr<std::map<std::string, int64_t>> CaseTotals(
-      const Period& period) = 0;
+      const ReportPeriod& period) = 0;
 };
 
 // Whether cases exist in intake and when they were accepted.
@@ -82,7 +82,7 @@ class IntakeClient : public DirectorySource,
 
   absl::StatusOr<std::shared_ptr<const DirectoryIndex>> Current() override;
   absl::StatusOr<std::map<std::string, int64_t>> CaseTotals(
-      const Period& period) override;
+      const ReportPeriod& period) override;
   // Closes the month in intake (Publish).
   absl::Status ClosePeriod(const Period& period);
   // One LookupCases call.
@@ -99,9 +99,9 @@ class IntakeClient : public DirectorySource,
   void FollowDirectory(std::function<void()> on_change,
                        absl::Duration min_interval = absl::Milliseconds(200));
 
-  // The month's GetCaseStats.
+  // The period's GetCaseStats.
   absl::StatusOr<zwfw::v1::GetCaseStatsResponse> CaseStats(
-      const Period& period);
+      const ReportPeriod& period);
   // The month's cases (due in it) whose due time an approved extension
   // moved, up to `limit`, every department's.
   absl::StatusOr<std::vector<zwfw::v1::Case>> ExtendedCases(

@@ -381,12 +381,18 @@ grpc::ServerUnaryReactor* CaseIntakeService::GetCaseStats(
       *tokens_, context, "GetCaseStats",
       {Role::kDepartment, Role::kAdmin, Role::kService, Role::kViewer},
       [&](const Principal&) -> absl::Status {
-        absl::StatusOr<Period> period = Period::Parse(request->period());
+        absl::StatusOr<ReportPeriod> period =
+            ReportPeriod::Parse(request->period());
         if (!period.ok()) return period.status();
-        absl::StatusOr<MonthCounters> month =
-            store_->ReadMonth(*period, options_.now());
-        if (!month.ok()) return month.status();
-        *response = BuildCaseStats(*period, *month, *directory_->Current());
+        std::vector<MonthCounters> months;
+        for (const Period& month : period->months()) {
+          absl::StatusOr<MonthCounters> counters =
+              store_->ReadMonth(month, options_.now());
+          if (!counters.ok()) return counters.status();
+          months.push_back(*std::move(counters));
+        }
+        *response = BuildCaseStats(*period, MergeMonths(std::move(months)),
+                                   *directory_->Current());
         return absl::OkStatus();
       });
 }

@@ -1,14 +1,37 @@
 #include "services/intake/case_stats.h"
 
 #include <algorithm>
+#include <cstdint>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
+#include "services/common/month_version.h"
 #include "services/common/proto_time.h"
 
 namespace zwfw::intake {
 
-zwfw::v1::GetCaseStatsResponse BuildCaseStats(const Period& period,
+MonthCounters MergeMonths(std::vector<MonthCounters> months) {
+  if (months.size() == 1) return std::move(months.front());
+  MonthCounters out;
+  std::vector<int64_t> versions;
+  for (MonthCounters& month : months) {
+    versions.push_back(month.data_version);
+    for (const auto& [key, counters] : month.rows) out.rows[key] += counters;
+    for (zwfw::v1::CaseCorrection& c : month.corrections) {
+      out.corrections.push_back(std::move(c));
+    }
+    if (month.stable_until.has_value() &&
+        (!out.stable_until.has_value() ||
+         *month.stable_until < *out.stable_until)) {
+      out.stable_until = month.stable_until;
+    }
+  }
+  out.data_version = PeriodDataVersion(versions);
+  return out;
+}
+
+zwfw::v1::GetCaseStatsResponse BuildCaseStats(const ReportPeriod& period,
                                               const MonthCounters& month,
                                               const DirectoryIndex& directory) {
   zwfw::v1::GetCaseStatsResponse out;

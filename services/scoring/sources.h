@@ -50,7 +50,7 @@ class GrpcScoringSources : public ScoringSources {
   }
   absl::StatusOr<zwfw::v1::GetCaseStatsResponse> CaseStats(
       const Period& period) override {
-    return intake_->CaseStats(period);
+    return intake_->CaseStats(ReportPeriod::Of(period));
   }
   absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> Satisfaction(
       const Period& period) override {

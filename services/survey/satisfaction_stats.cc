@@ -1,7 +1,10 @@
 #include "services/survey/satisfaction_stats.h"
 
 #include <algorithm>
+#include <utility>
+#include <vector>
 
+#include "services/common/month_version.h"
 #include "services/common/proto_time.h"
 
 namespace zwfw::survey {
@@ -78,8 +81,36 @@ zwfw::v1::SatisfactionCounters Summarize(
   return out;
 }
 
+SurveyMonth MergeMonths(std::vector<SurveyMonth> months) {
+  if (months.size() == 1) return std::move(months.front());
+  SurveyMonth out;
+  std::vector<int64_t> versions;
+  for (const SurveyMonth& month : months) {
+    versions.push_back(month.data_version);
+    if (month.stable_until.has_value() &&
+        (!out.stable_until.has_value() ||
+         *month.stable_until < *out.stable_until)) {
+      out.stable_until = month.stable_until;
+    }
+    for (const auto& [code, c] : month.departments) out.departments[code] += c;
+    for (const auto& [code, c] : month.windows) out.windows[code] += c;
+    for (const auto& [code, c] : month.staff) out.staff[code] += c;
+    for (const auto& [code, c] : month.visits) out.visits[code] += c;
+    for (const auto& [code, c] : month.rectifications) {
+      RectificationCounts& r = out.rectifications[code];
+      r.opened += c.opened;
+      r.closed_on_time += c.closed_on_time;
+      r.overdue += c.overdue;
+      r.open += c.open;
+      r.voided += c.voided;
+    }
+  }
+  out.data_version = PeriodDataVersion(versions);
+  return out;
+}
+
 zwfw::v1::GetSatisfactionStatsResponse BuildSatisfactionStats(
-    const Period& period, const SurveyMonth& month,
+    const ReportPeriod& period, const SurveyMonth& month,
     const DirectoryIndex& directory,
     const std::map<std::string, int64_t>* case_totals,
     const SatisfiedLevels& satisfied_levels) {

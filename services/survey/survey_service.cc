@@ -266,20 +266,26 @@ grpc::Status SurveyService::GetSatisfactionStats(
       *tokens_, *context, "GetSatisfactionStats",
       {Role::kDepartment, Role::kAdmin, Role::kService, Role::kViewer},
       [&](const Principal&) -> absl::Status {
-        absl::StatusOr<Period> period = Period::Parse(request->period());
+        absl::StatusOr<ReportPeriod> period =
+            ReportPeriod::Parse(request->period());
         if (!period.ok()) return period.status();
         absl::StatusOr<std::shared_ptr<const DirectoryIndex>> directory =
             directory_->Current();
         if (!directory.ok()) return directory.status();
-        absl::StatusOr<SurveyMonth> month =
-            store_->ReadMonth(*period, options_.now());
-        if (!month.ok()) return month.status();
+        std::vector<SurveyMonth> months;
+        for (const Period& m : period->months()) {
+          absl::StatusOr<SurveyMonth> counts =
+              store_->ReadMonth(m, options_.now());
+          if (!counts.ok()) return counts.status();
+          months.push_back(*std::move(counts));
+        }
+        const SurveyMonth month = MergeMonths(std::move(months));
         absl::StatusOr<std::map<std::string, int64_t>> cases =
             case_counts_ != nullptr
                 ? case_counts_->CaseTotals(*period)
                 : absl::StatusOr<std::map<std::string, int64_t>>(
                       absl::UnavailableError("no case counts"));
-        *response = BuildSatisfactionStats(*period, *month, **directory,
+        *response = BuildSatisfactionStats(*period, month, **directory,
                                            cases.ok() ? &*cases : nullptr,
                                            options_.satisfied_levels);
         return absl::OkStatus();

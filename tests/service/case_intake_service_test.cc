@@ -297,6 +297,56 @@ TEST_P(CaseIntakeTest, MonthsAreChinaStandardTimeMonths) {
   EXPECT_EQ(Row(Stats("2020-08"), "qj-gaj")->approval().total(), 1);
 }
 
+TEST_P(CaseIntakeTest, LongerPeriodsAreTheSumsOfTheirMonths) {
+  // Edges in China Standard Time: the last half hour of June is Q2 and H1,
+  // the first minute of July is Q3 and H2.
+  EXPECT_EQ(Upsert(Police("mar", Cst(2020, 3, 31, 23, 30))), "ACCEPTED");
+  EXPECT_EQ(Upsert(Police("apr", Cst(2020, 4, 1, 0, 0))), "ACCEPTED");
+  EXPECT_EQ(Upsert(Police("may", Cst(2020, 5, 15, 10, 0))), "ACCEPTED");
+  EXPECT_EQ(Upsert(Open(Police("jun", Cst(2020, 6, 30, 23, 30)))),
+            "ACCEPTED");
+  EXPECT_EQ(Upsert(Police("jul", Cst(2020, 7, 1, 0, 0))), "ACCEPTED");
+  auto total = [&](const std::string& period) {
+    zwfw::v1::GetCaseStatsResponse stats = Stats(period);
+    EXPECT_EQ(stats.period(), period);
+    const auto* row = Row(stats, "qj-gaj");
+    return row == nullptr ? -1 : row->approval().total();
+  };
+  EXPECT_EQ(total("2020-Q1"), 1);
+  EXPECT_EQ(total("2020-Q2"), 3);
+  EXPECT_EQ(total("2020-Q3"), 1);
+  EXPECT_EQ(total("2020-H1"), 4);
+  EXPECT_EQ(total("2020-H2"), 1);
+  EXPECT_EQ(total("2020"), 5);
+  zwfw::v1::GetCaseStatsResponse q2 = Stats("2020-Q2");
+  EXPECT_EQ(q2.approval_total().completed(), 2);
+  EXPECT_EQ(q2.approval_total().total(), 3);
+
+  // The quarter's version moves with any of its months', and a month's is
+  // its own, as before.
+  const int64_t before = q2.data_version();
+  const int64_t may = Stats("2020-05").data_version();
+  EXPECT_EQ(Upsert(Police("may-2", Cst(2020, 5, 16, 10, 0))), "ACCEPTED");
+  EXPECT_NE(Stats("2020-Q2").data_version(), before);
+  EXPECT_NE(Stats("2020-05").data_version(), may);
+  EXPECT_EQ(Stats("2020-Q2").data_version(), Stats("2020-Q2").data_version());
+}
+
+TEST_P(CaseIntakeTest, BadPeriodsNameTheAcceptedForms) {
+  for (const char* bad : {"2020-Q5", "2020-7", "2020-H0", "20"}) {
+    zwfw::v1::GetCaseStatsRequest request;
+    request.set_period(bad);
+    zwfw::v1::GetCaseStatsResponse response;
+    grpc::Status s =
+        stub_->GetCaseStats(As("viewer").get(), request, &response);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << bad;
+    EXPECT_NE(s.error_message().find("a quarter (2023-Q2), a half year "
+                                     "(2023-H1) or a year (2023)"),
+              std::string::npos)
+        << s.error_message();
+  }
+}
+
 TEST_P(CaseIntakeTest, DuplicatesUpdatesAndIllegalTransitions) {
   Case open = Open(Police("A-1", Cst(2020, 7, 6)));
   EXPECT_EQ(Upsert(open), "ACCEPTED");

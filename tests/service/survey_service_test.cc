@@ -59,7 +59,7 @@ std::string Rate(const zwfw::v1::Rate& r) {
 class FixedCaseCounts : public CaseCountSource {
  public:
   absl::StatusOr<std::map<std::string, int64_t>> CaseTotals(
-      const Period&) override {
+      const ReportPeriod&) override {
     return std::map<std::string, int64_t>{{"qj-gaj", 20}};
   }
 };
@@ -550,6 +550,30 @@ TEST_P(SurveyServiceTest, July2020ReturnVisitsGive230At100Percent) {
   auto stats = Stats("2020-07");
   EXPECT_EQ(stats.return_visits().reached(), 230);
   EXPECT_EQ(Rate(stats.return_visits().satisfaction_rate()), "230/230");
+}
+
+TEST_P(SurveyServiceTest, AQuarterSumsItsMonthsRatings) {
+  ASSERT_EQ(Submit({Rating("jul-good", 5, "", Cst(2020, 7, 10)),
+                    Rating("jul-bad", 1, "", Cst(2020, 7, 31)),
+                    Rating("aug-good", 4, "", Cst(2020, 8, 2))}),
+            (std::vector<std::string>{"ACCEPTED", "ACCEPTED", "ACCEPTED"}));
+  auto q3 = Stats("2020-Q3");
+  EXPECT_EQ(q3.period(), "2020-Q3");
+  EXPECT_EQ(Department(q3, "qj-gaj").ratings().active(), 3);
+  EXPECT_EQ(Rate(q3.total().satisfaction_rate()), "2/3");
+  EXPECT_EQ(q3.rectifications().opened(), 1);
+  EXPECT_EQ(Department(Stats("2020-07"), "qj-gaj").ratings().active(), 2);
+  EXPECT_EQ(Department(Stats("2020"), "qj-gaj").ratings().active(), 3);
+  EXPECT_EQ(Department(Stats("2020-Q2"), "qj-gaj").ratings().active(), 0);
+
+  zwfw::v1::GetSatisfactionStatsRequest request;
+  request.set_period("2020-Q9");
+  zwfw::v1::GetSatisfactionStatsResponse response;
+  grpc::Status s =
+      stub_->GetSatisfactionStats(As("viewer").get(), request, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("a half year (2023-H1)"), std::string::npos)
+      << s.error_message();
 }
 
 TEST_P(SurveyServiceTest, EverythingSurvivesARestart) {
