@@ -49,6 +49,7 @@ Counters& Contribution::Row(CounterKey key) {
 Contribution ContributionOf(const zwfw::v1::Case& c) {
   Contribution out;
   if (!IsCounted(c)) return out;
+  out.cells = CellsOf(c);
   const bool completed = c.status() == zwfw::v1::CASE_STATUS_COMPLETED;
   const bool at_center = c.site() == zwfw::v1::HANDLING_SITE_CENTER;
   absl::Time accepted = ToTime(c.accepted_at());
@@ -97,14 +98,15 @@ Contribution ContributionOf(const zwfw::v1::Case& c) {
 }
 
 void AddContribution(const Contribution& contribution, int sign,
-                     CounterDeltas* deltas) {
+                     CaseDeltas* deltas) {
   for (int i = 0; i < contribution.size; ++i) {
     const Contribution::Part& part = contribution.parts[i];
-    (*deltas)[part.key].Add(part.counters, sign);
+    deltas->counters[part.key].Add(part.counters, sign);
   }
+  AddCells(contribution.cells, sign, &deltas->cells);
 }
 
-void AddContribution(const zwfw::v1::Case& c, int sign, CounterDeltas* deltas) {
+void AddContribution(const zwfw::v1::Case& c, int sign, CaseDeltas* deltas) {
   AddContribution(ContributionOf(c), sign, deltas);
 }
 

@@ -10,6 +10,7 @@
 #include <tuple>
 
 #include "absl/container/flat_hash_map.h"
+#include "services/intake/case_cells.h"
 #include "zwfw/v1/intake.pb.h"
 
 namespace zwfw::intake {
@@ -53,16 +54,24 @@ struct Contribution {
   };
   std::array<Part, 2> parts;
   int size = 0;  // parts in use
+  // And to the indicator aggregates (case_cells.h).
+  CellContribution cells;
 
   // The part for `key`, added when absent.
   Counters& Row(CounterKey key);
 };
 Contribution ContributionOf(const zwfw::v1::Case& c);
 
+// What a transaction adds to the month counters and the cells.
+struct CaseDeltas {
+  CounterDeltas counters;
+  CellDeltas cells;
+};
+
 // Adds `sign` (+1 or -1) times a case's contribution to `deltas`.
 void AddContribution(const Contribution& contribution, int sign,
-                     CounterDeltas* deltas);
-void AddContribution(const zwfw::v1::Case& c, int sign, CounterDeltas* deltas);
+                     CaseDeltas* deltas);
+void AddContribution(const zwfw::v1::Case& c, int sign, CaseDeltas* deltas);
 
 // Copies counters into the proto.
 void FillCaseCounters(const Counters& counters, zwfw::v1::CaseCounters* out);

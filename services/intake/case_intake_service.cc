@@ -12,6 +12,7 @@
 #include "services/common/status.h"
 #include "services/intake/case_rules.h"
 #include "services/intake/case_stats.h"
+#include "services/intake/case_sums.h"
 
 namespace zwfw::intake {
 namespace {
@@ -393,6 +394,29 @@ grpc::ServerUnaryReactor* CaseIntakeService::GetCaseStats(
         }
         *response = BuildCaseStats(*period, MergeMonths(std::move(months)),
                                    *directory_->Current());
+        return absl::OkStatus();
+      });
+}
+
+grpc::ServerUnaryReactor* CaseIntakeService::GetCaseSums(
+    grpc::CallbackServerContext* context,
+    const zwfw::v1::GetCaseSumsRequest* request,
+    zwfw::v1::GetCaseSumsResponse* response) {
+  // Aggregates only, like GetCaseStats: every reader of figures may ask.
+  return HandleRpcNow(
+      *tokens_, context, "GetCaseSums",
+      {Role::kDepartment, Role::kAdmin, Role::kService, Role::kViewer},
+      [&](const Principal&) -> absl::Status {
+        absl::StatusOr<ReportPeriod> period =
+            ReportPeriod::Parse(request->period());
+        if (!period.ok()) return period.status();
+        absl::Status s = CheckMeasures(*request);
+        if (!s.ok()) return s;
+        const absl::Time now = options_.now();
+        absl::StatusOr<PeriodCells> cells = store_->ReadCells(*period, now);
+        if (!cells.ok()) return cells.status();
+        *response = BuildCaseSums(*period, request->measures(), *cells,
+                                  *directory_->Current(), now);
         return absl::OkStatus();
       });
 }

@@ -54,6 +54,10 @@ class CaseIntakeService final : public zwfw::v1::CaseIntake::CallbackService {
       grpc::CallbackServerContext* context,
       const zwfw::v1::GetCaseStatsRequest* request,
       zwfw::v1::GetCaseStatsResponse* response) override;
+  grpc::ServerUnaryReactor* GetCaseSums(
+      grpc::CallbackServerContext* context,
+      const zwfw::v1::GetCaseSumsRequest* request,
+      zwfw::v1::GetCaseSumsResponse* response) override;
   grpc::ServerUnaryReactor* ClosePeriod(
       grpc::CallbackServerContext* context,
       const zwfw::v1::ClosePeriodRequest* request,

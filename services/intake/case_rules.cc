@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/closed_periods.h"
 #include "services/common/period.h"
+#include "services/intake/handling_time.h"
 
 namespace zwfw::intake {
 namespace {
@@ -240,6 +241,7 @@ absl::StatusOr<Case> NormalizeCase(const Case& in,
       return Invalid("due_at", "is before accepted_at or out of range");
     }
   }
+  FillHandlingFacts(item, calendar, &c);
   return c;
 }
 
@@ -263,6 +265,11 @@ absl::Status CheckClosedMonth(
     c.clear_pauses();
     c.clear_due_at();
     c.clear_extension();
+    // Intake's own facts follow the progress and the directory.
+    c.clear_item_kind();
+    c.clear_promised_days();
+    c.clear_working_seconds();
+    c.clear_natural_seconds();
     return c.SerializeAsString();
   };
   if (facts(*previous) != facts(next)) {

@@ -1,6 +1,6 @@
-// Where cases and their month counters are kept. SqliteCaseStore is the
-// implementation the intake server uses; a PostgreSQL one would serve
-// deployments with several replicas.
+// Where cases, their month counters and their indicator cells are kept:
+// SqliteCaseStore for one intake process, PgIntakeStore for replicas on
+// one PostgreSQL database.
 #ifndef ZWFW_SERVICES_INTAKE_CASE_STORE_H_
 #define ZWFW_SERVICES_INTAKE_CASE_STORE_H_
 
@@ -15,6 +15,7 @@
 #include "services/common/audit_log.h"
 #include "services/common/period.h"
 #include "services/common/record_result.h"
+#include "services/intake/case_cells.h"
 #include "services/intake/case_counters.h"
 #include "zwfw/v1/intake.pb.h"
 
@@ -56,6 +57,35 @@ struct MonthCounters {
   std::vector<zwfw::v1::CaseCorrection> corrections;
 };
 
+// A period's indicator cells (case_cells.h) as read in one snapshot, for
+// BuildCaseSums (case_sums.h).
+struct PeriodCells {
+  struct Row {
+    int basis = 0;  // CaseTimeBasis
+    std::string department_code;
+    int64_t dimensions = 0;
+    // Whether its month is over at `now`: its due-basis open cases are all
+    // past due then.
+    bool month_over = false;
+    CellValues values;  // summed over its months
+  };
+  std::vector<Row> rows;
+  // The open (ACCEPTED) cases due in a month of the period that is not
+  // over, already past due at `now`: department, dimensions, due month.
+  struct Overdue {
+    std::string department_code;
+    int64_t dimensions = 0;
+    std::string month;
+  };
+  std::vector<Overdue> overdue;
+  // Each month's write count (MonthCounters::data_version's first part),
+  // in the period's order.
+  std::vector<int64_t> month_writes;
+  // The earliest due time at or after `now` of an open case due in the
+  // period; nullopt when none.
+  std::optional<absl::Time> next_due;
+};
+
 class CaseStore {
  public:
   virtual ~CaseStore() = default;
@@ -88,6 +118,11 @@ class CaseStore {
   // The month's counters, in time O(departments).
   virtual absl::StatusOr<MonthCounters> ReadMonth(const Period& period,
                                                   absl::Time now) = 0;
+
+  // The period's cells, in time O(cells of its months) plus its months'
+  // open cases already past due while a month is not over.
+  virtual absl::StatusOr<PeriodCells> ReadCells(const ReportPeriod& period,
+                                                absl::Time now) = 0;
 };
 
 }  // namespace zwfw::intake

@@ -20,7 +20,7 @@ bool Changed(const WriteResult& r) {
 // Inserts or updates one record: ACCEPTED, DUPLICATE, UPDATED or REJECTED
 // (an illegal status change).
 absl::StatusOr<WriteResult> WriteRecord(CaseWriter& w, const StagedCase& staged,
-                                        CounterDeltas* deltas) {
+                                        CaseDeltas* deltas) {
   const Case& c = staged.record;
   WriteResult result;
   // Most records are new: try the insert first, look only on a conflict.
@@ -61,7 +61,7 @@ absl::StatusOr<WriteResult> WriteRecord(CaseWriter& w, const StagedCase& staged,
 absl::StatusOr<WriteResult> WriteOne(
     CaseWriter& w, const StagedCase& staged,
     const absl::flat_hash_set<std::string>& closed, const Actor& actor,
-    absl::Time now, CounterDeltas* deltas) {
+    absl::Time now, CaseDeltas* deltas) {
   if (closed.empty()) return WriteRecord(w, staged, deltas);
   const Case& c = staged.record;
   absl::StatusOr<std::optional<std::string>> stored = w.Stored(c);
@@ -110,7 +110,7 @@ absl::StatusOr<GroupCommitter::Results> WriteCasesWith(
   // in it.
   absl::StatusOr<absl::flat_hash_set<std::string>> closed = w.ClosedMonths();
   if (!closed.ok()) return closed.status();
-  CounterDeltas deltas;
+  CaseDeltas deltas;
   GroupCommitter::Results results;
   for (size_t i = 0; i < batches.size(); ++i) {
     const absl::Time now =
@@ -130,10 +130,15 @@ absl::StatusOr<GroupCommitter::Results> WriteCasesWith(
       if (!s.ok()) return s;
     }
   }
-  absl::Status s = w.AddCounters(deltas);
+  absl::Status s = w.AddCounters(deltas.counters);
+  if (s.ok()) s = w.AddCells(deltas.cells);
   if (!s.ok()) return s;
+  // Every month whose figures may have changed: accepted, completed, due.
   std::vector<std::string> months;
-  for (const auto& [key, d] : deltas) months.push_back(std::get<0>(key));
+  for (const auto& [key, d] : deltas.counters) {
+    months.push_back(std::get<0>(key));
+  }
+  for (const auto& [key, d] : deltas.cells) months.push_back(std::get<0>(key));
   std::sort(months.begin(), months.end());
   months.erase(std::unique(months.begin(), months.end()), months.end());
   for (const std::string& month : months) {

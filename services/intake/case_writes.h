@@ -54,6 +54,8 @@ class CaseWriter {
   // Adds the deltas to the month counters (rows whose delta is zero need
   // not be written).
   virtual absl::Status AddCounters(const CounterDeltas& deltas) = 0;
+  // Adds the deltas to the indicator cells (case_cells.h), likewise.
+  virtual absl::Status AddCells(const CellDeltas& deltas) = 0;
   // The month's write count, MonthCounters::data_version's first part.
   virtual absl::Status BumpMonth(const std::string& month) = 0;
   virtual absl::Status Audit(const Actor& actor, absl::Time at,

@@ -1,7 +1,9 @@
 #include "services/intake/intake_schema.h"
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "services/common/audit_log.h"
+#include "services/intake/case_cells.h"
 #include "services/intake/overtime.h"
 
 namespace zwfw::intake {
@@ -114,8 +116,31 @@ ALTER TABLE cases ADD COLUMN extended INTEGER NOT NULL DEFAULT 0;
 )sql",
           // 4: the audit trail (audit_log.h).
           AuditLogMigration(),
+          // 5: the indicator cells (case_cells.h), filled from the cases
+          // stored before it once (BackfillCaseCells).
+          absl::StrCat(R"sql(
+CREATE TABLE case_cells (
+  month TEXT NOT NULL,
+  basis INTEGER NOT NULL,
+  department_code TEXT NOT NULL,
+  dimensions INTEGER NOT NULL,
+  )sql",
+                       CellColumnsSql("INTEGER NOT NULL DEFAULT 0"), R"sql(,
+  PRIMARY KEY (month, basis, department_code, dimensions)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE )sql",
+                       kCellsBackfillTable, R"sql( (pending INTEGER NOT NULL) STRICT;
+)sql"),
       };
   return *migrations;
+}
+
+std::string CellColumnsSql(absl::string_view type) {
+  std::vector<std::string> columns;
+  for (const char* column : kCellColumns) {
+    columns.push_back(absl::StrCat(column, " ", type));
+  }
+  return absl::StrJoin(columns, ",\n  ");
 }
 
 std::string ClockRunningSql() {

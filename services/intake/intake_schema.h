@@ -13,6 +13,13 @@ namespace zwfw::intake {
 
 const std::vector<std::string>& IntakeMigrations();
 
+// The value columns of case_cells (kCellColumns), each followed by `type`,
+// one per line, for a CREATE TABLE of either database.
+std::string CellColumnsSql(absl::string_view type);
+// The marker table a migration adds for BackfillCaseCells: present while
+// the cells of the cases stored before it are still to be counted.
+inline constexpr char kCellsBackfillTable[] = "backfill_case_cells";
+
 // The rules of overtime.h as SQL conditions over the `cases` table's
 // columns (status, due_at, completed_at in Unix microseconds), built from
 // the rule's constants: every store that filters in SQL uses these.

@@ -10,6 +10,7 @@
 #include "services/common/pg_audit_log.h"
 #include "services/common/pg_month_book.h"
 #include "services/common/proto_time.h"
+#include "services/intake/case_sums.h"
 #include "services/intake/case_writes.h"
 #include "services/intake/intake_schema.h"
 
@@ -96,8 +97,105 @@ CREATE TABLE case_counters (
 CREATE INDEX corrections_by_month ON corrections (made_in, seq);
 )sql"),
       // 2: the audit trail.
-      PgAuditLogMigration()};
+      PgAuditLogMigration(),
+      // 3: the indicator cells (case_cells.h), filled from the cases stored
+      // before it once (BackfillCells).
+      absl::StrCat(R"sql(
+CREATE TABLE case_cells (
+  month text NOT NULL,
+  basis integer NOT NULL,
+  department_code text NOT NULL,
+  dimensions bigint NOT NULL,
+  )sql",
+                   CellColumnsSql("bigint NOT NULL DEFAULT 0"), R"sql(,
+  PRIMARY KEY (month, basis, department_code, dimensions)
+);
+CREATE TABLE )sql",
+                   kCellsBackfillTable, R"sql( (pending integer NOT NULL);
+)sql")};
   return *migrations;
+}
+
+// Adds the deltas to case_cells in one statement: unnest of one array per
+// column, built from the rule's columns.
+absl::Status UpsertCells(PgConnection& c, const CellDeltas& deltas) {
+  std::vector<std::string> months, departments;
+  std::vector<int64_t> bases, dimensions;
+  std::vector<std::vector<int64_t>> columns(CellValues::kCount);
+  for (const auto& [key, d] : deltas) {
+    if (d.IsZero()) continue;
+    months.push_back(std::get<0>(key));
+    bases.push_back(std::get<1>(key));
+    departments.push_back(std::get<2>(key));
+    dimensions.push_back(std::get<3>(key));
+    const std::array<int64_t, CellValues::kCount> values = d.Values();
+    for (int i = 0; i < CellValues::kCount; ++i) {
+      columns[i].push_back(values[i]);
+    }
+  }
+  if (months.empty()) return absl::OkStatus();
+  PgParams params;
+  params.Text(PgArray(months))
+      .Text(PgArray(bases))
+      .Text(PgArray(departments))
+      .Text(PgArray(dimensions));
+  std::vector<std::string> arrays = {"$1::text[]", "$2::integer[]",
+                                     "$3::text[]", "$4::bigint[]"};
+  std::vector<std::string> sums;
+  for (int i = 0; i < CellValues::kCount; ++i) {
+    params.Text(PgArray(columns[i]));
+    arrays.push_back(absl::StrCat("$", i + 5, "::bigint[]"));
+    sums.push_back(absl::StrCat(kCellColumns[i], " = c.", kCellColumns[i],
+                                " + excluded.", kCellColumns[i]));
+  }
+  return c.Run(
+      absl::StrCat("INSERT INTO case_cells AS c (month, basis, "
+                   "department_code, dimensions, ",
+                   absl::StrJoin(kCellColumns, ", "),
+                   ") SELECT * FROM unnest(", absl::StrJoin(arrays, ", "),
+                   ") ON CONFLICT (month, basis, department_code, dimensions) "
+                   "DO UPDATE SET ",
+                   absl::StrJoin(sums, ", ")),
+      params);
+}
+
+// Counts the cases stored before the cells existed into them, once, in
+// pages of 10,000; the marker table goes in the same transaction (a replica
+// starting at the same time waits on it, then finds nothing to do).
+absl::Status BackfillCells(PgDatabase& db) {
+  return db.Write([](PgConnection& c) -> absl::Status {
+    absl::StatusOr<PgResult> pending = c.Exec(
+        absl::StrCat("SELECT count(*) FROM pg_tables WHERE schemaname = "
+                     "current_schema() AND tablename = '",
+                     kCellsBackfillTable, "'"));
+    if (!pending.ok()) return pending.status();
+    if (pending->Int(0, 0) == 0) return absl::OkStatus();
+    absl::Status s = c.Run(absl::StrCat("LOCK TABLE ", kCellsBackfillTable));
+    if (!s.ok()) return s;
+    CellDeltas deltas;
+    std::string after_department, after_case;
+    for (;;) {
+      absl::StatusOr<PgResult> page = c.Exec(
+          "SELECT department_code, case_no, record FROM cases WHERE "
+          "(department_code, case_no) > ($1, $2) ORDER BY department_code, "
+          "case_no LIMIT 10000",
+          PgParams().Text(after_department).Text(after_case));
+      if (!page.ok()) return page.status();
+      if (page->rows() == 0) break;
+      for (int i = 0; i < page->rows(); ++i) {
+        Case stored;
+        if (!stored.ParseFromString(page->Bytes(i, 2))) {
+          return absl::DataLossError("a stored case cannot be parsed");
+        }
+        AddCells(CellsOf(stored), +1, &deltas);
+      }
+      after_department = page->Text(page->rows() - 1, 0);
+      after_case = page->Text(page->rows() - 1, 1);
+    }
+    s = UpsertCells(c, deltas);
+    if (!s.ok()) return s;
+    return c.Run(absl::StrCat("DROP TABLE ", kCellsBackfillTable));
+  });
 }
 
 std::optional<std::string> Micros(const std::optional<int64_t>& micros) {
@@ -226,6 +324,9 @@ class PgIntakeStore::Writer final : public PgBookWriter<CaseWriter> {
             .Text(c.reason)
             .Text(c.by));
   }
+  absl::Status AddCells(const CellDeltas& deltas) override {
+    return UpsertCells(c_, deltas);
+  }
   absl::Status AddCounters(const CounterDeltas& deltas) override {
     std::vector<std::string> months, departments;
     std::vector<int64_t> categories;
@@ -301,6 +402,8 @@ absl::StatusOr<std::unique_ptr<PgIntakeStore>> PgIntakeStore::Open(
   absl::StatusOr<std::unique_ptr<PgDatabase>> db =
       PgDatabase::Open(options, Migrations());
   if (!db.ok()) return db.status();
+  absl::Status s = BackfillCells(**db);
+  if (!s.ok()) return s;
   return std::unique_ptr<PgIntakeStore>(
       new PgIntakeStore(*std::move(db), commit));
 }
@@ -422,6 +525,80 @@ absl::StatusOr<CasePage> PgIntakeStore::List(const CaseQuery& query,
   });
   if (!s.ok()) return s;
   return page;
+}
+
+absl::StatusOr<PeriodCells> PgIntakeStore::ReadCells(
+    const ReportPeriod& period, absl::Time now) {
+  const std::string first = period.first().ToString();
+  const std::string last = period.last().ToString();
+  const std::string not_over = FirstMonthNotOver(period, now);
+  const absl::Time live_from =
+      std::max(period.start(), Period::Parse(not_over)->start());
+  const absl::Time live_to = std::min(now, period.end());
+  PeriodCells out;
+  absl::Status s = db_->Read([&](PgConnection& c) -> absl::Status {
+    out = PeriodCells();
+    // Summed over the months by PostgreSQL: one row per cell of the period.
+    std::vector<std::string> sums;
+    for (const char* column : kCellColumns) {
+      sums.push_back(absl::StrCat("sum(", column, ")::bigint"));
+    }
+    absl::StatusOr<PgResult> r = c.Exec(
+        absl::StrCat("SELECT basis, department_code, dimensions, month < $3, ",
+                     absl::StrJoin(sums, ", "),
+                     " FROM case_cells WHERE month >= $1 AND month <= $2 "
+                     "GROUP BY 1, 2, 3, 4"),
+        PgParams().Text(first).Text(last).Text(not_over));
+    if (!r.ok()) return r.status();
+    std::array<int64_t, CellValues::kCount> values;
+    for (int i = 0; i < r->rows(); ++i) {
+      PeriodCells::Row& row = out.rows.emplace_back();
+      row.basis = static_cast<int>(r->Int(i, 0));
+      row.department_code = r->Text(i, 1);
+      row.dimensions = r->Int(i, 2);
+      row.month_over = r->Text(i, 3) == "t";
+      for (int k = 0; k < CellValues::kCount; ++k) values[k] = r->Int(i, 4 + k);
+      row.values = CellValues::FromValues(values);
+    }
+    if (live_from < live_to) {
+      r = c.Exec(absl::StrCat("SELECT record FROM cases WHERE ",
+                              ClockRunningSql(),
+                              " AND due_at >= $1 AND due_at < $2"),
+                 PgParams()
+                     .Int(absl::ToUnixMicros(live_from))
+                     .Int(absl::ToUnixMicros(live_to)));
+      if (!r.ok()) return r.status();
+      for (int i = 0; i < r->rows(); ++i) {
+        Case open;
+        if (!open.ParseFromString(r->Bytes(i, 0))) {
+          return absl::DataLossError("a stored case cannot be parsed");
+        }
+        out.overdue.push_back(
+            {open.department_code(), CaseDimensions(open),
+             Period::Containing(ToTime(open.due_at())).ToString()});
+      }
+    }
+    if (now < period.end()) {
+      r = c.Exec(
+          absl::StrCat("SELECT min(due_at) FROM cases WHERE ",
+                       ClockRunningSql(), " AND due_at >= $1 AND due_at < $2"),
+          PgParams()
+              .Int(absl::ToUnixMicros(std::max(now, period.start())))
+              .Int(absl::ToUnixMicros(period.end())));
+      if (!r.ok()) return r.status();
+      if (r->rows() > 0 && !r->IsNull(0, 0)) {
+        out.next_due = absl::FromUnixMicros(r->Int(0, 0));
+      }
+    }
+    for (const Period& month : period.months()) {
+      absl::StatusOr<int64_t> writes = PgMonthWrites(c, month.ToString());
+      if (!writes.ok()) return writes.status();
+      out.month_writes.push_back(*writes);
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
 }
 
 absl::StatusOr<MonthCounters> PgIntakeStore::ReadMonth(const Period& period,

@@ -52,6 +52,8 @@ class PgIntakeStore final : public CaseStore, public DirectoryStore {
                                 absl::Time now) override;
   absl::StatusOr<MonthCounters> ReadMonth(const Period& period,
                                           absl::Time now) override;
+  absl::StatusOr<PeriodCells> ReadCells(const ReportPeriod& period,
+                                        absl::Time now) override;
 
   // DirectoryStore.
   absl::Status Replace(const zwfw::v1::DirectorySnapshot& snapshot,

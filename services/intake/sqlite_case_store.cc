@@ -10,6 +10,7 @@
 #include "services/common/log.h"
 #include "services/common/month_version.h"
 #include "services/common/proto_time.h"
+#include "services/intake/case_sums.h"
 #include "services/intake/case_writes.h"
 #include "services/intake/intake_schema.h"
 
@@ -63,8 +64,47 @@ class SqliteCaseStore::Writer {
     if (!s.ok()) return s;
     auto w = std::unique_ptr<Writer>(new Writer(*std::move(db)));
     s = w->Prepare();
+    if (s.ok()) s = w->BackfillCells();
     if (!s.ok()) return s;
     return w;
+  }
+
+  // Counts the cases stored before the cells existed into them, once: the
+  // marker table goes in the same transaction. Cases stored before
+  // item_kind and the handling times were filled count without them.
+  absl::Status BackfillCells() {
+    {
+      absl::StatusOr<Statement> pending = db_->Prepare(
+          absl::StrCat("SELECT count(*) FROM sqlite_schema WHERE name = '",
+                       kCellsBackfillTable, "'"));
+      if (!pending.ok()) return pending.status();
+      absl::StatusOr<bool> row = pending->Step();
+      if (!row.ok()) return row.status();
+      if (pending->ColumnInt(0) == 0) return absl::OkStatus();
+    }
+    absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
+    if (!tx.ok()) return tx.status();
+    CellDeltas deltas;
+    {
+      absl::StatusOr<Statement> cases = db_->Prepare("SELECT record FROM cases");
+      if (!cases.ok()) return cases.status();
+      absl::StatusOr<bool> row;
+      while ((row = cases->Step()).ok() && *row) {
+        Case c;
+        if (!c.ParseFromString(cases->ColumnText(0))) {
+          return absl::DataLossError("a stored case cannot be parsed");
+        }
+        AddCells(CellsOf(c), +1, &deltas);
+      }
+      if (!row.ok()) return row.status();
+    }
+    Statements statements(*this);
+    absl::Status s = statements.AddCells(deltas);
+    if (s.ok()) {
+      s = db_->Exec(absl::StrCat("DROP TABLE ", kCellsBackfillTable));
+    }
+    if (!s.ok()) return s;
+    return tx->Commit();
   }
 
   // Applies all requests in one transaction; their results, or the error
@@ -94,6 +134,20 @@ class SqliteCaseStore::Writer {
   explicit Writer(std::unique_ptr<Database> db) : db_(std::move(db)) {}
 
   absl::Status Prepare() {
+    // Built from the rule's columns: ?1–?4 the key, ?5… the values.
+    std::vector<std::string> placeholders, sums;
+    for (int i = 0; i < CellValues::kCount; ++i) {
+      placeholders.push_back(absl::StrCat("?", i + 5));
+      sums.push_back(absl::StrCat(kCellColumns[i], " = ", kCellColumns[i],
+                                  " + ?", i + 5));
+    }
+    const std::string cells_sql = absl::StrCat(
+        "INSERT INTO case_cells (month, basis, department_code, dimensions, ",
+        absl::StrJoin(kCellColumns, ", "), ") VALUES (?1, ?2, ?3, ?4, ",
+        absl::StrJoin(placeholders, ", "),
+        ") ON CONFLICT (month, basis, department_code, dimensions) DO UPDATE "
+        "SET ",
+        absl::StrJoin(sums, ", "));
     struct {
       std::optional<Statement>* stmt;
       const char* sql;
@@ -126,6 +180,7 @@ class SqliteCaseStore::Writer {
          "center_completed = center_completed + ?13, "
          "overtime_completed = overtime_completed + ?14, "
          "open_due = open_due + ?15"},
+        {&cells_, cells_sql.c_str()},
         {&version_,
          "INSERT INTO month_versions (month, version) VALUES (?, 1) "
          "ON CONFLICT (month) DO UPDATE SET version = version + 1"},
@@ -212,6 +267,22 @@ class SqliteCaseStore::Writer {
       }
       return absl::OkStatus();
     }
+    absl::Status AddCells(const CellDeltas& deltas) override {
+      for (const auto& [key, d] : deltas) {
+        if (d.IsZero()) continue;
+        const auto& [month, basis, department, dimensions] = key;
+        Statement& cells = *w_.cells_;
+        cells.Bind(1, month).Bind(2, basis).Bind(3, department).Bind(
+            4, dimensions);
+        const std::array<int64_t, CellValues::kCount> values = d.Values();
+        for (int i = 0; i < CellValues::kCount; ++i) {
+          cells.Bind(i + 5, values[i]);
+        }
+        absl::Status s = cells.Run();
+        if (!s.ok()) return s;
+      }
+      return absl::OkStatus();
+    }
     absl::Status BumpMonth(const std::string& month) override {
       return w_.version_->Bind(1, month).Run();
     }
@@ -225,8 +296,8 @@ class SqliteCaseStore::Writer {
   };
 
   std::unique_ptr<Database> db_;
-  std::optional<Statement> select_, insert_, update_, counters_, version_,
-      closed_, correction_;
+  std::optional<Statement> select_, insert_, update_, counters_, cells_,
+      version_, closed_, correction_;
 };
 
 // A pooled read connection, returned on destruction.
@@ -432,6 +503,90 @@ absl::StatusOr<CasePage> SqliteCaseStore::List(const CaseQuery& query,
   }
   if (!row.ok()) return row.status();
   return page;
+}
+
+absl::StatusOr<PeriodCells> SqliteCaseStore::ReadCells(
+    const ReportPeriod& period, absl::Time now) {
+  ReadLease db(this);
+  // One read transaction: cells, open cases and versions of one snapshot.
+  absl::Status s = db->Exec("BEGIN");
+  if (!s.ok()) return s;
+  struct EndRead {
+    Database* db;
+    ~EndRead() { db->Exec("COMMIT").IgnoreError(); }
+  } end_read{&*db};
+
+  const std::string first = period.first().ToString();
+  const std::string last = period.last().ToString();
+  const std::string not_over = FirstMonthNotOver(period, now);
+  PeriodCells out;
+  absl::StatusOr<Statement> q = db->Prepare(
+      absl::StrCat("SELECT basis, department_code, dimensions, month < ?3, ",
+                   absl::StrJoin(kCellColumns, ", "),
+                   " FROM case_cells WHERE month >= ?1 AND month <= ?2"));
+  if (!q.ok()) return q.status();
+  q->Bind(1, first).Bind(2, last).Bind(3, not_over);
+  CellRowsAccumulator rows;
+  absl::StatusOr<bool> row;
+  std::array<int64_t, CellValues::kCount> values;
+  while ((row = q->Step()).ok() && *row) {
+    for (int i = 0; i < CellValues::kCount; ++i) {
+      values[i] = q->ColumnInt(4 + i);
+    }
+    rows.Add(static_cast<int>(q->ColumnInt(0)), q->ColumnText(1),
+             q->ColumnInt(2), q->ColumnInt(3) != 0,
+             CellValues::FromValues(values));
+  }
+  if (!row.ok()) return row.status();
+  out.rows = rows.Take();
+
+  // Open cases past due in the months not over: few, by the index of open
+  // cases by due time.
+  const absl::Time live_from =
+      std::max(period.start(), Period::Parse(not_over)->start());
+  const absl::Time live_to = std::min(now, period.end());
+  if (live_from < live_to) {
+    q = db->Prepare(absl::StrCat("SELECT record FROM cases WHERE ",
+                                 ClockRunningSql(),
+                                 " AND due_at >= ? AND due_at < ?"));
+    if (!q.ok()) return q.status();
+    q->Bind(1, absl::ToUnixMicros(live_from))
+        .Bind(2, absl::ToUnixMicros(live_to));
+    while ((row = q->Step()).ok() && *row) {
+      Case c;
+      if (!c.ParseFromString(q->ColumnText(0))) {
+        return absl::DataLossError("a stored case cannot be parsed");
+      }
+      out.overdue.push_back(
+          {c.department_code(), CaseDimensions(c),
+           Period::Containing(ToTime(c.due_at())).ToString()});
+    }
+    if (!row.ok()) return row.status();
+  }
+  if (now < period.end()) {
+    q = db->Prepare(absl::StrCat("SELECT min(due_at) FROM cases WHERE ",
+                                 ClockRunningSql(),
+                                 " AND due_at >= ? AND due_at < ?"));
+    if (!q.ok()) return q.status();
+    q->Bind(1, absl::ToUnixMicros(std::max(now, period.start())))
+        .Bind(2, absl::ToUnixMicros(period.end()));
+    row = q->Step();
+    if (!row.ok()) return row.status();
+    if (*row && !q->ColumnIsNull(0)) {
+      out.next_due = absl::FromUnixMicros(q->ColumnInt(0));
+    }
+  }
+
+  q = db->Prepare("SELECT version FROM month_versions WHERE month = ?");
+  if (!q.ok()) return q.status();
+  for (const Period& month : period.months()) {
+    q->Reset();
+    q->Bind(1, month.ToString());
+    row = q->Step();
+    if (!row.ok()) return row.status();
+    out.month_writes.push_back(*row ? q->ColumnInt(0) : 0);
+  }
+  return out;
 }
 
 absl::StatusOr<MonthCounters> SqliteCaseStore::ReadMonth(const Period& period,

@@ -59,6 +59,8 @@ class SqliteCaseStore : public CaseStore {
                                 absl::Time now) override;
   absl::StatusOr<MonthCounters> ReadMonth(const Period& period,
                                           absl::Time now) override;
+  absl::StatusOr<PeriodCells> ReadCells(const ReportPeriod& period,
+                                        absl::Time now) override;
   absl::StatusOr<bool> ClosePeriod(const Period& period, const std::string& by,
                                    absl::Time now) override;
 

@@ -41,6 +41,7 @@ MATRIX = {
     "zwfw.v1.CaseIntake/GetCase": {"admin", "service", "department"},
     "zwfw.v1.CaseIntake/ListCases": {"admin", "service", "department"},
     "zwfw.v1.CaseIntake/GetCaseStats": READERS,
+    "zwfw.v1.CaseIntake/GetCaseSums": READERS,
     "zwfw.v1.CaseIntake/LookupCases": {"admin", "service"},
     "zwfw.v1.CaseIntake/ClosePeriod": {"admin", "service"},
     "zwfw.v1.Directory/ImportDirectory": {"admin"},

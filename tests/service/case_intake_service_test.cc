@@ -18,6 +18,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "services/common/period.h"
+#include "services/common/sqlite.h"
 #include "services/common/status.h"
 #include "services/intake/case_rules.h"
 #include "services/intake/pg_intake_store.h"
@@ -196,6 +197,27 @@ class CaseIntakeTest : public ::testing::TestWithParam<testing::Backend> {
     return response;
   }
 
+  // GetCaseSums of the measures, given in text format ("basis: ... filter
+  // {...}" each).
+  zwfw::v1::GetCaseSumsResponse Sums(const std::string& period,
+                                     const std::vector<std::string>& measures,
+                                     grpc::Status* status = nullptr) {
+    zwfw::v1::GetCaseSumsRequest request;
+    request.set_period(period);
+    for (const std::string& m : measures) {
+      *request.add_measures() =
+          testing::ParseTextProto<zwfw::v1::CaseMeasure>(m);
+    }
+    zwfw::v1::GetCaseSumsResponse response;
+    grpc::Status s = stub_->GetCaseSums(As("viewer").get(), request, &response);
+    if (status != nullptr) {
+      *status = s;
+    } else {
+      EXPECT_TRUE(s.ok()) << s.error_message();
+    }
+    return response;
+  }
+
   static const zwfw::v1::DepartmentCaseStats* Row(
       const zwfw::v1::GetCaseStatsResponse& stats, const std::string& code) {
     for (const auto& row : stats.departments()) {
@@ -345,6 +367,107 @@ TEST_P(CaseIntakeTest, BadPeriodsNameTheAcceptedForms) {
               std::string::npos)
         << s.error_message();
   }
+}
+
+// The cells agree with the month counters wherever both count the same
+// thing, department by department, for the July 2020 data.
+TEST_P(CaseIntakeTest, CaseSumsAgreeWithTheMonthCounters) {
+  auto cases = seedgen::GenerateJuly2020Cases(QijiangDirectory());
+  ASSERT_TRUE(cases.ok()) << cases.status();
+  Submit(*cases);
+  const zwfw::v1::GetCaseStatsResponse stats = Stats("2020-07");
+  const zwfw::v1::GetCaseSumsResponse sums = Sums(
+      "2020-07",
+      {"basis: CASE_TIME_BASIS_ACCEPTED",
+       "basis: CASE_TIME_BASIS_ACCEPTED filter { sites: HANDLING_SITE_CENTER }",
+       "basis: CASE_TIME_BASIS_ACCEPTED filter { statuses: "
+       "CASE_STATUS_COMPLETED }",
+       "basis: CASE_TIME_BASIS_ACCEPTED filter { online: true categories: "
+       "ITEM_CATEGORY_APPROVAL }",
+       "basis: CASE_TIME_BASIS_DUE",
+       "basis: CASE_TIME_BASIS_ACCEPTED filter { instant: true }"});
+  EXPECT_EQ(sums.data_version(), stats.data_version());
+  ASSERT_EQ(sums.departments_size(), stats.departments_size());
+  for (int i = 0; i < stats.departments_size(); ++i) {
+    const auto& row = stats.departments(i);
+    const auto& a = row.approval();
+    const auto& c = row.convenience();
+    const auto& got = sums.departments(i);
+    ASSERT_EQ(got.department_code(), row.department_code());
+    ASSERT_EQ(got.sums_size(), 6);
+    EXPECT_EQ(got.sums(0).cases(), a.total() + c.total()) << got.department_code();
+    EXPECT_EQ(got.sums(1).cases(), a.center() + c.center());
+    EXPECT_EQ(got.sums(2).cases(), a.completed() + c.completed());
+    EXPECT_EQ(got.sums(3).cases(), a.online());
+    EXPECT_EQ(got.sums(4).late() + got.sums(4).open_overdue(),
+              a.overtime() + c.overtime())
+        << got.department_code();
+    EXPECT_EQ(got.sums(5).cases(), a.instant() + c.instant());
+  }
+  EXPECT_EQ(sums.totals(0).cases(), 84781);
+  EXPECT_EQ(sums.totals(4).late() + sums.totals(4).open_overdue(), 7);
+}
+
+// Completion counts in the month it happens: July's case completed in
+// August is August's, with its handling time in working days.
+TEST_P(CaseIntakeTest, ACaseCompletedNextMonthCountsThere) {
+  Case c = Open(Police("edge", Cst(2020, 7, 31, 9)));  // a Friday
+  c.set_item_code("five-days");
+  EXPECT_EQ(Upsert(c), "ACCEPTED");
+  const std::vector<std::string> measures = {
+      "basis: CASE_TIME_BASIS_ACCEPTED",
+      "basis: CASE_TIME_BASIS_COMPLETED filter { item_kinds: "
+      "ITEM_KIND_PROMISED }"};
+  const int64_t august_before = Sums("2020-08", measures).data_version();
+  c.set_status(zwfw::v1::CASE_STATUS_COMPLETED);
+  *c.mutable_completed_at() = ToProto(Cst(2020, 8, 3, 9));  // Monday
+  EXPECT_EQ(Upsert(c), "UPDATED");
+
+  const zwfw::v1::GetCaseSumsResponse july = Sums("2020-07", measures);
+  EXPECT_EQ(july.totals(0).cases(), 1);
+  EXPECT_EQ(july.totals(1).cases(), 0);
+  const zwfw::v1::GetCaseSumsResponse august = Sums("2020-08", measures);
+  EXPECT_NE(august.data_version(), august_before);
+  EXPECT_EQ(august.totals(0).cases(), 0);
+  const zwfw::v1::CaseSums& done = august.totals(1);
+  EXPECT_EQ(done.cases(), 1);
+  EXPECT_EQ(done.timed(), 1);
+  EXPECT_EQ(done.working_seconds(), 86400);  // Friday 9:00 to Monday 9:00
+  EXPECT_EQ(done.natural_seconds(), 3 * 86400);
+  EXPECT_EQ(done.promised_days(), 5);
+  EXPECT_EQ(done.on_time(), 1);
+  EXPECT_EQ(done.early(), 1);
+  // The quarter holds both.
+  const zwfw::v1::GetCaseSumsResponse q3 = Sums("2020-Q3", measures);
+  EXPECT_EQ(q3.totals(0).cases(), 1);
+  EXPECT_EQ(q3.totals(1).cases(), 1);
+  // What intake filled in is returned with the case.
+  zwfw::v1::GetCaseRequest get;
+  get.set_department_code("qj-gaj");
+  get.set_case_no("edge");
+  zwfw::v1::GetCaseResponse got;
+  ASSERT_TRUE(stub_->GetCase(As("admin").get(), get, &got).ok());
+  EXPECT_EQ(got.case_().item_kind(), zwfw::v1::ITEM_KIND_PROMISED);
+  EXPECT_EQ(got.case_().working_seconds(), 86400);
+}
+
+TEST_P(CaseIntakeTest, BadCaseSumsRequestsNameTheField) {
+  grpc::Status s;
+  Sums("2020-Q5", {"basis: CASE_TIME_BASIS_ACCEPTED"}, &s);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  Sums("2020-07", {"basis: CASE_TIME_BASIS_ACCEPTED", ""}, &s);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("measures[1].basis"), std::string::npos)
+      << s.error_message();
+  Sums("2020-07", std::vector<std::string>(65, "basis: CASE_TIME_BASIS_DUE"),
+       &s);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  zwfw::v1::GetCaseSumsRequest request;
+  request.set_period("2020-07");
+  request.add_measures()->set_basis(zwfw::v1::CASE_TIME_BASIS_DUE);
+  zwfw::v1::GetCaseSumsResponse response;
+  EXPECT_EQ(stub_->GetCaseSums(As("").get(), request, &response).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
 }
 
 TEST_P(CaseIntakeTest, DuplicatesUpdatesAndIllegalTransitions) {
@@ -773,6 +896,38 @@ TEST_P(CaseIntakeTest, UnknownFieldsAreDiscardedBeforeStoring) {
 // store; once the fault clears the same stream is taken again (what was
 // acknowledged is a DUPLICATE); after a restart every case is there once,
 // whole, and the month's counters agree with the rows.
+// A database from before the cells: its cases are counted into them once,
+// when the store opens.
+TEST_P(SqliteCaseIntakeTest, CellsAreFilledFromTheCasesStoredBeforeThem) {
+  std::vector<Case> cases;
+  for (int i = 0; i < 30; ++i) {
+    cases.push_back(Police(absl::StrCat("old-", i), Cst(2020, 7, 1 + i % 28)));
+  }
+  Submit(cases);
+  const std::vector<std::string> measures = {
+      "basis: CASE_TIME_BASIS_ACCEPTED", "basis: CASE_TIME_BASIS_COMPLETED",
+      "basis: CASE_TIME_BASIS_DUE"};
+  const zwfw::v1::GetCaseSumsResponse before = Sums("2020-Q3", measures);
+  ASSERT_EQ(before.totals(0).cases(), 30);
+  StopIntake();
+  {
+    absl::StatusOr<std::unique_ptr<Database>> db = Database::Open(path_);
+    ASSERT_TRUE(db.ok()) << db.status();
+    ASSERT_TRUE((*db)
+                    ->Exec("DELETE FROM case_cells; CREATE TABLE "
+                           "backfill_case_cells (pending INTEGER NOT NULL) "
+                           "STRICT")
+                    .ok());
+  }
+  ASSERT_TRUE(StartIntake().ok());
+  EXPECT_EQ(Sums("2020-Q3", measures).SerializeAsString(),
+            before.SerializeAsString());
+  // Once: the marker is gone, a second open adds nothing.
+  StopIntake();
+  ASSERT_TRUE(StartIntake().ok());
+  EXPECT_EQ(Sums("2020-Q3", measures).totals(0).cases(), 30);
+}
+
 TEST_P(SqliteCaseIntakeTest, StorageFaultsLoseNoAcknowledgedCase) {
   std::vector<Case> cases;
   for (int i = 0; i < 9; ++i) {

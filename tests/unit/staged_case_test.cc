@@ -70,18 +70,24 @@ TEST(StagedCaseTest, ContributionIsWhatTheCaseAddsToItsMonths) {
 
   // Added and taken away again, nothing is left; the case's own overload
   // adds the same.
-  CounterDeltas deltas;
+  CaseDeltas deltas;
   AddContribution(two, +1, &deltas);
-  CounterDeltas direct;
+  CaseDeltas direct;
   AddContribution(late, +1, &direct);
-  ASSERT_EQ(deltas.size(), direct.size());
-  for (const auto& [key, counters] : direct) {
-    ASSERT_TRUE(deltas.contains(key));
-    EXPECT_EQ(deltas[key].total, counters.total);
-    EXPECT_EQ(deltas[key].overtime_completed, counters.overtime_completed);
+  ASSERT_EQ(deltas.counters.size(), direct.counters.size());
+  for (const auto& [key, counters] : direct.counters) {
+    ASSERT_TRUE(deltas.counters.contains(key));
+    EXPECT_EQ(deltas.counters[key].total, counters.total);
+    EXPECT_EQ(deltas.counters[key].overtime_completed,
+              counters.overtime_completed);
   }
+  ASSERT_EQ(deltas.cells.size(), direct.cells.size());
+  EXPECT_FALSE(deltas.cells.empty());
   AddContribution(two, -1, &deltas);
-  for (const auto& [key, counters] : deltas) EXPECT_TRUE(counters.IsZero());
+  for (const auto& [key, counters] : deltas.counters) {
+    EXPECT_TRUE(counters.IsZero());
+  }
+  for (const auto& [key, values] : deltas.cells) EXPECT_TRUE(values.IsZero());
 
   // A rejected case adds nothing.
   late.set_status(zwfw::v1::CASE_STATUS_REJECTED);

@@ -1,0 +1,194 @@
+#include "services/intake/case_cells.h"
+
+#include <algorithm>
+#include <cassert>
+
+#include "absl/strings/str_cat.h"
+#include "services/common/period.h"
+#include "services/common/proto_time.h"
+#include "services/intake/case_rules.h"
+#include "services/intake/overtime.h"
+
+namespace zwfw::intake {
+namespace {
+
+// Bit fields of the packed dimensions. The values are stored: never
+// reorder, only append.
+constexpr int kCategoryShift = 0;  // ItemCategory, 2 bits
+constexpr int kKindShift = 2;      // ItemKind, 2 bits
+constexpr int kSiteShift = 4;      // HandlingSite, 2 bits
+constexpr int kStatusShift = 6;    // CaseStatus, 3 bits
+constexpr int kInstantBit = 9;
+constexpr int kOnlineBit = 10;
+constexpr int kCompletedInCenterBit = 11;
+
+int Field(int64_t dimensions, int shift, int bits) {
+  return static_cast<int>((dimensions >> shift) & ((1 << bits) - 1));
+}
+
+bool Flag(int64_t dimensions, int bit) { return (dimensions >> bit) & 1; }
+
+template <typename List>
+bool Listed(const List& list, int value) {
+  return list.empty() ||
+         std::find(list.begin(), list.end(), value) != list.end();
+}
+
+// The last day a case may be completed on to count as on time: the CST day
+// of the instant just before its due time (a due time is the end of a day).
+absl::CivilDay DueDay(absl::Time due) {
+  return ChinaDay(due - absl::Microseconds(1));
+}
+
+}  // namespace
+
+std::array<int64_t, CellValues::kCount> CellValues::Values() const {
+  return {cases, timed,   working_seconds, natural_seconds, promised_days,
+          early, on_time, late,            open};
+}
+
+CellValues CellValues::FromValues(const std::array<int64_t, kCount>& v) {
+  CellValues out;
+  out.cases = v[0];
+  out.timed = v[1];
+  out.working_seconds = v[2];
+  out.natural_seconds = v[3];
+  out.promised_days = v[4];
+  out.early = v[5];
+  out.on_time = v[6];
+  out.late = v[7];
+  out.open = v[8];
+  return out;
+}
+
+bool CellValues::IsZero() const {
+  for (int64_t v : Values()) {
+    if (v != 0) return false;
+  }
+  return true;
+}
+
+CellValues& CellValues::Add(const CellValues& o, int64_t times) {
+  std::array<int64_t, kCount> sum = Values();
+  const std::array<int64_t, kCount> other = o.Values();
+  for (int i = 0; i < kCount; ++i) sum[i] += times * other[i];
+  return *this = FromValues(sum);
+}
+
+int64_t CaseDimensions(const zwfw::v1::Case& c) {
+  int64_t d = 0;
+  d |= int64_t{c.category() & 3} << kCategoryShift;
+  d |= int64_t{c.item_kind() & 3} << kKindShift;
+  d |= int64_t{c.site() & 3} << kSiteShift;
+  d |= int64_t{c.status() & 7} << kStatusShift;
+  if (c.instant()) d |= int64_t{1} << kInstantBit;
+  if (c.online()) d |= int64_t{1} << kOnlineBit;
+  if (c.completed_in_center()) d |= int64_t{1} << kCompletedInCenterBit;
+  return d;
+}
+
+bool Matches(const zwfw::v1::CaseFilter& f, int64_t d) {
+  return Listed(f.categories(), Field(d, kCategoryShift, 2)) &&
+         Listed(f.item_kinds(), Field(d, kKindShift, 2)) &&
+         Listed(f.sites(), Field(d, kSiteShift, 2)) &&
+         Listed(f.statuses(), Field(d, kStatusShift, 3)) &&
+         (!f.has_instant() || f.instant() == Flag(d, kInstantBit)) &&
+         (!f.has_online() || f.online() == Flag(d, kOnlineBit)) &&
+         (!f.has_completed_in_center() ||
+          f.completed_in_center() == Flag(d, kCompletedInCenterBit));
+}
+
+absl::Status CheckMeasure(const zwfw::v1::CaseMeasure& m,
+                          const std::string& field) {
+  auto bad = [&](const std::string& what, int value) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ".", what, ": ", value, " is not a known value"));
+  };
+  if (m.basis() < zwfw::v1::CASE_TIME_BASIS_ACCEPTED ||
+      m.basis() > zwfw::v1::CASE_TIME_BASIS_DUE) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ".basis: must be CASE_TIME_BASIS_ACCEPTED, "
+               "CASE_TIME_BASIS_COMPLETED or CASE_TIME_BASIS_DUE"));
+  }
+  for (int v : m.filter().categories()) {
+    if (!zwfw::v1::ItemCategory_IsValid(v) || v == 0)
+      return bad("filter.categories", v);
+  }
+  for (int v : m.filter().item_kinds()) {
+    if (!zwfw::v1::ItemKind_IsValid(v)) return bad("filter.item_kinds", v);
+  }
+  for (int v : m.filter().sites()) {
+    if (!zwfw::v1::HandlingSite_IsValid(v) || v == 0)
+      return bad("filter.sites", v);
+  }
+  for (int v : m.filter().statuses()) {
+    if (!zwfw::v1::CaseStatus_IsValid(v) || v == 0)
+      return bad("filter.statuses", v);
+  }
+  return absl::OkStatus();
+}
+
+CellContribution CellsOf(const zwfw::v1::Case& c) {
+  CellContribution out;
+  if (!IsCounted(c)) return out;
+  const int64_t dimensions = CaseDimensions(c);
+  auto add = [&](absl::Time at, zwfw::v1::CaseTimeBasis basis) -> CellValues& {
+    assert(out.size < static_cast<int>(out.parts.size()));
+    CellContribution::Part& part = out.parts[out.size++];
+    part.key = CellKey(Period::Containing(at).ToString(), basis,
+                       c.department_code(), dimensions);
+    part.values.cases = 1;
+    return part.values;
+  };
+  add(ToTime(c.accepted_at()), zwfw::v1::CASE_TIME_BASIS_ACCEPTED);
+
+  const DueStanding standing = StandingOf(c);
+  // The due-time figures, the same on the completion and the due cells.
+  auto timeliness = [&](CellValues& v) {
+    if (standing == DueStanding::kFinishedLate) v.late = 1;
+    if (standing == DueStanding::kFinishedOnTime) {
+      v.on_time = 1;
+      if (ChinaDay(ToTime(c.completed_at())) < DueDay(ToTime(c.due_at()))) {
+        v.early = 1;
+      }
+    }
+    if (standing == DueStanding::kClockRunning) v.open = 1;
+  };
+  if (c.status() == zwfw::v1::CASE_STATUS_COMPLETED) {
+    CellValues& v =
+        add(ToTime(c.completed_at()), zwfw::v1::CASE_TIME_BASIS_COMPLETED);
+    v.natural_seconds = c.natural_seconds();
+    if (c.has_working_seconds()) {
+      v.timed = 1;
+      v.working_seconds = c.working_seconds();
+      v.promised_days = c.promised_days();
+    }
+    timeliness(v);
+  }
+  if (HasTime(c.due_at())) {
+    timeliness(add(ToTime(c.due_at()), zwfw::v1::CASE_TIME_BASIS_DUE));
+  }
+  return out;
+}
+
+void AddCells(const CellContribution& contribution, int sign,
+              CellDeltas* deltas) {
+  for (int i = 0; i < contribution.size; ++i) {
+    (*deltas)[contribution.parts[i].key].Add(contribution.parts[i].values,
+                                             sign);
+  }
+}
+
+void AddToSums(const CellValues& v, zwfw::v1::CaseSums* s) {
+  s->set_cases(s->cases() + v.cases);
+  s->set_timed(s->timed() + v.timed);
+  s->set_working_seconds(s->working_seconds() + v.working_seconds);
+  s->set_natural_seconds(s->natural_seconds() + v.natural_seconds);
+  s->set_promised_days(s->promised_days() + v.promised_days);
+  s->set_early(s->early() + v.early);
+  s->set_on_time(s->on_time() + v.on_time);
+  s->set_late(s->late() + v.late);
+  s->set_open(s->open() + v.open);
+}
+
+}  // namespace zwfw::intake
