@@ -24,8 +24,9 @@ namespace {
 // RPCs an anonymous viewer may reach: aggregates and published documents.
 bool AnonymousMayCall(const google::protobuf::MethodDescriptor* m) {
   static const char* const kAllowed[] = {
-      "ListDepartments",  "GetCaseStats", "GetSatisfactionStats",
-      "ComputeScorecard", "GetPublished", "ListPublished"};
+      "ListDepartments",  "GetCaseStats",  "GetSatisfactionStats",
+      "GetIndicators",    "ComputeScorecard", "GetPublished",
+      "ListPublished"};
   for (const char* name : kAllowed) {
     if (m->name() == name) return true;
   }

@@ -23,10 +23,16 @@ int HexValue(char c) {
   return -1;
 }
 
-// Sets one top-level scalar field from its text.
+// Sets one top-level scalar field from its text; a repeated string field
+// gets one more element (`?indicators=a&indicators=b`).
 absl::Status SetField(Message* m, const std::string& name,
                       const std::string& value) {
   const FieldDescriptor* f = m->GetDescriptor()->FindFieldByName(name);
+  if (f != nullptr && f->is_repeated() &&
+      f->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
+    m->GetReflection()->AddString(m, f, value);
+    return absl::OkStatus();
+  }
   if (f == nullptr || f->is_repeated() ||
       f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
     return absl::InvalidArgumentError(absl::StrCat(

@@ -1,6 +1,9 @@
 #include "services/bulletin/bulletin_service.h"
 
+#include <optional>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "services/bulletin/draft_rules.h"
 #include "services/bulletin/writers.h"
 #include "services/common/log.h"
@@ -18,6 +21,32 @@ const std::initializer_list<Role> kPublishedReaders = {
 
 }  // namespace
 
+absl::StatusOr<IndicatorPlan> PlanIndicators(
+    const std::vector<std::string>& texts, const SatisfiedLevels& satisfied) {
+  if (texts.empty()) {
+    return absl::InvalidArgumentError("indicators: none given");
+  }
+  if (texts.size() > kMaxIndicators) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("indicators: ", texts.size(), " is over the limit of ",
+                     kMaxIndicators));
+  }
+  IndicatorPlan plan(satisfied);
+  for (size_t i = 0; i < texts.size(); ++i) {
+    if (texts[i].size() > kMaxIndicatorBytes) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "indicators[", i, "]: over ", kMaxIndicatorBytes, " bytes"));
+    }
+    absl::StatusOr<int> added = plan.Add(texts[i]);
+    if (!added.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("indicators[", i, "]: ", added.status().message()));
+    }
+  }
+  // Each GetCaseSums measure comes from an indicator: 64 at most.
+  return plan;
+}
+
 const std::vector<zwfw::v1::BulletinFormat>&
 BulletinService::PublishedFormats() {
   static const auto* const formats = new std::vector<zwfw::v1::BulletinFormat>{
@@ -25,6 +54,73 @@ BulletinService::PublishedFormats() {
       zwfw::v1::BULLETIN_FORMAT_HTML, zwfw::v1::BULLETIN_FORMAT_PDF,
       zwfw::v1::BULLETIN_FORMAT_XLSX, zwfw::v1::BULLETIN_FORMAT_CSV};
   return *formats;
+}
+
+grpc::Status BulletinService::GetIndicators(
+    grpc::ServerContext* context, const zwfw::v1::GetIndicatorsRequest* request,
+    zwfw::v1::GetIndicatorsResponse* response) {
+  // Aggregates only: every reader of figures may ask.
+  return HandleRpc(
+      *tokens_, *context, "GetIndicators",
+      {Role::kAdmin, Role::kService, Role::kViewer, Role::kDepartment},
+      [&](const Principal&) -> absl::Status {
+        absl::StatusOr<ReportPeriod> period =
+            ReportPeriod::Parse(request->period());
+        if (!period.ok()) return period.status();
+        std::vector<std::string> texts(request->indicators().begin(),
+                                       request->indicators().end());
+        absl::StatusOr<IndicatorPlan> plan = PlanIndicators(texts);
+        if (!plan.ok()) return plan.status();
+        absl::StatusOr<PeriodAggregates> now = ReadAggregates(*plan, *period);
+        if (!now.ok()) return now.status();
+        // satisfaction_rate counts the office's satisfied levels (survey's
+        // --satisfied_levels), which survey's answer names.
+        if (plan->needs_survey()) {
+          std::vector<std::string> levels;
+          for (int l : now->satisfaction.satisfied_levels()) {
+            levels.push_back(absl::StrCat(l));
+          }
+          absl::StatusOr<SatisfiedLevels> satisfied =
+              SatisfiedLevels::Parse(absl::StrJoin(levels, ","));
+          if (satisfied.ok()) plan = PlanIndicators(texts, *satisfied);
+          if (!plan.ok()) return plan.status();
+        }
+        std::optional<PeriodAggregates> previous, year_before;
+        if (request->compare()) {
+          absl::StatusOr<PeriodAggregates> p =
+              ReadAggregates(*plan, period->Previous());
+          if (!p.ok()) return p.status();
+          previous = *std::move(p);
+          p = ReadAggregates(*plan, period->YearBefore());
+          if (!p.ok()) return p.status();
+          year_before = *std::move(p);
+        }
+        absl::StatusOr<zwfw::v1::DirectorySnapshot> directory =
+            sources_->Directory();
+        if (!directory.ok()) return directory.status();
+        *response = BuildIndicatorReport(
+            *plan, *directory, *now, previous ? &*previous : nullptr,
+            year_before ? &*year_before : nullptr);
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<PeriodAggregates> BulletinService::ReadAggregates(
+    const IndicatorPlan& plan, const ReportPeriod& period) {
+  PeriodAggregates out{period, {}, {}};
+  if (!plan.measures().empty()) {
+    absl::StatusOr<zwfw::v1::GetCaseSumsResponse> cases =
+        sources_->CaseSums(period, plan.measures());
+    if (!cases.ok()) return cases.status();
+    out.cases = *std::move(cases);
+  }
+  if (plan.needs_survey()) {
+    absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> satisfaction =
+        sources_->PeriodSatisfaction(period);
+    if (!satisfaction.ok()) return satisfaction.status();
+    out.satisfaction = *std::move(satisfaction);
+  }
+  return out;
 }
 
 grpc::Status BulletinService::GetDraft(grpc::ServerContext* context,

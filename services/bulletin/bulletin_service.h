@@ -10,13 +10,25 @@
 #include "services/bulletin/bulletin_renderer.h"
 #include "services/bulletin/bulletin_store.h"
 #include "services/bulletin/composer.h"
+#include "services/bulletin/indicator_report.h"
 #include "services/bulletin/sources.h"
 #include "services/bulletin/writers.h"
 #include "services/common/auth.h"
 #include "services/common/cache.h"
+#include "services/common/indicators.h"
 #include "zwfw/v1/bulletin.grpc.pb.h"
 
 namespace zwfw::bulletin {
+
+// What GetIndicators accepts.
+inline constexpr size_t kMaxIndicators = 32;
+inline constexpr size_t kMaxIndicatorBytes = 200;
+
+// The plan of the indicators a request names; INVALID_ARGUMENT naming the
+// bad one ("indicators[2]: …"), RESOURCE_EXHAUSTED over kMaxIndicators.
+absl::StatusOr<IndicatorPlan> PlanIndicators(
+    const std::vector<std::string>& texts,
+    const SatisfiedLevels& satisfied = SatisfiedLevels());
 
 struct BulletinOptions {
   ComposerOptions composer;
@@ -32,11 +44,16 @@ class BulletinService final : public zwfw::v1::Bulletin::Service {
                   TokenStore* tokens, Cache* cache,
                   BulletinOptions options = {})
       : store_(store),
+        sources_(sources),
         tokens_(tokens),
         options_(std::move(options)),
         renderer_(store, sources, cache, options_.composer, options_.fonts,
                   options_.cache_ttl) {}
 
+  grpc::Status GetIndicators(
+      grpc::ServerContext* context,
+      const zwfw::v1::GetIndicatorsRequest* request,
+      zwfw::v1::GetIndicatorsResponse* response) override;
   grpc::Status GetDraft(grpc::ServerContext* context,
                         const zwfw::v1::GetDraftRequest* request,
                         zwfw::v1::Draft* response) override;
@@ -61,7 +78,12 @@ class BulletinService final : public zwfw::v1::Bulletin::Service {
   static const std::vector<zwfw::v1::BulletinFormat>& PublishedFormats();
 
  private:
+  // The aggregates the plan reads for one period.
+  absl::StatusOr<PeriodAggregates> ReadAggregates(const IndicatorPlan& plan,
+                                                  const ReportPeriod& period);
+
   BulletinStore* const store_;
+  BulletinSources* const sources_;
   TokenStore* const tokens_;
   const BulletinOptions options_;
   BulletinRenderer renderer_;

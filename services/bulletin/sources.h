@@ -26,6 +26,12 @@ class BulletinSources {
       const Period& period) = 0;
   virtual absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> Satisfaction(
       const Period& period) = 0;
+  // A period's case sums and satisfaction counts, for the indicators.
+  virtual absl::StatusOr<zwfw::v1::GetCaseSumsResponse> CaseSums(
+      const ReportPeriod& period,
+      const std::vector<zwfw::v1::CaseMeasure>& measures) = 0;
+  virtual absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse>
+  PeriodSatisfaction(const ReportPeriod& period) = 0;
   // The frozen scorecard when there is one, else a fresh computation.
   virtual absl::StatusOr<zwfw::v1::Scorecard> Scorecard(
       const Period& period) = 0;
@@ -49,6 +55,15 @@ class GrpcBulletinSources : public BulletinSources {
   }
   absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> Satisfaction(
       const Period& period) override {
+    return survey_->Satisfaction(ReportPeriod::Of(period));
+  }
+  absl::StatusOr<zwfw::v1::GetCaseSumsResponse> CaseSums(
+      const ReportPeriod& period,
+      const std::vector<zwfw::v1::CaseMeasure>& measures) override {
+    return intake_->CaseSums(period, measures);
+  }
+  absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> PeriodSatisfaction(
+      const ReportPeriod& period) override {
     return survey_->Satisfaction(period);
   }
   absl::StatusOr<zwfw::v1::Scorecard> Scorecard(const Period& period) override;

@@ -22,6 +22,8 @@ enum Kind {
   kCompleted,
   kDue,
   kCompletionRate,
+  kAcceptedShare,
+  kSameDayRate,
   kAverageWorkingDays,
   kAverageNaturalDays,
   kSpeedupRate,
@@ -41,6 +43,7 @@ enum Kind {
   kRectificationsOpened,
   kRectificationsClosedOnTime,
   kRectificationsOverdue,
+  kRectificationsOpen,
   kRectificationRate,
 };
 
@@ -72,6 +75,10 @@ constexpr Definition kDefinitions[] = {
     {"due", "到期件数", kDue, IndicatorUnit::kCount,
      zwfw::v1::CASE_TIME_BASIS_DUE, kFilter, ""},
     {"completion_rate", "办结率", kCompletionRate, IndicatorUnit::kRate,
+     zwfw::v1::CASE_TIME_BASIS_ACCEPTED, kFilter, ""},
+    {"accepted_share", "受理占比", kAcceptedShare, IndicatorUnit::kRate,
+     zwfw::v1::CASE_TIME_BASIS_ACCEPTED, kFilter, ""},
+    {"same_day_rate", "当日办结率", kSameDayRate, IndicatorUnit::kRate,
      zwfw::v1::CASE_TIME_BASIS_ACCEPTED, kFilter, ""},
     {"average_working_days", "平均办结时间", kAverageWorkingDays,
      IndicatorUnit::kDays, zwfw::v1::CASE_TIME_BASIS_COMPLETED, kFilter, ""},
@@ -125,6 +132,9 @@ constexpr Definition kDefinitions[] = {
      kRectificationsClosedOnTime, IndicatorUnit::kCount,
      zwfw::v1::CASE_TIME_BASIS_UNSPECIFIED, kNothing, ""},
     {"rectifications_overdue", "差评超期未整改数", kRectificationsOverdue,
+     IndicatorUnit::kCount, zwfw::v1::CASE_TIME_BASIS_UNSPECIFIED, kNothing,
+     ""},
+    {"rectifications_open", "差评未办结数", kRectificationsOpen,
      IndicatorUnit::kCount, zwfw::v1::CASE_TIME_BASIS_UNSPECIFIED, kNothing,
      ""},
     {"rectification_rate", "差评整改率", kRectificationRate,
@@ -283,6 +293,7 @@ IndicatorInputs& IndicatorInputs::operator+=(const IndicatorInputs& o) {
     s.set_late(s.late() + a.late());
     s.set_open(s.open() + a.open());
     s.set_open_overdue(s.open_overdue() + a.open_overdue());
+    s.set_same_day(s.same_day() + a.same_day());
   }
   for (int i = 0; i < kRatingLevels; ++i) {
     ratings[i] += o.ratings[i];
@@ -403,7 +414,13 @@ absl::StatusOr<int> IndicatorPlan::Add(absl::string_view raw) {
     kinds->Add(zwfw::v1::ITEM_KIND_PROMISED);
   }
   if (d->basis != zwfw::v1::CASE_TIME_BASIS_UNSPECIFIED) {
-    if (d->kind == kCompletionRate) {
+    if (d->kind == kAcceptedShare) {
+      // The filtered cases over all the cases of the period.
+      CaseMeasure all;
+      all.set_basis(d->basis);
+      formula.base = MeasureIndex(all);
+      formula.measure = MeasureIndex(measure);
+    } else if (d->kind == kCompletionRate) {
       formula.base = MeasureIndex(measure);
       CaseMeasure done = measure;
       done.mutable_filter()->clear_statuses();
@@ -447,7 +464,10 @@ IndicatorValue IndicatorPlan::Evaluate(int index,
     case kDue:
       return ratio(m.cases(), 1);
     case kCompletionRate:
+    case kAcceptedShare:
       return ratio(m.cases(), cases);
+    case kSameDayRate:
+      return ratio(m.same_day(), m.cases());
     case kAverageWorkingDays:
       return ratio(m.working_seconds(), m.timed() * kSecondsPerDay);
     case kAverageNaturalDays:
@@ -492,6 +512,8 @@ IndicatorValue IndicatorPlan::Evaluate(int index,
       return ratio(in.rectifications.closed_on_time(), 1);
     case kRectificationsOverdue:
       return ratio(in.rectifications.overdue(), 1);
+    case kRectificationsOpen:
+      return ratio(in.rectifications.open(), 1);
     case kRectificationRate:
       return ratio(in.rectifications.closed_on_time(),
                    in.rectifications.opened() - in.rectifications.voided());

@@ -164,6 +164,18 @@ absl::StatusOr<zwfw::v1::GetCaseStatsResponse> IntakeClient::CaseStats(
   return stats;
 }
 
+absl::StatusOr<zwfw::v1::GetCaseSumsResponse> IntakeClient::CaseSums(
+    const ReportPeriod& period,
+    const std::vector<zwfw::v1::CaseMeasure>& measures) {
+  zwfw::v1::GetCaseSumsRequest request;
+  request.set_period(period.ToString());
+  for (const zwfw::v1::CaseMeasure& m : measures) *request.add_measures() = m;
+  zwfw::v1::GetCaseSumsResponse sums;
+  grpc::Status s = intake_->GetCaseSums(Context().get(), request, &sums);
+  if (!s.ok()) return Failed(s);
+  return sums;
+}
+
 absl::StatusOr<std::vector<std::string>> IntakeClient::OvertimeCases(
     const Period& period, const std::string& department_code, int limit) {
   zwfw::v1::ListCasesRequest request;

@@ -99,6 +99,10 @@ class IntakeClient : public DirectorySource,
   void FollowDirectory(std::function<void()> on_change,
                        absl::Duration min_interval = absl::Milliseconds(200));
 
+  // The period's GetCaseSums of `measures`.
+  absl::StatusOr<zwfw::v1::GetCaseSumsResponse> CaseSums(
+      const ReportPeriod& period,
+      const std::vector<zwfw::v1::CaseMeasure>& measures);
   // The period's GetCaseStats.
   absl::StatusOr<zwfw::v1::GetCaseStatsResponse> CaseStats(
       const ReportPeriod& period);

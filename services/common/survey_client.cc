@@ -31,7 +31,7 @@ std::unique_ptr<grpc::ClientContext> SurveyClient::Context() const {
 }
 
 absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse>
-SurveyClient::Satisfaction(const Period& period) {
+SurveyClient::Satisfaction(const ReportPeriod& period) {
   zwfw::v1::GetSatisfactionStatsRequest request;
   request.set_period(period.ToString());
   zwfw::v1::GetSatisfactionStatsResponse stats;

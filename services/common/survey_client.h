@@ -29,7 +29,7 @@ class SurveyClient {
       const ServerConfig& config, const std::string& service_token);
 
   absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> Satisfaction(
-      const Period& period);
+      const ReportPeriod& period);
   // Up to `limit` evaluation ids of the month's bad ratings not voided by an
   // appeal; with `overdue_only`, those whose rectification is overdue.
   absl::StatusOr<std::vector<std::string>> BadRatings(

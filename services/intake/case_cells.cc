@@ -44,7 +44,7 @@ absl::CivilDay DueDay(absl::Time due) {
 
 std::array<int64_t, CellValues::kCount> CellValues::Values() const {
   return {cases, timed,   working_seconds, natural_seconds, promised_days,
-          early, on_time, late,            open};
+          early, on_time, late,            open,            same_day};
 }
 
 CellValues CellValues::FromValues(const std::array<int64_t, kCount>& v) {
@@ -58,6 +58,7 @@ CellValues CellValues::FromValues(const std::array<int64_t, kCount>& v) {
   out.on_time = v[6];
   out.late = v[7];
   out.open = v[8];
+  out.same_day = v[9];
   return out;
 }
 
@@ -140,7 +141,11 @@ CellContribution CellsOf(const zwfw::v1::Case& c) {
     part.values.cases = 1;
     return part.values;
   };
-  add(ToTime(c.accepted_at()), zwfw::v1::CASE_TIME_BASIS_ACCEPTED);
+  const bool same_day =
+      c.status() == zwfw::v1::CASE_STATUS_COMPLETED &&
+      ChinaDay(ToTime(c.completed_at())) == ChinaDay(ToTime(c.accepted_at()));
+  add(ToTime(c.accepted_at()), zwfw::v1::CASE_TIME_BASIS_ACCEPTED).same_day =
+      same_day;
 
   const DueStanding standing = StandingOf(c);
   // The due-time figures, the same on the completion and the due cells.
@@ -158,6 +163,7 @@ CellContribution CellsOf(const zwfw::v1::Case& c) {
     CellValues& v =
         add(ToTime(c.completed_at()), zwfw::v1::CASE_TIME_BASIS_COMPLETED);
     v.natural_seconds = c.natural_seconds();
+    v.same_day = same_day;
     if (c.has_working_seconds()) {
       v.timed = 1;
       v.working_seconds = c.working_seconds();
@@ -189,6 +195,7 @@ void AddToSums(const CellValues& v, zwfw::v1::CaseSums* s) {
   s->set_on_time(s->on_time() + v.on_time);
   s->set_late(s->late() + v.late);
   s->set_open(s->open() + v.open);
+  s->set_same_day(s->same_day() + v.same_day);
 }
 
 }  // namespace zwfw::intake

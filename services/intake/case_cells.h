@@ -26,10 +26,11 @@ namespace zwfw::intake {
 
 struct CellValues {
   int64_t cases = 0, timed = 0, working_seconds = 0, natural_seconds = 0,
-          promised_days = 0, early = 0, on_time = 0, late = 0, open = 0;
+          promised_days = 0, early = 0, on_time = 0, late = 0, open = 0,
+          same_day = 0;
 
   // The values in kCellColumns' order, and back.
-  static constexpr int kCount = 9;
+  static constexpr int kCount = 10;
   std::array<int64_t, kCount> Values() const;
   static CellValues FromValues(const std::array<int64_t, kCount>& values);
 
@@ -40,8 +41,9 @@ struct CellValues {
 // The value columns of the case_cells table, in Values() order; the key
 // columns are month, basis, department_code, dimensions.
 inline constexpr const char* kCellColumns[CellValues::kCount] = {
-    "cases", "timed",   "working_seconds", "natural_seconds", "promised_days",
-    "early", "on_time", "late",            "open_cases"};
+    "cases",   "timed", "working_seconds", "natural_seconds",
+    "promised_days", "early", "on_time",      "late",
+    "open_cases",    "same_day"};
 
 // (month "2020-07", CaseTimeBasis, department code, packed dimensions).
 using CellKey = std::tuple<std::string, int, std::string, int64_t>;

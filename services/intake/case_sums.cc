@@ -25,6 +25,7 @@ void AddSums(const zwfw::v1::CaseSums& a, zwfw::v1::CaseSums* to) {
   to->set_late(to->late() + a.late());
   to->set_open(to->open() + a.open());
   to->set_open_overdue(to->open_overdue() + a.open_overdue());
+  to->set_same_day(to->same_day() + a.same_day());
 }
 
 }  // namespace

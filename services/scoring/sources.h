@@ -54,7 +54,7 @@ class GrpcScoringSources : public ScoringSources {
   }
   absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> Satisfaction(
       const Period& period) override {
-    return survey_->Satisfaction(period);
+    return survey_->Satisfaction(ReportPeriod::Of(period));
   }
   absl::StatusOr<std::vector<std::string>> OvertimeCases(
       const Period& period, const std::string& department, int limit) override {

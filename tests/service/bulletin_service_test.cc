@@ -19,6 +19,7 @@
 #include "services/common/auth.h"
 #include "services/common/data_changes.h"
 #include "services/common/pg_audit_log.h"
+#include "services/common/proto_time.h"
 #include "services/common/status.h"
 #include "tests/testing/faulty_vfs.h"
 #include "tests/testing/in_memory_cache.h"
@@ -54,6 +55,43 @@ class FakeSources : public BulletinSources {
     stats.set_period(period.ToString());
     return stats;
   }
+  // Per period and department: cases accepted, and of them completed.
+  absl::StatusOr<zwfw::v1::GetCaseSumsResponse> CaseSums(
+      const ReportPeriod& period,
+      const std::vector<zwfw::v1::CaseMeasure>& measures) override {
+    if (intake_down) return absl::UnavailableError(kIntakeDown);
+    zwfw::v1::GetCaseSumsResponse sums;
+    sums.set_period(period.ToString());
+    const zwfw::v1::DirectorySnapshot directory = testing::QijiangDirectory();
+    for (const auto& d : directory.departments()) {
+      zwfw::v1::DepartmentCaseSums* row = sums.add_departments();
+      row->set_department_code(d.code());
+      const std::pair<int, int> counts =
+          accepted[period.ToString()][d.code()];
+      for (const zwfw::v1::CaseMeasure& m : measures) {
+        const bool done = m.filter().statuses_size() > 0;
+        row->add_sums()->set_cases(
+            m.basis() != zwfw::v1::CASE_TIME_BASIS_ACCEPTED ? 0
+            : done                                          ? counts.second
+                                                            : counts.first);
+      }
+    }
+    return sums;
+  }
+  // qj-gaj's ratings of July 2020: 8 fives, a four, a one.
+  absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> PeriodSatisfaction(
+      const ReportPeriod& period) override {
+    zwfw::v1::GetSatisfactionStatsResponse stats;
+    stats.set_period(period.ToString());
+    for (int level : {3, 4, 5}) stats.add_satisfied_levels(level);
+    zwfw::v1::DepartmentSatisfaction* d = stats.add_departments();
+    d->set_department_code("qj-gaj");
+    if (period.ToString() == "2020-07") {
+      for (int n : {1, 0, 0, 1, 8}) d->mutable_ratings()->add_active_by_rating(n);
+      *stats.mutable_stable_until() = ToProto(testing::Cst(2020, 7, 25));
+    }
+    return stats;
+  }
   absl::StatusOr<zwfw::v1::Scorecard> Scorecard(const Period&) override {
     return zwfw::v1::Scorecard();
   }
@@ -66,6 +104,7 @@ class FakeSources : public BulletinSources {
     return absl::OkStatus();
   }
   int64_t cases = 10;
+  std::map<std::string, std::map<std::string, std::pair<int, int>>> accepted;
   bool intake_down = false;
   int freezes = 0;
   std::vector<std::string> closed;
@@ -74,7 +113,9 @@ class FakeSources : public BulletinSources {
 class BulletinServiceFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    tokens_ = testing::TokensFor({{"admin", "admin"}, {"viewer", "viewer"}});
+    tokens_ = testing::TokensFor({{"admin", "admin"},
+                                  {"viewer", "viewer"},
+                                  {"device", "evaluator:qj-w01"}});
   }
 
   // The service over the SQLite store at `path`, as a server (re)starting.
@@ -155,6 +196,123 @@ class BulletinServiceTest
 
 INSTANTIATE_TEST_SUITE_P(Stores, BulletinServiceTest, testing::kEveryBackend,
                          testing::BackendName);
+
+class IndicatorsTest : public BulletinServiceFixture {
+ protected:
+  void SetUp() override {
+    BulletinServiceFixture::SetUp();
+    StartOn(testing::FreshDbPath("indicators"));
+    sources_.accepted["2020-07"] = {{"qj-gaj", {10, 9}}, {"qj-swj", {30, 30}}};
+    sources_.accepted["2020-06"] = {{"qj-gaj", {8, 8}}, {"qj-swj", {12, 6}}};
+  }
+  grpc::Status Get(const std::string& period,
+                   const std::vector<std::string>& indicators, bool compare,
+                   zwfw::v1::GetIndicatorsResponse* response,
+                   const std::string& token = "viewer") {
+    zwfw::v1::GetIndicatorsRequest request;
+    request.set_period(period);
+    for (const std::string& i : indicators) request.add_indicators(i);
+    request.set_compare(compare);
+    return stub_->GetIndicators(As(token).get(), request, response);
+  }
+  static const zwfw::v1::IndicatorRow* Row(
+      const google::protobuf::RepeatedPtrField<zwfw::v1::IndicatorRow>& rows,
+      const std::string& code) {
+    for (const auto& r : rows) {
+      if (r.code() == code) return &r;
+    }
+    return nullptr;
+  }
+};
+
+TEST_F(IndicatorsTest, PerDepartmentPerGroupAndInTotal) {
+  zwfw::v1::GetIndicatorsResponse r;
+  ASSERT_TRUE(Get("2020-07",
+                  {"accepted", "completion_rate", "satisfaction_rate",
+                   "rating_share[levels=1-2,over=cases,unrated=yes]"},
+                  false, &r)
+                  .ok());
+  EXPECT_EQ(r.period_name(), "2020年7月");
+  ASSERT_EQ(r.indicators_size(), 4);
+  EXPECT_EQ(r.indicators(1).chinese(), "办结率");
+  EXPECT_EQ(r.indicators(1).unit(), "rate");
+  ASSERT_EQ(r.departments_size(), 34);
+  const zwfw::v1::IndicatorRow* gaj = Row(r.departments(), "qj-gaj");
+  ASSERT_NE(gaj, nullptr);
+  EXPECT_EQ(gaj->figures(0).text(), "10");
+  EXPECT_EQ(gaj->figures(1).text(), "90.00%");
+  EXPECT_EQ(gaj->figures(2).text(), "90.00%");  // 9 of 10 ratings 3–5
+  // The one 1 and nothing unrated: 10 cases, 10 ratings.
+  EXPECT_EQ(gaj->figures(3).text(), "10.00%");
+  // A department without cases has no rate: no data, not 0%.
+  const zwfw::v1::IndicatorRow* none = Row(r.departments(), "qj-lyj");
+  ASSERT_NE(none, nullptr);
+  EXPECT_EQ(none->figures(1).denominator(), 0);
+  EXPECT_EQ(none->figures(1).text(), "—");
+  // The total is over the summed inputs: 39 of 40, not the mean of 90% and
+  // 100%.
+  EXPECT_EQ(r.total().figures(0).text(), "40");
+  EXPECT_EQ(r.total().figures(1).text(), "97.50%");
+  // One row per unit group, whose figures sum its departments'.
+  ASSERT_EQ(r.groups_size(), 2);
+  int64_t grouped = 0;
+  for (const auto& g : r.groups()) grouped += g.figures(0).numerator();
+  EXPECT_EQ(grouped, 40);
+  // A rectification falling due may change a figure: caches stop there.
+  EXPECT_EQ(ToTime(r.stable_until()), testing::Cst(2020, 7, 25));
+}
+
+TEST_F(IndicatorsTest, ComparedWithThePreviousPeriodAndTheYearBefore) {
+  zwfw::v1::GetIndicatorsResponse r;
+  ASSERT_TRUE(
+      Get("2020-07", {"accepted", "completion_rate"}, true, &r).ok());
+  EXPECT_EQ(r.previous_period(), "2020-06");
+  EXPECT_EQ(r.year_before_period(), "2019-07");
+  // 40 against 20; 97.50% against 70.00%.
+  EXPECT_EQ(r.total().previous(0).text(), "20");
+  EXPECT_EQ(r.total().change(0), "比上月增加100.00%");
+  EXPECT_EQ(r.total().change(1), "比上月提高27.5个百分点");
+  // Nothing a year before: no comparison.
+  EXPECT_EQ(r.total().year_change(0), "—");
+  const zwfw::v1::IndicatorRow* gaj = Row(r.departments(), "qj-gaj");
+  EXPECT_EQ(gaj->change(0), "比上月增加25.00%");
+  EXPECT_EQ(gaj->change(1), "比上月下降10.0个百分点");
+}
+
+TEST_F(IndicatorsTest, ALongerPeriodSumsItsMonths) {
+  zwfw::v1::GetIndicatorsResponse r;
+  ASSERT_TRUE(Get("2020-Q3", {"accepted"}, true, &r).ok());
+  EXPECT_EQ(r.period_name(), "2020年第三季度");
+  EXPECT_EQ(r.previous_period(), "2020-Q2");
+  EXPECT_EQ(r.year_before_period(), "2019-Q3");
+}
+
+TEST_F(IndicatorsTest, BadRequestsAreNamed) {
+  zwfw::v1::GetIndicatorsResponse r;
+  grpc::Status s = Get("2020-07", {"accepted", "acepted"}, false, &r);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message().rfind("indicators[1]: indicator \"acepted\"", 0),
+            0u)
+      << s.error_message();
+  s = Get("2020-13", {"accepted"}, false, &r);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  s = Get("2020-07", {}, false, &r);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  s = Get("2020-07", std::vector<std::string>(33, "accepted"), false, &r);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  s = Get("2020-07", {std::string(201, 'a')}, false, &r);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  // A window device reads no figures; nobody anonymous does.
+  s = Get("2020-07", {"accepted"}, false, &r, "device");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  s = Get("2020-07", {"accepted"}, false, &r, "");
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  // A source down is UNAVAILABLE naming it.
+  sources_.intake_down = true;
+  s = Get("2020-07", {"accepted"}, false, &r);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_NE(s.error_message().find(kIntakeDown), std::string::npos);
+}
 
 TEST_P(BulletinServiceTest, TwoEditorsNeverOverwriteEachOther) {
   ASSERT_TRUE(Update(0, "綦政服〔2020〕12号").ok());

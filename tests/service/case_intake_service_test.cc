@@ -397,6 +397,8 @@ TEST_P(CaseIntakeTest, CaseSumsAgreeWithTheMonthCounters) {
     ASSERT_EQ(got.sums_size(), 6);
     EXPECT_EQ(got.sums(0).cases(), a.total() + c.total()) << got.department_code();
     EXPECT_EQ(got.sums(1).cases(), a.center() + c.center());
+    EXPECT_EQ(got.sums(1).same_day(),
+              a.center_same_day() + c.center_same_day());
     EXPECT_EQ(got.sums(2).cases(), a.completed() + c.completed());
     EXPECT_EQ(got.sums(3).cases(), a.online());
     EXPECT_EQ(got.sums(4).late() + got.sums(4).open_overdue(),
@@ -405,6 +407,7 @@ TEST_P(CaseIntakeTest, CaseSumsAgreeWithTheMonthCounters) {
     EXPECT_EQ(got.sums(5).cases(), a.instant() + c.instant());
   }
   EXPECT_EQ(sums.totals(0).cases(), 84781);
+  EXPECT_EQ(sums.totals(1).same_day(), 52740);  // 中心当日办结
   EXPECT_EQ(sums.totals(4).late() + sums.totals(4).open_overdue(), 7);
 }
 

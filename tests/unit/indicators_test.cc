@@ -101,6 +101,20 @@ TEST_F(IndicatorTest, UnknownNamesParametersAndValuesAreNamed) {
   EXPECT_TRUE(plan_.indicators().empty());
 }
 
+TEST_F(IndicatorTest, SharesOfTheAcceptedAndTheSameDay) {
+  const int online = Add("accepted_share[online=yes]");
+  const int same_day = Add("same_day_rate[site=center]");
+  // The share's base is every case accepted: a measure of its own.
+  ASSERT_EQ(plan_.measures().size(), 3u);
+  EXPECT_FALSE(plan_.measures()[0].has_filter());
+  Sums(0).set_cases(84781);
+  Sums(1).set_cases(21195);
+  Sums(2).set_cases(55306);
+  Sums(2).set_same_day(52740);
+  EXPECT_EQ(Value(online), "25.00%");
+  EXPECT_EQ(Value(same_day, *NumberFormat::Parse("decimals=1")), "95.4%");
+}
+
 TEST_F(IndicatorTest, HandlingTimeSpeedupEarlyAndOnTime) {
   const int average = Add("average_working_days");
   const int natural = Add("average_natural_days");

@@ -59,6 +59,9 @@ constexpr CommandLine kLines[] = {
     {"bulletin", "publish --period P", "an immutable published version"},
     {"bulletin", "get --period P [--version V] --format F [--o FILE]",
      "a published version"},
+    {"indicators", "--period P [--compare] [--json] INDICATOR...",
+     "figures of the indicator library (README \"Indicators\"), e.g. "
+     "accepted speedup_rate"},
     {"health", "[intake|survey|scoring|bulletin|HOST:PORT]",
      "grpc.health.v1 status of a server"},
     {"audit", "list intake|survey|scoring|bulletin [AFTER_SEQ] [--json]",
@@ -87,6 +90,10 @@ int Audit(const ClientOptions& o, const std::string&,
           const std::vector<std::string>& args) {
   return RunAuditCommand(o, args);
 }
+int Indicators(const ClientOptions& o, const std::string&,
+               const std::vector<std::string>& args) {
+  return RunIndicatorsCommand(o, args);
+}
 int Health(const ClientOptions& o, const std::string&,
            const std::vector<std::string>& args) {
   return RunHealthCommand(o, args);
@@ -104,6 +111,7 @@ constexpr CommandGroup kGroups[] = {
     {"scores", RunScoringCommand},
     {"awards", RunScoringCommand},
     {"bulletin", Bulletin},
+    {"indicators", Indicators},
     {"health", Health},
     {"audit", Audit},
 };

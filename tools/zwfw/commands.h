@@ -45,6 +45,10 @@ int RunBulletinCommand(const ClientOptions& options,
 int RunHealthCommand(const ClientOptions& options,
                      const std::vector<std::string>& args);
 
+// zwfw indicators --period P [--compare] INDICATOR...
+int RunIndicatorsCommand(const ClientOptions& options,
+                         const std::vector<std::string>& args);
+
 int RunAuditCommand(const ClientOptions& options,
                     const std::vector<std::string>& args);
 

@@ -1,0 +1,68 @@
+// zwfw indicators --period P [--compare] [--json] INDICATOR...: the
+// figures of any indicators of the library (README "Indicators") in total,
+// per unit group and per department, from the bulletin service.
+#include <iostream>
+
+#include "absl/flags/declare.h"
+#include "absl/flags/flag.h"
+#include "tools/zwfw/command_table.h"
+#include "tools/zwfw/commands.h"
+#include "tools/zwfw/text_table.h"
+#include "zwfw/v1/bulletin.grpc.pb.h"
+
+ABSL_DECLARE_FLAG(std::string, period);
+ABSL_FLAG(bool, compare, false,
+          "indicators: also the change against the previous period");
+
+namespace zwfw::cli {
+
+int RunIndicatorsCommand(const ClientOptions& options,
+                         const std::vector<std::string>& args) {
+  zwfw::v1::GetIndicatorsRequest request;
+  request.set_period(absl::GetFlag(FLAGS_period));
+  request.set_compare(absl::GetFlag(FLAGS_compare));
+  for (const std::string& a : args) request.add_indicators(a);
+  if (request.period().empty() || args.empty()) {
+    std::cerr << GroupUsage("indicators");
+    return kExitUsage;
+  }
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      Connect(options, options.bulletin);
+  if (!channel.ok()) {
+    std::cerr << "zwfw: " << channel.status().message() << "\n";
+    return kExitUsage;
+  }
+  zwfw::v1::GetIndicatorsResponse response;
+  grpc::Status s = zwfw::v1::Bulletin::NewStub(*channel)->GetIndicators(
+      NewContext(options).get(), request, &response);
+  if (!s.ok()) return ReportRpcError(s, "indicators");
+  if (options.json) {
+    std::cout << ToJson(response, true);
+    return kExitOk;
+  }
+  std::vector<std::string> header = {"单位"};
+  for (const auto& i : response.indicators()) {
+    header.push_back(i.chinese() == i.text() || i.text() == i.name()
+                         ? i.chinese()
+                         : i.chinese() + " " + i.text());
+    if (request.compare()) header.push_back("比较");
+  }
+  TextTable table(std::move(header));
+  auto add = [&](const std::string& name, const zwfw::v1::IndicatorRow& r) {
+    std::vector<std::string> cells = {name};
+    for (int i = 0; i < r.figures_size(); ++i) {
+      cells.push_back(r.figures(i).text());
+      if (request.compare()) {
+        cells.push_back(i < r.change_size() ? r.change(i) : "");
+      }
+    }
+    table.AddRow(std::move(cells));
+  };
+  add("合计", response.total());
+  for (const auto& g : response.groups()) add(g.name(), g);
+  for (const auto& d : response.departments()) add(d.name(), d);
+  std::cout << response.period_name() << "\n" << table.ToString();
+  return kExitOk;
+}
+
+}  // namespace zwfw::cli
