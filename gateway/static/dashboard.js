@@ -41,6 +41,14 @@
 
   const n = (v) => Number(v || 0);
   const pct = (a, b) => (n(b) === 0 ? '无数据' : (100 * n(a) / n(b)).toFixed(1) + '%');
+  // The headline figures: indicators of the library (README "Indicators"),
+  // the same the bulletin templates and scores use.
+  const HEADLINE = [
+    'accepted', 'accepted_share[online=yes]', 'same_day_rate[site=center]',
+    'satisfaction_rate', 'visit_satisfaction_rate', 'overtime',
+    'rectifications_open', 'rectifications_overdue',
+  ];
+  const indicatorsQuery = HEADLINE.map((i) => 'indicators=' + encodeURIComponent(i)).join('&');
 
   async function load() {
     const p = $('period').value;
@@ -50,25 +58,24 @@
     }
     $('status').textContent = '加载中…';
     try {
-      const [cases, survey, card] = await Promise.all([
+      const [cases, survey, card, indicators] = await Promise.all([
         get(`/v1/periods/${p}/case-stats`),
         get(`/v1/periods/${p}/satisfaction`),
         get(`/v1/periods/${p}/scorecard`).catch((e) => ({error: e.message})),
+        get(`/v1/periods/${p}/indicators?${indicatorsQuery}`),
       ]);
-      const a = cases.approval_total || {};
-      const c = cases.convenience_total || {};
-      const total = n(a.total) + n(c.total);
-      $('cases').textContent = total.toLocaleString('zh-CN');
-      $('online').textContent = pct(n(a.online) + n(c.online), total);
-      $('sameday').textContent = pct(cases.center_same_day, cases.center_handled);
-      const rate = (survey.total || {}).satisfaction_rate || {};
-      const visits = (survey.return_visits || {}).satisfaction_rate || {};
-      $('satisfaction').textContent = n(rate.denominator)
-          ? pct(rate.numerator, rate.denominator)
-          : pct(visits.numerator, visits.denominator) + '（回访）';
-      $('overtime').textContent = n(a.overtime) + n(c.overtime);
-      const r = survey.rectifications || {};
-      $('rectifications').textContent = `${n(r.open)} / ${n(r.overdue)}`;
+      const figures = (indicators.total || {}).figures || [];
+      const figure = (name) => figures[HEADLINE.indexOf(name)] || {};
+      const share = (name) => pct(figure(name).numerator, figure(name).denominator);
+      $('cases').textContent = n(figure('accepted').numerator).toLocaleString('zh-CN');
+      $('online').textContent = share('accepted_share[online=yes]');
+      $('sameday').textContent = share('same_day_rate[site=center]');
+      $('satisfaction').textContent = n(figure('satisfaction_rate').denominator)
+          ? share('satisfaction_rate')
+          : share('visit_satisfaction_rate') + '（回访）';
+      $('overtime').textContent = n(figure('overtime').numerator);
+      $('rectifications').textContent =
+          `${n(figure('rectifications_open').numerator)} / ${n(figure('rectifications_overdue').numerator)}`;
       drawSites(cases);
       drawSatisfaction(survey);
       drawTiers(card);
