@@ -177,6 +177,98 @@ CellContribution CellsOf(const zwfw::v1::Case& c) {
   return out;
 }
 
+std::map<BlockKey, CellBlock> DeltasByBlock(const CellDeltas& deltas) {
+  std::map<BlockKey, CellBlock> out;
+  for (const auto& [key, values] : deltas) {
+    if (values.IsZero()) continue;
+    const auto& [month, basis, department, dimensions] = key;
+    out[{month, basis, department}][dimensions].Add(values, 1);
+  }
+  return out;
+}
+
+namespace {
+
+constexpr char kBlockFormat = 1;
+
+void PutVarint(uint64_t v, std::string* out) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+bool GetVarint(absl::string_view* in, uint64_t* v) {
+  *v = 0;
+  for (int shift = 0; shift < 64 && !in->empty(); shift += 7) {
+    const uint8_t byte = static_cast<uint8_t>(in->front());
+    in->remove_prefix(1);
+    *v |= static_cast<uint64_t>(byte & 0x7f) << shift;
+    if ((byte & 0x80) == 0) return true;
+  }
+  return false;
+}
+
+uint64_t ZigZag(int64_t v) {
+  return (static_cast<uint64_t>(v) << 1) ^ static_cast<uint64_t>(v >> 63);
+}
+int64_t UnZigZag(uint64_t v) {
+  return static_cast<int64_t>(v >> 1) ^ -static_cast<int64_t>(v & 1);
+}
+
+}  // namespace
+
+std::string EncodeCellBlock(const CellBlock& block) {
+  std::string out(1, kBlockFormat);
+  for (const auto& [dimensions, values] : block) {
+    if (values.IsZero()) continue;
+    PutVarint(static_cast<uint64_t>(dimensions), &out);
+    for (int64_t v : values.Values()) PutVarint(ZigZag(v), &out);
+  }
+  return out;
+}
+
+absl::Status ForEachCell(
+    absl::string_view in,
+    const std::function<void(int64_t, const CellValues&)>& cell) {
+  if (in.empty() || in.front() != kBlockFormat) {
+    return absl::DataLossError("a stored cell block has an unknown format");
+  }
+  in.remove_prefix(1);
+  std::array<int64_t, CellValues::kCount> values;
+  while (!in.empty()) {
+    uint64_t dimensions = 0, v = 0;
+    if (!GetVarint(&in, &dimensions)) {
+      return absl::DataLossError("a stored cell block is cut short");
+    }
+    for (int i = 0; i < CellValues::kCount; ++i) {
+      if (!GetVarint(&in, &v)) {
+        return absl::DataLossError("a stored cell block is cut short");
+      }
+      values[i] = UnZigZag(v);
+    }
+    cell(static_cast<int64_t>(dimensions), CellValues::FromValues(values));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> MergeCellBlock(absl::string_view stored,
+                                           const CellBlock& deltas) {
+  CellBlock block;
+  if (!stored.empty()) {
+    absl::Status s = ForEachCell(
+        stored, [&block](int64_t dimensions, const CellValues& values) {
+          block[dimensions] = values;
+        });
+    if (!s.ok()) return s;
+  }
+  for (const auto& [dimensions, delta] : deltas) {
+    block[dimensions].Add(delta, 1);
+  }
+  return EncodeCellBlock(block);
+}
+
 void AddCells(const CellContribution& contribution, int sign,
               CellDeltas* deltas) {
   for (int i = 0; i < contribution.size; ++i) {

@@ -10,16 +10,25 @@
 // due time. The dimensions are the case fields indicators filter on —
 // category, item kind, site, status, instant, online, completed in center —
 // packed into one integer; a unit group is a set of departments.
+//
+// Stored as one block per (month, basis, department): the department's
+// cells of that month and basis, encoded together (EncodeCellBlock), so a
+// month of 2,000 departments is 6,000 rows to read however many
+// dimensions their cases spread over.
 #ifndef ZWFW_SERVICES_INTAKE_CASE_CELLS_H_
 #define ZWFW_SERVICES_INTAKE_CASE_CELLS_H_
 
 #include <array>
 #include <cstdint>
+#include <functional>
+#include <map>
 #include <string>
 #include <tuple>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "zwfw/v1/intake.pb.h"
 
 namespace zwfw::intake {
@@ -38,8 +47,7 @@ struct CellValues {
   CellValues& Add(const CellValues& other, int64_t times);
 };
 
-// The value columns of the case_cells table, in Values() order; the key
-// columns are month, basis, department_code, dimensions.
+// The names of the values, in Values() order (CaseSums' fields).
 inline constexpr const char* kCellColumns[CellValues::kCount] = {
     "cases",   "timed", "working_seconds", "natural_seconds",
     "promised_days", "early", "on_time",      "late",
@@ -48,6 +56,27 @@ inline constexpr const char* kCellColumns[CellValues::kCount] = {
 // (month "2020-07", CaseTimeBasis, department code, packed dimensions).
 using CellKey = std::tuple<std::string, int, std::string, int64_t>;
 using CellDeltas = absl::flat_hash_map<CellKey, CellValues>;
+
+// One stored block: (month, basis, department) and its cells by
+// dimensions.
+using BlockKey = std::tuple<std::string, int, std::string>;
+using CellBlock = std::map<int64_t, CellValues>;
+// The deltas of a transaction by the block they change.
+std::map<BlockKey, CellBlock> DeltasByBlock(const CellDeltas& deltas);
+
+// A block as stored: a format byte, then per cell in ascending dimensions
+// the dimensions and the kCount values as varints (values zigzag-encoded).
+// Cells whose values are all zero are left out.
+std::string EncodeCellBlock(const CellBlock& block);
+// The stored block plus the deltas, re-encoded.
+absl::StatusOr<std::string> MergeCellBlock(absl::string_view stored,
+                                           const CellBlock& deltas);
+// Calls `cell` for each cell of a stored block, in ascending dimensions;
+// DATA_LOSS when the bytes are not a block.
+absl::Status ForEachCell(
+    absl::string_view stored,
+    const std::function<void(int64_t dimensions, const CellValues& values)>&
+        cell);
 
 // The dimensions of a case, packed (CellKey's last part).
 int64_t CaseDimensions(const zwfw::v1::Case& c);

@@ -415,8 +415,10 @@ grpc::ServerUnaryReactor* CaseIntakeService::GetCaseSums(
         const absl::Time now = options_.now();
         absl::StatusOr<PeriodCells> cells = store_->ReadCells(*period, now);
         if (!cells.ok()) return cells.status();
-        *response = BuildCaseSums(*period, request->measures(), *cells,
-                                  *directory_->Current(), now);
+        absl::StatusOr<zwfw::v1::GetCaseSumsResponse> sums = BuildCaseSums(
+            *period, request->measures(), *cells, *directory_->Current(), now);
+        if (!sums.ok()) return sums.status();
+        *response = *std::move(sums);
         return absl::OkStatus();
       });
 }

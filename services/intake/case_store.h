@@ -60,16 +60,16 @@ struct MonthCounters {
 // A period's indicator cells (case_cells.h) as read in one snapshot, for
 // BuildCaseSums (case_sums.h).
 struct PeriodCells {
-  struct Row {
+  // The stored blocks of the period's months (case_cells.h), as stored.
+  struct Block {
     int basis = 0;  // CaseTimeBasis
     std::string department_code;
-    int64_t dimensions = 0;
     // Whether its month is over at `now`: its due-basis open cases are all
     // past due then.
     bool month_over = false;
-    CellValues values;  // summed over its months
+    std::string cells;  // EncodeCellBlock's bytes
   };
-  std::vector<Row> rows;
+  std::vector<Block> blocks;
   // The open (ACCEPTED) cases due in a month of the period that is not
   // over, already past due at `now`: department, dimensions, due month.
   struct Overdue {

@@ -30,25 +30,6 @@ void AddSums(const zwfw::v1::CaseSums& a, zwfw::v1::CaseSums* to) {
 
 }  // namespace
 
-void CellRowsAccumulator::Add(int basis, const std::string& department_code,
-                              int64_t dimensions, bool month_over,
-                              const CellValues& values) {
-  rows_[{basis, department_code, dimensions, month_over}].Add(values, 1);
-}
-
-std::vector<PeriodCells::Row> CellRowsAccumulator::Take() {
-  std::vector<PeriodCells::Row> out;
-  out.reserve(rows_.size());
-  for (auto& [key, values] : rows_) {
-    PeriodCells::Row& row = out.emplace_back();
-    std::tie(row.basis, row.department_code, row.dimensions, row.month_over) =
-        key;
-    row.values = values;
-  }
-  rows_.clear();
-  return out;
-}
-
 std::string FirstMonthNotOver(const ReportPeriod& period, absl::Time now) {
   const Period current = Period::Containing(now);
   return (current < period.first() ? period.first() : current).ToString();
@@ -71,7 +52,7 @@ absl::Status CheckMeasures(const zwfw::v1::GetCaseSumsRequest& request) {
   return absl::OkStatus();
 }
 
-zwfw::v1::GetCaseSumsResponse BuildCaseSums(
+absl::StatusOr<zwfw::v1::GetCaseSumsResponse> BuildCaseSums(
     const ReportPeriod& period,
     const google::protobuf::RepeatedPtrField<zwfw::v1::CaseMeasure>& measures,
     const PeriodCells& cells, const DirectoryIndex& directory, absl::Time now) {
@@ -99,17 +80,26 @@ zwfw::v1::GetCaseSumsResponse BuildCaseSums(
     if (added) it->second.resize(n);
     return &it->second;
   };
-  for (const PeriodCells::Row& row : cells.rows) {
-    const std::vector<int>& hit = measures_of(row.basis, row.dimensions);
-    if (hit.empty()) continue;
-    std::vector<zwfw::v1::CaseSums>& department = *sums_of(row.department_code);
-    for (int i : hit) {
-      AddToSums(row.values, &department[i]);
-      if (row.month_over && row.basis == zwfw::v1::CASE_TIME_BASIS_DUE) {
-        department[i].set_open_overdue(department[i].open_overdue() +
-                                       row.values.open);
-      }
-    }
+  for (const PeriodCells::Block& block : cells.blocks) {
+    std::vector<zwfw::v1::CaseSums>* department = nullptr;
+    const bool overdue_for_good =
+        block.month_over && block.basis == zwfw::v1::CASE_TIME_BASIS_DUE;
+    absl::Status s = ForEachCell(
+        block.cells, [&](int64_t dimensions, const CellValues& values) {
+          const std::vector<int>& hit = measures_of(block.basis, dimensions);
+          if (hit.empty()) return;
+          if (department == nullptr) {
+            department = sums_of(block.department_code);
+          }
+          for (int i : hit) {
+            zwfw::v1::CaseSums& s = (*department)[i];
+            AddToSums(values, &s);
+            if (overdue_for_good) {
+              s.set_open_overdue(s.open_overdue() + values.open);
+            }
+          }
+        });
+    if (!s.ok()) return s;
   }
   // Open cases past due in months not over, and each month's count of them
   // for its version (MonthDataVersion).

@@ -25,19 +25,6 @@
 
 namespace zwfw::intake {
 
-// Sums the cells a store reads, row by row, into PeriodCells::rows (one
-// per basis, department, dimensions and month_over).
-class CellRowsAccumulator {
- public:
-  void Add(int basis, const std::string& department_code, int64_t dimensions,
-           bool month_over, const CellValues& values);
-  std::vector<PeriodCells::Row> Take();
-
- private:
-  absl::flat_hash_map<std::tuple<int, std::string, int64_t, bool>, CellValues>
-      rows_;
-};
-
 // The first month of the period that is not over at `now` ("2020-07"): a
 // month before it is over.
 std::string FirstMonthNotOver(const ReportPeriod& period, absl::Time now);
@@ -49,7 +36,8 @@ inline constexpr int kMaxMeasures = 64;
 // for none or more than kMaxMeasures.
 absl::Status CheckMeasures(const zwfw::v1::GetCaseSumsRequest& request);
 
-zwfw::v1::GetCaseSumsResponse BuildCaseSums(
+// DATA_LOSS when a stored block cannot be read.
+absl::StatusOr<zwfw::v1::GetCaseSumsResponse> BuildCaseSums(
     const ReportPeriod& period,
     const google::protobuf::RepeatedPtrField<zwfw::v1::CaseMeasure>& measures,
     const PeriodCells& cells, const DirectoryIndex& directory, absl::Time now);

@@ -1,9 +1,7 @@
 #include "services/intake/intake_schema.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
 #include "services/common/audit_log.h"
-#include "services/intake/case_cells.h"
 #include "services/intake/overtime.h"
 
 namespace zwfw::intake {
@@ -123,24 +121,14 @@ CREATE TABLE case_cells (
   month TEXT NOT NULL,
   basis INTEGER NOT NULL,
   department_code TEXT NOT NULL,
-  dimensions INTEGER NOT NULL,
-  )sql",
-                       CellColumnsSql("INTEGER NOT NULL DEFAULT 0"), R"sql(,
-  PRIMARY KEY (month, basis, department_code, dimensions)
+  cells BLOB NOT NULL,
+  PRIMARY KEY (month, basis, department_code)
 ) STRICT, WITHOUT ROWID;
 CREATE TABLE )sql",
                        kCellsBackfillTable, R"sql( (pending INTEGER NOT NULL) STRICT;
 )sql"),
       };
   return *migrations;
-}
-
-std::string CellColumnsSql(absl::string_view type) {
-  std::vector<std::string> columns;
-  for (const char* column : kCellColumns) {
-    columns.push_back(absl::StrCat(column, " ", type));
-  }
-  return absl::StrJoin(columns, ",\n  ");
 }
 
 std::string ClockRunningSql() {

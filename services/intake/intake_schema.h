@@ -13,9 +13,6 @@ namespace zwfw::intake {
 
 const std::vector<std::string>& IntakeMigrations();
 
-// The value columns of case_cells (kCellColumns), each followed by `type`,
-// one per line, for a CREATE TABLE of either database.
-std::string CellColumnsSql(absl::string_view type);
 // The marker table a migration adds for BackfillCaseCells: present while
 // the cells of the cases stored before it are still to be counted.
 inline constexpr char kCellsBackfillTable[] = "backfill_case_cells";

@@ -1,9 +1,11 @@
 #include "services/intake/pg_intake_store.h"
 
+#include <map>
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "services/common/month_version.h"
@@ -105,10 +107,8 @@ CREATE TABLE case_cells (
   month text NOT NULL,
   basis integer NOT NULL,
   department_code text NOT NULL,
-  dimensions bigint NOT NULL,
-  )sql",
-                   CellColumnsSql("bigint NOT NULL DEFAULT 0"), R"sql(,
-  PRIMARY KEY (month, basis, department_code, dimensions)
+  cells bytea NOT NULL,
+  PRIMARY KEY (month, basis, department_code)
 );
 CREATE TABLE )sql",
                    kCellsBackfillTable, R"sql( (pending integer NOT NULL);
@@ -116,47 +116,48 @@ CREATE TABLE )sql",
   return *migrations;
 }
 
-// Adds the deltas to case_cells in one statement: unnest of one array per
-// column, built from the rule's columns.
+// Adds the deltas to case_cells: the blocks they change read in one
+// statement (the writer holds the schema's version row, so no other writer
+// changes them meanwhile), merged here, written back in one statement.
 absl::Status UpsertCells(PgConnection& c, const CellDeltas& deltas) {
+  const std::map<BlockKey, CellBlock> blocks = DeltasByBlock(deltas);
+  if (blocks.empty()) return absl::OkStatus();
   std::vector<std::string> months, departments;
-  std::vector<int64_t> bases, dimensions;
-  std::vector<std::vector<int64_t>> columns(CellValues::kCount);
-  for (const auto& [key, d] : deltas) {
-    if (d.IsZero()) continue;
+  std::vector<int64_t> bases;
+  for (const auto& [key, unused] : blocks) {
     months.push_back(std::get<0>(key));
     bases.push_back(std::get<1>(key));
     departments.push_back(std::get<2>(key));
-    dimensions.push_back(std::get<3>(key));
-    const std::array<int64_t, CellValues::kCount> values = d.Values();
-    for (int i = 0; i < CellValues::kCount; ++i) {
-      columns[i].push_back(values[i]);
-    }
   }
-  if (months.empty()) return absl::OkStatus();
-  PgParams params;
-  params.Text(PgArray(months))
-      .Text(PgArray(bases))
-      .Text(PgArray(departments))
-      .Text(PgArray(dimensions));
-  std::vector<std::string> arrays = {"$1::text[]", "$2::integer[]",
-                                     "$3::text[]", "$4::bigint[]"};
-  std::vector<std::string> sums;
-  for (int i = 0; i < CellValues::kCount; ++i) {
-    params.Text(PgArray(columns[i]));
-    arrays.push_back(absl::StrCat("$", i + 5, "::bigint[]"));
-    sums.push_back(absl::StrCat(kCellColumns[i], " = c.", kCellColumns[i],
-                                " + excluded.", kCellColumns[i]));
+  PgParams keys;
+  keys.Text(PgArray(months)).Text(PgArray(bases)).Text(PgArray(departments));
+  absl::StatusOr<PgResult> r = c.Exec(
+      "SELECT c.month, c.basis, c.department_code, c.cells FROM case_cells c "
+      "JOIN unnest($1::text[], $2::integer[], $3::text[]) AS k (month, "
+      "basis, department_code) USING (month, basis, department_code)",
+      keys);
+  if (!r.ok()) return r.status();
+  std::map<BlockKey, std::string> stored;
+  for (int i = 0; i < r->rows(); ++i) {
+    stored[{r->Text(i, 0), static_cast<int>(r->Int(i, 1)), r->Text(i, 2)}] =
+        r->Bytes(i, 3);
   }
+  std::vector<std::string> encoded;
+  for (const auto& [key, delta] : blocks) {
+    auto it = stored.find(key);
+    absl::StatusOr<std::string> merged =
+        MergeCellBlock(it == stored.end() ? "" : it->second, delta);
+    if (!merged.ok()) return merged.status();
+    // bytea's hex input form, inside the array literal.
+    encoded.push_back(absl::StrCat("\\x", absl::BytesToHexString(*merged)));
+  }
+  keys.Text(PgArray(encoded));
   return c.Run(
-      absl::StrCat("INSERT INTO case_cells AS c (month, basis, "
-                   "department_code, dimensions, ",
-                   absl::StrJoin(kCellColumns, ", "),
-                   ") SELECT * FROM unnest(", absl::StrJoin(arrays, ", "),
-                   ") ON CONFLICT (month, basis, department_code, dimensions) "
-                   "DO UPDATE SET ",
-                   absl::StrJoin(sums, ", ")),
-      params);
+      "INSERT INTO case_cells (month, basis, department_code, cells) "
+      "SELECT * FROM unnest($1::text[], $2::integer[], $3::text[], "
+      "$4::bytea[]) ON CONFLICT (month, basis, department_code) DO UPDATE "
+      "SET cells = excluded.cells",
+      keys);
 }
 
 // Counts the cases stored before the cells existed into them, once, in
@@ -538,27 +539,14 @@ absl::StatusOr<PeriodCells> PgIntakeStore::ReadCells(
   PeriodCells out;
   absl::Status s = db_->Read([&](PgConnection& c) -> absl::Status {
     out = PeriodCells();
-    // Summed over the months by PostgreSQL: one row per cell of the period.
-    std::vector<std::string> sums;
-    for (const char* column : kCellColumns) {
-      sums.push_back(absl::StrCat("sum(", column, ")::bigint"));
-    }
     absl::StatusOr<PgResult> r = c.Exec(
-        absl::StrCat("SELECT basis, department_code, dimensions, month < $3, ",
-                     absl::StrJoin(sums, ", "),
-                     " FROM case_cells WHERE month >= $1 AND month <= $2 "
-                     "GROUP BY 1, 2, 3, 4"),
+        "SELECT basis, department_code, month < $3, cells FROM case_cells "
+        "WHERE month >= $1 AND month <= $2",
         PgParams().Text(first).Text(last).Text(not_over));
     if (!r.ok()) return r.status();
-    std::array<int64_t, CellValues::kCount> values;
     for (int i = 0; i < r->rows(); ++i) {
-      PeriodCells::Row& row = out.rows.emplace_back();
-      row.basis = static_cast<int>(r->Int(i, 0));
-      row.department_code = r->Text(i, 1);
-      row.dimensions = r->Int(i, 2);
-      row.month_over = r->Text(i, 3) == "t";
-      for (int k = 0; k < CellValues::kCount; ++k) values[k] = r->Int(i, 4 + k);
-      row.values = CellValues::FromValues(values);
+      out.blocks.push_back({static_cast<int>(r->Int(i, 0)), r->Text(i, 1),
+                            r->Text(i, 2) == "t", r->Bytes(i, 3)});
     }
     if (live_from < live_to) {
       r = c.Exec(absl::StrCat("SELECT record FROM cases WHERE ",

@@ -134,20 +134,6 @@ class SqliteCaseStore::Writer {
   explicit Writer(std::unique_ptr<Database> db) : db_(std::move(db)) {}
 
   absl::Status Prepare() {
-    // Built from the rule's columns: ?1–?4 the key, ?5… the values.
-    std::vector<std::string> placeholders, sums;
-    for (int i = 0; i < CellValues::kCount; ++i) {
-      placeholders.push_back(absl::StrCat("?", i + 5));
-      sums.push_back(absl::StrCat(kCellColumns[i], " = ", kCellColumns[i],
-                                  " + ?", i + 5));
-    }
-    const std::string cells_sql = absl::StrCat(
-        "INSERT INTO case_cells (month, basis, department_code, dimensions, ",
-        absl::StrJoin(kCellColumns, ", "), ") VALUES (?1, ?2, ?3, ?4, ",
-        absl::StrJoin(placeholders, ", "),
-        ") ON CONFLICT (month, basis, department_code, dimensions) DO UPDATE "
-        "SET ",
-        absl::StrJoin(sums, ", "));
     struct {
       std::optional<Statement>* stmt;
       const char* sql;
@@ -180,7 +166,13 @@ class SqliteCaseStore::Writer {
          "center_completed = center_completed + ?13, "
          "overtime_completed = overtime_completed + ?14, "
          "open_due = open_due + ?15"},
-        {&cells_, cells_sql.c_str()},
+        {&block_,
+         "SELECT cells FROM case_cells WHERE month = ? AND basis = ? AND "
+         "department_code = ?"},
+        {&cells_,
+         "INSERT INTO case_cells (month, basis, department_code, cells) "
+         "VALUES (?1, ?2, ?3, ?4) ON CONFLICT (month, basis, "
+         "department_code) DO UPDATE SET cells = ?4"},
         {&version_,
          "INSERT INTO month_versions (month, version) VALUES (?, 1) "
          "ON CONFLICT (month) DO UPDATE SET version = version + 1"},
@@ -267,18 +259,24 @@ class SqliteCaseStore::Writer {
       }
       return absl::OkStatus();
     }
+    // Each block the deltas change: read, merged, written back.
     absl::Status AddCells(const CellDeltas& deltas) override {
-      for (const auto& [key, d] : deltas) {
-        if (d.IsZero()) continue;
-        const auto& [month, basis, department, dimensions] = key;
-        Statement& cells = *w_.cells_;
-        cells.Bind(1, month).Bind(2, basis).Bind(3, department).Bind(
-            4, dimensions);
-        const std::array<int64_t, CellValues::kCount> values = d.Values();
-        for (int i = 0; i < CellValues::kCount; ++i) {
-          cells.Bind(i + 5, values[i]);
-        }
-        absl::Status s = cells.Run();
+      for (const auto& [key, delta] : DeltasByBlock(deltas)) {
+        const auto& [month, basis, department] = key;
+        Statement& select = *w_.block_;
+        select.Bind(1, month).Bind(2, basis).Bind(3, department);
+        absl::StatusOr<bool> found = select.Step();
+        std::string stored;
+        if (found.ok() && *found) stored = select.ColumnText(0);
+        select.Reset();
+        if (!found.ok()) return found.status();
+        absl::StatusOr<std::string> merged = MergeCellBlock(stored, delta);
+        if (!merged.ok()) return merged.status();
+        absl::Status s = w_.cells_->Bind(1, month)
+                             .Bind(2, basis)
+                             .Bind(3, department)
+                             .BindBlob(4, *merged)
+                             .Run();
         if (!s.ok()) return s;
       }
       return absl::OkStatus();
@@ -296,8 +294,8 @@ class SqliteCaseStore::Writer {
   };
 
   std::unique_ptr<Database> db_;
-  std::optional<Statement> select_, insert_, update_, counters_, cells_,
-      version_, closed_, correction_;
+  std::optional<Statement> select_, insert_, update_, counters_, block_,
+      cells_, version_, closed_, correction_;
 };
 
 // A pooled read connection, returned on destruction.
@@ -521,24 +519,16 @@ absl::StatusOr<PeriodCells> SqliteCaseStore::ReadCells(
   const std::string not_over = FirstMonthNotOver(period, now);
   PeriodCells out;
   absl::StatusOr<Statement> q = db->Prepare(
-      absl::StrCat("SELECT basis, department_code, dimensions, month < ?3, ",
-                   absl::StrJoin(kCellColumns, ", "),
-                   " FROM case_cells WHERE month >= ?1 AND month <= ?2"));
+      "SELECT basis, department_code, month < ?3, cells FROM case_cells "
+      "WHERE month >= ?1 AND month <= ?2");
   if (!q.ok()) return q.status();
   q->Bind(1, first).Bind(2, last).Bind(3, not_over);
-  CellRowsAccumulator rows;
   absl::StatusOr<bool> row;
-  std::array<int64_t, CellValues::kCount> values;
   while ((row = q->Step()).ok() && *row) {
-    for (int i = 0; i < CellValues::kCount; ++i) {
-      values[i] = q->ColumnInt(4 + i);
-    }
-    rows.Add(static_cast<int>(q->ColumnInt(0)), q->ColumnText(1),
-             q->ColumnInt(2), q->ColumnInt(3) != 0,
-             CellValues::FromValues(values));
+    out.blocks.push_back({static_cast<int>(q->ColumnInt(0)), q->ColumnText(1),
+                          q->ColumnInt(2) != 0, q->ColumnText(3)});
   }
   if (!row.ok()) return row.status();
-  out.rows = rows.Take();
 
   // Open cases past due in the months not over: few, by the index of open
   // cases by due time.

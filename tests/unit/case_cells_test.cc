@@ -227,6 +227,47 @@ TEST(CaseCellsTest, BadMeasuresNameTheirField) {
             absl::StatusCode::kResourceExhausted);
 }
 
+TEST(CaseCellsTest, BlocksRoundTripMergeAndRefuseDamage) {
+  CellValues a, b;
+  a.cases = 3;
+  a.working_seconds = 86400 * 400;  // large values take several bytes
+  b.cases = 1;
+  b.late = 1;
+  const std::string block = EncodeCellBlock({{7, a}, {2049, b}});
+  std::vector<std::pair<int64_t, int64_t>> seen;
+  ASSERT_TRUE(ForEachCell(block, [&](int64_t d, const CellValues& v) {
+                seen.emplace_back(d, v.cases);
+              }).ok());
+  EXPECT_EQ(seen, (std::vector<std::pair<int64_t, int64_t>>{{7, 3}, {2049, 1}}));
+
+  // Taking a case away leaves no empty cell behind; adding one makes one.
+  CellValues minus_b;
+  minus_b.Add(b, -1);
+  CellValues c;
+  c.cases = 1;
+  absl::StatusOr<std::string> merged =
+      MergeCellBlock(block, {{2049, minus_b}, {5, c}});
+  ASSERT_TRUE(merged.ok());
+  seen.clear();
+  ASSERT_TRUE(ForEachCell(*merged, [&](int64_t d, const CellValues& v) {
+                seen.emplace_back(d, v.cases);
+                if (d == 7) {
+                  EXPECT_EQ(v.working_seconds, 86400 * 400);
+                }
+              }).ok());
+  EXPECT_EQ(seen, (std::vector<std::pair<int64_t, int64_t>>{{5, 1}, {7, 3}}));
+
+  // A block cut short or of another format is DATA_LOSS, never misread.
+  auto count = [](absl::string_view bytes) {
+    return ForEachCell(bytes, [](int64_t, const CellValues&) {}).code();
+  };
+  EXPECT_EQ(count(block.substr(0, block.size() - 1)),
+            absl::StatusCode::kDataLoss);
+  EXPECT_EQ(count(""), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(count("\x02"), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(count(EncodeCellBlock({})), absl::StatusCode::kOk);
+}
+
 TEST(CaseSumsTest, OverdueIsTheCellsOfMonthsOverAndTheLiveOnesOfTheRest) {
   zwfw::v1::DirectorySnapshot snapshot;
   for (const char* code : {"d1", "d2"}) {
@@ -248,11 +289,12 @@ TEST(CaseSumsTest, OverdueIsTheCellsOfMonthsOverAndTheLiveOnesOfTheRest) {
   june.open = 2;  // June is over: both overdue for good
   july.cases = 3;
   july.open = 3;  // July is not: the live list says which are past due
-  CellRowsAccumulator rows;
-  rows.Add(zwfw::v1::CASE_TIME_BASIS_DUE, "d1", d, true, june);
-  rows.Add(zwfw::v1::CASE_TIME_BASIS_DUE, "d1", d, false, july);
-  rows.Add(zwfw::v1::CASE_TIME_BASIS_ACCEPTED, "gone", d, true, june);
-  cells.rows = rows.Take();
+  cells.blocks.push_back({zwfw::v1::CASE_TIME_BASIS_DUE, "d1", true,
+                          EncodeCellBlock({{d, june}})});
+  cells.blocks.push_back({zwfw::v1::CASE_TIME_BASIS_DUE, "d1", false,
+                          EncodeCellBlock({{d, july}})});
+  cells.blocks.push_back({zwfw::v1::CASE_TIME_BASIS_ACCEPTED, "gone", true,
+                          EncodeCellBlock({{d, june}})});
   cells.overdue.push_back({"d1", d, "2020-07"});
   cells.month_writes = {0, 0, 0, 0, 0, 4, 5, 0, 0, 0, 0, 0};
   cells.next_due = Cst(2020, 7, 25, 0);
@@ -266,8 +308,10 @@ TEST(CaseSumsTest, OverdueIsTheCellsOfMonthsOverAndTheLiveOnesOfTheRest) {
   measures.Add()->set_basis(zwfw::v1::CASE_TIME_BASIS_ACCEPTED);
 
   const absl::Time now = Cst(2020, 7, 20, 9);
-  zwfw::v1::GetCaseSumsResponse sums = BuildCaseSums(
+  absl::StatusOr<zwfw::v1::GetCaseSumsResponse> built = BuildCaseSums(
       *ReportPeriod::Parse("2020"), measures, cells, **directory, now);
+  ASSERT_TRUE(built.ok()) << built.status();
+  const zwfw::v1::GetCaseSumsResponse& sums = *built;
   ASSERT_EQ(sums.departments_size(), 3);  // d1, d2, then the departed one
   EXPECT_EQ(sums.departments(0).department_code(), "d1");
   EXPECT_EQ(sums.departments(2).department_code(), "gone");
