@@ -76,13 +76,7 @@ grpc::Status BulletinService::GetIndicators(
         // satisfaction_rate counts the office's satisfied levels (survey's
         // --satisfied_levels), which survey's answer names.
         if (plan->needs_survey()) {
-          std::vector<std::string> levels;
-          for (int l : now->satisfaction.satisfied_levels()) {
-            levels.push_back(absl::StrCat(l));
-          }
-          absl::StatusOr<SatisfiedLevels> satisfied =
-              SatisfiedLevels::Parse(absl::StrJoin(levels, ","));
-          if (satisfied.ok()) plan = PlanIndicators(texts, *satisfied);
+          plan = PlanIndicators(texts, SatisfiedLevelsOf(now->satisfaction));
           if (!plan.ok()) return plan.status();
         }
         std::optional<PeriodAggregates> previous, year_before;

@@ -29,71 +29,7 @@ void Fill(const IndicatorValue& value, zwfw::v1::IndicatorFigure* out) {
   out->set_text(FormatValue(value));
 }
 
-// The inputs of every department named by either source.
-absl::flat_hash_map<std::string, IndicatorInputs> InputsByDepartment(
-    const PeriodAggregates& a) {
-  absl::flat_hash_map<std::string, IndicatorInputs> out;
-  for (const zwfw::v1::DepartmentCaseSums& d : a.cases.departments()) {
-    IndicatorInputs& in = out[d.department_code()];
-    in.case_sums.assign(d.sums().begin(), d.sums().end());
-  }
-  for (const zwfw::v1::DepartmentSatisfaction& d :
-       a.satisfaction.departments()) {
-    IndicatorInputs& in = out[d.department_code()];
-    const zwfw::v1::SatisfactionCounters& r = d.ratings();
-    for (int i = 0; i < kRatingLevels; ++i) {
-      const int64_t active =
-          i < r.active_by_rating_size() ? r.active_by_rating(i) : 0;
-      const int64_t defaulted =
-          i < r.defaulted_by_rating_size() ? r.defaulted_by_rating(i) : 0;
-      in.active[i] = active;
-      in.ratings[i] = active + defaulted;
-    }
-    in.visits = d.return_visits();
-    in.rectifications = d.rectifications();
-  }
-  return out;
-}
-
 }  // namespace
-
-UnitTable BuildUnitTable(const PeriodAggregates& aggregates,
-                         const zwfw::v1::DirectorySnapshot& directory) {
-  absl::flat_hash_map<std::string, IndicatorInputs> inputs =
-      InputsByDepartment(aggregates);
-  UnitTable table;
-  std::map<std::string, size_t> group_index;
-  auto add = [&](const std::string& code, const std::string& name,
-                 const std::string& group) {
-    UnitInputs& unit = table.departments.emplace_back();
-    unit.code = code;
-    unit.name = name;
-    unit.group = group;
-    auto it = inputs.find(code);
-    if (it != inputs.end()) {
-      unit.inputs = std::move(it->second);
-      inputs.erase(it);
-    }
-    table.total.inputs += unit.inputs;
-    if (group.empty()) return;
-    auto [g, added] = group_index.try_emplace(group, table.groups.size());
-    if (added) {
-      UnitInputs& row = table.groups.emplace_back();
-      row.code = group;
-      row.name = group;
-    }
-    table.groups[g->second].inputs += unit.inputs;
-  };
-  for (const zwfw::v1::Department& d : directory.departments()) {
-    add(d.code(), d.name(), d.group());
-  }
-  // Departments that left the directory but have figures, by code.
-  std::vector<std::string> departed;
-  for (const auto& [code, unused] : inputs) departed.push_back(code);
-  std::sort(departed.begin(), departed.end());
-  for (const std::string& code : departed) add(code, code, "");
-  return table;
-}
 
 zwfw::v1::GetIndicatorsResponse BuildIndicatorReport(
     const IndicatorPlan& plan, const zwfw::v1::DirectorySnapshot& directory,
@@ -109,14 +45,17 @@ zwfw::v1::GetIndicatorsResponse BuildIndicatorReport(
     info->set_chinese(i.chinese);
     info->set_unit(UnitName(i.unit));
   }
-  const UnitTable table = BuildUnitTable(now, directory);
+  const UnitTable table =
+      BuildUnitTable(now.cases, now.satisfaction, directory);
   UnitTable before, year;
   if (previous != nullptr) {
-    before = BuildUnitTable(*previous, directory);
+    before = BuildUnitTable(previous->cases, previous->satisfaction,
+                            directory);
     out.set_previous_period(previous->period.ToString());
   }
   if (year_before != nullptr) {
-    year = BuildUnitTable(*year_before, directory);
+    year = BuildUnitTable(year_before->cases, year_before->satisfaction,
+                          directory);
     out.set_year_before_period(year_before->period.ToString());
   }
   const std::string previous_name =
@@ -124,13 +63,21 @@ zwfw::v1::GetIndicatorsResponse BuildIndicatorReport(
   const std::string year_name = EarlierName(now.period, Earlier::kYearBefore);
 
   // The same unit in an earlier period's table, or none.
-  auto find = [](const std::vector<UnitInputs>& units,
-                 const std::string& code) -> const UnitInputs* {
-    for (const UnitInputs& u : units) {
-      if (u.code == code) return &u;
-    }
-    return nullptr;
+  auto index = [](const std::vector<UnitInputs>& units) {
+    absl::flat_hash_map<std::string, const UnitInputs*> by_code;
+    for (const UnitInputs& u : units) by_code[u.code] = &u;
+    return by_code;
   };
+  auto find = [](const absl::flat_hash_map<std::string, const UnitInputs*>&
+                     by_code,
+                 const std::string& code) -> const UnitInputs* {
+    auto it = by_code.find(code);
+    return it == by_code.end() ? nullptr : it->second;
+  };
+  const auto before_departments = index(before.departments);
+  const auto before_groups = index(before.groups);
+  const auto year_departments = index(year.departments);
+  const auto year_groups = index(year.groups);
   static const UnitInputs kNothing;
   auto row = [&](const UnitInputs& unit, const UnitInputs* earlier,
                  const UnitInputs* year_earlier,
@@ -157,11 +104,11 @@ zwfw::v1::GetIndicatorsResponse BuildIndicatorReport(
     }
   };
   for (const UnitInputs& d : table.departments) {
-    row(d, find(before.departments, d.code), find(year.departments, d.code),
+    row(d, find(before_departments, d.code), find(year_departments, d.code),
         out.add_departments());
   }
   for (const UnitInputs& g : table.groups) {
-    row(g, find(before.groups, g.code), find(year.groups, g.code),
+    row(g, find(before_groups, g.code), find(year_groups, g.code),
         out.add_groups());
   }
   row(table.total, &before.total, &year.total, out.mutable_total());

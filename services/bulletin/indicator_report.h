@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "services/common/indicator_inputs.h"
 #include "services/common/indicators.h"
 #include "services/common/period.h"
 #include "zwfw/v1/bulletin.pb.h"
@@ -27,24 +28,6 @@ struct PeriodAggregates {
   zwfw::v1::GetCaseSumsResponse cases;  // empty when the plan reads none
   zwfw::v1::GetSatisfactionStatsResponse satisfaction;  // likewise
 };
-
-// One unit's inputs, as the report and the templates use them.
-struct UnitInputs {
-  std::string code;   // department code, group name, "" for the total
-  std::string name;
-  std::string group;  // a department's unit group
-  IndicatorInputs inputs;
-};
-
-// Per department (directory order, then departed ones with figures), per
-// group (first appearance) and the total.
-struct UnitTable {
-  std::vector<UnitInputs> departments;
-  std::vector<UnitInputs> groups;
-  UnitInputs total;
-};
-UnitTable BuildUnitTable(const PeriodAggregates& aggregates,
-                         const zwfw::v1::DirectorySnapshot& directory);
 
 zwfw::v1::GetIndicatorsResponse BuildIndicatorReport(
     const IndicatorPlan& plan, const zwfw::v1::DirectorySnapshot& directory,
