@@ -436,7 +436,9 @@ absl::StatusOr<int> IndicatorPlan::Add(absl::string_view raw) {
       d->kind == kEvaluationRate || d->kind == kActiveRate) {
     needs_survey_ = true;
   }
-  indicators_.push_back({canonical, d->name, d->chinese, d->unit});
+  indicators_.push_back({canonical, d->name, d->chinese, d->unit,
+                         d->unit == IndicatorUnit::kRate &&
+                             d->kind != kSpeedupRate});
   formulas_.push_back(std::move(formula));
   return static_cast<int>(indicators_.size()) - 1;
 }

@@ -81,6 +81,9 @@ struct Indicator {
   std::string name;     // "accepted"
   std::string chinese;  // "受理量"
   IndicatorUnit unit = IndicatorUnit::kCount;
+  // A rate of two counts (187/200), which an explanation may show; not
+  // for a rate of times (实际提速率).
+  bool counted_rate = false;
 };
 
 // The indicators one answer needs, and the case measures they read.

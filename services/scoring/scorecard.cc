@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "services/common/percent.h"
 #include "services/common/proto_time.h"
+#include "services/scoring/indicator_rules.h"
 #include "services/scoring/scoring_rules.h"
 
 namespace zwfw::scoring {
@@ -184,8 +185,24 @@ zwfw::v1::Scorecard ComputeScorecard(const std::string& period,
     score.set_department_code(code);
     score.set_department_name(cases.department_name());
     int64_t total = rules.base();
+    auto values = inputs.library_values.find(code);
     for (const auto& rule : rules.rules()) {
-      ScoreLine line = ApplyRule(rule, cases, survey, evidence);
+      ScoreLine line;
+      if (!rule.library_indicator().empty()) {
+        auto info = inputs.library_indicators.find(rule.id());
+        IndicatorValue value{IndicatorUnit::kCount, 0, 0};
+        if (values != inputs.library_values.end()) {
+          auto v = values->second.find(rule.id());
+          if (v != values->second.end()) value = v->second;
+        }
+        line = ApplyIndicatorRule(
+            rule,
+            info != inputs.library_indicators.end() ? info->second
+                                                    : Indicator(),
+            value);
+      } else {
+        line = ApplyRule(rule, cases, survey, evidence);
+      }
       total += line.points();
       *score.add_lines() = std::move(line);
     }

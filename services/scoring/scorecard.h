@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "services/common/indicators.h"
 #include "zwfw/v1/intake.pb.h"
 #include "zwfw/v1/scoring.pb.h"
 #include "zwfw/v1/survey.pb.h"
@@ -37,6 +38,11 @@ struct ScoringInputs {
   std::map<std::string, Evidence> evidence;  // by department code
   // Confirmed by the office; copied into the scorecard as they are.
   std::vector<zwfw::v1::Award> windows, staff;
+  // The rules over library indicators (indicator_rules.h): each one's
+  // indicator as parsed, by rule id, and every department's value of it.
+  std::map<std::string, Indicator> library_indicators;
+  std::map<std::string, std::map<std::string, IndicatorValue>>
+      library_values;  // by department code, then rule id
 };
 
 // Every department of `inputs.cases` (the directory's), scored: base, one

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "services/common/cache_keys.h"
+#include "services/common/indicator_inputs.h"
 #include "services/common/rating_bands.h"
 #include "services/scoring/scorecard.h"
 
@@ -27,6 +28,38 @@ absl::StatusOr<zwfw::v1::Scorecard> ScorecardBuilder::Compute(
       sources_->Satisfaction(period);
   if (!survey.ok()) return survey.status();
   inputs.survey = *std::move(survey);
+  // The rules over library indicators: their indicators parsed (with the
+  // office's satisfied levels), their case sums read, every department's
+  // value evaluated.
+  IndicatorPlan plan(SatisfiedLevelsOf(inputs.survey));
+  std::map<std::string, int> plan_index;  // by rule id
+  for (const zwfw::v1::ScoringRule& rule : (*rules)->rules()) {
+    if (rule.library_indicator().empty()) continue;
+    absl::StatusOr<int> index = plan.Add(rule.library_indicator());
+    if (!index.ok()) return index.status();  // validated when set
+    plan_index[rule.id()] = *index;
+    inputs.library_indicators[rule.id()] = plan.indicators()[*index];
+  }
+  zwfw::v1::GetCaseSumsResponse sums;
+  if (!plan.measures().empty()) {
+    absl::StatusOr<zwfw::v1::GetCaseSumsResponse> read =
+        sources_->CaseSums(ReportPeriod::Of(period), plan.measures());
+    if (!read.ok()) return read.status();
+    sums = *std::move(read);
+  }
+  if (!plan_index.empty()) {
+    absl::StatusOr<std::shared_ptr<const DirectoryIndex>> directory =
+        sources_->Directory();
+    if (!directory.ok()) return directory.status();
+    const UnitTable units =
+        BuildUnitTable(sums, inputs.survey, (*directory)->snapshot());
+    for (const UnitInputs& unit : units.departments) {
+      for (const auto& [id, index] : plan_index) {
+        inputs.library_values[unit.code][id] =
+            plan.Evaluate(index, unit.inputs);
+      }
+    }
+  }
   absl::StatusOr<int64_t> period_version =
       store_->PeriodVersion(period.ToString());
   if (!period_version.ok()) return period_version.status();
@@ -50,6 +83,7 @@ absl::StatusOr<zwfw::v1::Scorecard> ScorecardBuilder::Compute(
       period.ToString(),
       absl::StrCat(inputs.cases.SerializeAsString(), "/",
                    inputs.survey.SerializeAsString(), "/",
+                   sums.SerializeAsString(), "/",
                    inputs.cases.data_version(), "/",
                    inputs.survey.data_version(), "/", (*rules)->version(), "/",
                    *period_version, "/", extended_key));

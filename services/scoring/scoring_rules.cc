@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "services/scoring/indicator_rules.h"
 
 namespace zwfw::scoring {
 namespace {
@@ -46,14 +47,22 @@ absl::Status ValidateRules(const zwfw::v1::ScoringRules& rules) {
     if (r.text().empty() || r.text().size() > 300) {
       return bad("text: 1-300 bytes, the rule as a person reads it");
     }
-    if (!zwfw::v1::Indicator_IsValid(r.indicator()) ||
-        r.indicator() == zwfw::v1::INDICATOR_UNSPECIFIED) {
-      return bad("indicator: unknown");
-    }
     if (r.points() == 0 || std::llabs(r.points()) > 10000) {
       return bad("points: non-zero, at most 10000 hundredths either way");
     }
     if (r.cap() < 0) return bad("cap: must not be negative");
+    if (!r.library_indicator().empty()) {
+      absl::Status s = CheckIndicatorRule(r);
+      if (!s.ok()) return bad(s.message());
+      continue;
+    }
+    if (r.comparison() != zwfw::v1::COMPARISON_UNSPECIFIED) {
+      return bad("comparison: only with a library_indicator");
+    }
+    if (!zwfw::v1::Indicator_IsValid(r.indicator()) ||
+        r.indicator() == zwfw::v1::INDICATOR_UNSPECIFIED) {
+      return bad("indicator: unknown (or name a library_indicator)");
+    }
     if (IsCountIndicator(r.indicator())) {
       if (r.threshold() != 0 || r.min_volume() != 0) {
         return bad("threshold, min_volume: only for rate indicators");

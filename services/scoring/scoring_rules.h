@@ -11,9 +11,9 @@
 namespace zwfw::scoring {
 
 // INVALID_ARGUMENT naming the rule or tier at fault: a missing or repeated
-// id, an unknown indicator, zero points, a negative cap, a threshold out of
-// 0–10000 (or set on a count), tiers that are empty, unordered or
-// overlapping, a base out of (0, 200].
+// id, an unknown indicator (or library indicator, indicator_rules.h), zero
+// points, a negative cap, a threshold out of 0–10000 (or set on a count),
+// tiers that are empty, unordered or overlapping, a base out of (0, 200].
 absl::Status ValidateRules(const zwfw::v1::ScoringRules& rules);
 
 bool IsCountIndicator(zwfw::v1::Indicator indicator);

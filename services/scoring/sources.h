@@ -26,6 +26,10 @@ class ScoringSources {
       const Period& period) = 0;
   virtual absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> Satisfaction(
       const Period& period) = 0;
+  // The period's case sums of the measures (library indicator rules).
+  virtual absl::StatusOr<zwfw::v1::GetCaseSumsResponse> CaseSums(
+      const ReportPeriod& period,
+      const std::vector<zwfw::v1::CaseMeasure>& measures) = 0;
   // Evidence: up to `limit` ids.
   virtual absl::StatusOr<std::vector<std::string>> OvertimeCases(
       const Period& period, const std::string& department, int limit) = 0;
@@ -51,6 +55,11 @@ class GrpcScoringSources : public ScoringSources {
   absl::StatusOr<zwfw::v1::GetCaseStatsResponse> CaseStats(
       const Period& period) override {
     return intake_->CaseStats(ReportPeriod::Of(period));
+  }
+  absl::StatusOr<zwfw::v1::GetCaseSumsResponse> CaseSums(
+      const ReportPeriod& period,
+      const std::vector<zwfw::v1::CaseMeasure>& measures) override {
+    return intake_->CaseSums(period, measures);
   }
   absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> Satisfaction(
       const Period& period) override {

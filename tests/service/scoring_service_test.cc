@@ -77,6 +77,28 @@ class FakeSources : public ScoringSources {
     if (survey_down) return absl::UnavailableError(kSurveyDown);
     return survey;
   }
+  // Per department, the sums of completed cases: all of them, and of
+  // 承诺件 for a measure filtered by kind.
+  absl::StatusOr<zwfw::v1::GetCaseSumsResponse> CaseSums(
+      const ReportPeriod& period,
+      const std::vector<zwfw::v1::CaseMeasure>& measures) override {
+    ++case_sums_calls;
+    if (intake_down) return absl::UnavailableError(kIntakeDown);
+    zwfw::v1::GetCaseSumsResponse out;
+    out.set_period(period.ToString());
+    for (const char* code : {"gaj", "swj"}) {
+      zwfw::v1::DepartmentCaseSums* d = out.add_departments();
+      d->set_department_code(code);
+      for (const zwfw::v1::CaseMeasure& m : measures) {
+        const auto& by = m.filter().item_kinds_size() > 0 ? promised : completed;
+        auto it = by.find(code);
+        *d->add_sums() = it == by.end() ? zwfw::v1::CaseSums() : it->second;
+      }
+    }
+    return out;
+  }
+  std::map<std::string, zwfw::v1::CaseSums> completed, promised;
+  int case_sums_calls = 0;
   absl::StatusOr<std::vector<zwfw::v1::Case>> ExtendedCases(const Period&,
                                                             int) override {
     if (intake_down) return absl::UnavailableError(kIntakeDown);
@@ -219,6 +241,91 @@ TEST_P(ScoringServiceTest, ScoresWithEvidence) {
   EXPECT_EQ(overtime.evidence(0), "GA-1");
 }
 
+// An office scores on its own figures: any indicator of the library.
+TEST_P(ScoringServiceTest, RulesOverLibraryIndicators) {
+  zwfw::v1::SetRulesRequest request;
+  *request.mutable_rules() = ParseTextProto<zwfw::v1::ScoringRules>(R"pb(
+    base: 10000
+    rules {
+      id: "on-time"
+      text: "按时办结率低于95%扣2分"
+      library_indicator: "on_time_rate"
+      comparison: COMPARISON_BELOW
+      threshold: 9500
+      points: -200
+    }
+    rules {
+      id: "speedup"
+      text: "实际提速高于80%加0.5分"
+      library_indicator: "speedup_rate"
+      comparison: COMPARISON_ABOVE
+      threshold: 8000
+      points: 50
+      min_volume: 0
+    }
+    rules {
+      id: "late"
+      text: "超时办结每件扣1分，最多扣3分"
+      library_indicator: "overtime_completed"
+      points: -100
+      cap: 300
+    }
+    tiers { floor: 0 label: "全部" }
+  )pb");
+  zwfw::v1::ScoringRules stored;
+  grpc::Status set = stub_->SetRules(As("admin").get(), request, &stored);
+  ASSERT_TRUE(set.ok()) << set.error_message();
+  // 区公安局: 187 of 200 on time (93.5%), 13 late; 承诺件 took 10 of 100
+  // promised days (90% faster). 区税务局: nothing completed.
+  sources_.completed["gaj"] = ParseTextProto<zwfw::v1::CaseSums>(
+      "cases: 200 on_time: 187 late: 13");
+  sources_.promised["gaj"] = ParseTextProto<zwfw::v1::CaseSums>(
+      "cases: 20 timed: 20 working_seconds: 864000 promised_days: 100");
+  absl::StatusOr<zwfw::v1::Scorecard> card = Card();
+  ASSERT_TRUE(card.ok()) << card.status();
+  const auto& gaj = Find(*card, "gaj");
+  ASSERT_EQ(gaj.lines_size(), 3);
+  EXPECT_EQ(gaj.lines(0).detail(), "按时办结率93.50%（187/200），低于95%");
+  EXPECT_EQ(gaj.lines(0).points(), -200);
+  EXPECT_EQ(gaj.lines(1).detail(), "实际提速率90.00%，高于80%");
+  EXPECT_EQ(gaj.lines(1).points(), 50);
+  EXPECT_EQ(gaj.lines(2).detail(), "超时办结件数13件（封顶3分）");
+  EXPECT_EQ(gaj.lines(2).points(), -300);
+  EXPECT_EQ(gaj.score(), 10000 - 200 + 50 - 300);
+  const auto& swj = Find(*card, "swj");
+  EXPECT_EQ(swj.lines(0).detail(), "按时办结率无数据，不计");
+  EXPECT_EQ(swj.lines(2).detail(), "超时办结件数0件");
+  EXPECT_EQ(swj.score(), 10000);
+
+  // Refused by name, nothing changed.
+  for (const auto& [rule, message] :
+       std::vector<std::pair<std::string, std::string>>{
+           {R"pb(id: "x" text: "x" library_indicator: "on_tme_rate"
+                 comparison: COMPARISON_BELOW threshold: 9500 points: -1)pb",
+            "library_indicator: indicator \"on_tme_rate\": no indicator"},
+           {R"pb(id: "x" text: "x" library_indicator: "on_time_rate"
+                 threshold: 9500 points: -1)pb",
+            "comparison: on_time_rate is a rate or days"},
+           {R"pb(id: "x" text: "x" library_indicator: "on_time_rate"
+                 comparison: COMPARISON_BELOW threshold: 12000 points: -1)pb",
+            "threshold: basis points from 0 to 10000"},
+           {R"pb(id: "x" text: "x" library_indicator: "overtime"
+                 indicator: INDICATOR_OVERTIME_CASES points: -1)pb",
+            "one or the other"},
+       }) {
+    zwfw::v1::SetRulesRequest bad = request;
+    *bad.mutable_rules()->add_rules() =
+        ParseTextProto<zwfw::v1::ScoringRule>(rule);
+    grpc::Status s = stub_->SetRules(As("admin").get(), bad, &stored);
+    EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << rule;
+    EXPECT_NE(s.error_message().find(message), std::string::npos)
+        << s.error_message();
+  }
+  zwfw::v1::GetRulesRequest get;
+  ASSERT_TRUE(stub_->GetRules(As("admin").get(), get, &stored).ok());
+  EXPECT_EQ(stored.rules_size(), 3);
+}
+
 TEST_P(ScoringServiceTest, RulesAreVersionedAndABadFileChangesNothing) {
   ASSERT_TRUE(SetDefaultRules().ok());
   zwfw::v1::SetRulesRequest bad;
@@ -232,7 +339,8 @@ TEST_P(ScoringServiceTest, RulesAreVersionedAndABadFileChangesNothing) {
   zwfw::v1::ScoringRules stored;
   grpc::Status s = stub_->SetRules(As("admin").get(), bad, &stored);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(s.error_message(), "rules[0] (\"mystery\"): indicator: unknown");
+  EXPECT_EQ(s.error_message(), "rules[0] (\"mystery\"): indicator: unknown (or name a "
+            "library_indicator)");
   zwfw::v1::GetRulesRequest get;
   ASSERT_TRUE(stub_->GetRules(As("viewer").get(), get, &stored).ok());
   EXPECT_EQ(stored.version(), 1);

@@ -250,7 +250,8 @@ TEST(ScorecardTest, BadRuleFilesAreRefusedNamingTheRule) {
       R"pb(base: 10000
            tiers { floor: 10000 label: "100分以上" })pb";
   EXPECT_EQ(error(tiers + R"pb(rules { id: "x" text: "t" points: -1 })pb"),
-            "rules[0] (\"x\"): indicator: unknown");
+            "rules[0] (\"x\"): indicator: unknown (or name a "
+            "library_indicator)");
   EXPECT_EQ(error(tiers + R"pb(rules {
                                  id: "x"
                                  text: "t"
