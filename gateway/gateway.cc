@@ -24,8 +24,8 @@ namespace {
 // RPCs an anonymous viewer may reach: aggregates and published documents.
 bool AnonymousMayCall(const google::protobuf::MethodDescriptor* m) {
   static const char* const kAllowed[] = {
-      "ListDepartments",  "GetCaseStats",  "GetSatisfactionStats",
-      "GetIndicators",    "ComputeScorecard", "GetPublished",
+      "ListDepartments", "GetCaseStats",     "GetSatisfactionStats",
+      "GetIndicators",   "ComputeScorecard", "GetPublished",
       "ListPublished"};
   for (const char* name : kAllowed) {
     if (m->name() == name) return true;

@@ -92,9 +92,9 @@ grpc::Status BulletinService::GetIndicators(
         absl::StatusOr<zwfw::v1::DirectorySnapshot> directory =
             sources_->Directory();
         if (!directory.ok()) return directory.status();
-        *response = BuildIndicatorReport(
-            *plan, *directory, *now, previous ? &*previous : nullptr,
-            year_before ? &*year_before : nullptr);
+        *response = BuildIndicatorReport(*plan, *directory, *now,
+                                         previous ? &*previous : nullptr,
+                                         year_before ? &*year_before : nullptr);
         return absl::OkStatus();
       });
 }

@@ -49,8 +49,7 @@ zwfw::v1::GetIndicatorsResponse BuildIndicatorReport(
       BuildUnitTable(now.cases, now.satisfaction, directory);
   UnitTable before, year;
   if (previous != nullptr) {
-    before = BuildUnitTable(previous->cases, previous->satisfaction,
-                            directory);
+    before = BuildUnitTable(previous->cases, previous->satisfaction, directory);
     out.set_previous_period(previous->period.ToString());
   }
   if (year_before != nullptr) {
@@ -58,8 +57,7 @@ zwfw::v1::GetIndicatorsResponse BuildIndicatorReport(
                           directory);
     out.set_year_before_period(year_before->period.ToString());
   }
-  const std::string previous_name =
-      EarlierName(now.period, Earlier::kPrevious);
+  const std::string previous_name = EarlierName(now.period, Earlier::kPrevious);
   const std::string year_name = EarlierName(now.period, Earlier::kYearBefore);
 
   // The same unit in an earlier period's table, or none.
@@ -68,9 +66,9 @@ zwfw::v1::GetIndicatorsResponse BuildIndicatorReport(
     for (const UnitInputs& u : units) by_code[u.code] = &u;
     return by_code;
   };
-  auto find = [](const absl::flat_hash_map<std::string, const UnitInputs*>&
-                     by_code,
-                 const std::string& code) -> const UnitInputs* {
+  auto find =
+      [](const absl::flat_hash_map<std::string, const UnitInputs*>& by_code,
+         const std::string& code) -> const UnitInputs* {
     auto it = by_code.find(code);
     return it == by_code.end() ? nullptr : it->second;
   };
@@ -80,8 +78,7 @@ zwfw::v1::GetIndicatorsResponse BuildIndicatorReport(
   const auto year_groups = index(year.groups);
   static const UnitInputs kNothing;
   auto row = [&](const UnitInputs& unit, const UnitInputs* earlier,
-                 const UnitInputs* year_earlier,
-                 zwfw::v1::IndicatorRow* r) {
+                 const UnitInputs* year_earlier, zwfw::v1::IndicatorRow* r) {
     r->set_code(unit.code);
     r->set_name(unit.name);
     r->set_group(unit.group);
@@ -90,8 +87,8 @@ zwfw::v1::GetIndicatorsResponse BuildIndicatorReport(
       const IndicatorValue value = plan.Evaluate(i, unit.inputs);
       Fill(value, r->add_figures());
       if (previous != nullptr) {
-        const IndicatorValue v = plan.Evaluate(
-            i, (earlier != nullptr ? *earlier : kNothing).inputs);
+        const IndicatorValue v =
+            plan.Evaluate(i, (earlier != nullptr ? *earlier : kNothing).inputs);
         Fill(v, r->add_previous());
         r->add_change(DescribeChange(value, v, previous_name));
       }
@@ -120,7 +117,7 @@ zwfw::v1::GetIndicatorsResponse BuildIndicatorReport(
     for (const google::protobuf::Timestamp* t :
          {a->cases.has_stable_until() ? &a->cases.stable_until() : nullptr,
           a->satisfaction.has_stable_until() ? &a->satisfaction.stable_until()
-                                              : nullptr}) {
+                                             : nullptr}) {
       if (t != nullptr && (!stable || ToTime(*t) < *stable)) {
         stable = ToTime(*t);
       }

@@ -53,7 +53,8 @@ int DefaultDecimals(IndicatorUnit unit) {
 
 absl::StatusOr<NumberFormat> NumberFormat::Parse(absl::string_view text) {
   NumberFormat f;
-  for (absl::string_view part : absl::StrSplit(text, ',', absl::SkipWhitespace())) {
+  for (absl::string_view part :
+       absl::StrSplit(text, ',', absl::SkipWhitespace())) {
     part = absl::StripAsciiWhitespace(part);
     if (part == "trim") {
       f.trim_whole = true;
@@ -69,8 +70,7 @@ absl::StatusOr<NumberFormat> NumberFormat::Parse(absl::string_view text) {
       f.empty = std::string(part);
     } else {
       return absl::InvalidArgumentError(absl::StrCat(
-          "format: \"", part,
-          "\" is not decimals=N, empty=TEXT, trim or wan"));
+          "format: \"", part, "\" is not decimals=N, empty=TEXT, trim or wan"));
     }
   }
   return f;
@@ -86,8 +86,7 @@ std::string FormatValue(const IndicatorValue& value,
       std::string text =
           Rounded(value.numerator, value.denominator, 100, decimals);
       if (format.trim_whole && decimals > 0 &&
-          text.substr(text.size() - decimals) ==
-              std::string(decimals, '0')) {
+          text.substr(text.size() - decimals) == std::string(decimals, '0')) {
         text.resize(text.size() - decimals - 1);
       }
       return absl::StrCat(text, "%");
@@ -139,9 +138,8 @@ std::string DescribeChange(const IndicatorValue& now,
     case IndicatorUnit::kCount: {
       if (before.numerator == 0) return format.empty;
       // In % of the earlier value.
-      amount = Rounded(difference * before.denominator,
-                       both * before.numerator, 100,
-                       format.decimals >= 0 ? format.decimals : 2);
+      amount = Rounded(difference * before.denominator, both * before.numerator,
+                       100, format.decimals >= 0 ? format.decimals : 2);
       suffix = "%";
       break;
     }

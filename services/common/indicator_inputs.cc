@@ -19,8 +19,7 @@ absl::flat_hash_map<std::string, IndicatorInputs> InputsByDepartment(
     IndicatorInputs& in = out[d.department_code()];
     in.case_sums.assign(d.sums().begin(), d.sums().end());
   }
-  for (const zwfw::v1::DepartmentSatisfaction& d :
-       survey.departments()) {
+  for (const zwfw::v1::DepartmentSatisfaction& d : survey.departments()) {
     IndicatorInputs& in = out[d.department_code()];
     const zwfw::v1::SatisfactionCounters& r = d.ratings();
     for (int i = 0; i < kRatingLevels; ++i) {

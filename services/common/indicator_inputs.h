@@ -17,7 +17,7 @@
 namespace zwfw {
 
 struct UnitInputs {
-  std::string code;   // department code, group name, "" for the total
+  std::string code;  // department code, group name, "" for the total
   std::string name;
   std::string group;  // a department's unit group
   IndicatorInputs inputs;

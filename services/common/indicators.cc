@@ -123,8 +123,7 @@ constexpr Definition kDefinitions[] = {
     {"visits_reached", "回访接通数", kVisitsReached, IndicatorUnit::kCount,
      zwfw::v1::CASE_TIME_BASIS_UNSPECIFIED, kNothing, ""},
     {"visit_satisfaction_rate", "回访满意率", kVisitSatisfactionRate,
-     IndicatorUnit::kRate, zwfw::v1::CASE_TIME_BASIS_UNSPECIFIED, kNothing,
-     ""},
+     IndicatorUnit::kRate, zwfw::v1::CASE_TIME_BASIS_UNSPECIFIED, kNothing, ""},
     {"rectifications_opened", "差评数", kRectificationsOpened,
      IndicatorUnit::kCount, zwfw::v1::CASE_TIME_BASIS_UNSPECIFIED, kNothing,
      ""},
@@ -138,8 +137,7 @@ constexpr Definition kDefinitions[] = {
      IndicatorUnit::kCount, zwfw::v1::CASE_TIME_BASIS_UNSPECIFIED, kNothing,
      ""},
     {"rectification_rate", "差评整改率", kRectificationRate,
-     IndicatorUnit::kRate, zwfw::v1::CASE_TIME_BASIS_UNSPECIFIED, kNothing,
-     ""},
+     IndicatorUnit::kRate, zwfw::v1::CASE_TIME_BASIS_UNSPECIFIED, kNothing, ""},
 };
 
 const Definition* FindDefinition(absl::string_view name) {
@@ -161,7 +159,8 @@ absl::Status ApplyFilter(absl::string_view text, absl::string_view key,
     const char* value;
     int number;
   };
-  auto pick = [&](std::initializer_list<Choice> choices) -> absl::StatusOr<int> {
+  auto pick =
+      [&](std::initializer_list<Choice> choices) -> absl::StatusOr<int> {
     std::vector<std::string> names;
     for (const Choice& c : choices) {
       if (value == c.value) return c.number;
@@ -339,9 +338,9 @@ absl::StatusOr<int> IndicatorPlan::Add(absl::string_view raw) {
   if (d == nullptr) {
     std::vector<std::string> names;
     for (const Definition& known : kDefinitions) names.push_back(known.name);
-    return Bad(text, absl::StrCat("no indicator is named \"", name,
-                                  "\"; the library has ",
-                                  absl::StrJoin(names, ", ")));
+    return Bad(
+        text, absl::StrCat("no indicator is named \"", name,
+                           "\"; the library has ", absl::StrJoin(names, ", ")));
   }
 
   Formula formula;
@@ -357,17 +356,19 @@ absl::StatusOr<int> IndicatorPlan::Add(absl::string_view raw) {
     if (!levels.ok()) return levels.status();
     formula.levels = *levels;
   }
-  for (absl::string_view param : absl::StrSplit(params, ',', absl::SkipWhitespace())) {
+  for (absl::string_view param :
+       absl::StrSplit(params, ',', absl::SkipWhitespace())) {
     std::pair<absl::string_view, absl::string_view> kv =
         absl::StrSplit(param, absl::MaxSplits('=', 1));
     const absl::string_view key = absl::StripAsciiWhitespace(kv.first);
     const absl::string_view value = absl::StripAsciiWhitespace(kv.second);
     if (value.empty()) {
-      return Bad(text, absl::StrCat("parameter \"", param,
-                                    "\" is not key=value"));
+      return Bad(text,
+                 absl::StrCat("parameter \"", param, "\" is not key=value"));
     }
     absl::Status s = absl::NotFoundError("");
-    if (d->takes & kFilter) s = ApplyFilter(text, key, value, measure.mutable_filter());
+    if (d->takes & kFilter)
+      s = ApplyFilter(text, key, value, measure.mutable_filter());
     if (absl::IsNotFound(s) && (d->takes & kLevels) && key == "levels") {
       absl::StatusOr<std::vector<int>> levels = ParseLevels(text, value);
       s = levels.status();
@@ -378,9 +379,8 @@ absl::StatusOr<int> IndicatorPlan::Add(absl::string_view raw) {
       const bool yes = key == "over" ? value == "cases" : value == "yes";
       const bool no = key == "over" ? value == "ratings" : value == "no";
       s = yes || no ? absl::OkStatus()
-                    : Bad(text, key == "over"
-                                    ? "over= is cases or ratings"
-                                    : "unrated= is yes or no");
+                    : Bad(text, key == "over" ? "over= is cases or ratings"
+                                              : "unrated= is yes or no");
       if (key == "over") formula.over_cases = yes;
       if (key == "unrated") formula.unrated = yes;
     }
@@ -393,8 +393,8 @@ absl::StatusOr<int> IndicatorPlan::Add(absl::string_view raw) {
       }
     }
     if (absl::IsNotFound(s)) {
-      return Bad(text, absl::StrCat("\"", d->name,
-                                    "\" takes no parameter \"", key, "\""));
+      return Bad(text, absl::StrCat("\"", d->name, "\" takes no parameter \"",
+                                    key, "\""));
     }
     if (!s.ok()) return s;
     normalised.push_back(absl::StrCat(key, "=", value));
@@ -436,9 +436,9 @@ absl::StatusOr<int> IndicatorPlan::Add(absl::string_view raw) {
       d->kind == kEvaluationRate || d->kind == kActiveRate) {
     needs_survey_ = true;
   }
-  indicators_.push_back({canonical, d->name, d->chinese, d->unit,
-                         d->unit == IndicatorUnit::kRate &&
-                             d->kind != kSpeedupRate});
+  indicators_.push_back(
+      {canonical, d->name, d->chinese, d->unit,
+       d->unit == IndicatorUnit::kRate && d->kind != kSpeedupRate});
   formulas_.push_back(std::move(formula));
   return static_cast<int>(indicators_.size()) - 1;
 }

@@ -112,12 +112,12 @@ class IndicatorPlan {
  private:
   // How an indicator's value is formed from its measures.
   struct Formula {
-    int kind = 0;                // the definition (indicators.cc)
-    int measure = -1;            // its main measure's index
-    int base = -1;               // a second measure (the cases "over")
-    std::vector<int> levels;     // rating levels of a class
-    bool unrated = false;        // the unrated cases join the class
-    bool over_cases = false;     // a share of cases, not of ratings
+    int kind = 0;             // the definition (indicators.cc)
+    int measure = -1;         // its main measure's index
+    int base = -1;            // a second measure (the cases "over")
+    std::vector<int> levels;  // rating levels of a class
+    bool unrated = false;     // the unrated cases join the class
+    bool over_cases = false;  // a share of cases, not of ratings
   };
   int MeasureIndex(zwfw::v1::CaseMeasure measure);
 

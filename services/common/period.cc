@@ -62,8 +62,7 @@ bool ParseYear(absl::string_view text, int* year) {
 
 absl::StatusOr<ReportPeriod> ReportPeriod::Parse(absl::string_view text) {
   int year = 0;
-  if (text.size() == 7 && text[4] == '-' && text[5] != 'Q' &&
-      text[5] != 'H') {
+  if (text.size() == 7 && text[4] == '-' && text[5] != 'Q' && text[5] != 'H') {
     absl::StatusOr<Period> month = Period::Parse(text);
     if (month.ok()) return Of(*month);
   } else if (text.size() == 4 && ParseYear(text, &year)) {
@@ -80,8 +79,8 @@ absl::StatusOr<ReportPeriod> ReportPeriod::Parse(absl::string_view text) {
                           absl::CivilMonth(year, number == '1' ? 1 : 7));
     }
   }
-  return absl::InvalidArgumentError(absl::StrCat(
-      "period \"", text, "\" is not ", kReportPeriodForms));
+  return absl::InvalidArgumentError(
+      absl::StrCat("period \"", text, "\" is not ", kReportPeriodForms));
 }
 
 ReportPeriod ReportPeriod::Of(const Period& month) {
@@ -143,7 +142,8 @@ std::string ReportPeriod::ChineseName() const {
       return absl::StrCat(year(), "年第", kQuarters[(first_.month() - 1) / 3],
                           "季度");
     case Kind::kHalfYear:
-      return absl::StrCat(year(), first_.month() == 1 ? "年上半年" : "年下半年");
+      return absl::StrCat(year(),
+                          first_.month() == 1 ? "年上半年" : "年下半年");
     case Kind::kYear:
       return absl::StrCat(year(), "年");
   }

@@ -43,8 +43,9 @@ absl::CivilDay DueDay(absl::Time due) {
 }  // namespace
 
 std::array<int64_t, CellValues::kCount> CellValues::Values() const {
-  return {cases, timed,   working_seconds, natural_seconds, promised_days,
-          early, on_time, late,            open,            same_day};
+  return {cases,         timed,   working_seconds, natural_seconds,
+          promised_days, early,   on_time,         late,
+          open,          same_day};
 }
 
 CellValues CellValues::FromValues(const std::array<int64_t, kCount>& v) {
@@ -107,9 +108,10 @@ absl::Status CheckMeasure(const zwfw::v1::CaseMeasure& m,
   };
   if (m.basis() < zwfw::v1::CASE_TIME_BASIS_ACCEPTED ||
       m.basis() > zwfw::v1::CASE_TIME_BASIS_DUE) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, ".basis: must be CASE_TIME_BASIS_ACCEPTED, "
-               "CASE_TIME_BASIS_COMPLETED or CASE_TIME_BASIS_DUE"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(field,
+                     ".basis: must be CASE_TIME_BASIS_ACCEPTED, "
+                     "CASE_TIME_BASIS_COMPLETED or CASE_TIME_BASIS_DUE"));
   }
   for (int v : m.filter().categories()) {
     if (!zwfw::v1::ItemCategory_IsValid(v) || v == 0)

@@ -49,8 +49,8 @@ struct CellValues {
 
 // The names of the values, in Values() order (CaseSums' fields).
 inline constexpr const char* kCellColumns[CellValues::kCount] = {
-    "cases",   "timed", "working_seconds", "natural_seconds",
-    "promised_days", "early", "on_time",      "late",
+    "cases",         "timed",   "working_seconds", "natural_seconds",
+    "promised_days", "early",   "on_time",         "late",
     "open_cases",    "same_day"};
 
 // (month "2020-07", CaseTimeBasis, department code, packed dimensions).

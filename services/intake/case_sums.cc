@@ -127,8 +127,8 @@ absl::StatusOr<zwfw::v1::GetCaseSumsResponse> BuildCaseSums(
   if (period.end() > now) {
     // The next change by the clock alone: an open case falling due, or a
     // month ending (its open cases then count as overdue for good).
-    absl::Time until = now < period.start() ? period.start()
-                                            : Period::Containing(now).end();
+    absl::Time until =
+        now < period.start() ? period.start() : Period::Containing(now).end();
     if (cells.next_due.has_value()) until = std::min(until, *cells.next_due);
     *out.mutable_stable_until() = ToProto(until);
   }

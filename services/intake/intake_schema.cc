@@ -125,7 +125,8 @@ CREATE TABLE case_cells (
   PRIMARY KEY (month, basis, department_code)
 ) STRICT, WITHOUT ROWID;
 CREATE TABLE )sql",
-                       kCellsBackfillTable, R"sql( (pending INTEGER NOT NULL) STRICT;
+                       kCellsBackfillTable,
+                       R"sql( (pending INTEGER NOT NULL) STRICT;
 )sql"),
       };
   return *migrations;

@@ -4,8 +4,8 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "services/common/month_version.h"
@@ -165,10 +165,10 @@ absl::Status UpsertCells(PgConnection& c, const CellDeltas& deltas) {
 // starting at the same time waits on it, then finds nothing to do).
 absl::Status BackfillCells(PgDatabase& db) {
   return db.Write([](PgConnection& c) -> absl::Status {
-    absl::StatusOr<PgResult> pending = c.Exec(
-        absl::StrCat("SELECT count(*) FROM pg_tables WHERE schemaname = "
-                     "current_schema() AND tablename = '",
-                     kCellsBackfillTable, "'"));
+    absl::StatusOr<PgResult> pending =
+        c.Exec(absl::StrCat("SELECT count(*) FROM pg_tables WHERE schemaname = "
+                            "current_schema() AND tablename = '",
+                            kCellsBackfillTable, "'"));
     if (!pending.ok()) return pending.status();
     if (pending->Int(0, 0) == 0) return absl::OkStatus();
     absl::Status s = c.Run(absl::StrCat("LOCK TABLE ", kCellsBackfillTable));
@@ -528,8 +528,8 @@ absl::StatusOr<CasePage> PgIntakeStore::List(const CaseQuery& query,
   return page;
 }
 
-absl::StatusOr<PeriodCells> PgIntakeStore::ReadCells(
-    const ReportPeriod& period, absl::Time now) {
+absl::StatusOr<PeriodCells> PgIntakeStore::ReadCells(const ReportPeriod& period,
+                                                     absl::Time now) {
   const std::string first = period.first().ToString();
   const std::string last = period.last().ToString();
   const std::string not_over = FirstMonthNotOver(period, now);
@@ -549,12 +549,12 @@ absl::StatusOr<PeriodCells> PgIntakeStore::ReadCells(
                             r->Text(i, 2) == "t", r->Bytes(i, 3)});
     }
     if (live_from < live_to) {
-      r = c.Exec(absl::StrCat("SELECT record FROM cases WHERE ",
-                              ClockRunningSql(),
-                              " AND due_at >= $1 AND due_at < $2"),
-                 PgParams()
-                     .Int(absl::ToUnixMicros(live_from))
-                     .Int(absl::ToUnixMicros(live_to)));
+      r = c.Exec(
+          absl::StrCat("SELECT record FROM cases WHERE ", ClockRunningSql(),
+                       " AND due_at >= $1 AND due_at < $2"),
+          PgParams()
+              .Int(absl::ToUnixMicros(live_from))
+              .Int(absl::ToUnixMicros(live_to)));
       if (!r.ok()) return r.status();
       for (int i = 0; i < r->rows(); ++i) {
         Case open;

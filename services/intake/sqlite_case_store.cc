@@ -86,7 +86,8 @@ class SqliteCaseStore::Writer {
     if (!tx.ok()) return tx.status();
     CellDeltas deltas;
     {
-      absl::StatusOr<Statement> cases = db_->Prepare("SELECT record FROM cases");
+      absl::StatusOr<Statement> cases =
+          db_->Prepare("SELECT record FROM cases");
       if (!cases.ok()) return cases.status();
       absl::StatusOr<bool> row;
       while ((row = cases->Step()).ok() && *row) {
@@ -294,8 +295,8 @@ class SqliteCaseStore::Writer {
   };
 
   std::unique_ptr<Database> db_;
-  std::optional<Statement> select_, insert_, update_, counters_, block_,
-      cells_, version_, closed_, correction_;
+  std::optional<Statement> select_, insert_, update_, counters_, block_, cells_,
+      version_, closed_, correction_;
 };
 
 // A pooled read connection, returned on destruction.

@@ -112,8 +112,8 @@ zwfw::v1::ScoreLine ApplyIndicatorRule(const zwfw::v1::ScoringRule& rule,
   if (rule.comparison() == zwfw::v1::COMPARISON_UNSPECIFIED) {
     // A count, per unit.
     line.set_count(value.numerator);
-    line.set_points(Capped(rule.points() * value.numerator, rule.cap(),
-                           &capped));
+    line.set_points(
+        Capped(rule.points() * value.numerator, rule.cap(), &capped));
     line.set_capped(capped);
     line.set_detail(absl::StrCat(
         info.chinese, WithUnit(value),
@@ -161,8 +161,7 @@ zwfw::v1::ScoreLine ApplyIndicatorRule(const zwfw::v1::ScoringRule& rule,
           ? absl::StrCat("（", value.numerator, "/", value.denominator, "）")
           : "",
       "，", words,
-      info.unit == IndicatorUnit::kCount
-          ? absl::StrCat(rule.threshold(), "件")
+      info.unit == IndicatorUnit::kCount ? absl::StrCat(rule.threshold(), "件")
       : info.unit == IndicatorUnit::kDays
           ? absl::StrCat(FormatValue(threshold, plain), "天")
           : FormatBasisPoints(rule.threshold())));

@@ -195,11 +195,11 @@ zwfw::v1::Scorecard ComputeScorecard(const std::string& period,
           auto v = values->second.find(rule.id());
           if (v != values->second.end()) value = v->second;
         }
-        line = ApplyIndicatorRule(
-            rule,
-            info != inputs.library_indicators.end() ? info->second
-                                                    : Indicator(),
-            value);
+        line = ApplyIndicatorRule(rule,
+                                  info != inputs.library_indicators.end()
+                                      ? info->second
+                                      : Indicator(),
+                                  value);
       } else {
         line = ApplyRule(rule, cases, survey, evidence);
       }

@@ -83,10 +83,9 @@ absl::StatusOr<zwfw::v1::Scorecard> ScorecardBuilder::Compute(
       period.ToString(),
       absl::StrCat(inputs.cases.SerializeAsString(), "/",
                    inputs.survey.SerializeAsString(), "/",
-                   sums.SerializeAsString(), "/",
-                   inputs.cases.data_version(), "/",
-                   inputs.survey.data_version(), "/", (*rules)->version(), "/",
-                   *period_version, "/", extended_key));
+                   sums.SerializeAsString(), "/", inputs.cases.data_version(),
+                   "/", inputs.survey.data_version(), "/", (*rules)->version(),
+                   "/", *period_version, "/", extended_key));
   if (cache_ != nullptr && use == CacheUse::kAllowed) {
     if (std::optional<std::string> hit = cache_->Get(key)) {
       zwfw::v1::Scorecard card;

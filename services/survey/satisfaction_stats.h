@@ -1,6 +1,7 @@
 // Assembles GetSatisfactionStatsResponse from a month's counters: the rates
 // (好评率, 差评率, 满意率, 主动评价率) per department, window and member of
-// staff, with totals; a longer period's from its months' summed counts. A rate over nothing has denominator 0: "no data".
+// staff, with totals; a longer period's from its months' summed counts. A rate
+// over nothing has denominator 0: "no data".
 #ifndef ZWFW_SERVICES_SURVEY_SATISFACTION_STATS_H_
 #define ZWFW_SERVICES_SURVEY_SATISFACTION_STATS_H_
 

@@ -66,8 +66,7 @@ class FakeSources : public BulletinSources {
     for (const auto& d : directory.departments()) {
       zwfw::v1::DepartmentCaseSums* row = sums.add_departments();
       row->set_department_code(d.code());
-      const std::pair<int, int> counts =
-          accepted[period.ToString()][d.code()];
+      const std::pair<int, int> counts = accepted[period.ToString()][d.code()];
       for (const zwfw::v1::CaseMeasure& m : measures) {
         const bool done = m.filter().statuses_size() > 0;
         row->add_sums()->set_cases(
@@ -87,7 +86,8 @@ class FakeSources : public BulletinSources {
     zwfw::v1::DepartmentSatisfaction* d = stats.add_departments();
     d->set_department_code("qj-gaj");
     if (period.ToString() == "2020-07") {
-      for (int n : {1, 0, 0, 1, 8}) d->mutable_ratings()->add_active_by_rating(n);
+      for (int n : {1, 0, 0, 1, 8})
+        d->mutable_ratings()->add_active_by_rating(n);
       *stats.mutable_stable_until() = ToProto(testing::Cst(2020, 7, 25));
     }
     return stats;
@@ -264,8 +264,7 @@ TEST_F(IndicatorsTest, PerDepartmentPerGroupAndInTotal) {
 
 TEST_F(IndicatorsTest, ComparedWithThePreviousPeriodAndTheYearBefore) {
   zwfw::v1::GetIndicatorsResponse r;
-  ASSERT_TRUE(
-      Get("2020-07", {"accepted", "completion_rate"}, true, &r).ok());
+  ASSERT_TRUE(Get("2020-07", {"accepted", "completion_rate"}, true, &r).ok());
   EXPECT_EQ(r.previous_period(), "2020-06");
   EXPECT_EQ(r.year_before_period(), "2019-07");
   // 40 against 20; 97.50% against 70.00%.

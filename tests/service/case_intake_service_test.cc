@@ -325,8 +325,7 @@ TEST_P(CaseIntakeTest, LongerPeriodsAreTheSumsOfTheirMonths) {
   EXPECT_EQ(Upsert(Police("mar", Cst(2020, 3, 31, 23, 30))), "ACCEPTED");
   EXPECT_EQ(Upsert(Police("apr", Cst(2020, 4, 1, 0, 0))), "ACCEPTED");
   EXPECT_EQ(Upsert(Police("may", Cst(2020, 5, 15, 10, 0))), "ACCEPTED");
-  EXPECT_EQ(Upsert(Open(Police("jun", Cst(2020, 6, 30, 23, 30)))),
-            "ACCEPTED");
+  EXPECT_EQ(Upsert(Open(Police("jun", Cst(2020, 6, 30, 23, 30)))), "ACCEPTED");
   EXPECT_EQ(Upsert(Police("jul", Cst(2020, 7, 1, 0, 0))), "ACCEPTED");
   auto total = [&](const std::string& period) {
     zwfw::v1::GetCaseStatsResponse stats = Stats(period);
@@ -395,7 +394,8 @@ TEST_P(CaseIntakeTest, CaseSumsAgreeWithTheMonthCounters) {
     const auto& got = sums.departments(i);
     ASSERT_EQ(got.department_code(), row.department_code());
     ASSERT_EQ(got.sums_size(), 6);
-    EXPECT_EQ(got.sums(0).cases(), a.total() + c.total()) << got.department_code();
+    EXPECT_EQ(got.sums(0).cases(), a.total() + c.total())
+        << got.department_code();
     EXPECT_EQ(got.sums(1).cases(), a.center() + c.center());
     EXPECT_EQ(got.sums(1).same_day(),
               a.center_same_day() + c.center_same_day());
@@ -907,9 +907,9 @@ TEST_P(SqliteCaseIntakeTest, CellsAreFilledFromTheCasesStoredBeforeThem) {
     cases.push_back(Police(absl::StrCat("old-", i), Cst(2020, 7, 1 + i % 28)));
   }
   Submit(cases);
-  const std::vector<std::string> measures = {
-      "basis: CASE_TIME_BASIS_ACCEPTED", "basis: CASE_TIME_BASIS_COMPLETED",
-      "basis: CASE_TIME_BASIS_DUE"};
+  const std::vector<std::string> measures = {"basis: CASE_TIME_BASIS_ACCEPTED",
+                                             "basis: CASE_TIME_BASIS_COMPLETED",
+                                             "basis: CASE_TIME_BASIS_DUE"};
   const zwfw::v1::GetCaseSumsResponse before = Sums("2020-Q3", measures);
   ASSERT_EQ(before.totals(0).cases(), 30);
   StopIntake();

@@ -90,7 +90,8 @@ class FakeSources : public ScoringSources {
       zwfw::v1::DepartmentCaseSums* d = out.add_departments();
       d->set_department_code(code);
       for (const zwfw::v1::CaseMeasure& m : measures) {
-        const auto& by = m.filter().item_kinds_size() > 0 ? promised : completed;
+        const auto& by =
+            m.filter().item_kinds_size() > 0 ? promised : completed;
         auto it = by.find(code);
         *d->add_sums() = it == by.end() ? zwfw::v1::CaseSums() : it->second;
       }
@@ -277,8 +278,8 @@ TEST_P(ScoringServiceTest, RulesOverLibraryIndicators) {
   ASSERT_TRUE(set.ok()) << set.error_message();
   // 区公安局: 187 of 200 on time (93.5%), 13 late; 承诺件 took 10 of 100
   // promised days (90% faster). 区税务局: nothing completed.
-  sources_.completed["gaj"] = ParseTextProto<zwfw::v1::CaseSums>(
-      "cases: 200 on_time: 187 late: 13");
+  sources_.completed["gaj"] =
+      ParseTextProto<zwfw::v1::CaseSums>("cases: 200 on_time: 187 late: 13");
   sources_.promised["gaj"] = ParseTextProto<zwfw::v1::CaseSums>(
       "cases: 20 timed: 20 working_seconds: 864000 promised_days: 100");
   absl::StatusOr<zwfw::v1::Scorecard> card = Card();
@@ -300,17 +301,31 @@ TEST_P(ScoringServiceTest, RulesOverLibraryIndicators) {
   // Refused by name, nothing changed.
   for (const auto& [rule, message] :
        std::vector<std::pair<std::string, std::string>>{
-           {R"pb(id: "x" text: "x" library_indicator: "on_tme_rate"
-                 comparison: COMPARISON_BELOW threshold: 9500 points: -1)pb",
+           {R"pb(id: "x"
+                 text: "x"
+                 library_indicator: "on_tme_rate"
+                 comparison: COMPARISON_BELOW
+                 threshold: 9500
+                 points: -1)pb",
             "library_indicator: indicator \"on_tme_rate\": no indicator"},
-           {R"pb(id: "x" text: "x" library_indicator: "on_time_rate"
-                 threshold: 9500 points: -1)pb",
+           {R"pb(id: "x"
+                 text: "x"
+                 library_indicator: "on_time_rate"
+                 threshold: 9500
+                 points: -1)pb",
             "comparison: on_time_rate is a rate or days"},
-           {R"pb(id: "x" text: "x" library_indicator: "on_time_rate"
-                 comparison: COMPARISON_BELOW threshold: 12000 points: -1)pb",
+           {R"pb(id: "x"
+                 text: "x"
+                 library_indicator: "on_time_rate"
+                 comparison: COMPARISON_BELOW
+                 threshold: 12000
+                 points: -1)pb",
             "threshold: basis points from 0 to 10000"},
-           {R"pb(id: "x" text: "x" library_indicator: "overtime"
-                 indicator: INDICATOR_OVERTIME_CASES points: -1)pb",
+           {R"pb(id: "x"
+                 text: "x"
+                 library_indicator: "overtime"
+                 indicator: INDICATOR_OVERTIME_CASES
+                 points: -1)pb",
             "one or the other"},
        }) {
     zwfw::v1::SetRulesRequest bad = request;
@@ -339,7 +354,8 @@ TEST_P(ScoringServiceTest, RulesAreVersionedAndABadFileChangesNothing) {
   zwfw::v1::ScoringRules stored;
   grpc::Status s = stub_->SetRules(As("admin").get(), bad, &stored);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(s.error_message(), "rules[0] (\"mystery\"): indicator: unknown (or name a "
+  EXPECT_EQ(s.error_message(),
+            "rules[0] (\"mystery\"): indicator: unknown (or name a "
             "library_indicator)");
   zwfw::v1::GetRulesRequest get;
   ASSERT_TRUE(stub_->GetRules(As("viewer").get(), get, &stored).ok());

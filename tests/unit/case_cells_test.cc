@@ -65,8 +65,8 @@ TEST(HandlingTimeTest, AHolidayAndItsMakeUpDayCountAsTheCalendarSays) {
 TEST(HandlingTimeTest, PausesAreTakenOut) {
   // Monday 2020-07-06 09:00 to Thursday 09:00, paused Monday 12:00 to
   // Wednesday 12:00 (补正): 3 h + 21 h of working time.
-  Case c = Completed(Cst(2020, 7, 6, 9), Cst(2020, 7, 9, 9),
-                     Cst(2020, 7, 20, 0));
+  Case c =
+      Completed(Cst(2020, 7, 6, 9), Cst(2020, 7, 9, 9), Cst(2020, 7, 20, 0));
   zwfw::v1::TimeInterval* pause = c.add_pauses();
   *pause->mutable_start() = ToProto(Cst(2020, 7, 6, 12));
   *pause->mutable_end() = ToProto(Cst(2020, 7, 8, 12));
@@ -189,8 +189,9 @@ TEST(CaseCellsTest, FiltersMatchThePackedDimensions) {
   EXPECT_TRUE(passes(""));
   EXPECT_TRUE(passes("categories: ITEM_CATEGORY_APPROVAL"));
   EXPECT_FALSE(passes("categories: ITEM_CATEGORY_CONVENIENCE"));
-  EXPECT_TRUE(passes(
-      "categories: ITEM_CATEGORY_CONVENIENCE categories: ITEM_CATEGORY_APPROVAL"));
+  EXPECT_TRUE(
+      passes("categories: ITEM_CATEGORY_CONVENIENCE categories: "
+             "ITEM_CATEGORY_APPROVAL"));
   EXPECT_TRUE(passes("item_kinds: ITEM_KIND_PROMISED"));
   EXPECT_FALSE(passes("item_kinds: ITEM_KIND_INSTANT"));
   EXPECT_TRUE(passes("sites: HANDLING_SITE_CENTER"));
@@ -207,8 +208,7 @@ TEST(CaseCellsTest, FiltersMatchThePackedDimensions) {
 
 TEST(CaseCellsTest, BadMeasuresNameTheirField) {
   zwfw::v1::GetCaseSumsRequest request;
-  EXPECT_EQ(CheckMeasures(request).code(),
-            absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CheckMeasures(request).code(), absl::StatusCode::kInvalidArgument);
   request.add_measures()->set_basis(zwfw::v1::CASE_TIME_BASIS_ACCEPTED);
   zwfw::v1::CaseMeasure* bad = request.add_measures();
   EXPECT_EQ(CheckMeasures(request).message(),
@@ -238,7 +238,8 @@ TEST(CaseCellsTest, BlocksRoundTripMergeAndRefuseDamage) {
   ASSERT_TRUE(ForEachCell(block, [&](int64_t d, const CellValues& v) {
                 seen.emplace_back(d, v.cases);
               }).ok());
-  EXPECT_EQ(seen, (std::vector<std::pair<int64_t, int64_t>>{{7, 3}, {2049, 1}}));
+  EXPECT_EQ(seen,
+            (std::vector<std::pair<int64_t, int64_t>>{{7, 3}, {2049, 1}}));
 
   // Taking a case away leaves no empty cell behind; adding one makes one.
   CellValues minus_b;

@@ -91,8 +91,9 @@ TEST_F(IndicatorTest, UnknownNamesParametersAndValuesAreNamed) {
             "parameter \"site\"");
   EXPECT_NE(Error("rating_share[levels=6]").find("levels=6 is not a range"),
             std::string::npos);
-  EXPECT_NE(Error("rating_share[over=windows]").find("over= is cases or "
-                                                     "ratings"),
+  EXPECT_NE(Error("rating_share[over=windows]")
+                .find("over= is cases or "
+                      "ratings"),
             std::string::npos);
   EXPECT_NE(Error("accepted[site]").find("is not key=value"),
             std::string::npos);
@@ -143,7 +144,7 @@ TEST_F(IndicatorTest, HandlingTimeSpeedupEarlyAndOnTime) {
   promised.set_on_time(99);
   promised.set_late(1);
   EXPECT_EQ(Value(average), "1.78");
-  EXPECT_EQ(Value(natural), "2.50");  // over all 120 completed
+  EXPECT_EQ(Value(natural), "2.50");    // over all 120 completed
   EXPECT_EQ(Value(speedup), "92.80%");  // 1 − 178/2472 = 0.92799…
   EXPECT_EQ(Value(early), "80.00%");
   EXPECT_EQ(Value(on_time), "95.00%");
@@ -241,12 +242,12 @@ TEST(IndicatorFormatTest, CountsRatesDaysAndWan) {
                         *NumberFormat::Parse("wan")),
             "0.56万");
   EXPECT_EQ(FormatValue({IndicatorUnit::kRate, 989, 1000}), "98.90%");
-  EXPECT_EQ(FormatValue({IndicatorUnit::kRate, 1, 1},
-                        *NumberFormat::Parse("trim")),
-            "100%");
-  EXPECT_EQ(FormatValue({IndicatorUnit::kRate, 0, 5},
-                        *NumberFormat::Parse("trim")),
-            "0%");
+  EXPECT_EQ(
+      FormatValue({IndicatorUnit::kRate, 1, 1}, *NumberFormat::Parse("trim")),
+      "100%");
+  EXPECT_EQ(
+      FormatValue({IndicatorUnit::kRate, 0, 5}, *NumberFormat::Parse("trim")),
+      "0%");
   EXPECT_EQ(FormatValue({IndicatorUnit::kRate, 1, 8}), "12.50%");  // half up
   EXPECT_EQ(FormatValue({IndicatorUnit::kRate, -1, 8}), "-12.50%");
   EXPECT_EQ(FormatValue({IndicatorUnit::kDays, 178, 100}), "1.78");
@@ -292,10 +293,10 @@ TEST(IndicatorFormatTest, ComparisonsReadAsBulletinsWriteThem) {
   EXPECT_EQ(DescribeChange({IndicatorUnit::kCount, 5, 1},
                            {IndicatorUnit::kCount, 0, 1}, last),
             "—");
-  EXPECT_EQ(DescribeChange({IndicatorUnit::kRate, 1, 2},
-                           {IndicatorUnit::kRate, 0, 0}, last,
-                           *NumberFormat::Parse("empty=无可比数据")),
-            "无可比数据");
+  EXPECT_EQ(
+      DescribeChange({IndicatorUnit::kRate, 1, 2}, {IndicatorUnit::kRate, 0, 0},
+                     last, *NumberFormat::Parse("empty=无可比数据")),
+      "无可比数据");
 }
 
 }  // namespace

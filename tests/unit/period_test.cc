@@ -99,17 +99,14 @@ TEST(ReportPeriodTest, PreviousAndYearBeforeKeepTheKind) {
   EXPECT_EQ(ReportPeriod::Parse("2011-03")->Previous().ToString(), "2011-02");
   EXPECT_EQ(ReportPeriod::Parse("2011-01")->Previous().ToString(), "2010-12");
   EXPECT_EQ(ReportPeriod::Parse("2023")->Previous().ToString(), "2022");
-  EXPECT_EQ(ReportPeriod::Parse("2023-Q2")->YearBefore().ToString(),
-            "2022-Q2");
-  EXPECT_EQ(ReportPeriod::Parse("2020-07")->YearBefore().ToString(),
-            "2019-07");
+  EXPECT_EQ(ReportPeriod::Parse("2023-Q2")->YearBefore().ToString(), "2022-Q2");
+  EXPECT_EQ(ReportPeriod::Parse("2020-07")->YearBefore().ToString(), "2019-07");
 }
 
 TEST(ReportPeriodTest, BadTextNamesTheAcceptedForms) {
-  for (const char* bad :
-       {"", "2023-Q5", "2023-Q0", "2023-H3", "2023-13", "1999", "2100-Q1",
-        "23-Q2", "2023Q2", "2023-q2", "2023-Q22", "2023-07-01", "２０２３",
-        "+023"}) {
+  for (const char* bad : {"", "2023-Q5", "2023-Q0", "2023-H3", "2023-13",
+                          "1999", "2100-Q1", "23-Q2", "2023Q2", "2023-q2",
+                          "2023-Q22", "2023-07-01", "２０２３", "+023"}) {
     absl::StatusOr<ReportPeriod> p = ReportPeriod::Parse(bad);
     ASSERT_FALSE(p.ok()) << bad;
     EXPECT_EQ(p.status().code(), absl::StatusCode::kInvalidArgument);

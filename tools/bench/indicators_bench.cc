@@ -134,10 +134,10 @@ Case MakeCase(int64_t n, int64_t total, int departments,
   const int fate = static_cast<int>(rng() % 100);
   if (fate < 93) {
     c.set_status(zwfw::v1::CASE_STATUS_COMPLETED);
-    const absl::Duration took =
-        item.promised_days() == 0
-            ? absl::Minutes(20 + rng() % 120)
-            : absl::Hours(static_cast<int64_t>(rng() % (24 * item.promised_days())));
+    const absl::Duration took = item.promised_days() == 0
+                                    ? absl::Minutes(20 + rng() % 120)
+                                    : absl::Hours(static_cast<int64_t>(
+                                          rng() % (24 * item.promised_days())));
     *c.mutable_completed_at() = zwfw::ToProto(accepted + took);
     c.set_completed_in_center(c.site() == zwfw::v1::HANDLING_SITE_CENTER);
   } else if (fate < 98) {
@@ -162,8 +162,8 @@ int main(int argc, char** argv) {
   const int departments = absl::GetFlag(FLAGS_departments);
   const std::string dir = absl::GetFlag(FLAGS_data_dir);
   std::filesystem::create_directories(dir);
-  const std::string path = absl::StrCat(dir, "/intake-", total, "-",
-                                        departments, ".db");
+  const std::string path =
+      absl::StrCat(dir, "/intake-", total, "-", departments, ".db");
   const bool fresh = !std::filesystem::exists(path);
   absl::StatusOr<zwfw::Calendar> calendar =
       zwfw::Calendar::LoadDirectory(ZWFW_SOURCE_DIR "/deploy/calendar");
@@ -186,8 +186,8 @@ int main(int argc, char** argv) {
     const absl::Time start = absl::Now();
     int64_t n = 0;
     while (n < total) {
-      const int batches =
-          static_cast<int>(std::min<int64_t>(kInFlight, (total - n + kBatch - 1) / kBatch));
+      const int batches = static_cast<int>(
+          std::min<int64_t>(kInFlight, (total - n + kBatch - 1) / kBatch));
       absl::BlockingCounter done(batches);
       for (int b = 0; b < batches; ++b) {
         std::vector<Case> cases;
@@ -195,11 +195,12 @@ int main(int argc, char** argv) {
           cases.push_back(
               MakeCase(n, total, departments, snapshot, *calendar, rng));
         }
-        (*store)->Write(std::move(cases), {"bench", "SubmitCases"},
-                        [&done](absl::StatusOr<std::vector<zwfw::WriteResult>> r) {
-                          if (!r.ok()) Fail(r.status());
-                          done.DecrementCount();
-                        });
+        (*store)->Write(
+            std::move(cases), {"bench", "SubmitCases"},
+            [&done](absl::StatusOr<std::vector<zwfw::WriteResult>> r) {
+              if (!r.ok()) Fail(r.status());
+              done.DecrementCount();
+            });
       }
       done.Wait();
       if (n % 1000000 < kBatch * kInFlight) {
@@ -221,7 +222,8 @@ int main(int argc, char** argv) {
   google::protobuf::RepeatedPtrField<zwfw::v1::CaseMeasure> measures(
       plan.measures().begin(), plan.measures().end());
   // The year is over when the report is made.
-  const absl::Time now = ReportPeriod::Parse("2024-01")->start() + absl::Hours(240);
+  const absl::Time now =
+      ReportPeriod::Parse("2024-01")->start() + absl::Hours(240);
 
   // The figures of `period` and its previous period, as GetIndicators
   // computes them (but for the transport).
@@ -237,8 +239,9 @@ int main(int argc, char** argv) {
       if (!sums.ok()) Fail(sums.status());
       both.push_back({p, *std::move(sums), {}});
     }
-    zwfw::v1::GetIndicatorsResponse report = zwfw::bulletin::BuildIndicatorReport(
-        plan, snapshot, both[0], &both[1], nullptr);
+    zwfw::v1::GetIndicatorsResponse report =
+        zwfw::bulletin::BuildIndicatorReport(plan, snapshot, both[0], &both[1],
+                                             nullptr);
     return report.total().figures(0).numerator();
   };
 
@@ -250,9 +253,9 @@ int main(int argc, char** argv) {
   std::printf("%d indicators (%zu case measures), with the previous period\n",
               static_cast<int>(plan.indicators().size()),
               plan.measures().size());
-  for (const Run& c : {Run{"month", "2023-06", 100},
-                       Run{"quarter", "2023-Q2", 0},
-                       Run{"year", "2023", 500}}) {
+  for (const Run& c :
+       {Run{"month", "2023-06", 100}, Run{"quarter", "2023-Q2", 0},
+        Run{"year", "2023", 500}}) {
     std::vector<double> ms;
     int64_t cells = 0, accepted = 0;
     for (int r = 0; r < absl::GetFlag(FLAGS_rounds); ++r) {
@@ -261,15 +264,16 @@ int main(int argc, char** argv) {
       accepted = figures(*ReportPeriod::Parse(c.period), &cells);
       ms.push_back(absl::ToDoubleMilliseconds(absl::Now() - t0));
     }
-    std::printf("  %-7s %-8s %8.1f ms median  (%lld blocks read, %lld cases "
-                "accepted)%s\n",
-                c.label, c.period, Median(ms), static_cast<long long>(cells),
-                static_cast<long long>(accepted),
-                c.goal_ms > 0
-                    ? absl::StrCat("  goal ≤ ", c.goal_ms, " ms: ",
-                                   Median(ms) <= c.goal_ms ? "met" : "MISSED")
-                          .c_str()
-                    : "");
+    std::printf(
+        "  %-7s %-8s %8.1f ms median  (%lld blocks read, %lld cases "
+        "accepted)%s\n",
+        c.label, c.period, Median(ms), static_cast<long long>(cells),
+        static_cast<long long>(accepted),
+        c.goal_ms > 0
+            ? absl::StrCat("  goal ≤ ", c.goal_ms,
+                           " ms: ", Median(ms) <= c.goal_ms ? "met" : "MISSED")
+                  .c_str()
+            : "");
   }
   std::vector<double> ms;
   for (int r = 0; r < absl::GetFlag(FLAGS_rounds); ++r) {
