@@ -302,10 +302,11 @@ int main(int argc, char** argv) {
       }
       ++scanned;
     }
-    std::printf("  baseline: 2023-06's %lld cases scanned and counted (one "
-                "basis, no comparison): %.1f ms\n",
-                static_cast<long long>(scanned),
-                absl::ToDoubleMilliseconds(absl::Now() - t0));
+    std::printf(
+        "  baseline: 2023-06's %lld cases scanned and counted (one "
+        "basis, no comparison): %.1f ms\n",
+        static_cast<long long>(scanned),
+        absl::ToDoubleMilliseconds(absl::Now() - t0));
   }
   std::vector<double> ms;
   for (int r = 0; r < absl::GetFlag(FLAGS_rounds); ++r) {
