@@ -102,15 +102,16 @@ bool Matches(const zwfw::v1::CaseFilter& f, int64_t d) {
 
 absl::Status CheckMeasure(const zwfw::v1::CaseMeasure& m,
                           const std::string& field) {
+  const std::string prefix = field.empty() ? "" : absl::StrCat(field, ".");
   auto bad = [&](const std::string& what, int value) {
     return absl::InvalidArgumentError(
-        absl::StrCat(field, ".", what, ": ", value, " is not a known value"));
+        absl::StrCat(prefix, what, ": ", value, " is not a known value"));
   };
   if (m.basis() < zwfw::v1::CASE_TIME_BASIS_ACCEPTED ||
       m.basis() > zwfw::v1::CASE_TIME_BASIS_DUE) {
     return absl::InvalidArgumentError(
-        absl::StrCat(field,
-                     ".basis: must be CASE_TIME_BASIS_ACCEPTED, "
+        absl::StrCat(prefix,
+                     "basis: must be CASE_TIME_BASIS_ACCEPTED, "
                      "CASE_TIME_BASIS_COMPLETED or CASE_TIME_BASIS_DUE"));
   }
   for (int v : m.filter().categories()) {

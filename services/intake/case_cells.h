@@ -83,8 +83,9 @@ int64_t CaseDimensions(const zwfw::v1::Case& c);
 // Whether cases of these packed dimensions pass the filter.
 bool Matches(const zwfw::v1::CaseFilter& filter, int64_t dimensions);
 
-// INVALID_ARGUMENT naming the field (`measures[2].basis`) for a measure
-// without a basis or with a value no case can have.
+// INVALID_ARGUMENT naming the field (`measures[2].basis`; `basis` when
+// `field` is empty) for a measure without a basis or with a value no case
+// can have.
 absl::Status CheckMeasure(const zwfw::v1::CaseMeasure& measure,
                           const std::string& field);
 

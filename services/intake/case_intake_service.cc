@@ -10,6 +10,7 @@
 #include "services/common/department_access.h"
 #include "services/common/rpc_handler.h"
 #include "services/common/status.h"
+#include "services/intake/case_cells.h"
 #include "services/intake/case_rules.h"
 #include "services/intake/case_stats.h"
 #include "services/intake/case_sums.h"
@@ -313,6 +314,15 @@ grpc::ServerUnaryReactor* CaseIntakeService::GetCase(
       });
 }
 
+namespace {
+
+// A filtered ListCases reads the store in pages of this many, and at most
+// kFilteredReadsPerCall cases a call (then returns a token to go on).
+constexpr int kFilteredPage = 1000;
+constexpr int kFilteredReadsPerCall = 20000;
+
+}  // namespace
+
 grpc::ServerUnaryReactor* CaseIntakeService::ListCases(
     grpc::CallbackServerContext* context,
     const zwfw::v1::ListCasesRequest* request,
@@ -322,16 +332,45 @@ grpc::ServerUnaryReactor* CaseIntakeService::ListCases(
       {Role::kDepartment, Role::kAdmin, Role::kService},
       [&](const Principal& who) -> absl::Status {
         CaseQuery query;
+        if (request->basis() != zwfw::v1::CASE_TIME_BASIS_UNSPECIFIED ||
+            request->has_filter()) {
+          zwfw::v1::CaseMeasure measure;
+          measure.set_basis(request->basis() ==
+                                    zwfw::v1::CASE_TIME_BASIS_UNSPECIFIED
+                                ? zwfw::v1::CASE_TIME_BASIS_ACCEPTED
+                                : request->basis());
+          *measure.mutable_filter() = request->filter();
+          absl::Status s = CheckMeasure(measure, "");
+          if (!s.ok()) return s;
+          query.counted_only = true;
+        }
         if (!request->period().empty()) {
-          absl::StatusOr<Period> period = Period::Parse(request->period());
+          absl::StatusOr<ReportPeriod> period =
+              ReportPeriod::Parse(request->period());
           if (!period.ok()) return period.status();
-          query.period = *period;
+          switch (request->basis()) {
+            case zwfw::v1::CASE_TIME_BASIS_COMPLETED:
+              query.completed_period = *period;
+              break;
+            case zwfw::v1::CASE_TIME_BASIS_DUE:
+              query.due_period = *period;
+              break;
+            default:
+              query.period = *period;
+              break;
+          }
         }
         if (!request->due_period().empty()) {
-          absl::StatusOr<Period> due = Period::Parse(request->due_period());
+          absl::StatusOr<ReportPeriod> due =
+              ReportPeriod::Parse(request->due_period());
           if (!due.ok()) {
             return absl::InvalidArgumentError(
                 absl::StrCat("due_period: ", due.status().message()));
+          }
+          if (query.due_period.has_value() && !(*query.due_period == *due)) {
+            return absl::InvalidArgumentError(
+                "due_period: differs from the period of basis "
+                "CASE_TIME_BASIS_DUE");
           }
           query.due_period = *due;
         }
@@ -364,13 +403,54 @@ grpc::ServerUnaryReactor* CaseIntakeService::ListCases(
           return absl::InvalidArgumentError(
               "page_token: is not a token this server issued");
         }
-        absl::StatusOr<CasePage> page = store_->List(query, options_.now());
-        if (!page.ok()) return page.status();
-        for (Case& c : page->cases) *response->add_cases() = std::move(c);
-        if (page->more) {
-          response->set_next_page_token(PageToken(*response->cases().rbegin()));
+        if (!request->has_filter()) {
+          absl::StatusOr<CasePage> page = store_->List(query, options_.now());
+          if (!page.ok()) return page.status();
+          for (Case& c : page->cases) *response->add_cases() = std::move(c);
+          if (page->more) {
+            response->set_next_page_token(
+                PageToken(*response->cases().rbegin()));
+          }
+          return absl::OkStatus();
         }
-        return absl::OkStatus();
+        // The filter's fields are inside the stored records: read pages of
+        // the query and keep the cases it passes, up to a bound of cases
+        // read a call; the token resumes after the last one read.
+        const int wanted = query.limit;
+        int read_budget = kFilteredReadsPerCall;
+        query.limit = std::max(wanted, kFilteredPage);
+        std::string last_department, last_case_no;
+        for (;;) {
+          absl::StatusOr<CasePage> page = store_->List(query, options_.now());
+          if (!page.ok()) return page.status();
+          read_budget -= static_cast<int>(page->cases.size());
+          for (size_t i = 0; i < page->cases.size(); ++i) {
+            Case& c = page->cases[i];
+            last_department = c.department_code();
+            last_case_no = c.case_no();
+            if (Matches(request->filter(), CaseDimensions(c))) {
+              *response->add_cases() = std::move(c);
+              if (response->cases_size() == wanted) {
+                // More to read: the rest of this page or the next ones.
+                if (i + 1 < page->cases.size() || page->more) {
+                  response->set_next_page_token(
+                      PageToken(*response->cases().rbegin()));
+                }
+                return absl::OkStatus();
+              }
+            }
+          }
+          if (!page->more) return absl::OkStatus();
+          query.after_department = last_department;
+          query.after_case_no = last_case_no;
+          if (read_budget <= 0) {
+            Case resume;
+            resume.set_department_code(last_department);
+            resume.set_case_no(last_case_no);
+            response->set_next_page_token(PageToken(resume));
+            return absl::OkStatus();
+          }
+        }
       });
 }
 

@@ -25,9 +25,11 @@ using WriteCallback =
     std::function<void(absl::StatusOr<std::vector<WriteResult>>)>;
 
 struct CaseQuery {
-  std::optional<Period> period;      // accepted in this month
-  std::optional<Period> due_period;  // due in this month
-  std::string department_code;       // empty: all
+  std::optional<ReportPeriod> period;            // accepted in it
+  std::optional<ReportPeriod> due_period;        // due in it
+  std::optional<ReportPeriod> completed_period;  // completed in it
+  bool counted_only = false;    // not REJECTED: the cases figures count
+  std::string department_code;  // empty: all
   zwfw::v1::CaseStatus status = zwfw::v1::CASE_STATUS_UNSPECIFIED;  // any
   bool overtime_only = false;
   bool extended_only = false;  // due times moved by an approved extension

@@ -474,8 +474,22 @@ absl::StatusOr<CasePage> PgIntakeStore::List(const CaseQuery& query,
   int bound = 0;
   auto next = [&bound] { return absl::StrCat("$", ++bound); };
   if (query.period) {
-    where.push_back(absl::StrCat("accepted_month = ", next()));
-    params.Text(query.period->ToString());
+    const std::string first = next(), last = next();
+    where.push_back(absl::StrCat("accepted_month >= ", first,
+                                 " AND accepted_month <= ", last));
+    params.Text(query.period->first().ToString())
+        .Text(query.period->last().ToString());
+  }
+  if (query.completed_period) {
+    const std::string start = next(), end = next();
+    where.push_back(
+        absl::StrCat("completed_at >= ", start, " AND completed_at < ", end));
+    params.Int(absl::ToUnixMicros(query.completed_period->start()))
+        .Int(absl::ToUnixMicros(query.completed_period->end()));
+  }
+  if (query.counted_only) {
+    where.push_back(absl::StrCat(
+        "status != ", static_cast<int>(zwfw::v1::CASE_STATUS_REJECTED)));
   }
   if (query.due_period) {
     const std::string start = next(), end = next();

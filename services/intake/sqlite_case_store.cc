@@ -447,9 +447,18 @@ absl::StatusOr<std::optional<Case>> SqliteCaseStore::Get(
 absl::StatusOr<CasePage> SqliteCaseStore::List(const CaseQuery& query,
                                                absl::Time now) {
   std::vector<std::string> where;
-  if (query.period) where.push_back("accepted_month = :month");
+  if (query.period) {
+    where.push_back("accepted_month >= :first AND accepted_month <= :last");
+  }
   if (query.due_period) {
     where.push_back("due_at >= :due_start AND due_at < :due_end");
+  }
+  if (query.completed_period) {
+    where.push_back("completed_at >= :done_start AND completed_at < :done_end");
+  }
+  if (query.counted_only) {
+    where.push_back(absl::StrCat(
+        "status != ", static_cast<int>(zwfw::v1::CASE_STATUS_REJECTED)));
   }
   if (!query.department_code.empty()) {
     where.push_back("department_code = :department");
@@ -475,10 +484,17 @@ absl::StatusOr<CasePage> SqliteCaseStore::List(const CaseQuery& query,
   absl::StatusOr<Statement> q = db->Prepare(sql);
   if (!q.ok()) return q.status();
   int index = 1;
-  if (query.period) q->Bind(index++, query.period->ToString());
+  if (query.period) {
+    q->Bind(index++, query.period->first().ToString());
+    q->Bind(index++, query.period->last().ToString());
+  }
   if (query.due_period) {
     q->Bind(index++, absl::ToUnixMicros(query.due_period->start()));
     q->Bind(index++, absl::ToUnixMicros(query.due_period->end()));
+  }
+  if (query.completed_period) {
+    q->Bind(index++, absl::ToUnixMicros(query.completed_period->start()));
+    q->Bind(index++, absl::ToUnixMicros(query.completed_period->end()));
   }
   if (!query.department_code.empty()) q->Bind(index++, query.department_code);
   if (query.status != zwfw::v1::CASE_STATUS_UNSPECIFIED) {

@@ -411,6 +411,61 @@ TEST_P(CaseIntakeTest, CaseSumsAgreeWithTheMonthCounters) {
   EXPECT_EQ(sums.totals(4).late() + sums.totals(4).open_overdue(), 7);
 }
 
+// The cases behind a figure: ListCases of a basis and filter lists as many
+// cases as GetCaseSums counts, however the filter thins the pages.
+TEST_P(CaseIntakeTest, TheCasesBehindAFigureAreAsManyAsItCounts) {
+  auto cases = seedgen::GenerateJuly2020Cases(QijiangDirectory());
+  ASSERT_TRUE(cases.ok()) << cases.status();
+  Submit(*cases);
+  struct Figure {
+    std::string period, measure, basis, filter;
+  };
+  for (const Figure& f : {
+           Figure{"2020-07",
+                  "basis: CASE_TIME_BASIS_ACCEPTED filter { online: true }",
+                  "CASE_TIME_BASIS_ACCEPTED", "online: true"},
+           Figure{"2020-Q3",
+                  "basis: CASE_TIME_BASIS_COMPLETED filter { sites: "
+                  "HANDLING_SITE_GRASSROOTS }",
+                  "CASE_TIME_BASIS_COMPLETED",
+                  "sites: HANDLING_SITE_GRASSROOTS"},
+           Figure{"2020-Q3", "basis: CASE_TIME_BASIS_DUE",
+                  "CASE_TIME_BASIS_DUE", ""},
+       }) {
+    const int64_t counted = Sums(f.period, {f.measure}).totals(0).cases();
+    EXPECT_GT(counted, 0) << f.measure;
+    zwfw::v1::ListCasesRequest request;
+    request.set_period(f.period);
+    zwfw::v1::CaseTimeBasis basis;
+    ASSERT_TRUE(zwfw::v1::CaseTimeBasis_Parse(f.basis, &basis));
+    request.set_basis(basis);
+    if (!f.filter.empty()) {
+      *request.mutable_filter() =
+          testing::ParseTextProto<zwfw::v1::CaseFilter>(f.filter);
+    }
+    request.set_page_size(1000);
+    int64_t listed = 0;
+    int pages = 0;
+    do {
+      zwfw::v1::ListCasesResponse page;
+      grpc::Status s = stub_->ListCases(As("admin").get(), request, &page);
+      ASSERT_TRUE(s.ok()) << s.error_message();
+      listed += page.cases_size();
+      request.set_page_token(page.next_page_token());
+      ASSERT_LT(++pages, 1000);
+    } while (!request.page_token().empty());
+    EXPECT_EQ(listed, counted) << f.measure;
+  }
+  // A bad filter is named.
+  zwfw::v1::ListCasesRequest bad;
+  bad.set_period("2020-07");
+  bad.mutable_filter()->add_sites(static_cast<zwfw::v1::HandlingSite>(7));
+  zwfw::v1::ListCasesResponse none;
+  grpc::Status s = stub_->ListCases(As("admin").get(), bad, &none);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(), "filter.sites: 7 is not a known value");
+}
+
 // Completion counts in the month it happens: July's case completed in
 // August is August's, with its handling time in working days.
 TEST_P(CaseIntakeTest, ACaseCompletedNextMonthCountsThere) {

@@ -192,7 +192,7 @@ TEST(PgCaseReplicasTest, TheSameCasesThroughTwoReplicasAreAcceptedOnce) {
       replicas[1]->ReadMonth(*Period::Parse("2020-07"), Cst(2020, 9, 1));
   ASSERT_TRUE(month.ok()) << month.status();
   CaseQuery all;
-  all.period = *Period::Parse("2020-07");
+  all.period = *ReportPeriod::Parse("2020-07");
   all.limit = 10000;
   absl::StatusOr<CasePage> page = replicas[0]->List(all, Cst(2020, 9, 1));
   ASSERT_TRUE(page.ok()) << page.status();
