@@ -93,10 +93,15 @@ absl::Status Calendar::ParseFile(const File& file) {
     };
     std::vector<absl::string_view> words =
         absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
+    if (words[0] == "hours") {
+      absl::Status s = ParseHours(words);
+      if (!s.ok()) return bad(s.message());
+      continue;
+    }
     const bool off = words[0] == "off";
     if (!off && words[0] != "work") {
-      return bad(
-          absl::StrCat("expected \"off\" or \"work\", got \"", words[0], "\""));
+      return bad(absl::StrCat("expected \"off\", \"work\" or \"hours\", got \"",
+                              words[0], "\""));
     }
     absl::CivilDay first;
     if (words.size() < 2 || !ParseDay(words[1], &first)) {
@@ -120,6 +125,55 @@ absl::Status Calendar::ParseFile(const File& file) {
     }
   }
   return absl::OkStatus();
+}
+
+absl::Status Calendar::ParseHours(const std::vector<absl::string_view>& words) {
+  if (!hours_.empty()) {
+    return absl::InvalidArgumentError("office hours are given twice");
+  }
+  auto minutes = [](absl::string_view hhmm, int* out) {
+    int h = 0, m = 0;
+    if (hhmm.size() != 5 || hhmm[2] != ':' ||
+        !absl::SimpleAtoi(hhmm.substr(0, 2), &h) ||
+        !absl::SimpleAtoi(hhmm.substr(3, 2), &m) || h < 0 || h > 24 || m < 0 ||
+        m > 59 || (h == 24 && m != 0)) {
+      return false;
+    }
+    *out = h * 60 + m;
+    return true;
+  };
+  for (size_t i = 1; i < words.size(); ++i) {
+    if (absl::StartsWith(words[i], "#")) break;
+    std::pair<absl::string_view, absl::string_view> range =
+        absl::StrSplit(words[i], absl::MaxSplits('-', 1));
+    int from = 0, to = 0;
+    if (!minutes(range.first, &from) || !minutes(range.second, &to) ||
+        to <= from || (!hours_.empty() && from < hours_.back().second)) {
+      hours_.clear();
+      return absl::InvalidArgumentError(absl::StrCat(
+          "\"", words[i],
+          "\" is not an interval like 09:00-12:00 after the previous one"));
+    }
+    hours_.emplace_back(from, to);
+  }
+  if (hours_.empty()) {
+    return absl::InvalidArgumentError(
+        "expected intervals like 09:00-12:00 14:00-17:30 after \"hours\"");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> Calendar::IsAfterHours(absl::Time t) const {
+  if (hours_.empty()) return false;
+  const absl::CivilMinute minute = absl::ToCivilMinute(t, ChinaTimeZone());
+  absl::StatusOr<bool> working = IsWorkingDay(absl::CivilDay(minute));
+  if (!working.ok()) return working.status();
+  if (!*working) return true;
+  const int of_day = minute.hour() * 60 + minute.minute();
+  for (const auto& [from, to] : hours_) {
+    if (of_day >= from && of_day < to) return false;
+  }
+  return true;
 }
 
 bool Calendar::Covers(absl::CivilDay day) const {

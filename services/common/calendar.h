@@ -10,6 +10,12 @@
 //   off  2020-10-01 2020-10-08   国庆节、中秋节   (inclusive range)
 //   off  2020-01-01              元旦             (single day)
 //   work 2020-10-10                               (a worked Saturday)
+//   hours 09:00-12:00 14:00-17:30                 (the office's hours)
+//
+// `hours` (once, in any file) gives the office hours of a working day, in
+// China Standard Time: a case accepted outside them, or on a day that is
+// not a working day, is 延时服务 (after-hours service). Without it no case
+// is.
 //
 // Text after the dates is a note. Queries about a year that no `YYYY.txt`
 // covers fail with FAILED_PRECONDITION rather than guess.
@@ -67,14 +73,23 @@ class Calendar {
   absl::StatusOr<int> WorkingDaysBetween(absl::CivilDay from,
                                          absl::CivilDay to) const;
 
+  // Whether an `hours` line was given.
+  bool has_office_hours() const { return !hours_.empty(); }
+  // Whether `t` falls outside the office hours (CST) or on a day that is
+  // not a working day; false without office hours. Errors as IsWorkingDay.
+  absl::StatusOr<bool> IsAfterHours(absl::Time t) const;
+
  private:
   Calendar() = default;
   absl::Status ParseFile(const File& file);
   absl::Status CheckCovered(absl::CivilDay day) const;
+  absl::Status ParseHours(const std::vector<absl::string_view>& words);
 
   std::set<int> years_;
   std::set<absl::CivilDay> off_;
   std::set<absl::CivilDay> work_;
+  // Office hours as [from, to) minutes after midnight, ascending.
+  std::vector<std::pair<int, int>> hours_;
 };
 
 }  // namespace zwfw

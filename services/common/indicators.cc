@@ -200,12 +200,14 @@ absl::Status ApplyFilter(absl::string_view text, absl::string_view key,
               {"withdrawn", zwfw::v1::CASE_STATUS_WITHDRAWN}});
     if (!v.ok()) return v.status();
     f->add_statuses(static_cast<zwfw::v1::CaseStatus>(*v));
-  } else if (key == "instant" || key == "online" || key == "in_center") {
+  } else if (key == "instant" || key == "online" || key == "in_center" ||
+             key == "after_hours") {
     absl::StatusOr<bool> v = flag();
     if (!v.ok()) return v.status();
     if (key == "instant") f->set_instant(*v);
     if (key == "online") f->set_online(*v);
     if (key == "in_center") f->set_completed_in_center(*v);
+    if (key == "after_hours") f->set_accepted_after_hours(*v);
   } else {
     return absl::NotFoundError("");
   }

@@ -17,7 +17,8 @@
 // Filters (any case indicator): category=approval|convenience,
 // kind=instant|promised, site=center|department|grassroots,
 // status=accepted|suspended|completed|withdrawn, instant=yes|no,
-// online=yes|no, in_center=yes|no. Rating parameters: levels=A-B or A,B,…;
+// online=yes|no, in_center=yes|no, after_hours=yes|no (延时服务: accepted
+// outside the office hours). Rating parameters: levels=A-B or A,B,…;
 // over=ratings|cases; unrated=yes (the unrated cases join the class).
 //
 // Every value is an exact ratio of two integers (a count has denominator

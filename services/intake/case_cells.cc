@@ -21,6 +21,7 @@ constexpr int kStatusShift = 6;    // CaseStatus, 3 bits
 constexpr int kInstantBit = 9;
 constexpr int kOnlineBit = 10;
 constexpr int kCompletedInCenterBit = 11;
+constexpr int kAfterHoursBit = 12;
 
 int Field(int64_t dimensions, int shift, int bits) {
   return static_cast<int>((dimensions >> shift) & ((1 << bits) - 1));
@@ -86,6 +87,7 @@ int64_t CaseDimensions(const zwfw::v1::Case& c) {
   if (c.instant()) d |= int64_t{1} << kInstantBit;
   if (c.online()) d |= int64_t{1} << kOnlineBit;
   if (c.completed_in_center()) d |= int64_t{1} << kCompletedInCenterBit;
+  if (c.accepted_after_hours()) d |= int64_t{1} << kAfterHoursBit;
   return d;
 }
 
@@ -97,7 +99,9 @@ bool Matches(const zwfw::v1::CaseFilter& f, int64_t d) {
          (!f.has_instant() || f.instant() == Flag(d, kInstantBit)) &&
          (!f.has_online() || f.online() == Flag(d, kOnlineBit)) &&
          (!f.has_completed_in_center() ||
-          f.completed_in_center() == Flag(d, kCompletedInCenterBit));
+          f.completed_in_center() == Flag(d, kCompletedInCenterBit)) &&
+         (!f.has_accepted_after_hours() ||
+          f.accepted_after_hours() == Flag(d, kAfterHoursBit));
 }
 
 absl::Status CheckMeasure(const zwfw::v1::CaseMeasure& m,

@@ -8,7 +8,8 @@
 // A case adds to up to three cells: its accepted month's (ACCEPTED basis),
 // its completion month's when COMPLETED, and its due month's when it has a
 // due time. The dimensions are the case fields indicators filter on —
-// category, item kind, site, status, instant, online, completed in center —
+// category, item kind, site, status, instant, online, completed in center,
+// accepted after hours (延时服务) —
 // packed into one integer; a unit group is a set of departments.
 //
 // Stored as one block per (month, basis, department): the department's

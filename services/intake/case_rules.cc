@@ -270,6 +270,7 @@ absl::Status CheckClosedMonth(
     c.clear_promised_days();
     c.clear_working_seconds();
     c.clear_natural_seconds();
+    c.clear_accepted_after_hours();
     return c.SerializeAsString();
   };
   if (facts(*previous) != facts(next)) {

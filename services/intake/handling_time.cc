@@ -79,6 +79,10 @@ void FillHandlingFacts(const zwfw::v1::ServiceItem* item,
   c->set_promised_days(item == nullptr ? 0 : item->promised_days());
   c->clear_working_seconds();
   c->set_natural_seconds(0);
+  // 延时服务: outside the office hours (a day the calendar does not cover
+  // counts as within them: nothing is claimed that cannot be known).
+  absl::StatusOr<bool> after = calendar.IsAfterHours(ToTime(c->accepted_at()));
+  c->set_accepted_after_hours(after.ok() && *after);
   if (c->status() != zwfw::v1::CASE_STATUS_COMPLETED) return;
   c->set_natural_seconds(absl::ToInt64Seconds(NaturalTime(*c)));
   absl::StatusOr<HandlingTime> t = HandlingTimeOf(*c, calendar);

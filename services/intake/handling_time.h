@@ -30,10 +30,10 @@ struct HandlingTime {
 absl::StatusOr<HandlingTime> HandlingTimeOf(const zwfw::v1::Case& c,
                                             const Calendar& calendar);
 
-// Fills the case's item_kind, promised_days, working_seconds and
-// natural_seconds (intake.proto) from its directory item (null: none) and
-// the calendar; a completed case the calendar does not cover gets no
-// working_seconds.
+// Fills the case's item_kind, promised_days, working_seconds,
+// natural_seconds and accepted_after_hours (intake.proto) from its
+// directory item (null: none) and the calendar; a completed case the
+// calendar does not cover gets no working_seconds.
 void FillHandlingFacts(const zwfw::v1::ServiceItem* item,
                        const Calendar& calendar, zwfw::v1::Case* c);
 

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "absl/time/civil_time.h"
+#include "services/common/period.h"
 
 namespace zwfw {
 namespace {
@@ -115,6 +116,53 @@ TEST(CalendarTest, BadLinesAreNamed) {
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   s = code_and_message("2020.txt", "off 2020-10-08 2020-10-01\n");
   EXPECT_NE(s.message().find("ends before"), std::string::npos) << s;
+  s = code_and_message("local.txt", "hours 09:00-12:00 11:00-17:30\n");
+  EXPECT_EQ(s.message(),
+            "calendar local.txt line 1: \"11:00-17:30\" is not an interval "
+            "like 09:00-12:00 after the previous one");
+  s = code_and_message("local.txt", "hours\n");
+  EXPECT_NE(s.message().find("expected intervals"), std::string::npos) << s;
+  s = code_and_message("local.txt", "hours 9:00-12:00\n");
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  s = code_and_message("local.txt", "hours 09:00-12:00\nhours 14:00-17:00\n");
+  EXPECT_NE(s.message().find("line 2: office hours are given twice"),
+            std::string::npos)
+      << s;
+}
+
+// 延时服务: a case accepted outside the office hours, or on a day that is not
+// a working day.
+TEST(CalendarTest, OfficeHoursAndAfterHours) {
+  absl::StatusOr<Calendar> c = Calendar::FromFiles(
+      {{"2020.txt", "off 2020-10-01 2020-10-08\nwork 2020-10-10\n"},
+       {"local.txt", "hours 09:00-12:00 14:00-17:30  # 办公时间\n"}});
+  ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_TRUE(c->has_office_hours());
+  auto after = [&](int month, int day, int hour, int minute) {
+    absl::StatusOr<bool> a = c->IsAfterHours(absl::FromCivil(
+        absl::CivilMinute(2020, month, day, hour, minute), ChinaTimeZone()));
+    EXPECT_TRUE(a.ok()) << a.status();
+    return a.ok() && *a;
+  };
+  EXPECT_FALSE(after(7, 15, 9, 0));  // a Wednesday, opening time
+  EXPECT_FALSE(after(7, 15, 11, 59));
+  EXPECT_TRUE(after(7, 15, 12, 0));  // lunch
+  EXPECT_FALSE(after(7, 15, 17, 29));
+  EXPECT_TRUE(after(7, 15, 17, 30));  // closed
+  EXPECT_TRUE(after(7, 15, 8, 59));
+  EXPECT_TRUE(after(7, 18, 10, 0));    // a Saturday
+  EXPECT_TRUE(after(10, 2, 10, 0));    // National Day
+  EXPECT_FALSE(after(10, 10, 10, 0));  // the worked Saturday
+  // Without hours, nothing is after hours; outside the calendar, an error.
+  absl::StatusOr<Calendar> plain = Calendar::FromFiles({{"2020.txt", ""}});
+  EXPECT_FALSE(plain->has_office_hours());
+  EXPECT_FALSE(*plain->IsAfterHours(
+      absl::FromCivil(absl::CivilMinute(2020, 7, 18, 22, 0), ChinaTimeZone())));
+  EXPECT_EQ(c->IsAfterHours(absl::FromCivil(absl::CivilMinute(2019, 7, 1, 8, 0),
+                                            ChinaTimeZone()))
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 }  // namespace

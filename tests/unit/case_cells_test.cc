@@ -86,6 +86,30 @@ TEST(HandlingTimeTest, OutsideTheCalendarOnlyNaturalTimeIsFilled) {
   EXPECT_EQ(c.promised_days(), 0);
 }
 
+TEST(HandlingTimeTest, AcceptedAfterHoursIsFilledFromTheCalendarsHours) {
+  absl::StatusOr<Calendar> calendar = Calendar::FromFiles(
+      {{"2020.txt", ""}, {"local.txt", "hours 09:00-12:00 14:00-17:30\n"}});
+  ASSERT_TRUE(calendar.ok());
+  Case evening = Completed(Cst(2020, 7, 15, 18, 30), Cst(2020, 7, 16, 10),
+                           Cst(2020, 7, 25, 0));
+  FillHandlingFacts(nullptr, *calendar, &evening);
+  EXPECT_TRUE(evening.accepted_after_hours());
+  Case morning = Completed(Cst(2020, 7, 15, 10), Cst(2020, 7, 16, 10),
+                           Cst(2020, 7, 25, 0));
+  FillHandlingFacts(nullptr, *calendar, &morning);
+  EXPECT_FALSE(morning.accepted_after_hours());
+  // The filter finds it.
+  EXPECT_TRUE(Matches(testing::ParseTextProto<zwfw::v1::CaseFilter>(
+                          "accepted_after_hours: true"),
+                      CaseDimensions(evening)));
+  EXPECT_FALSE(Matches(testing::ParseTextProto<zwfw::v1::CaseFilter>(
+                           "accepted_after_hours: true"),
+                       CaseDimensions(morning)));
+  // The shipped calendar has no hours: nothing is after hours.
+  FillHandlingFacts(nullptr, Shipped(), &evening);
+  EXPECT_FALSE(evening.accepted_after_hours());
+}
+
 TEST(HandlingTimeTest, FillsTheItemsKindAndPromisedDays) {
   Case c = Completed(Cst(2020, 7, 17, 10), Cst(2020, 7, 20, 10),
                      Cst(2020, 7, 25, 0));

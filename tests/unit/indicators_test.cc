@@ -64,6 +64,7 @@ TEST_F(IndicatorTest, EachTimeBasisIsItsOwnMeasure) {
 TEST_F(IndicatorTest, FiltersGoIntoTheMeasure) {
   Add("accepted[site=center, online=yes, category=approval]");
   Add("completed[kind=instant,in_center=no,status=completed]");
+  Add("accepted[after_hours=yes]");
   const auto& f = plan_.measures()[0].filter();
   ASSERT_EQ(f.sites_size(), 1);
   EXPECT_EQ(f.sites(0), zwfw::v1::HANDLING_SITE_CENTER);
@@ -74,6 +75,8 @@ TEST_F(IndicatorTest, FiltersGoIntoTheMeasure) {
   EXPECT_TRUE(g.has_completed_in_center() && !g.completed_in_center());
   EXPECT_EQ(plan_.indicators()[0].text,
             "accepted[site=center,online=yes,category=approval]");
+  const auto& h = plan_.measures()[2].filter();
+  EXPECT_TRUE(h.has_accepted_after_hours() && h.accepted_after_hours());
 }
 
 TEST_F(IndicatorTest, UnknownNamesParametersAndValuesAreNamed) {
