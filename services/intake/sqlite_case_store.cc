@@ -17,6 +17,13 @@
 namespace zwfw::intake {
 namespace {
 
+// Ends the read transaction a reader began (BEGIN) when it goes out of
+// scope: the reader's statements all saw one snapshot.
+struct EndRead {
+  Database* db;
+  ~EndRead() { db->Exec("COMMIT").IgnoreError(); }
+};
+
 using zwfw::v1::Case;
 
 // Binds the columns shared by INSERT and UPDATE: ?1 department, ?2 case_no,
@@ -526,10 +533,7 @@ absl::StatusOr<PeriodCells> SqliteCaseStore::ReadCells(
   // One read transaction: cells, open cases and versions of one snapshot.
   absl::Status s = db->Exec("BEGIN");
   if (!s.ok()) return s;
-  struct EndRead {
-    Database* db;
-    ~EndRead() { db->Exec("COMMIT").IgnoreError(); }
-  } end_read{&*db};
+  EndRead end_read{&*db};
 
   const std::string first = period.first().ToString();
   const std::string last = period.last().ToString();
@@ -602,10 +606,7 @@ absl::StatusOr<MonthCounters> SqliteCaseStore::ReadMonth(const Period& period,
   // One read transaction: counters and versions from the same snapshot.
   absl::Status s = db->Exec("BEGIN");
   if (!s.ok()) return s;
-  struct EndRead {
-    Database* db;
-    ~EndRead() { db->Exec("COMMIT").IgnoreError(); }
-  } end_read{&*db};
+  EndRead end_read{&*db};
 
   const std::string month = period.ToString();
   MonthCounters out;

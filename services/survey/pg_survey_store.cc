@@ -377,8 +377,11 @@ absl::StatusOr<std::vector<Rectification>> PgSurveyStore::ListRectifications(
   int bound = 0;
   auto next = [&bound] { return absl::StrCat("$", ++bound); };
   if (query.period) {
-    conditions.push_back(absl::StrCat("month = ", next()));
-    params.Text(query.period->ToString());
+    const std::string first = next(), last = next();
+    conditions.push_back(
+        absl::StrCat("month >= ", first, " AND month <= ", last));
+    params.Text(query.period->first().ToString())
+        .Text(query.period->last().ToString());
   }
   if (!query.department_code.empty()) {
     conditions.push_back(absl::StrCat("department_code = ", next()));

@@ -82,8 +82,9 @@ SqliteSurveyStore::ListRectifications(const RectificationQuery& query,
                                       absl::Time now) {
   std::vector<std::string> conditions, params;
   if (query.period) {
-    conditions.push_back("month = ?");
-    params.push_back(query.period->ToString());
+    conditions.push_back("month >= ? AND month <= ?");
+    params.push_back(query.period->first().ToString());
+    params.push_back(query.period->last().ToString());
   }
   if (!query.department_code.empty()) {
     conditions.push_back("department_code = ?");

@@ -179,7 +179,8 @@ grpc::Status SurveyService::ListRectifications(
       [&](const Principal& who) -> absl::Status {
         RectificationQuery query;
         if (!request->period().empty()) {
-          absl::StatusOr<Period> period = Period::Parse(request->period());
+          absl::StatusOr<ReportPeriod> period =
+              ReportPeriod::Parse(request->period());
           if (!period.ok()) return period.status();
           query.period = *period;
         }

@@ -32,8 +32,8 @@ struct PreparedEvaluation {
 };
 
 struct RectificationQuery {
-  std::optional<Period> period;  // opened in this month
-  std::string department_code;   // empty: all
+  std::optional<ReportPeriod> period;  // opened in this period
+  std::string department_code;         // empty: all
   zwfw::v1::RectificationState state =
       zwfw::v1::RECTIFICATION_STATE_UNSPECIFIED;
   bool overdue_only = false;

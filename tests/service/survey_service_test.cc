@@ -565,6 +565,17 @@ TEST_P(SurveyServiceTest, AQuarterSumsItsMonthsRatings) {
   EXPECT_EQ(Department(Stats("2020-07"), "qj-gaj").ratings().active(), 2);
   EXPECT_EQ(Department(Stats("2020"), "qj-gaj").ratings().active(), 3);
   EXPECT_EQ(Department(Stats("2020-Q2"), "qj-gaj").ratings().active(), 0);
+  // Its rectifications are listed by the same periods.
+  for (const auto& [period, listed] : std::vector<std::pair<std::string, int>>{
+           {"2020-Q3", 1}, {"2020-H2", 1}, {"2020-Q2", 0}, {"2020-08", 0}}) {
+    zwfw::v1::ListRectificationsRequest list;
+    list.set_period(period);
+    zwfw::v1::ListRectificationsResponse rectifications;
+    ASSERT_TRUE(
+        stub_->ListRectifications(As("admin").get(), list, &rectifications)
+            .ok());
+    EXPECT_EQ(rectifications.rectifications_size(), listed) << period;
+  }
 
   zwfw::v1::GetSatisfactionStatsRequest request;
   request.set_period("2020-Q9");
