@@ -177,7 +177,7 @@ absl::StatusOr<zwfw::v1::GetCaseSumsResponse> IntakeClient::CaseSums(
 }
 
 absl::StatusOr<std::vector<std::string>> IntakeClient::OvertimeCases(
-    const Period& period, const std::string& department_code, int limit) {
+    const ReportPeriod& period, const std::string& department_code, int limit) {
   zwfw::v1::ListCasesRequest request;
   request.set_due_period(period.ToString());
   request.set_department_code(department_code);
@@ -192,7 +192,7 @@ absl::StatusOr<std::vector<std::string>> IntakeClient::OvertimeCases(
 }
 
 absl::StatusOr<std::vector<zwfw::v1::Case>> IntakeClient::ExtendedCases(
-    const Period& period, int limit) {
+    const ReportPeriod& period, int limit) {
   zwfw::v1::ListCasesRequest request;
   request.set_due_period(period.ToString());
   request.set_extended_only(true);

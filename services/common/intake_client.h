@@ -106,14 +106,15 @@ class IntakeClient : public DirectorySource,
   // The period's GetCaseStats.
   absl::StatusOr<zwfw::v1::GetCaseStatsResponse> CaseStats(
       const ReportPeriod& period);
-  // The month's cases (due in it) whose due time an approved extension
+  // The period's cases (due in it) whose due time an approved extension
   // moved, up to `limit`, every department's.
   absl::StatusOr<std::vector<zwfw::v1::Case>> ExtendedCases(
-      const Period& period, int limit);
+      const ReportPeriod& period, int limit);
   // Up to `limit` case numbers of a department's overtime cases due in the
-  // month.
+  // period.
   absl::StatusOr<std::vector<std::string>> OvertimeCases(
-      const Period& period, const std::string& department_code, int limit);
+      const ReportPeriod& period, const std::string& department_code,
+      int limit);
 
  private:
   std::unique_ptr<grpc::ClientContext> Context() const;

@@ -42,8 +42,8 @@ SurveyClient::Satisfaction(const ReportPeriod& period) {
 }
 
 absl::StatusOr<std::vector<std::string>> SurveyClient::BadRatings(
-    const Period& period, const std::string& department, bool overdue_only,
-    int limit) {
+    const ReportPeriod& period, const std::string& department,
+    bool overdue_only, int limit) {
   zwfw::v1::ListRectificationsRequest request;
   request.set_period(period.ToString());
   request.set_department_code(department);

@@ -30,11 +30,11 @@ class SurveyClient {
 
   absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> Satisfaction(
       const ReportPeriod& period);
-  // Up to `limit` evaluation ids of the month's bad ratings not voided by an
+  // Up to `limit` evaluation ids of the period's bad ratings not voided by an
   // appeal; with `overdue_only`, those whose rectification is overdue.
   absl::StatusOr<std::vector<std::string>> BadRatings(
-      const Period& period, const std::string& department, bool overdue_only,
-      int limit);
+      const ReportPeriod& period, const std::string& department,
+      bool overdue_only, int limit);
   // Closes the month to ratings and visits dated in it (Publish).
   absl::Status ClosePeriod(const Period& period);
 

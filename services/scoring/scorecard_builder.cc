@@ -11,7 +11,7 @@
 namespace zwfw::scoring {
 
 absl::StatusOr<zwfw::v1::Scorecard> ScorecardBuilder::Compute(
-    const Period& period, CacheUse use) {
+    const ReportPeriod& period, CacheUse use) {
   absl::StatusOr<std::optional<zwfw::v1::ScoringRules>> rules =
       store_->GetRules(0);
   if (!rules.ok()) return rules.status();
@@ -43,7 +43,7 @@ absl::StatusOr<zwfw::v1::Scorecard> ScorecardBuilder::Compute(
   zwfw::v1::GetCaseSumsResponse sums;
   if (!plan.measures().empty()) {
     absl::StatusOr<zwfw::v1::GetCaseSumsResponse> read =
-        sources_->CaseSums(ReportPeriod::Of(period), plan.measures());
+        sources_->CaseSums(period, plan.measures());
     if (!read.ok()) return read.status();
     sums = *std::move(read);
   }
@@ -159,7 +159,7 @@ absl::StatusOr<zwfw::v1::Scorecard> ScorecardBuilder::Compute(
 
 absl::StatusOr<zwfw::v1::Scorecard> ScorecardBuilder::Load(
     const std::string& text, bool use_frozen, CacheUse use) {
-  absl::StatusOr<Period> period = Period::Parse(text);
+  absl::StatusOr<ReportPeriod> period = ReportPeriod::Parse(text);
   if (!period.ok()) return period.status();
   if (use_frozen) {
     absl::StatusOr<std::optional<zwfw::v1::Scorecard>> frozen =

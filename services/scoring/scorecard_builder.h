@@ -47,7 +47,7 @@ class ScorecardBuilder {
                                            CacheUse use = CacheUse::kAllowed);
 
  private:
-  absl::StatusOr<zwfw::v1::Scorecard> Compute(const Period& period,
+  absl::StatusOr<zwfw::v1::Scorecard> Compute(const ReportPeriod& period,
                                               CacheUse use);
 
   ScoringStore* const store_;

@@ -71,7 +71,7 @@ grpc::Status ScoringService::AddAdjustment(
       *tokens_, *context, "AddAdjustment", {Role::kAdmin},
       [&](const Principal& who) -> absl::Status {
         zwfw::v1::Adjustment a = request->adjustment();
-        absl::StatusOr<Period> period = Period::Parse(a.period());
+        absl::StatusOr<ReportPeriod> period = ReportPeriod::Parse(a.period());
         if (!period.ok()) return period.status();
         if (a.points() == 0 || std::llabs(a.points()) > 10000) {
           return absl::InvalidArgumentError(
@@ -107,19 +107,21 @@ grpc::Status ScoringService::ListAdjustments(
     const zwfw::v1::ListAdjustmentsRequest* request,
     zwfw::v1::ListAdjustmentsResponse* response) {
   // The office's notes: not for viewers (scorecard_views.h).
-  return HandleRpc(
-      *tokens_, *context, "ListAdjustments", {Role::kAdmin, Role::kService},
-      [&](const Principal&) -> absl::Status {
-        absl::StatusOr<Period> period = Period::Parse(request->period());
-        if (!period.ok()) return period.status();
-        absl::StatusOr<std::vector<zwfw::v1::Adjustment>> found =
-            store_->ListAdjustments(period->ToString(),
-                                    request->department_code(),
-                                    request->include_removed());
-        if (!found.ok()) return found.status();
-        for (auto& a : *found) *response->add_adjustments() = std::move(a);
-        return absl::OkStatus();
-      });
+  return HandleRpc(*tokens_, *context, "ListAdjustments",
+                   {Role::kAdmin, Role::kService},
+                   [&](const Principal&) -> absl::Status {
+                     absl::StatusOr<ReportPeriod> period =
+                         ReportPeriod::Parse(request->period());
+                     if (!period.ok()) return period.status();
+                     absl::StatusOr<std::vector<zwfw::v1::Adjustment>> found =
+                         store_->ListAdjustments(period->ToString(),
+                                                 request->department_code(),
+                                                 request->include_removed());
+                     if (!found.ok()) return found.status();
+                     for (auto& a : *found)
+                       *response->add_adjustments() = std::move(a);
+                     return absl::OkStatus();
+                   });
 }
 
 grpc::Status ScoringService::RemoveAdjustment(
@@ -179,7 +181,8 @@ grpc::Status ScoringService::SetAwards(
   return HandleRpc(
       *tokens_, *context, "SetAwards", {Role::kAdmin},
       [&](const Principal& who) -> absl::Status {
-        absl::StatusOr<Period> period = Period::Parse(request->period());
+        absl::StatusOr<ReportPeriod> period =
+            ReportPeriod::Parse(request->period());
         if (!period.ok()) return period.status();
         if (request->windows_size() > 1000 || request->staff_size() > 1000) {
           return absl::InvalidArgumentError(

@@ -23,25 +23,25 @@ class ScoringSources {
   virtual ~ScoringSources() = default;
   virtual absl::StatusOr<std::shared_ptr<const DirectoryIndex>> Directory() = 0;
   virtual absl::StatusOr<zwfw::v1::GetCaseStatsResponse> CaseStats(
-      const Period& period) = 0;
+      const ReportPeriod& period) = 0;
   virtual absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> Satisfaction(
-      const Period& period) = 0;
+      const ReportPeriod& period) = 0;
   // The period's case sums of the measures (library indicator rules).
   virtual absl::StatusOr<zwfw::v1::GetCaseSumsResponse> CaseSums(
       const ReportPeriod& period,
       const std::vector<zwfw::v1::CaseMeasure>& measures) = 0;
   // Evidence: up to `limit` ids.
   virtual absl::StatusOr<std::vector<std::string>> OvertimeCases(
-      const Period& period, const std::string& department, int limit) = 0;
+      const ReportPeriod& period, const std::string& department, int limit) = 0;
   // The month's cases whose due time an approved extension moved, every
   // department's, up to `limit`.
   virtual absl::StatusOr<std::vector<zwfw::v1::Case>> ExtendedCases(
-      const Period& period, int limit) = 0;
+      const ReportPeriod& period, int limit) = 0;
   // Bad ratings of the month not voided by an appeal; with `overdue_only`,
   // those whose rectification is overdue.
   virtual absl::StatusOr<std::vector<std::string>> BadRatings(
-      const Period& period, const std::string& department, bool overdue_only,
-      int limit) = 0;
+      const ReportPeriod& period, const std::string& department,
+      bool overdue_only, int limit) = 0;
 };
 
 class GrpcScoringSources : public ScoringSources {
@@ -53,8 +53,8 @@ class GrpcScoringSources : public ScoringSources {
     return intake_->Current();
   }
   absl::StatusOr<zwfw::v1::GetCaseStatsResponse> CaseStats(
-      const Period& period) override {
-    return intake_->CaseStats(ReportPeriod::Of(period));
+      const ReportPeriod& period) override {
+    return intake_->CaseStats(period);
   }
   absl::StatusOr<zwfw::v1::GetCaseSumsResponse> CaseSums(
       const ReportPeriod& period,
@@ -62,20 +62,21 @@ class GrpcScoringSources : public ScoringSources {
     return intake_->CaseSums(period, measures);
   }
   absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> Satisfaction(
-      const Period& period) override {
-    return survey_->Satisfaction(ReportPeriod::Of(period));
+      const ReportPeriod& period) override {
+    return survey_->Satisfaction(period);
   }
   absl::StatusOr<std::vector<std::string>> OvertimeCases(
-      const Period& period, const std::string& department, int limit) override {
+      const ReportPeriod& period, const std::string& department,
+      int limit) override {
     return intake_->OvertimeCases(period, department, limit);
   }
   absl::StatusOr<std::vector<std::string>> BadRatings(
-      const Period& period, const std::string& department, bool overdue_only,
-      int limit) override {
+      const ReportPeriod& period, const std::string& department,
+      bool overdue_only, int limit) override {
     return survey_->BadRatings(period, department, overdue_only, limit);
   }
   absl::StatusOr<std::vector<zwfw::v1::Case>> ExtendedCases(
-      const Period& period, int limit) override {
+      const ReportPeriod& period, int limit) override {
     return intake_->ExtendedCases(period, limit);
   }
 

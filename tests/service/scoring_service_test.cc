@@ -67,13 +67,13 @@ class FakeSources : public ScoringSources {
     return directory;
   }
   absl::StatusOr<zwfw::v1::GetCaseStatsResponse> CaseStats(
-      const Period&) override {
+      const ReportPeriod&) override {
     ++case_stats_calls;
     if (intake_down) return absl::UnavailableError(kIntakeDown);
     return cases;
   }
   absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> Satisfaction(
-      const Period&) override {
+      const ReportPeriod&) override {
     if (survey_down) return absl::UnavailableError(kSurveyDown);
     return survey;
   }
@@ -100,20 +100,20 @@ class FakeSources : public ScoringSources {
   }
   std::map<std::string, zwfw::v1::CaseSums> completed, promised;
   int case_sums_calls = 0;
-  absl::StatusOr<std::vector<zwfw::v1::Case>> ExtendedCases(const Period&,
+  absl::StatusOr<std::vector<zwfw::v1::Case>> ExtendedCases(const ReportPeriod&,
                                                             int) override {
     if (intake_down) return absl::UnavailableError(kIntakeDown);
     return extended;
   }
   std::vector<zwfw::v1::Case> extended;
-  absl::StatusOr<std::vector<std::string>> OvertimeCases(const Period&,
+  absl::StatusOr<std::vector<std::string>> OvertimeCases(const ReportPeriod&,
                                                          const std::string&,
                                                          int) override {
     ++evidence_calls;
     if (hold != nullptr) hold->WaitForNotification();
     return std::vector<std::string>{"GA-1", "GA-2"};
   }
-  absl::StatusOr<std::vector<std::string>> BadRatings(const Period&,
+  absl::StatusOr<std::vector<std::string>> BadRatings(const ReportPeriod&,
                                                       const std::string&, bool,
                                                       int) override {
     return std::vector<std::string>{};
@@ -339,6 +339,38 @@ TEST_P(ScoringServiceTest, RulesOverLibraryIndicators) {
   zwfw::v1::GetRulesRequest get;
   ASSERT_TRUE(stub_->GetRules(As("admin").get(), get, &stored).ok());
   EXPECT_EQ(stored.rules_size(), 3);
+}
+
+// A quarter (half year, year) is scored as a month is, from its figures,
+// with adjustments of its own.
+TEST_P(ScoringServiceTest, AQuarterIsScoredLikeAMonth) {
+  ASSERT_TRUE(SetDefaultRules().ok());
+  zwfw::v1::ComputeScorecardRequest request;
+  request.set_period("2020-Q3");
+  zwfw::v1::Scorecard card;
+  grpc::Status s = stub_->ComputeScorecard(As("admin").get(), request, &card);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(card.period(), "2020-Q3");
+  EXPECT_EQ(ScoreOf(card, "gaj"), 9000);
+
+  zwfw::v1::AddAdjustmentRequest adjust;
+  adjust.mutable_adjustment()->set_period("2020-Q3");
+  adjust.mutable_adjustment()->set_department_code("区税务局");
+  adjust.mutable_adjustment()->set_points(-50);
+  adjust.mutable_adjustment()->set_reason("季度督查：缺岗");
+  zwfw::v1::AddAdjustmentResponse added;
+  s = stub_->AddAdjustment(As("admin").get(), adjust, &added);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  ASSERT_TRUE(stub_->ComputeScorecard(As("admin").get(), request, &card).ok());
+  EXPECT_EQ(ScoreOf(card, "swj"), 9950);
+  // The month keeps its own.
+  EXPECT_EQ(ScoreOf(*Card(), "swj"), 10000);
+
+  request.set_period("2020-Q7");
+  s = stub_->ComputeScorecard(As("admin").get(), request, &card);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("a quarter (2023-Q2)"), std::string::npos)
+      << s.error_message();
 }
 
 TEST_P(ScoringServiceTest, RulesAreVersionedAndABadFileChangesNothing) {
