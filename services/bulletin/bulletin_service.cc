@@ -92,9 +92,13 @@ grpc::Status BulletinService::GetIndicators(
         absl::StatusOr<zwfw::v1::DirectorySnapshot> directory =
             sources_->Directory();
         if (!directory.ok()) return directory.status();
-        *response = BuildIndicatorReport(*plan, *directory, *now,
-                                         previous ? &*previous : nullptr,
-                                         year_before ? &*year_before : nullptr);
+        if (request->top() < 0 || request->top() > kMaxTop) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("top: must be 0 to ", kMaxTop));
+        }
+        *response = BuildIndicatorReport(
+            *plan, *directory, *now, previous ? &*previous : nullptr,
+            year_before ? &*year_before : nullptr, request->top());
         return absl::OkStatus();
       });
 }

@@ -34,7 +34,7 @@ void Fill(const IndicatorValue& value, zwfw::v1::IndicatorFigure* out) {
 zwfw::v1::GetIndicatorsResponse BuildIndicatorReport(
     const IndicatorPlan& plan, const zwfw::v1::DirectorySnapshot& directory,
     const PeriodAggregates& now, const PeriodAggregates* previous,
-    const PeriodAggregates* year_before) {
+    const PeriodAggregates* year_before, int top) {
   zwfw::v1::GetIndicatorsResponse out;
   out.set_period(now.period.ToString());
   out.set_period_name(now.period.ChineseName());
@@ -103,6 +103,21 @@ zwfw::v1::GetIndicatorsResponse BuildIndicatorReport(
   for (const UnitInputs& d : table.departments) {
     row(d, find(before_departments, d.code), find(year_departments, d.code),
         out.add_departments());
+  }
+  if (top > 0) {
+    for (size_t i = 0; i < plan.indicators().size(); ++i) {
+      std::vector<IndicatorValue> values;
+      for (const UnitInputs& d : table.departments) {
+        values.push_back(plan.Evaluate(static_cast<int>(i), d.inputs));
+      }
+      zwfw::v1::IndicatorRanking* ranking = out.add_rankings();
+      for (size_t u : TopUnits(values, static_cast<size_t>(top))) {
+        ranking->add_top(table.departments[u].code);
+      }
+      for (size_t u : ZeroUnits(values)) {
+        ranking->add_zero(table.departments[u].code);
+      }
+    }
   }
   for (const UnitInputs& g : table.groups) {
     row(g, find(before_groups, g.code), find(year_groups, g.code),

@@ -29,10 +29,11 @@ struct PeriodAggregates {
   zwfw::v1::GetSatisfactionStatsResponse satisfaction;  // likewise
 };
 
+// `top` > 0: the rankings too (IndicatorRanking).
 zwfw::v1::GetIndicatorsResponse BuildIndicatorReport(
     const IndicatorPlan& plan, const zwfw::v1::DirectorySnapshot& directory,
     const PeriodAggregates& now, const PeriodAggregates* previous,
-    const PeriodAggregates* year_before);
+    const PeriodAggregates* year_before, int top = 0);
 
 }  // namespace zwfw::bulletin
 

@@ -525,6 +525,27 @@ IndicatorValue IndicatorPlan::Evaluate(int index,
   return ratio(0, 0);
 }
 
+std::vector<size_t> TopUnits(const std::vector<IndicatorValue>& values,
+                             size_t n, bool ascending) {
+  std::vector<size_t> ranked;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (!values[i].empty()) ranked.push_back(i);
+  }
+  std::stable_sort(ranked.begin(), ranked.end(), [&](size_t a, size_t b) {
+    return ascending ? values[a] < values[b] : values[b] < values[a];
+  });
+  if (ranked.size() > n) ranked.resize(n);
+  return ranked;
+}
+
+std::vector<size_t> ZeroUnits(const std::vector<IndicatorValue>& values) {
+  std::vector<size_t> zero;
+  for (size_t i = 0; i < values.size(); ++i) {
+    if (!values[i].empty() && values[i].numerator == 0) zero.push_back(i);
+  }
+  return zero;
+}
+
 std::vector<std::pair<std::string, std::string>> IndicatorNames() {
   std::vector<std::pair<std::string, std::string>> out;
   for (const Definition& d : kDefinitions) out.emplace_back(d.name, d.chinese);

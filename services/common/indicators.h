@@ -129,6 +129,17 @@ class IndicatorPlan {
   bool needs_survey_ = false;
 };
 
+// Rankings over units' values of one indicator (templates: "受理量前10位的单
+// 位", "本月无业务单位"). Indexes into `values`, which are in the units' own
+// order (directory order); ties keep that order; a unit without a value
+// (an empty denominator) is never ranked.
+//
+// The `n` highest (or, `ascending`, lowest) values.
+std::vector<size_t> TopUnits(const std::vector<IndicatorValue>& values,
+                             size_t n, bool ascending = false);
+// The units whose value is zero (a count of 0; a rate of 0 over something).
+std::vector<size_t> ZeroUnits(const std::vector<IndicatorValue>& values);
+
 // The names the library knows, in README order, with their Chinese names.
 std::vector<std::pair<std::string, std::string>> IndicatorNames();
 

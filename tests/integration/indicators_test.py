@@ -92,6 +92,14 @@ class IndicatorsTest(zwfw_testlib.ServicesTestCase):
         self.assertEqual(status, 400)
         self.assertIn("site=moon is not one of", body["message"])
 
+        # Rankings: 区人力社保局 is the one department with 5 overtime
+        # cases; the seven departments without cases are at zero.
+        status, ranked = self.get("2020-07", ["overtime", "accepted"], top="3")
+        self.assertEqual(status, 200, ranked)
+        codes = {d["code"]: d["name"] for d in july["departments"]}
+        self.assertEqual(codes[ranked["rankings"][0]["top"][0]], "区人力社保局")
+        self.assertEqual(len(ranked["rankings"][1]["zero"]), 7)
+
         # The CLI prints the same figures.
         _, out, _ = zwfw(*peers, "indicators", "--period=2020-Q3", "accepted",
                          "overtime", token=self.viewer, check=0)

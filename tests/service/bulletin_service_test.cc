@@ -278,6 +278,29 @@ TEST_F(IndicatorsTest, ComparedWithThePreviousPeriodAndTheYearBefore) {
   EXPECT_EQ(gaj->change(1), "比上月下降10.0个百分点");
 }
 
+TEST_F(IndicatorsTest, RankingsTopAndZero) {
+  zwfw::v1::GetIndicatorsRequest request;
+  request.set_period("2020-07");
+  request.add_indicators("accepted");
+  request.add_indicators("completion_rate");
+  request.set_top(3);
+  zwfw::v1::GetIndicatorsResponse r;
+  ASSERT_TRUE(stub_->GetIndicators(As("viewer").get(), request, &r).ok());
+  ASSERT_EQ(r.rankings_size(), 2);
+  // 区税务局 30, 区公安局 10, then the first department with none.
+  ASSERT_EQ(r.rankings(0).top_size(), 3);
+  EXPECT_EQ(r.rankings(0).top(0), "qj-swj");
+  EXPECT_EQ(r.rankings(0).top(1), "qj-gaj");
+  EXPECT_EQ(r.rankings(0).zero_size(), 32);  // 34 departments, 2 with cases
+  // A rate ranks only the departments it has a value for.
+  EXPECT_EQ(r.rankings(1).top_size(), 2);
+  EXPECT_EQ(r.rankings(1).top(0), "qj-swj");  // 100% before 90%
+  EXPECT_EQ(r.rankings(1).zero_size(), 0);
+  request.set_top(101);
+  EXPECT_EQ(stub_->GetIndicators(As("viewer").get(), request, &r).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+}
+
 TEST_F(IndicatorsTest, ALongerPeriodSumsItsMonths) {
   zwfw::v1::GetIndicatorsResponse r;
   ASSERT_TRUE(Get("2020-Q3", {"accepted"}, true, &r).ok());

@@ -239,6 +239,28 @@ TEST(IndicatorValueTest, OrdersByExactRatios) {
   EXPECT_TRUE(half < none);  // empty sorts last
 }
 
+TEST(IndicatorRankingTest, TopAndZeroUnitsInDirectoryOrderOnTies) {
+  auto count = [](int64_t n) {
+    return IndicatorValue{IndicatorUnit::kCount, n, 1};
+  };
+  const std::vector<IndicatorValue> accepted = {count(5), count(0), count(9),
+                                                count(5), count(0), count(12)};
+  EXPECT_EQ(TopUnits(accepted, 3), (std::vector<size_t>{5, 2, 0}));
+  EXPECT_EQ(TopUnits(accepted, 4), (std::vector<size_t>{5, 2, 0, 3}));
+  EXPECT_EQ(TopUnits(accepted, 2, /*ascending=*/true),
+            (std::vector<size_t>{1, 4}));
+  EXPECT_EQ(TopUnits(accepted, 100).size(), accepted.size());
+  EXPECT_EQ(ZeroUnits(accepted), (std::vector<size_t>{1, 4}));
+  // Rates: exact ratios; a unit with nothing under its rate is neither top
+  // nor zero.
+  const std::vector<IndicatorValue> speedup = {{IndicatorUnit::kRate, 1, 3},
+                                               {IndicatorUnit::kRate, 0, 0},
+                                               {IndicatorUnit::kRate, 2, 5},
+                                               {IndicatorUnit::kRate, 0, 7}};
+  EXPECT_EQ(TopUnits(speedup, 10), (std::vector<size_t>{2, 0, 3}));
+  EXPECT_EQ(ZeroUnits(speedup), (std::vector<size_t>{3}));
+}
+
 TEST(IndicatorFormatTest, CountsRatesDaysAndWan) {
   EXPECT_EQ(FormatValue({IndicatorUnit::kCount, 5610, 1}), "5610");
   EXPECT_EQ(FormatValue({IndicatorUnit::kCount, 5610, 1},

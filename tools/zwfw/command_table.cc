@@ -59,7 +59,7 @@ constexpr CommandLine kLines[] = {
     {"bulletin", "publish --period P", "an immutable published version"},
     {"bulletin", "get --period P [--version V] --format F [--o FILE]",
      "a published version"},
-    {"indicators", "--period P [--compare] [--json] INDICATOR...",
+    {"indicators", "--period P [--compare] [--top N] [--json] INDICATOR...",
      "figures of the indicator library (README \"Indicators\"), e.g. "
      "accepted speedup_rate"},
     {"health", "[intake|survey|scoring|bulletin|HOST:PORT]",

@@ -1,10 +1,14 @@
-// zwfw indicators --period P [--compare] [--json] INDICATOR...: the
+// zwfw indicators --period P [--compare] [--top N] [--json] INDICATOR...: the
 // figures of any indicators of the library (README "Indicators") in total,
 // per unit group and per department, from the bulletin service.
 #include <iostream>
+#include <map>
+#include <string>
+#include <vector>
 
 #include "absl/flags/declare.h"
 #include "absl/flags/flag.h"
+#include "absl/strings/str_join.h"
 #include "tools/zwfw/command_table.h"
 #include "tools/zwfw/commands.h"
 #include "tools/zwfw/text_table.h"
@@ -13,6 +17,9 @@
 ABSL_DECLARE_FLAG(std::string, period);
 ABSL_FLAG(bool, compare, false,
           "indicators: also the change against the previous period");
+ABSL_FLAG(int, top, 0,
+          "indicators: also the N departments ranked first by each, and those "
+          "at zero");
 
 namespace zwfw::cli {
 
@@ -21,6 +28,7 @@ int RunIndicatorsCommand(const ClientOptions& options,
   zwfw::v1::GetIndicatorsRequest request;
   request.set_period(absl::GetFlag(FLAGS_period));
   request.set_compare(absl::GetFlag(FLAGS_compare));
+  request.set_top(absl::GetFlag(FLAGS_top));
   for (const std::string& a : args) request.add_indicators(a);
   if (request.period().empty() || args.empty()) {
     std::cerr << GroupUsage("indicators");
@@ -62,6 +70,21 @@ int RunIndicatorsCommand(const ClientOptions& options,
   for (const auto& g : response.groups()) add(g.name(), g);
   for (const auto& d : response.departments()) add(d.name(), d);
   std::cout << response.period_name() << "\n" << table.ToString();
+  std::map<std::string, std::string> names;
+  for (const auto& d : response.departments()) names[d.code()] = d.name();
+  auto list =
+      [&](const google::protobuf::RepeatedPtrField<std::string>& codes) {
+        std::vector<std::string> out;
+        for (const std::string& code : codes) out.push_back(names[code]);
+        return absl::StrJoin(out, "、");
+      };
+  for (int i = 0; i < response.rankings_size(); ++i) {
+    const auto& r = response.rankings(i);
+    std::cout << response.indicators(i).chinese() << " 前" << r.top_size()
+              << "位：" << list(r.top()) << "\n"
+              << response.indicators(i).chinese() << " 为零（" << r.zero_size()
+              << "个）：" << list(r.zero()) << "\n";
+  }
   return kExitOk;
 }
 
