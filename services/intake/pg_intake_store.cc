@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
+#include "services/common/log.h"
 #include "services/common/month_version.h"
 #include "services/common/pg_audit_log.h"
 #include "services/common/pg_month_book.h"
@@ -173,6 +174,9 @@ absl::Status BackfillCells(PgDatabase& db) {
     if (pending->Int(0, 0) == 0) return absl::OkStatus();
     absl::Status s = c.Run(absl::StrCat("LOCK TABLE ", kCellsBackfillTable));
     if (!s.ok()) return s;
+    // Long on a large database: the operator sees why the start waits.
+    const absl::Time start = absl::Now();
+    int64_t counted = 0;
     CellDeltas deltas;
     std::string after_department, after_case;
     for (;;) {
@@ -190,11 +194,23 @@ absl::Status BackfillCells(PgDatabase& db) {
         }
         AddCells(CellsOf(stored), +1, &deltas);
       }
+      if (counted == 0) {
+        LogInfo("indicator cells: counting the cases stored before them");
+      }
+      counted += page->rows();
+      if (counted % 1000000 == 0) {
+        LogInfo(absl::StrCat("  ", counted, " cases counted"));
+      }
       after_department = page->Text(page->rows() - 1, 0);
       after_case = page->Text(page->rows() - 1, 1);
     }
     s = UpsertCells(c, deltas);
     if (!s.ok()) return s;
+    if (counted > 0) {
+      LogInfo(absl::StrCat("indicator cells: ", counted,
+                           " cases stored before them counted in ",
+                           absl::FormatDuration(absl::Now() - start)));
+    }
     return c.Run(absl::StrCat("DROP TABLE ", kCellsBackfillTable));
   });
 }

@@ -6,6 +6,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
 #include "services/common/audit_log.h"
 #include "services/common/log.h"
 #include "services/common/month_version.h"
@@ -91,6 +92,9 @@ class SqliteCaseStore::Writer {
     }
     absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
     if (!tx.ok()) return tx.status();
+    // Long on a large database: the operator sees why the start waits.
+    const absl::Time start = absl::Now();
+    int64_t counted = 0;
     CellDeltas deltas;
     {
       absl::StatusOr<Statement> cases =
@@ -103,6 +107,12 @@ class SqliteCaseStore::Writer {
           return absl::DataLossError("a stored case cannot be parsed");
         }
         AddCells(CellsOf(c), +1, &deltas);
+        if (++counted == 1) {
+          LogInfo("indicator cells: counting the cases stored before them");
+        }
+        if (counted % 1000000 == 0) {
+          LogInfo(absl::StrCat("  ", counted, " cases counted"));
+        }
       }
       if (!row.ok()) return row.status();
     }
@@ -111,8 +121,14 @@ class SqliteCaseStore::Writer {
     if (s.ok()) {
       s = db_->Exec(absl::StrCat("DROP TABLE ", kCellsBackfillTable));
     }
+    if (s.ok()) s = tx->Commit();
     if (!s.ok()) return s;
-    return tx->Commit();
+    if (counted > 0) {
+      LogInfo(absl::StrCat("indicator cells: ", counted,
+                           " cases stored before them counted in ",
+                           absl::FormatDuration(absl::Now() - start)));
+    }
+    return absl::OkStatus();
   }
 
   // Applies all requests in one transaction; their results, or the error
