@@ -277,24 +277,26 @@ bool operator==(const IndicatorValue& a, const IndicatorValue& b) {
   return Compare(a, b) == 0;
 }
 
+void AddCaseSums(const CaseSums& a, CaseSums* s) {
+  s->set_cases(s->cases() + a.cases());
+  s->set_timed(s->timed() + a.timed());
+  s->set_working_seconds(s->working_seconds() + a.working_seconds());
+  s->set_natural_seconds(s->natural_seconds() + a.natural_seconds());
+  s->set_promised_days(s->promised_days() + a.promised_days());
+  s->set_early(s->early() + a.early());
+  s->set_on_time(s->on_time() + a.on_time());
+  s->set_late(s->late() + a.late());
+  s->set_open(s->open() + a.open());
+  s->set_open_overdue(s->open_overdue() + a.open_overdue());
+  s->set_same_day(s->same_day() + a.same_day());
+}
+
 IndicatorInputs& IndicatorInputs::operator+=(const IndicatorInputs& o) {
   if (case_sums.size() < o.case_sums.size()) {
     case_sums.resize(o.case_sums.size());
   }
   for (size_t i = 0; i < o.case_sums.size(); ++i) {
-    const CaseSums& a = o.case_sums[i];
-    CaseSums& s = case_sums[i];
-    s.set_cases(s.cases() + a.cases());
-    s.set_timed(s.timed() + a.timed());
-    s.set_working_seconds(s.working_seconds() + a.working_seconds());
-    s.set_natural_seconds(s.natural_seconds() + a.natural_seconds());
-    s.set_promised_days(s.promised_days() + a.promised_days());
-    s.set_early(s.early() + a.early());
-    s.set_on_time(s.on_time() + a.on_time());
-    s.set_late(s.late() + a.late());
-    s.set_open(s.open() + a.open());
-    s.set_open_overdue(s.open_overdue() + a.open_overdue());
-    s.set_same_day(s.same_day() + a.same_day());
+    AddCaseSums(o.case_sums[i], &case_sums[i]);
   }
   for (int i = 0; i < kRatingLevels; ++i) {
     ratings[i] += o.ratings[i];

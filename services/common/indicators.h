@@ -61,6 +61,10 @@ struct IndicatorValue {
   friend bool operator==(const IndicatorValue& a, const IndicatorValue& b);
 };
 
+// Adds one set of case sums to another, field by field (a longer period's,
+// a group's or a total's sums).
+void AddCaseSums(const zwfw::v1::CaseSums& from, zwfw::v1::CaseSums* to);
+
 // One unit's (a department's, a group's, everyone's) aggregates.
 struct IndicatorInputs {
   // The sums of the plan's measures (IndicatorPlan::measures), in order.

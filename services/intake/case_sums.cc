@@ -7,28 +7,12 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "services/common/indicators.h"
 #include "services/common/month_version.h"
 #include "services/common/proto_time.h"
 #include "services/intake/case_cells.h"
 
 namespace zwfw::intake {
-namespace {
-
-void AddSums(const zwfw::v1::CaseSums& a, zwfw::v1::CaseSums* to) {
-  to->set_cases(to->cases() + a.cases());
-  to->set_timed(to->timed() + a.timed());
-  to->set_working_seconds(to->working_seconds() + a.working_seconds());
-  to->set_natural_seconds(to->natural_seconds() + a.natural_seconds());
-  to->set_promised_days(to->promised_days() + a.promised_days());
-  to->set_early(to->early() + a.early());
-  to->set_on_time(to->on_time() + a.on_time());
-  to->set_late(to->late() + a.late());
-  to->set_open(to->open() + a.open());
-  to->set_open_overdue(to->open_overdue() + a.open_overdue());
-  to->set_same_day(to->same_day() + a.same_day());
-}
-
-}  // namespace
 
 std::string FirstMonthNotOver(const ReportPeriod& period, absl::Time now) {
   const Period current = Period::Containing(now);
@@ -155,7 +139,7 @@ absl::StatusOr<zwfw::v1::GetCaseSumsResponse> BuildCaseSums(
         it == sums.end() ? zeros : it->second;
     for (int i = 0; i < n; ++i) {
       *row->add_sums() = values[i];
-      AddSums(values[i], &totals[i]);
+      AddCaseSums(values[i], &totals[i]);
     }
   }
   for (zwfw::v1::CaseSums& t : totals) *out.add_totals() = std::move(t);
