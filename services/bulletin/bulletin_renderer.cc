@@ -4,32 +4,118 @@
 #include "services/bulletin/composer.h"
 #include "services/common/auth.h"
 #include "services/common/cache_keys.h"
+#include "services/common/indicator_inputs.h"
 
 namespace zwfw::bulletin {
 
-absl::StatusOr<BulletinInputs> BulletinRenderer::Gather(const Period& period,
-                                                        bool freeze) {
-  BulletinInputs in;
-  if (freeze) {
-    absl::Status closed = sources_->ClosePeriod(period);
-    if (!closed.ok()) return closed;
+absl::StatusOr<PeriodAggregates> ReadAggregates(BulletinSources& sources,
+                                                const IndicatorPlan& plan,
+                                                const ReportPeriod& period) {
+  PeriodAggregates out{period, {}, {}};
+  if (!plan.measures().empty()) {
+    absl::StatusOr<zwfw::v1::GetCaseSumsResponse> cases =
+        sources.CaseSums(period, plan.measures());
+    if (!cases.ok()) return cases.status();
+    out.cases = *std::move(cases);
   }
+  if (plan.needs_survey()) {
+    absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> satisfaction =
+        sources.PeriodSatisfaction(period);
+    if (!satisfaction.ok()) return satisfaction.status();
+    out.satisfaction = *std::move(satisfaction);
+  }
+  return out;
+}
+
+absl::StatusOr<TemplateInputs> ReadTemplateInputs(
+    BulletinSources& sources, zwfw::v1::BulletinTemplate stored,
+    const ReportPeriod& period, bool compare) {
+  const std::string which =
+      absl::StrCat("template ", stored.name(), " version ", stored.version());
+  absl::StatusOr<BulletinTemplate> parsed =
+      BulletinTemplate::Parse(stored.text());
+  if (!parsed.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(which, ": ", parsed.status().message()));
+  }
+  if (!parsed->Accepts(period.kind())) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(which, " is not written for a period like ",
+                     period.ToString(), " (its period line)"));
+  }
+  absl::StatusOr<PeriodAggregates> now =
+      ReadAggregates(sources, parsed->plan(), period);
+  if (!now.ok()) return now.status();
+  // satisfaction_rate counts the office's satisfied levels, which survey's
+  // answer names; the measures do not depend on them.
+  if (parsed->plan().needs_survey()) {
+    parsed = BulletinTemplate::Parse(stored.text(),
+                                     SatisfiedLevelsOf(now->satisfaction));
+    if (!parsed.ok()) return parsed.status();
+  }
+  auto shared = std::make_shared<const BulletinTemplate>(*std::move(parsed));
+  TemplateInputs out{std::move(stored), shared, *std::move(now), {}, {}};
+  if (compare || shared->compares()) {
+    absl::StatusOr<PeriodAggregates> p =
+        ReadAggregates(sources, shared->plan(), period.Previous());
+    if (!p.ok()) return p.status();
+    out.previous = *std::move(p);
+  }
+  if (compare || shared->compares_year()) {
+    absl::StatusOr<PeriodAggregates> p =
+        ReadAggregates(sources, shared->plan(), period.YearBefore());
+    if (!p.ok()) return p.status();
+    out.year_before = *std::move(p);
+  }
+  return out;
+}
+
+absl::StatusOr<BulletinInputs> BulletinRenderer::Gather(
+    const ReportPeriod& period, bool freeze) {
+  BulletinInputs in;
   absl::StatusOr<zwfw::v1::Draft> draft = store_->GetDraft(period.ToString());
   if (!draft.ok()) return draft.status();
+  const std::string name = draft->template_();
+  if (name.empty() && period.kind() != ReportPeriod::Kind::kMonth) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "period ", period.ToString(),
+        ": the built-in bulletin is monthly; name a template in the draft "
+        "(template)"));
+  }
+  if (freeze) {
+    for (const Period& month : period.months()) {
+      absl::Status closed = sources_->ClosePeriod(month);
+      if (!closed.ok()) return closed;
+    }
+    // The draft as it stands after closing (Publish checks its revision).
+    draft = store_->GetDraft(period.ToString());
+    if (!draft.ok()) return draft.status();
+  }
   in.draft = *std::move(draft);
   absl::StatusOr<zwfw::v1::DirectorySnapshot> directory = sources_->Directory();
   if (!directory.ok()) return directory.status();
   in.directory = *std::move(directory);
+  if (!name.empty()) {
+    absl::StatusOr<zwfw::v1::BulletinTemplate> stored =
+        store_->GetTemplate(name, 0);
+    if (!stored.ok()) return stored.status();
+    absl::StatusOr<TemplateInputs> t =
+        ReadTemplateInputs(*sources_, *std::move(stored), period);
+    if (!t.ok()) return t.status();
+    in.templated = *std::move(t);
+    return in;
+  }
+  const Period month = period.first();
   absl::StatusOr<zwfw::v1::GetCaseStatsResponse> cases =
-      sources_->CaseStats(period);
+      sources_->CaseStats(month);
   if (!cases.ok()) return cases.status();
   in.cases = *std::move(cases);
   absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> survey =
-      sources_->Satisfaction(period);
+      sources_->Satisfaction(month);
   if (!survey.ok()) return survey.status();
   in.survey = *std::move(survey);
   absl::StatusOr<zwfw::v1::Scorecard> card =
-      freeze ? sources_->Freeze(period) : sources_->Scorecard(period);
+      freeze ? sources_->Freeze(month) : sources_->Scorecard(month);
   if (!card.ok()) return card.status();
   in.scorecard = *std::move(card);
   return in;
@@ -43,8 +129,21 @@ absl::StatusOr<zwfw::v1::RenderResponse> BulletinRenderer::Render(
       in.draft.SerializeAsString(), in.directory.SerializeAsString(),
       in.cases.SerializeAsString(), in.survey.SerializeAsString(),
       in.scorecard.SerializeAsString());
-  const std::string key = RenderCacheKey(
-      in.cases.period(), zwfw::v1::BulletinFormat_Name(format), inputs);
+  if (in.templated) {
+    const TemplateInputs& t = *in.templated;
+    absl::StrAppend(&inputs, t.stored.SerializeAsString());
+    for (const PeriodAggregates* a :
+         {&t.now, t.previous ? &*t.previous : nullptr,
+          t.year_before ? &*t.year_before : nullptr}) {
+      if (a == nullptr) continue;
+      absl::StrAppend(&inputs, a->period.ToString(),
+                      a->cases.SerializeAsString(),
+                      a->satisfaction.SerializeAsString());
+    }
+  }
+  const std::string period = in.draft.period();
+  const std::string key =
+      RenderCacheKey(period, zwfw::v1::BulletinFormat_Name(format), inputs);
   if (cache_ != nullptr && use == CacheUse::kAllowed) {
     if (std::optional<std::string> hit = cache_->Get(key)) {
       zwfw::v1::RenderResponse cached;
@@ -62,7 +161,7 @@ absl::StatusOr<zwfw::v1::RenderResponse> BulletinRenderer::Render(
     out.set_media_type(rendered->media_type);
     out.set_sha256(Sha256Hex(rendered->content));
     out.set_file_name(
-        absl::StrCat("bulletin-", in.cases.period(), ".", rendered->extension));
+        absl::StrCat("bulletin-", period, ".", rendered->extension));
     for (const auto& w : doc.warnings) out.add_warnings(w);
     out.set_draft_revision(in.draft.revision());
     if (cache_ != nullptr) {

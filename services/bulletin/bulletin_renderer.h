@@ -25,6 +25,20 @@
 
 namespace zwfw::bulletin {
 
+// The aggregates of `period` an indicator plan reads (GetCaseSums,
+// GetSatisfactionStats), as GetIndicators and templates use them.
+absl::StatusOr<PeriodAggregates> ReadAggregates(BulletinSources& sources,
+                                                const IndicatorPlan& plan,
+                                                const ReportPeriod& period);
+
+// A stored template parsed with the office's satisfied levels (survey's),
+// and the aggregates of `period` — and of the previous period and the year
+// before when the template, or `compare`, compares. FAILED_PRECONDITION
+// when the template is not for the period's kind or no longer parses.
+absl::StatusOr<TemplateInputs> ReadTemplateInputs(
+    BulletinSources& sources, zwfw::v1::BulletinTemplate stored,
+    const ReportPeriod& period, bool compare = false);
+
 class BulletinRenderer {
  public:
   // All pointers must outlive the renderer; `cache` may be null.
@@ -38,10 +52,15 @@ class BulletinRenderer {
         fonts_(std::move(fonts)),
         cache_ttl_(cache_ttl) {}
 
-  // Everything the period's bulletin is made of. `freeze` (Publish) closes
-  // the period in the services first, then asks scoring to freeze the
-  // scorecard. The sources' errors name the service.
-  absl::StatusOr<BulletinInputs> Gather(const Period& period, bool freeze);
+  // Everything the period's bulletin is made of: with the draft's template,
+  // the template and its aggregates (any period the template is for);
+  // without, the built-in monthly format's figures and scorecard
+  // (FAILED_PRECONDITION for a longer period). `freeze` (Publish) closes
+  // the period's months in the services first and, for the built-in
+  // format, asks scoring to freeze the scorecard. The sources' errors name
+  // the service.
+  absl::StatusOr<BulletinInputs> Gather(const ReportPeriod& period,
+                                        bool freeze);
 
   // The document of `inputs` in `format`, from the cache when it holds it
   // and `use` allows. Errors: writers.h's (a missing font for PDF).

@@ -67,11 +67,39 @@ grpc::Status BulletinService::GetIndicators(
         absl::StatusOr<ReportPeriod> period =
             ReportPeriod::Parse(request->period());
         if (!period.ok()) return period.status();
+        if (request->top() < 0 || request->top() > kMaxTop) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("top: must be 0 to ", kMaxTop));
+        }
+        absl::StatusOr<zwfw::v1::DirectorySnapshot> directory =
+            sources_->Directory();
+        if (!directory.ok()) return directory.status();
+        if (!request->template_().empty()) {
+          // A template's indicators, compared as the template compares.
+          if (!request->indicators().empty()) {
+            return absl::InvalidArgumentError(
+                "indicators: not with template (its indicators are read)");
+          }
+          absl::Status named = CheckTemplateName(request->template_());
+          if (!named.ok()) return named;
+          absl::StatusOr<zwfw::v1::BulletinTemplate> stored =
+              store_->GetTemplate(request->template_(), 0);
+          if (!stored.ok()) return stored.status();
+          absl::StatusOr<TemplateInputs> t = ReadTemplateInputs(
+              *sources_, *std::move(stored), *period, request->compare());
+          if (!t.ok()) return t.status();
+          *response = BuildIndicatorReport(
+              t->parsed->plan(), *directory, t->now,
+              t->previous ? &*t->previous : nullptr,
+              t->year_before ? &*t->year_before : nullptr, request->top());
+          return absl::OkStatus();
+        }
         std::vector<std::string> texts(request->indicators().begin(),
                                        request->indicators().end());
         absl::StatusOr<IndicatorPlan> plan = PlanIndicators(texts);
         if (!plan.ok()) return plan.status();
-        absl::StatusOr<PeriodAggregates> now = ReadAggregates(*plan, *period);
+        absl::StatusOr<PeriodAggregates> now =
+            ReadAggregates(*sources_, *plan, *period);
         if (!now.ok()) return now.status();
         // satisfaction_rate counts the office's satisfied levels (survey's
         // --satisfied_levels), which survey's answer names.
@@ -82,19 +110,12 @@ grpc::Status BulletinService::GetIndicators(
         std::optional<PeriodAggregates> previous, year_before;
         if (request->compare()) {
           absl::StatusOr<PeriodAggregates> p =
-              ReadAggregates(*plan, period->Previous());
+              ReadAggregates(*sources_, *plan, period->Previous());
           if (!p.ok()) return p.status();
           previous = *std::move(p);
-          p = ReadAggregates(*plan, period->YearBefore());
+          p = ReadAggregates(*sources_, *plan, period->YearBefore());
           if (!p.ok()) return p.status();
           year_before = *std::move(p);
-        }
-        absl::StatusOr<zwfw::v1::DirectorySnapshot> directory =
-            sources_->Directory();
-        if (!directory.ok()) return directory.status();
-        if (request->top() < 0 || request->top() > kMaxTop) {
-          return absl::InvalidArgumentError(
-              absl::StrCat("top: must be 0 to ", kMaxTop));
         }
         *response = BuildIndicatorReport(
             *plan, *directory, *now, previous ? &*previous : nullptr,
@@ -103,22 +124,60 @@ grpc::Status BulletinService::GetIndicators(
       });
 }
 
-absl::StatusOr<PeriodAggregates> BulletinService::ReadAggregates(
-    const IndicatorPlan& plan, const ReportPeriod& period) {
-  PeriodAggregates out{period, {}, {}};
-  if (!plan.measures().empty()) {
-    absl::StatusOr<zwfw::v1::GetCaseSumsResponse> cases =
-        sources_->CaseSums(period, plan.measures());
-    if (!cases.ok()) return cases.status();
-    out.cases = *std::move(cases);
-  }
-  if (plan.needs_survey()) {
-    absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> satisfaction =
-        sources_->PeriodSatisfaction(period);
-    if (!satisfaction.ok()) return satisfaction.status();
-    out.satisfaction = *std::move(satisfaction);
-  }
-  return out;
+grpc::Status BulletinService::SetTemplate(
+    grpc::ServerContext* context, const zwfw::v1::SetTemplateRequest* request,
+    zwfw::v1::BulletinTemplate* response) {
+  return HandleRpc(
+      *tokens_, *context, "SetTemplate", {Role::kAdmin},
+      [&](const Principal& who) -> absl::Status {
+        absl::Status named = CheckTemplateName(request->name());
+        if (!named.ok()) return named;
+        absl::StatusOr<BulletinTemplate> parsed =
+            BulletinTemplate::Parse(request->text());
+        if (!parsed.ok()) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              "template ", request->name(), ": ", parsed.status().message()));
+        }
+        zwfw::v1::BulletinTemplate t;
+        t.set_name(request->name());
+        t.set_text(request->text());
+        *t.mutable_set_at() = ToProto(options_.now());
+        t.set_set_by(who.Who());
+        absl::StatusOr<zwfw::v1::BulletinTemplate> stored =
+            store_->SetTemplate(std::move(t));
+        if (!stored.ok()) return stored.status();
+        for (const Indicator& i : parsed->plan().indicators()) {
+          stored->add_indicators(i.text);
+        }
+        LogInfo(absl::StrCat("template ", stored->name(), " version ",
+                             stored->version(), " set by ", who.Who()));
+        *response = *std::move(stored);
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status BulletinService::GetTemplate(
+    grpc::ServerContext* context, const zwfw::v1::GetTemplateRequest* request,
+    zwfw::v1::BulletinTemplate* response) {
+  return HandleRpc(
+      *tokens_, *context, "GetTemplate",
+      {Role::kAdmin, Role::kService, Role::kViewer, Role::kDepartment},
+      [&](const Principal&) -> absl::Status {
+        absl::Status named = CheckTemplateName(request->name());
+        if (!named.ok()) return named;
+        absl::StatusOr<zwfw::v1::BulletinTemplate> stored =
+            store_->GetTemplate(request->name(), request->version());
+        if (!stored.ok()) return stored.status();
+        absl::StatusOr<BulletinTemplate> parsed =
+            BulletinTemplate::Parse(stored->text());
+        if (parsed.ok()) {
+          for (const Indicator& i : parsed->plan().indicators()) {
+            stored->add_indicators(i.text);
+          }
+        }
+        *response = *std::move(stored);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status BulletinService::GetDraft(grpc::ServerContext* context,
@@ -126,8 +185,8 @@ grpc::Status BulletinService::GetDraft(grpc::ServerContext* context,
                                        zwfw::v1::Draft* response) {
   return HandleRpc(*tokens_, *context, "GetDraft", {Role::kAdmin},
                    [&](const Principal&) -> absl::Status {
-                     absl::StatusOr<Period> period =
-                         Period::Parse(request->period());
+                     absl::StatusOr<ReportPeriod> period =
+                         ReportPeriod::Parse(request->period());
                      if (!period.ok()) return period.status();
                      absl::StatusOr<zwfw::v1::Draft> draft =
                          store_->GetDraft(period->ToString());
@@ -142,11 +201,23 @@ grpc::Status BulletinService::UpdateDraft(
     zwfw::v1::Draft* response) {
   return HandleRpc(*tokens_, *context, "UpdateDraft", {Role::kAdmin},
                    [&](const Principal& who) -> absl::Status {
-                     absl::StatusOr<Period> period =
-                         Period::Parse(request->draft().period());
+                     absl::StatusOr<ReportPeriod> period =
+                         ReportPeriod::Parse(request->draft().period());
                      if (!period.ok()) return period.status();
                      absl::Status s = CheckDraft(request->draft());
                      if (!s.ok()) return s;
+                     // The template must exist (its later versions apply).
+                     if (const std::string& name = request->draft().template_();
+                         !name.empty()) {
+                       s = CheckTemplateName(name);
+                       if (!s.ok()) {
+                         return absl::InvalidArgumentError(
+                             absl::StrCat("template: ", s.message()));
+                       }
+                       absl::StatusOr<zwfw::v1::BulletinTemplate> found =
+                           store_->GetTemplate(name, 0);
+                       if (!found.ok()) return found.status();
+                     }
                      zwfw::v1::Draft draft = request->draft();
                      draft.DiscardUnknownFields();  // only what we name
                      draft.set_period(period->ToString());
@@ -167,7 +238,8 @@ grpc::Status BulletinService::Render(grpc::ServerContext* context,
   return HandleRpc(
       *tokens_, *context, "Render", {Role::kAdmin, Role::kService},
       [&](const Principal&) -> absl::Status {
-        absl::StatusOr<Period> period = Period::Parse(request->period());
+        absl::StatusOr<ReportPeriod> period =
+            ReportPeriod::Parse(request->period());
         if (!period.ok()) return period.status();
         // Refuse a bad format before reading anything.
         if (!zwfw::v1::BulletinFormat_IsValid(request->format()) ||
@@ -192,7 +264,8 @@ grpc::Status BulletinService::Publish(grpc::ServerContext* context,
   return HandleRpc(
       *tokens_, *context, "Publish", {Role::kAdmin},
       [&](const Principal& who) -> absl::Status {
-        absl::StatusOr<Period> period = Period::Parse(request->period());
+        absl::StatusOr<ReportPeriod> period =
+            ReportPeriod::Parse(request->period());
         if (!period.ok()) return period.status();
         absl::StatusOr<BulletinInputs> inputs =
             renderer_.Gather(*period, /*freeze=*/true);
@@ -225,7 +298,8 @@ grpc::Status BulletinService::GetPublished(
   return HandleRpc(
       *tokens_, *context, "GetPublished", kPublishedReaders,
       [&](const Principal&) -> absl::Status {
-        absl::StatusOr<Period> period = Period::Parse(request->period());
+        absl::StatusOr<ReportPeriod> period =
+            ReportPeriod::Parse(request->period());
         if (!period.ok()) return period.status();
         absl::StatusOr<zwfw::v1::RenderResponse> found = store_->GetPublished(
             period->ToString(), request->version(), request->format());
@@ -241,7 +315,8 @@ grpc::Status BulletinService::ListPublished(
   return HandleRpc(
       *tokens_, *context, "ListPublished", kPublishedReaders,
       [&](const Principal&) -> absl::Status {
-        absl::StatusOr<Period> period = Period::Parse(request->period());
+        absl::StatusOr<ReportPeriod> period =
+            ReportPeriod::Parse(request->period());
         if (!period.ok()) return period.status();
         absl::StatusOr<std::vector<zwfw::v1::PublishedVersion>> versions =
             store_->ListPublished(period->ToString());

@@ -55,6 +55,12 @@ class BulletinService final : public zwfw::v1::Bulletin::Service {
       grpc::ServerContext* context,
       const zwfw::v1::GetIndicatorsRequest* request,
       zwfw::v1::GetIndicatorsResponse* response) override;
+  grpc::Status SetTemplate(grpc::ServerContext* context,
+                           const zwfw::v1::SetTemplateRequest* request,
+                           zwfw::v1::BulletinTemplate* response) override;
+  grpc::Status GetTemplate(grpc::ServerContext* context,
+                           const zwfw::v1::GetTemplateRequest* request,
+                           zwfw::v1::BulletinTemplate* response) override;
   grpc::Status GetDraft(grpc::ServerContext* context,
                         const zwfw::v1::GetDraftRequest* request,
                         zwfw::v1::Draft* response) override;
@@ -79,10 +85,6 @@ class BulletinService final : public zwfw::v1::Bulletin::Service {
   static const std::vector<zwfw::v1::BulletinFormat>& PublishedFormats();
 
  private:
-  // The aggregates the plan reads for one period.
-  absl::StatusOr<PeriodAggregates> ReadAggregates(const IndicatorPlan& plan,
-                                                  const ReportPeriod& period);
-
   BulletinStore* const store_;
   BulletinSources* const sources_;
   TokenStore* const tokens_;

@@ -14,6 +14,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "zwfw/v1/bulletin.pb.h"
 
 namespace zwfw::bulletin {
@@ -46,7 +47,21 @@ class BulletinStore {
       zwfw::v1::BulletinFormat format) = 0;
   virtual absl::StatusOr<std::vector<zwfw::v1::PublishedVersion>> ListPublished(
       const std::string& period) = 0;
+
+  // Stores `t` as its name's next version (assigned), with an audit entry.
+  virtual absl::StatusOr<zwfw::v1::BulletinTemplate> SetTemplate(
+      zwfw::v1::BulletinTemplate t) = 0;
+  // `version` 0: the latest. NOT_FOUND naming the template.
+  virtual absl::StatusOr<zwfw::v1::BulletinTemplate> GetTemplate(
+      const std::string& name, int64_t version) = 0;
 };
+
+// NOT_FOUND for a template name (and version) that was never set.
+inline absl::Status TemplateNotFound(const std::string& name, int64_t version) {
+  return absl::NotFoundError(
+      version > 0 ? absl::StrCat("template ", name, " has no version ", version)
+                  : absl::StrCat("template ", name, " is not set"));
+}
 
 }  // namespace zwfw::bulletin
 

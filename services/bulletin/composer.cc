@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/bulletin/template_composer.h"
 #include "services/common/percent.h"
 #include "services/common/period.h"
 
@@ -89,6 +90,12 @@ std::string CaseParagraph(const BulletinInputs& in) {
 }
 
 Document Compose(const BulletinInputs& in, const ComposerOptions& options) {
+  if (in.templated) {
+    const TemplateInputs& t = *in.templated;
+    return ComposeFromTemplate(*t.parsed, in.draft, in.directory, t.now,
+                               t.previous ? &*t.previous : nullptr,
+                               t.year_before ? &*t.year_before : nullptr);
+  }
   Document doc;
   doc.period = in.cases.period();
   std::vector<std::string>& warnings = doc.warnings;

@@ -6,10 +6,14 @@
 #define ZWFW_SERVICES_BULLETIN_COMPOSER_H_
 
 #include <cstdint>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "services/bulletin/bulletin_template.h"
 #include "services/bulletin/document.h"
+#include "services/bulletin/indicator_report.h"
 #include "services/common/volume_classes.h"
 #include "zwfw/v1/bulletin.pb.h"
 #include "zwfw/v1/directory.pb.h"
@@ -19,12 +23,25 @@
 
 namespace zwfw::bulletin {
 
+// A bulletin written from an office's template (bulletin_template.h): the
+// template as stored and parsed, and the aggregates its indicators read.
+struct TemplateInputs {
+  zwfw::v1::BulletinTemplate stored;
+  std::shared_ptr<const BulletinTemplate> parsed;
+  PeriodAggregates now;
+  std::optional<PeriodAggregates> previous, year_before;
+};
+
 struct BulletinInputs {
   zwfw::v1::Draft draft;
   zwfw::v1::DirectorySnapshot directory;
+  // The built-in monthly format's figures; empty with a template.
   zwfw::v1::GetCaseStatsResponse cases;
   zwfw::v1::GetSatisfactionStatsResponse survey;
   zwfw::v1::Scorecard scorecard;
+  // Set when the draft names a template (Draft.template): Compose writes
+  // it (template_composer.h) instead of the built-in format.
+  std::optional<TemplateInputs> templated;
 };
 
 struct ComposerOptions {

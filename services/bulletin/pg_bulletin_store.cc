@@ -31,7 +31,16 @@ CREATE TABLE published_formats (
 );
 )sql",
                                    // 2: the audit trail.
-                                   PgAuditLogMigration()};
+                                   PgAuditLogMigration(),
+                                   // 3: the office's templates.
+                                   R"sql(
+CREATE TABLE templates (
+  name text NOT NULL,
+  version bigint NOT NULL,
+  record bytea NOT NULL,
+  PRIMARY KEY (name, version)
+);
+)sql"};
   return *migrations;
 }
 
@@ -194,6 +203,48 @@ PgBulletinStore::ListPublished(const std::string& period) {
   });
   if (!s.ok()) return s;
   return out;
+}
+
+absl::StatusOr<zwfw::v1::BulletinTemplate> PgBulletinStore::SetTemplate(
+    zwfw::v1::BulletinTemplate t) {
+  absl::Status s = db_->Write([&](PgConnection& c) -> absl::Status {
+    // Two replicas setting one name at once: the primary key refuses the
+    // second, which the caller retries.
+    absl::StatusOr<PgResult> last = c.Exec(
+        "SELECT coalesce(max(version), 0) FROM templates WHERE name = $1",
+        PgParams().Text(t.name()));
+    if (!last.ok()) return last.status();
+    t.set_version(last->Int(0, 0) + 1);
+    absl::Status w = c.Run("INSERT INTO templates VALUES ($1, $2, $3)",
+                           PgParams()
+                               .Text(t.name())
+                               .Int(t.version())
+                               .Bytes(t.SerializeAsString()));
+    if (!w.ok()) return w;
+    return AppendPgAudit(
+        c, {t.set_by(), "SetTemplate"}, ToTime(t.set_at()),
+        {absl::StrCat("template ", t.name(), " version ", t.version())});
+  });
+  if (!s.ok()) return s;
+  return t;
+}
+
+absl::StatusOr<zwfw::v1::BulletinTemplate> PgBulletinStore::GetTemplate(
+    const std::string& name, int64_t version) {
+  zwfw::v1::BulletinTemplate t;
+  absl::Status s = db_->Read([&](PgConnection& c) -> absl::Status {
+    absl::StatusOr<bool> found = PgReadRecord(
+        c,
+        "SELECT record FROM templates WHERE name = $1 AND version = CASE WHEN "
+        "$2::bigint > 0 THEN $2::bigint ELSE (SELECT max(version) FROM "
+        "templates WHERE name = $1) END",
+        PgParams().Text(name).Int(version), &t, "a template");
+    if (!found.ok()) return found.status();
+    if (!*found) return TemplateNotFound(name, version);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return t;
 }
 
 }  // namespace zwfw::bulletin

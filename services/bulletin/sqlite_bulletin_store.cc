@@ -32,7 +32,16 @@ CREATE TABLE published_formats (
 ) STRICT;
 )sql",
                                    // 2: the audit trail.
-                                   AuditLogMigration()};
+                                   AuditLogMigration(),
+                                   // 3: the office's templates.
+                                   R"sql(
+CREATE TABLE templates (
+  name TEXT NOT NULL,
+  version INTEGER NOT NULL,
+  record BLOB NOT NULL,
+  PRIMARY KEY (name, version)
+) STRICT;
+)sql"};
   return *migrations;
 }
 
@@ -201,6 +210,55 @@ SqliteBulletinStore::ListPublished(const std::string& period) {
   }
   if (!row.ok()) return row.status();
   return out;
+}
+
+absl::StatusOr<zwfw::v1::BulletinTemplate> SqliteBulletinStore::SetTemplate(
+    zwfw::v1::BulletinTemplate t) {
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<Transaction> tx = Transaction::Begin(*db_);
+  if (!tx.ok()) return tx.status();
+  absl::StatusOr<Statement> q = db_->Prepare(
+      "SELECT coalesce(max(version), 0) FROM templates WHERE name = ?");
+  if (!q.ok()) return q.status();
+  q->Bind(1, t.name());
+  absl::StatusOr<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  t.set_version(q->ColumnInt(0) + 1);
+  absl::StatusOr<Statement> insert =
+      db_->Prepare("INSERT INTO templates VALUES (?, ?, ?)");
+  if (!insert.ok()) return insert.status();
+  absl::Status s = insert->Bind(1, t.name())
+                       .Bind(2, t.version())
+                       .BindBlob(3, t.SerializeAsString())
+                       .Run();
+  if (s.ok()) {
+    s = AppendAudit(
+        *db_, {t.set_by(), "SetTemplate"}, ToTime(t.set_at()),
+        {absl::StrCat("template ", t.name(), " version ", t.version())});
+  }
+  if (s.ok()) s = tx->Commit();
+  if (!s.ok()) return s;
+  return t;
+}
+
+absl::StatusOr<zwfw::v1::BulletinTemplate> SqliteBulletinStore::GetTemplate(
+    const std::string& name, int64_t version) {
+  absl::MutexLock lock(&mu_);
+  absl::StatusOr<Statement> q = db_->Prepare(
+      "SELECT record FROM templates WHERE name = ?1 AND version = CASE WHEN "
+      "?2 > 0 THEN ?2 ELSE (SELECT max(version) FROM templates WHERE name = "
+      "?1) END");
+  if (!q.ok()) return q.status();
+  q->Bind(1, name).Bind(2, version);
+  absl::StatusOr<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return TemplateNotFound(name, version);
+  zwfw::v1::BulletinTemplate t;
+  if (!t.ParseFromString(q->ColumnText(0))) {
+    return absl::DataLossError(
+        absl::StrCat("template ", name, " cannot be parsed"));
+  }
+  return t;
 }
 
 }  // namespace zwfw::bulletin

@@ -37,6 +37,10 @@ class SqliteBulletinStore final : public BulletinStore {
       zwfw::v1::BulletinFormat format) override;
   absl::StatusOr<std::vector<zwfw::v1::PublishedVersion>> ListPublished(
       const std::string& period) override;
+  absl::StatusOr<zwfw::v1::BulletinTemplate> SetTemplate(
+      zwfw::v1::BulletinTemplate t) override;
+  absl::StatusOr<zwfw::v1::BulletinTemplate> GetTemplate(
+      const std::string& name, int64_t version) override;
 
  private:
   explicit SqliteBulletinStore(std::unique_ptr<Database> db)

@@ -20,16 +20,19 @@ int128 Power10(int n) {
 }
 
 // numerator / denominator × scale, rounded half away from zero to
-// `decimals`, written out: "-1.10", "75.42".
+// `decimals` (or to fewer, `round`, then written with `decimals`: 98.9 as
+// "98.90"), written out: "-1.10", "75.42".
 std::string Rounded(int128 numerator, int128 denominator, int128 scale,
-                    int decimals) {
+                    int decimals, int round = -1) {
   if (denominator < 0) {
     numerator = -numerator;
     denominator = -denominator;
   }
+  const int kept = round >= 0 && round < decimals ? round : decimals;
   const bool negative = numerator < 0;
-  int128 n = (negative ? -numerator : numerator) * scale * Power10(decimals);
-  int128 units = (2 * n + denominator) / (2 * denominator);
+  int128 n = (negative ? -numerator : numerator) * scale * Power10(kept);
+  int128 units =
+      (2 * n + denominator) / (2 * denominator) * Power10(decimals - kept);
   const int128 unit = Power10(decimals);
   const int64_t whole = static_cast<int64_t>(units / unit);
   std::string out = absl::StrCat(negative && units != 0 ? "-" : "", whole);
@@ -66,11 +69,17 @@ absl::StatusOr<NumberFormat> NumberFormat::Parse(absl::string_view text) {
         return absl::InvalidArgumentError(
             absl::StrCat("format: decimals=", part, " is not 0 to 4"));
       }
+    } else if (absl::ConsumePrefix(&part, "round=")) {
+      if (!absl::SimpleAtoi(part, &f.round) || f.round < 0 || f.round > 4) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("format: round=", part, " is not 0 to 4"));
+      }
     } else if (absl::ConsumePrefix(&part, "empty=")) {
       f.empty = std::string(part);
     } else {
       return absl::InvalidArgumentError(absl::StrCat(
-          "format: \"", part, "\" is not decimals=N, empty=TEXT, trim or wan"));
+          "format: \"", part,
+          "\" is not decimals=N, round=N, empty=TEXT, trim or wan"));
     }
   }
   return f;
@@ -83,8 +92,8 @@ std::string FormatValue(const IndicatorValue& value,
       format.decimals >= 0 ? format.decimals : DefaultDecimals(value.unit);
   switch (value.unit) {
     case IndicatorUnit::kRate: {
-      std::string text =
-          Rounded(value.numerator, value.denominator, 100, decimals);
+      std::string text = Rounded(value.numerator, value.denominator, 100,
+                                 decimals, format.round);
       if (format.trim_whole && decimals > 0 &&
           text.substr(text.size() - decimals) == std::string(decimals, '0')) {
         text.resize(text.size() - decimals - 1);
@@ -92,7 +101,8 @@ std::string FormatValue(const IndicatorValue& value,
       return absl::StrCat(text, "%");
     }
     case IndicatorUnit::kDays:
-      return Rounded(value.numerator, value.denominator, 1, decimals);
+      return Rounded(value.numerator, value.denominator, 1, decimals,
+                     format.round);
     case IndicatorUnit::kCount:
       if (format.wan) {
         if (format.decimals < 0) decimals = 2;

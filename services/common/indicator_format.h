@@ -21,6 +21,10 @@ namespace zwfw {
 struct NumberFormat {
   // Decimals shown; -1: the unit's own (counts 0, rates and days 2).
   int decimals = -1;
+  // Rounded to this many decimals first, then written with `decimals`
+  // (round=1, decimals=2: 98.9% as "98.90%", as some offices print); -1:
+  // rounded to `decimals`. Rates and days.
+  int round = -1;
   // What a value over an empty denominator reads ("无数据", "0", "—").
   std::string empty = "—";
   // "100%" and "0%" rather than "100.00%" (a whole percentage).
@@ -28,8 +32,8 @@ struct NumberFormat {
   // Counts in 万 (tens of thousands): "1.23万".
   bool wan = false;
 
-  // "decimals=1", "empty=无数据", "trim", "wan", comma-separated, as a
-  // template writes them; INVALID_ARGUMENT naming the bad one.
+  // "decimals=1", "round=1", "empty=无数据", "trim", "wan", comma-separated,
+  // as a template writes them; INVALID_ARGUMENT naming the bad one.
   static absl::StatusOr<NumberFormat> Parse(absl::string_view text);
 };
 

@@ -68,6 +68,8 @@ MATRIX = {
     "zwfw.v1.Scoring/FreezeScorecard": {"admin", "service"},
     "zwfw.v1.Scoring/GetScorecard": READERS,
     "zwfw.v1.Bulletin/GetIndicators": READERS,
+    "zwfw.v1.Bulletin/SetTemplate": {"admin"},
+    "zwfw.v1.Bulletin/GetTemplate": READERS,
     "zwfw.v1.Bulletin/GetDraft": {"admin"},
     "zwfw.v1.Bulletin/UpdateDraft": {"admin"},
     "zwfw.v1.Bulletin/Render": {"admin", "service"},

@@ -276,10 +276,19 @@ TEST(IndicatorFormatTest, CountsRatesDaysAndWan) {
   EXPECT_EQ(FormatValue({IndicatorUnit::kRate, 1, 8}), "12.50%");  // half up
   EXPECT_EQ(FormatValue({IndicatorUnit::kRate, -1, 8}), "-12.50%");
   EXPECT_EQ(FormatValue({IndicatorUnit::kDays, 178, 100}), "1.78");
+  // Rounded to one decimal, written with two (Fangchenggang's 98.90%):
+  // 5548 / 5610 = 98.8948…%.
+  const NumberFormat one = *NumberFormat::Parse("decimals=2,round=1,trim");
+  EXPECT_EQ(FormatValue({IndicatorUnit::kRate, 5548, 5610}, one), "98.90%");
+  EXPECT_EQ(FormatValue({IndicatorUnit::kRate, 5548, 5610}), "98.89%");
+  EXPECT_EQ(FormatValue({IndicatorUnit::kRate, 9996, 10000}, one), "100%");
+  EXPECT_EQ(NumberFormat::Parse("round=5").status().code(),
+            absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(NumberFormat::Parse("decimals=9").status().code(),
             absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(NumberFormat::Parse("bold").status().message(),
-            "format: \"bold\" is not decimals=N, empty=TEXT, trim or wan");
+            "format: \"bold\" is not decimals=N, round=N, empty=TEXT, trim or "
+            "wan");
 }
 
 TEST(IndicatorFormatTest, ComparisonsReadAsBulletinsWriteThem) {

@@ -59,7 +59,13 @@ constexpr CommandLine kLines[] = {
     {"bulletin", "publish --period P", "an immutable published version"},
     {"bulletin", "get --period P [--version V] --format F [--o FILE]",
      "a published version"},
-    {"indicators", "--period P [--compare] [--top N] [--json] INDICATOR...",
+    {"templates", "validate FILE",
+     "check a bulletin template here: its first fault's line and column"},
+    {"templates", "set NAME FILE", "a new version of a template (admin)"},
+    {"templates", "show NAME [--version V] [--json]", "a template as stored"},
+    {"indicators",
+     "--period P [--compare] [--top N] [--json] (--template T | "
+     "INDICATOR...)",
      "figures of the indicator library (README \"Indicators\"), e.g. "
      "accepted speedup_rate"},
     {"health", "[intake|survey|scoring|bulletin|HOST:PORT]",
@@ -94,6 +100,10 @@ int Indicators(const ClientOptions& o, const std::string&,
                const std::vector<std::string>& args) {
   return RunIndicatorsCommand(o, args);
 }
+int Templates(const ClientOptions& o, const std::string&,
+              const std::vector<std::string>& args) {
+  return RunTemplatesCommand(o, args);
+}
 int Health(const ClientOptions& o, const std::string&,
            const std::vector<std::string>& args) {
   return RunHealthCommand(o, args);
@@ -111,6 +121,7 @@ constexpr CommandGroup kGroups[] = {
     {"scores", RunScoringCommand},
     {"awards", RunScoringCommand},
     {"bulletin", Bulletin},
+    {"templates", Templates},
     {"indicators", Indicators},
     {"health", Health},
     {"audit", Audit},

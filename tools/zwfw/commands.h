@@ -45,9 +45,14 @@ int RunBulletinCommand(const ClientOptions& options,
 int RunHealthCommand(const ClientOptions& options,
                      const std::vector<std::string>& args);
 
-// zwfw indicators --period P [--compare] INDICATOR...
+// zwfw indicators --period P [--compare] [--top N] (--template T |
+// INDICATOR...)
 int RunIndicatorsCommand(const ClientOptions& options,
                          const std::vector<std::string>& args);
+
+// zwfw templates validate FILE | set NAME FILE | show NAME [--version V]
+int RunTemplatesCommand(const ClientOptions& options,
+                        const std::vector<std::string>& args);
 
 int RunAuditCommand(const ClientOptions& options,
                     const std::vector<std::string>& args);

@@ -1,4 +1,5 @@
-// zwfw indicators --period P [--compare] [--top N] [--json] INDICATOR...: the
+// zwfw indicators --period P [--compare] [--top N] [--json] (--template T |
+// INDICATOR...): the
 // figures of any indicators of the library (README "Indicators") in total,
 // per unit group and per department, from the bulletin service.
 #include <iostream>
@@ -17,6 +18,8 @@
 ABSL_DECLARE_FLAG(std::string, period);
 ABSL_FLAG(bool, compare, false,
           "indicators: also the change against the previous period");
+ABSL_FLAG(std::string, template, "",
+          "indicators: the indicators of this stored template (templates set)");
 ABSL_FLAG(int, top, 0,
           "indicators: also the N departments ranked first by each, and those "
           "at zero");
@@ -29,8 +32,9 @@ int RunIndicatorsCommand(const ClientOptions& options,
   request.set_period(absl::GetFlag(FLAGS_period));
   request.set_compare(absl::GetFlag(FLAGS_compare));
   request.set_top(absl::GetFlag(FLAGS_top));
+  request.set_template_(absl::GetFlag(FLAGS_template));
   for (const std::string& a : args) request.add_indicators(a);
-  if (request.period().empty() || args.empty()) {
+  if (request.period().empty() || args.empty() == request.template_().empty()) {
     std::cerr << GroupUsage("indicators");
     return kExitUsage;
   }
