@@ -359,7 +359,7 @@ class TemplateParser {
       if (!format) return Fail(at + bar, "no format here");
       absl::StatusOr<NumberFormat> f = NumberFormat::Parse(s.substr(bar + 1));
       if (!f.ok()) return Fail(at + bar + 1, f.status().message());
-      part->format = *f;
+      part->format = std::string(s.substr(bar + 1));
       s = s.substr(0, bar);
     }
     const size_t sign = FindOutside(s, '@');

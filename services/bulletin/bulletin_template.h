@@ -82,7 +82,9 @@ struct TemplatePart {
   std::string text;
   int indicator = -1;  // into the template's plan
   TemplateScope scope;
-  std::optional<NumberFormat> format;
+  // The placeholder's format (`|decimals=1`), over the template's default
+  // for the indicator's unit; empty: the default.
+  std::string format;
   size_t count = 0;                // kTop
   bool ascending = false;          // kTop
   std::vector<TemplatePart> item;  // kTop: an entry ({unit.name}、{value})
@@ -134,7 +136,7 @@ class BulletinTemplate {
   bool compares_year() const { return compares_year_; }
   const std::string& title() const { return title_; }
   const TemplateScope& scope() const { return scope_; }
-  // The format of a value of `unit` unless its placeholder gives one.
+  // The format of a value of `unit` (a placeholder changes it in part).
   NumberFormat FormatOf(IndicatorUnit unit) const;
   // The format of a comparison's change (`format change …`).
   const NumberFormat& change_format() const { return change_format_; }

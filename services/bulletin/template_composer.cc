@@ -166,9 +166,15 @@ class Composer {
     return plan_.Evaluate(indicator, InputsOf(scope, ctx, w, p));
   }
 
+  // The placeholder's format over `base` (parsed when the template was).
+  static NumberFormat Over(const NumberFormat& base, const Part& p) {
+    if (p.format.empty()) return base;
+    absl::StatusOr<NumberFormat> f = NumberFormat::Parse(p.format, base);
+    return f.ok() ? *f : base;
+  }
+
   NumberFormat FormatFor(const Part& p) const {
-    if (p.format) return *p.format;
-    return tmpl_.FormatOf(plan_.indicators()[p.indicator].unit);
+    return Over(tmpl_.FormatOf(plan_.indicators()[p.indicator].unit), p);
   }
 
   // value OP number, the number in the unit a document shows (%, days,
@@ -258,16 +264,14 @@ class Composer {
           IndicatorValue v = Value(p.indicator, p.scope, ctx, kNow, p);
           v.unit = IndicatorUnit::kCount;
           v.denominator = 1;
-          out += FormatValue(
-              v, p.format ? *p.format : tmpl_.FormatOf(IndicatorUnit::kCount));
+          out += FormatValue(v, Over(tmpl_.FormatOf(IndicatorUnit::kCount), p));
           break;
         }
         case Part::Kind::kChange:
         case Part::Kind::kYearChange: {
           const bool year = p.kind == Part::Kind::kYearChange;
           const Which w = year ? kYearBefore : kPrevious;
-          NumberFormat f = tmpl_.change_format();
-          if (p.format) f = *p.format;
+          const NumberFormat f = Over(tmpl_.change_format(), p);
           out += DescribeChange(Value(p.indicator, p.scope, ctx, kNow, p),
                                 Value(p.indicator, p.scope, ctx, w, p),
                                 EarlierName(period_, year ? Earlier::kYearBefore

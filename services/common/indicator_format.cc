@@ -55,7 +55,12 @@ int DefaultDecimals(IndicatorUnit unit) {
 }  // namespace
 
 absl::StatusOr<NumberFormat> NumberFormat::Parse(absl::string_view text) {
-  NumberFormat f;
+  return Parse(text, NumberFormat());
+}
+
+absl::StatusOr<NumberFormat> NumberFormat::Parse(absl::string_view text,
+                                                 const NumberFormat& base) {
+  NumberFormat f = base;
   for (absl::string_view part :
        absl::StrSplit(text, ',', absl::SkipWhitespace())) {
     part = absl::StripAsciiWhitespace(part);

@@ -35,6 +35,10 @@ struct NumberFormat {
   // "decimals=1", "round=1", "empty=无数据", "trim", "wan", comma-separated,
   // as a template writes them; INVALID_ARGUMENT naming the bad one.
   static absl::StatusOr<NumberFormat> Parse(absl::string_view text);
+  // Over `base`: what the text names changes, the rest stays (a template's
+  // placeholder over its default format).
+  static absl::StatusOr<NumberFormat> Parse(absl::string_view text,
+                                            const NumberFormat& base);
 };
 
 // "5610", "98.90%", "100%" (trimmed), "1.78", "0.56万", or `empty`.

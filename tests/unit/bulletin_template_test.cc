@@ -169,7 +169,8 @@ TEST(BulletinTemplateTest, ComposesFiguresComparisonsRankingsAndTable) {
     for (const auto& c : doc.attachment.rows[i]) cells.push_back(c.text);
     return cells;
   };
-  EXPECT_EQ(row(0), (std::vector<std::string>{"合计", "600", "90.0%"}));
+  // The column's decimals=1 over the template's rate format (trim kept).
+  EXPECT_EQ(row(0), (std::vector<std::string>{"合计", "600", "90%"}));
   EXPECT_EQ(row(1), (std::vector<std::string>{"住建委", "300", "96.7%"}));
   EXPECT_EQ(row(4), (std::vector<std::string>{"农业局", "0", "—"}));
   EXPECT_NE(text.find("附件：3月份办件情况表"), std::string::npos) << text;

@@ -108,6 +108,15 @@ class Office {
     *e.mutable_evaluated_at() = ToProto(ToTime(c.accepted_at()) + after);
   }
 
+  // Ratings (5) of the `count` cases from `first`, but `unrated` of them,
+  // spread evenly.
+  void RateAllBut(size_t first, int64_t count, int64_t unrated) {
+    for (int64_t i = 0; i < count; ++i) {
+      if ((i * unrated) / count != ((i + 1) * unrated) / count) continue;
+      Rate(first + i, 5, absl::Minutes(10));
+    }
+  }
+
   size_t size() const { return out_.cases.size(); }
   OfficeRecords Take() { return std::move(out_); }
 
@@ -230,8 +239,7 @@ absl::StatusOr<OfficeRecords> Fangchenggang2011(const Calendar& calendar) {
   if (!s.ok()) return s;
   office.Instant(city[0], 698, 0, *feb);
   office.Instant(city[1], 1371, 129, *feb);
-  for (size_t i = 0; i < 3115; ++i)
-    office.Rate(feb_first + i, 5, absl::Minutes(10));
+  office.RateAllBut(feb_first, 3198, 3198 - 3115);
   // 港口区: 27 promised cases accepted on the last day of February and
   // completed in March.
   s = office.Promised(counties[3], 27, 0, {absl::CivilDay(2011, 2, 28)},
@@ -254,8 +262,7 @@ absl::StatusOr<OfficeRecords> Fangchenggang2011(const Calendar& calendar) {
     const int open = u == 0 ? 113 : 0;
     office.Instant(city[u], r.accepted - r.promised - open, open, *mar);
   }
-  for (size_t i = 0; i < 5548; ++i)
-    office.Rate(mar_first + i, 5, absl::Minutes(10));
+  office.RateAllBut(mar_first, 5610, 5610 - 5548);
   for (size_t k = 0; k < counties.size(); ++k) {
     const County& c = kCounties[k];
     s = office.Promised(counties[k], 100, 0, *mar_early,
