@@ -9,8 +9,10 @@ character (white space aside).
 Where a reference is inconsistent in its own form, the template writes the
 consistent form and the test lists each place (REFERENCE_FORM_FIXES)."""
 import json
-import subprocess
 import os
+import subprocess
+import urllib.error
+import urllib.request
 
 import zwfw_testlib
 from zwfw_testlib import zwfw
@@ -112,6 +114,25 @@ class OfficeTemplatesTest(zwfw_testlib.ServicesTestCase):
         self.assertEqual(groups["市本级"]["figures"][accepted]["text"], "5610")
         self.assertEqual(groups["市本级"]["change"][accepted],
                          "比上月增加75.42%")
+
+        # The same over HTTP for the anonymous viewer (aggregates only), and
+        # the template itself is not theirs to read.
+        viewer_file = os.path.join(self.dir, "viewer.token")
+        with open(viewer_file, "w") as f:
+            f.write(self.viewer)
+        gateway = self.start("gateway/gateway_server", self.flags + [
+            "--anonymous_viewer", "--viewer_token_file=" + viewer_file])
+        base = "http://127.0.0.1:%d" % gateway.port
+        with urllib.request.urlopen(
+                base + "/v1/periods/2011-03/indicators?template="
+                "fangchenggang-monthly", timeout=60) as r:
+            body = json.loads(r.read())
+        self.assertEqual(body["previous_period"], "2011-02")
+        self.assertEqual(len(body["indicators"]), len(report["indicators"]))
+        with self.assertRaises(urllib.error.HTTPError) as denied:
+            urllib.request.urlopen(base + "/v1/templates/fangchenggang-monthly",
+                                   timeout=60)
+        self.assertEqual(denied.exception.code, 401)
 
         # Every writer renders the template's document; XLSX and CSV are its
         # table (合计 first).

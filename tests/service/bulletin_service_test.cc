@@ -454,6 +454,83 @@ TEST_P(BulletinServiceTest, BadRequestsAndDependencies) {
             grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+// An office's template: versioned per name, refused whole with its line
+// and column, chosen in the draft, rendered for a quarter (its months closed
+// on publishing); both stores.
+TEST_P(BulletinServiceTest, TemplatesAreVersionedAndChosenInTheDraft) {
+  auto set = [&](const std::string& name, const std::string& text,
+                 const std::string& token, zwfw::v1::BulletinTemplate* out) {
+    zwfw::v1::SetTemplateRequest request;
+    request.set_name(name);
+    request.set_text(text);
+    return stub_->SetTemplate(As(token).get(), request, out);
+  };
+  auto get = [&](const std::string& name, int64_t version,
+                 zwfw::v1::BulletinTemplate* out) {
+    zwfw::v1::GetTemplateRequest request;
+    request.set_name(name);
+    request.set_version(version);
+    return stub_->GetTemplate(As("viewer").get(), request, out);
+  };
+  zwfw::v1::BulletinTemplate t;
+  ASSERT_TRUE(set("quarterly", "period quarter\nparagraph 甲{accepted}件。",
+                  "admin", &t)
+                  .ok());
+  EXPECT_EQ(t.version(), 1);
+  ASSERT_TRUE(set("quarterly",
+                  "period quarter\nparagraph 共受理{accepted}件,办结"
+                  "{accepted[status=completed]}件。",
+                  "admin", &t)
+                  .ok());
+  EXPECT_EQ(t.version(), 2);
+  EXPECT_EQ(t.indicators_size(), 2);
+  grpc::Status bad = set("quarterly", "paragraph {acepted}", "admin", &t);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(bad.error_message().find("line 1, column 12"), std::string::npos)
+      << bad.error_message();
+  EXPECT_EQ(set("quarterly", "paragraph x", "viewer", &t).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(set("../x", "paragraph x", "admin", &t).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  ASSERT_TRUE(get("quarterly", 0, &t).ok());
+  EXPECT_EQ(t.version(), 2);
+  EXPECT_EQ(t.set_by().rfind("admin ", 0), 0u) << t.set_by();
+  ASSERT_TRUE(get("quarterly", 1, &t).ok());
+  EXPECT_EQ(t.text(), "period quarter\nparagraph 甲{accepted}件。");
+  EXPECT_EQ(get("quarterly", 3, &t).error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_EQ(get("monthly", 0, &t).error_code(), grpc::StatusCode::NOT_FOUND);
+
+  // A quarter without a template: the built-in bulletin is monthly.
+  zwfw::v1::RenderRequest render;
+  render.set_period("2020-Q3");
+  render.set_format(zwfw::v1::BULLETIN_FORMAT_TEXT);
+  zwfw::v1::RenderResponse rendered;
+  grpc::Status s = stub_->Render(As("admin").get(), render, &rendered);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(s.error_message().find("name a template"), std::string::npos);
+  zwfw::v1::UpdateDraftRequest update;
+  update.mutable_draft()->set_period("2020-Q3");
+  update.mutable_draft()->set_template_("monthly");
+  zwfw::v1::Draft draft;
+  EXPECT_EQ(stub_->UpdateDraft(As("admin").get(), update, &draft).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  update.mutable_draft()->set_template_("quarterly");
+  ASSERT_TRUE(stub_->UpdateDraft(As("admin").get(), update, &draft).ok());
+  sources_.accepted["2020-Q3"] = {{"qj-gaj", {10, 9}}, {"qj-swj", {30, 30}}};
+  ASSERT_TRUE(stub_->Render(As("admin").get(), render, &rendered).ok());
+  EXPECT_NE(rendered.content().find("共受理40件,办结39件。"), std::string::npos)
+      << rendered.content();
+  EXPECT_EQ(rendered.file_name(), "bulletin-2020-Q3.txt");
+
+  zwfw::v1::PublishRequest publish;
+  publish.set_period("2020-Q3");
+  zwfw::v1::PublishedVersion version;
+  ASSERT_TRUE(stub_->Publish(As("admin").get(), publish, &version).ok());
+  EXPECT_EQ(sources_.closed,
+            (std::vector<std::string>{"2020-07", "2020-08", "2020-09"}));
+  EXPECT_EQ(sources_.freezes, 0);  // a template reads no scorecard
+}
+
 // Two replicas of bulletin on one PostgreSQL database, started at once
 // (their migrations meet): a period published through both at the same
 // moment is published once, the other told why; each replica's data
