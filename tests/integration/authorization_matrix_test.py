@@ -302,7 +302,8 @@ class AuthorizationMatrixTest(zwfw_testlib.ServicesTestCase):
             path = (template.replace("{period}", "2020-07")
                     .replace("{department_code}", "qj-gaj")
                     .replace("{case_no}", "none")
-                    .replace("{evaluation_id}", "none"))
+                    .replace("{evaluation_id}", "none")
+                    .replace("{name}", "none"))
             self.assertNotIn("{", path, template)
             for verb, op in operations.items():
                 rpc = "zwfw.v1.%s/%s" % tuple(
