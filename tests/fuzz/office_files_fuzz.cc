@@ -1,11 +1,11 @@
 // libFuzzer target: the files an office edits by hand — an import mapping,
 // a calendar file, a token file, a directory snapshot, the scoring rules, a
-// bulletin draft — each parsed from the same bytes. The first byte picks
-// the file (so one corpus covers all six). Rules and drafts are read as the
-// CLI reads them (proto JSON), checked as the RPC checks them, then used:
-// rules score a month, a draft is composed into the bulletin and written
-// in the text formats. Nothing may crash, leak or trip UBSan; errors are
-// statuses naming the line or field.
+// bulletin draft, a bulletin template — each parsed from the same bytes.
+// The first byte picks the file (so one corpus covers all seven). Rules and
+// drafts are read as the CLI reads them (proto JSON), checked as the RPC checks
+// them, then used: rules score a month, a draft is composed into the bulletin
+// and written in the text formats. Nothing may crash, leak or trip UBSan;
+// errors are statuses naming the line or field.
 #include <google/protobuf/text_format.h>
 #include <google/protobuf/util/json_util.h>
 
@@ -16,6 +16,7 @@
 
 #include "services/bulletin/composer.h"
 #include "services/bulletin/draft_rules.h"
+#include "services/bulletin/template_composer.h"
 #include "services/bulletin/writers.h"
 #include "services/common/auth.h"
 #include "services/common/calendar.h"
@@ -169,12 +170,46 @@ void Draft(const std::string& text) {
   (void)zwfw::bulletin::WriteCsv(document);
 }
 
+// A bulletin template (bulletin_template.h), parsed as SetTemplate parses
+// it, then composed over the small month's departments and written.
+void Template(const std::string& text) {
+  absl::StatusOr<zwfw::bulletin::BulletinTemplate> t =
+      zwfw::bulletin::BulletinTemplate::Parse(text);
+  if (!t.ok()) return;
+  zwfw::v1::DirectorySnapshot directory;
+  zwfw::bulletin::PeriodAggregates now{
+      *zwfw::ReportPeriod::Parse("2020-07"), {}, {}};
+  int n = 0;
+  for (const auto& d : Month().cases.departments()) {
+    zwfw::v1::Department* department = directory.add_departments();
+    department->set_code(d.department_code());
+    department->set_name(d.department_name());
+    department->set_group(n++ % 2 == 0 ? "甲组" : "乙组");
+    zwfw::v1::DepartmentCaseSums* sums = now.cases.add_departments();
+    sums->set_department_code(d.department_code());
+    for (size_t m = 0; m < t->plan().measures().size(); ++m) {
+      zwfw::v1::CaseSums* s = sums->add_sums();
+      s->set_cases(d.approval().total());
+      s->set_timed(d.approval().completed());
+      s->set_working_seconds(d.approval().completed() * 86400);
+      s->set_promised_days(d.approval().completed() * 5);
+    }
+  }
+  now.satisfaction = Month().survey;
+  zwfw::bulletin::PeriodAggregates before = now;
+  before.period = *zwfw::ReportPeriod::Parse("2020-06");
+  const zwfw::bulletin::Document document = zwfw::bulletin::ComposeFromTemplate(
+      *t, zwfw::v1::Draft(), directory, now, &before, nullptr);
+  (void)zwfw::bulletin::WriteText(document);
+  (void)zwfw::bulletin::WriteCsv(document);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const std::string text(reinterpret_cast<const char*>(data) + 1, size - 1);
-  switch (data[0] % 6) {
+  switch (data[0] % 7) {
     case 0:
       (void)zwfw::cli::ParseMapping(text);
       break;
@@ -196,6 +231,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       break;
     case 5:
       Draft(text);
+      break;
+    case 6:
+      Template(text);
       break;
     default: {
       zwfw::v1::DirectorySnapshot snapshot;

@@ -33,9 +33,19 @@ CivilDay Plus(CivilDay from, int n) {
   return day.value_or(CivilDay());
 }
 
-TEST(CalendarTest, ShipsEveryYearFrom2020To2026) {
+TEST(CalendarTest, Ships2011AndEveryYearFrom2020To2026) {
   EXPECT_EQ(Shipped().years(),
-            (std::vector<int>{2020, 2021, 2022, 2023, 2024, 2025, 2026}));
+            (std::vector<int>{2011, 2020, 2021, 2022, 2023, 2024, 2025, 2026}));
+}
+
+// The Fangchenggang bulletin's year (reference/holidays.md).
+TEST(CalendarTest, SpringFestival2011AndItsWorkedSaturday) {
+  EXPECT_FALSE(Working(CivilDay(2011, 2, 2)));
+  EXPECT_FALSE(Working(CivilDay(2011, 2, 8)));  // a Tuesday
+  EXPECT_TRUE(Working(CivilDay(2011, 2, 9)));
+  EXPECT_TRUE(Working(CivilDay(2011, 2, 12)));  // a worked Saturday
+  EXPECT_TRUE(Working(CivilDay(2011, 1, 30)));  // a worked Sunday
+  EXPECT_TRUE(Working(CivilDay(2011, 3, 1)));
 }
 
 TEST(CalendarTest, SpringFestival2020IncludesTheExtensionToFebruary2) {
