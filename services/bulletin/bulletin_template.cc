@@ -121,19 +121,36 @@ class TemplateParser {
     return false;
   }
 
-  // Blocks up to the `end` closing `in` ("each" or "table"), or the end.
-  bool Blocks(std::vector<TemplateBlock>* blocks, absl::string_view in) {
+  // A line's keyword and the rest, with their byte offsets.
+  struct Line {
+    absl::string_view keyword, rest;
+    size_t at = 0, rest_at = 0;
+  };
+
+  // The next line that is not blank or a comment; false at the end.
+  bool Next(Line* out) {
     while (next_ < lines_.size()) {
       line_ = static_cast<int>(++next_);
       size_t at = 0;
       absl::string_view l = Trim(lines_[line_ - 1], &at);
       if (l.empty() || l[0] == '#') continue;
       const size_t space = l.find(' ');
-      const absl::string_view keyword = l.substr(0, space);
-      size_t rest_at = at + keyword.size();
-      absl::string_view rest =
-          space == absl::string_view::npos ? "" : l.substr(space);
-      rest = Trim(rest, &rest_at);
+      out->keyword = l.substr(0, space);
+      out->at = at;
+      out->rest_at = at + out->keyword.size();
+      out->rest = Trim(space == absl::string_view::npos ? "" : l.substr(space),
+                       &out->rest_at);
+      return true;
+    }
+    return false;
+  }
+
+  // Blocks up to the `end` closing `in` ("each" or "table"), or the end.
+  bool Blocks(std::vector<TemplateBlock>* blocks, absl::string_view in) {
+    Line l;
+    while (Next(&l)) {
+      const absl::string_view keyword = l.keyword, rest = l.rest;
+      const size_t at = l.at, rest_at = l.rest_at;
       if (keyword == "end") {
         if (in.empty()) return Fail(at, "end without each or table");
         if (!rest.empty()) return Fail(rest_at, "nothing may follow end");
@@ -272,17 +289,10 @@ class TemplateParser {
 
   bool Table(TemplateTable* t) {
     bool has_rows = false;
-    while (next_ < lines_.size()) {
-      line_ = static_cast<int>(++next_);
-      size_t at = 0;
-      absl::string_view l = Trim(lines_[line_ - 1], &at);
-      if (l.empty() || l[0] == '#') continue;
-      const size_t space = l.find(' ');
-      const absl::string_view keyword = l.substr(0, space);
-      size_t rest_at = at + keyword.size();
-      absl::string_view rest =
-          space == absl::string_view::npos ? "" : l.substr(space);
-      rest = Trim(rest, &rest_at);
+    Line l;
+    while (Next(&l)) {
+      const absl::string_view keyword = l.keyword, rest = l.rest;
+      const size_t at = l.at, rest_at = l.rest_at;
       if (keyword == "end") {
         if (t->headers.empty()) return Fail(at, "a table needs a column");
         if (!has_rows) return Fail(at, "a table needs its rows");
