@@ -323,11 +323,40 @@ class TemplateParser {
           if (!i.ok()) return Fail(ind_at, i.status().message());
           t->order_by = *i;
         }
+      } else if (keyword == "classes") {
+        // classes HEADER INDICATOR [LARGE_ABOVE MEDIUM_ABOVE]
+        std::vector<absl::string_view> words =
+            absl::StrSplit(rest, ' ', absl::SkipEmpty());
+        if (t->classes_column >= 0) return Fail(at, "one classes per table");
+        if (words.size() != 2 && words.size() != 4) {
+          return Fail(rest_at,
+                      "classes needs a header, a count indicator and "
+                      "optionally the two bounds (1000 100)");
+        }
+        const size_t ind_at = rest_at + (words[1].data() - rest.data());
+        absl::StatusOr<int> i = out_->plan_.Add(words[1]);
+        if (!i.ok()) return Fail(ind_at, i.status().message());
+        if (out_->plan_.indicators()[*i].unit != IndicatorUnit::kCount) {
+          return Fail(ind_at, "classes are of a count indicator");
+        }
+        if (words.size() == 4 &&
+            (!absl::SimpleAtoi(words[2], &t->classes.large_above) ||
+             !absl::SimpleAtoi(words[3], &t->classes.medium_above) ||
+             t->classes.medium_above < 0 ||
+             t->classes.large_above <= t->classes.medium_above)) {
+          return Fail(rest_at + (words[2].data() - rest.data()),
+                      "the bounds are two whole numbers, the larger first");
+        }
+        t->classes_column = static_cast<int>(t->headers.size());
+        t->classes_by = *i;
+        t->headers.emplace_back(words[0]);
+        t->cells.emplace_back();
       } else if (keyword == "total") {
         t->total = std::string(rest.empty() ? "合计" : rest);
       } else {
         return Fail(at, absl::StrCat("unknown table line \"", keyword,
-                                     "\"; one of column, rows, total, end"));
+                                     "\"; one of column, classes, rows, total, "
+                                     "end"));
       }
     }
     return Fail(lines_[line_ - 1].size(), "table without end");

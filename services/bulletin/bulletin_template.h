@@ -33,6 +33,7 @@
 #include "services/common/indicator_format.h"
 #include "services/common/indicators.h"
 #include "services/common/period.h"
+#include "services/common/volume_classes.h"
 
 namespace zwfw::bulletin {
 
@@ -104,6 +105,12 @@ struct TemplateTable {
   int order_by = -1;                // an indicator, or directory order
   bool ascending = false;
   std::optional<std::string> total;  // the 合计 row's label
+  // Volume classes (办件量分类, volume_classes.h): the column at this place
+  // holds each row's class by a count indicator, runs of a class merged;
+  // rows ordered by it unless `rows … by` says otherwise. -1: none.
+  int classes_column = -1;
+  int classes_by = -1;
+  VolumeClasses classes;
 };
 
 struct TemplateBlock {

@@ -291,7 +291,11 @@ class Composer {
           out += DraftField(p);
           break;
         case Part::Kind::kUnit:
-          out += p.text == "index" ? absl::StrCat(ctx.index) : ctx.name;
+          if (p.text == "name") {
+            out += ctx.name;
+          } else if (ctx.index > 0) {
+            out += absl::StrCat(ctx.index);
+          }
           break;
         case Part::Kind::kWhen: {
           bool holds = false;
@@ -381,12 +385,14 @@ class Composer {
     table.header = t.headers;
     Part where;
     std::vector<const UnitInputs*> rows = Departments(t.rows, ctx, where);
-    if (t.order_by >= 0) {
+    const int order_by = t.order_by >= 0 ? t.order_by : t.classes_by;
+    if (order_by >= 0) {
       std::vector<IndicatorValue> values;
       for (const UnitInputs* u : rows) {
-        values.push_back(plan_.Evaluate(t.order_by, u->inputs));
+        values.push_back(plan_.Evaluate(order_by, u->inputs));
       }
-      std::vector<size_t> order = TopUnits(values, values.size(), t.ascending);
+      std::vector<size_t> order =
+          TopUnits(values, values.size(), t.order_by >= 0 && t.ascending);
       // The units without a value (an empty denominator) last.
       std::vector<bool> placed(rows.size());
       for (size_t i : order) placed[i] = true;
@@ -400,7 +406,7 @@ class Composer {
     if (t.total) {
       Context total;
       total.has_unit = true;
-      total.name = *t.total;
+      // Its label stands in the first column; its name and place are empty.
       std::array<IndicatorInputs, 3> sums;
       for (int w = 0; w < 3; ++w) {
         for (const UnitInputs* u : rows) {
@@ -416,11 +422,25 @@ class Composer {
       table.rows.push_back(std::move(cells));
     }
     int index = 0;
+    size_t class_start = 0;  // the row holding the current class's span
     for (const UnitInputs* u : rows) {
       const Context row = UnitContext(*u, ++index);
       std::vector<TableCell> cells;
       for (const TemplateText& cell : t.cells) {
         cells.push_back({Text(cell, row)});
+      }
+      if (t.classes_column >= 0) {
+        const IndicatorValue v = plan_.Evaluate(t.classes_by, u->inputs);
+        const size_t c = static_cast<size_t>(t.classes_column);
+        cells[c].text =
+            t.classes.LabelOf(v.empty() ? 0 : v.numerator / v.denominator);
+        // A run of one class is one merged cell.
+        if (index > 1 && table.rows[class_start][c].text == cells[c].text) {
+          cells[c].covered = true;
+          ++table.rows[class_start][c].row_span;
+        } else {
+          class_start = table.rows.size();
+        }
       }
       table.rows.push_back(std::move(cells));
     }

@@ -179,6 +179,12 @@ class OfficeTemplatesTest(zwfw_testlib.ServicesTestCase):
         # The reference's section 三 breaks off ([缺]): its last line is the
         # draft's, not compared.
         self.assert_reproduced(text, "yongchang-2023-q2.txt")
+        # The attachment: the windows and sub-centers in volume classes.
+        table = [l.split("\t") for l in text.splitlines() if "\t" in l]
+        self.assertEqual(table[0][:3], ["办件量分类", "窗口", "办件"])
+        self.assertEqual(table[1][:3], ["合计", "", "6296"])
+        self.assertEqual(table[2][:3], ["500件以上", "车驾管分中心窗口", "1190"])
+        self.assertEqual(table[-1][:3], ["无办件", "国家电网永昌分公司", "0"])
 
         # Published: a quarter's months are closed in the services, and the
         # published text is returned byte for byte.

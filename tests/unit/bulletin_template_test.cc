@@ -184,6 +184,45 @@ TEST(BulletinTemplateTest, ComposesFiguresComparisonsRankingsAndTable) {
   EXPECT_NE(text.find("受理400件,—;"), std::string::npos) << text;
 }
 
+// A table in volume classes (办件量分类): ordered by the count, each run
+// of a class one merged cell, the 合计 row without a class.
+TEST(BulletinTemplateTest, TablesInVolumeClasses) {
+  absl::StatusOr<BulletinTemplate> t = BulletinTemplate::Parse(
+      "table 附表\n  column 序号 {unit.index}\n  classes 办件量分类 "
+      "accepted 250 100\n  column 单位 {unit.name}\n  column 受理 "
+      "{accepted}\n  rows all\n  total 合计\nend\n");
+  ASSERT_TRUE(t.ok()) << t.status();
+  const std::vector<Unit> units = {{"z", "农业局", "市本级", 0, 0},
+                                   {"b", "公安局", "市本级", 120, 100},
+                                   {"a", "住建委", "市本级", 300, 290},
+                                   {"c", "东兴市", "东兴市", 200, 150}};
+  Document doc =
+      ComposeFromTemplate(*t, zwfw::v1::Draft(), Directory(units),
+                          Aggregates(*t, "2011-03", units), nullptr, nullptr);
+  const Table& table = doc.attachment;
+  ASSERT_EQ(table.header,
+            (std::vector<std::string>{"序号", "办件量分类", "单位", "受理"}));
+  ASSERT_EQ(table.rows.size(), 5u);
+  EXPECT_EQ(table.rows[0][0].text, "合计");
+  EXPECT_EQ(table.rows[0][1].text, "");
+  EXPECT_EQ(table.rows[0][3].text, "620");
+  EXPECT_EQ(table.rows[1][2].text, "住建委");
+  EXPECT_EQ(table.rows[1][1].text, "250件以上");
+  EXPECT_EQ(table.rows[2][1].text, "101-250件");
+  EXPECT_EQ(table.rows[2][1].row_span, 2);
+  EXPECT_TRUE(table.rows[3][1].covered);
+  EXPECT_EQ(table.rows[4][1].text, "无办件");
+  EXPECT_EQ(table.rows[4][0].text, "4");
+
+  EXPECT_NE(ParseError("table x\n  classes 分类 speedup_rate\n  rows all\nend")
+                .find("classes are of a count indicator"),
+            std::string::npos);
+  EXPECT_NE(ParseError("table x\n  classes 分类 accepted 100 1000\n"
+                       "  rows all\nend")
+                .find("the larger first"),
+            std::string::npos);
+}
+
 TEST(BulletinTemplateTest, TemplateNames) {
   EXPECT_TRUE(CheckTemplateName("fangchenggang-monthly.v1").ok());
   EXPECT_FALSE(CheckTemplateName("").ok());
