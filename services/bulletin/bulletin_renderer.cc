@@ -1,5 +1,7 @@
 #include "services/bulletin/bulletin_renderer.h"
 
+#include <optional>
+
 #include "absl/strings/str_cat.h"
 #include "services/bulletin/composer.h"
 #include "services/common/auth.h"
@@ -27,13 +29,13 @@ absl::StatusOr<PeriodAggregates> ReadAggregates(BulletinSources& sources,
   return out;
 }
 
-absl::StatusOr<TemplateInputs> ReadTemplateInputs(
-    BulletinSources& sources, zwfw::v1::BulletinTemplate stored,
-    const ReportPeriod& period, bool compare) {
+absl::StatusOr<BulletinTemplate> ParseTemplateFor(
+    const zwfw::v1::BulletinTemplate& stored, const ReportPeriod& period,
+    const SatisfiedLevels& satisfied) {
   const std::string which =
       absl::StrCat("template ", stored.name(), " version ", stored.version());
   absl::StatusOr<BulletinTemplate> parsed =
-      BulletinTemplate::Parse(stored.text());
+      BulletinTemplate::Parse(stored.text(), satisfied);
   if (!parsed.ok()) {
     return absl::FailedPreconditionError(
         absl::StrCat(which, ": ", parsed.status().message()));
@@ -43,14 +45,22 @@ absl::StatusOr<TemplateInputs> ReadTemplateInputs(
         absl::StrCat(which, " is not written for a period like ",
                      period.ToString(), " (its period line)"));
   }
+  return parsed;
+}
+
+absl::StatusOr<TemplateInputs> ReadTemplateInputs(
+    BulletinSources& sources, zwfw::v1::BulletinTemplate stored,
+    const ReportPeriod& period, bool compare) {
+  absl::StatusOr<BulletinTemplate> parsed = ParseTemplateFor(stored, period);
+  if (!parsed.ok()) return parsed.status();
   absl::StatusOr<PeriodAggregates> now =
       ReadAggregates(sources, parsed->plan(), period);
   if (!now.ok()) return now.status();
   // satisfaction_rate counts the office's satisfied levels, which survey's
   // answer names; the measures do not depend on them.
   if (parsed->plan().needs_survey()) {
-    parsed = BulletinTemplate::Parse(stored.text(),
-                                     SatisfiedLevelsOf(now->satisfaction));
+    parsed =
+        ParseTemplateFor(stored, period, SatisfiedLevelsOf(now->satisfaction));
     if (!parsed.ok()) return parsed.status();
   }
   auto shared = std::make_shared<const BulletinTemplate>(*std::move(parsed));
@@ -75,30 +85,36 @@ absl::StatusOr<BulletinInputs> BulletinRenderer::Gather(
   BulletinInputs in;
   absl::StatusOr<zwfw::v1::Draft> draft = store_->GetDraft(period.ToString());
   if (!draft.ok()) return draft.status();
-  const std::string name = draft->template_();
-  if (name.empty() && period.kind() != ReportPeriod::Kind::kMonth) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "period ", period.ToString(),
-        ": the built-in bulletin is monthly; name a template in the draft "
-        "(template)"));
+  in.draft = *std::move(draft);
+  // Whether the period can be written at all, before anything is closed.
+  std::optional<zwfw::v1::BulletinTemplate> stored;
+  if (in.draft.template_().empty()) {
+    if (period.kind() != ReportPeriod::Kind::kMonth) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          "period ", period.ToString(),
+          ": the built-in bulletin is monthly; name a template in the draft "
+          "(template)"));
+    }
+  } else {
+    absl::StatusOr<zwfw::v1::BulletinTemplate> found =
+        store_->GetTemplate(in.draft.template_(), 0);
+    if (!found.ok()) return found.status();
+    absl::StatusOr<BulletinTemplate> usable = ParseTemplateFor(*found, period);
+    if (!usable.ok()) return usable.status();
+    stored = *std::move(found);
   }
+  // Publishing closes the months first; a draft edited meanwhile makes the
+  // store refuse the publication (its revision), so this one read holds.
   if (freeze) {
     for (const Period& month : period.months()) {
       absl::Status closed = sources_->ClosePeriod(month);
       if (!closed.ok()) return closed;
     }
-    // The draft as it stands after closing (Publish checks its revision).
-    draft = store_->GetDraft(period.ToString());
-    if (!draft.ok()) return draft.status();
   }
-  in.draft = *std::move(draft);
   absl::StatusOr<zwfw::v1::DirectorySnapshot> directory = sources_->Directory();
   if (!directory.ok()) return directory.status();
   in.directory = *std::move(directory);
-  if (!name.empty()) {
-    absl::StatusOr<zwfw::v1::BulletinTemplate> stored =
-        store_->GetTemplate(name, 0);
-    if (!stored.ok()) return stored.status();
+  if (stored) {
     absl::StatusOr<TemplateInputs> t =
         ReadTemplateInputs(*sources_, *std::move(stored), period);
     if (!t.ok()) return t.status();

@@ -31,6 +31,12 @@ absl::StatusOr<PeriodAggregates> ReadAggregates(BulletinSources& sources,
                                                 const IndicatorPlan& plan,
                                                 const ReportPeriod& period);
 
+// A stored template parsed for `period`: FAILED_PRECONDITION naming it when
+// it no longer parses or is not written for the period's kind.
+absl::StatusOr<BulletinTemplate> ParseTemplateFor(
+    const zwfw::v1::BulletinTemplate& stored, const ReportPeriod& period,
+    const SatisfiedLevels& satisfied = SatisfiedLevels());
+
 // A stored template parsed with the office's satisfied levels (survey's),
 // and the aggregates of `period` — and of the previous period and the year
 // before when the template, or `compare`, compares. FAILED_PRECONDITION
@@ -55,7 +61,8 @@ class BulletinRenderer {
   // Everything the period's bulletin is made of: with the draft's template,
   // the template and its aggregates (any period the template is for);
   // without, the built-in monthly format's figures and scorecard
-  // (FAILED_PRECONDITION for a longer period). `freeze` (Publish) closes
+  // (FAILED_PRECONDITION for a longer period, as for a template not written
+  // for the period — both before anything is closed). `freeze` (Publish) closes
   // the period's months in the services first and, for the built-in
   // format, asks scoring to freeze the scorecard. The sources' errors name
   // the service.

@@ -121,11 +121,24 @@ class TemplateParser {
     return false;
   }
 
-  // A line's keyword and the rest, with their byte offsets.
+  // A line's (or a placeholder's) first word and the rest, with their byte
+  // offsets.
   struct Line {
     absl::string_view keyword, rest;
     size_t at = 0, rest_at = 0;
   };
+
+  // `s`, trimmed and at byte `at`, split at its first space.
+  static Line SplitWord(absl::string_view s, size_t at) {
+    Line out;
+    const size_t space = s.find(' ');
+    out.keyword = s.substr(0, space);
+    out.at = at;
+    out.rest_at = at + out.keyword.size();
+    out.rest = Trim(space == absl::string_view::npos ? "" : s.substr(space),
+                    &out.rest_at);
+    return out;
+  }
 
   // The next line that is not blank or a comment; false at the end.
   bool Next(Line* out) {
@@ -134,12 +147,7 @@ class TemplateParser {
       size_t at = 0;
       absl::string_view l = Trim(lines_[line_ - 1], &at);
       if (l.empty() || l[0] == '#') continue;
-      const size_t space = l.find(' ');
-      out->keyword = l.substr(0, space);
-      out->at = at;
-      out->rest_at = at + out->keyword.size();
-      out->rest = Trim(space == absl::string_view::npos ? "" : l.substr(space),
-                       &out->rest_at);
+      *out = SplitWord(l, at);
       return true;
     }
     return false;
@@ -149,14 +157,12 @@ class TemplateParser {
   bool Blocks(std::vector<TemplateBlock>* blocks, absl::string_view in) {
     Line l;
     while (Next(&l)) {
-      const absl::string_view keyword = l.keyword, rest = l.rest;
-      const size_t at = l.at, rest_at = l.rest_at;
-      if (keyword == "end") {
-        if (in.empty()) return Fail(at, "end without each or table");
-        if (!rest.empty()) return Fail(rest_at, "nothing may follow end");
+      if (l.keyword == "end") {
+        if (in.empty()) return Fail(l.at, "end without each or table");
+        if (!l.rest.empty()) return Fail(l.rest_at, "nothing may follow end");
         return true;
       }
-      if (!Block(keyword, at, rest, rest_at, blocks, in)) return false;
+      if (!Block(l, blocks, in)) return false;
     }
     if (!in.empty()) {
       line_ = static_cast<int>(lines_.size());
@@ -165,9 +171,10 @@ class TemplateParser {
     return true;
   }
 
-  bool Block(absl::string_view keyword, size_t at, absl::string_view rest,
-             size_t rest_at, std::vector<TemplateBlock>* blocks,
+  bool Block(const Line& l, std::vector<TemplateBlock>* blocks,
              absl::string_view in) {
+    const absl::string_view keyword = l.keyword, rest = l.rest;
+    const size_t at = l.at, rest_at = l.rest_at;
     const bool top = in.empty();
     auto setting = [&]() {
       if (!top) {
@@ -205,14 +212,10 @@ class TemplateParser {
     }
     if (keyword == "format") {
       if (!setting()) return false;
-      const size_t space = rest.find(' ');
-      const absl::string_view kind = rest.substr(0, space);
-      size_t spec_at = rest_at + kind.size();
-      absl::string_view spec =
-          space == absl::string_view::npos ? "" : rest.substr(space);
-      spec = Trim(spec, &spec_at);
-      absl::StatusOr<NumberFormat> f = NumberFormat::Parse(spec);
-      if (!f.ok()) return Fail(spec_at, f.status().message());
+      const Line format = SplitWord(rest, rest_at);
+      const absl::string_view kind = format.keyword;
+      absl::StatusOr<NumberFormat> f = NumberFormat::Parse(format.rest);
+      if (!f.ok()) return Fail(format.rest_at, f.status().message());
       static const std::map<std::string, IndicatorUnit> kUnits = {
           {"count", IndicatorUnit::kCount},
           {"rate", IndicatorUnit::kRate},
@@ -232,9 +235,6 @@ class TemplateParser {
     b.line = line_;
     if (auto it = TextBlocks().find(std::string(keyword));
         it != TextBlocks().end()) {
-      if (in == "table") {
-        return Fail(at, absl::StrCat(keyword, " inside a table"));
-      }
       b.kind = TemplateBlock::Kind::kText;
       b.block = it->second;
       if (!Text(rest, rest_at, in == "each", /*ranked=*/-1, &b.text)) {
@@ -494,15 +494,11 @@ class TemplateParser {
   // entry, whose {value} is that indicator.
   bool Placeholder(absl::string_view s, size_t at, bool units, int ranked,
                    Part* part) {
-    part->line = line_;
-    part->column = Column(at);
+    part->line = line_;  // its column: Text's, where its brace stands
     s = Trim(s, &at);
-    const size_t space = s.find(' ');
-    const absl::string_view word = s.substr(0, space);
-    size_t rest_at = at + word.size();
-    absl::string_view rest =
-        space == absl::string_view::npos ? "" : s.substr(space);
-    rest = Trim(rest, &rest_at);
+    const Line split = SplitWord(s, at);
+    const absl::string_view word = split.keyword, rest = split.rest;
+    const size_t rest_at = split.rest_at;
     using K = Part::Kind;
     if (word == "when") {
       part->kind = K::kWhen;

@@ -209,7 +209,8 @@ absl::StatusOr<zwfw::v1::BulletinTemplate> PgBulletinStore::SetTemplate(
     zwfw::v1::BulletinTemplate t) {
   absl::Status s = db_->Write([&](PgConnection& c) -> absl::Status {
     // Two replicas setting one name at once: the primary key refuses the
-    // second, which the caller retries.
+    // second (ALREADY_EXISTS), nothing of it written; setting it again
+    // stores the next version.
     absl::StatusOr<PgResult> last = c.Exec(
         "SELECT coalesce(max(version), 0) FROM templates WHERE name = $1",
         PgParams().Text(t.name()));

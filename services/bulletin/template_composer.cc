@@ -105,27 +105,33 @@ class Composer {
     return tmpl_.scope();
   }
 
-  // The summed inputs of a scope in one period.
-  IndicatorInputs InputsOf(const TemplateScope& written, const Context& ctx,
-                           Which w, const Part& p) {
-    IndicatorInputs sum;
-    if (!present_[w]) return sum;
+  // The inputs of a scope in one period: a unit's own, or several summed
+  // into `sum`.
+  const IndicatorInputs& InputsOf(const TemplateScope& written,
+                                  const Context& ctx, Which w, const Part& p,
+                                  IndicatorInputs* sum) {
+    static const IndicatorInputs kNone;
+    if (!present_[w]) return kNone;
     const TemplateScope& scope = Effective(written, ctx);
     switch (scope.kind) {
       case TemplateScope::Kind::kDefault:
       case TemplateScope::Kind::kAll:
         return tables_[w].total.inputs;
       case TemplateScope::Kind::kUnit:
-        if (ctx.inputs[w] != nullptr) sum += *ctx.inputs[w];
-        return sum;
+        return ctx.inputs[w] != nullptr ? *ctx.inputs[w] : kNone;
       case TemplateScope::Kind::kNamed:
-        for (const UnitInputs* u : Named(scope, p)) {
-          auto it = codes_[w].find(u->code);
-          if (it != codes_[w].end()) sum += it->second->inputs;
-        }
-        return sum;
+        break;
     }
-    return sum;
+    const std::vector<const UnitInputs*> units = Named(scope, p);
+    if (units.size() == 1) {
+      auto it = codes_[w].find(units[0]->code);
+      return it != codes_[w].end() ? it->second->inputs : kNone;
+    }
+    for (const UnitInputs* u : units) {
+      auto it = codes_[w].find(u->code);
+      if (it != codes_[w].end()) *sum += it->second->inputs;
+    }
+    return *sum;
   }
 
   // The departments a scope covers (rankings, unit lists, table rows), in
@@ -163,7 +169,8 @@ class Composer {
 
   IndicatorValue Value(int indicator, const TemplateScope& scope,
                        const Context& ctx, Which w, const Part& p) {
-    return plan_.Evaluate(indicator, InputsOf(scope, ctx, w, p));
+    IndicatorInputs sum;
+    return plan_.Evaluate(indicator, InputsOf(scope, ctx, w, p, &sum));
   }
 
   // The placeholder's format over `base` (parsed when the template was).
@@ -219,11 +226,7 @@ class Composer {
     if (field == "name") return period_.ChineseName();
     if (field == "months") return period_.ChineseMonths();
     if (field == "year") return absl::StrCat(period_.year());
-    // part: the name without its year ("第二季度", "7月", "上半年").
-    std::string name = period_.ChineseName();
-    const std::string year = absl::StrCat(period_.year(), "年");
-    name = name.substr(std::min(name.size(), year.size()));
-    return name.empty() ? "全年" : name;
+    return period_.ChineseNameInYear();  // part
   }
 
   std::string Ranking(const Part& p, const Context& ctx) {

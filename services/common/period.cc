@@ -134,18 +134,21 @@ std::string ReportPeriod::ToString() const {
 }
 
 std::string ReportPeriod::ChineseName() const {
+  return absl::StrCat(year(), "年",
+                      kind_ == Kind::kYear ? "" : ChineseNameInYear());
+}
+
+std::string ReportPeriod::ChineseNameInYear() const {
   static const char* const kQuarters[] = {"一", "二", "三", "四"};
   switch (kind_) {
     case Kind::kMonth:
-      return absl::StrFormat("%d年%d月", year(), first_.month());
+      return absl::StrFormat("%d月", first_.month());
     case Kind::kQuarter:
-      return absl::StrCat(year(), "年第", kQuarters[(first_.month() - 1) / 3],
-                          "季度");
+      return absl::StrCat("第", kQuarters[(first_.month() - 1) / 3], "季度");
     case Kind::kHalfYear:
-      return absl::StrCat(year(),
-                          first_.month() == 1 ? "年上半年" : "年下半年");
+      return first_.month() == 1 ? "上半年" : "下半年";
     case Kind::kYear:
-      return absl::StrCat(year(), "年");
+      return "全年";
   }
   return "";
 }

@@ -97,6 +97,8 @@ class ReportPeriod {
   // As bulletins name it: "2020年7月", "2023年第二季度", "2023年上半年",
   // "2023年".
   std::string ChineseName() const;
+  // The name without its year: "7月", "第二季度", "上半年", "全年".
+  std::string ChineseNameInYear() const;
   // The months as a span: "7月", "4-6月", "1-6月", "1-12月".
   std::string ChineseMonths() const;
 

@@ -499,6 +499,25 @@ TEST_P(BulletinServiceTest, TemplatesAreVersionedAndChosenInTheDraft) {
   EXPECT_EQ(t.text(), "period quarter\nparagraph 甲{accepted}件。");
   EXPECT_EQ(get("quarterly", 3, &t).error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(get("monthly", 0, &t).error_code(), grpc::StatusCode::NOT_FOUND);
+  // A monthly template chosen for a quarter: refused before anything is
+  // closed.
+  ASSERT_TRUE(
+      set("monthly", "period month\nparagraph {accepted}", "admin", &t).ok());
+  zwfw::v1::UpdateDraftRequest monthly;
+  monthly.mutable_draft()->set_period("2020-Q4");
+  monthly.mutable_draft()->set_template_("monthly");
+  zwfw::v1::Draft monthly_draft;
+  ASSERT_TRUE(
+      stub_->UpdateDraft(As("admin").get(), monthly, &monthly_draft).ok());
+  zwfw::v1::PublishRequest q4;
+  q4.set_period("2020-Q4");
+  zwfw::v1::PublishedVersion refused;
+  grpc::Status wrong_kind = stub_->Publish(As("admin").get(), q4, &refused);
+  EXPECT_EQ(wrong_kind.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(wrong_kind.error_message().find("not written for a period like"),
+            std::string::npos)
+      << wrong_kind.error_message();
+  EXPECT_TRUE(sources_.closed.empty());
 
   // A quarter without a template: the built-in bulletin is monthly.
   zwfw::v1::RenderRequest render;
@@ -510,7 +529,7 @@ TEST_P(BulletinServiceTest, TemplatesAreVersionedAndChosenInTheDraft) {
   EXPECT_NE(s.error_message().find("name a template"), std::string::npos);
   zwfw::v1::UpdateDraftRequest update;
   update.mutable_draft()->set_period("2020-Q3");
-  update.mutable_draft()->set_template_("monthly");
+  update.mutable_draft()->set_template_("weekly");
   zwfw::v1::Draft draft;
   EXPECT_EQ(stub_->UpdateDraft(As("admin").get(), update, &draft).error_code(),
             grpc::StatusCode::NOT_FOUND);

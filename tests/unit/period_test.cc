@@ -61,14 +61,19 @@ TEST(ReportPeriodTest, ReadsTheFourForms) {
     const char* last;
     const char* chinese;
     const char* months;
+    const char* in_year;
   };
   for (const Case& c : {
-           Case{"2020-07", "2020-07", "2020-07", "2020年7月", "7月"},
-           Case{"2023-Q2", "2023-04", "2023-06", "2023年第二季度", "4-6月"},
-           Case{"2023-Q4", "2023-10", "2023-12", "2023年第四季度", "10-12月"},
-           Case{"2023-H1", "2023-01", "2023-06", "2023年上半年", "1-6月"},
-           Case{"2023-H2", "2023-07", "2023-12", "2023年下半年", "7-12月"},
-           Case{"2023", "2023-01", "2023-12", "2023年", "1-12月"},
+           Case{"2020-07", "2020-07", "2020-07", "2020年7月", "7月", "7月"},
+           Case{"2023-Q2", "2023-04", "2023-06", "2023年第二季度", "4-6月",
+                "第二季度"},
+           Case{"2023-Q4", "2023-10", "2023-12", "2023年第四季度", "10-12月",
+                "第四季度"},
+           Case{"2023-H1", "2023-01", "2023-06", "2023年上半年", "1-6月",
+                "上半年"},
+           Case{"2023-H2", "2023-07", "2023-12", "2023年下半年", "7-12月",
+                "下半年"},
+           Case{"2023", "2023-01", "2023-12", "2023年", "1-12月", "全年"},
        }) {
     absl::StatusOr<ReportPeriod> p = ReportPeriod::Parse(c.text);
     ASSERT_TRUE(p.ok()) << c.text << ": " << p.status();
@@ -77,6 +82,7 @@ TEST(ReportPeriodTest, ReadsTheFourForms) {
     EXPECT_EQ(p->last().ToString(), c.last) << c.text;
     EXPECT_EQ(p->ChineseName(), c.chinese) << c.text;
     EXPECT_EQ(p->ChineseMonths(), c.months) << c.text;
+    EXPECT_EQ(p->ChineseNameInYear(), c.in_year) << c.text;
     EXPECT_EQ(static_cast<int>(p->months().size()), p->MonthCount());
     EXPECT_EQ(p->months().front().ToString(), c.first);
     EXPECT_EQ(p->months().back().ToString(), c.last);

@@ -95,8 +95,8 @@ class Office {
     }
   }
 
-  // A rating of case `index`, given `after` its acceptance, by a window
-  // device's channel.
+  // A rating of case `index`, given `after` its acceptance, through the
+  // online channel.
   void Rate(size_t index, int rating, absl::Duration after) {
     const Case& c = out_.cases[index];
     zwfw::v1::Evaluation& e = out_.evaluations.emplace_back();
@@ -295,18 +295,18 @@ absl::StatusOr<OfficeRecords> Yongchang2023(const Calendar& calendar) {
                                                      {"车驾管分中心", 1190},
                                                      {"教育分中心", 126}};
   // Every case completed the day it came; rated 满意 (5) after it, except
-  // in the hall 3 rated 基本满意 (3) and 5 not rated at all.
-  int basic = 3, unrated = 5;
+  // the hall's first 5 cases, not rated, and the 3 after them, rated
+  // 基本满意 (3).
+  constexpr int kUnrated = 5, kBasic = 3;
+  int hall = 0;  // the hall's cases so far
   for (const auto& [name, n] : kWindows) {
     const std::string code = office.Unit(name, kHall);
     const size_t first = office.size();
     office.Instant(code, n, 0, *quarter);
-    for (int i = 0; i < n; ++i) {
-      if (unrated > 0) {
-        --unrated;
-        continue;
-      }
-      office.Rate(first + i, basic-- > 0 ? 3 : 5, absl::Minutes(35));
+    for (int i = 0; i < n; ++i, ++hall) {
+      if (hall < kUnrated) continue;
+      office.Rate(first + i, hall < kUnrated + kBasic ? 3 : 5,
+                  absl::Minutes(35));
     }
   }
   for (const auto& [group, n] : kSubCenters) {
