@@ -45,6 +45,14 @@ absl::StatusOr<BulletinTemplate> ParseTemplateFor(
         absl::StrCat(which, " is not written for a period like ",
                      period.ToString(), " (its period line)"));
   }
+  if (parsed->reads_scorecard() &&
+      period.kind() != ReportPeriod::Kind::kMonth) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(which,
+                     " quotes the scorecard (awards, tiers), which is "
+                     "monthly; ",
+                     period.ToString(), " is not a month"));
+  }
   return parsed;
 }
 
@@ -114,22 +122,37 @@ absl::StatusOr<BulletinInputs> BulletinRenderer::Gather(
   absl::StatusOr<zwfw::v1::DirectorySnapshot> directory = sources_->Directory();
   if (!directory.ok()) return directory.status();
   in.directory = *std::move(directory);
+  const Period month = period.first();
   if (stored) {
     absl::StatusOr<TemplateInputs> t =
         ReadTemplateInputs(*sources_, *std::move(stored), period);
     if (!t.ok()) return t.status();
     in.templated = *std::move(t);
-    return in;
+    const BulletinTemplate& parsed = *in.templated->parsed;
+    // The records it quotes besides the aggregates: the corrections made
+    // in the period (each month's case statistics carry its own) and the
+    // scorecard (monthly: ParseTemplateFor).
+    in.cases.set_period(period.ToString());
+    for (const Period& m :
+         parsed.reads_corrections() ? period.months() : std::vector<Period>{}) {
+      absl::StatusOr<zwfw::v1::GetCaseStatsResponse> cases =
+          sources_->CaseStats(m);
+      if (!cases.ok()) return cases.status();
+      for (auto& c : *cases->mutable_corrections()) {
+        *in.cases.add_corrections() = std::move(c);
+      }
+    }
+    if (!parsed.reads_scorecard()) return in;
+  } else {
+    absl::StatusOr<zwfw::v1::GetCaseStatsResponse> cases =
+        sources_->CaseStats(month);
+    if (!cases.ok()) return cases.status();
+    in.cases = *std::move(cases);
+    absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> survey =
+        sources_->Satisfaction(month);
+    if (!survey.ok()) return survey.status();
+    in.survey = *std::move(survey);
   }
-  const Period month = period.first();
-  absl::StatusOr<zwfw::v1::GetCaseStatsResponse> cases =
-      sources_->CaseStats(month);
-  if (!cases.ok()) return cases.status();
-  in.cases = *std::move(cases);
-  absl::StatusOr<zwfw::v1::GetSatisfactionStatsResponse> survey =
-      sources_->Satisfaction(month);
-  if (!survey.ok()) return survey.status();
-  in.survey = *std::move(survey);
   absl::StatusOr<zwfw::v1::Scorecard> card =
       freeze ? sources_->Freeze(month) : sources_->Scorecard(month);
   if (!card.ok()) return card.status();

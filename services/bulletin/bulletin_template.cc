@@ -29,6 +29,7 @@ const std::map<std::string, Block::Kind>& TextBlocks() {
       {"signature", Block::Kind::kSignature},
       {"date", Block::Kind::kDate},
       {"publicity", Block::Kind::kPublicity},
+      {"colophon", Block::Kind::kColophon},
   };
   return *blocks;
 }
@@ -38,7 +39,8 @@ constexpr const char* kDraftFields[] = {
     "opening",        "region",          "signing_date",    "printing_office",
     "printing_date",  "publicity_note",  "attachment_title"};
 constexpr const char* kPeriodFields[] = {"name", "months", "part", "year"};
-constexpr const char* kUnitFields[] = {"name", "index"};
+constexpr const char* kUnitFields[] = {"name", "index", "numeral", "table_name",
+                                       "departments"};
 // GetCaseSums answers at most this many measures (intake's case_sums.h).
 constexpr size_t kMaxCaseMeasures = 64;
 
@@ -237,7 +239,22 @@ class TemplateParser {
         it != TextBlocks().end()) {
       b.kind = TemplateBlock::Kind::kText;
       b.block = it->second;
-      if (!Text(rest, rest_at, in == "each", /*ranked=*/-1, &b.text)) {
+      absl::string_view text = rest;
+      size_t text_at = rest_at;
+      // colophon OFFICE | TEXT: the printing office and its line.
+      if (b.block == Block::Kind::kColophon) {
+        const size_t bar = FindOutside(rest, '|');
+        if (bar == absl::string_view::npos) {
+          return Fail(rest_at, "colophon needs its office | its text");
+        }
+        if (!Text(Trim(rest.substr(0, bar), &text_at), text_at, in == "each",
+                  -1, &b.lead)) {
+          return false;
+        }
+        text_at = rest_at + bar + 1;
+        text = Trim(rest.substr(bar + 1), &text_at);
+      }
+      if (!Text(text, text_at, in == "each", /*ranked=*/-1, &b.text)) {
         return false;
       }
       blocks->push_back(std::move(b));
@@ -267,6 +284,7 @@ class TemplateParser {
         size_t u_at = rest_at + (u.data() - rest.data());
         u = Trim(u, &u_at);
         if (u.empty()) return Fail(u_at, "an empty unit name");
+        if (u == "tiers" || u == "untiered") out_->reads_scorecard_ = true;
         b.units.emplace_back(u);
       }
       if (!Blocks(&b.body, "each")) return false;
@@ -351,12 +369,15 @@ class TemplateParser {
         t->classes_by = *i;
         t->headers.emplace_back(words[0]);
         t->cells.emplace_back();
+      } else if (keyword == "zero_row") {
+        if (!rest.empty()) return Fail(rest_at, "zero_row takes nothing");
+        t->zero_row = true;
       } else if (keyword == "total") {
         t->total = std::string(rest.empty() ? "合计" : rest);
       } else {
         return Fail(at, absl::StrCat("unknown table line \"", keyword,
                                      "\"; one of column, classes, rows, total, "
-                                     "end"));
+                                     "zero_row, end"));
       }
     }
     return Fail(lines_[line_ - 1].size(), "table without end");
@@ -449,12 +470,18 @@ class TemplateParser {
           return Fail(t_at,
                       "a test needs a comparison: ==, !=, <, <=, > or >=");
         }
-        Part figure;
-        if (!Figure(t.substr(0, op_at), t_at, units, &figure, false)) {
-          return false;
+        size_t left_at = t_at;
+        absl::string_view left = Trim(t.substr(0, op_at), &left_at);
+        if (absl::ConsumePrefix(&left, "count ")) {
+          left_at += 6;
+          if (!List(Trim(left, &left_at), left_at)) return false;
+          test.list = std::string(left);
+        } else {
+          Part figure;
+          if (!Figure(left, left_at, units, &figure, false)) return false;
+          test.indicator = figure.indicator;
+          test.scope = figure.scope;
         }
-        test.indicator = figure.indicator;
-        test.scope = figure.scope;
         size_t n_at = t_at + op_at + op_size;
         absl::string_view n = Trim(t.substr(op_at + op_size), &n_at);
         absl::ConsumeSuffix(&n, "%");
@@ -466,6 +493,35 @@ class TemplateParser {
       }
     }
     return true;
+  }
+
+  // One of kTemplateLists, noting what the template reads.
+  bool List(absl::string_view name, size_t at) {
+    if (!OneOf(name, kTemplateLists)) {
+      return Fail(at, absl::StrCat("unknown list \"", name,
+                                   "\"; one of awarded_staff, "
+                                   "awarded_windows, scored, corrections"));
+    }
+    (name == "corrections" ? out_->reads_corrections_
+                           : out_->reads_scorecard_) = true;
+    return true;
+  }
+
+  // A ranking's INDICATOR[@SCOPE][|FORMAT] [asc][: ENTRY].
+  bool Ranked(absl::string_view spec, size_t spec_at, bool units, Part* part) {
+    absl::string_view entry;
+    size_t entry_at = 0;
+    if (const size_t colon = FindOutside(spec, ':');
+        colon != absl::string_view::npos) {
+      entry_at = spec_at + colon + 1;
+      entry = Trim(spec.substr(colon + 1), &entry_at);
+      spec = spec.substr(0, colon);
+    }
+    spec = absl::StripTrailingAsciiWhitespace(spec);
+    if (absl::ConsumeSuffix(&spec, " asc")) part->ascending = true;
+    if (!Figure(spec, spec_at, units, part, true)) return false;
+    if (entry.empty()) return true;
+    return Text(entry, entry_at, /*units=*/true, part->indicator, &part->item);
   }
 
   // "95.5" as 955 / 10; at most 6 decimals.
@@ -524,7 +580,8 @@ class TemplateParser {
     if (absl::ConsumePrefix(&s, "unit.") || (ranked >= 0 && s == "name")) {
       if (!OneOf(s, kUnitFields)) {
         return Fail(at, absl::StrCat("unknown unit field \"", s,
-                                     "\"; one of name, index"));
+                                     "\"; one of name, index, numeral, "
+                                     "table_name, departments"));
       }
       if (!units) {
         return Fail(at,
@@ -552,6 +609,10 @@ class TemplateParser {
       if (absl::ConsumePrefix(&what, "zero ")) {
         part->kind = K::kZeroCount;
         what_at += 5;
+      } else if (OneOf(what, kTemplateLists)) {
+        part->kind = K::kListCount;
+        part->text = std::string(what);
+        return List(what, what_at);
       } else {
         part->kind = K::kCount;
       }
@@ -574,22 +635,43 @@ class TemplateParser {
                                  " and an indicator"));
       }
       part->count = n;
-      size_t spec_at = rest_at + sp + 1;
-      absl::string_view spec = rest.substr(sp + 1);
-      absl::string_view entry;
-      size_t entry_at = 0;
-      if (const size_t colon = FindOutside(spec, ':');
-          colon != absl::string_view::npos) {
-        entry_at = spec_at + colon + 1;
-        entry = Trim(spec.substr(colon + 1), &entry_at);
-        spec = spec.substr(0, colon);
+      return Ranked(rest.substr(sp + 1), rest_at + sp + 1, units, part);
+    }
+    if (word == "grouped") {
+      // grouped INDICATOR[@SCOPE][|FORMAT] [asc][: ENTRY]
+      part->kind = K::kGrouped;
+      return Ranked(rest, rest_at, units, part);
+    }
+    if (word == "share") {
+      // share COUNT of COUNT: the first as a rate of the second.
+      part->kind = K::kShare;
+      const size_t of = rest.find(" of ");
+      if (of == absl::string_view::npos) {
+        return Fail(rest_at, "share needs two counts: share A of B");
       }
-      spec = absl::StripTrailingAsciiWhitespace(spec);
-      if (absl::ConsumeSuffix(&spec, " asc")) part->ascending = true;
-      if (!Figure(spec, spec_at, units, part, true)) return false;
-      if (entry.empty()) return true;
-      return Text(entry, entry_at, /*units=*/true, part->indicator,
-                  &part->item);
+      Part base;
+      if (!Figure(rest.substr(0, of), rest_at, units, part, false) ||
+          !Figure(rest.substr(of + 4), rest_at + of + 4, units, &base, true)) {
+        return false;
+      }
+      for (const Part* p : {&*part, &base}) {
+        if (out_->plan_.indicators()[p->indicator].unit !=
+            IndicatorUnit::kCount) {
+          return Fail(rest_at, "share is of two count indicators");
+        }
+      }
+      if (!(base.scope.kind == part->scope.kind &&
+            base.scope.names == part->scope.names)) {
+        return Fail(rest_at + of + 4, "share's two counts take one scope");
+      }
+      part->base = base.indicator;
+      part->format = base.format;
+      return true;
+    }
+    if (OneOf(s, kTemplateLists)) {
+      part->kind = K::kList;
+      part->text = std::string(s);
+      return List(s, at);
     }
     if (word == "else" || word == "end") {
       return Fail(at, absl::StrCat("{", word, "} without {when}"));

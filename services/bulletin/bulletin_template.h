@@ -37,6 +37,14 @@
 
 namespace zwfw::bulletin {
 
+// The lists a template may quote by name ({awarded_staff}, {count
+// corrections}, `{when count scored == 0}`), worded by scorecard_lists.h:
+// the outstanding staff by window, the outstanding windows, the scored
+// departments (the scorecard), the corrections of published months
+// (intake).
+inline constexpr const char* kTemplateLists[] = {
+    "awarded_staff", "awarded_windows", "scored", "corrections"};
+
 // Limits on what an office may upload.
 inline constexpr size_t kMaxTemplateBytes = 64 * 1024;
 inline constexpr int kMaxTemplateNesting = 8;
@@ -57,6 +65,8 @@ struct TemplateScope {
 struct TemplateTest {
   enum class Op { kEq, kNe, kLt, kLe, kGt, kGe };
   int indicator = -1;
+  // `count LIST`: the number of a list's entries instead (kTemplateLists).
+  std::string list;
   TemplateScope scope;
   Op op = Op::kEq;
   // The number as numerator / denominator (95.5 = 955 / 10).
@@ -72,6 +82,10 @@ struct TemplatePart {
     kChange,      // {change accepted}: "比上月增加75.42%"
     kYearChange,  // {year_change accepted}: "比去年同期…"
     kTop,        // {top 10 accepted} or {top 5 accepted: {unit.name}{value}件}
+    kGrouped,    // {grouped overtime: {unit.name}超时{value}件}
+    kShare,      // {share accepted[site=center,…] of accepted[site=center]}
+    kList,       // {awarded_staff}: text = the list
+    kListCount,  // {count corrections}: text = the list
     kZero,       // {zero accepted}: the units at zero, named
     kZeroCount,  // {count zero accepted}
     kPeriod,     // {period.name} …: text = the field
@@ -82,13 +96,14 @@ struct TemplatePart {
   Kind kind = Kind::kText;
   std::string text;
   int indicator = -1;  // into the template's plan
+  int base = -1;       // kShare: the count it is a share of
   TemplateScope scope;
   // The placeholder's format (`|decimals=1`), over the template's default
   // for the indicator's unit; empty: the default.
   std::string format;
   size_t count = 0;                // kTop
-  bool ascending = false;          // kTop
-  std::vector<TemplatePart> item;  // kTop: an entry ({unit.name}、{value})
+  bool ascending = false;          // kTop, kGrouped
+  std::vector<TemplatePart> item;  // kTop, kGrouped: an entry
   // kWhen: true when any group's tests all hold.
   std::vector<std::vector<TemplateTest>> any_of;
   std::vector<TemplatePart> then, otherwise;
@@ -102,7 +117,10 @@ struct TemplateTable {
   std::vector<std::string> headers;
   std::vector<TemplateText> cells;  // per column; scope `unit` = the row
   TemplateScope rows;               // the units listed (their departments)
-  int order_by = -1;                // an indicator, or directory order
+  // `zero_row`: the units at zero by the classes' (else the order's)
+  // indicator together in one last row, their figures empty.
+  bool zero_row = false;
+  int order_by = -1;  // an indicator, or directory order
   bool ascending = false;
   std::optional<std::string> total;  // the 合计 row's label
   // Volume classes (办件量分类, volume_classes.h): the column at this place
@@ -118,9 +136,10 @@ struct TemplateBlock {
   Kind kind = Kind::kText;
   Block::Kind block = Block::Kind::kParagraph;  // kText
   TemplateText text;                            // kText
+  TemplateText lead;                            // kText: a colophon's office
   std::string narrative;  // kNarrative: work_progress | typical_experience
-  // kEach: the units ("groups", "departments", or names), and the blocks
-  // written for each of them.
+  // kEach: the units ("groups", "departments", "tiers", "untiered", or
+  // names), and the blocks written for each of them.
   std::vector<std::string> units;
   std::vector<TemplateBlock> body;
   TemplateTable table;  // kTable
@@ -141,6 +160,10 @@ class BulletinTemplate {
   // before (those periods' aggregates are read too).
   bool compares() const { return compares_; }
   bool compares_year() const { return compares_year_; }
+  // Whether it quotes the scorecard (awards, tiers: a monthly template
+  // only) or the corrections of published months.
+  bool reads_scorecard() const { return reads_scorecard_; }
+  bool reads_corrections() const { return reads_corrections_; }
   const std::string& title() const { return title_; }
   const TemplateScope& scope() const { return scope_; }
   // The format of a value of `unit` (a placeholder changes it in part).
@@ -158,6 +181,8 @@ class BulletinTemplate {
   std::vector<ReportPeriod::Kind> kinds_;
   bool compares_ = false;
   bool compares_year_ = false;
+  bool reads_scorecard_ = false;
+  bool reads_corrections_ = false;
   std::string title_;
   TemplateScope scope_;
   std::map<IndicatorUnit, NumberFormat> formats_;

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/bulletin/scorecard_lists.h"
 #include "services/bulletin/template_composer.h"
 #include "services/common/percent.h"
 #include "services/common/period.h"
@@ -13,9 +14,6 @@ namespace zwfw::bulletin {
 namespace {
 
 using Kind = Block::Kind;
-
-constexpr const char* kChineseNumerals[] = {"一", "二", "三", "四", "五",
-                                            "六", "七", "八", "九", "十"};
 
 // A draft field, or a visible placeholder and a warning when it is empty.
 std::string Field(const std::string& value, const std::string& name,
@@ -94,7 +92,8 @@ Document Compose(const BulletinInputs& in, const ComposerOptions& options) {
     const TemplateInputs& t = *in.templated;
     return ComposeFromTemplate(*t.parsed, in.draft, in.directory, t.now,
                                t.previous ? &*t.previous : nullptr,
-                               t.year_before ? &*t.year_before : nullptr);
+                               t.year_before ? &*t.year_before : nullptr,
+                               {&in.scorecard, &in.cases.corrections()});
   }
   Document doc;
   doc.period = in.cases.period();
@@ -142,80 +141,34 @@ Document Compose(const BulletinInputs& in, const ComposerOptions& options) {
     add(Kind::kLeadParagraph, item.body(), item.lead());
   }
 
-  // 四: staff grouped by window, windows in order of first appearance.
+  // 四: staff grouped by window; 五: outstanding windows, then the tiers
+  // (scorecard_lists.h).
   add(Kind::kHeading, "四、优质服务标兵评比");
-  std::vector<std::string> window_order;
-  std::map<std::string, std::vector<std::string>> staff_of;
-  std::map<std::string, std::string> window_name;
-  for (const auto& w : in.directory.windows()) window_name[w.code()] = w.name();
-  for (const auto& m : in.scorecard.staff()) {
-    if (!staff_of.count(m.window_code()))
-      window_order.push_back(m.window_code());
-    staff_of[m.window_code()].push_back(m.name());
-  }
-  if (window_order.empty()) {
-    add(Kind::kParagraph, "本月未评选优质服务标兵。");
-  } else {
-    std::vector<std::string> groups;
-    for (const auto& w : window_order) {
-      groups.push_back(absl::StrCat(Or(window_name[w], w),
-                                    absl::StrJoin(staff_of[w], "、")));
-    }
-    add(Kind::kParagraph, absl::StrCat(absl::StrJoin(groups, "；"), "。"));
-  }
-
-  // 五: outstanding windows, then the tiers.
+  const std::string staff = AwardedStaff(in.scorecard, in.directory);
+  add(Kind::kParagraph,
+      staff.empty() ? "本月未评选优质服务标兵。" : absl::StrCat(staff, "。"));
   add(Kind::kHeading, "五、绩效考核情况");
-  if (in.scorecard.windows().empty()) {
-    add(Kind::kParagraph, "本月未评选优质服务窗口。");
-  } else {
-    std::vector<std::string> names;
-    for (const auto& w : in.scorecard.windows()) names.push_back(w.name());
-    add(Kind::kParagraph,
-        absl::StrCat("优质服务窗口为：", absl::StrJoin(names, "、"), "。"));
-  }
-  std::vector<std::string> tier_order;
-  std::map<std::string, std::vector<std::string>> in_tier;
-  std::vector<std::string> below;
-  for (const auto& s : in.scorecard.departments()) {
-    if (s.tier().empty()) {
-      below.push_back(s.department_name());
-      continue;
-    }
-    if (!in_tier.count(s.tier())) tier_order.push_back(s.tier());
-    in_tier[s.tier()].push_back(s.department_name());
-  }
+  const std::string windows = AwardedWindows(in.scorecard);
+  add(Kind::kParagraph, windows.empty()
+                            ? "本月未评选优质服务窗口。"
+                            : absl::StrCat("优质服务窗口为：", windows, "。"));
   if (in.scorecard.departments().empty()) {
     add(Kind::kParagraph, "本月无考核结果。");
     warnings.push_back("the scorecard has no departments");
   }
-  size_t n = 0;
-  for (const auto& tier : tier_order) {
+  int n = 0;
+  for (const TierList& tier : Tiers(in.scorecard)) {
     add(Kind::kParagraph,
-        absl::StrCat("（", kChineseNumerals[std::min<size_t>(n++, 9)], "）",
-                     tier, "的部门：", absl::StrJoin(in_tier[tier], "、"),
-                     "。"));
-  }
-  if (!below.empty()) {
-    add(Kind::kParagraph,
-        absl::StrCat("（", kChineseNumerals[std::min<size_t>(n++, 9)], "）",
-                     "其余部门：", absl::StrJoin(below, "、"), "。"));
+        absl::StrCat(
+            "（", ChineseNumeral(++n), "）",
+            tier.tier.empty() ? "其余部门" : absl::StrCat(tier.tier, "的部门"),
+            "：", absl::StrJoin(tier.departments, "、"), "。"));
   }
   if (in.cases.corrections_size() > 0) {
     // Corrections of published months made in this one (intake's
     // ClosePeriod and correction_reason): the office says what it changed.
-    std::map<std::string, std::string> names;
-    for (const auto& d : in.cases.departments()) {
-      names[d.department_code()] = d.department_name();
-    }
-    std::vector<std::string> items;
-    for (const auto& c : in.cases.corrections()) {
-      auto name = names.find(c.department_code());
-      items.push_back(
-          absl::StrCat(c.corrected_month(), "月份",
-                       name == names.end() ? c.department_code() : name->second,
-                       "办件", c.case_no(), "（", c.reason(), "）"));
-    }
+    const std::vector<std::string> items =
+        CorrectionItems(in.cases.corrections(), in.directory);
     add(Kind::kParagraph,
         absl::StrCat("本期更正已通报月份办件数据", items.size(), "件：",
                      absl::StrJoin(items, "；"), "。"));

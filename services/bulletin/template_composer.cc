@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "services/bulletin/scorecard_lists.h"
 #include "services/common/indicator_inputs.h"
 
 namespace zwfw::bulletin {
@@ -23,8 +24,13 @@ class Composer {
   Composer(const BulletinTemplate& tmpl, const zwfw::v1::Draft& draft,
            const zwfw::v1::DirectorySnapshot& directory,
            const PeriodAggregates& now, const PeriodAggregates* previous,
-           const PeriodAggregates* year_before)
-      : tmpl_(tmpl), plan_(tmpl.plan()), draft_(draft), period_(now.period) {
+           const PeriodAggregates* year_before, const TemplateRecords& records)
+      : tmpl_(tmpl),
+        plan_(tmpl.plan()),
+        draft_(draft),
+        directory_(directory),
+        period_(now.period),
+        records_(records) {
     const PeriodAggregates* periods[] = {&now, previous, year_before};
     for (int w = 0; w < 3; ++w) {
       if (periods[w] == nullptr) continue;
@@ -43,6 +49,9 @@ class Composer {
       names_.try_emplace(d.name, &d);
       names_[d.code] = &d;
     }
+    for (const auto& d : directory.departments()) {
+      if (!d.table_name().empty()) table_names_[d.code()] = d.table_name();
+    }
   }
 
   Document Compose() {
@@ -60,7 +69,12 @@ class Composer {
     std::array<const IndicatorInputs*, 3> inputs = {nullptr, nullptr, nullptr};
     std::string code;
     std::string name;
+    std::string table_name;  // the attachment's name for it (directory)
     int index = 0;
+    // A tier's departments (each tiers): the unit's own list.
+    const std::vector<std::string>* members = nullptr;
+    // A table's zero row: many units in one row, their figures empty.
+    bool merged = false;
   };
 
   Context UnitContext(const UnitInputs& u, int index) const {
@@ -68,6 +82,9 @@ class Composer {
     c.has_unit = true;
     c.code = u.code;
     c.name = u.name;
+    auto table_name = table_names_.find(u.code);
+    c.table_name =
+        table_name == table_names_.end() ? u.name : table_name->second;
     c.index = index;
     for (int w = 0; w < 3; ++w) {
       auto it = codes_[w].find(u.code);
@@ -187,7 +204,11 @@ class Composer {
   // value OP number, the number in the unit a document shows (%, days,
   // count); false over an empty denominator.
   bool Holds(const TemplateTest& t, const Context& ctx, const Part& p) {
-    const IndicatorValue v = Value(t.indicator, t.scope, ctx, kNow, p);
+    const IndicatorValue v =
+        t.list.empty()
+            ? Value(t.indicator, t.scope, ctx, kNow, p)
+            : IndicatorValue{IndicatorUnit::kCount,
+                             static_cast<int64_t>(ListSize(t.list)), 1};
     if (v.empty()) return false;
     const __int128 scale = v.unit == IndicatorUnit::kRate ? 100 : 1;
     const __int128 left =
@@ -252,9 +273,88 @@ class Composer {
     return absl::StrJoin(entries, "、");
   }
 
+  // Departments of equal value together ("区发展改革委、区城市管理局超时1
+  // 件"), the largest value first (`asc`: smallest); zero and empty
+  // values left out; groups joined by "；".
+  std::string Grouped(const Part& p, const Context& ctx) {
+    const std::vector<const UnitInputs*> units = Departments(p.scope, ctx, p);
+    std::vector<IndicatorValue> values;
+    values.reserve(units.size());
+    for (const UnitInputs* u : units) {
+      values.push_back(plan_.Evaluate(p.indicator, u->inputs));
+    }
+    std::vector<size_t> ranked = TopUnits(values, values.size(), p.ascending);
+    std::vector<std::string> groups;
+    int index = 0;
+    for (size_t at = 0; at < ranked.size();) {
+      const IndicatorValue& v = values[ranked[at]];
+      size_t end = at;
+      std::vector<std::string> names, table_names;
+      while (end < ranked.size() && values[ranked[end]] == v) {
+        const Context one = UnitContext(*units[ranked[end]], 0);
+        names.push_back(one.name);
+        table_names.push_back(one.table_name);
+        ++end;
+      }
+      if (v.numerator != 0) {
+        Context group = UnitContext(*units[ranked[at]], ++index);
+        group.name = absl::StrJoin(names, "、");
+        group.table_name = absl::StrJoin(table_names, "、");
+        groups.push_back(
+            p.item.empty()
+                ? absl::StrCat(group.name, FormatValue(v, FormatFor(p)))
+                : Text(p.item, group));
+      }
+      at = end;
+    }
+    return absl::StrJoin(groups, "；");
+  }
+
+  size_t ListSize(const std::string& list) const {
+    if (list == "awarded_staff") return records_.scorecard->staff_size();
+    if (list == "awarded_windows") return records_.scorecard->windows_size();
+    if (list == "scored") return records_.scorecard->departments_size();
+    return records_.corrections->size();
+  }
+
+  std::string List(const std::string& list) const {
+    if (list == "awarded_staff") {
+      return AwardedStaff(*records_.scorecard, directory_);
+    }
+    if (list == "awarded_windows") return AwardedWindows(*records_.scorecard);
+    if (list == "scored") {
+      std::vector<std::string> names;
+      for (const auto& d : records_.scorecard->departments()) {
+        names.push_back(d.department_name());
+      }
+      return absl::StrJoin(names, "、");
+    }
+    return absl::StrJoin(CorrectionItems(*records_.corrections, directory_),
+                         "；");
+  }
+
+  // {unit.departments}: a tier's, else the unit's departments by name.
+  std::string Members(const Context& ctx) {
+    if (ctx.members != nullptr) return absl::StrJoin(*ctx.members, "、");
+    if (ctx.merged) return ctx.name;
+    static const Part kNowhere;
+    std::vector<std::string> names;
+    for (const UnitInputs* d : Departments(
+             TemplateScope{TemplateScope::Kind::kUnit, {}}, ctx, kNowhere)) {
+      names.push_back(d->name);
+    }
+    return absl::StrJoin(names, "、");
+  }
+
   std::string Text(const TemplateText& text, const Context& ctx) {
     std::string out;
     for (const Part& p : text) {
+      // A zero row's figures are empty; its names and place are written.
+      if (ctx.merged && p.kind != Part::Kind::kText &&
+          p.kind != Part::Kind::kUnit && p.kind != Part::Kind::kPeriod &&
+          p.kind != Part::Kind::kDraft) {
+        continue;
+      }
       switch (p.kind) {
         case Part::Kind::kText:
           out += p.text;
@@ -287,6 +387,26 @@ class Composer {
         case Part::Kind::kZeroCount:
           out += Ranking(p, ctx);
           break;
+        case Part::Kind::kGrouped:
+          out += Grouped(p, ctx);
+          break;
+        case Part::Kind::kShare: {
+          const IndicatorValue part = Value(p.indicator, p.scope, ctx, kNow, p);
+          const IndicatorValue whole = Value(p.base, p.scope, ctx, kNow, p);
+          out += FormatValue(IndicatorValue{IndicatorUnit::kRate,
+                                            part.numerator, whole.numerator},
+                             Over(tmpl_.FormatOf(IndicatorUnit::kRate), p));
+          break;
+        }
+        case Part::Kind::kList:
+          out += List(p.text);
+          break;
+        case Part::Kind::kListCount:
+          out += FormatValue(
+              IndicatorValue{IndicatorUnit::kCount,
+                             static_cast<int64_t>(ListSize(p.text)), 1},
+              Over(tmpl_.FormatOf(IndicatorUnit::kCount), p));
+          break;
         case Part::Kind::kPeriod:
           out += PeriodField(p.text);
           break;
@@ -296,8 +416,13 @@ class Composer {
         case Part::Kind::kUnit:
           if (p.text == "name") {
             out += ctx.name;
+          } else if (p.text == "table_name") {
+            out += ctx.table_name;
+          } else if (p.text == "departments") {
+            out += Members(ctx);
           } else if (ctx.index > 0) {
-            out += absl::StrCat(ctx.index);
+            out += p.text == "numeral" ? ChineseNumeral(ctx.index)
+                                       : absl::StrCat(ctx.index);
           }
           break;
         case Part::Kind::kWhen: {
@@ -329,7 +454,7 @@ class Composer {
           std::string text = Text(b.text, ctx);
           // A sentence whose every part was conditional and false.
           if (text.find_first_not_of(" \t") == std::string::npos) break;
-          Add(b.block, std::move(text));
+          Add(b.block, std::move(text), Text(b.lead, ctx));
           break;
         }
         case TemplateBlock::Kind::kNarrative: {
@@ -362,7 +487,29 @@ class Composer {
     Part where;
     where.line = b.line;
     where.column = 1;
+    // The scorecard's tiers (scorecard_lists.h): the labelled ones, or the
+    // departments below every tier, numbered on from the tiers.
+    const std::vector<TierList> tiers = Tiers(*records_.scorecard);
+    const size_t labelled = tiers.empty() || !tiers.back().tier.empty()
+                                ? tiers.size()
+                                : tiers.size() - 1;
+    std::vector<Context> listed;
     for (const std::string& u : b.units) {
+      if (u != "tiers" && u != "untiered") continue;
+      for (size_t i = u == "tiers" ? 0 : labelled;
+           i < (u == "tiers" ? labelled : tiers.size()); ++i) {
+        Context c;
+        c.has_unit = true;
+        c.name = c.table_name = tiers[i].tier;
+        c.index = static_cast<int>(i) + 1;
+        c.members = &tiers[i].departments;
+        listed.push_back(c);
+      }
+    }
+    for (const Context& c : listed) Blocks(b.body, c);
+    if (!listed.empty()) return;
+    for (const std::string& u : b.units) {
+      if (u == "tiers" || u == "untiered") continue;
       if (u == "groups") {
         for (const UnitInputs& g : tables_[kNow].groups) units.push_back(&g);
       } else if (u == "departments") {
@@ -424,6 +571,16 @@ class Composer {
       }
       table.rows.push_back(std::move(cells));
     }
+    // The units at zero, together in one last row.
+    std::vector<const UnitInputs*> zero;
+    if (t.zero_row && order_by >= 0) {
+      std::vector<const UnitInputs*> listed;
+      for (const UnitInputs* u : rows) {
+        const IndicatorValue v = plan_.Evaluate(order_by, u->inputs);
+        (!v.empty() && v.numerator == 0 ? zero : listed).push_back(u);
+      }
+      rows = std::move(listed);
+    }
     int index = 0;
     size_t class_start = 0;  // the row holding the current class's span
     for (const UnitInputs* u : rows) {
@@ -447,12 +604,40 @@ class Composer {
       }
       table.rows.push_back(std::move(cells));
     }
+    if (!zero.empty()) {
+      Context together;
+      together.has_unit = true;
+      together.merged = true;
+      together.index = ++index;
+      std::vector<std::string> names, table_names;
+      for (const UnitInputs* u : zero) {
+        const Context one = UnitContext(*u, 0);
+        names.push_back(one.name);
+        table_names.push_back(one.table_name);
+      }
+      together.name = absl::StrJoin(names, "、");
+      together.table_name = absl::StrJoin(table_names, "、");
+      std::vector<TableCell> cells;
+      for (const TemplateText& cell : t.cells) {
+        cells.push_back({Text(cell, together)});
+      }
+      if (t.classes_column >= 0) {
+        cells[static_cast<size_t>(t.classes_column)].text =
+            t.classes.LabelOf(0);
+      }
+      // The row ends with its names: its figures are not shown.
+      while (!cells.empty() && cells.back().text.empty()) cells.pop_back();
+      table.rows.push_back(std::move(cells));
+    }
   }
 
   const BulletinTemplate& tmpl_;
   const IndicatorPlan& plan_;
   const zwfw::v1::Draft& draft_;
+  const zwfw::v1::DirectorySnapshot& directory_;
   const ReportPeriod period_;
+  const TemplateRecords& records_;
+  absl::flat_hash_map<std::string, std::string> table_names_;
   std::array<bool, 3> present_ = {false, false, false};
   std::array<UnitTable, 3> tables_;
   std::array<absl::flat_hash_map<std::string, const UnitInputs*>, 3> codes_;
@@ -463,13 +648,18 @@ class Composer {
 
 }  // namespace
 
+const google::protobuf::RepeatedPtrField<zwfw::v1::CaseCorrection>
+    TemplateRecords::kNoCorrections;
+
 Document ComposeFromTemplate(const BulletinTemplate& tmpl,
                              const zwfw::v1::Draft& draft,
                              const zwfw::v1::DirectorySnapshot& directory,
                              const PeriodAggregates& now,
                              const PeriodAggregates* previous,
-                             const PeriodAggregates* year_before) {
-  return Composer(tmpl, draft, directory, now, previous, year_before).Compose();
+                             const PeriodAggregates* year_before,
+                             const TemplateRecords& records) {
+  return Composer(tmpl, draft, directory, now, previous, year_before, records)
+      .Compose();
 }
 
 }  // namespace zwfw::bulletin

@@ -18,8 +18,23 @@
 #include "services/bulletin/indicator_report.h"
 #include "zwfw/v1/bulletin.pb.h"
 #include "zwfw/v1/directory.pb.h"
+#include "zwfw/v1/intake.pb.h"
+#include "zwfw/v1/scoring.pb.h"
 
 namespace zwfw::bulletin {
+
+// What a template may quote besides the aggregates (its lists,
+// kTemplateLists): the month's scorecard and the corrections of published
+// months made in it. Empty unless the template reads them
+// (reads_scorecard, reads_corrections).
+struct TemplateRecords {
+  const zwfw::v1::Scorecard* scorecard =
+      &zwfw::v1::Scorecard::default_instance();
+  const google::protobuf::RepeatedPtrField<zwfw::v1::CaseCorrection>*
+      corrections = &kNoCorrections;
+  static const google::protobuf::RepeatedPtrField<zwfw::v1::CaseCorrection>
+      kNoCorrections;
+};
 
 // `previous` and `year_before` may be null when the template compares with
 // none (BulletinTemplate::compares); a comparison then reads as empty.
@@ -28,7 +43,8 @@ Document ComposeFromTemplate(const BulletinTemplate& tmpl,
                              const zwfw::v1::DirectorySnapshot& directory,
                              const PeriodAggregates& now,
                              const PeriodAggregates* previous,
-                             const PeriodAggregates* year_before);
+                             const PeriodAggregates* year_before,
+                             const TemplateRecords& records = {});
 
 }  // namespace zwfw::bulletin
 

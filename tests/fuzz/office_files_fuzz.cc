@@ -198,8 +198,24 @@ void Template(const std::string& text) {
   now.satisfaction = Month().survey;
   zwfw::bulletin::PeriodAggregates before = now;
   before.period = *zwfw::ReportPeriod::Parse("2020-06");
+  // The lists a template may quote: awards, tiers, a correction.
+  zwfw::v1::Scorecard card;
+  zwfw::v1::GetCaseStatsResponse corrected;
+  for (const auto& d : directory.departments()) {
+    zwfw::v1::DepartmentScore* score = card.add_departments();
+    score->set_department_name(d.name());
+    score->set_tier(card.departments_size() % 3 == 0 ? "" : "100分以上");
+    zwfw::v1::Award* staff = card.add_staff();
+    staff->set_name("甲");
+    staff->set_window_code(d.code());
+    card.add_windows()->set_name(d.name());
+    zwfw::v1::CaseCorrection* c = corrected.add_corrections();
+    c->set_department_code(d.code());
+    c->set_corrected_month("2020-06");
+  }
   const zwfw::bulletin::Document document = zwfw::bulletin::ComposeFromTemplate(
-      *t, zwfw::v1::Draft(), directory, now, &before, nullptr);
+      *t, zwfw::v1::Draft(), directory, now, &before, nullptr,
+      {&card, &corrected.corrections()});
   (void)zwfw::bulletin::WriteText(document);
   (void)zwfw::bulletin::WriteCsv(document);
 }

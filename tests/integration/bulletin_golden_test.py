@@ -8,10 +8,12 @@ Sections 一, 四 and 五 must equal the reference character for character
 department by department; the header, addressees, closing, signature, dates
 and colophon are the draft's. Then publishing: the published version is
 returned byte for byte after the data changes, and the draft is locked."""
+import json
 import os
 import re
 import subprocess
 import time
+import zipfile
 
 import zwfw_testlib
 from zwfw_testlib import zwfw
@@ -135,11 +137,14 @@ class BulletinGoldenTest(zwfw_testlib.ServicesTestCase):
                        "—1—", "—%d—" % pages, "2020年8月17日印发",
                        "6735435313378792237571005507"):
             self.assertIn(figure, pdf_text)
-        import zipfile
         with zipfile.ZipFile(os.path.join(out, "bulletin-2020-07.xlsx")) as z:
             sheet = z.read("xl/worksheets/sheet1.xml").decode()
             self.assertIn("<v>67354</v>", sheet)
             self.assertIn("<mergeCell ref=", sheet)
+
+        # The same bulletin from the Qijiang template (deploy/templates):
+        # every format byte for byte the built-in one's.
+        self.assert_template_renders_the_builtin(flags)
 
         # An unknown format is refused by the client, naming the choices.
         code, _, err = zwfw(*flags, "bulletin", "render", "--period=2020-07",
@@ -179,7 +184,7 @@ class BulletinGoldenTest(zwfw_testlib.ServicesTestCase):
         _, current, _ = zwfw(*flags, "bulletin", "render",
                              "--period=" + this_month, "--format=text",
                              token=self.admin, check=0)
-        self.assertIn("本期更正已通报月份办件数据1件：2020-07月份区公安局办件"
+        self.assertIn("本期更正已通报月份办件数据1件：2020年7月份区公安局办件"
                       "late-1（补录漏报办件）", current)
         # Publishing closed July in survey: a rating dated in it is refused.
         rating = os.path.join(self.dir, "late-rating.jsonl")
@@ -207,6 +212,58 @@ class BulletinGoldenTest(zwfw_testlib.ServicesTestCase):
         for server in reversed(self.servers):
             self.assertEqual(server.terminate(), 0)
         self.servers = []
+
+    def assert_template_renders_the_builtin(self, flags):
+        """Renders July 2020 with the built-in format and with the draft
+        naming deploy/templates/qijiang-monthly.txt: equal in every format
+        but PDF (whose bytes carry a creation time); then the draft as it
+        was."""
+        source = os.path.join(zwfw_testlib.SOURCE_DIR, "deploy")
+        zwfw(*flags, "templates", "set", "qijiang-monthly",
+             os.path.join(source, "templates/qijiang-monthly.txt"),
+             token=self.admin, check=0)
+        formats = ("text", "markdown", "html", "csv", "xlsx")
+
+        def render_all():
+            out = {}
+            for f in formats:
+                path = os.path.join(self.dir, "render." + f)
+                zwfw(*flags, "bulletin", "render", "--period=2020-07",
+                     "--format=" + f, "-o", path, token=self.admin, check=0)
+                if f == "xlsx":  # its properties carry the time made
+                    with zipfile.ZipFile(path) as z:
+                        out[f] = z.read("xl/worksheets/sheet1.xml").decode()
+                else:
+                    with open(path, encoding="utf-8-sig") as r:
+                        out[f] = r.read()
+            return out
+
+        builtin = render_all()
+        draft_file = os.path.join(source, "demo/qijiang-2020-07-draft.json")
+        with open(draft_file, encoding="utf-8") as f:
+            draft = json.load(f)
+        templated_draft = os.path.join(self.dir, "templated-draft.json")
+        with open(templated_draft, "w", encoding="utf-8") as f:
+            json.dump(dict(draft, template="qijiang-monthly"), f,
+                      ensure_ascii=False)
+        zwfw(*flags, "bulletin", "draft", "set", templated_draft,
+             token=self.admin, check=0)
+        templated = render_all()
+        for f in formats:
+            self.assertEqual(templated[f], builtin[f], f)
+        # It is the template that wrote it: its next version is used.
+        edited = os.path.join(self.dir, "qijiang-edited.txt")
+        with open(os.path.join(source, "templates/qijiang-monthly.txt"),
+                  encoding="utf-8") as f, open(edited, "w",
+                                               encoding="utf-8") as g:
+            g.write(f.read().replace("closing 特此通报。", "closing 特此通报！"))
+        zwfw(*flags, "templates", "set", "qijiang-monthly", edited,
+             token=self.admin, check=0)
+        _, text, _ = zwfw(*flags, "bulletin", "render", "--period=2020-07",
+                          "--format=text", token=self.admin, check=0)
+        self.assertIn("特此通报！", text.splitlines())
+        zwfw(*flags, "bulletin", "draft", "set", draft_file, token=self.admin,
+             check=0)
 
 
 if __name__ == "__main__":

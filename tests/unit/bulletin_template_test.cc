@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_join.h"
+#include "services/bulletin/bulletin_renderer.h"
 #include "services/bulletin/template_composer.h"
 #include "services/bulletin/writers.h"
 
@@ -221,6 +223,132 @@ TEST(BulletinTemplateTest, TablesInVolumeClasses) {
   EXPECT_NE(ParseError("table x\n  classes 分类 accepted 100 1000\n"
                        "  rows all\nend")
                 .find("the larger first"),
+            std::string::npos);
+}
+
+// What the Qijiang template (deploy/templates/qijiang-monthly.txt) needs:
+// departments grouped by equal value, a share of two counts, the
+// scorecard's and intake's lists, the tiers numbered on into the
+// untiered, a colophon, the table's names and its zero row.
+constexpr char kQijiangLike[] = R"(period month
+paragraph {grouped accepted@all: {unit.name}受理{value}件}。
+paragraph 占{share completed@all of accepted@all}。
+paragraph {when count awarded_staff == 0}无标兵。{else}{awarded_staff}。{end}窗口:{awarded_windows};更正{count corrections}件:{corrections}
+each tiers
+  paragraph （{unit.numeral}）{unit.name}的部门：{unit.departments}。
+end
+each untiered
+  paragraph （{unit.numeral}）其余部门：{unit.departments}。
+end
+colophon 市政务办 | {draft.printing_date}印发
+table 附表
+  column 序号 {unit.index}
+  column 单位 {unit.table_name}
+  column 受理 {accepted}
+  rows all by accepted
+  zero_row
+end
+)";
+
+TEST(BulletinTemplateTest, ScorecardListsGroupsSharesAndZeroRow) {
+  absl::StatusOr<BulletinTemplate> t = BulletinTemplate::Parse(kQijiangLike);
+  ASSERT_TRUE(t.ok()) << t.status();
+  EXPECT_TRUE(t->reads_scorecard());
+  EXPECT_TRUE(t->reads_corrections());
+  const std::vector<Unit> units = {{"z", "农业局", "市本级", 0, 0},
+                                   {"b", "公安局", "市本级", 120, 100},
+                                   {"a", "住建委", "市本级", 300, 290},
+                                   {"c", "东兴市", "东兴市", 300, 150}};
+  zwfw::v1::DirectorySnapshot directory = Directory(units);
+  directory.mutable_departments(2)->set_table_name("区住房城乡建设委");
+  auto* w = directory.add_windows();
+  w->set_code("w1");
+  w->set_name("公安窗口");
+  zwfw::v1::Scorecard card;
+  for (const auto& [name, window] :
+       std::vector<std::pair<std::string, std::string>>{
+           {"李宇", "w1"}, {"敖明园", "w2"}, {"雷璐", "w1"}}) {
+    auto* m = card.add_staff();
+    m->set_name(name);
+    m->set_window_code(window);
+  }
+  card.add_windows()->set_name("公安窗口");
+  card.add_windows()->set_name("税务窗口");
+  for (const auto& [name, tier] :
+       std::vector<std::pair<std::string, std::string>>{{"住建委", "100分以上"},
+                                                        {"公安局", "100分以上"},
+                                                        {"东兴市", "99分以上"},
+                                                        {"农业局", ""}}) {
+    auto* d = card.add_departments();
+    d->set_department_name(name);
+    d->set_tier(tier);
+  }
+  zwfw::v1::GetCaseStatsResponse stats;
+  auto* c = stats.add_corrections();
+  c->set_department_code("b");
+  c->set_case_no("x-1");
+  c->set_corrected_month("2011-02");
+  c->set_reason("补录");
+  zwfw::v1::Draft draft;
+  draft.set_printing_date("2011年4月1日");
+  Document doc = ComposeFromTemplate(*t, draft, directory,
+                                     Aggregates(*t, "2011-03", units), nullptr,
+                                     nullptr, {&card, &stats.corrections()});
+  std::vector<std::string> texts;
+  for (const Block& b : doc.blocks) texts.push_back(b.text);
+  ASSERT_EQ(texts.size(), 8u) << absl::StrJoin(texts, "\n");
+  EXPECT_EQ(texts[0], "住建委、东兴市受理300件；公安局受理120件。");
+  EXPECT_EQ(texts[1], "占75.00%。");  // 540 of 720
+  EXPECT_EQ(texts[2],
+            "公安窗口李宇、雷璐；w2敖明园。窗口:公安窗口、税务窗口;更正1件:"
+            "2011年2月份公安局办件x-1（补录）");
+  EXPECT_EQ(texts[3], "（一）100分以上的部门：住建委、公安局。");
+  EXPECT_EQ(texts[4], "（二）99分以上的部门：东兴市。");
+  EXPECT_EQ(texts[5], "（三）其余部门：农业局。");
+  EXPECT_EQ(doc.blocks[6].kind, Block::Kind::kColophon);
+  EXPECT_EQ(doc.blocks[6].lead, "市政务办");
+  EXPECT_EQ(texts[6], "2011年4月1日印发");
+  const Table& table = doc.attachment;
+  ASSERT_EQ(table.rows.size(), 4u);
+  EXPECT_EQ(table.rows[0][1].text, "区住房城乡建设委");
+  EXPECT_EQ(table.rows[1][1].text, "东兴市");
+  EXPECT_EQ(table.rows[2][2].text, "120");
+  // The zero row: its place and names, no figures.
+  ASSERT_EQ(table.rows[3].size(), 2u);
+  EXPECT_EQ(table.rows[3][0].text, "4");
+  EXPECT_EQ(table.rows[3][1].text, "农业局");
+
+  // Without staff the condition's other branch; no scorecard, no tiers.
+  doc = ComposeFromTemplate(*t, draft, directory,
+                            Aggregates(*t, "2011-03", units), nullptr, nullptr);
+  EXPECT_EQ(doc.blocks[2].text.rfind("无标兵。窗口:;更正0件:", 0), 0u)
+      << doc.blocks[2].text;
+  EXPECT_EQ(doc.blocks[3].kind, Block::Kind::kColophon);
+
+  // A scorecard is monthly: a quarter is refused before anything is read.
+  zwfw::v1::BulletinTemplate stored;
+  stored.set_name("q");
+  stored.set_version(1);
+  stored.set_text("paragraph {awarded_windows}");
+  absl::StatusOr<BulletinTemplate> quarter =
+      ParseTemplateFor(stored, *ReportPeriod::Parse("2011-Q1"));
+  EXPECT_EQ(quarter.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(quarter.status().message().find("quotes the scorecard"),
+            std::string::npos);
+
+  EXPECT_NE(ParseError("paragraph {share accepted of speedup_rate}")
+                .find("share is of two count indicators"),
+            std::string::npos);
+  EXPECT_NE(ParseError("paragraph {share accepted}").find("share A of B"),
+            std::string::npos);
+  EXPECT_EQ(ParseError("paragraph {when count awards == 0}x{end}"),
+            "line 1, column 23: unknown list \"awards\"; one of "
+            "awarded_staff, awarded_windows, scored, corrections");
+  EXPECT_NE(ParseError("colophon 市政务办").find("its office | its text"),
+            std::string::npos);
+  EXPECT_NE(ParseError("table x\n  column a {unit.name}\n  rows all\n"
+                       "  zero_row yes\nend")
+                .find("zero_row takes nothing"),
             std::string::npos);
 }
 
