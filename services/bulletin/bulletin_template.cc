@@ -287,6 +287,13 @@ class TemplateParser {
         if (u == "tiers" || u == "untiered") out_->reads_scorecard_ = true;
         b.units.emplace_back(u);
       }
+      if (out_->reads_scorecard_ && b.units.size() > 1) {
+        for (const std::string& u : b.units) {
+          if (u == "tiers" || u == "untiered") {
+            return Fail(rest_at, absl::StrCat("each ", u, " stands alone"));
+          }
+        }
+      }
       if (!Blocks(&b.body, "each")) return false;
       --depth_;
       blocks->push_back(std::move(b));

@@ -344,6 +344,8 @@ TEST(BulletinTemplateTest, ScorecardListsGroupsSharesAndZeroRow) {
   EXPECT_EQ(ParseError("paragraph {when count awards == 0}x{end}"),
             "line 1, column 23: unknown list \"awards\"; one of "
             "awarded_staff, awarded_windows, scored, corrections");
+  EXPECT_EQ(ParseError("each tiers, 市本级\n  paragraph x\nend"),
+            "line 1, column 6: each tiers stands alone");
   EXPECT_NE(ParseError("colophon 市政务办").find("its office | its text"),
             std::string::npos);
   EXPECT_NE(ParseError("table x\n  column a {unit.name}\n  rows all\n"
