@@ -125,12 +125,20 @@
   const indicatorsOf = (code, compare) =>
     get(`/v1/periods/${code}/indicators?${indicatorsQuery}${compare ? '&compare=true' : ''}`);
   let trendIndicator = 'accepted';
+  // The headline indicators of each period read since the last load, by
+  // period code: choosing another figure's trend reads nothing again.
+  const answers = new Map();
+  const answerOf = (code) => answers.get(code) || indicatorsOf(code, false).then((a) => {
+    answers.set(code, a);
+    return a;
+  });
 
   async function load() {
     const p = period;
     const code = periodCode(p);
     history.replaceState(null, '', '?period=' + encodeURIComponent(code));
     $('status').textContent = '加载中…';
+    answers.clear();
     try {
       const monthly = p.kind === 'month';
       const [cases, survey, card, indicators] = await Promise.all([
@@ -140,6 +148,7 @@
             : Promise.resolve({error: '绩效考核按月进行，请选择月份查看'}),
         indicatorsOf(code, true),
       ]);
+      answers.set(code, indicators);  // its figures serve the trend too
       const total = indicators.total || {};
       const figures = total.figures || [];
       const figure = (name) => figures[HEADLINE.indexOf(name)] || {};
@@ -183,10 +192,10 @@
   // (12 months, 8 quarters, 6 half years, 5 years): a line and its table.
   async function drawTrend(p) {
     const periods = periodsEndingWith(p, KINDS[p.kind].trend);
-    const answers = await Promise.all(periods.map((q) => indicatorsOf(periodCode(q), false)));
+    const read = await Promise.all(periods.map((q) => answerOf(periodCode(q))));
     const i = HEADLINE.indexOf(trendIndicator);
     const rate = RATES.has(trendIndicator);
-    const values = answers.map((a) => {
+    const values = read.map((a) => {
       const f = ((a.total || {}).figures || [])[i] || {};
       if (!rate) return n(f.numerator);
       return n(f.denominator) === 0 ? null : Number((100 * n(f.numerator) / n(f.denominator)).toFixed(1));

@@ -483,33 +483,16 @@ class Composer {
   }
 
   void Each(const TemplateBlock& b) {
+    // `each tiers` and `each untiered` stand alone (the parser's rule).
+    if (b.units.front() == "tiers" || b.units.front() == "untiered") {
+      EachTier(b, b.units.front() == "tiers");
+      return;
+    }
     std::vector<const UnitInputs*> units;
     Part where;
     where.line = b.line;
     where.column = 1;
-    // The scorecard's tiers (scorecard_lists.h): the labelled ones, or the
-    // departments below every tier, numbered on from the tiers.
-    const std::vector<TierList> tiers = Tiers(*records_.scorecard);
-    const size_t labelled = tiers.empty() || !tiers.back().tier.empty()
-                                ? tiers.size()
-                                : tiers.size() - 1;
-    std::vector<Context> listed;
     for (const std::string& u : b.units) {
-      if (u != "tiers" && u != "untiered") continue;
-      for (size_t i = u == "tiers" ? 0 : labelled;
-           i < (u == "tiers" ? labelled : tiers.size()); ++i) {
-        Context c;
-        c.has_unit = true;
-        c.name = c.table_name = tiers[i].tier;
-        c.index = static_cast<int>(i) + 1;
-        c.members = &tiers[i].departments;
-        listed.push_back(c);
-      }
-    }
-    for (const Context& c : listed) Blocks(b.body, c);
-    if (!listed.empty()) return;
-    for (const std::string& u : b.units) {
-      if (u == "tiers" || u == "untiered") continue;
       if (u == "groups") {
         for (const UnitInputs& g : tables_[kNow].groups) units.push_back(&g);
       } else if (u == "departments") {
@@ -525,6 +508,24 @@ class Composer {
     int index = 0;
     for (const UnitInputs* u : units) {
       Blocks(b.body, UnitContext(*u, ++index));
+    }
+  }
+
+  // The scorecard's tiers (scorecard_lists.h): the labelled ones, or the
+  // departments below every tier, numbered on from the tiers.
+  void EachTier(const TemplateBlock& b, bool labelled) {
+    const std::vector<TierList> tiers = Tiers(*records_.scorecard);
+    const size_t below = tiers.empty() || !tiers.back().tier.empty()
+                             ? tiers.size()
+                             : tiers.size() - 1;
+    for (size_t i = labelled ? 0 : below; i < (labelled ? below : tiers.size());
+         ++i) {
+      Context c;
+      c.has_unit = true;
+      c.name = c.table_name = tiers[i].tier;
+      c.index = static_cast<int>(i) + 1;
+      c.members = &tiers[i].departments;
+      Blocks(b.body, c);
     }
   }
 

@@ -54,7 +54,8 @@ function check(ok, what) {
       }, period);
       return Number(((body.total || {}).figures || [{}])[0].numerator || 0);
     };
-    const zh = (v) => v.toLocaleString('en-US');  // 84,781, as zh-CN groups it too
+    // 84,781: thousands grouped, as the page writes zh-CN numbers.
+    const grouped = (v) => v.toLocaleString('en-US');
 
     // 1. July 2020 by its address.
     await page.goto(url + '/?period=2020-07');
@@ -72,10 +73,18 @@ function check(ok, what) {
     check((await text('#trend-title')).startsWith('受理办件趋势'), 'the trend is of 受理办件');
     await shot('dashboard-1-month.png');
 
-    // 2. Another figure's trend, chosen from the keyboard.
+    // 2. Another figure's trend, chosen from the keyboard: from the
+    // periods already read, no request.
+    let reads = 0;
+    const count = (r) => {
+      if (r.url().includes('/indicators?')) ++reads;
+    };
+    page.on('request', count);
     await page.focus('#headline .card[data-trend="overtime"]');
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => document.querySelector('#trend-title').textContent.startsWith('超时办件'));
+    page.off('request', count);
+    check(reads === 0, 'choosing a trend reads nothing again');
     rows = await trendRows();
     check(rows[11][1] === await text('#overtime'), 'the overtime trend ends at the headline overtime');
     check(await page.getAttribute('#headline .card[data-trend="overtime"]', 'aria-pressed') === 'true',
@@ -90,7 +99,7 @@ function check(ok, what) {
     await page.selectOption('#part', '3');
     await page.waitForSelector('body[data-loaded="2020-Q3"]', {timeout: 60000});
     const months = (await accepted('2020-07')) + (await accepted('2020-08')) + (await accepted('2020-09'));
-    check(await text('#cases') === zh(months), `2020-Q3: ${zh(months)} cases, its months summed`);
+    check(await text('#cases') === grouped(months), `2020-Q3: ${grouped(months)} cases, its months summed`);
     check(page.url().endsWith('?period=2020-Q3'), 'the address names 2020-Q3');
     check((await text('#tiers')).includes('绩效考核按月进行'), 'a quarter has no scorecard, and says so');
     rows = await trendRows();
@@ -101,7 +110,7 @@ function check(ok, what) {
     await page.selectOption('#kind', 'year');
     await page.waitForSelector('body[data-loaded="2020"]', {timeout: 60000});
     check(await page.isHidden('#part-label'), 'a year has no part to choose');
-    check(await text('#cases') === zh(await accepted('2020')), '2020: the year\'s figure');
+    check(await text('#cases') === grouped(await accepted('2020')), '2020: the year\'s figure');
     rows = await trendRows();
     check(rows.length === 5 && rows[4][0] === '2020年', 'the trend: 5 years');
     await shot('dashboard-4-year.png');

@@ -26,13 +26,9 @@ int RunAuditCommand(const ClientOptions& options,
     return kExitUsage;
   }
   const std::string address = ServerAddress(options, args[1]);
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
-      Connect(options, address);
-  if (!channel.ok()) {
-    std::cerr << "zwfw: " << channel.status().message() << "\n";
-    return kExitUsage;
-  }
-  auto stub = zwfw::v1::Audit::NewStub(*channel);
+  std::shared_ptr<grpc::Channel> channel = ConnectOrSay(options, address);
+  if (channel == nullptr) return kExitUsage;
+  auto stub = zwfw::v1::Audit::NewStub(channel);
   if (args[0] == "verify") {
     zwfw::v1::VerifyAuditResponse verdict;
     grpc::Status s = stub->VerifyAudit(NewContext(options).get(), {}, &verdict);

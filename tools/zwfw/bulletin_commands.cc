@@ -60,13 +60,10 @@ int Output(const zwfw::v1::RenderResponse& r) {
 
 int RunBulletinCommand(const ClientOptions& options,
                        const std::vector<std::string>& args) {
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
-      Connect(options, options.bulletin);
-  if (!channel.ok()) {
-    std::cerr << "zwfw: " << channel.status().message() << "\n";
-    return kExitUsage;
-  }
-  auto stub = Bulletin::NewStub(*channel);
+  std::shared_ptr<grpc::Channel> channel =
+      ConnectOrSay(options, options.bulletin);
+  if (channel == nullptr) return kExitUsage;
+  auto stub = Bulletin::NewStub(channel);
   const std::string period = absl::GetFlag(FLAGS_period);
   if (args.size() == 2 && args[0] == "draft" && args[1] == "get") {
     zwfw::v1::GetDraftRequest request;

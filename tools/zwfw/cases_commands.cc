@@ -313,13 +313,10 @@ int Stats(CaseIntake::Stub& stub, const ClientOptions& options) {
 int RunCasesCommand(const ClientOptions& options,
                     const std::vector<std::string>& args) {
   if (args.empty()) return Usage();
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
-      Connect(options, options.intake);
-  if (!channel.ok()) {
-    std::cerr << "zwfw: " << channel.status().message() << "\n";
-    return kExitUsage;
-  }
-  auto stub = CaseIntake::NewStub(*channel);
+  std::shared_ptr<grpc::Channel> channel =
+      ConnectOrSay(options, options.intake);
+  if (channel == nullptr) return kExitUsage;
+  auto stub = CaseIntake::NewStub(channel);
   const std::string& verb = args[0];
   if (verb == "import" && args.size() == 2) {
     return Import(*stub, options, args[1]);

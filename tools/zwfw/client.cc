@@ -108,6 +108,15 @@ absl::StatusOr<std::shared_ptr<grpc::Channel>> Connect(
   return grpc::CreateCustomChannel(address, credentials, args);
 }
 
+std::shared_ptr<grpc::Channel> ConnectOrSay(const ClientOptions& options,
+                                            const std::string& address) {
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
+      Connect(options, address);
+  if (channel.ok()) return *std::move(channel);
+  std::cerr << "zwfw: " << channel.status().message() << "\n";
+  return nullptr;
+}
+
 std::unique_ptr<grpc::ClientContext> NewContext(const ClientOptions& options) {
   auto context = std::make_unique<grpc::ClientContext>();
   if (!options.token.empty()) {

@@ -35,6 +35,11 @@ absl::StatusOr<ClientOptions> ClientOptionsFromFlags();
 absl::StatusOr<std::shared_ptr<grpc::Channel>> Connect(
     const ClientOptions& options, const std::string& address);
 
+// Connect, or the reason on stderr ("zwfw: …") and null: a command then
+// exits kExitUsage.
+std::shared_ptr<grpc::Channel> ConnectOrSay(const ClientOptions& options,
+                                            const std::string& address);
+
 // A client context carrying the token and the deadline.
 std::unique_ptr<grpc::ClientContext> NewContext(const ClientOptions& options);
 

@@ -142,13 +142,10 @@ int Items(Directory::Stub& stub, const ClientOptions& options,
 int RunDirectoryCommand(const ClientOptions& options,
                         const std::vector<std::string>& args) {
   if (args.empty() || args.size() > 2) return Usage();
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
-      Connect(options, options.intake);
-  if (!channel.ok()) {
-    std::cerr << "zwfw: " << channel.status().message() << "\n";
-    return kExitUsage;
-  }
-  auto stub = Directory::NewStub(*channel);
+  std::shared_ptr<grpc::Channel> channel =
+      ConnectOrSay(options, options.intake);
+  if (channel == nullptr) return kExitUsage;
+  auto stub = Directory::NewStub(channel);
   const std::string& verb = args[0];
   const std::string arg = args.size() > 1 ? args[1] : "";
   if (verb == "import" && args.size() == 2) return Import(*stub, options, arg);

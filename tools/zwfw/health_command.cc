@@ -14,13 +14,9 @@ int RunHealthCommand(const ClientOptions& options,
   }
   const std::string address =
       ServerAddress(options, args.empty() ? "intake" : args[0]);
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
-      Connect(options, address);
-  if (!channel.ok()) {
-    std::cerr << "zwfw: " << channel.status().message() << "\n";
-    return kExitUsage;
-  }
-  auto stub = grpc::health::v1::Health::NewStub(*channel);
+  std::shared_ptr<grpc::Channel> channel = ConnectOrSay(options, address);
+  if (channel == nullptr) return kExitUsage;
+  auto stub = grpc::health::v1::Health::NewStub(channel);
   grpc::health::v1::HealthCheckResponse response;
   // Health needs no token, so load balancers can probe it.
   grpc::Status s = stub->Check(NewContext(options).get(), {}, &response);

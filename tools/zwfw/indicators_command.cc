@@ -38,14 +38,11 @@ int RunIndicatorsCommand(const ClientOptions& options,
     std::cerr << GroupUsage("indicators");
     return kExitUsage;
   }
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
-      Connect(options, options.bulletin);
-  if (!channel.ok()) {
-    std::cerr << "zwfw: " << channel.status().message() << "\n";
-    return kExitUsage;
-  }
+  std::shared_ptr<grpc::Channel> channel =
+      ConnectOrSay(options, options.bulletin);
+  if (channel == nullptr) return kExitUsage;
   zwfw::v1::GetIndicatorsResponse response;
-  grpc::Status s = zwfw::v1::Bulletin::NewStub(*channel)->GetIndicators(
+  grpc::Status s = zwfw::v1::Bulletin::NewStub(channel)->GetIndicators(
       NewContext(options).get(), request, &response);
   if (!s.ok()) return ReportRpcError(s, "indicators");
   if (options.json) {

@@ -273,13 +273,10 @@ int SetAwards(Scoring::Stub& stub, const ClientOptions& options) {
 
 int RunScoringCommand(const ClientOptions& options, const std::string& command,
                       const std::vector<std::string>& args) {
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
-      Connect(options, options.scoring);
-  if (!channel.ok()) {
-    std::cerr << "zwfw: " << channel.status().message() << "\n";
-    return kExitUsage;
-  }
-  auto stub = Scoring::NewStub(*channel);
+  std::shared_ptr<grpc::Channel> channel =
+      ConnectOrSay(options, options.scoring);
+  if (channel == nullptr) return kExitUsage;
+  auto stub = Scoring::NewStub(channel);
   std::vector<std::string> all = {command};
   all.insert(all.end(), args.begin(), args.end());
   if (command == "rules" && args.size() == 2 && args[0] == "set") {

@@ -259,13 +259,10 @@ int Satisfaction(Survey::Stub& stub, const ClientOptions& options) {
 
 int RunSurveyCommand(const ClientOptions& options, const std::string& command,
                      const std::vector<std::string>& args) {
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
-      Connect(options, options.survey);
-  if (!channel.ok()) {
-    std::cerr << "zwfw: " << channel.status().message() << "\n";
-    return kExitUsage;
-  }
-  auto stub = Survey::NewStub(*channel);
+  std::shared_ptr<grpc::Channel> channel =
+      ConnectOrSay(options, options.survey);
+  if (channel == nullptr) return kExitUsage;
+  auto stub = Survey::NewStub(channel);
   if (command == "evaluations" && args.size() == 2 && args[0] == "import") {
     return ImportEvaluations(*stub, options, args[1]);
   }

@@ -51,13 +51,10 @@ int RunTemplatesCommand(const ClientOptions& options,
     std::cerr << GroupUsage("templates");
     return kExitUsage;
   }
-  absl::StatusOr<std::shared_ptr<grpc::Channel>> channel =
-      Connect(options, options.bulletin);
-  if (!channel.ok()) {
-    std::cerr << "zwfw: " << channel.status().message() << "\n";
-    return kExitUsage;
-  }
-  auto stub = zwfw::v1::Bulletin::NewStub(*channel);
+  std::shared_ptr<grpc::Channel> channel =
+      ConnectOrSay(options, options.bulletin);
+  if (channel == nullptr) return kExitUsage;
+  auto stub = zwfw::v1::Bulletin::NewStub(channel);
   zwfw::v1::BulletinTemplate stored;
   if (set) {
     absl::StatusOr<std::string> text = ReadTemplate(args[2]);
