@@ -91,23 +91,30 @@
     return sessionStorage.getItem('zwfw-token') || '';
   }
 
-  async function get(path) {
+  // GET a JSON answer. A 401 asks for a token unless `ask` is false (the
+  // records, which an anonymous viewer may not read: the page says so);
+  // a failure throws an Error carrying the HTTP status.
+  async function get(path, ask = true) {
     const headers = token() ? {Authorization: 'Bearer ' + token()} : {};
     const r = await fetch(path, {headers});
-    if (r.status === 401) {
+    if (r.status === 401 && ask) {
       // A viewer token only: the page reads aggregates and never needs the
       // office's admin token (it would sit in this tab's storage).
-      const t = prompt('请输入查看令牌（viewer）；请勿在此输入管理员令牌');
-      if (t) {
-        sessionStorage.setItem('zwfw-token', t.trim());
-        return get(path);
-      }
+      if (askToken('请输入查看令牌（viewer）；请勿在此输入管理员令牌')) return get(path);
     }
     if (!r.ok) {
       const body = await r.json().catch(() => ({message: r.statusText}));
-      throw new Error(body.message || r.statusText);
+      const e = new Error(body.message || r.statusText);
+      e.status = r.status;
+      throw e;
     }
     return r.json();
+  }
+  function askToken(question) {
+    const t = prompt(question);
+    if (!t) return false;
+    sessionStorage.setItem('zwfw-token', t.trim());
+    return true;
   }
 
   const n = (v) => Number(v || 0);
@@ -137,6 +144,7 @@
     const p = period;
     const code = periodCode(p);
     history.replaceState(null, '', '?period=' + encodeURIComponent(code));
+    shown = code;
     $('status').textContent = '加载中…';
     answers.clear();
     try {
@@ -204,6 +212,7 @@
     const title = `${label}趋势（${periodName(periods[0])}—${periodName(p)}）`;
     $('trend-title').textContent = title;
     $('trend-caption').textContent = title;
+    drawDrillLinks();
     for (const button of document.querySelectorAll('#headline .card')) {
       button.setAttribute('aria-pressed', String(button.dataset.trend === trendIndicator));
     }
@@ -219,7 +228,7 @@
     }));
     const chart = echarts.init($('trend-chart'));
     chart.setOption({
-      tooltip: {trigger: 'axis'},
+      tooltip: {trigger: 'axis', renderMode: 'richText'},
       grid: {left: 70, top: 20, right: 30, bottom: 40},
       xAxis: {type: 'category', data: periods.map(periodName)},
       yAxis: {type: 'value', axisLabel: {formatter: rate ? '{value}%' : '{value}'}},
@@ -228,23 +237,28 @@
     }, true);
   }
 
+  // Each department's cases by site; a bar opens its cases.
   function drawSites(cases) {
     const rows = (cases.departments || [])
-        .map((d) => ({name: d.department_name, a: d.approval || {}, c: d.convenience || {}}))
+        .map((d) => ({code: d.department_code, name: d.department_name, a: d.approval || {}, c: d.convenience || {}}))
         .filter((d) => n(d.a.total) + n(d.c.total) > 0)
         .sort((x, y) => n(y.a.total) + n(y.c.total) - n(x.a.total) - n(x.c.total));
     const site = (key) => rows.map((d) => n(d.a[key]) + n(d.c[key]));
     const chart = echarts.init($('sites-chart'));
     chart.setOption({
-      title: {text: '各部门办件量（按办理地点）'},
-      tooltip: {trigger: 'axis'},
-      legend: {top: 28, data: ['中心办理', '部门办理', '基层办理']},
+      title: {text: '各部门办件量（按办理地点；点击查看办件）'},
+      tooltip: {trigger: 'axis', renderMode: 'richText'},
+      legend: {top: 28, data: SITES.map(([name]) => name)},
       grid: {left: 130, top: 60, right: 20, bottom: 20},
       xAxis: {type: 'value'},
       yAxis: {type: 'category', inverse: true, data: rows.map((d) => d.name)},
-      series: [['中心办理', 'center'], ['部门办理', 'department_site'], ['基层办理', 'grassroots']]
-          .map(([name, key]) => ({name, type: 'bar', stack: 'site', data: site(key)})),
+      series: SITES.map(([name, key]) => ({name, type: 'bar', stack: 'site', data: site(key), cursor: 'pointer'})),
       animation: false,
+    });
+    chart.off('click');
+    chart.on('click', (e) => {
+      const filter = SITES[e.seriesIndex][2];
+      openDrill({drill: `accepted[site=${filter}]`, den: false, department: rows[e.dataIndex].code});
     });
   }
 
@@ -255,7 +269,7 @@
     const chart = echarts.init($('satisfaction-chart'));
     chart.setOption({
       title: {text: rows.length ? '各部门满意率' : '各部门满意率（本月无评价数据）'},
-      tooltip: {},
+      tooltip: {renderMode: 'richText'},
       grid: {left: 130, top: 60, right: 20, bottom: 20},
       xAxis: {type: 'value', max: 100},
       yAxis: {type: 'category', inverse: true, data: rows.map((d) => d.name)},
@@ -289,18 +303,294 @@
     }
   }
 
+  // ---- The records behind a figure (?drill=…) ----
+  //
+  // A headline figure's records: the cases its numerator or denominator
+  // counts (ListCases `indicator`: the gateway lists exactly the cases the
+  // figure counts, so the list's count is the figure), or the
+  // rectifications. Ratings are not listed (no API yet).
+  const RECORDS = {
+    'accepted': [{name: '受理办件', drill: 'accepted'}],
+    'accepted_share[online=yes]': [
+      {name: '网上办理的办件', drill: 'accepted_share[online=yes]'},
+      {name: '全部受理办件', drill: 'accepted_share[online=yes]', den: true}],
+    'same_day_rate[site=center]': [
+      {name: '中心当日办结的办件', drill: 'same_day_rate[site=center]'},
+      {name: '中心受理的办件', drill: 'same_day_rate[site=center]', den: true}],
+    'satisfaction_rate': [],
+    'overtime': [{name: '超时办件', drill: 'overtime'}],
+    'rectifications_open': [
+      {name: '未办结的差评整改', drill: 'rectifications_open'},
+      {name: '超期未整改的差评', drill: 'rectifications_overdue'}],
+  };
+  // The department bars' records (drawSites): the cases of each site.
+  const SITES = [['中心办理', 'center', 'center'], ['部门办理', 'department_site', 'department'],
+    ['基层办理', 'grassroots', 'grassroots']];
+  function drillName(drill, den) {
+    for (const list of Object.values(RECORDS)) {
+      const r = list.find((x) => x.drill === drill && !!x.den === den);
+      if (r) return r.name;
+    }
+    const site = SITES.find(([, , f]) => drill === `accepted[site=${f}]`);
+    return site ? `${site[0]}的办件` : `${drill}${den ? '（分母）' : ''}的办件`;
+  }
+  const RECTIFICATIONS = {rectifications_open: 'open_only', rectifications_overdue: 'overdue_only'};
+  const DRILL_PAGE = 50;
+
+  // What the address asks to show: the overview, or a figure's records.
+  function drillOfAddress() {
+    const q = new URLSearchParams(location.search);
+    const drill = q.get('drill');
+    if (!drill) return null;
+    return {drill, den: q.get('den') === '1', department: q.get('department') || '',
+      status: q.get('status') || ''};
+  }
+  function drillAddress(d) {
+    const q = new URLSearchParams({period: periodCode(period), drill: d.drill});
+    if (d.den) q.set('den', '1');
+    if (d.department) q.set('department', d.department);
+    if (d.status) q.set('status', d.status);
+    return '?' + q.toString();
+  }
+  function openDrill(d) {
+    history.pushState(null, '', drillAddress(d));
+    show();
+  }
+  window.addEventListener('popstate', () => {
+    period = parsePeriod(new URLSearchParams(location.search).get('period')) || period;
+    showPeriod(period);
+    show();
+  });
+
+  // The links under the trend: the chosen figure's records.
+  function drawDrillLinks() {
+    const links = (RECORDS[trendIndicator] || []).map((r) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.className = 'drill-link';
+      b.textContent = `查看明细：${r.name}`;
+      b.addEventListener('click', () => openDrill({drill: r.drill, den: !!r.den}));
+      return b;
+    });
+    if (!links.length) links.push(document.createTextNode('评价明细暂未提供：此项只有汇总数据。'));
+    $('drill-links').replaceChildren(...links);
+  }
+
+  // Dates as Chinese documents write them, in China Standard Time:
+  // 2020年7月3日 09:15.
+  function chinaTime(ts) {
+    if (!ts) return '';
+    const d = new Date(Date.parse(ts) + 8 * 3600 * 1000);
+    const two = (v) => String(v).padStart(2, '0');
+    return `${d.getUTCFullYear()}年${d.getUTCMonth() + 1}月${d.getUTCDate()}日 ` +
+        `${two(d.getUTCHours())}:${two(d.getUTCMinutes())}`;
+  }
+  const STATUS = {CASE_STATUS_ACCEPTED: '办理中', CASE_STATUS_SUSPENDED: '中止',
+    CASE_STATUS_COMPLETED: '已办结', CASE_STATUS_WITHDRAWN: '已撤回', CASE_STATUS_REJECTED: '不予受理'};
+  const CATEGORY = {ITEM_CATEGORY_APPROVAL: '行政审批', ITEM_CATEGORY_CONVENIENCE: '公共服务'};
+  const SITE = {HANDLING_SITE_CENTER: '中心', HANDLING_SITE_DEPARTMENT: '部门', HANDLING_SITE_GRASSROOTS: '基层'};
+  const STATE = {
+    RECTIFICATION_STATE_PENDING_VERIFICATION: '待核实', RECTIFICATION_STATE_RECTIFYING: '整改中',
+    RECTIFICATION_STATE_RECTIFIED: '已整改', RECTIFICATION_STATE_CLOSED: '已回访办结',
+    RECTIFICATION_STATE_APPEALED: '申诉中', RECTIFICATION_STATE_APPEAL_UPHELD: '申诉成立',
+    RECTIFICATION_STATE_APPEAL_REJECTED: '申诉驳回'};
+  // The pauses of a case: how many, and their days (自然日).
+  function pauses(c) {
+    const list = c.pauses || [];
+    if (!list.length) return '无';
+    const ms = list.reduce((sum, p) => sum + Math.max(Date.parse(p.end || p.start) - Date.parse(p.start), 0), 0);
+    return `${list.length}次，共${(ms / 86400000).toFixed(1)}天`;
+  }
+  function row(cells) {
+    const tr = document.createElement('tr');
+    for (const text of cells) {
+      const td = document.createElement('td');
+      td.textContent = text;
+      tr.appendChild(td);
+    }
+    return tr;
+  }
+  function header(names) {
+    const tr = document.createElement('tr');
+    for (const name of names) {
+      const th = document.createElement('th');
+      th.scope = 'col';
+      th.textContent = name;
+      tr.appendChild(th);
+    }
+    return tr;
+  }
+
+  // The drill's state: its pages' tokens (cases) or its whole list
+  // (rectifications), and where the reader is.
+  let drillState = null;
+  async function showDrill(d) {
+    $('overview').hidden = true;
+    $('drill').hidden = false;
+    $('drill-back').href = '?period=' + encodeURIComponent(periodCode(period));
+    const code = periodCode(period);
+    const names = new Map();
+    try {
+      const stats = await get(`/v1/periods/${code}/case-stats`);
+      for (const dep of stats.departments || []) names.set(dep.department_code, dep.department_name);
+    } catch (e) {
+      // The names are a convenience: the codes still show.
+    }
+    const select = $('drill-department');
+    select.replaceChildren(option('', '全部部门'),
+        ...[...names].map(([c, name]) => option(c, name)));
+    select.value = d.department;
+    $('drill-status').value = d.status;
+    const rectifications = d.drill in RECTIFICATIONS;
+    $('drill-status-label').hidden = rectifications;
+    const where = d.department ? `，${names.get(d.department) || d.department}` : '';
+    $('drill-title').textContent = `${drillName(d.drill, d.den)}（${periodName(period)}${where}）`;
+    drillState = {d, names, rectifications, tokens: [''], page: 0, list: null, total: 0};
+    document.title = `${$('drill-title').textContent} - 政务服务绩效看板`;
+    await drawDrillPage();
+  }
+
+  async function drawDrillPage() {
+    const st = drillState;
+    const code = periodCode(period);
+    $('drill-count').textContent = '加载中…';
+    delete document.body.dataset.drilled;
+    try {
+      let rows;
+      let more;
+      if (st.rectifications) {
+        if (!st.list) {
+          const q = new URLSearchParams({period: code, [RECTIFICATIONS[st.d.drill]]: 'true'});
+          if (st.d.department) q.set('department_code', st.d.department);
+          st.list = (await get('/v1/rectifications?' + q, false)).rectifications || [];
+          st.total = st.list.length;
+        }
+        const page = st.list.slice(st.page * DRILL_PAGE, (st.page + 1) * DRILL_PAGE);
+        more = (st.page + 1) * DRILL_PAGE < st.list.length;
+        $('drill-table').tHead.replaceChildren(header(
+            ['部门', '办件编号', '评价', '状态', '差评时间', '整改期限', '整改时间', '超期']));
+        rows = page.map((r) => row([st.names.get(r.department_code) || r.department_code, r.case_no,
+          `${r.rating}星`, STATE[r.state] || r.state, chinaTime(r.opened_at), chinaTime(r.due_at),
+          chinaTime(r.rectified_at), r.overdue ? '是' : '否']));
+      } else {
+        const got = await casesPage(st);
+        more = got.more;
+        $('drill-table').tHead.replaceChildren(header(
+            ['部门', '办件编号', '类别', '办理地点', '状态', '受理时间', '承诺办结时间', '办结时间', '暂停', '超时']));
+        rows = got.cases.map((c, i) => row([st.names.get(c.department_code) || c.department_code, c.case_no,
+          CATEGORY[c.category] || '', SITE[c.site] || '', STATUS[c.status] || '', chinaTime(c.accepted_at),
+          chinaTime(c.due_at) || '无', chinaTime(c.completed_at), pauses(c), got.overtime[i] ? '是' : '否']));
+      }
+      $('drill-denied').hidden = true;
+      $('drill-filters').hidden = false;
+      $('drill-table').hidden = false;
+      $('drill-table').tBodies[0].replaceChildren(...rows);
+      const first = st.page * DRILL_PAGE;
+      $('drill-count').textContent = st.total === 0 ? '共 0 件' :
+          `共 ${st.total.toLocaleString('zh-CN')} 件，第 ${(first + 1).toLocaleString('zh-CN')}–` +
+          `${(first + rows.length).toLocaleString('zh-CN')} 件`;
+      $('drill-previous').disabled = st.page === 0;
+      $('drill-next').disabled = !more;
+      document.body.dataset.drilled = st.d.drill;
+    } catch (e) {
+      const denied = e.status === 401 || e.status === 403;
+      $('drill-denied').hidden = !denied;
+      $('drill-filters').hidden = denied;
+      $('drill-table').hidden = denied;
+      $('drill-previous').disabled = $('drill-next').disabled = true;
+      $('drill-count').textContent = denied ? '' : '无法加载：' + e.message;
+      document.body.dataset.drilled = 'denied';
+    }
+  }
+
+  // One page of the figure's cases: the gateway may answer a filtered list
+  // in short pages, so read on until the page is full or the list ends.
+  async function casesPage(st) {
+    const code = periodCode(period);
+    const cases = [];
+    const overtime = [];
+    let token = st.tokens[st.page];
+    do {
+      const q = new URLSearchParams({period: code, indicator: st.d.drill,
+        page_size: String(DRILL_PAGE - cases.length)});
+      if (st.d.den) q.set('denominator', 'true');
+      if (st.d.department) q.set('department_code', st.d.department);
+      if (st.d.status) q.set('status', st.d.status);
+      if (token) q.set('page_token', token);
+      // The count, once: with the list's first request.
+      const counting = st.page === 0 && !token;
+      if (counting) q.set('with_total_size', 'true');
+      const answer = await get('/v1/cases?' + q, false);
+      if (counting) st.total = n(answer.total_size);
+      cases.push(...(answer.cases || []));
+      overtime.push(...(answer.overtime || []));
+      token = answer.next_page_token || '';
+    } while (token && cases.length < DRILL_PAGE);
+    st.tokens[st.page + 1] = token;
+    return {cases, overtime, more: !!token};
+  }
+
+  $('drill-previous').addEventListener('click', () => {
+    --drillState.page;
+    drawDrillPage();
+  });
+  $('drill-next').addEventListener('click', () => {
+    ++drillState.page;
+    drawDrillPage();
+  });
+  for (const id of ['drill-department', 'drill-status']) {
+    $(id).addEventListener('change', () => {
+      const d = {...drillState.d, department: $('drill-department').value, status: $('drill-status').value};
+      history.replaceState(null, '', drillAddress(d));
+      showDrill(d);
+    });
+  }
+  $('drill-login').addEventListener('click', () => {
+    if (askToken('请输入令牌：部门令牌查看本部门明细，中心工作人员令牌查看全部')) drawDrillPage();
+  });
+  $('drill-back').addEventListener('click', (e) => {
+    e.preventDefault();
+    history.pushState(null, '', '?period=' + encodeURIComponent(periodCode(period)));
+    show();
+  });
+
+  // The overview or the records, as the address says; the overview is read
+  // again only when its period changed.
+  let shown = '';
+  function show() {
+    const d = drillOfAddress();
+    if (d) {
+      showDrill(d);
+      return;
+    }
+    $('drill').hidden = true;
+    $('overview').hidden = false;
+    document.title = '政务服务绩效看板';
+    if (shown !== periodCode(period)) load();
+  }
+
   // A new kind keeps the year and starts at its first part; a new year or
   // part keeps the rest.
   $('kind').addEventListener('change', () => {
     period = {kind: $('kind').value, year: Number($('year').value), part: KINDS[$('kind').value].parts ? 1 : 0};
     showPeriod(period);
-    load();
+    periodChanged();
   });
   for (const id of ['year', 'part']) {
     $(id).addEventListener('change', () => {
       period = chosenPeriod();
-      load();
+      periodChanged();
     });
+  }
+  // The records of the same figure for the new period, or its overview.
+  function periodChanged() {
+    const d = drillOfAddress();
+    if (!d) {
+      load();
+      return;
+    }
+    history.replaceState(null, '', drillAddress(d));
+    showDrill(d);
   }
   for (const button of document.querySelectorAll('#headline .card')) {
     button.addEventListener('click', async () => {
@@ -312,5 +602,5 @@
       }
     });
   }
-  load();
+  show();
 })();

@@ -527,6 +527,70 @@ IndicatorValue IndicatorPlan::Evaluate(int index,
   return ratio(0, 0);
 }
 
+absl::StatusOr<IndicatorCases> IndicatorPlan::CasesBehind(
+    int index, bool denominator) const {
+  const Formula& f = formulas_[index];
+  const Indicator& indicator = indicators_[index];
+  auto cases = [&](int measure, CasePart part) -> IndicatorCases {
+    return {measures_[measure], part};
+  };
+  auto not_cases = [&](absl::string_view what) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("indicator \"", indicator.text, "\": its ",
+                     denominator ? "denominator" : "numerator", " counts ",
+                     what, ", not cases"));
+  };
+  switch (static_cast<Kind>(f.kind)) {
+    case kAccepted:
+    case kCompleted:
+    case kDue:
+    case kOvertime:
+    case kOvertimeCompleted:
+      if (denominator) return not_cases("nothing (it is a count)");
+      return cases(f.measure, f.kind == kOvertime ? CasePart::kOvertime
+                              : f.kind == kOvertimeCompleted ? CasePart::kLate
+                                                             : CasePart::kAll);
+    case kCompletionRate:
+    case kAcceptedShare:
+      return denominator ? cases(f.base, CasePart::kAll)
+                         : cases(f.measure, CasePart::kAll);
+    case kSameDayRate:
+      return cases(f.measure,
+                   denominator ? CasePart::kAll : CasePart::kSameDay);
+    case kEarlyRate:
+    case kOnTimeRate:
+      if (denominator) return cases(f.measure, CasePart::kFinished);
+      return cases(f.measure,
+                   f.kind == kEarlyRate ? CasePart::kEarly : CasePart::kOnTime);
+    case kAverageWorkingDays:
+    case kAverageNaturalDays:
+    case kSpeedupRate:
+      return not_cases("handling time");
+    case kEvaluationRate:
+    case kActiveRate:
+      if (denominator) return cases(f.base, CasePart::kAll);
+      return not_cases("ratings");
+    case kRatingShare:
+      if (denominator && f.over_cases) return cases(f.base, CasePart::kAll);
+      return not_cases(f.unrated ? "ratings and unrated cases" : "ratings");
+    case kRatings:
+    case kActiveRatings:
+    case kUnrated:
+      return not_cases("ratings");
+    case kVisitsMade:
+    case kVisitsReached:
+    case kVisitSatisfactionRate:
+      return not_cases("return visits");
+    case kRectificationsOpened:
+    case kRectificationsClosedOnTime:
+    case kRectificationsOverdue:
+    case kRectificationsOpen:
+    case kRectificationRate:
+      return not_cases("rectifications");
+  }
+  return not_cases("nothing");
+}
+
 std::vector<size_t> TopUnits(const std::vector<IndicatorValue>& values,
                              size_t n, bool ascending) {
   std::vector<size_t> ranked;

@@ -91,6 +91,25 @@ struct Indicator {
   bool counted_rate = false;
 };
 
+// Which of a measure's cases a figure counts (CaseSums' fields): the
+// drill-down from a figure to its cases (ListCases `indicator`) lists
+// exactly these, so the list's length is the figure.
+enum class CasePart {
+  kAll,       // cases
+  kSameDay,   // same_day: completed on the CST day accepted
+  kEarly,     // early: completed on a day before the due day
+  kOnTime,    // on_time: completed by due_at
+  kLate,      // late: completed after due_at
+  kFinished,  // on_time + late: completed, with a due time
+  kOvertime,  // late + open_overdue: completed late, or open past due now
+};
+
+// The cases behind a figure: those of `measure` that are `part`.
+struct IndicatorCases {
+  zwfw::v1::CaseMeasure measure;
+  CasePart part = CasePart::kAll;
+};
+
 // The indicators one answer needs, and the case measures they read.
 class IndicatorPlan {
  public:
@@ -113,6 +132,12 @@ class IndicatorPlan {
   bool needs_survey() const { return needs_survey_; }
 
   IndicatorValue Evaluate(int index, const IndicatorInputs& inputs) const;
+
+  // The cases an indicator's numerator (or denominator) counts, one by
+  // one. FAILED_PRECONDITION, saying what it counts instead, when those are
+  // not cases: ratings, return visits, rectifications, handling time, or a
+  // count's denominator (1).
+  absl::StatusOr<IndicatorCases> CasesBehind(int index, bool denominator) const;
 
  private:
   // How an indicator's value is formed from its measures.

@@ -184,6 +184,35 @@ CellContribution CellsOf(const zwfw::v1::Case& c) {
   return out;
 }
 
+bool CountsAs(const zwfw::v1::Case& c, zwfw::v1::CaseTimeBasis basis,
+              CasePart part, absl::Time now) {
+  const CellContribution cells = CellsOf(c);
+  for (int i = 0; i < cells.size; ++i) {
+    if (std::get<1>(cells.parts[i].key) != basis) continue;
+    const CellValues& v = cells.parts[i].values;
+    switch (part) {
+      case CasePart::kAll:
+        return v.cases > 0;
+      case CasePart::kSameDay:
+        return v.same_day > 0;
+      case CasePart::kEarly:
+        return v.early > 0;
+      case CasePart::kOnTime:
+        return v.on_time > 0;
+      case CasePart::kLate:
+        return v.late > 0;
+      case CasePart::kFinished:
+        return v.on_time + v.late > 0;
+      case CasePart::kOvertime:
+        // open_overdue (kept on the due cells only): the clock running
+        // and the due time passed.
+        return v.late > 0 || (basis == zwfw::v1::CASE_TIME_BASIS_DUE &&
+                              v.open > 0 && ToTime(c.due_at()) < now);
+    }
+  }
+  return false;
+}
+
 std::map<BlockKey, CellBlock> DeltasByBlock(const CellDeltas& deltas) {
   std::map<BlockKey, CellBlock> out;
   for (const auto& [key, values] : deltas) {

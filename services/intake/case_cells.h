@@ -30,6 +30,8 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "services/common/indicators.h"
 #include "zwfw/v1/intake.pb.h"
 
 namespace zwfw::intake {
@@ -104,6 +106,13 @@ CellContribution CellsOf(const zwfw::v1::Case& c);
 
 void AddCells(const CellContribution& contribution, int sign,
               CellDeltas* deltas);
+
+// Whether a case is one of the `part` its cells of `basis` count at `now`
+// (CaseSums' fields case by case: the drill-down from a figure, which
+// lists the cases of its period and filter this passes). A case with no
+// cell of `basis` (REJECTED, not completed, without a due time) is none.
+bool CountsAs(const zwfw::v1::Case& c, zwfw::v1::CaseTimeBasis basis,
+              CasePart part, absl::Time now);
 
 // Adds a cell's values into the sums of a measure it matches.
 void AddToSums(const CellValues& values, zwfw::v1::CaseSums* sums);

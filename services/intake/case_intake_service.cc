@@ -1,6 +1,8 @@
 #include "services/intake/case_intake_service.h"
 
 #include <deque>
+#include <functional>
+#include <optional>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -14,6 +16,7 @@
 #include "services/intake/case_rules.h"
 #include "services/intake/case_stats.h"
 #include "services/intake/case_sums.h"
+#include "services/intake/overtime.h"
 
 namespace zwfw::intake {
 namespace {
@@ -332,23 +335,35 @@ grpc::ServerUnaryReactor* CaseIntakeService::ListCases(
       {Role::kDepartment, Role::kAdmin, Role::kService},
       [&](const Principal& who) -> absl::Status {
         CaseQuery query;
-        if (request->basis() != zwfw::v1::CASE_TIME_BASIS_UNSPECIFIED ||
-            request->has_filter()) {
+        // Which cases of the query's pages the list keeps: those of the
+        // filter and, for an indicator, of the part its figure counts.
+        std::optional<zwfw::v1::CaseFilter> filter;
+        std::optional<IndicatorCases> behind;
+        zwfw::v1::CaseTimeBasis basis = request->basis();
+        if (!request->indicator().empty()) {
+          absl::StatusOr<IndicatorCases> cases = CasesOfIndicator(*request);
+          if (!cases.ok()) return cases.status();
+          behind = *std::move(cases);
+          basis = behind->measure.basis();
+          if (behind->measure.has_filter()) filter = behind->measure.filter();
+          query.counted_only = true;
+        } else if (basis != zwfw::v1::CASE_TIME_BASIS_UNSPECIFIED ||
+                   request->has_filter()) {
           zwfw::v1::CaseMeasure measure;
-          measure.set_basis(request->basis() ==
-                                    zwfw::v1::CASE_TIME_BASIS_UNSPECIFIED
+          measure.set_basis(basis == zwfw::v1::CASE_TIME_BASIS_UNSPECIFIED
                                 ? zwfw::v1::CASE_TIME_BASIS_ACCEPTED
-                                : request->basis());
+                                : basis);
           *measure.mutable_filter() = request->filter();
           absl::Status s = CheckMeasure(measure, "");
           if (!s.ok()) return s;
+          if (request->has_filter()) filter = request->filter();
           query.counted_only = true;
         }
         if (!request->period().empty()) {
           absl::StatusOr<ReportPeriod> period =
               ReportPeriod::Parse(request->period());
           if (!period.ok()) return period.status();
-          switch (request->basis()) {
+          switch (basis) {
             case zwfw::v1::CASE_TIME_BASIS_COMPLETED:
               query.completed_period = *period;
               break;
@@ -390,7 +405,11 @@ grpc::ServerUnaryReactor* CaseIntakeService::ListCases(
           return absl::InvalidArgumentError("status: unknown");
         }
         query.status = request->status();
-        query.overtime_only = request->overtime_only();
+        // Overtime is a condition the store can test: the list reads only
+        // those cases (the part's check stays, as for any part).
+        query.overtime_only =
+            request->overtime_only() ||
+            (behind.has_value() && behind->part == CasePart::kOvertime);
         if (request->page_size() < 0 ||
             request->page_size() > options_.max_page_size) {
           return absl::InvalidArgumentError(
@@ -403,55 +422,127 @@ grpc::ServerUnaryReactor* CaseIntakeService::ListCases(
           return absl::InvalidArgumentError(
               "page_token: is not a token this server issued");
         }
-        if (!request->has_filter()) {
-          absl::StatusOr<CasePage> page = store_->List(query, options_.now());
-          if (!page.ok()) return page.status();
-          for (Case& c : page->cases) *response->add_cases() = std::move(c);
-          if (page->more) {
+        const absl::Time now = options_.now();
+        std::function<bool(const Case&)> keep;
+        if (filter.has_value() ||
+            (behind.has_value() && behind->part != CasePart::kAll)) {
+          keep = [&filter, &behind, basis, now](const Case& c) {
+            return (!filter.has_value() ||
+                    Matches(*filter, CaseDimensions(c))) &&
+                   (!behind.has_value() ||
+                    CountsAs(c, basis, behind->part, now));
+          };
+        }
+        if (request->with_total_size()) {
+          absl::StatusOr<int64_t> total = CountCases(query, keep, now);
+          if (!total.ok()) return total.status();
+          response->set_total_size(*total);
+        }
+        absl::Status listed = ListPage(query, keep, now, response);
+        if (!listed.ok()) return listed;
+        for (const Case& c : response->cases()) {
+          response->add_overtime(IsOvertime(c, now));
+        }
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<IndicatorCases> CaseIntakeService::CasesOfIndicator(
+    const zwfw::v1::ListCasesRequest& request) const {
+  if (request.basis() != zwfw::v1::CASE_TIME_BASIS_UNSPECIFIED ||
+      request.has_filter()) {
+    return absl::InvalidArgumentError(
+        "indicator: not with basis or filter (the indicator says which "
+        "cases)");
+  }
+  if (request.period().empty()) {
+    return absl::InvalidArgumentError(
+        "period: required with an indicator (its figure is of a period)");
+  }
+  IndicatorPlan plan;
+  absl::StatusOr<int> index = plan.Add(request.indicator());
+  if (!index.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("indicator: ", index.status().message()));
+  }
+  absl::StatusOr<IndicatorCases> cases =
+      plan.CasesBehind(*index, request.denominator());
+  if (!cases.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("indicator: ", cases.status().message()));
+  }
+  return cases;
+}
+
+absl::Status CaseIntakeService::ListPage(
+    CaseQuery query, const std::function<bool(const Case&)>& keep,
+    absl::Time now, zwfw::v1::ListCasesResponse* response) {
+  if (!keep) {
+    absl::StatusOr<CasePage> page = store_->List(query, now);
+    if (!page.ok()) return page.status();
+    for (Case& c : page->cases) *response->add_cases() = std::move(c);
+    if (page->more) {
+      response->set_next_page_token(PageToken(*response->cases().rbegin()));
+    }
+    return absl::OkStatus();
+  }
+  // Some of the query's cases are kept (the filter's fields are inside the
+  // stored records): read pages of the query and keep those, up to a bound
+  // of cases read a call; the token resumes after the last one read.
+  const int wanted = query.limit;
+  int read_budget = kFilteredReadsPerCall;
+  query.limit = std::max(wanted, kFilteredPage);
+  std::string last_department, last_case_no;
+  for (;;) {
+    absl::StatusOr<CasePage> page = store_->List(query, now);
+    if (!page.ok()) return page.status();
+    read_budget -= static_cast<int>(page->cases.size());
+    for (size_t i = 0; i < page->cases.size(); ++i) {
+      Case& c = page->cases[i];
+      last_department = c.department_code();
+      last_case_no = c.case_no();
+      if (keep(c)) {
+        *response->add_cases() = std::move(c);
+        if (response->cases_size() == wanted) {
+          // More to read: the rest of this page or the next ones.
+          if (i + 1 < page->cases.size() || page->more) {
             response->set_next_page_token(
                 PageToken(*response->cases().rbegin()));
           }
           return absl::OkStatus();
         }
-        // The filter's fields are inside the stored records: read pages of
-        // the query and keep the cases it passes, up to a bound of cases
-        // read a call; the token resumes after the last one read.
-        const int wanted = query.limit;
-        int read_budget = kFilteredReadsPerCall;
-        query.limit = std::max(wanted, kFilteredPage);
-        std::string last_department, last_case_no;
-        for (;;) {
-          absl::StatusOr<CasePage> page = store_->List(query, options_.now());
-          if (!page.ok()) return page.status();
-          read_budget -= static_cast<int>(page->cases.size());
-          for (size_t i = 0; i < page->cases.size(); ++i) {
-            Case& c = page->cases[i];
-            last_department = c.department_code();
-            last_case_no = c.case_no();
-            if (Matches(request->filter(), CaseDimensions(c))) {
-              *response->add_cases() = std::move(c);
-              if (response->cases_size() == wanted) {
-                // More to read: the rest of this page or the next ones.
-                if (i + 1 < page->cases.size() || page->more) {
-                  response->set_next_page_token(
-                      PageToken(*response->cases().rbegin()));
-                }
-                return absl::OkStatus();
-              }
-            }
-          }
-          if (!page->more) return absl::OkStatus();
-          query.after_department = last_department;
-          query.after_case_no = last_case_no;
-          if (read_budget <= 0) {
-            Case resume;
-            resume.set_department_code(last_department);
-            resume.set_case_no(last_case_no);
-            response->set_next_page_token(PageToken(resume));
-            return absl::OkStatus();
-          }
-        }
-      });
+      }
+    }
+    if (!page->more) return absl::OkStatus();
+    query.after_department = last_department;
+    query.after_case_no = last_case_no;
+    if (read_budget <= 0) {
+      Case resume;
+      resume.set_department_code(last_department);
+      resume.set_case_no(last_case_no);
+      response->set_next_page_token(PageToken(resume));
+      return absl::OkStatus();
+    }
+  }
+}
+
+absl::StatusOr<int64_t> CaseIntakeService::CountCases(
+    CaseQuery query, const std::function<bool(const Case&)>& keep,
+    absl::Time now) {
+  query.after_department.clear();
+  query.after_case_no.clear();
+  query.limit = kFilteredPage;
+  int64_t total = 0;
+  for (;;) {
+    absl::StatusOr<CasePage> page = store_->List(query, now);
+    if (!page.ok()) return page.status();
+    for (const Case& c : page->cases) {
+      if (!keep || keep(c)) ++total;
+    }
+    if (!page->more || page->cases.empty()) return total;
+    query.after_department = page->cases.back().department_code();
+    query.after_case_no = page->cases.back().case_no();
+  }
 }
 
 grpc::ServerUnaryReactor* CaseIntakeService::GetCaseStats(

@@ -10,6 +10,7 @@
 #include "absl/time/clock.h"
 #include "services/common/auth.h"
 #include "services/common/calendar.h"
+#include "services/common/indicators.h"
 #include "services/intake/case_store.h"
 #include "services/intake/directory_catalog.h"
 #include "zwfw/v1/intake.grpc.pb.h"
@@ -90,6 +91,18 @@ class CaseIntakeService final : public zwfw::v1::CaseIntake::CallbackService {
 
  private:
   class SubmitReactor;
+
+  // ListCases' parts. The cases behind the request's indicator.
+  absl::StatusOr<IndicatorCases> CasesOfIndicator(
+      const zwfw::v1::ListCasesRequest& request) const;
+  // One page of the query's cases that `keep` keeps (all when it is empty).
+  absl::Status ListPage(CaseQuery query,
+                        const std::function<bool(const zwfw::v1::Case&)>& keep,
+                        absl::Time now, zwfw::v1::ListCasesResponse* response);
+  // How many of the query's cases, every page, `keep` keeps.
+  absl::StatusOr<int64_t> CountCases(
+      CaseQuery query, const std::function<bool(const zwfw::v1::Case&)>& keep,
+      absl::Time now);
 
   DirectoryCatalog* const directory_;
   const Calendar* const calendar_;

@@ -206,7 +206,10 @@ grpc::Status SurveyService::ListRectifications(
         absl::StatusOr<std::vector<zwfw::v1::Rectification>> found =
             store_->ListRectifications(query, options_.now());
         if (!found.ok()) return found.status();
-        for (auto& r : *found) *response->add_rectifications() = std::move(r);
+        for (auto& r : *found) {
+          if (request->open_only() && !IsOpen(r.state())) continue;
+          *response->add_rectifications() = std::move(r);
+        }
         return absl::OkStatus();
       });
 }

@@ -3,11 +3,20 @@
 Chromium: the four services and the gateway (with --anonymous_viewer) as
 real processes, the July 2020 demo loaded through the APIs, then
 tests/browser/dashboard_flow.js — the period chosen in Chinese whatever the
-browser's language, a figure's trend chosen from the keyboard, a quarter
-equal to its months summed, a year. Its screenshots are test artifacts
-(build/test-artifacts/dashboard-*.png)."""
+browser's language, a figure's trend chosen from the keyboard, its cases
+(refused to the anonymous viewer, then listed for the office's token) and
+back, a department's bar to its cases, a quarter equal to its months
+summed, a year. Its screenshots are test artifacts
+(build/test-artifacts/dashboard-*.png).
+
+Before the browser: every headline figure and every department bar of July
+2020 lists as many records as it counts, asked of the gateway as the page
+asks."""
+import json
 import os
 import subprocess
+import urllib.parse
+import urllib.request
 
 import zwfw_testlib
 
@@ -23,20 +32,88 @@ class DashboardBrowserTest(zwfw_testlib.ServicesTestCase):
         gateway = self.start("gateway/gateway_server", peers + [
             "--anonymous_viewer", "--viewer_token_file=" + viewer])
         self.load_demo(peers)
+        self.assert_every_figure_lists_its_records(gateway.port)
+        # The same from the command line.
+        _, out, _ = zwfw_testlib.zwfw(*peers, "cases", "list",
+                                      "--period=2020-07", "--indicator=overtime",
+                                      token=self.admin, check=0)
+        self.assertIn("7 cases of 7", out)
         artifacts = os.path.join(zwfw_testlib.BUILD_DIR, "test-artifacts")
         os.makedirs(artifacts, exist_ok=True)
         flow = subprocess.run(
             ["node", os.path.join(client, "dashboard_flow.js")],
             env=dict(os.environ,
                      ZWFW_URL="http://127.0.0.1:%d" % gateway.port,
+                     ZWFW_OFFICE_TOKEN=self.admin,
                      ARTIFACTS=artifacts),
             capture_output=True, text=True, timeout=300)
         print(flow.stdout)
         self.assertEqual(flow.returncode, 0, flow.stdout + flow.stderr)
-        for step in ("1-month", "2-trend", "3-quarter", "4-year"):
+        for step in ("1-month", "2-trend", "3-denied", "4-cases",
+                     "5-department-cases", "6-quarter", "7-year"):
             shot = os.path.join(artifacts, "dashboard-%s.png" % step)
             self.assertGreater(os.path.getsize(shot), 20000, shot)
         self.assertEqual(gateway.terminate(), 0)
+
+    def assert_every_figure_lists_its_records(self, port):
+        def get(path, **query):
+            request = urllib.request.Request(
+                "http://127.0.0.1:%d%s?%s" % (port, path,
+                                              urllib.parse.urlencode(query, doseq=True)),
+                headers={"Authorization": "Bearer " + self.admin})
+            with urllib.request.urlopen(request, timeout=60) as r:
+                return json.loads(r.read())
+
+        def listed(indicator, denominator=False, department=""):
+            answer = get("/v1/cases", period="2020-07", indicator=indicator,
+                         denominator=str(denominator).lower(),
+                         department_code=department,
+                         with_total_size="true", page_size=1)
+            return int(answer.get("total_size", 0))
+
+        # The headline figures (dashboard.js HEADLINE, RECORDS).
+        cases = [("accepted", False), ("accepted_share[online=yes]", False),
+                 ("accepted_share[online=yes]", True),
+                 ("same_day_rate[site=center]", False),
+                 ("same_day_rate[site=center]", True), ("overtime", False)]
+        names = sorted({c[0] for c in cases}) + [
+            "rectifications_open", "rectifications_overdue"]
+        figures = get("/v1/periods/2020-07/indicators", indicators=names)
+        total = dict(zip(names, figures["total"]["figures"]))
+        for indicator, denominator in cases:
+            figure = total[indicator]
+            want = int(figure.get("denominator" if denominator
+                                  else "numerator", 0))
+            self.assertGreater(want, 0, indicator)
+            self.assertEqual(listed(indicator, denominator), want,
+                             (indicator, denominator))
+        self.assertEqual(listed("overtime"), 7)
+        for indicator, flag in (("rectifications_open", "open_only"),
+                                ("rectifications_overdue", "overdue_only")):
+            found = get("/v1/rectifications", period="2020-07",
+                        **{flag: "true"}).get("rectifications", [])
+            self.assertEqual(len(found),
+                             int(total[indicator].get("numerator", 0)),
+                             indicator)
+        # Every department bar (dashboard.js drawSites, SITES).
+        stats = get("/v1/periods/2020-07/case-stats")
+        bars = 0
+        for row in stats["departments"]:
+            for key, site in (("center", "center"),
+                              ("department_site", "department"),
+                              ("grassroots", "grassroots")):
+                value = sum(int(row.get(category, {}).get(key, 0))
+                            for category in ("approval", "convenience"))
+                if value == 0:
+                    continue
+                self.assertEqual(
+                    listed("accepted[site=%s]" % site,
+                           department=row["department_code"]),
+                    value, (row["department_code"], site))
+                bars += 1
+        self.assertGreaterEqual(bars, 30)
+        print("every figure lists its records: %d headline, %d bars"
+              % (len(cases) + 2, bars))
 
 
 if __name__ == "__main__":

@@ -17,6 +17,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "services/common/indicators.h"
 #include "services/common/period.h"
 #include "services/common/sqlite.h"
 #include "services/common/status.h"
@@ -464,6 +465,140 @@ TEST_P(CaseIntakeTest, TheCasesBehindAFigureAreAsManyAsItCounts) {
   grpc::Status s = stub_->ListCases(As("admin").get(), bad, &none);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(s.error_message(), "filter.sites: 7 is not a known value");
+}
+
+// The drill-down: the cases ListCases lists for an indicator's numerator
+// or denominator are as many as the figure GetCaseSums gives it, in total
+// and for a department, parts (same day, overtime, on time) included.
+TEST_P(CaseIntakeTest, TheCasesBehindAnIndicatorAreAsManyAsItsFigure) {
+  auto cases = seedgen::GenerateJuly2020Cases(QijiangDirectory());
+  ASSERT_TRUE(cases.ok()) << cases.status();
+  Submit(*cases);
+  IndicatorPlan plan;
+  const std::vector<std::string> texts = {"accepted",
+                                          "accepted_share[online=yes]",
+                                          "overtime",
+                                          "same_day_rate[site=center]",
+                                          "due",
+                                          "completion_rate[category=approval]",
+                                          "on_time_rate",
+                                          "early_rate",
+                                          "overtime_completed"};
+  for (const std::string& text : texts) ASSERT_TRUE(plan.Add(text).ok());
+  zwfw::v1::GetCaseSumsRequest sums_request;
+  sums_request.set_period("2020-07");
+  for (const auto& m : plan.measures()) *sums_request.add_measures() = m;
+  zwfw::v1::GetCaseSumsResponse sums;
+  ASSERT_TRUE(stub_->GetCaseSums(As("viewer").get(), sums_request, &sums).ok());
+  auto list = [&](const std::string& text, bool denominator,
+                  const std::string& department, bool page_through) {
+    zwfw::v1::ListCasesRequest request;
+    request.set_period("2020-07");
+    request.set_indicator(text);
+    request.set_denominator(denominator);
+    request.set_department_code(department);
+    request.set_with_total_size(true);
+    request.set_page_size(1000);
+    zwfw::v1::ListCasesResponse page;
+    grpc::Status s = stub_->ListCases(As("admin").get(), request, &page);
+    EXPECT_TRUE(s.ok()) << text << ": " << s.error_message();
+    const int64_t total = s.ok() ? page.total_size() : -1;
+    int64_t listed = page.cases_size();
+    for (int pages = 1; page_through && !page.next_page_token().empty();
+         ++pages) {
+      request.set_page_token(page.next_page_token());
+      request.set_with_total_size(false);
+      page.Clear();
+      EXPECT_TRUE(stub_->ListCases(As("admin").get(), request, &page).ok());
+      EXPECT_EQ(page.total_size(), 0);  // asked for once
+      listed += page.cases_size();
+      EXPECT_LT(pages, 500);
+      if (pages >= 500) break;
+    }
+    return std::pair<int64_t, int64_t>(page_through ? listed : -1, total);
+  };
+  // The department with the most overtime cases, and its row.
+  int busiest = 0;
+  const int overtime = 2;
+  IndicatorInputs total;
+  total.case_sums.assign(sums.totals().begin(), sums.totals().end());
+  std::vector<IndicatorInputs> rows(sums.departments_size());
+  for (int d = 0; d < sums.departments_size(); ++d) {
+    rows[d].case_sums.assign(sums.departments(d).sums().begin(),
+                             sums.departments(d).sums().end());
+    if (plan.Evaluate(overtime, rows[d]).numerator >
+        plan.Evaluate(overtime, rows[busiest]).numerator) {
+      busiest = d;
+    }
+  }
+  for (int i = 0; i < static_cast<int>(texts.size()); ++i) {
+    for (bool denominator : {false, true}) {
+      if (!plan.CasesBehind(i, denominator).ok()) continue;
+      const IndicatorValue all = plan.Evaluate(i, total);
+      const int64_t figure = denominator ? all.denominator : all.numerator;
+      // Every page read for the smaller lists; the count for all.
+      const auto [listed, counted] =
+          list(texts[i], denominator, "", figure <= 20000);
+      EXPECT_EQ(counted, figure) << texts[i] << (denominator ? " (den)" : "");
+      if (figure <= 20000) {
+        EXPECT_EQ(listed, figure) << texts[i];
+      }
+      const IndicatorValue one = plan.Evaluate(i, rows[busiest]);
+      const auto [one_listed, one_counted] =
+          list(texts[i], denominator,
+               sums.departments(busiest).department_code(), true);
+      EXPECT_EQ(one_counted, denominator ? one.denominator : one.numerator)
+          << texts[i] << " of " << sums.departments(busiest).department_code();
+      EXPECT_EQ(one_listed, one_counted) << texts[i];
+    }
+  }
+  EXPECT_EQ(list("overtime", false, "", true).second, 7);
+  // Each case listed says whether it is overtime: all 7 of these are.
+  zwfw::v1::ListCasesRequest seven;
+  seven.set_period("2020-07");
+  seven.set_indicator("overtime");
+  zwfw::v1::ListCasesResponse listed;
+  ASSERT_TRUE(stub_->ListCases(As("admin").get(), seven, &listed).ok());
+  ASSERT_EQ(listed.cases_size(), 7);
+  ASSERT_EQ(listed.overtime_size(), 7);
+  for (bool overtime : listed.overtime()) EXPECT_TRUE(overtime);
+
+  // What is not a list of cases, or not asked right, is named.
+  struct Bad {
+    std::string indicator, period;
+    bool denominator = false, with_basis = false;
+    grpc::StatusCode code;
+    std::string message;
+  };
+  for (const Bad& bad : {
+           Bad{"satisfaction_rate", "2020-07", false, false,
+               grpc::StatusCode::FAILED_PRECONDITION,
+               "indicator: indicator \"satisfaction_rate\": its numerator "
+               "counts ratings, not cases"},
+           Bad{"accepted", "2020-07", true, false,
+               grpc::StatusCode::FAILED_PRECONDITION,
+               "indicator: indicator \"accepted\": its denominator counts "
+               "nothing (it is a count), not cases"},
+           Bad{"accepted", "2020-07", false, true,
+               grpc::StatusCode::INVALID_ARGUMENT,
+               "indicator: not with basis or filter (the indicator says "
+               "which cases)"},
+           Bad{"accepted", "", false, false, grpc::StatusCode::INVALID_ARGUMENT,
+               "period: required with an indicator (its figure is of a "
+               "period)"},
+           Bad{"acepted", "2020-07", false, false,
+               grpc::StatusCode::INVALID_ARGUMENT, "indicator: indicator"},
+       }) {
+    zwfw::v1::ListCasesRequest request;
+    request.set_indicator(bad.indicator);
+    request.set_period(bad.period);
+    request.set_denominator(bad.denominator);
+    if (bad.with_basis) request.set_basis(zwfw::v1::CASE_TIME_BASIS_DUE);
+    zwfw::v1::ListCasesResponse none;
+    grpc::Status s = stub_->ListCases(As("admin").get(), request, &none);
+    EXPECT_EQ(s.error_code(), bad.code) << bad.indicator;
+    EXPECT_EQ(s.error_message().rfind(bad.message, 0), 0u) << s.error_message();
+  }
 }
 
 // Completion counts in the month it happens: July's case completed in

@@ -352,6 +352,18 @@ TEST_P(SurveyServiceTest, AnUpheldAppealVoidsTheRating) {
   EXPECT_EQ(Rate(Department(stats, "qj-gaj").ratings().bad_rate()), "0/1");
   EXPECT_EQ(stats.rectifications().voided(), 1);
   EXPECT_EQ(stats.rectifications().open(), 0);
+  // The open ones listed are as many as the figure: none, the voided one
+  // is still in the full list.
+  zwfw::v1::ListRectificationsRequest request;
+  zwfw::v1::ListRectificationsResponse listed;
+  ASSERT_TRUE(
+      stub_->ListRectifications(As("admin").get(), request, &listed).ok());
+  EXPECT_EQ(listed.rectifications_size(), 1);
+  request.set_open_only(true);
+  listed.Clear();
+  ASSERT_TRUE(
+      stub_->ListRectifications(As("admin").get(), request, &listed).ok());
+  EXPECT_EQ(listed.rectifications_size(), 0);
 }
 
 TEST_P(SurveyServiceTest, OverdueRectificationsAndTheVersion) {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "services/common/indicator_format.h"
 
 namespace zwfw {
@@ -171,6 +172,41 @@ TEST_F(IndicatorTest, OvertimeCountsTheLateAndTheOpenPastDue) {
   Sums(1).set_late(3);
   EXPECT_EQ(Value(overtime), "7");
   EXPECT_EQ(Value(completed_late), "3");
+}
+
+// The drill-down: which cases each figure counts, one home for the rule.
+TEST_F(IndicatorTest, TheCasesBehindAFigure) {
+  auto behind = [&](const std::string& text, bool denominator) {
+    absl::StatusOr<IndicatorCases> c =
+        plan_.CasesBehind(Add(text), denominator);
+    if (!c.ok()) return std::string(c.status().message());
+    return absl::StrCat(c->measure.ShortDebugString(), " part ",
+                        static_cast<int>(c->part));
+  };
+  EXPECT_EQ(behind("overtime", false),
+            "basis: CASE_TIME_BASIS_DUE part 6");  // late + open overdue
+  EXPECT_EQ(behind("same_day_rate[site=center]", false),
+            "basis: CASE_TIME_BASIS_ACCEPTED filter { sites: "
+            "HANDLING_SITE_CENTER } part 1");
+  EXPECT_EQ(behind("same_day_rate[site=center]", true),
+            "basis: CASE_TIME_BASIS_ACCEPTED filter { sites: "
+            "HANDLING_SITE_CENTER } part 0");
+  // A share's denominator is every case of the period, unfiltered.
+  EXPECT_EQ(behind("accepted_share[online=yes]", true),
+            "basis: CASE_TIME_BASIS_ACCEPTED part 0");
+  EXPECT_EQ(behind("on_time_rate", true),
+            "basis: CASE_TIME_BASIS_COMPLETED part 5");
+  EXPECT_EQ(behind("satisfaction_rate[over=cases]", true),
+            "basis: CASE_TIME_BASIS_ACCEPTED part 0");
+  EXPECT_EQ(behind("satisfaction_rate", false),
+            "indicator \"satisfaction_rate\": its numerator counts ratings, "
+            "not cases");
+  EXPECT_EQ(behind("rectifications_open", false),
+            "indicator \"rectifications_open\": its numerator counts "
+            "rectifications, not cases");
+  EXPECT_EQ(behind("accepted", true),
+            "indicator \"accepted\": its denominator counts nothing (it is a "
+            "count), not cases");
 }
 
 TEST_F(IndicatorTest, RatingSharesOverRatingsOrOverCases) {

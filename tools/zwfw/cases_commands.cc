@@ -32,6 +32,11 @@ ABSL_FLAG(std::string, department, "", "department code or name");
 ABSL_FLAG(std::string, status, "",
           "case status: accepted, suspended, completed, rejected, withdrawn");
 ABSL_FLAG(bool, overtime_only, false, "only overtime cases");
+ABSL_FLAG(std::string, indicator, "",
+          "cases list: the cases behind this indicator's figure of --period "
+          "(e.g. overtime, same_day_rate[site=center])");
+ABSL_FLAG(bool, denominator, false,
+          "cases list --indicator: the cases of its denominator");
 ABSL_FLAG(int, limit, 1000, "list at most this many cases");
 ABSL_FLAG(int, batch, 1000, "records per SubmitCases batch");
 ABSL_FLAG(int, in_flight, 4, "unacknowledged batches at most");
@@ -165,6 +170,11 @@ int List(CaseIntake::Stub& stub, const ClientOptions& options) {
   request.set_period(absl::GetFlag(FLAGS_period));
   request.set_department_code(absl::GetFlag(FLAGS_department));
   request.set_overtime_only(absl::GetFlag(FLAGS_overtime_only));
+  request.set_indicator(absl::GetFlag(FLAGS_indicator));
+  request.set_denominator(absl::GetFlag(FLAGS_denominator));
+  // With an indicator, the figure the list must add up to.
+  request.set_with_total_size(!request.indicator().empty());
+  int64_t total = -1;
   std::string status = absl::GetFlag(FLAGS_status);
   if (!status.empty()) {
     const auto* parsed =
@@ -184,6 +194,10 @@ int List(CaseIntake::Stub& stub, const ClientOptions& options) {
     zwfw::v1::ListCasesResponse page;
     grpc::Status s = stub.ListCases(NewContext(options).get(), request, &page);
     if (!s.ok()) return ReportRpcError(s, "list cases");
+    if (request.with_total_size()) {
+      total = page.total_size();
+      request.set_with_total_size(false);
+    }
     for (const auto& c : page.cases()) {
       if (options.json) {
         std::cout << ToJson(c, false) << "\n";
@@ -200,6 +214,7 @@ int List(CaseIntake::Stub& stub, const ClientOptions& options) {
   } while (!request.page_token().empty() && shown < limit);
   if (!options.json) {
     std::cout << table.ToString() << shown << " cases"
+              << (total >= 0 ? absl::StrCat(" of ", total) : "")
               << (request.page_token().empty() ? "" : " (more: raise --limit)")
               << "\n";
   }

@@ -21,8 +21,8 @@ constexpr CommandLine kLines[] = {
     {"cases", "get DEPARTMENT CASE_NO", "one case"},
     {"cases",
      "list [--period P] [--department D] [--status S] [--overtime_only] "
-     "[--limit N] [--json]",
-     "cases, page by page"},
+     "[--indicator I [--denominator]] [--limit N] [--json]",
+     "cases, page by page; --indicator: those behind its figure"},
     {"cases", "stats --period P [--json]", "the month's attachment table"},
     {"evaluations", "import FILE.jsonl | FILE.csv|.xlsx --mapping M [--check]",
      "好差评 ratings (survey)"},
