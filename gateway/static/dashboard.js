@@ -108,8 +108,11 @@
       e.status = r.status;
       throw e;
     }
+    if (r.headers.get('ETag')) etags.set(path, r.headers.get('ETag'));
     return r.json();
   }
+  // The ETag of each answer read (live updates ask whether it changed).
+  const etags = new Map();
   function askToken(question) {
     const t = prompt(question);
     if (!t) return false;
@@ -129,8 +132,9 @@
   const RATES = new Set(['accepted_share[online=yes]', 'same_day_rate[site=center]',
     'satisfaction_rate', 'visit_satisfaction_rate']);
   const indicatorsQuery = HEADLINE.map((i) => 'indicators=' + encodeURIComponent(i)).join('&');
-  const indicatorsOf = (code, compare) =>
-    get(`/v1/periods/${code}/indicators?${indicatorsQuery}${compare ? '&compare=true' : ''}`);
+  const indicatorsPath = (code, compare) =>
+    `/v1/periods/${code}/indicators?${indicatorsQuery}${compare ? '&compare=true' : ''}`;
+  const indicatorsOf = (code, compare) => get(indicatorsPath(code, compare));
   let trendIndicator = 'accepted';
   // The headline indicators of each period read since the last load, by
   // period code: choosing another figure's trend reads nothing again.
@@ -568,6 +572,33 @@
     document.title = '政务服务绩效看板';
     if (shown !== periodCode(period)) load();
   }
+
+  // ---- Live: the figures follow the data without a reload ----
+  //
+  // Every REFRESH seconds (?refresh=, 1–3600, default 30) the page asks the
+  // gateway whether the shown period's headline answer changed: a
+  // conditional GET with its ETag, answered 304 (nothing read) while the
+  // services' data versions stand; a new answer redraws the overview.
+  const REFRESH = Math.min(Math.max(Number(params.get('refresh')) || 30, 1), 3600) * 1000;
+  async function poll() {
+    try {
+      const path = indicatorsPath(shown, true);
+      if (shown && !$('overview').hidden && !document.hidden && etags.has(path)) {
+        const headers = {'If-None-Match': etags.get(path)};
+        if (token()) headers.Authorization = 'Bearer ' + token();
+        const r = await fetch(path, {headers, cache: 'no-store'});
+        if (r.status === 200 && r.headers.get('ETag') !== etags.get(path)) {
+          shown = '';
+          await load();
+          $('updated').textContent = `数据已更新（${chinaTime(new Date().toISOString())}）`;
+        }
+      }
+    } catch (e) {
+      // The next poll tries again; the figures shown stay.
+    }
+    setTimeout(poll, REFRESH);
+  }
+  setTimeout(poll, REFRESH);
 
   // A new kind keeps the year and starts at its first part; a new year or
   // part keeps the rest.

@@ -168,6 +168,30 @@ function check(ok, what) {
     check(rows.length === 5 && rows[4][0] === '2020年', 'the trend: 5 years');
     await shot('dashboard-7-year.png');
 
+    // 7. Live: a case pushed for July 2020 shows without a reload.
+    await page.goto(url + '/?period=2020-07&refresh=1');
+    await page.waitForSelector('body[data-loaded="2020-07"]', {timeout: 60000});
+    check(await text('#cases') === '84,781', 'July 2020 again: 84,781');
+    await page.evaluate(() => { window.sameDocument = true; });
+    const pushed = await page.evaluate(async (t) => {
+      const r = await fetch('/v1/cases', {
+        method: 'POST',
+        headers: {'Authorization': 'Bearer ' + t, 'Content-Type': 'application/json'},
+        body: JSON.stringify({case: {department_code: 'qj-gaj', case_no: 'live-1',
+          category: 'ITEM_CATEGORY_APPROVAL', site: 'HANDLING_SITE_CENTER',
+          status: 'CASE_STATUS_ACCEPTED', accepted_at: '2020-07-20T02:00:00Z'}}),
+      });
+      return [r.status, await r.text()];
+    }, process.env.ZWFW_OFFICE_TOKEN);
+    check(pushed[0] === 200 && pushed[1].includes('ACCEPTED'), 'a new July case pushed: ' + pushed.join(' '));
+    await page.waitForFunction(() => document.querySelector('#updated').textContent.startsWith('数据已更新'),
+        null, {timeout: 30000});
+    check(await text('#cases') === '84,782' && await page.evaluate(() => window.sameDocument === true),
+        'the figure changed to 84,782 without a reload, and the page says so');
+    const last = (await trendRows())[11];
+    check(last[1] === '84,782', "the trend's last month follows");
+    await shot('dashboard-8-live.png');
+
     check(errors.length === 0, 'no script error or refused resource: ' + [...new Set(errors)].slice(0, 3).join(' | '));
   } finally {
     await browser.close();

@@ -6,7 +6,8 @@ tests/browser/dashboard_flow.js — the period chosen in Chinese whatever the
 browser's language, a figure's trend chosen from the keyboard, its cases
 (refused to the anonymous viewer, then listed for the office's token) and
 back, a department's bar to its cases, a quarter equal to its months
-summed, a year. Its screenshots are test artifacts
+summed, a year, and a figure that changes, without a reload, once a case
+is pushed. Its screenshots are test artifacts
 (build/test-artifacts/dashboard-*.png).
 
 Before the browser: every headline figure and every department bar of July
@@ -50,7 +51,7 @@ class DashboardBrowserTest(zwfw_testlib.ServicesTestCase):
         print(flow.stdout)
         self.assertEqual(flow.returncode, 0, flow.stdout + flow.stderr)
         for step in ("1-month", "2-trend", "3-denied", "4-cases",
-                     "5-department-cases", "6-quarter", "7-year"):
+                     "5-department-cases", "6-quarter", "7-year", "8-live"):
             shot = os.path.join(artifacts, "dashboard-%s.png" % step)
             self.assertGreater(os.path.getsize(shot), 20000, shot)
         self.assertEqual(gateway.terminate(), 0)
