@@ -15,6 +15,7 @@
 #include "services/common/auth.h"
 #include "services/common/bearer.h"
 #include "services/common/cache_keys.h"
+#include "services/common/json_string.h"
 #include "services/common/log.h"
 #include "services/common/proto_time.h"
 
@@ -51,6 +52,7 @@ std::string ContentType(const std::string& name) {
   if (absl::EndsWith(name, ".html")) return "text/html; charset=utf-8";
   if (absl::EndsWith(name, ".js")) return "text/javascript; charset=utf-8";
   if (absl::EndsWith(name, ".css")) return "text/css; charset=utf-8";
+  if (absl::EndsWith(name, ".json")) return "application/json";
   return "application/octet-stream";
 }
 
@@ -74,13 +76,16 @@ Gateway::Gateway(const RouteTable* routes, Backends* backends,
                     .Register(*options_.metrics);
   }
   if (options_.static_dir.empty()) return;
-  for (const char* name :
-       {"index.html", "dashboard.js", "dashboard.css", "echarts.min.js"}) {
+  for (const char* name : {"index.html", "dashboard.js", "table_export.js",
+                           "dashboard.css", "echarts.min.js"}) {
     std::ifstream in(options_.static_dir + "/" + name, std::ios::binary);
     std::stringstream bytes;
     bytes << in.rdbuf();
     if (in) files_[name] = {ContentType(name), bytes.str()};
   }
+  files_["office.json"] = {
+      ContentType("office.json"),
+      absl::StrCat("{\"office\":", JsonString(options_.office_name), "}")};
 }
 
 HttpReply Gateway::StaticFile(const std::string& name) {

@@ -43,6 +43,9 @@ struct GatewayOptions {
   // The dashboard's files (index.html, dashboard.js, echarts.min.js …),
   // served at / and /static/. Empty: no dashboard.
   std::string static_dir;
+  // The office's name (重庆市綦江区政务服务管理办公室), which the dashboard
+  // names its exports after: /static/office.json.
+  std::string office_name;
   // When set, requests without a token may read aggregate figures and
   // published bulletins (never cases, evaluations or drafts): the gateway
   // presents this viewer token for them.

@@ -36,6 +36,9 @@ ABSL_FLAG(int, http_max_connections, 10000,
           "open HTTP connections; more are closed when accepted");
 ABSL_FLAG(std::string, static_dir, ZWFW_GATEWAY_STATIC_DIR,
           "the dashboard's files (built with the gateway)");
+ABSL_FLAG(std::string, office_name, "",
+          "the office's name (重庆市綦江区政务服务管理办公室): the dashboard's "
+          "exports are named after it");
 ABSL_FLAG(bool, anonymous_viewer, false,
           "let requests without a token read aggregate figures and published "
           "bulletins, with the viewer token of --viewer_token_file");
@@ -87,6 +90,7 @@ int main(int argc, char** argv) {
       absl::GetFlag(FLAGS_rate_limit_per_minute));
   zwfw::gateway::GatewayOptions gateway_options;
   gateway_options.static_dir = absl::GetFlag(FLAGS_static_dir);
+  gateway_options.office_name = absl::GetFlag(FLAGS_office_name);
   gateway_options.metrics = registry.get();
   if (absl::GetFlag(FLAGS_anonymous_viewer)) {
     absl::StatusOr<std::string> viewer =

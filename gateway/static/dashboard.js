@@ -136,6 +136,9 @@
     `/v1/periods/${code}/indicators?${indicatorsQuery}${compare ? '&compare=true' : ''}`;
   const indicatorsOf = (code, compare) => get(indicatorsPath(code, compare));
   let trendIndicator = 'accepted';
+  // The trend's figures as numbers, and its columns (the exports).
+  let trendValues = [];
+  let trendHeaders = [];
   // The headline indicators of each period read since the last load, by
   // period code: choosing another figure's trend reads nothing again.
   const answers = new Map();
@@ -213,6 +216,8 @@
       return n(f.denominator) === 0 ? null : Number((100 * n(f.numerator) / n(f.denominator)).toFixed(1));
     });
     const label = document.querySelector(`#headline .card[data-trend="${CSS.escape(trendIndicator)}"] .label`).textContent;
+    trendValues = values;
+    trendHeaders = ['周期', rate ? `${label}（%）` : label];
     const title = `${label}趋势（${periodName(periods[0])}—${periodName(p)}）`;
     $('trend-title').textContent = title;
     $('trend-caption').textContent = title;
@@ -405,6 +410,15 @@
     const ms = list.reduce((sum, p) => sum + Math.max(Date.parse(p.end || p.start) - Date.parse(p.start), 0), 0);
     return `${list.length}次，共${(ms / 86400000).toFixed(1)}天`;
   }
+  // A record's cells, as the table shows them and the exports write them.
+  const CASE_HEADERS = ['部门', '办件编号', '类别', '办理地点', '状态', '受理时间', '承诺办结时间', '办结时间', '暂停', '超时'];
+  const caseCells = (names, c, overtime) => [names.get(c.department_code) || c.department_code, c.case_no,
+    CATEGORY[c.category] || '', SITE[c.site] || '', STATUS[c.status] || '', chinaTime(c.accepted_at),
+    chinaTime(c.due_at) || '无', chinaTime(c.completed_at), pauses(c), overtime ? '是' : '否'];
+  const RECTIFICATION_HEADERS = ['部门', '办件编号', '评价', '状态', '差评时间', '整改期限', '整改时间', '超期'];
+  const rectificationCells = (names, r) => [names.get(r.department_code) || r.department_code, r.case_no,
+    `${r.rating}星`, STATE[r.state] || r.state, chinaTime(r.opened_at), chinaTime(r.due_at),
+    chinaTime(r.rectified_at), r.overdue ? '是' : '否'];
   function row(cells) {
     const tr = document.createElement('tr');
     for (const text of cells) {
@@ -471,22 +485,17 @@
         }
         const page = st.list.slice(st.page * DRILL_PAGE, (st.page + 1) * DRILL_PAGE);
         more = (st.page + 1) * DRILL_PAGE < st.list.length;
-        $('drill-table').tHead.replaceChildren(header(
-            ['部门', '办件编号', '评价', '状态', '差评时间', '整改期限', '整改时间', '超期']));
-        rows = page.map((r) => row([st.names.get(r.department_code) || r.department_code, r.case_no,
-          `${r.rating}星`, STATE[r.state] || r.state, chinaTime(r.opened_at), chinaTime(r.due_at),
-          chinaTime(r.rectified_at), r.overdue ? '是' : '否']));
+        $('drill-table').tHead.replaceChildren(header(RECTIFICATION_HEADERS));
+        rows = page.map((r) => row(rectificationCells(st.names, r)));
       } else {
         const got = await casesPage(st);
         more = got.more;
-        $('drill-table').tHead.replaceChildren(header(
-            ['部门', '办件编号', '类别', '办理地点', '状态', '受理时间', '承诺办结时间', '办结时间', '暂停', '超时']));
-        rows = got.cases.map((c, i) => row([st.names.get(c.department_code) || c.department_code, c.case_no,
-          CATEGORY[c.category] || '', SITE[c.site] || '', STATUS[c.status] || '', chinaTime(c.accepted_at),
-          chinaTime(c.due_at) || '无', chinaTime(c.completed_at), pauses(c), got.overtime[i] ? '是' : '否']));
+        $('drill-table').tHead.replaceChildren(header(CASE_HEADERS));
+        rows = got.cases.map((c, i) => row(caseCells(st.names, c, got.overtime[i])));
       }
       $('drill-denied').hidden = true;
       $('drill-filters').hidden = false;
+      $('drill-exports').hidden = false;
       $('drill-table').hidden = false;
       $('drill-table').tBodies[0].replaceChildren(...rows);
       const first = st.page * DRILL_PAGE;
@@ -500,11 +509,65 @@
       const denied = e.status === 401 || e.status === 403;
       $('drill-denied').hidden = !denied;
       $('drill-filters').hidden = denied;
+      $('drill-exports').hidden = denied;
       $('drill-table').hidden = denied;
       $('drill-previous').disabled = $('drill-next').disabled = true;
       $('drill-count').textContent = denied ? '' : '无法加载：' + e.message;
       document.body.dataset.drilled = 'denied';
     }
+  }
+
+  function casesQuery(d, code, size, token) {
+    const q = new URLSearchParams({period: code, indicator: d.drill, page_size: String(size)});
+    if (d.den) q.set('denominator', 'true');
+    if (d.department) q.set('department_code', d.department);
+    if (d.status) q.set('status', d.status);
+    if (token) q.set('page_token', token);
+    return q;
+  }
+
+  // ---- Exports: every table as CSV and XLSX (table_export.js) ----
+  //
+  // Named office-period-table: 重庆市綦江区政务服务管理办公室-2020年7月-超时办件.xlsx
+  // (the office from the gateway's --office_name).
+  const office = fetch('/static/office.json').then((r) => r.json())
+      .then((j) => j.office || '').catch(() => '');
+  async function exportTable(tableName, table, format) {
+    const base = [await office, periodName(period), tableName].filter(Boolean).join('-');
+    zwfwExport.save(table, base, format);
+    document.body.dataset.exported = base;
+  }
+  const EXPORT_LIMIT = 100000;  // records a download holds at most
+  // The whole list of the records shown (every page), as a table.
+  async function drillTable() {
+    const st = drillState;
+    if (st.rectifications) {
+      return {headers: RECTIFICATION_HEADERS, rows: st.list.map((r) => rectificationCells(st.names, r))};
+    }
+    const rows = [];
+    let token = '';
+    do {
+      const answer = await get('/v1/cases?' + casesQuery(st.d, periodCode(period), 1000, token), false);
+      (answer.cases || []).forEach((c, i) => rows.push(caseCells(st.names, c, (answer.overtime || [])[i])));
+      token = answer.next_page_token || '';
+      $('drill-export-status').textContent =
+          `导出中：${rows.length.toLocaleString('zh-CN')} / ${st.total.toLocaleString('zh-CN')} 件`;
+    } while (token && rows.length < EXPORT_LIMIT);
+    $('drill-export-status').textContent = token ? `只导出了前 ${EXPORT_LIMIT.toLocaleString('zh-CN')} 件` : '';
+    return {headers: CASE_HEADERS, rows};
+  }
+  for (const format of ['csv', 'xlsx']) {
+    $(`drill-export-${format}`).addEventListener('click', async () => {
+      try {
+        await exportTable(drillName(drillState.d.drill, drillState.d.den), await drillTable(), format);
+      } catch (e) {
+        $('drill-export-status').textContent = '无法导出：' + e.message;
+      }
+    });
+    $(`trend-export-${format}`).addEventListener('click', () => {
+      const rows = [...$('trend-table').tBodies[0].rows].map((r) => [r.cells[0].textContent, trendValues[r.sectionRowIndex]]);
+      exportTable($('trend-caption').textContent.replace(/（.*/, ''), {headers: trendHeaders, rows}, format);
+    });
   }
 
   // One page of the figure's cases: the gateway may answer a filtered list
@@ -515,12 +578,7 @@
     const overtime = [];
     let token = st.tokens[st.page];
     do {
-      const q = new URLSearchParams({period: code, indicator: st.d.drill,
-        page_size: String(DRILL_PAGE - cases.length)});
-      if (st.d.den) q.set('denominator', 'true');
-      if (st.d.department) q.set('department_code', st.d.department);
-      if (st.d.status) q.set('status', st.d.status);
-      if (token) q.set('page_token', token);
+      const q = casesQuery(st.d, code, DRILL_PAGE - cases.length, token);
       // The count, once: with the list's first request.
       const counting = st.page === 0 && !token;
       if (counting) q.set('with_total_size', 'true');

@@ -72,6 +72,12 @@ function check(ok, what) {
     let rows = await trendRows();
     check(rows.length === 12 && rows[0][0] === '2019年8月' && rows[11][0] === '2020年7月',
         'the trend: the 12 months to 2020年7月');
+    {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#trend-export-csv')]);
+      check(download.suggestedFilename() === '重庆市綦江区政务服务管理办公室-2020年7月-受理办件趋势.csv',
+          'the trend table exports: ' + download.suggestedFilename());
+      await download.saveAs(path.join(artifacts, 'export-trend.csv'));
+    }
     check(rows[11][1] === '84,781', "the trend's last month is the headline figure");
     check((await text('#trend-title')).startsWith('受理办件趋势'), 'the trend is of 受理办件');
     await shot('dashboard-1-month.png');
@@ -114,6 +120,15 @@ function check(ok, what) {
     check(cases.every((r) => /^2020年\d+月\d+日 \d\d:\d\d$/.test(r[5])),
         'times in Chinese, China Standard Time: ' + cases[0][5]);
     await shot('dashboard-4-cases.png');
+    // Its exports: the file named office-period-table, kept for the
+    // Python side to read (CSV and XLSX).
+    for (const [button, file] of [['#drill-export-csv', 'export-overtime.csv'], ['#drill-export-xlsx', 'export-overtime.xlsx']]) {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+      const extension = file.split('.').pop();
+      check(download.suggestedFilename() === `重庆市綦江区政务服务管理办公室-2020年7月-超时办件.${extension}`,
+          'the export is named office-period-table: ' + download.suggestedFilename());
+      await download.saveAs(path.join(artifacts, file));
+    }
     await page.goBack();
     await page.waitForFunction(() => !document.querySelector('#overview').hidden);
     check(await text('#cases') === '84,781' && page.url().endsWith('?period=2020-07'),

@@ -13,11 +13,15 @@ is pushed. Its screenshots are test artifacts
 Before the browser: every headline figure and every department bar of July
 2020 lists as many records as it counts, asked of the gateway as the page
 asks."""
+import csv
+import io
 import json
 import os
 import subprocess
 import urllib.parse
 import urllib.request
+import zipfile
+from xml.etree import ElementTree
 
 import zwfw_testlib
 
@@ -31,7 +35,8 @@ class DashboardBrowserTest(zwfw_testlib.ServicesTestCase):
             f.write(self.viewer)
         _, peers = self.start_services()
         gateway = self.start("gateway/gateway_server", peers + [
-            "--anonymous_viewer", "--viewer_token_file=" + viewer])
+            "--anonymous_viewer", "--viewer_token_file=" + viewer,
+            "--office_name=重庆市綦江区政务服务管理办公室"])
         self.load_demo(peers)
         self.assert_every_figure_lists_its_records(gateway.port)
         # The same from the command line.
@@ -54,7 +59,36 @@ class DashboardBrowserTest(zwfw_testlib.ServicesTestCase):
                      "5-department-cases", "6-quarter", "7-year", "8-live"):
             shot = os.path.join(artifacts, "dashboard-%s.png" % step)
             self.assertGreater(os.path.getsize(shot), 20000, shot)
+        self.assert_exports(artifacts)
         self.assertEqual(gateway.terminate(), 0)
+
+    def assert_exports(self, artifacts):
+        """The files the page saved, read as a spreadsheet program would."""
+        with open(os.path.join(artifacts, "export-overtime.csv"),
+                  encoding="utf-8") as f:
+            text = f.read()
+        self.assertTrue(text.startswith("\ufeff"), "a BOM for Excel")
+        rows = list(csv.reader(io.StringIO(text[1:])))
+        self.assertEqual(rows[0][:2], ["部门", "办件编号"])
+        self.assertEqual(len(rows), 8)  # the header and the 7 cases
+        self.assertTrue(all(r[-1] == "是" for r in rows[1:]))
+        with zipfile.ZipFile(os.path.join(artifacts,
+                                          "export-overtime.xlsx")) as book:
+            self.assertIsNone(book.testzip())
+            sheet = ElementTree.fromstring(
+                book.read("xl/worksheets/sheet1.xml"))
+            workbook = book.read("xl/workbook.xml").decode()
+        self.assertIn('name="超时办件"', workbook)
+        ns = {"s": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+        cells = [[("".join(c.itertext())) for c in r.findall("s:c", ns)]
+                 for r in sheet.iter("{%s}row" % ns["s"])]
+        self.assertEqual(cells, rows)  # the same cells as the CSV
+        with open(os.path.join(artifacts, "export-trend.csv"),
+                  encoding="utf-8-sig") as f:
+            trend = list(csv.reader(f))
+        self.assertEqual(trend[0], ["周期", "受理办件"])
+        self.assertEqual(trend[-1], ["2020年7月", "84781"])
+        self.assertEqual(len(trend), 13)
 
     def assert_every_figure_lists_its_records(self, port):
         def get(path, **query):
