@@ -185,6 +185,8 @@
         button.querySelector('.change').textContent = words.join('；') || '无可比数据';
       }
       drawSites(cases);
+      $('department-choice').replaceChildren(option('', '请选择部门'),
+          ...(cases.departments || []).map((d) => option(d.department_code, d.department_name)));
       drawSatisfaction(survey);
       drawTiers(card);
       const formats = [['text', '文本'], ['html', '网页'], ['pdf', 'PDF'], ['xlsx', 'Excel'], ['csv', 'CSV']];
@@ -444,6 +446,7 @@
   let drillState = null;
   async function showDrill(d) {
     $('overview').hidden = true;
+    $('department').hidden = true;
     $('drill').hidden = false;
     $('drill-back').href = '?period=' + encodeURIComponent(periodCode(period));
     const code = periodCode(period);
@@ -622,13 +625,140 @@
   function show() {
     const d = drillOfAddress();
     if (d) {
+      $('department').hidden = true;
       showDrill(d);
       return;
     }
+    const department = new URLSearchParams(location.search).get('department');
+    if (department) {
+      showDepartment(department);
+      return;
+    }
+    $('department').hidden = true;
     $('drill').hidden = true;
     $('overview').hidden = false;
     document.title = '政务服务绩效看板';
     if (shown !== periodCode(period)) load();
+  }
+
+  // ---- One department's page (?department=CODE) ----
+  //
+  // Its headline figures with their rank among the departments and their
+  // changes, its trend, its score lines, its windows' and staff's ratings,
+  // and links to its records (overtime cases, open rectifications).
+  // Fewer is better for these; more for the rest.
+  const RANKED = {overtime: 'asc', rectifications_open: 'asc', rectifications_overdue: 'asc'};
+  // A department's place among those with a value (exact ratios; ties
+  // share the place): "第3位 / 33".
+  function rank(rows, i, code) {
+    const value = (row) => {
+      const f = (row.figures || [])[i] || {};
+      return n(f.denominator) === 0 ? null : n(f.numerator) / n(f.denominator);
+    };
+    const valued = rows.filter((row) => value(row) !== null);
+    const mine = rows.find((row) => row.code === code);
+    if (!mine || value(mine) === null) return '—';
+    const better = RANKED[HEADLINE[i]] === 'asc' ? (v) => v < value(mine) : (v) => v > value(mine);
+    return `第${valued.filter((row) => better(value(row))).length + 1}位 / ${valued.length}`;
+  }
+  const figureText = (name, f) => (RATES.has(name) ? pct(f.numerator, f.denominator)
+      : n(f.numerator).toLocaleString('zh-CN'));
+
+  async function showDepartment(code) {
+    $('overview').hidden = true;
+    $('drill').hidden = true;
+    $('department').hidden = false;
+    delete document.body.dataset.department;
+    const p = period;
+    const pc = periodCode(p);
+    for (const a of document.querySelectorAll('#department .back')) a.href = '?period=' + encodeURIComponent(pc);
+    try {
+      const [indicators, survey, card] = await Promise.all([
+        indicatorsOf(pc, true), get(`/v1/periods/${pc}/satisfaction`),
+        p.kind === 'month' ? get(`/v1/periods/${pc}/scorecard`).catch((e) => ({error: e.message}))
+            : Promise.resolve({error: '绩效考核按月进行，请选择月份查看'}),
+      ]);
+      const rows = indicators.departments || [];
+      const mine = rows.find((row) => row.code === code);
+      if (!mine) throw new Error(`没有代码为 ${code} 的部门`);
+      $('department-title').textContent = `${mine.name}（${periodName(p)}）`;
+      document.title = `${mine.name} - 政务服务绩效看板`;
+      const labels = {};
+      for (const b of document.querySelectorAll('#headline .card')) labels[b.dataset.trend] = b.querySelector('.label').textContent;
+      labels.visit_satisfaction_rate = '回访满意率';
+      labels.rectifications_open = '差评整改未办结';
+      labels.rectifications_overdue = '差评整改超期';
+      $('department-figures').tBodies[0].replaceChildren(...HEADLINE.map((name, i) => {
+        const words = [(mine.change || [])[i], (mine.year_change || [])[i]].filter((w) => w && w !== '—');
+        return row([labels[name], figureText(name, (mine.figures || [])[i] || {}), rank(rows, i, code),
+          words.join('；') || '无可比数据']);
+      }));
+      const links = [['超时办件', 'overtime'], ['受理办件', 'accepted'], ['未办结的差评整改', 'rectifications_open']]
+          .map(([name, drill]) => {
+            const b = document.createElement('button');
+            b.type = 'button';
+            b.className = 'drill-link';
+            b.textContent = `查看明细：本部门${name}`;
+            b.addEventListener('click', () => openDrill({drill, den: false, department: code, status: ''}));
+            return b;
+          });
+      $('department-links').replaceChildren(...links);
+
+      // The trend of its cases over the periods the overview draws.
+      const periods = periodsEndingWith(p, KINDS[p.kind].trend);
+      const read = await Promise.all(periods.map((q) => answerOf(periodCode(q))));
+      const accepted = read.map((a) => n((((a.departments || []).find((r) => r.code === code) || {}).figures || [])[0]?.numerator));
+      $('department-trend').tBodies[0].replaceChildren(...periods.map((q, k) =>
+        row([periodName(q), accepted[k].toLocaleString('zh-CN')])));
+      echarts.init($('department-trend-chart')).setOption({
+        tooltip: {trigger: 'axis', renderMode: 'richText'},
+        grid: {left: 70, top: 20, right: 30, bottom: 40},
+        xAxis: {type: 'category', data: periods.map(periodName)},
+        yAxis: {type: 'value'},
+        series: [{type: 'line', data: accepted, label: {show: true}}],
+        animation: false,
+      }, true);
+
+      // Its score and how it was made (a published scorecard for the
+      // anonymous viewer; scorecards are monthly).
+      const score = card.error ? null : (card.departments || []).find((d) => d.department_code === code);
+      $('department-score').textContent = card.error ? '考核结果暂不可用：' + card.error
+          : score ? `得分 ${(n(score.score) / 100).toFixed(2)}${score.tier ? `，${score.tier}` : ''}` : '无考核结果';
+      $('department-lines').tBodies[0].replaceChildren(...((score && score.lines) || []).map((l) =>
+        row([l.text, l.detail || String(n(l.count)), (n(l.points) / 100).toFixed(2)])));
+
+      // Its windows, and their staff under each.
+      const windows = (survey.windows || []).filter((w) => w.department_code === code);
+      const rate = (r) => pct((r || {}).numerator, (r || {}).denominator);
+      const rated = (c) => n((c || {}).active) + n((c || {}).defaulted);
+      const lines = [];
+      for (const w of windows) {
+        lines.push(row([w.window_name, String(rated(w.ratings)), rate(w.ratings.satisfaction_rate), rate(w.ratings.good_rate)]));
+        for (const st of (survey.staff || []).filter((x) => x.window_code === w.window_code)) {
+          lines.push(row([`　${st.staff_name}`, String(rated(st.ratings)), rate(st.ratings.satisfaction_rate),
+            rate(st.ratings.good_rate)]));
+        }
+      }
+      if (!lines.length) lines.push(row(['本期无窗口评价', '', '', '']));
+      $('department-windows').tBodies[0].replaceChildren(...lines);
+      $('status').textContent = '';
+      document.body.dataset.department = code;
+    } catch (e) {
+      $('status').textContent = '无法加载：' + e.message;
+    }
+  }
+  $('department-choice').addEventListener('change', () => {
+    const code = $('department-choice').value;
+    if (!code) return;
+    history.pushState(null, '', `?period=${encodeURIComponent(periodCode(period))}&department=${encodeURIComponent(code)}`);
+    show();
+  });
+  for (const a of document.querySelectorAll('#department .back')) {
+    a.addEventListener('click', (e) => {
+      e.preventDefault();
+      history.pushState(null, '', '?period=' + encodeURIComponent(periodCode(period)));
+      show();
+    });
   }
 
   // ---- Live: the figures follow the data without a reload ----
@@ -674,6 +804,12 @@
   // The records of the same figure for the new period, or its overview.
   function periodChanged() {
     const d = drillOfAddress();
+    const department = new URLSearchParams(location.search).get('department');
+    if (!d && department) {
+      history.replaceState(null, '', `?period=${encodeURIComponent(periodCode(period))}&department=${encodeURIComponent(department)}`);
+      showDepartment(department);
+      return;
+    }
     if (!d) {
       load();
       return;

@@ -159,6 +159,33 @@ function check(ok, what) {
     await page.click('#drill-back');
     await page.waitForFunction(() => !document.querySelector('#overview').hidden);
 
+    // 5. A department's page: its figures as the gateway counts them, its
+    // rank, its score lines, its windows and staff.
+    await page.selectOption('#department-choice', 'qj-rlsbj');
+    await page.waitForSelector('body[data-department="qj-rlsbj"]');
+    const mine = await page.evaluate(async () => {
+      const r = await fetch('/v1/periods/2020-07/indicators?indicators=accepted&indicators=overtime',
+          {headers: {Authorization: 'Bearer ' + sessionStorage.getItem('zwfw-token')}});
+      const row = (await r.json()).departments.find((d) => d.code === 'qj-rlsbj');
+      return row.figures.map((f) => Number(f.numerator || 0));
+    });
+    const figures = await page.$$eval('#department-figures tbody tr',
+        (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+    check((await text('#department-title')).startsWith('区人力社保局（2020年7月）'), 'the page of 区人力社保局');
+    check(figures[0][1] === grouped(mine[0]) && /^第\d+位 \/ \d+$/.test(figures[0][2]),
+        `its cases ${grouped(mine[0])} and their rank ${figures[0][2]}`);
+    check(figures.find((r) => r[0] === '超时办件')[1] === String(mine[1]) && mine[1] === 5,
+        'its 5 overtime cases');
+    const lines = await page.$$eval('#department-lines tbody tr', (rows) => rows.map((r) => r.textContent));
+    check(lines.some((l) => l.includes('办件超时') && l.endsWith('-1.25')) && (await text('#department-score')).startsWith('得分'),
+        'its score and the lines it is made of: ' + lines.join(' | '));
+    check((await page.$$('#department-windows tbody tr')).length >= 1, 'its windows and staff with their ratings');
+    const trend = await page.$$eval('#department-trend tbody tr', (rows) => rows.map((r) => r.cells[1].textContent));
+    check(trend.length === 12 && trend[11] === grouped(mine[0]), "its trend ends at this month's figure");
+    await shot('dashboard-5-department.png');
+    await page.goBack();
+    await page.waitForFunction(() => !document.querySelector('#overview').hidden);
+
     // 5. The third quarter: exact, the sum of its months.
     await page.selectOption('#kind', 'quarter');
     await page.waitForSelector('body[data-loaded="2020-Q1"]', {timeout: 60000});

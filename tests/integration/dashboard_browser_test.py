@@ -5,7 +5,7 @@ real processes, the July 2020 demo loaded through the APIs, then
 tests/browser/dashboard_flow.js — the period chosen in Chinese whatever the
 browser's language, a figure's trend chosen from the keyboard, its cases
 (refused to the anonymous viewer, then listed for the office's token) and
-back, a department's bar to its cases, a quarter equal to its months
+back, a department's bar to its cases, a department's page, a quarter equal to its months
 summed, a year, and a figure that changes, without a reload, once a case
 is pushed. Its screenshots are test artifacts
 (build/test-artifacts/dashboard-*.png).
@@ -56,7 +56,7 @@ class DashboardBrowserTest(zwfw_testlib.ServicesTestCase):
         print(flow.stdout)
         self.assertEqual(flow.returncode, 0, flow.stdout + flow.stderr)
         for step in ("1-month", "2-trend", "3-denied", "4-cases",
-                     "5-department-cases", "6-quarter", "7-year", "8-live"):
+                     "5-department-cases", "5-department", "6-quarter", "7-year", "8-live"):
             shot = os.path.join(artifacts, "dashboard-%s.png" % step)
             self.assertGreater(os.path.getsize(shot), 20000, shot)
         self.assert_exports(artifacts)
