@@ -82,6 +82,38 @@ function check(ok, what) {
     check((await text('#trend-title')).startsWith('受理办件趋势'), 'the trend is of 受理办件');
     await shot('dashboard-1-month.png');
 
+    // The departments at any scale: the charts show 15 at most — the top,
+    // the bottom, or those searched for; the table holds all, sortable.
+    const chartNames = () => page.evaluate(() =>
+      echarts.getInstanceByDom(document.querySelector('#sites-chart')).getOption().yAxis[0].data);
+    let names = await chartNames();
+    check(names.length === 15 && (await text('#chart-note')).startsWith('共 34 个部门'),
+        'the sites chart: the top 15 of 34 departments');
+    await page.selectOption('#chart-range', 'bottom');
+    const bottom = await chartNames();
+    check(bottom.length === 15 && !bottom.includes(names[0]), 'the bottom 15: not the top one');
+    await page.fill('#chart-search', '人力');
+    names = await chartNames();
+    check(names.length === 1 && names[0] === '区人力社保局', 'search: 人力 finds 区人力社保局');
+    await page.fill('#chart-search', '');
+    await page.selectOption('#chart-range', 'top');
+    await page.click('#department-table-details summary');
+    const tableRows = () => page.$$eval('#department-table tbody tr',
+        (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
+    let table = await tableRows();
+    const totals = table.map((r) => Number(r[4].replace(/,/g, '')));
+    check(table.length === 34 && totals.every((v, i) => i === 0 || totals[i - 1] >= v),
+        'the table: all 34 departments, by 合计 descending');
+    await page.focus('#department-table thead th:nth-child(5)');
+    await page.keyboard.press('Enter');
+    table = await tableRows();
+    check(Number(table[0][4].replace(/,/g, '')) === Math.min(...totals) &&
+          await page.getAttribute('#department-table thead th:nth-child(5)', 'aria-sort') === 'ascending',
+        'Enter on 合计 sorts it ascending');
+    await page.click('#department-table thead th:nth-child(1)');
+    table = await tableRows();
+    check(table[0][0] <= table[1][0] || table[0][0].localeCompare(table[1][0], 'zh-CN') <= 0, 'sorted by name');
+
     // 2. Another figure's trend, chosen from the keyboard: from the
     // periods already read, no request.
     let reads = 0;

@@ -30,13 +30,8 @@ class DashboardBrowserTest(zwfw_testlib.ServicesTestCase):
 
     def test_period_selector_and_trends(self):
         client = zwfw_testlib.node_packages("browser", ["dashboard_flow.js"])
-        viewer = os.path.join(self.dir, "viewer.token")
-        with open(viewer, "w") as f:
-            f.write(self.viewer)
-        _, peers = self.start_services()
-        gateway = self.start("gateway/gateway_server", peers + [
-            "--anonymous_viewer", "--viewer_token_file=" + viewer,
-            "--office_name=重庆市綦江区政务服务管理办公室"])
+        gateway, peers = self.start_dashboard(
+            ["--office_name=重庆市綦江区政务服务管理办公室"])
         self.load_demo(peers)
         self.assert_every_figure_lists_its_records(gateway.port)
         # The same from the command line.

@@ -333,6 +333,18 @@ class ServicesTestCase(unittest.TestCase):
                 "--database_password_file=" +
                 os.environ["ZWFW_TEST_POSTGRES_PASSWORD_FILE"]]
 
+    def start_dashboard(self, extra=()):
+        """The four services and a gateway that lets requests without a
+        token read aggregates (--anonymous_viewer), as tools/run starts
+        them; returns (the gateway, the --intake=… flags for clients)."""
+        viewer = os.path.join(self.dir, "viewer.token")
+        with open(viewer, "w") as f:
+            f.write(self.viewer)
+        _, peers = self.start_services()
+        gateway = self.start("gateway/gateway_server", peers + [
+            "--anonymous_viewer", "--viewer_token_file=" + viewer, *extra])
+        return gateway, peers
+
     def start_services(self, extra=()):
         """intake, survey, scoring and bulletin, each told where the others
         are; returns (servers by name, the --intake=… flags for clients)."""
