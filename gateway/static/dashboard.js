@@ -98,9 +98,9 @@
     const headers = token() ? {Authorization: 'Bearer ' + token()} : {};
     const r = await fetch(path, {headers});
     if (r.status === 401 && ask) {
-      // A viewer token only: the page reads aggregates and never needs the
-      // office's admin token (it would sit in this tab's storage).
-      if (askToken('请输入查看令牌（viewer）；请勿在此输入管理员令牌')) return get(path);
+      // A viewer or office token: the page only reads, and never needs
+      // the admin token (it would sit in this tab's storage).
+      if (askToken('请输入查看令牌（viewer 或 office）；请勿在此输入管理员令牌')) return get(path);
     }
     if (!r.ok) {
       const body = await r.json().catch(() => ({message: r.statusText}));
@@ -680,7 +680,9 @@
     });
   }
   $('drill-login').addEventListener('click', () => {
-    if (askToken('请输入令牌：部门令牌查看本部门明细，中心工作人员令牌查看全部')) drawDrillPage();
+    if (askToken('请输入令牌：部门令牌查看本部门明细，中心工作人员的只读令牌（office）查看全部；请勿输入管理员令牌')) {
+      drawDrillPage();
+    }
   });
   $('drill-back').addEventListener('click', (e) => {
     e.preventDefault();

@@ -16,8 +16,8 @@ namespace {
 
 // A published bulletin is public: every role reads it.
 const std::initializer_list<Role> kPublishedReaders = {
-    Role::kAdmin, Role::kService, Role::kViewer, Role::kDepartment,
-    Role::kEvaluator};
+    Role::kAdmin,      Role::kService,   Role::kViewer,
+    Role::kDepartment, Role::kEvaluator, Role::kOffice};
 
 }  // namespace
 
@@ -62,7 +62,8 @@ grpc::Status BulletinService::GetIndicators(
   // Aggregates only: every reader of figures may ask.
   return HandleRpc(
       *tokens_, *context, "GetIndicators",
-      {Role::kAdmin, Role::kService, Role::kViewer, Role::kDepartment},
+      {Role::kAdmin, Role::kService, Role::kViewer, Role::kDepartment,
+       Role::kOffice},
       [&](const Principal&) -> absl::Status {
         absl::StatusOr<ReportPeriod> period =
             ReportPeriod::Parse(request->period());
@@ -159,25 +160,26 @@ grpc::Status BulletinService::SetTemplate(
 grpc::Status BulletinService::GetTemplate(
     grpc::ServerContext* context, const zwfw::v1::GetTemplateRequest* request,
     zwfw::v1::BulletinTemplate* response) {
-  return HandleRpc(
-      *tokens_, *context, "GetTemplate",
-      {Role::kAdmin, Role::kService, Role::kViewer, Role::kDepartment},
-      [&](const Principal&) -> absl::Status {
-        absl::Status named = CheckTemplateName(request->name());
-        if (!named.ok()) return named;
-        absl::StatusOr<zwfw::v1::BulletinTemplate> stored =
-            store_->GetTemplate(request->name(), request->version());
-        if (!stored.ok()) return stored.status();
-        absl::StatusOr<BulletinTemplate> parsed =
-            BulletinTemplate::Parse(stored->text());
-        if (parsed.ok()) {
-          for (const Indicator& i : parsed->plan().indicators()) {
-            stored->add_indicators(i.text);
-          }
-        }
-        *response = *std::move(stored);
-        return absl::OkStatus();
-      });
+  return HandleRpc(*tokens_, *context, "GetTemplate",
+                   {Role::kAdmin, Role::kService, Role::kViewer,
+                    Role::kDepartment, Role::kOffice},
+                   [&](const Principal&) -> absl::Status {
+                     absl::Status named = CheckTemplateName(request->name());
+                     if (!named.ok()) return named;
+                     absl::StatusOr<zwfw::v1::BulletinTemplate> stored =
+                         store_->GetTemplate(request->name(),
+                                             request->version());
+                     if (!stored.ok()) return stored.status();
+                     absl::StatusOr<BulletinTemplate> parsed =
+                         BulletinTemplate::Parse(stored->text());
+                     if (parsed.ok()) {
+                       for (const Indicator& i : parsed->plan().indicators()) {
+                         stored->add_indicators(i.text);
+                       }
+                     }
+                     *response = *std::move(stored);
+                     return absl::OkStatus();
+                   });
 }
 
 grpc::Status BulletinService::GetDraft(grpc::ServerContext* context,

@@ -84,6 +84,8 @@ std::string Principal::RoleName() const {
       return "admin";
     case Role::kService:
       return "service";
+    case Role::kOffice:
+      return "office";
   }
   return "unknown";
 }
@@ -97,6 +99,10 @@ bool Principal::MayActFor(absl::string_view code) const {
   return role == Role::kDepartment && department_code == code;
 }
 
+bool Principal::MayRead(absl::string_view code) const {
+  return role == Role::kOffice || MayActFor(code);
+}
+
 absl::StatusOr<Principal> ParseRole(absl::string_view text) {
   Principal p;
   std::optional<std::string> scope;
@@ -106,6 +112,8 @@ absl::StatusOr<Principal> ParseRole(absl::string_view text) {
     p.role = Role::kService;
   } else if (text == "viewer") {
     p.role = Role::kViewer;
+  } else if (text == "office") {
+    p.role = Role::kOffice;
   } else if (text == "evaluator") {
     p.role = Role::kEvaluator;
   } else if (text.size() <= kMaxRoleBytes &&
@@ -123,7 +131,7 @@ absl::StatusOr<Principal> ParseRole(absl::string_view text) {
   } else {
     return absl::InvalidArgumentError(absl::StrCat(
         "role \"", text.substr(0, kMaxRoleBytes),
-        "\" is not one of admin, service, viewer, department:<code>, "
+        "\" is not one of admin, service, viewer, office, department:<code>, "
         "evaluator:<window_code>, channel:<name>"));
   }
   return p;

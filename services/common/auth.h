@@ -46,7 +46,11 @@ enum class Role {
   kChannel,
   kViewer,
   kAdmin,
-  kService
+  kService,
+  // The office's staff reading: every department's cases, ratings,
+  // rectifications and scorecards, as admin reads them; writes nothing
+  // (the dashboard's records, without an admin token in a browser).
+  kOffice
 };
 
 // Who is calling.
@@ -68,6 +72,9 @@ struct Principal {
   // Whether this principal may act on `department_code`'s data: admin and
   // service may act for any department, a department only for itself.
   bool MayActFor(absl::string_view department_code) const;
+  // Whether it may read `department_code`'s records: those who may act for
+  // it, and the office.
+  bool MayRead(absl::string_view department_code) const;
 };
 
 // Parses "admin", "department:11500110", "evaluator:W01", "channel:sms",

@@ -20,7 +20,7 @@ absl::StatusOr<const zwfw::v1::Department*> DepartmentReadableBy(
   absl::StatusOr<const zwfw::v1::Department*> d =
       FindDepartmentOrNotFound(directory, name);
   if (!d.ok()) return d.status();
-  if (!who.MayActFor((*d)->code())) {
+  if (!who.MayRead((*d)->code())) {
     return absl::PermissionDeniedError(
         absl::StrCat("token of ", who.RoleName(), " may not read ", what,
                      " of department ", (*d)->code()));

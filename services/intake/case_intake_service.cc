@@ -297,7 +297,7 @@ grpc::ServerUnaryReactor* CaseIntakeService::GetCase(
     zwfw::v1::GetCaseResponse* response) {
   return HandleRpcNow(
       *tokens_, context, "GetCase",
-      {Role::kDepartment, Role::kAdmin, Role::kService},
+      {Role::kDepartment, Role::kAdmin, Role::kService, Role::kOffice},
       [&](const Principal& who) -> absl::Status {
         absl::StatusOr<const zwfw::v1::Department*> department =
             DepartmentReadableBy(*directory_->Current(),
@@ -332,7 +332,7 @@ grpc::ServerUnaryReactor* CaseIntakeService::ListCases(
     zwfw::v1::ListCasesResponse* response) {
   return HandleRpcNow(
       *tokens_, context, "ListCases",
-      {Role::kDepartment, Role::kAdmin, Role::kService},
+      {Role::kDepartment, Role::kAdmin, Role::kService, Role::kOffice},
       [&](const Principal& who) -> absl::Status {
         CaseQuery query;
         // Which cases of the query's pages the list keeps: those of the
@@ -549,24 +549,25 @@ grpc::ServerUnaryReactor* CaseIntakeService::GetCaseStats(
     grpc::CallbackServerContext* context,
     const zwfw::v1::GetCaseStatsRequest* request,
     zwfw::v1::GetCaseStatsResponse* response) {
-  return HandleRpcNow(
-      *tokens_, context, "GetCaseStats",
-      {Role::kDepartment, Role::kAdmin, Role::kService, Role::kViewer},
-      [&](const Principal&) -> absl::Status {
-        absl::StatusOr<ReportPeriod> period =
-            ReportPeriod::Parse(request->period());
-        if (!period.ok()) return period.status();
-        std::vector<MonthCounters> months;
-        for (const Period& month : period->months()) {
-          absl::StatusOr<MonthCounters> counters =
-              store_->ReadMonth(month, options_.now());
-          if (!counters.ok()) return counters.status();
-          months.push_back(*std::move(counters));
-        }
-        *response = BuildCaseStats(*period, MergeMonths(std::move(months)),
-                                   *directory_->Current());
-        return absl::OkStatus();
-      });
+  return HandleRpcNow(*tokens_, context, "GetCaseStats",
+                      {Role::kDepartment, Role::kAdmin, Role::kService,
+                       Role::kViewer, Role::kOffice},
+                      [&](const Principal&) -> absl::Status {
+                        absl::StatusOr<ReportPeriod> period =
+                            ReportPeriod::Parse(request->period());
+                        if (!period.ok()) return period.status();
+                        std::vector<MonthCounters> months;
+                        for (const Period& month : period->months()) {
+                          absl::StatusOr<MonthCounters> counters =
+                              store_->ReadMonth(month, options_.now());
+                          if (!counters.ok()) return counters.status();
+                          months.push_back(*std::move(counters));
+                        }
+                        *response = BuildCaseStats(
+                            *period, MergeMonths(std::move(months)),
+                            *directory_->Current());
+                        return absl::OkStatus();
+                      });
 }
 
 grpc::ServerUnaryReactor* CaseIntakeService::GetCaseSums(
@@ -576,7 +577,8 @@ grpc::ServerUnaryReactor* CaseIntakeService::GetCaseSums(
   // Aggregates only, like GetCaseStats: every reader of figures may ask.
   return HandleRpcNow(
       *tokens_, context, "GetCaseSums",
-      {Role::kDepartment, Role::kAdmin, Role::kService, Role::kViewer},
+      {Role::kDepartment, Role::kAdmin, Role::kService, Role::kViewer,
+       Role::kOffice},
       [&](const Principal&) -> absl::Status {
         absl::StatusOr<ReportPeriod> period =
             ReportPeriod::Parse(request->period());

@@ -22,8 +22,8 @@ absl::StatusOr<std::string> DepartmentFilter(const DirectoryIndex& index,
 
 // Everyone with a token reads the directory.
 const std::initializer_list<Role> kReaders = {
-    Role::kAdmin,     Role::kService, Role::kViewer,
-    Role::kEvaluator, Role::kChannel, Role::kDepartment};
+    Role::kAdmin,   Role::kService,    Role::kViewer, Role::kEvaluator,
+    Role::kChannel, Role::kDepartment, Role::kOffice};
 
 }  // namespace
 

@@ -18,7 +18,8 @@ namespace {
 constexpr size_t kMaxReasonBytes = 500;
 
 const std::initializer_list<Role> kReaders = {Role::kAdmin, Role::kService,
-                                              Role::kViewer, Role::kDepartment};
+                                              Role::kViewer, Role::kDepartment,
+                                              Role::kOffice};
 
 }  // namespace
 

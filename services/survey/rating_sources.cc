@@ -20,7 +20,7 @@ absl::Status MayRate(const Principal& who) {
         " may not submit ratings: a department never rates itself (ratings "
         "come from window devices and citizens' channels)"));
   }
-  if (who.role == Role::kViewer) {
+  if (who.role == Role::kViewer || who.role == Role::kOffice) {
     return absl::PermissionDeniedError(
         absl::StrCat("token of ", who.RoleName(), " may not submit ratings"));
   }
@@ -78,6 +78,7 @@ absl::Status ApplyRatingSource(const Principal& who,
       return absl::OkStatus();
     case Role::kDepartment:
     case Role::kViewer:
+    case Role::kOffice:
       break;  // refused by MayRate above
   }
   return absl::OkStatus();

@@ -175,7 +175,7 @@ grpc::Status SurveyService::ListRectifications(
     zwfw::v1::ListRectificationsResponse* response) {
   return HandleRpc(
       *tokens_, *context, "ListRectifications",
-      {Role::kDepartment, Role::kAdmin, Role::kService},
+      {Role::kDepartment, Role::kAdmin, Role::kService, Role::kOffice},
       [&](const Principal& who) -> absl::Status {
         RectificationQuery query;
         if (!request->period().empty()) {
@@ -268,7 +268,8 @@ grpc::Status SurveyService::GetSatisfactionStats(
     zwfw::v1::GetSatisfactionStatsResponse* response) {
   return HandleRpc(
       *tokens_, *context, "GetSatisfactionStats",
-      {Role::kDepartment, Role::kAdmin, Role::kService, Role::kViewer},
+      {Role::kDepartment, Role::kAdmin, Role::kService, Role::kViewer,
+       Role::kOffice},
       [&](const Principal&) -> absl::Status {
         absl::StatusOr<ReportPeriod> period =
             ReportPeriod::Parse(request->period());

@@ -7,7 +7,8 @@
 // step's figures are checked against the gateway's own answers and
 // screenshotted into ARTIFACTS.
 //
-//   ZWFW_URL=http://127.0.0.1:PORT ZWFW_OFFICE_TOKEN=TOKEN ARTIFACTS=DIR \
+//   ZWFW_URL=http://127.0.0.1:PORT ZWFW_OFFICE_TOKEN=TOKEN (office) \
+//       ZWFW_DEPARTMENT_TOKEN=TOKEN (department:qj-gaj) ARTIFACTS=DIR \
 //       node dashboard_flow.js
 //
 // Exits 0 when every check holds; otherwise prints the first failure and
@@ -98,6 +99,8 @@ function check(ok, what) {
     await page.fill('#chart-search', '');
     await page.selectOption('#chart-range', 'top');
     await page.click('#department-table-details summary');
+    // Drawn on the details' toggle event, which follows the click.
+    await page.waitForFunction(() => document.querySelectorAll('#department-table tbody tr').length > 0);
     const tableRows = () => page.$$eval('#department-table tbody tr',
         (rows) => rows.map((r) => [...r.cells].map((c) => c.textContent)));
     let table = await tableRows();
@@ -106,11 +109,13 @@ function check(ok, what) {
         'the table: all 34 departments, by 合计 descending');
     await page.focus('#department-table thead th:nth-child(5)');
     await page.keyboard.press('Enter');
+    await page.waitForSelector('#department-table thead th:nth-child(5)[aria-sort="ascending"]');
     table = await tableRows();
     check(Number(table[0][4].replace(/,/g, '')) === Math.min(...totals) &&
           await page.getAttribute('#department-table thead th:nth-child(5)', 'aria-sort') === 'ascending',
         'Enter on 合计 sorts it ascending');
     await page.click('#department-table thead th:nth-child(1)');
+    await page.waitForSelector('#department-table thead th:nth-child(1)[aria-sort="ascending"]');
     table = await tableRows();
     check(table[0][0] <= table[1][0] || table[0][0].localeCompare(table[1][0], 'zh-CN') <= 0, 'sorted by name');
 
@@ -256,7 +261,7 @@ function check(ok, what) {
           status: 'CASE_STATUS_ACCEPTED', accepted_at: '2020-07-20T02:00:00Z'}}),
       });
       return [r.status, await r.text()];
-    }, process.env.ZWFW_OFFICE_TOKEN);
+    }, process.env.ZWFW_DEPARTMENT_TOKEN);
     check(pushed[0] === 200 && pushed[1].includes('ACCEPTED'), 'a new July case pushed: ' + pushed.join(' '));
     await page.waitForFunction(() => document.querySelector('#updated').textContent.startsWith('数据已更新'),
         null, {timeout: 30000});

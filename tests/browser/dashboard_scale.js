@@ -62,6 +62,8 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     check(found.length === 1 && found[0] === '测试部门1999', 'search finds one department of 2,000');
     const started = Date.now();
     await page.click('#department-table-details summary');
+    // Drawn on the details' toggle event, which follows the click.
+    await page.waitForFunction(() => document.querySelectorAll('#department-table tbody tr').length > 0);
     const rows = await page.$$eval('#department-table tbody tr', (r) => r.length);
     console.log(`the table of ${rows} departments drawn in ${Date.now() - started} ms`);
     check(rows === departments, `the table holds all ${departments}`);

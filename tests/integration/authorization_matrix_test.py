@@ -9,7 +9,7 @@ A call "passes" authorisation when its status is anything but
 UNAUTHENTICATED or PERMISSION_DENIED (HTTP 401 or 403): the requests are
 empty or nearly, so an allowed caller mostly meets INVALID_ARGUMENT or
 NOT_FOUND, which is the point — the caller got past the check. Callers:
-admin, service, viewer, department (own and other department), evaluator
+admin, service, viewer, office, department (own and other department), evaluator
 (own and other window), channel, anonymous (no token), revoked (a token
 removed from the file while the servers run), malformed (not a bearer
 credential)."""
@@ -28,9 +28,10 @@ from google.protobuf import message_factory
 import zwfw_testlib
 from zwfw_testlib import new_token
 
-ROLES = ("admin", "service", "viewer", "department", "evaluator", "channel")
+ROLES = ("admin", "service", "viewer", "office", "department", "evaluator",
+         "channel")
 EVERYONE = set(ROLES)
-READERS = {"admin", "service", "viewer", "department"}
+READERS = {"admin", "service", "viewer", "office", "department"}
 
 # The table: RPC -> the roles that pass its authorisation. Everyone else is
 # PERMISSION_DENIED; anonymous, revoked and malformed callers are
@@ -38,8 +39,10 @@ READERS = {"admin", "service", "viewer", "department"}
 MATRIX = {
     "zwfw.v1.CaseIntake/SubmitCases": {"admin", "service", "department"},
     "zwfw.v1.CaseIntake/UpsertCase": {"admin", "service", "department"},
-    "zwfw.v1.CaseIntake/GetCase": {"admin", "service", "department"},
-    "zwfw.v1.CaseIntake/ListCases": {"admin", "service", "department"},
+    "zwfw.v1.CaseIntake/GetCase": {"admin", "service", "office",
+                                   "department"},
+    "zwfw.v1.CaseIntake/ListCases": {"admin", "service", "office",
+                                     "department"},
     "zwfw.v1.CaseIntake/GetCaseStats": READERS,
     "zwfw.v1.CaseIntake/GetCaseSums": READERS,
     "zwfw.v1.CaseIntake/LookupCases": {"admin", "service"},
@@ -54,7 +57,8 @@ MATRIX = {
     "zwfw.v1.Survey/SubmitEvaluations": {"admin", "service", "evaluator",
                                          "channel"},
     "zwfw.v1.Survey/RecordReturnVisits": {"admin", "service"},
-    "zwfw.v1.Survey/ListRectifications": {"admin", "service", "department"},
+    "zwfw.v1.Survey/ListRectifications": {"admin", "service", "office",
+                                          "department"},
     "zwfw.v1.Survey/UpdateRectification": {"admin", "department"},
     "zwfw.v1.Survey/GetSatisfactionStats": READERS,
     "zwfw.v1.Survey/ClosePeriod": {"admin", "service"},
@@ -97,6 +101,10 @@ SCOPED = [
     ("department", "zwfw.v1.Survey/ListRectifications",
      {"department_code": "qj-gaj"}, {"department_code": "qj-swj"},
      "OK", "PERMISSION_DENIED"),
+    # The office reads every department's records.
+    ("office", "zwfw.v1.CaseIntake/ListCases",
+     {"department_code": "qj-gaj"}, {"department_code": "qj-swj"},
+     "OK", "OK"),
     ("department", "zwfw.v1.CaseIntake/UpsertCase",
      {"case": {"department_code": "qj-gaj", "case_no": "m-1",
                "category": "ITEM_CATEGORY_APPROVAL",
@@ -237,6 +245,7 @@ class AuthorizationMatrixTest(zwfw_testlib.ServicesTestCase):
             "admin": bearer(self.admin),
             "service": bearer(service),
             "viewer": bearer(self.viewer),
+            "office": bearer(new_token(self.tokens, "office")),
             "department": bearer(new_token(self.tokens, "department:qj-gaj")),
             "evaluator": bearer(new_token(self.tokens, "evaluator:qj-w01")),
             "channel": bearer(new_token(self.tokens, "channel:online")),

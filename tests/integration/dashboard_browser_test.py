@@ -18,6 +18,7 @@ import io
 import json
 import os
 import subprocess
+import time
 import urllib.parse
 import urllib.request
 import zipfile
@@ -33,11 +34,16 @@ class DashboardBrowserTest(zwfw_testlib.ServicesTestCase):
         gateway, peers = self.start_dashboard(
             ["--office_name=重庆市綦江区政务服务管理办公室"])
         self.load_demo(peers)
+        # The office's staff read with a read-only token; a department's
+        # system pushes the live step's case.
+        self.office = zwfw_testlib.new_token(self.tokens, "office")
+        department = zwfw_testlib.new_token(self.tokens, "department:qj-gaj")
+        time.sleep(1)  # the servers re-read the token file twice a second
         self.assert_every_figure_lists_its_records(gateway.port)
         # The same from the command line.
         _, out, _ = zwfw_testlib.zwfw(*peers, "cases", "list",
                                       "--period=2020-07", "--indicator=overtime",
-                                      token=self.admin, check=0)
+                                      token=self.office, check=0)
         self.assertIn("7 cases of 7", out)
         artifacts = os.path.join(zwfw_testlib.BUILD_DIR, "test-artifacts")
         os.makedirs(artifacts, exist_ok=True)
@@ -45,7 +51,8 @@ class DashboardBrowserTest(zwfw_testlib.ServicesTestCase):
             ["node", os.path.join(client, "dashboard_flow.js")],
             env=dict(os.environ,
                      ZWFW_URL="http://127.0.0.1:%d" % gateway.port,
-                     ZWFW_OFFICE_TOKEN=self.admin,
+                     ZWFW_OFFICE_TOKEN=self.office,
+                     ZWFW_DEPARTMENT_TOKEN=department,
                      ARTIFACTS=artifacts),
             capture_output=True, text=True, timeout=300)
         print(flow.stdout)
@@ -90,7 +97,7 @@ class DashboardBrowserTest(zwfw_testlib.ServicesTestCase):
             request = urllib.request.Request(
                 "http://127.0.0.1:%d%s?%s" % (port, path,
                                               urllib.parse.urlencode(query, doseq=True)),
-                headers={"Authorization": "Bearer " + self.admin})
+                headers={"Authorization": "Bearer " + self.office})
             with urllib.request.urlopen(request, timeout=60) as r:
                 return json.loads(r.read())
 

@@ -35,6 +35,8 @@ TEST(AuthTest, RolesParse) {
   EXPECT_EQ(ParseRole("admin")->role, Role::kAdmin);
   EXPECT_EQ(ParseRole("service")->role, Role::kService);
   EXPECT_EQ(ParseRole("viewer")->role, Role::kViewer);
+  EXPECT_EQ(ParseRole("office")->role, Role::kOffice);
+  EXPECT_EQ(ParseRole("office")->RoleName(), "office");
   EXPECT_EQ(ParseRole("evaluator")->role, Role::kEvaluator);
   absl::StatusOr<Principal> w = ParseRole("evaluator:W01");
   ASSERT_TRUE(w.ok());
@@ -73,6 +75,12 @@ TEST(AuthTest, DepartmentsActOnlyForThemselves) {
   EXPECT_TRUE(ParseRole("admin")->MayActFor("B"));
   EXPECT_TRUE(ParseRole("service")->MayActFor("B"));
   EXPECT_FALSE(ParseRole("viewer")->MayActFor("B"));
+  // The office reads every department's records and acts for none.
+  EXPECT_FALSE(ParseRole("office")->MayActFor("B"));
+  EXPECT_TRUE(ParseRole("office")->MayRead("B"));
+  EXPECT_FALSE(ParseRole("viewer")->MayRead("B"));
+  EXPECT_TRUE(dept.MayRead("A"));
+  EXPECT_FALSE(dept.MayRead("B"));
 }
 
 TEST(AuthTest, TheFileHoldsOnlyHashes) {
