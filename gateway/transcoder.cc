@@ -23,14 +23,25 @@ int HexValue(char c) {
   return -1;
 }
 
-// Sets one top-level scalar field from its text; a repeated string field
-// gets one more element (`?indicators=a&indicators=b`).
+// Sets one top-level scalar field from its text; a repeated string or
+// int32 field gets one more element (`?indicators=a&indicators=b`,
+// `?levels=3&levels=4`).
 absl::Status SetField(Message* m, const std::string& name,
                       const std::string& value) {
   const FieldDescriptor* f = m->GetDescriptor()->FindFieldByName(name);
   if (f != nullptr && f->is_repeated() &&
       f->cpp_type() == FieldDescriptor::CPPTYPE_STRING) {
     m->GetReflection()->AddString(m, f, value);
+    return absl::OkStatus();
+  }
+  if (f != nullptr && f->is_repeated() &&
+      f->cpp_type() == FieldDescriptor::CPPTYPE_INT32) {
+    int32_t v;
+    if (!absl::SimpleAtoi(value, &v)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(name, ": \"", value, "\" is not a valid int32"));
+    }
+    m->GetReflection()->AddInt32(m, f, v);
     return absl::OkStatus();
   }
   if (f == nullptr || f->is_repeated() ||

@@ -394,7 +394,11 @@
     'same_day_rate[site=center]': [
       {name: '中心当日办结的办件', drill: 'same_day_rate[site=center]'},
       {name: '中心受理的办件', drill: 'same_day_rate[site=center]', den: true}],
-    'satisfaction_rate': [],
+    'satisfaction_rate': [
+      {name: '满意的评价', drill: 'satisfaction_rate'},
+      {name: '全部评价', drill: 'satisfaction_rate', den: true},
+      {name: '回访满意', drill: 'visit_satisfaction_rate'},
+      {name: '回访接通', drill: 'visit_satisfaction_rate', den: true}],
     'overtime': [{name: '超时办件', drill: 'overtime'}],
     'rectifications_open': [
       {name: '未办结的差评整改', drill: 'rectifications_open'},
@@ -411,7 +415,19 @@
     const site = SITES.find(([, , f]) => drill === `accepted[site=${f}]`);
     return site ? `${site[0]}的办件` : `${drill}${den ? '（分母）' : ''}的办件`;
   }
-  const RECTIFICATIONS = {rectifications_open: 'open_only', rectifications_overdue: 'overdue_only'};
+  // The survey's records behind a figure: where they are listed, and how
+  // (the satisfied levels: GetSatisfactionStats' satisfied_levels).
+  const SURVEY_LISTS = {
+    rectifications_open: {path: '/v1/rectifications', field: 'rectifications',
+      query: () => [['open_only', 'true']], table: () => [RECTIFICATION_HEADERS, rectificationCells]},
+    rectifications_overdue: {path: '/v1/rectifications', field: 'rectifications',
+      query: () => [['overdue_only', 'true']], table: () => [RECTIFICATION_HEADERS, rectificationCells]},
+    satisfaction_rate: {path: '/v1/evaluations', field: 'evaluations',
+      query: (d, levels) => (d.den ? [] : levels.map((l) => ['levels', String(l)])),
+      table: () => [EVALUATION_HEADERS, evaluationCells]},
+    visit_satisfaction_rate: {path: '/v1/return-visits', field: 'visits',
+      query: (d) => [[d.den ? 'reached_only' : 'satisfied_only', 'true']], table: () => [VISIT_HEADERS, visitCells]},
+  };
   const DRILL_PAGE = 50;
 
   // What the address asks to show: the overview, or a figure's records.
@@ -449,7 +465,6 @@
       b.addEventListener('click', () => openDrill({drill: r.drill, den: !!r.den}));
       return b;
     });
-    if (!links.length) links.push(document.createTextNode('评价明细暂未提供：此项只有汇总数据。'));
     $('drill-links').replaceChildren(...links);
   }
 
@@ -487,6 +502,16 @@
   const rectificationCells = (names, r) => [names.get(r.department_code) || r.department_code, r.case_no,
     `${r.rating}星`, STATE[r.state] || r.state, chinaTime(r.opened_at), chinaTime(r.due_at),
     chinaTime(r.rectified_at), r.overdue ? '是' : '否'];
+  const CHANNEL = {EVALUATION_CHANNEL_WINDOW_DEVICE: '窗口评价器', EVALUATION_CHANNEL_QR_CODE: '二维码',
+    EVALUATION_CHANNEL_KIOSK: '自助终端', EVALUATION_CHANNEL_ONLINE: '网上', EVALUATION_CHANNEL_APP: '移动端',
+    EVALUATION_CHANNEL_SMS: '短信', EVALUATION_CHANNEL_RETURN_VISIT: '电话回访', EVALUATION_CHANNEL_HOTLINE_12345: '12345热线'};
+  const EVALUATION_HEADERS = ['部门', '办件编号', '窗口', '工作人员', '评价', '渠道', '评价时间', '默认评价'];
+  const evaluationCells = (names, e) => [names.get(e.department_code) || e.department_code, e.case_no || '（现场）',
+    e.window_code || '', e.staff_code || '', `${n(e.rating)}星`, CHANNEL[e.channel] || e.channel || '',
+    chinaTime(e.evaluated_at), e.defaulted ? '是' : '否'];
+  const VISIT_HEADERS = ['部门', '办件编号', '回访时间', '接通', '评价'];
+  const visitCells = (names, v) => [names.get(v.department_code) || v.department_code, v.case_no,
+    chinaTime(v.visited_at), v.reached ? '是' : '否', v.reached ? `${n(v.rating)}星` : ''];
   function row(cells) {
     const tr = document.createElement('tr');
     for (const text of cells) {
@@ -528,11 +553,11 @@
         ...[...names].map(([c, name]) => option(c, name)));
     select.value = d.department;
     $('drill-status').value = d.status;
-    const rectifications = d.drill in RECTIFICATIONS;
-    $('drill-status-label').hidden = rectifications;
+    const survey = SURVEY_LISTS[d.drill];
+    $('drill-status-label').hidden = !!survey;
     const where = d.department ? `，${names.get(d.department) || d.department}` : '';
     $('drill-title').textContent = `${drillName(d.drill, d.den)}（${periodName(period)}${where}）`;
-    drillState = {d, names, rectifications, tokens: [''], page: 0, list: null, total: 0};
+    drillState = {d, names, survey, tokens: [''], page: 0, list: null, total: 0};
     document.title = `${$('drill-title').textContent} - 政务服务绩效看板`;
     await drawDrillPage();
   }
@@ -545,17 +570,20 @@
     try {
       let rows;
       let more;
-      if (st.rectifications) {
+      if (st.survey) {
         if (!st.list) {
-          const q = new URLSearchParams({period: code, [RECTIFICATIONS[st.d.drill]]: 'true'});
+          const levels = st.survey.field === 'evaluations'
+              ? (await get(`/v1/periods/${code}/satisfaction`)).satisfied_levels || [] : [];
+          const q = new URLSearchParams([['period', code], ...st.survey.query(st.d, levels)]);
           if (st.d.department) q.set('department_code', st.d.department);
-          st.list = (await get('/v1/rectifications?' + q, false)).rectifications || [];
+          st.list = (await get(`${st.survey.path}?${q}`, false))[st.survey.field] || [];
           st.total = st.list.length;
         }
         const page = st.list.slice(st.page * DRILL_PAGE, (st.page + 1) * DRILL_PAGE);
         more = (st.page + 1) * DRILL_PAGE < st.list.length;
-        $('drill-table').tHead.replaceChildren(header(RECTIFICATION_HEADERS));
-        rows = page.map((r) => row(rectificationCells(st.names, r)));
+        const [headers, cells] = st.survey.table();
+        $('drill-table').tHead.replaceChildren(header(headers));
+        rows = page.map((r) => row(cells(st.names, r)));
       } else {
         const got = await casesPage(st);
         more = got.more;
@@ -610,8 +638,9 @@
   // The whole list of the records shown (every page), as a table.
   async function drillTable() {
     const st = drillState;
-    if (st.rectifications) {
-      return {headers: RECTIFICATION_HEADERS, rows: st.list.map((r) => rectificationCells(st.names, r))};
+    if (st.survey) {
+      const [headers, cells] = st.survey.table();
+      return {headers, rows: st.list.map((r) => cells(st.names, r))};
     }
     const rows = [];
     let token = '';

@@ -509,4 +509,51 @@ absl::StatusOr<SurveyMonth> PgSurveyStore::ReadMonth(const Period& period,
   return out;
 }
 
+namespace {
+
+// The records (Record protos) a PeriodRecordsSql query selects.
+template <typename Record>
+absl::StatusOr<std::vector<Record>> ReadPeriodRecords(
+    PgDatabase& db, absl::string_view table, absl::string_view key,
+    absl::string_view extra, const ReportPeriod& period,
+    const std::string& department_code, int limit) {
+  PgParams params;
+  params.Text(period.first().ToString()).Text(period.last().ToString());
+  if (!department_code.empty()) params.Text(department_code);
+  const std::string sql =
+      PeriodRecordsSql(table, key, "$1", "$2", extra,
+                       department_code.empty() ? "" : "$3", limit);
+  std::vector<Record> out;
+  absl::Status s = db.Read([&](PgConnection& c) {
+    absl::StatusOr<PgResult> r = c.Exec(sql, params);
+    if (!r.ok()) return r.status();
+    out.clear();
+    for (int i = 0; i < r->rows(); ++i) {
+      if (!out.emplace_back().ParseFromString(r->Bytes(i, 0))) {
+        return absl::DataLossError(
+            absl::StrCat("a stored record of ", table, " cannot be parsed"));
+      }
+    }
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Evaluation>> PgSurveyStore::ListEvaluations(
+    const ReportPeriod& period, const std::string& department_code, int limit) {
+  return ReadPeriodRecords<Evaluation>(*db_, "evaluations", "evaluation_id",
+                                       " AND counted", period, department_code,
+                                       limit);
+}
+
+absl::StatusOr<std::vector<zwfw::v1::ReturnVisit>>
+PgSurveyStore::ListReturnVisits(const ReportPeriod& period,
+                                const std::string& department_code, int limit) {
+  return ReadPeriodRecords<zwfw::v1::ReturnVisit>(
+      *db_, "return_visits", "visit_id", "", period, department_code, limit);
+}
+
 }  // namespace zwfw::survey

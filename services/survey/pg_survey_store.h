@@ -34,6 +34,12 @@ class PgSurveyStore final : public SurveyStore {
       absl::Time now) override;
   absl::StatusOr<std::optional<zwfw::v1::Rectification>> GetRectification(
       const std::string& evaluation_id, absl::Time now) override;
+  absl::StatusOr<std::vector<zwfw::v1::Evaluation>> ListEvaluations(
+      const ReportPeriod& period, const std::string& department_code,
+      int limit) override;
+  absl::StatusOr<std::vector<zwfw::v1::ReturnVisit>> ListReturnVisits(
+      const ReportPeriod& period, const std::string& department_code,
+      int limit) override;
   absl::StatusOr<std::vector<zwfw::v1::Rectification>> ListRectifications(
       const RectificationQuery& query, absl::Time now) override;
   absl::StatusOr<zwfw::v1::Rectification> UpdateRectification(

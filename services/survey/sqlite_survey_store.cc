@@ -456,4 +456,49 @@ absl::StatusOr<SurveyMonth> SqliteSurveyStore::ReadMonth(const Period& period,
   return out;
 }
 
+namespace {
+
+// The records (Record protos) a PeriodRecordsSql query selects.
+template <typename Record>
+absl::StatusOr<std::vector<Record>> ReadPeriodRecords(
+    Database& db, absl::string_view table, absl::string_view key,
+    absl::string_view extra, const ReportPeriod& period,
+    const std::string& department_code, int limit) {
+  absl::StatusOr<Statement> q =
+      db.Prepare(PeriodRecordsSql(table, key, "?1", "?2", extra,
+                                  department_code.empty() ? "" : "?3", limit));
+  if (!q.ok()) return q.status();
+  q->Bind(1, period.first().ToString()).Bind(2, period.last().ToString());
+  if (!department_code.empty()) q->Bind(3, department_code);
+  std::vector<Record> out;
+  absl::StatusOr<bool> row;
+  while ((row = q->Step()).ok() && *row) {
+    if (!out.emplace_back().ParseFromString(q->ColumnText(0))) {
+      return absl::DataLossError(
+          absl::StrCat("a stored record of ", table, " cannot be parsed"));
+    }
+  }
+  if (!row.ok()) return row.status();
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<Evaluation>> SqliteSurveyStore::ListEvaluations(
+    const ReportPeriod& period, const std::string& department_code, int limit) {
+  absl::MutexLock lock(&mu_);
+  return ReadPeriodRecords<Evaluation>(*db_, "evaluations", "evaluation_id",
+                                       " AND counted = 1", period,
+                                       department_code, limit);
+}
+
+absl::StatusOr<std::vector<zwfw::v1::ReturnVisit>>
+SqliteSurveyStore::ListReturnVisits(const ReportPeriod& period,
+                                    const std::string& department_code,
+                                    int limit) {
+  absl::MutexLock lock(&mu_);
+  return ReadPeriodRecords<zwfw::v1::ReturnVisit>(
+      *db_, "return_visits", "visit_id", "", period, department_code, limit);
+}
+
 }  // namespace zwfw::survey

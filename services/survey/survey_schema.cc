@@ -158,4 +158,16 @@ std::string OverdueSql(absl::string_view now_param) {
       LateByClockSql(now_param), ")");
 }
 
+std::string PeriodRecordsSql(absl::string_view table, absl::string_view key,
+                             absl::string_view first, absl::string_view last,
+                             absl::string_view extra,
+                             absl::string_view department, int limit) {
+  return absl::StrCat("SELECT record FROM ", table, " WHERE month >= ", first,
+                      " AND month <= ", last, extra,
+                      department.empty()
+                          ? ""
+                          : absl::StrCat(" AND department_code = ", department),
+                      " ORDER BY ", key, " LIMIT ", limit);
+}
+
 }  // namespace zwfw::survey

@@ -50,6 +50,15 @@ std::string LateByClockSql(absl::string_view now_param);
 // IsOverdue at `now_param`: rectified late, or late by the clock.
 std::string OverdueSql(absl::string_view now_param);
 
+// The stored records of `table` (evaluations, return_visits) of a period:
+// month between the parameters `first` and `last`, `extra` more conditions
+// ("" or " AND …"), one department's (parameter `department`) unless that
+// is empty, ordered by `key`, at most `limit`.
+std::string PeriodRecordsSql(absl::string_view table, absl::string_view key,
+                             absl::string_view first, absl::string_view last,
+                             absl::string_view extra,
+                             absl::string_view department, int limit);
+
 }  // namespace zwfw::survey
 
 #endif  // ZWFW_SERVICES_SURVEY_SURVEY_SCHEMA_H_

@@ -1,5 +1,7 @@
 #include "services/survey/survey_service.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "services/common/closed_periods.h"
 #include "services/common/department_access.h"
@@ -169,6 +171,115 @@ grpc::Status SurveyService::RecordReturnVisits(
       });
 }
 
+absl::StatusOr<std::string> SurveyService::ListedDepartment(
+    const Principal& who, const std::string& requested,
+    absl::string_view what) {
+  std::string department = requested;
+  if (department.empty() && who.role == Role::kDepartment) {
+    department = who.department_code;
+  }
+  if (department.empty()) return department;
+  absl::StatusOr<std::shared_ptr<const DirectoryIndex>> directory =
+      directory_->Current();
+  if (!directory.ok()) return directory.status();
+  absl::StatusOr<const zwfw::v1::Department*> d =
+      DepartmentReadableBy(**directory, department, who, what);
+  if (!d.ok()) return d.status();
+  return (*d)->code();
+}
+
+namespace {
+
+// A list of records answers at most this many.
+constexpr int kMaxListed = 10000;
+
+absl::StatusOr<ReportPeriod> ListedPeriod(const std::string& period) {
+  if (period.empty()) {
+    return absl::InvalidArgumentError(
+        "period: required (the figure's period, e.g. 2020-07)");
+  }
+  return ReportPeriod::Parse(period);
+}
+
+}  // namespace
+
+grpc::Status SurveyService::ListEvaluations(
+    grpc::ServerContext* context,
+    const zwfw::v1::ListEvaluationsRequest* request,
+    zwfw::v1::ListEvaluationsResponse* response) {
+  return HandleRpc(
+      *tokens_, *context, "ListEvaluations",
+      {Role::kDepartment, Role::kAdmin, Role::kService, Role::kOffice},
+      [&](const Principal& who) -> absl::Status {
+        absl::StatusOr<ReportPeriod> period = ListedPeriod(request->period());
+        if (!period.ok()) return period.status();
+        for (int level : request->levels()) {
+          if (!IsValidRating(level)) {
+            return absl::InvalidArgumentError(
+                absl::StrCat("levels: ", level, " is not a rating 1–5"));
+          }
+        }
+        absl::StatusOr<std::string> department =
+            ListedDepartment(who, request->department_code(), "ratings");
+        if (!department.ok()) return department.status();
+        // Read one past the bound: whether the list is whole. The levels
+        // are kept in memory: a department's month is small.
+        absl::StatusOr<std::vector<zwfw::v1::Evaluation>> found =
+            store_->ListEvaluations(*period, *department, kMaxListed + 1);
+        if (!found.ok()) return found.status();
+        for (zwfw::v1::Evaluation& e : *found) {
+          if (!request->levels().empty() &&
+              std::find(request->levels().begin(), request->levels().end(),
+                        e.rating()) == request->levels().end()) {
+            continue;
+          }
+          if (response->evaluations_size() == kMaxListed) {
+            response->set_truncated(true);
+            break;
+          }
+          e.clear_comment();  // never listed
+          *response->add_evaluations() = std::move(e);
+        }
+        return absl::OkStatus();
+      });
+}
+
+grpc::Status SurveyService::ListReturnVisits(
+    grpc::ServerContext* context,
+    const zwfw::v1::ListReturnVisitsRequest* request,
+    zwfw::v1::ListReturnVisitsResponse* response) {
+  return HandleRpc(
+      *tokens_, *context, "ListReturnVisits",
+      {Role::kDepartment, Role::kAdmin, Role::kService, Role::kOffice},
+      [&](const Principal& who) -> absl::Status {
+        absl::StatusOr<ReportPeriod> period = ListedPeriod(request->period());
+        if (!period.ok()) return period.status();
+        absl::StatusOr<std::string> department =
+            ListedDepartment(who, request->department_code(), "return visits");
+        if (!department.ok()) return department.status();
+        absl::StatusOr<std::vector<zwfw::v1::ReturnVisit>> found =
+            store_->ListReturnVisits(*period, *department, kMaxListed + 1);
+        if (!found.ok()) return found.status();
+        for (zwfw::v1::ReturnVisit& v : *found) {
+          if ((request->reached_only() || request->satisfied_only()) &&
+              !v.reached()) {
+            continue;
+          }
+          if (request->satisfied_only() &&
+              !options_.satisfied_levels.Contains(v.rating())) {
+            continue;
+          }
+          if (response->visits_size() == kMaxListed) {
+            response->set_truncated(true);
+            break;
+          }
+          v.clear_notes();  // never listed
+          *response->add_visits() = std::move(v);
+        }
+        return absl::OkStatus();
+      });
+}
+
 grpc::Status SurveyService::ListRectifications(
     grpc::ServerContext* context,
     const zwfw::v1::ListRectificationsRequest* request,
@@ -184,19 +295,10 @@ grpc::Status SurveyService::ListRectifications(
           if (!period.ok()) return period.status();
           query.period = *period;
         }
-        std::string department = request->department_code();
-        if (department.empty() && who.role == Role::kDepartment) {
-          department = who.department_code;
-        }
-        if (!department.empty()) {
-          absl::StatusOr<std::shared_ptr<const DirectoryIndex>> directory =
-              directory_->Current();
-          if (!directory.ok()) return directory.status();
-          absl::StatusOr<const zwfw::v1::Department*> d = DepartmentReadableBy(
-              **directory, department, who, "rectifications");
-          if (!d.ok()) return d.status();
-          query.department_code = (*d)->code();
-        }
+        absl::StatusOr<std::string> department =
+            ListedDepartment(who, request->department_code(), "rectifications");
+        if (!department.ok()) return department.status();
+        query.department_code = *department;
         if (request->state() < zwfw::v1::RECTIFICATION_STATE_UNSPECIFIED ||
             request->state() > zwfw::v1::RECTIFICATION_STATE_APPEAL_REJECTED) {
           return absl::InvalidArgumentError("state: unknown");

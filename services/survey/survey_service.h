@@ -51,6 +51,14 @@ class SurveyService final : public zwfw::v1::Survey::Service {
       grpc::ServerContext* context,
       const zwfw::v1::RecordReturnVisitsRequest* request,
       zwfw::v1::RecordReturnVisitsResponse* response) override;
+  grpc::Status ListEvaluations(
+      grpc::ServerContext* context,
+      const zwfw::v1::ListEvaluationsRequest* request,
+      zwfw::v1::ListEvaluationsResponse* response) override;
+  grpc::Status ListReturnVisits(
+      grpc::ServerContext* context,
+      const zwfw::v1::ListReturnVisitsRequest* request,
+      zwfw::v1::ListReturnVisitsResponse* response) override;
   grpc::Status ListRectifications(
       grpc::ServerContext* context,
       const zwfw::v1::ListRectificationsRequest* request,
@@ -68,6 +76,11 @@ class SurveyService final : public zwfw::v1::Survey::Service {
                            zwfw::v1::ClosePeriodResponse* response) override;
 
  private:
+  // The directory code of the department a list asks for, checked against
+  // who asks (a department token: its own when none is named); "" for all.
+  absl::StatusOr<std::string> ListedDepartment(const Principal& who,
+                                               const std::string& requested,
+                                               absl::string_view what);
   // Checks the ratings of cases that need it (rating_sources.h) against
   // intake in one lookup, rejects in `response` those that fail and drops
   // them from `prepared` and `positions`.

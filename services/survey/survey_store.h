@@ -97,6 +97,16 @@ class SurveyStore {
   virtual absl::StatusOr<std::vector<zwfw::v1::Rectification>>
   ListRectifications(const RectificationQuery& query, absl::Time now) = 0;
 
+  // The ratings counted in `period` (not voided, not of a rectification),
+  // and its return visits: one department's when `department_code` is set,
+  // by id, at most `limit` (the records behind the figures).
+  virtual absl::StatusOr<std::vector<zwfw::v1::Evaluation>> ListEvaluations(
+      const ReportPeriod& period, const std::string& department_code,
+      int limit) = 0;
+  virtual absl::StatusOr<std::vector<zwfw::v1::ReturnVisit>> ListReturnVisits(
+      const ReportPeriod& period, const std::string& department_code,
+      int limit) = 0;
+
   // Moves a rectification to event.to() in one transaction, after `check`
   // approves the stored rectification (so the check and the change see the
   // same state). APPEAL_UPHELD voids the rating: it leaves the counters.

@@ -171,6 +171,16 @@ function check(ok, what) {
     check(await text('#cases') === '84,781' && page.url().endsWith('?period=2020-07'),
         'back: the overview of 2020年7月 again');
 
+    // The satisfaction card's records: in July 2020 its return visits.
+    await page.click('#headline .card[data-trend="satisfaction_rate"]');
+    await page.click('#drill-links .drill-link:nth-child(3)');
+    await page.waitForSelector('body[data-drilled="visit_satisfaction_rate"]');
+    const visitRows = await drillRows();
+    check(visitRows.length > 0 && visitRows.every((r) => r[3] === '是') &&
+          (await text('#drill-title')).startsWith('回访满意'), `the satisfied return visits: ${visitRows.length} on the page`);
+    await page.goBack();
+    await page.waitForFunction(() => !document.querySelector('#overview').hidden);
+
     // 4. A department's bar: its center cases, as many as the bar.
     const bar = await page.evaluate(() => {
       const el = document.querySelector('#sites-chart');

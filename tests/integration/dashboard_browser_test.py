@@ -125,6 +125,24 @@ class DashboardBrowserTest(zwfw_testlib.ServicesTestCase):
             self.assertEqual(listed(indicator, denominator), want,
                              (indicator, denominator))
         self.assertEqual(listed("overtime"), 7)
+        # The satisfaction card: ratings (none in the July 2020 demo) and
+        # return visits (its 回访满意率).
+        survey = get("/v1/periods/2020-07/indicators",
+                     indicators=["satisfaction_rate",
+                                 "visit_satisfaction_rate"])["total"]["figures"]
+        levels = get("/v1/periods/2020-07/satisfaction").get(
+            "satisfied_levels", [])
+        self.assertEqual(len(get("/v1/evaluations", period="2020-07",
+                                 levels=levels).get("evaluations", [])),
+                         int(survey[0].get("numerator", 0)))
+        self.assertEqual(len(get("/v1/evaluations", period="2020-07").get(
+            "evaluations", [])), int(survey[0].get("denominator", 0)))
+        for flag, part in (("satisfied_only", "numerator"),
+                           ("reached_only", "denominator")):
+            visits = get("/v1/return-visits", period="2020-07",
+                         **{flag: "true"}).get("visits", [])
+            self.assertEqual(len(visits), int(survey[1].get(part, 0)), flag)
+            self.assertGreater(len(visits), 0, flag)
         for indicator, flag in (("rectifications_open", "open_only"),
                                 ("rectifications_overdue", "overdue_only")):
             found = get("/v1/rectifications", period="2020-07",
@@ -150,7 +168,7 @@ class DashboardBrowserTest(zwfw_testlib.ServicesTestCase):
                 bars += 1
         self.assertGreaterEqual(bars, 30)
         print("every figure lists its records: %d headline, %d bars"
-              % (len(cases) + 2, bars))
+              % (len(cases) + 6, bars))
 
 
 if __name__ == "__main__":

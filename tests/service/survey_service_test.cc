@@ -364,6 +364,23 @@ TEST_P(SurveyServiceTest, AnUpheldAppealVoidsTheRating) {
   ASSERT_TRUE(
       stub_->ListRectifications(As("admin").get(), request, &listed).ok());
   EXPECT_EQ(listed.rectifications_size(), 0);
+  // The ratings behind the figures: the voided one is not counted, so not
+  // listed; levels choose a class.
+  zwfw::v1::ListEvaluationsRequest ratings;
+  ratings.set_period("2020-07");
+  zwfw::v1::ListEvaluationsResponse rated;
+  ASSERT_TRUE(stub_->ListEvaluations(As("admin").get(), ratings, &rated).ok());
+  ASSERT_EQ(rated.evaluations_size(), 1);
+  EXPECT_EQ(rated.evaluations(0).evaluation_id(), "good");
+  ratings.add_levels(1);
+  ratings.add_levels(2);
+  rated.Clear();
+  ASSERT_TRUE(stub_->ListEvaluations(As("admin").get(), ratings, &rated).ok());
+  EXPECT_EQ(rated.evaluations_size(), 0);
+  ratings.add_levels(9);
+  grpc::Status bad = stub_->ListEvaluations(As("admin").get(), ratings, &rated);
+  EXPECT_EQ(bad.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(bad.error_message(), "levels: 9 is not a rating 1–5");
 }
 
 TEST_P(SurveyServiceTest, OverdueRectificationsAndTheVersion) {
@@ -483,6 +500,29 @@ TEST_P(SurveyServiceTest, ReturnVisits) {
   EXPECT_EQ(stub_->RecordReturnVisits(As("gaj").get(), request, &response)
                 .error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+
+  // The visits behind the figures: as many as each counts; a department
+  // sees its own; notes are never listed.
+  auto listed = [&](const std::string& token, bool reached, bool satisfied) {
+    zwfw::v1::ListReturnVisitsRequest list;
+    list.set_period("2020-07");
+    list.set_reached_only(reached);
+    list.set_satisfied_only(satisfied);
+    zwfw::v1::ListReturnVisitsResponse visits;
+    grpc::Status s = stub_->ListReturnVisits(As(token).get(), list, &visits);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    for (const auto& v : visits.visits()) EXPECT_TRUE(v.notes().empty());
+    return visits.visits_size();
+  };
+  EXPECT_EQ(listed("admin", false, false), 231);
+  EXPECT_EQ(listed("admin", true, false), 230);
+  EXPECT_EQ(listed("admin", false, true), 230);
+  EXPECT_EQ(listed("gaj", false, false), 115);  // qj-gaj's: the odd ones
+  zwfw::v1::ListReturnVisitsRequest no_period;
+  zwfw::v1::ListReturnVisitsResponse none;
+  EXPECT_EQ(
+      stub_->ListReturnVisits(As("admin").get(), no_period, &none).error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_P(SurveyServiceTest, ReturnVisitSatisfactionFollowsTheSatisfiedLevels) {
