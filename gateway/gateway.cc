@@ -76,8 +76,9 @@ Gateway::Gateway(const RouteTable* routes, Backends* backends,
                     .Register(*options_.metrics);
   }
   if (options_.static_dir.empty()) return;
-  for (const char* name : {"index.html", "dashboard.js", "table_export.js",
-                           "dashboard.css", "echarts.min.js"}) {
+  for (const char* name :
+       {"index.html", "dashboard.js", "table_export.js", "data_table.js",
+        "dashboard.css", "echarts.min.js"}) {
     std::ifstream in(options_.static_dir + "/" + name, std::ios::binary);
     std::stringstream bytes;
     bytes << in.rdbuf();

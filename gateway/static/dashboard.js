@@ -136,9 +136,6 @@
     `/v1/periods/${code}/indicators?${indicatorsQuery}${compare ? '&compare=true' : ''}`;
   const indicatorsOf = (code, compare) => get(indicatorsPath(code, compare));
   let trendIndicator = 'accepted';
-  // The trend's figures as numbers, and its columns (the exports).
-  let trendValues = [];
-  let trendHeaders = [];
   // The headline indicators of each period read since the last load, by
   // period code: choosing another figure's trend reads nothing again.
   const answers = new Map();
@@ -212,6 +209,10 @@
 
   // The chosen headline figure over the last periods of the same kind
   // (12 months, 8 quarters, 6 half years, 5 years): a line and its table.
+  const trendTable = zwfwTable.create($('trend-table'), {rowHeaders: true, save: exportTable,
+    name: () => $('trend-caption').textContent.replace(/（.*/, '')});
+  // A period in a table: its name, sorted in time.
+  const periodCell = (q, k) => ({value: periodName(q), key: k});
   async function drawTrend(p) {
     const periods = periodsEndingWith(p, KINDS[p.kind].trend);
     const read = await Promise.all(periods.map((q) => answerOf(periodCode(q))));
@@ -223,8 +224,6 @@
       return n(f.denominator) === 0 ? null : Number((100 * n(f.numerator) / n(f.denominator)).toFixed(1));
     });
     const label = document.querySelector(`#headline .card[data-trend="${CSS.escape(trendIndicator)}"] .label`).textContent;
-    trendValues = values;
-    trendHeaders = ['周期', rate ? `${label}（%）` : label];
     const title = `${label}趋势（${periodName(periods[0])}—${periodName(p)}）`;
     $('trend-title').textContent = title;
     $('trend-caption').textContent = title;
@@ -232,16 +231,8 @@
     for (const button of document.querySelectorAll('#headline .card')) {
       button.setAttribute('aria-pressed', String(button.dataset.trend === trendIndicator));
     }
-    $('trend-table').tBodies[0].replaceChildren(...periods.map((q, k) => {
-      const tr = document.createElement('tr');
-      const th = document.createElement('th');
-      th.scope = 'row';
-      th.textContent = periodName(q);
-      const td = document.createElement('td');
-      td.textContent = values[k] === null ? '无数据' : rate ? values[k] + '%' : values[k].toLocaleString('zh-CN');
-      tr.append(th, td);
-      return tr;
-    }));
+    trendTable.show(['周期', rate ? `${label}（%）` : label], periods.map((q, k) =>
+      [periodCell(q, k), values[k] !== null && rate ? {value: values[k], text: values[k] + '%'} : values[k]]));
     const chart = echarts.init($('trend-chart'));
     chart.setOption({
       tooltip: {trigger: 'axis', renderMode: 'richText'},
@@ -260,7 +251,16 @@
   // 2,000 bars; every department is in the sortable table below them.
   const CHART_UNITS = 15;
   let siteRows = [];          // {code, name, sites: [center, department, grassroots], total}
-  let satisfactionRows = [];  // {code, name, rate (0–100, one decimal), rated}
+  let satisfactionRows = [];  // {code, name, rate (0–100, one decimal)}
+  // What the satisfaction chart shows: the ratings' 满意率, or the return
+  // visits' when the period has no ratings (as the headline card does),
+  // and the records a department's bar opens (all it counts).
+  const SATISFACTION = {
+    ratings: {title: '各部门满意率', header: '满意率（%）', drill: 'satisfaction_rate', records: '评价'},
+    visits: {title: '各部门回访满意率', header: '回访满意率（%）', drill: 'visit_satisfaction_rate', records: '回访'},
+  };
+  let satisfactionKind = SATISFACTION.ratings;
+  const openSatisfaction = (code) => openDrill({drill: satisfactionKind.drill, den: true, department: code});
   function pick(rows, value) {
     const words = $('chart-search').value.trim();
     if (words) return rows.filter((d) => d.name.includes(words)).slice(0, CHART_UNITS);
@@ -287,15 +287,18 @@
       openDrill({drill: `accepted[site=${SITES[e.seriesIndex][2]}]`, den: false, department: sites[e.dataIndex].code});
     });
     const rated = pick(satisfactionRows, (d) => d.rate);
-    echarts.init($('satisfaction-chart')).setOption({
-      title: {text: satisfactionRows.some((d) => d.rate !== null) ? '各部门满意率' : '各部门满意率（本期无评价数据）'},
+    const satisfaction = echarts.init($('satisfaction-chart'));
+    satisfaction.setOption({
+      title: {text: satisfactionKind.title + (rated.length ? `（点击查看${satisfactionKind.records}）` : '（本期无评价数据）')},
       tooltip: {renderMode: 'richText'},
       grid: {left: 130, top: 60, right: 20, bottom: 20},
       xAxis: {type: 'value', max: 100},
       yAxis: {type: 'category', inverse: true, data: rated.map((d) => d.name)},
-      series: [{type: 'bar', data: rated.map((d) => d.rate)}],
+      series: [{type: 'bar', data: rated.map((d) => d.rate), cursor: 'pointer'}],
       animation: false,
     }, true);
+    satisfaction.off('click');
+    satisfaction.on('click', (e) => openSatisfaction(rated[e.dataIndex].code));
     const idle = siteRows.filter((d) => d.total === 0).length;
     $('chart-note').textContent = `共 ${siteRows.length.toLocaleString('zh-CN')} 个部门` +
         (idle ? `，其中 ${idle.toLocaleString('zh-CN')} 个本期无办件` : '') +
@@ -309,51 +312,35 @@
     });
   }
   function drawSatisfaction(survey) {
-    satisfactionRows = (survey.departments || []).map((d) => {
-      const r = (d.ratings || {}).satisfaction_rate || {};
-      return {code: d.department_code, name: d.department_name, rated: n(r.denominator),
+    const departments = survey.departments || [];
+    const rated = departments.some((d) => n(((d.ratings || {}).satisfaction_rate || {}).denominator));
+    satisfactionKind = rated || !n((survey.return_visits || {}).reached) ? SATISFACTION.ratings : SATISFACTION.visits;
+    satisfactionRows = departments.map((d) => {
+      const r = (rated ? (d.ratings || {}) : (d.return_visits || {})).satisfaction_rate || {};
+      return {code: d.department_code, name: d.department_name,
         rate: n(r.denominator) ? Number((100 * n(r.numerator) / n(r.denominator)).toFixed(1)) : null};
     });
   }
   for (const id of ['chart-range', 'chart-search']) $(id).addEventListener('input', drawCharts);
 
-  // Every department in one table, sorted by any column (click or Enter on
-  // its heading), drawn when unfolded.
-  const TABLE_HEADERS = ['部门', '中心办理', '部门办理', '基层办理', '合计', '满意率（%）'];
-  let tableSort = {column: 4, descending: true};
-  function departmentTable() {
-    const rates = new Map(satisfactionRows.map((d) => [d.code, d.rate]));
-    const rows = siteRows.map((d) => [d.name, ...d.sites, d.total, rates.has(d.code) ? rates.get(d.code) : null]);
-    const {column, descending} = tableSort;
-    const order = (a, b) => (a === null) - (b === null) || (typeof a === 'string' ? a.localeCompare(b, 'zh-CN') : a - b);
-    rows.sort((x, y) => (x[column] === null || y[column] === null ? order(x[column], y[column])
-      : descending ? order(y[column], x[column]) : order(x[column], y[column])));
-    return {headers: TABLE_HEADERS, rows};
-  }
+  // Every department in one table, sorted by any column, drawn when
+  // unfolded. Its cells open what the charts' bars open — the keyboard's
+  // way to them: a name its page, a count its cases, a rate its ratings.
+  const departmentsTable = zwfwTable.create($('department-table'), {lazy: true,
+    sort: {column: 4, descending: true}, save: exportTable, name: () => '各部门办件情况'});
   function drawDepartmentTable() {
-    if (!$('department-table-details').open) return;
-    const table = departmentTable();
-    const head = header(TABLE_HEADERS);
-    [...head.cells].forEach((th, k) => {
-      th.tabIndex = 0;
-      th.setAttribute('aria-sort', k === tableSort.column ? (tableSort.descending ? 'descending' : 'ascending') : 'none');
-      const sortBy = () => {
-        tableSort = {column: k, descending: k === tableSort.column ? !tableSort.descending : k > 0};
-        drawDepartmentTable();
-      };
-      th.addEventListener('click', sortBy);
-      th.addEventListener('keydown', (e) => {
-        if (e.key === 'Enter' || e.key === ' ') {
-          e.preventDefault();
-          sortBy();
-        }
-      });
-    });
-    $('department-table').tHead.replaceChildren(head);
-    $('department-table').tBodies[0].replaceChildren(...table.rows.map((r) =>
-      row(r.map((v) => (v === null ? '无数据' : typeof v === 'number' ? v.toLocaleString('zh-CN') : v)))));
+    const rates = new Map(satisfactionRows.map((d) => [d.code, d.rate]));
+    const cases = (value, code, drill) => (value > 0
+      ? {value, open: () => openDrill({drill, den: false, department: code})} : value);
+    departmentsTable.show(['部门', ...SITES.map(([name]) => name), '合计', satisfactionKind.header],
+        siteRows.map((d) => {
+          const rate = rates.has(d.code) ? rates.get(d.code) : null;
+          return [{value: d.name, open: () => openDepartment(d.code)},
+            ...d.sites.map((v, k) => cases(v, d.code, `accepted[site=${SITES[k][2]}]`)),
+            cases(d.total, d.code, 'accepted'),
+            rate === null ? null : {value: rate, open: () => openSatisfaction(d.code)}];
+        }));
   }
-  $('department-table-details').addEventListener('toggle', drawDepartmentTable);
 
   function drawTiers(card) {
     const el = $('tiers');
@@ -486,54 +473,53 @@
     RECTIFICATION_STATE_RECTIFIED: '已整改', RECTIFICATION_STATE_CLOSED: '已回访办结',
     RECTIFICATION_STATE_APPEALED: '申诉中', RECTIFICATION_STATE_APPEAL_UPHELD: '申诉成立',
     RECTIFICATION_STATE_APPEAL_REJECTED: '申诉驳回'};
-  // The pauses of a case: how many, and their days (自然日).
+  // A time in a table: as chinaTime writes it, sorted by the instant.
+  const timeCell = (ts, none = '') => ({value: chinaTime(ts) || none, key: ts ? Date.parse(ts) : null});
+  // The pauses of a case: how many, and their days (自然日); sorted by
+  // their length.
   function pauses(c) {
     const list = c.pauses || [];
-    if (!list.length) return '无';
+    if (!list.length) return {value: '无', key: 0};
     const ms = list.reduce((sum, p) => sum + Math.max(Date.parse(p.end || p.start) - Date.parse(p.start), 0), 0);
-    return `${list.length}次，共${(ms / 86400000).toFixed(1)}天`;
+    return {value: `${list.length}次，共${(ms / 86400000).toFixed(1)}天`, key: ms};
   }
+  const stars = (rating) => ({value: `${n(rating)}星`, key: n(rating)});
   // A record's cells, as the table shows them and the exports write them.
   const CASE_HEADERS = ['部门', '办件编号', '类别', '办理地点', '状态', '受理时间', '承诺办结时间', '办结时间', '暂停', '超时'];
   const caseCells = (names, c, overtime) => [names.get(c.department_code) || c.department_code, c.case_no,
-    CATEGORY[c.category] || '', SITE[c.site] || '', STATUS[c.status] || '', chinaTime(c.accepted_at),
-    chinaTime(c.due_at) || '无', chinaTime(c.completed_at), pauses(c), overtime ? '是' : '否'];
+    CATEGORY[c.category] || '', SITE[c.site] || '', STATUS[c.status] || '', timeCell(c.accepted_at),
+    timeCell(c.due_at, '无'), timeCell(c.completed_at), pauses(c), overtime ? '是' : '否'];
   const RECTIFICATION_HEADERS = ['部门', '办件编号', '评价', '状态', '差评时间', '整改期限', '整改时间', '超期'];
   const rectificationCells = (names, r) => [names.get(r.department_code) || r.department_code, r.case_no,
-    `${r.rating}星`, STATE[r.state] || r.state, chinaTime(r.opened_at), chinaTime(r.due_at),
-    chinaTime(r.rectified_at), r.overdue ? '是' : '否'];
+    stars(r.rating), STATE[r.state] || r.state, timeCell(r.opened_at), timeCell(r.due_at),
+    timeCell(r.rectified_at), r.overdue ? '是' : '否'];
   const CHANNEL = {EVALUATION_CHANNEL_WINDOW_DEVICE: '窗口评价器', EVALUATION_CHANNEL_QR_CODE: '二维码',
     EVALUATION_CHANNEL_KIOSK: '自助终端', EVALUATION_CHANNEL_ONLINE: '网上', EVALUATION_CHANNEL_APP: '移动端',
     EVALUATION_CHANNEL_SMS: '短信', EVALUATION_CHANNEL_RETURN_VISIT: '电话回访', EVALUATION_CHANNEL_HOTLINE_12345: '12345热线'};
   const EVALUATION_HEADERS = ['部门', '办件编号', '窗口', '工作人员', '评价', '渠道', '评价时间', '默认评价'];
   const evaluationCells = (names, e) => [names.get(e.department_code) || e.department_code, e.case_no || '（现场）',
-    e.window_code || '', e.staff_code || '', `${n(e.rating)}星`, CHANNEL[e.channel] || e.channel || '',
-    chinaTime(e.evaluated_at), e.defaulted ? '是' : '否'];
+    e.window_code || '', e.staff_code || '', stars(e.rating), CHANNEL[e.channel] || e.channel || '',
+    timeCell(e.evaluated_at), e.defaulted ? '是' : '否'];
   const VISIT_HEADERS = ['部门', '办件编号', '回访时间', '接通', '评价'];
   const visitCells = (names, v) => [names.get(v.department_code) || v.department_code, v.case_no,
-    chinaTime(v.visited_at), v.reached ? '是' : '否', v.reached ? `${n(v.rating)}星` : ''];
-  function row(cells) {
-    const tr = document.createElement('tr');
-    for (const text of cells) {
-      const td = document.createElement('td');
-      td.textContent = text;
-      tr.appendChild(td);
-    }
-    return tr;
-  }
-  function header(names) {
-    const tr = document.createElement('tr');
-    for (const name of names) {
-      const th = document.createElement('th');
-      th.scope = 'col';
-      th.textContent = name;
-      tr.appendChild(th);
-    }
-    return tr;
-  }
+    timeCell(v.visited_at), v.reached ? '是' : '否', v.reached ? stars(v.rating) : ''];
+  // The records' table: a page of DRILL_PAGE; sorting reads the whole list
+  // first (up to EXPORT_LIMIT records), then pages it in the page.
+  const EXPORT_LIMIT = 100000;  // records a download or a sort holds at most
+  const recordsTable = zwfwTable.create($('drill-table'), {
+    pageSize: DRILL_PAGE, save: exportTable,
+    name: () => drillName(drillState.d.drill, drillState.d.den),
+    whole: readWhole,
+    all: async (status) => (drillState.list || await caseRows(drillState, status)),
+    sorted: () => {
+      drillState.page = 0;
+      drawDrillPage();
+    },
+  });
 
-  // The drill's state: its pages' tokens (cases) or its whole list
-  // (rectifications), and where the reader is.
+  // The drill's state: its pages' tokens (cases, read a page at a time) or
+  // its whole list as rows (survey lists; cases once sorted), and where
+  // the reader is.
   let drillState = null;
   async function showDrill(d) {
     $('overview').hidden = true;
@@ -558,6 +544,8 @@
     const where = d.department ? `，${names.get(d.department) || d.department}` : '';
     $('drill-title').textContent = `${drillName(d.drill, d.den)}（${periodName(period)}${where}）`;
     drillState = {d, names, survey, tokens: [''], page: 0, list: null, total: 0};
+    recordsTable.status().textContent = '';
+    recordsTable.show(survey ? survey.table()[0] : CASE_HEADERS, [], true);
     document.title = `${$('drill-title').textContent} - 政务服务绩效看板`;
     await drawDrillPage();
   }
@@ -568,46 +556,41 @@
     $('drill-count').textContent = '加载中…';
     delete document.body.dataset.drilled;
     try {
-      let rows;
+      let shown;
       let more;
-      if (st.survey) {
-        if (!st.list) {
-          const levels = st.survey.field === 'evaluations'
-              ? (await get(`/v1/periods/${code}/satisfaction`)).satisfied_levels || [] : [];
-          const q = new URLSearchParams([['period', code], ...st.survey.query(st.d, levels)]);
-          if (st.d.department) q.set('department_code', st.d.department);
-          st.list = (await get(`${st.survey.path}?${q}`, false))[st.survey.field] || [];
-          st.total = st.list.length;
-        }
-        const page = st.list.slice(st.page * DRILL_PAGE, (st.page + 1) * DRILL_PAGE);
-        more = (st.page + 1) * DRILL_PAGE < st.list.length;
+      if (st.survey && !st.list) {
+        const levels = st.survey.field === 'evaluations'
+            ? (await get(`/v1/periods/${code}/satisfaction`)).satisfied_levels || [] : [];
+        const q = new URLSearchParams([['period', code], ...st.survey.query(st.d, levels)]);
+        if (st.d.department) q.set('department_code', st.d.department);
         const [headers, cells] = st.survey.table();
-        $('drill-table').tHead.replaceChildren(header(headers));
-        rows = page.map((r) => row(cells(st.names, r)));
+        st.list = ((await get(`${st.survey.path}?${q}`, false))[st.survey.field] || []).map((r) => cells(st.names, r));
+        st.total = st.list.length;
+        recordsTable.show(headers, st.list);
+      }
+      if (st.list) {
+        recordsTable.page(st.page * DRILL_PAGE);
+        shown = Math.max(Math.min(DRILL_PAGE, st.total - st.page * DRILL_PAGE), 0);
+        more = (st.page + 1) * DRILL_PAGE < st.total;
       } else {
         const got = await casesPage(st);
+        recordsTable.show(CASE_HEADERS, got.cases.map((c, i) => caseCells(st.names, c, got.overtime[i])));
+        shown = got.cases.length;
         more = got.more;
-        $('drill-table').tHead.replaceChildren(header(CASE_HEADERS));
-        rows = got.cases.map((c, i) => row(caseCells(st.names, c, got.overtime[i])));
       }
       $('drill-denied').hidden = true;
-      $('drill-filters').hidden = false;
-      $('drill-exports').hidden = false;
-      $('drill-table').hidden = false;
-      $('drill-table').tBodies[0].replaceChildren(...rows);
+      for (const id of ['drill-filters', 'drill-table-exports', 'drill-table']) $(id).hidden = false;
       const first = st.page * DRILL_PAGE;
       $('drill-count').textContent = st.total === 0 ? '共 0 件' :
           `共 ${st.total.toLocaleString('zh-CN')} 件，第 ${(first + 1).toLocaleString('zh-CN')}–` +
-          `${(first + rows.length).toLocaleString('zh-CN')} 件`;
+          `${(first + shown).toLocaleString('zh-CN')} 件`;
       $('drill-previous').disabled = st.page === 0;
       $('drill-next').disabled = !more;
       document.body.dataset.drilled = st.d.drill;
     } catch (e) {
       const denied = e.status === 401 || e.status === 403;
       $('drill-denied').hidden = !denied;
-      $('drill-filters').hidden = denied;
-      $('drill-exports').hidden = denied;
-      $('drill-table').hidden = denied;
+      for (const id of ['drill-filters', 'drill-table-exports', 'drill-table']) $(id).hidden = denied;
       $('drill-previous').disabled = $('drill-next').disabled = true;
       $('drill-count').textContent = denied ? '' : '无法加载：' + e.message;
       document.body.dataset.drilled = 'denied';
@@ -634,41 +617,40 @@
     zwfwExport.save(table, base, format);
     document.body.dataset.exported = base;
   }
-  const EXPORT_LIMIT = 100000;  // records a download holds at most
-  // The whole list of the records shown (every page), as a table.
-  async function drillTable() {
-    const st = drillState;
-    if (st.survey) {
-      const [headers, cells] = st.survey.table();
-      return {headers, rows: st.list.map((r) => cells(st.names, r))};
-    }
+  // Every case of the list shown (at most EXPORT_LIMIT), as rows, the
+  // progress in `status`.
+  async function caseRows(st, status) {
     const rows = [];
     let token = '';
     do {
       const answer = await get('/v1/cases?' + casesQuery(st.d, periodCode(period), 1000, token), false);
       (answer.cases || []).forEach((c, i) => rows.push(caseCells(st.names, c, (answer.overtime || [])[i])));
       token = answer.next_page_token || '';
-      $('drill-export-status').textContent =
-          `导出中：${rows.length.toLocaleString('zh-CN')} / ${st.total.toLocaleString('zh-CN')} 件`;
+      status.textContent = `读取中：${rows.length.toLocaleString('zh-CN')} / ${st.total.toLocaleString('zh-CN')} 件`;
     } while (token && rows.length < EXPORT_LIMIT);
-    $('drill-export-status').textContent = token ? `只导出了前 ${EXPORT_LIMIT.toLocaleString('zh-CN')} 件` : '';
-    return {headers: CASE_HEADERS, rows};
+    status.textContent = token ? `只读取了前 ${EXPORT_LIMIT.toLocaleString('zh-CN')} 件` : '';
+    return rows;
   }
-  for (const format of ['csv', 'xlsx']) {
-    $(`drill-export-${format}`).addEventListener('click', async () => {
-      try {
-        await exportTable(drillName(drillState.d.drill, drillState.d.den), await drillTable(), format);
-      } catch (e) {
-        $('drill-export-status').textContent = '无法导出：' + e.message;
-      }
-    });
-    $(`departments-export-${format}`).addEventListener('click', () => {
-      exportTable('各部门办件情况', departmentTable(), format);
-    });
-    $(`trend-export-${format}`).addEventListener('click', () => {
-      const rows = [...$('trend-table').tBodies[0].rows].map((r) => [r.cells[0].textContent, trendValues[r.sectionRowIndex]]);
-      exportTable($('trend-caption').textContent.replace(/（.*/, ''), {headers: trendHeaders, rows}, format);
-    });
+  // Before the records are sorted: the whole list in the page (a list
+  // longer than EXPORT_LIMIT is not sorted: the page says to narrow it).
+  async function readWhole() {
+    const st = drillState;
+    if (st.list) return true;
+    const status = recordsTable.status();
+    if (st.total > EXPORT_LIMIT) {
+      status.textContent = `共 ${st.total.toLocaleString('zh-CN')} 件，超过 ` +
+          `${EXPORT_LIMIT.toLocaleString('zh-CN')} 件无法排序，请按部门或状态筛选`;
+      return false;
+    }
+    try {
+      st.list = await caseRows(st, status);
+    } catch (e) {
+      status.textContent = '无法排序：' + e.message;
+      return false;
+    }
+    st.total = st.list.length;
+    recordsTable.show(CASE_HEADERS, st.list);
+    return true;
   }
 
   // One page of the figure's cases: the gateway may answer a filtered list
@@ -749,7 +731,7 @@
   // Fewer is better for these; more for the rest.
   const RANKED = {overtime: 'asc', rectifications_open: 'asc', rectifications_overdue: 'asc'};
   // A department's place among those with a value (exact ratios; ties
-  // share the place): "第3位 / 33".
+  // share the place): "第3位 / 33", sorted by the place.
   function rank(rows, i, code) {
     const value = (row) => {
       const f = (row.figures || [])[i] || {};
@@ -757,12 +739,26 @@
     };
     const valued = rows.filter((row) => value(row) !== null);
     const mine = rows.find((row) => row.code === code);
-    if (!mine || value(mine) === null) return '—';
+    if (!mine || value(mine) === null) return {value: '—', key: null};
     const better = RANKED[HEADLINE[i]] === 'asc' ? (v) => v < value(mine) : (v) => v > value(mine);
-    return `第${valued.filter((row) => better(value(row))).length + 1}位 / ${valued.length}`;
+    const place = valued.filter((row) => better(value(row))).length + 1;
+    return {value: `第${place}位 / ${valued.length}`, key: place};
   }
-  const figureText = (name, f) => (RATES.has(name) ? pct(f.numerator, f.denominator)
-      : n(f.numerator).toLocaleString('zh-CN'));
+  // A figure in a table: a count, or a rate shown as a percentage and
+  // sorted by its ratio.
+  const figureCell = (name, f) => (RATES.has(name)
+    ? {value: pct(f.numerator, f.denominator), key: n(f.denominator) ? n(f.numerator) / n(f.denominator) : null}
+    : n(f.numerator));
+  // The department page's tables, exported as "区人力社保局主要指标" and so on.
+  let departmentName = '';
+  const departmentTable = (id, name, options = {}) =>
+    zwfwTable.create($(id), {save: exportTable, name: () => departmentName + name, ...options});
+  const departmentTables = {
+    figures: departmentTable('department-figures', '主要指标'),
+    trend: departmentTable('department-trend', '受理办件趋势', {rowHeaders: true}),
+    lines: departmentTable('department-lines', '考核得分'),
+    windows: departmentTable('department-windows', '窗口和工作人员评价'),
+  };
 
   async function showDepartment(code) {
     $('overview').hidden = true;
@@ -781,6 +777,7 @@
       const rows = indicators.departments || [];
       const mine = rows.find((row) => row.code === code);
       if (!mine) throw new Error(`没有代码为 ${code} 的部门`);
+      departmentName = mine.name;
       $('department-title').textContent = `${mine.name}（${periodName(p)}）`;
       document.title = `${mine.name} - 政务服务绩效看板`;
       const labels = {};
@@ -788,10 +785,10 @@
       labels.visit_satisfaction_rate = '回访满意率';
       labels.rectifications_open = '差评整改未办结';
       labels.rectifications_overdue = '差评整改超期';
-      $('department-figures').tBodies[0].replaceChildren(...HEADLINE.map((name, i) => {
+      departmentTables.figures.show(['指标', '本期', '排名', '变化'], HEADLINE.map((name, i) => {
         const words = [(mine.change || [])[i], (mine.year_change || [])[i]].filter((w) => w && w !== '—');
-        return row([labels[name], figureText(name, (mine.figures || [])[i] || {}), rank(rows, i, code),
-          words.join('；') || '无可比数据']);
+        return [labels[name], figureCell(name, (mine.figures || [])[i] || {}), rank(rows, i, code),
+          words.join('；') || '无可比数据'];
       }));
       const links = [['超时办件', 'overtime'], ['受理办件', 'accepted'], ['未办结的差评整改', 'rectifications_open']]
           .map(([name, drill]) => {
@@ -808,8 +805,7 @@
       const periods = periodsEndingWith(p, KINDS[p.kind].trend);
       const read = await Promise.all(periods.map((q) => answerOf(periodCode(q))));
       const accepted = read.map((a) => n((((a.departments || []).find((r) => r.code === code) || {}).figures || [])[0]?.numerator));
-      $('department-trend').tBodies[0].replaceChildren(...periods.map((q, k) =>
-        row([periodName(q), accepted[k].toLocaleString('zh-CN')])));
+      departmentTables.trend.show(['周期', '受理办件'], periods.map((q, k) => [periodCell(q, k), accepted[k]]));
       echarts.init($('department-trend-chart')).setOption({
         tooltip: {trigger: 'axis', renderMode: 'richText'},
         grid: {left: 70, top: 20, right: 30, bottom: 40},
@@ -824,34 +820,35 @@
       const score = card.error ? null : (card.departments || []).find((d) => d.department_code === code);
       $('department-score').textContent = card.error ? '考核结果暂不可用：' + card.error
           : score ? `得分 ${(n(score.score) / 100).toFixed(2)}${score.tier ? `，${score.tier}` : ''}` : '无考核结果';
-      $('department-lines').tBodies[0].replaceChildren(...((score && score.lines) || []).map((l) =>
-        row([l.text, l.detail || String(n(l.count)), (n(l.points) / 100).toFixed(2)])));
+      departmentTables.lines.show(['项目', '情况', '分值'], ((score && score.lines) || []).map((l) =>
+        [l.text, l.detail || String(n(l.count)), {value: n(l.points) / 100, text: (n(l.points) / 100).toFixed(2)}]));
 
       // Its windows, and their staff under each.
       const windows = (survey.windows || []).filter((w) => w.department_code === code);
-      const rate = (r) => pct((r || {}).numerator, (r || {}).denominator);
-      const rated = (c) => n((c || {}).active) + n((c || {}).defaulted);
+      // A window's row (staff '合计'), then its staff's.
+      const rate = (r) => figureCell('satisfaction_rate', r || {});
+      const counts = (name, who, c) => [name, who, n(c.active) + n(c.defaulted), rate(c.satisfaction_rate), rate(c.good_rate)];
       const lines = [];
       for (const w of windows) {
-        lines.push(row([w.window_name, String(rated(w.ratings)), rate(w.ratings.satisfaction_rate), rate(w.ratings.good_rate)]));
+        lines.push(counts(w.window_name, '（窗口合计）', w.ratings || {}));
         for (const st of (survey.staff || []).filter((x) => x.window_code === w.window_code)) {
-          lines.push(row([`　${st.staff_name}`, String(rated(st.ratings)), rate(st.ratings.satisfaction_rate),
-            rate(st.ratings.good_rate)]));
+          lines.push(counts(w.window_name, st.staff_name, st.ratings || {}));
         }
       }
-      if (!lines.length) lines.push(row(['本期无窗口评价', '', '', '']));
-      $('department-windows').tBodies[0].replaceChildren(...lines);
+      departmentTables.windows.show(['窗口', '工作人员', '评价数', '满意率', '好评率'], lines);
+      $('department-no-windows').hidden = lines.length > 0;
       $('status').textContent = '';
       document.body.dataset.department = code;
     } catch (e) {
       $('status').textContent = '无法加载：' + e.message;
     }
   }
-  $('department-choice').addEventListener('change', () => {
-    const code = $('department-choice').value;
-    if (!code) return;
+  function openDepartment(code) {
     history.pushState(null, '', `?period=${encodeURIComponent(periodCode(period))}&department=${encodeURIComponent(code)}`);
     show();
+  }
+  $('department-choice').addEventListener('change', () => {
+    if ($('department-choice').value) openDepartment($('department-choice').value);
   });
   for (const a of document.querySelectorAll('#department .back')) {
     a.addEventListener('click', (e) => {

@@ -58,6 +58,17 @@ function check(ok, what) {
       }, period);
       return Number(((body.total || {}).figures || [{}])[0].numerator || 0);
     };
+    // Where a chart's first bar (of its first series) is on the page, its
+    // value, its department and the chart's title.
+    const firstBar = (selector) => page.evaluate((s) => {
+      const el = document.querySelector(s);
+      const chart = echarts.getInstanceByDom(el);
+      const option = chart.getOption();
+      const value = option.series[0].data[0];
+      const [x, y] = chart.convertToPixel({seriesIndex: 0}, [value / 2, 0]);
+      const box = el.getBoundingClientRect();
+      return {x: box.left + x, y: box.top + y, value, name: option.yAxis[0].data[0], title: option.title[0].text};
+    }, selector);
     // 84,781: thousands grouped, as the page writes zh-CN numbers.
     const grouped = (v) => v.toLocaleString('en-US');
 
@@ -74,12 +85,22 @@ function check(ok, what) {
     check(rows.length === 12 && rows[0][0] === '2019年8月' && rows[11][0] === '2020年7月',
         'the trend: the 12 months to 2020年7月');
     {
-      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#trend-export-csv')]);
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#trend-table-export-csv')]);
       check(download.suggestedFilename() === '重庆市綦江区政务服务管理办公室-2020年7月-受理办件趋势.csv',
           'the trend table exports: ' + download.suggestedFilename());
       await download.saveAs(path.join(artifacts, 'export-trend.csv'));
     }
     check(rows[11][1] === '84,781', "the trend's last month is the headline figure");
+    // Every table sorts: the trend by its figures, then by time again.
+    await page.click('.trend details summary');
+    await page.click('#trend-table thead th:nth-child(2)');
+    await page.waitForSelector('#trend-table thead th:nth-child(2)[aria-sort="descending"]');
+    const byValue = (await trendRows()).map((r) => Number(r[1].replace(/,/g, '')));
+    check(byValue.every((v, i) => i === 0 || byValue[i - 1] >= v) && byValue.includes(84781),
+        'the trend table sorts by its figures: ' + byValue.slice(0, 3).join(', ') + ' …');
+    await page.click('#trend-table thead th:nth-child(1)');
+    check((await trendRows())[11][0] === '2020年7月', 'and by its periods, in time');
+    await page.click('.trend details summary');  // folded again: the charts' place stays
     check((await text('#trend-title')).startsWith('受理办件趋势'), 'the trend is of 受理办件');
     await shot('dashboard-1-month.png');
 
@@ -159,7 +180,7 @@ function check(ok, what) {
     await shot('dashboard-4-cases.png');
     // Its exports: the file named office-period-table, kept for the
     // Python side to read (CSV and XLSX).
-    for (const [button, file] of [['#drill-export-csv', 'export-overtime.csv'], ['#drill-export-xlsx', 'export-overtime.xlsx']]) {
+    for (const [button, file] of [['#drill-table-export-csv', 'export-overtime.csv'], ['#drill-table-export-xlsx', 'export-overtime.xlsx']]) {
       const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
       const extension = file.split('.').pop();
       check(download.suggestedFilename() === `重庆市綦江区政务服务管理办公室-2020年7月-超时办件.${extension}`,
@@ -182,15 +203,7 @@ function check(ok, what) {
     await page.waitForFunction(() => !document.querySelector('#overview').hidden);
 
     // 4. A department's bar: its center cases, as many as the bar.
-    const bar = await page.evaluate(() => {
-      const el = document.querySelector('#sites-chart');
-      const chart = echarts.getInstanceByDom(el);
-      const option = chart.getOption();
-      const value = option.series[0].data[0];
-      const [x, y] = chart.convertToPixel({seriesIndex: 0}, [value / 2, 0]);
-      const box = el.getBoundingClientRect();
-      return {x: box.left + x, y: box.top + y, value, name: option.yAxis[0].data[0]};
-    });
+    const bar = await firstBar('#sites-chart');
     await page.mouse.click(bar.x, bar.y);
     await page.waitForSelector('body[data-drilled="accepted[site=center]"]');
     check((await text('#drill-title')).includes(bar.name),
@@ -202,8 +215,58 @@ function check(ok, what) {
         'a page of 50, all of the department, all at the center');
     await page.click('#drill-next');
     await page.waitForFunction(() => document.querySelector('#drill-count').textContent.includes('第 51'));
+    // Sorted by 受理时间: the whole list, not the page — page 2 goes on
+    // where page 1 ended.
+    await page.click('#drill-table thead th:nth-child(6)');
+    await page.waitForSelector('#drill-table thead th:nth-child(6)[aria-sort="ascending"]');
+    await page.waitForFunction(() => document.querySelector('#drill-count').textContent.includes('第 1–'));
+    const chinaInstant = (t) => {
+      const m = /^(\d+)年(\d+)月(\d+)日 (\d\d):(\d\d)$/.exec(t);
+      return Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]);
+    };
+    const firstPage = (await drillRows()).map((r) => chinaInstant(r[5]));
+    await page.click('#drill-next');
+    await page.waitForFunction(() => document.querySelector('#drill-count').textContent.includes('第 51'));
+    const secondPage = (await drillRows()).map((r) => chinaInstant(r[5]));
+    const times = [...firstPage, ...secondPage];
+    check((await text('#drill-count')).startsWith(`共 ${grouped(bar.value)} 件`) &&
+          times.length === Math.min(bar.value, 100) && times.every((t, i) => i === 0 || times[i - 1] <= t),
+        'sorted by 受理时间 across its pages, the count unchanged');
     await shot('dashboard-5-department-cases.png');
     await page.click('#drill-back');
+    await page.waitForFunction(() => !document.querySelector('#overview').hidden);
+
+    // The keyboard's way to a bar's records: the departments table's
+    // cells. Sorted by 合计, the biggest department's 部门办理 count,
+    // from the keyboard.
+    await page.click('#department-table thead th:nth-child(5)');
+    await page.waitForSelector('#department-table thead th:nth-child(5)[aria-sort="descending"]');
+    table = await tableRows();
+    await page.focus('#department-table tbody tr:first-child td:nth-child(3) button');
+    await page.keyboard.press('Enter');
+    await page.waitForSelector('body[data-drilled="accepted[site=department]"]');
+    check((await text('#drill-title')).includes(table[0][0]) &&
+          (await text('#drill-count')).startsWith(`共 ${table[0][2]} 件`),
+        `Enter on ${table[0][0]}'s 部门办理 cell opens its ${table[0][2]} cases`);
+    await page.goBack();
+    await page.waitForFunction(() => !document.querySelector('#overview').hidden);
+
+    // The satisfaction chart: July 2020 has no ratings, so it shows the
+    // return visits' rate; a bar opens the department's reached visits,
+    // as many as the survey counted.
+    const visitBar = await firstBar('#satisfaction-chart');
+    check(visitBar.title.startsWith('各部门回访满意率'), 'the satisfaction chart: ' + visitBar.title);
+    const reached = await page.evaluate(async (name) => {
+      const r = await fetch('/v1/periods/2020-07/satisfaction');
+      const d = (await r.json()).departments.find((x) => x.department_name === name);
+      return Number(d.return_visits.reached || 0);
+    }, visitBar.name);
+    await page.mouse.click(visitBar.x, visitBar.y);
+    await page.waitForSelector('body[data-drilled="visit_satisfaction_rate"]');
+    check((await text('#drill-title')).includes(visitBar.name) &&
+          (await text('#drill-count')).startsWith(`共 ${grouped(reached)} 件`),
+        `${visitBar.name}'s bar opens its ${reached} reached return visits`);
+    await page.goBack();
     await page.waitForFunction(() => !document.querySelector('#overview').hidden);
 
     // 5. A department's page: its figures as the gateway counts them, its
@@ -226,9 +289,29 @@ function check(ok, what) {
     const lines = await page.$$eval('#department-lines tbody tr', (rows) => rows.map((r) => r.textContent));
     check(lines.some((l) => l.includes('办件超时') && l.endsWith('-1.25')) && (await text('#department-score')).startsWith('得分'),
         'its score and the lines it is made of: ' + lines.join(' | '));
-    check((await page.$$('#department-windows tbody tr')).length >= 1, 'its windows and staff with their ratings');
+    const rated = await page.evaluate(async () => {
+      const survey = await (await fetch('/v1/periods/2020-07/satisfaction')).json();
+      const windows = (survey.windows || []).filter((w) => w.department_code === 'qj-rlsbj');
+      const codes = new Set(windows.map((w) => w.window_code));
+      return windows.length + (survey.staff || []).filter((s) => codes.has(s.window_code)).length;
+    });
+    check((await page.$$('#department-windows tbody tr')).length === rated &&
+          await page.isVisible('#department-no-windows') === (rated === 0),
+        `its windows and staff with their ratings: ${rated} rows` + (rated ? '' : ', and the page says there are none'));
     const trend = await page.$$eval('#department-trend tbody tr', (rows) => rows.map((r) => r.cells[1].textContent));
     check(trend.length === 12 && trend[11] === grouped(mine[0]), "its trend ends at this month's figure");
+    // Its tables sort and export, named after it.
+    await page.click('#department-figures thead th:nth-child(3)');
+    await page.waitForSelector('#department-figures thead th:nth-child(3)[aria-sort="ascending"]');
+    const places = await page.$$eval('#department-figures tbody tr', (rows) => rows.map((r) => r.cells[2].textContent));
+    const place = (t) => (/^第(\d+)位/.exec(t) || [0, Infinity])[1] * 1;
+    check(places.every((t, i) => i === 0 || place(places[i - 1]) <= place(t)), 'its figures sorted by rank: ' + places.join(', '));
+    {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#department-figures-export-csv')]);
+      check(download.suggestedFilename() === '重庆市綦江区政务服务管理办公室-2020年7月-区人力社保局主要指标.csv',
+          'its figures export: ' + download.suggestedFilename());
+      await download.saveAs(path.join(artifacts, 'export-department.csv'));
+    }
     await shot('dashboard-5-department.png');
     await page.goBack();
     await page.waitForFunction(() => !document.querySelector('#overview').hidden);

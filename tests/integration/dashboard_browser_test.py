@@ -91,6 +91,16 @@ class DashboardBrowserTest(zwfw_testlib.ServicesTestCase):
         self.assertEqual(trend[0], ["周期", "受理办件"])
         self.assertEqual(trend[-1], ["2020年7月", "84781"])
         self.assertEqual(len(trend), 13)
+        # A department page's table (sorted by rank): its figures, counts
+        # as numbers.
+        with open(os.path.join(artifacts, "export-department.csv"),
+                  encoding="utf-8-sig") as f:
+            figures = list(csv.reader(f))
+        self.assertEqual(figures[0], ["指标", "本期", "排名", "变化"])
+        accepted = [r for r in figures if r[0] == "受理办件"]
+        self.assertEqual(len(figures), 9)  # the header and 8 figures
+        self.assertEqual(accepted[0][1], "13891")
+        self.assertRegex(accepted[0][2], r"^第\d+位 / \d+$")
 
     def assert_every_figure_lists_its_records(self, port):
         def get(path, **query):
