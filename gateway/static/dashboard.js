@@ -728,21 +728,13 @@
   // Its headline figures with their rank among the departments and their
   // changes, its trend, its score lines, its windows' and staff's ratings,
   // and links to its records (overtime cases, open rectifications).
-  // Fewer is better for these; more for the rest.
-  const RANKED = {overtime: 'asc', rectifications_open: 'asc', rectifications_overdue: 'asc'};
-  // A department's place among those with a value (exact ratios; ties
-  // share the place): "第3位 / 33", sorted by the place.
-  function rank(rows, i, code) {
-    const value = (row) => {
-      const f = (row.figures || [])[i] || {};
-      return n(f.denominator) === 0 ? null : n(f.numerator) / n(f.denominator);
-    };
-    const valued = rows.filter((row) => value(row) !== null);
-    const mine = rows.find((row) => row.code === code);
-    if (!mine || value(mine) === null) return {value: '—', key: null};
-    const better = RANKED[HEADLINE[i]] === 'asc' ? (v) => v < value(mine) : (v) => v > value(mine);
-    const place = valued.filter((row) => better(value(row))).length + 1;
-    return {value: `第${place}位 / ${valued.length}`, key: place};
+  // A department's place by the i-th indicator, as the gateway ranks them
+  // (GetIndicators' places: exact ratios, ties sharing a place, fewer
+  // better for overtime and rectifications): "第3位 / 34", sorted by it.
+  function rank(answer, mine, i) {
+    const place = n((mine.places || [])[i]);
+    if (!place) return {value: '—', key: null};
+    return {value: `第${place}位 / ${n(((answer.indicators || [])[i] || {}).ranked)}`, key: place};
   }
   // A figure in a table: a count, or a rate shown as a percentage and
   // sorted by its ratio.
@@ -787,7 +779,7 @@
       labels.rectifications_overdue = '差评整改超期';
       departmentTables.figures.show(['指标', '本期', '排名', '变化'], HEADLINE.map((name, i) => {
         const words = [(mine.change || [])[i], (mine.year_change || [])[i]].filter((w) => w && w !== '—');
-        return [labels[name], figureCell(name, (mine.figures || [])[i] || {}), rank(rows, i, code),
+        return [labels[name], figureCell(name, (mine.figures || [])[i] || {}), rank(indicators, mine, i),
           words.join('；') || '无可比数据'];
       }));
       const links = [['超时办件', 'overtime'], ['受理办件', 'accepted'], ['未办结的差评整改', 'rectifications_open']]

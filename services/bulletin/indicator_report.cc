@@ -44,6 +44,7 @@ zwfw::v1::GetIndicatorsResponse BuildIndicatorReport(
     info->set_name(i.name);
     info->set_chinese(i.chinese);
     info->set_unit(UnitName(i.unit));
+    info->set_fewer_is_better(i.fewer_is_better);
   }
   const UnitTable table =
       BuildUnitTable(now.cases, now.satisfaction, directory);
@@ -104,12 +105,23 @@ zwfw::v1::GetIndicatorsResponse BuildIndicatorReport(
     row(d, find(before_departments, d.code), find(year_departments, d.code),
         out.add_departments());
   }
-  if (top > 0) {
-    for (size_t i = 0; i < plan.indicators().size(); ++i) {
-      std::vector<IndicatorValue> values;
-      for (const UnitInputs& d : table.departments) {
-        values.push_back(plan.Evaluate(static_cast<int>(i), d.inputs));
-      }
+  // Each department's place by each indicator, how many have one, and the
+  // rankings asked for.
+  for (size_t i = 0; i < plan.indicators().size(); ++i) {
+    std::vector<IndicatorValue> values;
+    for (const UnitInputs& d : table.departments) {
+      values.push_back(plan.Evaluate(static_cast<int>(i), d.inputs));
+    }
+    const std::vector<int> places =
+        UnitPlaces(values, plan.indicators()[i].fewer_is_better);
+    for (size_t u = 0; u < places.size(); ++u) {
+      out.mutable_departments(static_cast<int>(u))->add_places(places[u]);
+    }
+    out.mutable_indicators(static_cast<int>(i))
+        ->set_ranked(static_cast<int32_t>(
+            std::count_if(places.begin(), places.end(),
+                          [](int place) { return place > 0; })));
+    if (top > 0) {
       zwfw::v1::IndicatorRanking* ranking = out.add_rankings();
       for (size_t u : TopUnits(values, static_cast<size_t>(top))) {
         ranking->add_top(table.departments[u].code);

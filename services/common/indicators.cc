@@ -64,6 +64,9 @@ struct Definition {
   zwfw::v1::CaseTimeBasis basis;  // of its case measure; UNSPECIFIED: none
   int takes;
   const char* default_levels;  // rating classes: "" = every level
+  // A unit does better with less of it (超时, 差评, days to complete): its
+  // place among units counts from the lowest value.
+  bool fewer_is_better = false;
 };
 
 // README "Indicators" is this table, in this order.
@@ -81,9 +84,11 @@ constexpr Definition kDefinitions[] = {
     {"same_day_rate", "当日办结率", kSameDayRate, IndicatorUnit::kRate,
      zwfw::v1::CASE_TIME_BASIS_ACCEPTED, kFilter, ""},
     {"average_working_days", "平均办结时间", kAverageWorkingDays,
-     IndicatorUnit::kDays, zwfw::v1::CASE_TIME_BASIS_COMPLETED, kFilter, ""},
+     IndicatorUnit::kDays, zwfw::v1::CASE_TIME_BASIS_COMPLETED, kFilter, "",
+     true},
     {"average_natural_days", "平均办结时间(自然日)", kAverageNaturalDays,
-     IndicatorUnit::kDays, zwfw::v1::CASE_TIME_BASIS_COMPLETED, kFilter, ""},
+     IndicatorUnit::kDays, zwfw::v1::CASE_TIME_BASIS_COMPLETED, kFilter, "",
+     true},
     {"speedup_rate", "实际提速率", kSpeedupRate, IndicatorUnit::kRate,
      zwfw::v1::CASE_TIME_BASIS_COMPLETED, kFilter, ""},
     {"early_rate", "提前办结率", kEarlyRate, IndicatorUnit::kRate,
@@ -91,15 +96,16 @@ constexpr Definition kDefinitions[] = {
     {"on_time_rate", "按时办结率", kOnTimeRate, IndicatorUnit::kRate,
      zwfw::v1::CASE_TIME_BASIS_COMPLETED, kFilter, ""},
     {"overtime", "超时件数", kOvertime, IndicatorUnit::kCount,
-     zwfw::v1::CASE_TIME_BASIS_DUE, kFilter, ""},
+     zwfw::v1::CASE_TIME_BASIS_DUE, kFilter, "", true},
     {"overtime_completed", "超时办结件数", kOvertimeCompleted,
-     IndicatorUnit::kCount, zwfw::v1::CASE_TIME_BASIS_COMPLETED, kFilter, ""},
+     IndicatorUnit::kCount, zwfw::v1::CASE_TIME_BASIS_COMPLETED, kFilter, "",
+     true},
     {"ratings", "评价数", kRatings, IndicatorUnit::kCount,
      zwfw::v1::CASE_TIME_BASIS_UNSPECIFIED, kLevels, ""},
     {"active_ratings", "主动评价数", kActiveRatings, IndicatorUnit::kCount,
      zwfw::v1::CASE_TIME_BASIS_UNSPECIFIED, kLevels, ""},
     {"unrated", "未评价件数", kUnrated, IndicatorUnit::kCount,
-     zwfw::v1::CASE_TIME_BASIS_ACCEPTED, kFilter | kCasesBasis, ""},
+     zwfw::v1::CASE_TIME_BASIS_ACCEPTED, kFilter | kCasesBasis, "", true},
     {"rating_share", "评价占比", kRatingShare, IndicatorUnit::kRate,
      zwfw::v1::CASE_TIME_BASIS_ACCEPTED,
      kFilter | kLevels | kShare | kCasesBasis, ""},
@@ -111,7 +117,7 @@ constexpr Definition kDefinitions[] = {
      kFilter | kLevels | kShare | kCasesBasis, "4-5"},
     {"bad_rate", "差评率", kRatingShare, IndicatorUnit::kRate,
      zwfw::v1::CASE_TIME_BASIS_ACCEPTED,
-     kFilter | kLevels | kShare | kCasesBasis, "1-2"},
+     kFilter | kLevels | kShare | kCasesBasis, "1-2", true},
     {"evaluation_rate", "评议率", kEvaluationRate, IndicatorUnit::kRate,
      zwfw::v1::CASE_TIME_BASIS_ACCEPTED, kFilter | kCasesBasis, ""},
     {"vote_rate", "投票率", kEvaluationRate, IndicatorUnit::kRate,
@@ -125,17 +131,17 @@ constexpr Definition kDefinitions[] = {
     {"visit_satisfaction_rate", "回访满意率", kVisitSatisfactionRate,
      IndicatorUnit::kRate, zwfw::v1::CASE_TIME_BASIS_UNSPECIFIED, kNothing, ""},
     {"rectifications_opened", "差评数", kRectificationsOpened,
-     IndicatorUnit::kCount, zwfw::v1::CASE_TIME_BASIS_UNSPECIFIED, kNothing,
-     ""},
+     IndicatorUnit::kCount, zwfw::v1::CASE_TIME_BASIS_UNSPECIFIED, kNothing, "",
+     true},
     {"rectifications_closed_on_time", "差评按时整改数",
      kRectificationsClosedOnTime, IndicatorUnit::kCount,
      zwfw::v1::CASE_TIME_BASIS_UNSPECIFIED, kNothing, ""},
     {"rectifications_overdue", "差评超期未整改数", kRectificationsOverdue,
-     IndicatorUnit::kCount, zwfw::v1::CASE_TIME_BASIS_UNSPECIFIED, kNothing,
-     ""},
+     IndicatorUnit::kCount, zwfw::v1::CASE_TIME_BASIS_UNSPECIFIED, kNothing, "",
+     true},
     {"rectifications_open", "差评未办结数", kRectificationsOpen,
-     IndicatorUnit::kCount, zwfw::v1::CASE_TIME_BASIS_UNSPECIFIED, kNothing,
-     ""},
+     IndicatorUnit::kCount, zwfw::v1::CASE_TIME_BASIS_UNSPECIFIED, kNothing, "",
+     true},
     {"rectification_rate", "差评整改率", kRectificationRate,
      IndicatorUnit::kRate, zwfw::v1::CASE_TIME_BASIS_UNSPECIFIED, kNothing, ""},
 };
@@ -442,7 +448,8 @@ absl::StatusOr<int> IndicatorPlan::Add(absl::string_view raw) {
   }
   indicators_.push_back(
       {canonical, d->name, d->chinese, d->unit,
-       d->unit == IndicatorUnit::kRate && d->kind != kSpeedupRate});
+       d->unit == IndicatorUnit::kRate && d->kind != kSpeedupRate,
+       d->fewer_is_better});
   formulas_.push_back(std::move(formula));
   return static_cast<int>(indicators_.size()) - 1;
 }
@@ -602,6 +609,18 @@ std::vector<size_t> TopUnits(const std::vector<IndicatorValue>& values,
   });
   if (ranked.size() > n) ranked.resize(n);
   return ranked;
+}
+
+std::vector<int> UnitPlaces(const std::vector<IndicatorValue>& values,
+                            bool fewer_is_better) {
+  std::vector<size_t> ranked = TopUnits(values, values.size(), fewer_is_better);
+  std::vector<int> places(values.size(), 0);
+  for (size_t k = 0; k < ranked.size(); ++k) {
+    // A tie shares the place of the first of its values.
+    const bool tie = k > 0 && values[ranked[k]] == values[ranked[k - 1]];
+    places[ranked[k]] = tie ? places[ranked[k - 1]] : static_cast<int>(k) + 1;
+  }
+  return places;
 }
 
 std::vector<size_t> ZeroUnits(const std::vector<IndicatorValue>& values) {

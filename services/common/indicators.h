@@ -89,6 +89,9 @@ struct Indicator {
   // A rate of two counts (187/200), which an explanation may show; not
   // for a rate of times (实际提速率).
   bool counted_rate = false;
+  // Less is better (超时件数, 差评率, 平均办结时间): places count from the
+  // lowest value (UnitPlaces).
+  bool fewer_is_better = false;
 };
 
 // Which of a measure's cases a figure counts (CaseSums' fields): the
@@ -166,6 +169,12 @@ class IndicatorPlan {
 // The `n` highest (or, `ascending`, lowest) values.
 std::vector<size_t> TopUnits(const std::vector<IndicatorValue>& values,
                              size_t n, bool ascending = false);
+// Each unit's place among the units with a value, the best 1st — the
+// highest value, or the lowest when `fewer_is_better` — ties sharing the
+// first place of theirs (1, 2, 2, 4); 0 for a unit without a value. A
+// department page's "第3位 / 34".
+std::vector<int> UnitPlaces(const std::vector<IndicatorValue>& values,
+                            bool fewer_is_better);
 // The units whose value is zero (a count of 0; a rate of 0 over something).
 std::vector<size_t> ZeroUnits(const std::vector<IndicatorValue>& values);
 

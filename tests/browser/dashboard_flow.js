@@ -284,8 +284,10 @@ function check(ok, what) {
     check((await text('#department-title')).startsWith('区人力社保局（2020年7月）'), 'the page of 区人力社保局');
     check(figures[0][1] === grouped(mine[0]) && /^第\d+位 \/ \d+$/.test(figures[0][2]),
         `its cases ${grouped(mine[0])} and their rank ${figures[0][2]}`);
-    check(figures.find((r) => r[0] === '超时办件')[1] === String(mine[1]) && mine[1] === 5,
-        'its 5 overtime cases');
+    check(figures.find((r) => r[0] === '超时办件')[1] === String(mine[1]) && mine[1] === 5 &&
+          figures.find((r) => r[0] === '超时办件')[2] === '第34位 / 34',
+        'its 5 overtime cases, the most of July 2020 (7): fewer is better, so the last place, 第34位 / 34');
+    check(figures[0][2] === '第3位 / 34', 'its cases: the third most, 第3位 / 34');
     const lines = await page.$$eval('#department-lines tbody tr', (rows) => rows.map((r) => r.textContent));
     check(lines.some((l) => l.includes('办件超时') && l.endsWith('-1.25')) && (await text('#department-score')).startsWith('得分'),
         'its score and the lines it is made of: ' + lines.join(' | '));

@@ -296,6 +296,22 @@ TEST_F(IndicatorsTest, RankingsTopAndZero) {
   EXPECT_EQ(r.rankings(1).top_size(), 2);
   EXPECT_EQ(r.rankings(1).top(0), "qj-swj");  // 100% before 90%
   EXPECT_EQ(r.rankings(1).zero_size(), 0);
+  // Every department's place (a department page's "第2位 / 34"): the 32
+  // without cases share the third; a rate places only those it has.
+  auto place = [&](const std::string& code, int indicator) {
+    for (const zwfw::v1::IndicatorRow& d : r.departments()) {
+      if (d.code() == code) return d.places(indicator);
+    }
+    return -1;
+  };
+  EXPECT_EQ(r.indicators(0).ranked(), 34);
+  EXPECT_EQ(place("qj-swj", 0), 1);
+  EXPECT_EQ(place("qj-gaj", 0), 2);
+  EXPECT_EQ(place("qj-rlsbj", 0), 3);
+  EXPECT_EQ(r.indicators(1).ranked(), 2);
+  EXPECT_EQ(place("qj-gaj", 1), 2);
+  EXPECT_EQ(place("qj-rlsbj", 1), 0);
+  EXPECT_FALSE(r.indicators(0).fewer_is_better());
   request.set_top(101);
   EXPECT_EQ(stub_->GetIndicators(As("viewer").get(), request, &r).error_code(),
             grpc::StatusCode::INVALID_ARGUMENT);

@@ -297,6 +297,39 @@ TEST(IndicatorRankingTest, TopAndZeroUnitsInDirectoryOrderOnTies) {
   EXPECT_EQ(ZeroUnits(speedup), (std::vector<size_t>{3}));
 }
 
+TEST(IndicatorRankingTest, PlacesShareTiesAndCountFromTheBetterEnd) {
+  auto count = [](int64_t n) {
+    return IndicatorValue{IndicatorUnit::kCount, n, 1};
+  };
+  const std::vector<IndicatorValue> overtime = {count(5), count(0), count(9),
+                                                count(5), count(0), count(12)};
+  EXPECT_EQ(UnitPlaces(overtime, /*fewer_is_better=*/false),
+            (std::vector<int>{3, 5, 2, 3, 5, 1}));
+  EXPECT_EQ(UnitPlaces(overtime, /*fewer_is_better=*/true),
+            (std::vector<int>{3, 1, 5, 3, 1, 6}));
+  // Rates by their exact ratios (1/3 == 2/6); nothing under a rate: no
+  // place.
+  const std::vector<IndicatorValue> rates = {{IndicatorUnit::kRate, 1, 3},
+                                             {IndicatorUnit::kRate, 0, 0},
+                                             {IndicatorUnit::kRate, 2, 6},
+                                             {IndicatorUnit::kRate, 1, 2}};
+  EXPECT_EQ(UnitPlaces(rates, false), (std::vector<int>{2, 0, 2, 1}));
+  EXPECT_TRUE(UnitPlaces({}, false).empty());
+  // Which indicators are better low: the library says.
+  IndicatorPlan plan;
+  for (const auto& [text, fewer] : std::vector<std::pair<std::string, bool>>{
+           {"accepted", false},
+           {"overtime", true},
+           {"bad_rate", true},
+           {"satisfaction_rate", false},
+           {"average_working_days", true},
+           {"rectifications_open", true}}) {
+    absl::StatusOr<int> i = plan.Add(text);
+    ASSERT_TRUE(i.ok()) << text;
+    EXPECT_EQ(plan.indicators()[*i].fewer_is_better, fewer) << text;
+  }
+}
+
 TEST(IndicatorFormatTest, CountsRatesDaysAndWan) {
   EXPECT_EQ(FormatValue({IndicatorUnit::kCount, 5610, 1}), "5610");
   EXPECT_EQ(FormatValue({IndicatorUnit::kCount, 5610, 1},
