@@ -99,7 +99,8 @@ class CaseIntakeService final : public zwfw::v1::CaseIntake::CallbackService {
   absl::Status ListPage(CaseQuery query,
                         const std::function<bool(const zwfw::v1::Case&)>& keep,
                         absl::Time now, zwfw::v1::ListCasesResponse* response);
-  // How many of the query's cases, every page, `keep` keeps.
+  // How many of the query's cases, every page, `keep` keeps: counted by
+  // the store when it keeps all, else read and judged one by one.
   absl::StatusOr<int64_t> CountCases(
       CaseQuery query, const std::function<bool(const zwfw::v1::Case&)>& keep,
       absl::Time now);

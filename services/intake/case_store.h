@@ -116,6 +116,10 @@ class CaseStore {
   // Cases matching the query, by (department_code, case_no).
   virtual absl::StatusOr<CasePage> List(const CaseQuery& query,
                                         absl::Time now) = 0;
+  // How many cases match the query, from its start (its limit and resume
+  // point aside): the total of List's pages, counted by the database.
+  virtual absl::StatusOr<int64_t> Count(const CaseQuery& query,
+                                        absl::Time now) = 0;
 
   // The month's counters, in time O(departments).
   virtual absl::StatusOr<MonthCounters> ReadMonth(const Period& period,

@@ -13,6 +13,7 @@
 #include "services/common/pg_audit_log.h"
 #include "services/common/pg_month_book.h"
 #include "services/common/proto_time.h"
+#include "services/intake/case_query_sql.h"
 #include "services/intake/case_sums.h"
 #include "services/intake/case_writes.h"
 #include "services/intake/intake_schema.h"
@@ -483,61 +484,31 @@ absl::StatusOr<std::optional<Case>> PgIntakeStore::Get(
   return out;
 }
 
+namespace {
+
+// A query's parameters (CaseQueryConditions) in order.
+PgParams ParamsOf(const CaseQuerySql& sql) {
+  PgParams params;
+  for (const auto& value : sql.params) {
+    if (const auto* text = std::get_if<std::string>(&value)) {
+      params.Text(*text);
+    } else {
+      params.Int(std::get<int64_t>(value));
+    }
+  }
+  return params;
+}
+
+}  // namespace
+
 absl::StatusOr<CasePage> PgIntakeStore::List(const CaseQuery& query,
                                              absl::Time now) {
-  std::vector<std::string> where;
-  PgParams params;
-  int bound = 0;
-  auto next = [&bound] { return absl::StrCat("$", ++bound); };
-  if (query.period) {
-    const std::string first = next(), last = next();
-    where.push_back(absl::StrCat("accepted_month >= ", first,
-                                 " AND accepted_month <= ", last));
-    params.Text(query.period->first().ToString())
-        .Text(query.period->last().ToString());
-  }
-  if (query.completed_period) {
-    const std::string start = next(), end = next();
-    where.push_back(
-        absl::StrCat("completed_at >= ", start, " AND completed_at < ", end));
-    params.Int(absl::ToUnixMicros(query.completed_period->start()))
-        .Int(absl::ToUnixMicros(query.completed_period->end()));
-  }
-  if (query.counted_only) {
-    where.push_back(absl::StrCat(
-        "status != ", static_cast<int>(zwfw::v1::CASE_STATUS_REJECTED)));
-  }
-  if (query.due_period) {
-    const std::string start = next(), end = next();
-    where.push_back(absl::StrCat("due_at >= ", start, " AND due_at < ", end));
-    params.Int(absl::ToUnixMicros(query.due_period->start()))
-        .Int(absl::ToUnixMicros(query.due_period->end()));
-  }
-  if (!query.department_code.empty()) {
-    where.push_back(absl::StrCat("department_code = ", next()));
-    params.Text(query.department_code);
-  }
-  if (query.status != zwfw::v1::CASE_STATUS_UNSPECIFIED) {
-    where.push_back(absl::StrCat("status = ", next()));
-    params.Int(static_cast<int>(query.status));
-  }
-  if (query.overtime_only) {
-    where.push_back(OvertimeSql(absl::StrCat(next(), "::bigint")));
-    params.Int(absl::ToUnixMicros(now));
-  }
-  if (query.extended_only) where.push_back("extended");
-  if (!query.after_department.empty()) {
-    const std::string dept = next(), no = next();
-    where.push_back(
-        absl::StrCat("(department_code, case_no) > (", dept, ", ", no, ")"));
-    params.Text(query.after_department).Text(query.after_case_no);
-  }
-  std::string sql = "SELECT record FROM cases";
-  if (!where.empty()) {
-    absl::StrAppend(&sql, " WHERE ", absl::StrJoin(where, " AND "));
-  }
-  absl::StrAppend(&sql, " ORDER BY department_code, case_no LIMIT ",
-                  query.limit + 1);
+  const CaseQuerySql conditions =
+      CaseQueryConditions(query, now, SqlEngine::kPostgres, /*resume=*/true);
+  const PgParams params = ParamsOf(conditions);
+  const std::string sql = absl::StrCat(
+      "SELECT record FROM cases", conditions.where,
+      " ORDER BY department_code, case_no LIMIT ", query.limit + 1);
   CasePage page;
   absl::Status s = db_->Read([&](PgConnection& c) -> absl::Status {
     page = CasePage();
@@ -556,6 +527,23 @@ absl::StatusOr<CasePage> PgIntakeStore::List(const CaseQuery& query,
   });
   if (!s.ok()) return s;
   return page;
+}
+
+absl::StatusOr<int64_t> PgIntakeStore::Count(const CaseQuery& query,
+                                             absl::Time now) {
+  const CaseQuerySql conditions =
+      CaseQueryConditions(query, now, SqlEngine::kPostgres, /*resume=*/false);
+  const PgParams params = ParamsOf(conditions);
+  int64_t count = 0;
+  absl::Status s = db_->Read([&](PgConnection& c) -> absl::Status {
+    absl::StatusOr<PgResult> r = c.Exec(
+        absl::StrCat("SELECT count(*) FROM cases", conditions.where), params);
+    if (!r.ok()) return r.status();
+    count = r->Int(0, 0);
+    return absl::OkStatus();
+  });
+  if (!s.ok()) return s;
+  return count;
 }
 
 absl::StatusOr<PeriodCells> PgIntakeStore::ReadCells(const ReportPeriod& period,

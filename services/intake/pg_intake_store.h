@@ -50,6 +50,8 @@ class PgIntakeStore final : public CaseStore, public DirectoryStore {
       const std::string& department_code, const std::string& case_no) override;
   absl::StatusOr<CasePage> List(const CaseQuery& query,
                                 absl::Time now) override;
+  absl::StatusOr<int64_t> Count(const CaseQuery& query,
+                                absl::Time now) override;
   absl::StatusOr<MonthCounters> ReadMonth(const Period& period,
                                           absl::Time now) override;
   absl::StatusOr<PeriodCells> ReadCells(const ReportPeriod& period,

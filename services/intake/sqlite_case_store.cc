@@ -11,6 +11,7 @@
 #include "services/common/log.h"
 #include "services/common/month_version.h"
 #include "services/common/proto_time.h"
+#include "services/intake/case_query_sql.h"
 #include "services/intake/case_sums.h"
 #include "services/intake/case_writes.h"
 #include "services/intake/intake_schema.h"
@@ -467,67 +468,29 @@ absl::StatusOr<std::optional<Case>> SqliteCaseStore::Get(
   return std::optional<Case>(std::move(c));
 }
 
+namespace {
+
+// Binds a query's parameters (CaseQueryConditions) in order.
+void BindAll(const CaseQuerySql& sql, Statement* statement) {
+  int index = 1;
+  for (const auto& value : sql.params) {
+    std::visit([&](const auto& v) { statement->Bind(index++, v); }, value);
+  }
+}
+
+}  // namespace
+
 absl::StatusOr<CasePage> SqliteCaseStore::List(const CaseQuery& query,
                                                absl::Time now) {
-  std::vector<std::string> where;
-  if (query.period) {
-    where.push_back("accepted_month >= :first AND accepted_month <= :last");
-  }
-  if (query.due_period) {
-    where.push_back("due_at >= :due_start AND due_at < :due_end");
-  }
-  if (query.completed_period) {
-    where.push_back("completed_at >= :done_start AND completed_at < :done_end");
-  }
-  if (query.counted_only) {
-    where.push_back(absl::StrCat(
-        "status != ", static_cast<int>(zwfw::v1::CASE_STATUS_REJECTED)));
-  }
-  if (!query.department_code.empty()) {
-    where.push_back("department_code = :department");
-  }
-  if (query.status != zwfw::v1::CASE_STATUS_UNSPECIFIED) {
-    where.push_back("status = :status");
-  }
-  if (query.overtime_only) {
-    where.push_back(OvertimeSql(":now"));
-  }
-  if (query.extended_only) where.push_back("extended = 1");
-  if (!query.after_department.empty()) {
-    where.push_back("(department_code, case_no) > (:after_dept, :after_no)");
-  }
-  std::string sql = "SELECT record FROM cases";
-  if (!where.empty()) {
-    absl::StrAppend(&sql, " WHERE ", absl::StrJoin(where, " AND "));
-  }
-  absl::StrAppend(&sql, " ORDER BY department_code, case_no LIMIT ",
-                  query.limit + 1);
-
+  const CaseQuerySql conditions =
+      CaseQueryConditions(query, now, SqlEngine::kSqlite, /*resume=*/true);
+  const std::string sql = absl::StrCat(
+      "SELECT record FROM cases", conditions.where,
+      " ORDER BY department_code, case_no LIMIT ", query.limit + 1);
   ReadLease db(this);
   absl::StatusOr<Statement> q = db->Prepare(sql);
   if (!q.ok()) return q.status();
-  int index = 1;
-  if (query.period) {
-    q->Bind(index++, query.period->first().ToString());
-    q->Bind(index++, query.period->last().ToString());
-  }
-  if (query.due_period) {
-    q->Bind(index++, absl::ToUnixMicros(query.due_period->start()));
-    q->Bind(index++, absl::ToUnixMicros(query.due_period->end()));
-  }
-  if (query.completed_period) {
-    q->Bind(index++, absl::ToUnixMicros(query.completed_period->start()));
-    q->Bind(index++, absl::ToUnixMicros(query.completed_period->end()));
-  }
-  if (!query.department_code.empty()) q->Bind(index++, query.department_code);
-  if (query.status != zwfw::v1::CASE_STATUS_UNSPECIFIED) {
-    q->Bind(index++, static_cast<int>(query.status));
-  }
-  if (query.overtime_only) q->Bind(index++, absl::ToUnixMicros(now));
-  if (!query.after_department.empty()) {
-    q->Bind(index++, query.after_department);
-    q->Bind(index++, query.after_case_no);
-  }
+  BindAll(conditions, &*q);
   CasePage page;
   absl::StatusOr<bool> row;
   while ((row = q->Step()).ok() && *row) {
@@ -541,6 +504,20 @@ absl::StatusOr<CasePage> SqliteCaseStore::List(const CaseQuery& query,
   }
   if (!row.ok()) return row.status();
   return page;
+}
+
+absl::StatusOr<int64_t> SqliteCaseStore::Count(const CaseQuery& query,
+                                               absl::Time now) {
+  const CaseQuerySql conditions =
+      CaseQueryConditions(query, now, SqlEngine::kSqlite, /*resume=*/false);
+  ReadLease db(this);
+  absl::StatusOr<Statement> q =
+      db->Prepare(absl::StrCat("SELECT count(*) FROM cases", conditions.where));
+  if (!q.ok()) return q.status();
+  BindAll(conditions, &*q);
+  absl::StatusOr<bool> row = q->Step();
+  if (!row.ok()) return row.status();
+  return *row ? q->ColumnInt(0) : 0;
 }
 
 absl::StatusOr<PeriodCells> SqliteCaseStore::ReadCells(
