@@ -402,19 +402,6 @@
     const site = SITES.find(([, , f]) => drill === `accepted[site=${f}]`);
     return site ? `${site[0]}的办件` : `${drill}${den ? '（分母）' : ''}的办件`;
   }
-  // The survey's records behind a figure: where they are listed, and how
-  // (the satisfied levels: GetSatisfactionStats' satisfied_levels).
-  const SURVEY_LISTS = {
-    rectifications_open: {path: '/v1/rectifications', field: 'rectifications',
-      query: () => [['open_only', 'true']], table: () => [RECTIFICATION_HEADERS, rectificationCells]},
-    rectifications_overdue: {path: '/v1/rectifications', field: 'rectifications',
-      query: () => [['overdue_only', 'true']], table: () => [RECTIFICATION_HEADERS, rectificationCells]},
-    satisfaction_rate: {path: '/v1/evaluations', field: 'evaluations',
-      query: (d, levels) => (d.den ? [] : levels.map((l) => ['levels', String(l)])),
-      table: () => [EVALUATION_HEADERS, evaluationCells]},
-    visit_satisfaction_rate: {path: '/v1/return-visits', field: 'visits',
-      query: (d) => [[d.den ? 'reached_only' : 'satisfied_only', 'true']], table: () => [VISIT_HEADERS, visitCells]},
-  };
   const DRILL_PAGE = 50;
 
   // What the address asks to show: the overview, or a figure's records.
@@ -503,6 +490,16 @@
   const VISIT_HEADERS = ['部门', '办件编号', '回访时间', '接通', '评价'];
   const visitCells = (names, v) => [names.get(v.department_code) || v.department_code, v.case_no,
     timeCell(v.visited_at), v.reached ? '是' : '否', v.reached ? stars(v.rating) : ''];
+  // The survey's lists. Which one holds an indicator's records is the
+  // library's to say (GetIndicators' IndicatorInfo.records); each lists
+  // exactly those its figure counts for `indicator=` (and `denominator`).
+  const SURVEY_LISTS = {
+    ratings: {path: '/v1/evaluations', field: 'evaluations', headers: EVALUATION_HEADERS, cells: evaluationCells},
+    return_visits: {path: '/v1/return-visits', field: 'visits', headers: VISIT_HEADERS, cells: visitCells},
+    rectifications: {path: '/v1/rectifications', field: 'rectifications', headers: RECTIFICATION_HEADERS,
+      cells: rectificationCells},
+  };
+
   // The records' table: a page of DRILL_PAGE; sorting reads the whole list
   // first (up to EXPORT_LIMIT records), then pages it in the page.
   const EXPORT_LIMIT = 100000;  // records a download or a sort holds at most
@@ -539,13 +536,17 @@
         ...[...names].map(([c, name]) => option(c, name)));
     select.value = d.department;
     $('drill-status').value = d.status;
-    const survey = SURVEY_LISTS[d.drill];
+    // Where the figure's records are listed (cases unless the library says
+    // otherwise).
+    const info = await get(`/v1/periods/${code}/indicators?indicators=${encodeURIComponent(d.drill)}`, false)
+        .then((a) => (a.indicators || [])[0] || {}, () => ({}));
+    const survey = SURVEY_LISTS[info.records] || null;
     $('drill-status-label').hidden = !!survey;
     const where = d.department ? `，${names.get(d.department) || d.department}` : '';
     $('drill-title').textContent = `${drillName(d.drill, d.den)}（${periodName(period)}${where}）`;
     drillState = {d, names, survey, tokens: [''], page: 0, list: null, total: 0};
     recordsTable.status().textContent = '';
-    recordsTable.show(survey ? survey.table()[0] : CASE_HEADERS, [], true);
+    recordsTable.show(survey ? survey.headers : CASE_HEADERS, [], true);
     document.title = `${$('drill-title').textContent} - 政务服务绩效看板`;
     await drawDrillPage();
   }
@@ -559,14 +560,13 @@
       let shown;
       let more;
       if (st.survey && !st.list) {
-        const levels = st.survey.field === 'evaluations'
-            ? (await get(`/v1/periods/${code}/satisfaction`)).satisfied_levels || [] : [];
-        const q = new URLSearchParams([['period', code], ...st.survey.query(st.d, levels)]);
+        const q = new URLSearchParams({period: code, indicator: st.d.drill});
+        if (st.d.den) q.set('denominator', 'true');
         if (st.d.department) q.set('department_code', st.d.department);
-        const [headers, cells] = st.survey.table();
-        st.list = ((await get(`${st.survey.path}?${q}`, false))[st.survey.field] || []).map((r) => cells(st.names, r));
+        st.list = ((await get(`${st.survey.path}?${q}`, false))[st.survey.field] || [])
+            .map((r) => st.survey.cells(st.names, r));
         st.total = st.list.length;
-        recordsTable.show(headers, st.list);
+        recordsTable.show(st.survey.headers, st.list);
       }
       if (st.list) {
         recordsTable.page(st.page * DRILL_PAGE);

@@ -45,6 +45,7 @@ zwfw::v1::GetIndicatorsResponse BuildIndicatorReport(
     info->set_chinese(i.chinese);
     info->set_unit(UnitName(i.unit));
     info->set_fewer_is_better(i.fewer_is_better);
+    info->set_records(plan.RecordsListed(out.indicators_size() - 1));
   }
   const UnitTable table =
       BuildUnitTable(now.cases, now.satisfaction, directory);

@@ -598,6 +598,85 @@ absl::StatusOr<IndicatorCases> IndicatorPlan::CasesBehind(
   return not_cases("nothing");
 }
 
+absl::StatusOr<IndicatorSurveyRecords> IndicatorPlan::SurveyRecordsBehind(
+    int index, bool denominator) const {
+  using Records = IndicatorSurveyRecords::Kind;
+  const Formula& f = formulas_[index];
+  const Indicator& indicator = indicators_[index];
+  auto none = [&](absl::string_view what) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("indicator \"", indicator.text, "\": its ",
+                     denominator ? "denominator" : "numerator", " counts ",
+                     what, ", not ratings, return visits or rectifications"));
+  };
+  IndicatorSurveyRecords out;
+  switch (static_cast<Kind>(f.kind)) {
+    case kRatings:
+    case kActiveRatings:
+      if (denominator) return none("nothing (it is a count)");
+      out.levels = f.levels;
+      out.active_only = f.kind == kActiveRatings;
+      return out;
+    case kRatingShare:
+      if (f.unrated) return none("ratings and unrated cases");
+      if (denominator && f.over_cases) return none("cases");
+      if (!denominator) out.levels = f.levels;
+      return out;
+    case kEvaluationRate:
+    case kActiveRate:
+      if (denominator) return none("cases");
+      out.active_only = f.kind == kActiveRate;
+      return out;
+    case kVisitsMade:
+    case kVisitsReached:
+    case kVisitSatisfactionRate:
+      if (denominator && f.kind != kVisitSatisfactionRate) {
+        return none("nothing (it is a count)");
+      }
+      out.kind = Records::kReturnVisits;
+      out.reached_only = f.kind != kVisitsMade;
+      if (f.kind == kVisitSatisfactionRate && !denominator) {
+        out.levels = satisfied_.levels();
+      }
+      return out;
+    case kRectificationsOpened:
+    case kRectificationsOverdue:
+    case kRectificationsOpen:
+      if (denominator) return none("nothing (it is a count)");
+      out.kind = Records::kRectifications;
+      out.open_only = f.kind == kRectificationsOpen;
+      out.overdue_only = f.kind == kRectificationsOverdue;
+      return out;
+    case kRectificationsClosedOnTime:
+    case kRectificationRate:
+      return none("rectifications closed on time");
+    case kUnrated:
+      return none("unrated cases");
+    case kAverageWorkingDays:
+    case kAverageNaturalDays:
+    case kSpeedupRate:
+      return none("handling time");
+    default:
+      return none("cases");
+  }
+}
+
+std::string IndicatorPlan::RecordsListed(int index) const {
+  if (CasesBehind(index, false).ok()) return "cases";
+  absl::StatusOr<IndicatorSurveyRecords> survey =
+      SurveyRecordsBehind(index, false);
+  if (!survey.ok()) return "";
+  switch (survey->kind) {
+    case IndicatorSurveyRecords::Kind::kRatings:
+      return "ratings";
+    case IndicatorSurveyRecords::Kind::kReturnVisits:
+      return "return_visits";
+    case IndicatorSurveyRecords::Kind::kRectifications:
+      return "rectifications";
+  }
+  return "";
+}
+
 std::vector<size_t> TopUnits(const std::vector<IndicatorValue>& values,
                              size_t n, bool ascending) {
   std::vector<size_t> ranked;

@@ -113,6 +113,25 @@ struct IndicatorCases {
   CasePart part = CasePart::kAll;
 };
 
+// The survey's records behind a figure, when they are not cases: which of
+// the period's ratings (ListEvaluations), return visits (ListReturnVisits)
+// or rectifications (ListRectifications) it counts, so that the list's
+// length is the figure.
+struct IndicatorSurveyRecords {
+  enum class Kind { kRatings, kReturnVisits, kRectifications };
+  Kind kind = Kind::kRatings;
+  // Ratings: those of these levels (ascending; empty: every level) — the
+  // counted ratings, active and defaulted alike unless active_only.
+  std::vector<int> levels;
+  bool active_only = false;
+  // Return visits: the reached ones; of these levels (empty: any).
+  bool reached_only = false;
+  // Rectifications: the open ones (rectification_rules.h IsOpen) or the
+  // overdue ones.
+  bool open_only = false;
+  bool overdue_only = false;
+};
+
 // The indicators one answer needs, and the case measures they read.
 class IndicatorPlan {
  public:
@@ -141,6 +160,16 @@ class IndicatorPlan {
   // not cases: ratings, return visits, rectifications, handling time, or a
   // count's denominator (1).
   absl::StatusOr<IndicatorCases> CasesBehind(int index, bool denominator) const;
+  // The ratings, return visits or rectifications it counts instead.
+  // FAILED_PRECONDITION, saying what it counts, for cases, handling time,
+  // a count's denominator, or a figure no one list holds (unrated cases,
+  // rectifications closed on time).
+  absl::StatusOr<IndicatorSurveyRecords> SurveyRecordsBehind(
+      int index, bool denominator) const;
+  // Where the records behind its figure are listed: "cases", "ratings",
+  // "return_visits", "rectifications"; "" when no list holds them
+  // (handling time, closed on time). GetIndicators' IndicatorInfo.records.
+  std::string RecordsListed(int index) const;
 
  private:
   // How an indicator's value is formed from its measures.

@@ -188,6 +188,47 @@ absl::StatusOr<std::string> SurveyService::ListedDepartment(
   return (*d)->code();
 }
 
+absl::StatusOr<std::optional<IndicatorSurveyRecords>>
+SurveyService::RecordsOfIndicator(const std::string& indicator,
+                                  bool denominator,
+                                  IndicatorSurveyRecords::Kind kind,
+                                  absl::string_view filters) const {
+  if (indicator.empty()) {
+    if (denominator) {
+      return absl::InvalidArgumentError("denominator: only with an indicator");
+    }
+    return std::nullopt;
+  }
+  if (!filters.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(filters,
+                     ": not with an indicator (the indicator says "
+                     "which records)"));
+  }
+  IndicatorPlan plan(options_.satisfied_levels);
+  absl::StatusOr<int> index = plan.Add(indicator);
+  if (!index.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("indicator: ", index.status().message()));
+  }
+  absl::StatusOr<IndicatorSurveyRecords> records =
+      plan.SurveyRecordsBehind(*index, denominator);
+  if (!records.ok()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("indicator: ", records.status().message()));
+  }
+  if (records->kind != kind) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "indicator \"", indicator, "\": its records are listed by ",
+        records->kind == IndicatorSurveyRecords::Kind::kRatings
+            ? "ListEvaluations"
+        : records->kind == IndicatorSurveyRecords::Kind::kReturnVisits
+            ? "ListReturnVisits"
+            : "ListRectifications"));
+  }
+  return *std::move(records);
+}
+
 namespace {
 
 // A list of records answers at most this many.
@@ -199,6 +240,27 @@ absl::StatusOr<ReportPeriod> ListedPeriod(const std::string& period) {
         "period: required (the figure's period, e.g. 2020-07)");
   }
   return ReportPeriod::Parse(period);
+}
+
+// Whether `level` is one of `levels` (ascending or not; empty: any).
+bool OfLevels(const std::vector<int>& levels, int level) {
+  return levels.empty() ||
+         std::find(levels.begin(), levels.end(), level) != levels.end();
+}
+
+// Moves the records of `found` that `keep` keeps into `out`, at most
+// kMaxListed, each `strip`ped of its free text (never listed); true when
+// more were kept than listed.
+template <typename Record, typename Keep, typename Strip>
+bool ListKept(std::vector<Record>& found, const Keep& keep, const Strip& strip,
+              google::protobuf::RepeatedPtrField<Record>* out) {
+  for (Record& r : found) {
+    if (!keep(r)) continue;
+    if (out->size() == kMaxListed) return true;
+    strip(r);
+    *out->Add() = std::move(r);
+  }
+  return false;
 }
 
 }  // namespace
@@ -213,11 +275,19 @@ grpc::Status SurveyService::ListEvaluations(
       [&](const Principal& who) -> absl::Status {
         absl::StatusOr<ReportPeriod> period = ListedPeriod(request->period());
         if (!period.ok()) return period.status();
+        absl::StatusOr<std::optional<IndicatorSurveyRecords>> behind =
+            RecordsOfIndicator(request->indicator(), request->denominator(),
+                               IndicatorSurveyRecords::Kind::kRatings,
+                               request->levels().empty() ? "" : "levels");
+        if (!behind.ok()) return behind.status();
+        IndicatorSurveyRecords wanted =
+            behind->value_or(IndicatorSurveyRecords());
         for (int level : request->levels()) {
           if (!IsValidRating(level)) {
             return absl::InvalidArgumentError(
                 absl::StrCat("levels: ", level, " is not a rating 1–5"));
           }
+          wanted.levels.push_back(level);
         }
         absl::StatusOr<std::string> department =
             ListedDepartment(who, request->department_code(), "ratings");
@@ -227,19 +297,14 @@ grpc::Status SurveyService::ListEvaluations(
         absl::StatusOr<std::vector<zwfw::v1::Evaluation>> found =
             store_->ListEvaluations(*period, *department, kMaxListed + 1);
         if (!found.ok()) return found.status();
-        for (zwfw::v1::Evaluation& e : *found) {
-          if (!request->levels().empty() &&
-              std::find(request->levels().begin(), request->levels().end(),
-                        e.rating()) == request->levels().end()) {
-            continue;
-          }
-          if (response->evaluations_size() == kMaxListed) {
-            response->set_truncated(true);
-            break;
-          }
-          e.clear_comment();  // never listed
-          *response->add_evaluations() = std::move(e);
-        }
+        response->set_truncated(ListKept(
+            *found,
+            [&](const zwfw::v1::Evaluation& e) {
+              return OfLevels(wanted.levels, e.rating()) &&
+                     !(wanted.active_only && e.defaulted());
+            },
+            [](zwfw::v1::Evaluation& e) { e.clear_comment(); },
+            response->mutable_evaluations()));
         return absl::OkStatus();
       });
 }
@@ -254,28 +319,38 @@ grpc::Status SurveyService::ListReturnVisits(
       [&](const Principal& who) -> absl::Status {
         absl::StatusOr<ReportPeriod> period = ListedPeriod(request->period());
         if (!period.ok()) return period.status();
+        absl::StatusOr<std::optional<IndicatorSurveyRecords>> behind =
+            RecordsOfIndicator(
+                request->indicator(), request->denominator(),
+                IndicatorSurveyRecords::Kind::kReturnVisits,
+                request->reached_only() || request->satisfied_only()
+                    ? "reached_only, satisfied_only"
+                    : "");
+        if (!behind.ok()) return behind.status();
+        IndicatorSurveyRecords wanted;
+        if (behind->has_value()) {
+          wanted = **std::move(behind);
+        } else {
+          wanted.reached_only =
+              request->reached_only() || request->satisfied_only();
+          if (request->satisfied_only()) {
+            wanted.levels = options_.satisfied_levels.levels();
+          }
+        }
         absl::StatusOr<std::string> department =
             ListedDepartment(who, request->department_code(), "return visits");
         if (!department.ok()) return department.status();
         absl::StatusOr<std::vector<zwfw::v1::ReturnVisit>> found =
             store_->ListReturnVisits(*period, *department, kMaxListed + 1);
         if (!found.ok()) return found.status();
-        for (zwfw::v1::ReturnVisit& v : *found) {
-          if ((request->reached_only() || request->satisfied_only()) &&
-              !v.reached()) {
-            continue;
-          }
-          if (request->satisfied_only() &&
-              !options_.satisfied_levels.Contains(v.rating())) {
-            continue;
-          }
-          if (response->visits_size() == kMaxListed) {
-            response->set_truncated(true);
-            break;
-          }
-          v.clear_notes();  // never listed
-          *response->add_visits() = std::move(v);
-        }
+        response->set_truncated(ListKept(
+            *found,
+            [&](const zwfw::v1::ReturnVisit& v) {
+              if (!v.reached()) return !wanted.reached_only;
+              return OfLevels(wanted.levels, v.rating());
+            },
+            [](zwfw::v1::ReturnVisit& v) { v.clear_notes(); },
+            response->mutable_visits()));
         return absl::OkStatus();
       });
 }
@@ -289,6 +364,26 @@ grpc::Status SurveyService::ListRectifications(
       {Role::kDepartment, Role::kAdmin, Role::kService, Role::kOffice},
       [&](const Principal& who) -> absl::Status {
         RectificationQuery query;
+        bool open_only = request->open_only();
+        query.overdue_only = request->overdue_only();
+        absl::StatusOr<std::optional<IndicatorSurveyRecords>> behind =
+            RecordsOfIndicator(
+                request->indicator(), /*denominator=*/false,
+                IndicatorSurveyRecords::Kind::kRectifications,
+                request->state() != zwfw::v1::RECTIFICATION_STATE_UNSPECIFIED ||
+                        request->open_only() || request->overdue_only()
+                    ? "state, open_only, overdue_only"
+                    : "");
+        if (!behind.ok()) return behind.status();
+        if (behind->has_value()) {
+          if (request->period().empty()) {
+            return absl::InvalidArgumentError(
+                "period: required with an indicator (its figure is of a "
+                "period)");
+          }
+          open_only = (*behind)->open_only;
+          query.overdue_only = (*behind)->overdue_only;
+        }
         if (!request->period().empty()) {
           absl::StatusOr<ReportPeriod> period =
               ReportPeriod::Parse(request->period());
@@ -304,12 +399,11 @@ grpc::Status SurveyService::ListRectifications(
           return absl::InvalidArgumentError("state: unknown");
         }
         query.state = request->state();
-        query.overdue_only = request->overdue_only();
         absl::StatusOr<std::vector<zwfw::v1::Rectification>> found =
             store_->ListRectifications(query, options_.now());
         if (!found.ok()) return found.status();
         for (auto& r : *found) {
-          if (request->open_only() && !IsOpen(r.state())) continue;
+          if (open_only && !IsOpen(r.state())) continue;
           *response->add_rectifications() = std::move(r);
         }
         return absl::OkStatus();

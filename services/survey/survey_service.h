@@ -5,11 +5,13 @@
 #define ZWFW_SERVICES_SURVEY_SURVEY_SERVICE_H_
 
 #include <functional>
+#include <optional>
 #include <vector>
 
 #include "absl/time/clock.h"
 #include "services/common/auth.h"
 #include "services/common/calendar.h"
+#include "services/common/indicators.h"
 #include "services/common/intake_client.h"
 #include "services/common/rating_bands.h"
 #include "services/survey/rating_sources.h"
@@ -81,6 +83,15 @@ class SurveyService final : public zwfw::v1::Survey::Service {
   absl::StatusOr<std::string> ListedDepartment(const Principal& who,
                                                const std::string& requested,
                                                absl::string_view what);
+  // A list's `indicator`: the records its numerator (denominator) counts,
+  // with the office's satisfied levels (IndicatorPlan::SurveyRecordsBehind),
+  // when a list of `kind` holds them; nullopt without one. INVALID_ARGUMENT
+  // for an unknown indicator, a denominator without one, or `filters` —
+  // the names of explicit filters the request also set — with one;
+  // FAILED_PRECONDITION saying which list holds another kind's.
+  absl::StatusOr<std::optional<IndicatorSurveyRecords>> RecordsOfIndicator(
+      const std::string& indicator, bool denominator,
+      IndicatorSurveyRecords::Kind kind, absl::string_view filters) const;
   // Checks the ratings of cases that need it (rating_sources.h) against
   // intake in one lookup, rejects in `response` those that fail and drops
   // them from `prepared` and `positions`.

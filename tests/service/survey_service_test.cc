@@ -14,6 +14,8 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "services/common/indicator_inputs.h"
+#include "services/common/indicators.h"
 #include "services/common/period.h"
 #include "services/common/pg_audit_log.h"
 #include "services/common/proto_time.h"
@@ -158,6 +160,16 @@ class SurveyServiceTest : public ::testing::TestWithParam<testing::Backend> {
     return out;
   }
 
+  // Seven ratings of qj-gaj's July 2020: 5, 5, 4, 3, 2, 1 and a defaulted
+  // 3 (默认好评); the 2 and the 1 open rectifications.
+  std::vector<std::string> SubmitTheKnownSet() {
+    Evaluation defaulted = Rating("e7", 3);
+    defaulted.set_defaulted(true);
+    return Submit({Rating("e1", 5), Rating("e2", 5), Rating("e3", 4),
+                   Rating("e4", 3), Rating("e5", 2), Rating("e6", 1),
+                   defaulted});
+  }
+
   zwfw::v1::GetSatisfactionStatsResponse Stats(
       const std::string& period = "2020-07") {
     zwfw::v1::GetSatisfactionStatsRequest request;
@@ -231,12 +243,7 @@ INSTANTIATE_TEST_SUITE_P(Stores, SqliteSurveyTest,
                          testing::BackendName);
 
 TEST_P(SurveyServiceTest, RatesOnAKnownSet) {
-  Evaluation defaulted = Rating("e7", 3);
-  defaulted.set_defaulted(true);
-  ASSERT_EQ(
-      Submit({Rating("e1", 5), Rating("e2", 5), Rating("e3", 4),
-              Rating("e4", 3), Rating("e5", 2), Rating("e6", 1), defaulted}),
-      std::vector<std::string>(7, "ACCEPTED"));
+  ASSERT_EQ(SubmitTheKnownSet(), std::vector<std::string>(7, "ACCEPTED"));
   auto stats = Stats();
   const auto& police = Department(stats, "qj-gaj").ratings();
   EXPECT_EQ(police.active(), 6);
@@ -267,6 +274,135 @@ TEST_P(SurveyServiceTest, RatesOnAKnownSet) {
   Start(strict);
   EXPECT_EQ(Rate(Department(Stats(), "qj-gaj").ratings().satisfaction_rate()),
             "3/7");
+}
+
+// The drill-down from a survey figure: the records an indicator's figure
+// counts, listed by `indicator=`, are as many as the figure the library
+// computes from GetSatisfactionStats — numerators and denominators, with
+// the default and with stricter satisfied levels.
+TEST_P(SurveyServiceTest, TheRecordsBehindASurveyFigureAreAsManyAsItCounts) {
+  ASSERT_EQ(SubmitTheKnownSet(), std::vector<std::string>(7, "ACCEPTED"));
+  EXPECT_EQ(Update("e5", zwfw::v1::RECTIFICATION_STATE_RECTIFYING),
+            "RECTIFICATION_STATE_RECTIFYING");
+  zwfw::v1::RecordReturnVisitsRequest visits;
+  for (int rating : {5, 4, 3, 2, 0}) {
+    zwfw::v1::ReturnVisit* v = visits.add_visits();
+    v->set_visit_id(absl::StrCat("v", rating));
+    v->set_department_code("qj-gaj");
+    *v->mutable_visited_at() = ToProto(Cst(2020, 7, 20));
+    v->set_reached(rating > 0);
+    v->set_rating(rating);
+  }
+  zwfw::v1::RecordReturnVisitsResponse recorded;
+  ASSERT_TRUE(
+      stub_->RecordReturnVisits(As("admin").get(), visits, &recorded).ok());
+
+  // How many records `indicator=` lists from the list `records` names.
+  auto listed = [&](const std::string& records, const std::string& indicator,
+                    bool denominator) -> int64_t {
+    grpc::Status s;
+    int64_t n = -1;
+    if (records == "ratings") {
+      zwfw::v1::ListEvaluationsRequest r;
+      r.set_period("2020-07");
+      r.set_indicator(indicator);
+      r.set_denominator(denominator);
+      zwfw::v1::ListEvaluationsResponse out;
+      s = stub_->ListEvaluations(As("admin").get(), r, &out);
+      n = out.evaluations_size();
+    } else if (records == "return_visits") {
+      zwfw::v1::ListReturnVisitsRequest r;
+      r.set_period("2020-07");
+      r.set_indicator(indicator);
+      r.set_denominator(denominator);
+      zwfw::v1::ListReturnVisitsResponse out;
+      s = stub_->ListReturnVisits(As("admin").get(), r, &out);
+      n = out.visits_size();
+    } else {
+      zwfw::v1::ListRectificationsRequest r;
+      r.set_period("2020-07");
+      r.set_indicator(indicator);
+      zwfw::v1::ListRectificationsResponse out;
+      s = stub_->ListRectifications(As("admin").get(), r, &out);
+      n = out.rectifications_size();
+    }
+    EXPECT_TRUE(s.ok()) << indicator << ": " << s.error_message();
+    return n;
+  };
+  const std::vector<std::string> indicators = {"ratings",
+                                               "ratings[levels=1-2]",
+                                               "active_ratings",
+                                               "satisfaction_rate",
+                                               "good_rate",
+                                               "bad_rate",
+                                               "rating_share[levels=1-3]",
+                                               "evaluation_rate",
+                                               "visits_made",
+                                               "visits_reached",
+                                               "visit_satisfaction_rate",
+                                               "rectifications_opened",
+                                               "rectifications_open",
+                                               "rectifications_overdue"};
+  for (const char* levels : {"3,4,5", "4,5"}) {
+    SurveyOptions options;
+    options.satisfied_levels = *SatisfiedLevels::Parse(levels);
+    Start(options);
+    const zwfw::v1::GetSatisfactionStatsResponse stats = Stats();
+    const UnitTable table =
+        BuildUnitTable({}, stats, testing::QijiangDirectory());
+    IndicatorPlan plan(SatisfiedLevelsOf(stats));
+    int checked = 0;
+    for (const std::string& text : indicators) {
+      const int i = *plan.Add(text);
+      const IndicatorValue figure = plan.Evaluate(i, table.total.inputs);
+      const std::string records = plan.RecordsListed(i);
+      ASSERT_NE(records, "") << text;
+      EXPECT_EQ(listed(records, text, false), figure.numerator)
+          << text << " with satisfied levels " << levels;
+      ++checked;
+      if (plan.SurveyRecordsBehind(i, true).ok()) {
+        EXPECT_EQ(listed(records, text, true), figure.denominator)
+            << text << " (denominator) with satisfied levels " << levels;
+        ++checked;
+      }
+      EXPECT_GT(figure.numerator, 0) << text;  // not a vacuous check
+    }
+    EXPECT_EQ(checked, 19);  // 14 numerators, 5 denominators
+  }
+
+  // What cannot be listed, or is listed elsewhere, is named.
+  zwfw::v1::ListEvaluationsRequest bad;
+  bad.set_period("2020-07");
+  bad.set_indicator("overtime");
+  zwfw::v1::ListEvaluationsResponse none;
+  grpc::Status s = stub_->ListEvaluations(As("admin").get(), bad, &none);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(s.error_message(),
+            "indicator: indicator \"overtime\": its numerator counts cases, "
+            "not ratings, return visits or rectifications");
+  bad.set_indicator("visit_satisfaction_rate");
+  s = stub_->ListEvaluations(As("admin").get(), bad, &none);
+  EXPECT_EQ(s.error_message(),
+            "indicator \"visit_satisfaction_rate\": its records are listed "
+            "by ListReturnVisits");
+  bad.set_indicator("satisfaction_rate");
+  bad.add_levels(5);
+  s = stub_->ListEvaluations(As("admin").get(), bad, &none);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(s.error_message(),
+            "levels: not with an indicator (the indicator says which records)");
+  bad.clear_levels();
+  bad.set_indicator("satisfaction_rat");
+  s = stub_->ListEvaluations(As("admin").get(), bad, &none);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  zwfw::v1::ListRectificationsRequest no_period;
+  no_period.set_indicator("rectifications_open");
+  zwfw::v1::ListRectificationsResponse no_rectifications;
+  EXPECT_EQ(
+      stub_
+          ->ListRectifications(As("admin").get(), no_period, &no_rectifications)
+          .error_code(),
+      grpc::StatusCode::INVALID_ARGUMENT);
 }
 
 TEST_P(SurveyServiceTest, OneRatingPerCaseAcrossChannels) {
