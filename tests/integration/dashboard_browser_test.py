@@ -176,8 +176,25 @@ class DashboardBrowserTest(zwfw_testlib.ServicesTestCase):
                     value, (row["department_code"], site))
                 bars += 1
         self.assertGreaterEqual(bars, 30)
-        print("every figure lists its records: %d headline, %d bars"
-              % (len(cases) + 6, bars))
+        # Every bar of the satisfaction chart: July 2020 has no ratings, so
+        # it draws 回访满意率, and a bar opens the department's reached visits
+        # (dashboard.js SATISFACTION).
+        visit_bars = 0
+        rates = get("/v1/periods/2020-07/indicators",
+                    indicators=["visit_satisfaction_rate"])
+        for row in rates["departments"]:
+            reached = int(row["figures"][0].get("denominator", 0))
+            if reached == 0:
+                continue
+            found = get("/v1/return-visits", period="2020-07",
+                        indicator="visit_satisfaction_rate",
+                        denominator="true",
+                        department_code=row["code"]).get("visits", [])
+            self.assertEqual(len(found), reached, row["code"])
+            visit_bars += 1
+        self.assertGreater(visit_bars, 0)
+        print("every figure lists its records: %d headline, %d bars, "
+              "%d satisfaction bars" % (len(cases) + 6, bars, visit_bars))
 
 
 if __name__ == "__main__":
