@@ -154,6 +154,27 @@ class SurveyServerTest(unittest.TestCase):
         tax_row = next(l for l in out.splitlines() if l.startswith("区税务局"))
         self.assertIn("无数据", tax_row)
 
+        # The records behind those figures, as the library says which:
+        # 好评率 3/4 is three ratings of four, 回访满意率 230 of 230 visits,
+        # the overdue rectification one; comments and notes never listed.
+        for args, listed in (
+                (("evaluations", "--indicator=good_rate"), "3 ratings"),
+                (("evaluations", "--indicator=good_rate", "--denominator"),
+                 "4 ratings"),
+                (("visits", "--indicator=visit_satisfaction_rate"),
+                 "230 return visits"),
+                (("rectifications", "--indicator=rectifications_overdue"),
+                 "1 rectifications")):
+            code, out, err = zwfw(at, args[0], "list", "--period=2020-07",
+                                  "--department=qj-gaj", *args[1:],
+                                  token=self.admin)
+            self.assertEqual(code, 0, err)
+            self.assertTrue(out.endswith(listed + "\n"), (args, out[-80:]))
+        code, _, err = zwfw(at, "visits", "list", "--period=2020-07",
+                            "--indicator=good_rate", token=self.admin)
+        self.assertEqual(code, 1)
+        self.assertIn("its records are listed by ListEvaluations", err)
+
         # Every write is in the survey's audit trail: who, which RPC, which
         # records; the chain is intact, and an entry edited behind the
         # server's back (triggers dropped, a SQLite shell) is found.

@@ -33,10 +33,12 @@ ABSL_FLAG(std::string, status, "",
           "case status: accepted, suspended, completed, rejected, withdrawn");
 ABSL_FLAG(bool, overtime_only, false, "only overtime cases");
 ABSL_FLAG(std::string, indicator, "",
-          "cases list: the cases behind this indicator's figure of --period "
-          "(e.g. overtime, same_day_rate[site=center])");
+          "cases, evaluations, visits, rectifications list: the records "
+          "behind this indicator's figure of --period (e.g. overtime, "
+          "same_day_rate[site=center], satisfaction_rate, "
+          "rectifications_open)");
 ABSL_FLAG(bool, denominator, false,
-          "cases list --indicator: the cases of its denominator");
+          "list --indicator: the records of its denominator");
 ABSL_FLAG(int, limit, 1000, "list at most this many cases");
 ABSL_FLAG(int, batch, 1000, "records per SubmitCases batch");
 ABSL_FLAG(int, in_flight, 4, "unacknowledged batches at most");

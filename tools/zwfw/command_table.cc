@@ -26,10 +26,17 @@ constexpr CommandLine kLines[] = {
     {"cases", "stats --period P [--json]", "the month's attachment table"},
     {"evaluations", "import FILE.jsonl | FILE.csv|.xlsx --mapping M [--check]",
      "好差评 ratings (survey)"},
+    {"evaluations",
+     "list --period P [--department D] [--indicator I [--denominator]]",
+     "the counted ratings; --indicator: those behind its figure"},
     {"visits", "import FILE.jsonl | FILE.csv|.xlsx --mapping M [--check]",
      "return visits (survey)"},
+    {"visits",
+     "list --period P [--department D] [--indicator I [--denominator]]",
+     "return visits; --indicator: those behind its figure"},
     {"rectifications",
-     "list [--period P] [--department D] [--state S] [--overdue_only]",
+     "list [--period P] [--department D] [--state S] [--overdue_only] "
+     "[--indicator I]",
      "rectifications of bad ratings"},
     {"rectifications",
      "update EVALUATION_ID STATE [--note N] [--evidence E] "

@@ -23,6 +23,8 @@ ABSL_DECLARE_FLAG(std::string, period);
 ABSL_DECLARE_FLAG(std::string, department);
 ABSL_DECLARE_FLAG(std::string, mapping);
 ABSL_DECLARE_FLAG(bool, check);
+ABSL_DECLARE_FLAG(std::string, indicator);
+ABSL_DECLARE_FLAG(bool, denominator);
 ABSL_FLAG(std::string, state, "",
           "rectification state: pending_verification, rectifying, rectified, "
           "closed, appealed, appeal_upheld, appeal_rejected");
@@ -137,11 +139,68 @@ std::string Time(const google::protobuf::Timestamp& t) {
                           ChinaTimeZone());
 }
 
+// The ratings behind a figure (--indicator, --denominator) or of a period.
+int ListEvaluations(Survey::Stub& stub, const ClientOptions& options) {
+  zwfw::v1::ListEvaluationsRequest request;
+  request.set_period(absl::GetFlag(FLAGS_period));
+  request.set_department_code(absl::GetFlag(FLAGS_department));
+  request.set_indicator(absl::GetFlag(FLAGS_indicator));
+  request.set_denominator(absl::GetFlag(FLAGS_denominator));
+  zwfw::v1::ListEvaluationsResponse response;
+  grpc::Status s =
+      stub.ListEvaluations(NewContext(options).get(), request, &response);
+  if (!s.ok()) return ReportRpcError(s, "list evaluations");
+  if (options.json) {
+    std::cout << ToJson(response);
+    return kExitOk;
+  }
+  TextTable table(
+      {"评价编号", "部门", "办件编号", "窗口", "评分", "评价时间", "默认"});
+  for (const auto& e : response.evaluations()) {
+    table.AddRow({e.evaluation_id(), e.department_code(), e.case_no(),
+                  e.window_code(), absl::StrCat(e.rating()),
+                  Time(e.evaluated_at()), e.defaulted() ? "默认" : ""});
+  }
+  std::cout << table.ToString() << response.evaluations_size() << " ratings"
+            << (response.truncated() ? " (more: narrow by --department)" : "")
+            << "\n";
+  return kExitOk;
+}
+
+// The return visits behind a figure (--indicator, --denominator) or of a
+// period.
+int ListVisits(Survey::Stub& stub, const ClientOptions& options) {
+  zwfw::v1::ListReturnVisitsRequest request;
+  request.set_period(absl::GetFlag(FLAGS_period));
+  request.set_department_code(absl::GetFlag(FLAGS_department));
+  request.set_indicator(absl::GetFlag(FLAGS_indicator));
+  request.set_denominator(absl::GetFlag(FLAGS_denominator));
+  zwfw::v1::ListReturnVisitsResponse response;
+  grpc::Status s =
+      stub.ListReturnVisits(NewContext(options).get(), request, &response);
+  if (!s.ok()) return ReportRpcError(s, "list return visits");
+  if (options.json) {
+    std::cout << ToJson(response);
+    return kExitOk;
+  }
+  TextTable table({"回访编号", "部门", "办件编号", "回访时间", "接通", "评分"});
+  for (const auto& v : response.visits()) {
+    table.AddRow({v.visit_id(), v.department_code(), v.case_no(),
+                  Time(v.visited_at()), v.reached() ? "接通" : "未接通",
+                  v.reached() ? absl::StrCat(v.rating()) : ""});
+  }
+  std::cout << table.ToString() << response.visits_size() << " return visits"
+            << (response.truncated() ? " (more: narrow by --department)" : "")
+            << "\n";
+  return kExitOk;
+}
+
 int ListRectifications(Survey::Stub& stub, const ClientOptions& options) {
   zwfw::v1::ListRectificationsRequest request;
   request.set_period(absl::GetFlag(FLAGS_period));
   request.set_department_code(absl::GetFlag(FLAGS_department));
   request.set_overdue_only(absl::GetFlag(FLAGS_overdue_only));
+  request.set_indicator(absl::GetFlag(FLAGS_indicator));
   const std::string state = absl::GetFlag(FLAGS_state);
   if (!state.empty()) {
     zwfw::v1::RectificationState parsed;
@@ -268,6 +327,12 @@ int RunSurveyCommand(const ClientOptions& options, const std::string& command,
   }
   if (command == "visits" && args.size() == 2 && args[0] == "import") {
     return ImportVisits(*stub, options, args[1]);
+  }
+  if (command == "evaluations" && args.size() == 1 && args[0] == "list") {
+    return ListEvaluations(*stub, options);
+  }
+  if (command == "visits" && args.size() == 1 && args[0] == "list") {
+    return ListVisits(*stub, options);
   }
   if (command == "rectifications" && args.size() == 1 && args[0] == "list") {
     return ListRectifications(*stub, options);
