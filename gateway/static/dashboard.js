@@ -506,7 +506,8 @@
     pageSize: DRILL_PAGE, save: exportTable,
     name: () => drillName(drillState.d.drill, drillState.d.den),
     whole: readWhole,
-    all: async (status) => (drillState.list || await caseRows(drillState, status)),
+    // A list held whole is written as it is sorted.
+    all: async (status) => (drillState.list ? recordsTable.rows() : await caseRows(drillState, status)),
     sorted: () => {
       drillState.page = 0;
       drawDrillPage();

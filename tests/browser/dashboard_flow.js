@@ -232,6 +232,11 @@ function check(ok, what) {
     check((await text('#drill-count')).startsWith(`共 ${grouped(bar.value)} 件`) &&
           times.length === Math.min(bar.value, 100) && times.every((t, i) => i === 0 || times[i - 1] <= t),
         'sorted by 受理时间 across its pages, the count unchanged');
+    {
+      // Its export: every case, in the order chosen (Python reads it back).
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click('#drill-table-export-csv')]);
+      await download.saveAs(path.join(artifacts, 'export-sorted.csv'));
+    }
     await shot('dashboard-5-department-cases.png');
     await page.click('#drill-back');
     await page.waitForFunction(() => !document.querySelector('#overview').hidden);

@@ -17,6 +17,7 @@ import csv
 import io
 import json
 import os
+import re
 import subprocess
 import time
 import urllib.parse
@@ -91,6 +92,15 @@ class DashboardBrowserTest(zwfw_testlib.ServicesTestCase):
         self.assertEqual(trend[0], ["周期", "受理办件"])
         self.assertEqual(trend[-1], ["2020年7月", "84781"])
         self.assertEqual(len(trend), 13)
+        # A records list sorted by 受理时间 (区公安局's center cases):
+        # every case, in that order, not just a page.
+        with open(os.path.join(artifacts, "export-sorted.csv"),
+                  encoding="utf-8-sig") as f:
+            sorted_rows = list(csv.reader(f))
+        accepted_at = [tuple(int(x) for x in re.findall(r"\d+", r[5]))
+                       for r in sorted_rows[1:]]
+        self.assertGreater(len(accepted_at), 100)
+        self.assertEqual(accepted_at, sorted(accepted_at))
         # A department page's table (sorted by rank): its figures, counts
         # as numbers.
         with open(os.path.join(artifacts, "export-department.csv"),
