@@ -551,25 +551,22 @@ grpc::ServerUnaryReactor* CaseIntakeService::GetCaseStats(
     grpc::CallbackServerContext* context,
     const zwfw::v1::GetCaseStatsRequest* request,
     zwfw::v1::GetCaseStatsResponse* response) {
-  return HandleRpcNow(*tokens_, context, "GetCaseStats",
-                      {Role::kDepartment, Role::kAdmin, Role::kService,
-                       Role::kViewer, Role::kOffice},
-                      [&](const Principal&) -> absl::Status {
-                        absl::StatusOr<ReportPeriod> period =
-                            ReportPeriod::Parse(request->period());
-                        if (!period.ok()) return period.status();
-                        std::vector<MonthCounters> months;
-                        for (const Period& month : period->months()) {
-                          absl::StatusOr<MonthCounters> counters =
-                              store_->ReadMonth(month, options_.now());
-                          if (!counters.ok()) return counters.status();
-                          months.push_back(*std::move(counters));
-                        }
-                        *response = BuildCaseStats(
-                            *period, MergeMonths(std::move(months)),
-                            *directory_->Current());
-                        return absl::OkStatus();
-                      });
+  return HandleRpcNow(
+      *tokens_, context, "GetCaseStats",
+      {Role::kDepartment, Role::kAdmin, Role::kService, Role::kViewer,
+       Role::kOffice},
+      [&](const Principal&) -> absl::Status {
+        absl::StatusOr<ReportPeriod> period =
+            ReportPeriod::Parse(request->period());
+        if (!period.ok()) return period.status();
+        // Its months from one snapshot.
+        absl::StatusOr<std::vector<MonthCounters>> months =
+            store_->ReadMonths(period->months(), options_.now());
+        if (!months.ok()) return months.status();
+        *response = BuildCaseStats(*period, MergeMonths(*std::move(months)),
+                                   *directory_->Current());
+        return absl::OkStatus();
+      });
 }
 
 grpc::ServerUnaryReactor* CaseIntakeService::GetCaseSums(

@@ -121,9 +121,19 @@ class CaseStore {
   virtual absl::StatusOr<int64_t> Count(const CaseQuery& query,
                                         absl::Time now) = 0;
 
-  // The month's counters, in time O(departments).
-  virtual absl::StatusOr<MonthCounters> ReadMonth(const Period& period,
-                                                  absl::Time now) = 0;
+  // The months' counters (a quarter's, a year's), in time O(departments)
+  // each, all read in one snapshot: a write that touched two of them is in
+  // both or in neither.
+  virtual absl::StatusOr<std::vector<MonthCounters>> ReadMonths(
+      const std::vector<Period>& months, absl::Time now) = 0;
+  // One month's.
+  absl::StatusOr<MonthCounters> ReadMonth(const Period& period,
+                                          absl::Time now) {
+    absl::StatusOr<std::vector<MonthCounters>> months =
+        ReadMonths({period}, now);
+    if (!months.ok()) return months.status();
+    return std::move(months->front());
+  }
 
   // The period's cells, in time O(cells of its months) plus its months'
   // open cases already past due while a month is not over.

@@ -607,86 +607,103 @@ absl::StatusOr<PeriodCells> PgIntakeStore::ReadCells(const ReportPeriod& period,
   return out;
 }
 
-absl::StatusOr<MonthCounters> PgIntakeStore::ReadMonth(const Period& period,
-                                                       absl::Time now) {
+namespace {
+
+// One month's counters, inside the caller's read transaction.
+absl::StatusOr<MonthCounters> ReadMonthOn(PgConnection& c, const Period& period,
+                                          absl::Time now) {
   const std::string month = period.ToString();
   MonthCounters out;
-  absl::Status s = db_->Read([&](PgConnection& c) -> absl::Status {
-    out = MonthCounters();
-    absl::StatusOr<int64_t> writes = PgMonthWrites(c, month);
-    if (!writes.ok()) return writes.status();
+  absl::StatusOr<int64_t> writes = PgMonthWrites(c, month);
+  if (!writes.ok()) return writes.status();
 
-    absl::StatusOr<PgResult> r =
-        c.Exec(absl::StrCat("SELECT department_code, category, ",
-                            absl::StrJoin(kCounterColumns, ", "),
-                            " FROM case_counters WHERE month = $1"),
-               PgParams().Text(month));
-    if (!r.ok()) return r.status();
-    const bool month_over = period.end() <= now;
-    for (int i = 0; i < r->rows(); ++i) {
-      Counters& k = out.rows[{r->Text(i, 0), static_cast<int>(r->Int(i, 1))}];
-      int64_t* fields[] = {&k.total,
-                           &k.instant,
-                           &k.center,
-                           &k.department_site,
-                           &k.grassroots,
-                           &k.online,
-                           &k.completed,
-                           &k.completed_in_center,
-                           &k.center_same_day,
-                           &k.center_completed,
-                           &k.overtime_completed,
-                           &k.open_due};
-      for (size_t f = 0; f < std::size(fields); ++f) {
-        *fields[f] = r->Int(i, 2 + static_cast<int>(f));
-      }
-      k.overtime = k.overtime_completed + (month_over ? k.open_due : 0);
+  absl::StatusOr<PgResult> r =
+      c.Exec(absl::StrCat("SELECT department_code, category, ",
+                          absl::StrJoin(kCounterColumns, ", "),
+                          " FROM case_counters WHERE month = $1"),
+             PgParams().Text(month));
+  if (!r.ok()) return r.status();
+  const bool month_over = period.end() <= now;
+  for (int i = 0; i < r->rows(); ++i) {
+    Counters& k = out.rows[{r->Text(i, 0), static_cast<int>(r->Int(i, 1))}];
+    int64_t* fields[] = {&k.total,
+                         &k.instant,
+                         &k.center,
+                         &k.department_site,
+                         &k.grassroots,
+                         &k.online,
+                         &k.completed,
+                         &k.completed_in_center,
+                         &k.center_same_day,
+                         &k.center_completed,
+                         &k.overtime_completed,
+                         &k.open_due};
+    for (size_t f = 0; f < std::size(fields); ++f) {
+      *fields[f] = r->Int(i, 2 + static_cast<int>(f));
     }
+    k.overtime = k.overtime_completed + (month_over ? k.open_due : 0);
+  }
 
-    int64_t live_overdue = 0;
-    if (!month_over) {
-      // Open cases of this month already past due (as in SQLite).
-      r = c.Exec(absl::StrCat("SELECT department_code, category, count(*) "
-                              "FROM cases WHERE ",
-                              ClockRunningSql(),
-                              " AND due_at >= $1 AND due_at < $2 GROUP BY "
-                              "department_code, category"),
-                 PgParams()
-                     .Int(absl::ToUnixMicros(period.start()))
-                     .Int(absl::ToUnixMicros(std::min(now, period.end()))));
-      if (!r.ok()) return r.status();
-      for (int i = 0; i < r->rows(); ++i) {
-        const int64_t n = r->Int(i, 2);
-        out.rows[{r->Text(i, 0), static_cast<int>(r->Int(i, 1))}].overtime += n;
-        live_overdue += n;
-      }
-      r = c.Exec(
-          absl::StrCat("SELECT min(due_at) FROM cases WHERE ",
-                       ClockRunningSql(), " AND due_at >= $1 AND due_at < $2"),
-          PgParams()
-              .Int(absl::ToUnixMicros(now))
-              .Int(absl::ToUnixMicros(period.end())));
-      if (!r.ok()) return r.status();
-      out.stable_until = period.end();
-      if (r->rows() > 0 && !r->IsNull(0, 0)) {
-        out.stable_until = absl::FromUnixMicros(r->Int(0, 0));
-      }
+  int64_t live_overdue = 0;
+  if (!month_over) {
+    // Open cases of this month already past due (as in SQLite).
+    r = c.Exec(absl::StrCat("SELECT department_code, category, count(*) "
+                            "FROM cases WHERE ",
+                            ClockRunningSql(),
+                            " AND due_at >= $1 AND due_at < $2 GROUP BY "
+                            "department_code, category"),
+               PgParams()
+                   .Int(absl::ToUnixMicros(period.start()))
+                   .Int(absl::ToUnixMicros(std::min(now, period.end()))));
+    if (!r.ok()) return r.status();
+    for (int i = 0; i < r->rows(); ++i) {
+      const int64_t n = r->Int(i, 2);
+      out.rows[{r->Text(i, 0), static_cast<int>(r->Int(i, 1))}].overtime += n;
+      live_overdue += n;
     }
     r = c.Exec(
-        "SELECT at, corrected_month, department_code, case_no, reason, "
-        "made_by FROM corrections WHERE made_in = $1 ORDER BY seq",
-        PgParams().Text(month));
+        absl::StrCat("SELECT min(due_at) FROM cases WHERE ", ClockRunningSql(),
+                     " AND due_at >= $1 AND due_at < $2"),
+        PgParams()
+            .Int(absl::ToUnixMicros(now))
+            .Int(absl::ToUnixMicros(period.end())));
     if (!r.ok()) return r.status();
-    for (int i = 0; i < r->rows(); ++i) {
-      zwfw::v1::CaseCorrection& k = out.corrections.emplace_back();
-      *k.mutable_at() = ToProto(absl::FromUnixMicros(r->Int(i, 0)));
-      k.set_corrected_month(r->Text(i, 1));
-      k.set_department_code(r->Text(i, 2));
-      k.set_case_no(r->Text(i, 3));
-      k.set_reason(r->Text(i, 4));
-      k.set_by(r->Text(i, 5));
+    out.stable_until = period.end();
+    if (r->rows() > 0 && !r->IsNull(0, 0)) {
+      out.stable_until = absl::FromUnixMicros(r->Int(0, 0));
     }
-    out.data_version = MonthDataVersion(*writes, live_overdue);
+  }
+  r = c.Exec(
+      "SELECT at, corrected_month, department_code, case_no, reason, "
+      "made_by FROM corrections WHERE made_in = $1 ORDER BY seq",
+      PgParams().Text(month));
+  if (!r.ok()) return r.status();
+  for (int i = 0; i < r->rows(); ++i) {
+    zwfw::v1::CaseCorrection& k = out.corrections.emplace_back();
+    *k.mutable_at() = ToProto(absl::FromUnixMicros(r->Int(i, 0)));
+    k.set_corrected_month(r->Text(i, 1));
+    k.set_department_code(r->Text(i, 2));
+    k.set_case_no(r->Text(i, 3));
+    k.set_reason(r->Text(i, 4));
+    k.set_by(r->Text(i, 5));
+  }
+  out.data_version = MonthDataVersion(*writes, live_overdue);
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<MonthCounters>> PgIntakeStore::ReadMonths(
+    const std::vector<Period>& months, absl::Time now) {
+  std::vector<MonthCounters> out;
+  // One REPEATABLE READ transaction: every month from one snapshot.
+  absl::Status s = db_->Read([&](PgConnection& c) -> absl::Status {
+    out.clear();
+    for (const Period& month : months) {
+      absl::StatusOr<MonthCounters> counters = ReadMonthOn(c, month, now);
+      if (!counters.ok()) return counters.status();
+      out.push_back(*std::move(counters));
+    }
     return absl::OkStatus();
   });
   if (!s.ok()) return s;

@@ -593,25 +593,22 @@ absl::StatusOr<PeriodCells> SqliteCaseStore::ReadCells(
   return out;
 }
 
-absl::StatusOr<MonthCounters> SqliteCaseStore::ReadMonth(const Period& period,
-                                                         absl::Time now) {
-  ReadLease db(this);
-  // One read transaction: counters and versions from the same snapshot.
-  absl::Status s = db->Exec("BEGIN");
-  if (!s.ok()) return s;
-  EndRead end_read{&*db};
+namespace {
 
+// One month's counters, inside the caller's read transaction.
+absl::StatusOr<MonthCounters> ReadMonthIn(Database& db, const Period& period,
+                                          absl::Time now) {
   const std::string month = period.ToString();
   MonthCounters out;
   absl::StatusOr<Statement> q =
-      db->Prepare("SELECT version FROM month_versions WHERE month = ?");
+      db.Prepare("SELECT version FROM month_versions WHERE month = ?");
   if (!q.ok()) return q.status();
   q->Bind(1, month);
   absl::StatusOr<bool> row = q->Step();
   if (!row.ok()) return row.status();
   int64_t writes = *row ? q->ColumnInt(0) : 0;
 
-  q = db->Prepare(
+  q = db.Prepare(
       "SELECT department_code, category, total, instant, center, "
       "department_site, grassroots, online, completed, completed_in_center, "
       "center_same_day, center_completed, overtime_completed, open_due "
@@ -642,7 +639,7 @@ absl::StatusOr<MonthCounters> SqliteCaseStore::ReadMonth(const Period& period,
   if (!month_over) {
     // Open cases of this month already past due: the only figure that moves
     // with the clock. An index range over open cases, not a scan.
-    q = db->Prepare(absl::StrCat(
+    q = db.Prepare(absl::StrCat(
         "SELECT department_code, category, count(*) FROM cases WHERE ",
         ClockRunningSql(),
         " AND due_at >= ? AND due_at < ? GROUP BY department_code, category"));
@@ -657,9 +654,9 @@ absl::StatusOr<MonthCounters> SqliteCaseStore::ReadMonth(const Period& period,
     }
     if (!row.ok()) return row.status();
 
-    q = db->Prepare(absl::StrCat("SELECT min(due_at) FROM cases WHERE ",
-                                 ClockRunningSql(),
-                                 " AND due_at >= ? AND due_at < ?"));
+    q = db.Prepare(absl::StrCat("SELECT min(due_at) FROM cases WHERE ",
+                                ClockRunningSql(),
+                                " AND due_at >= ? AND due_at < ?"));
     if (!q.ok()) return q.status();
     q->Bind(1, absl::ToUnixMicros(now))
         .Bind(2, absl::ToUnixMicros(period.end()));
@@ -671,7 +668,7 @@ absl::StatusOr<MonthCounters> SqliteCaseStore::ReadMonth(const Period& period,
     }
   }
   // Corrections of published months made in this one.
-  q = db->Prepare(
+  q = db.Prepare(
       "SELECT at, corrected_month, department_code, case_no, reason, by "
       "FROM corrections WHERE made_in = ? ORDER BY seq");
   if (!q.ok()) return q.status();
@@ -687,6 +684,25 @@ absl::StatusOr<MonthCounters> SqliteCaseStore::ReadMonth(const Period& period,
   }
   if (!row.ok()) return row.status();
   out.data_version = MonthDataVersion(writes, live_overdue);
+  return out;
+}
+
+}  // namespace
+
+absl::StatusOr<std::vector<MonthCounters>> SqliteCaseStore::ReadMonths(
+    const std::vector<Period>& months, absl::Time now) {
+  ReadLease db(this);
+  // One read transaction: every month's counters and versions from the
+  // same snapshot.
+  absl::Status s = db->Exec("BEGIN");
+  if (!s.ok()) return s;
+  EndRead end_read{&*db};
+  std::vector<MonthCounters> out;
+  for (const Period& month : months) {
+    absl::StatusOr<MonthCounters> counters = ReadMonthIn(*db, month, now);
+    if (!counters.ok()) return counters.status();
+    out.push_back(*std::move(counters));
+  }
   return out;
 }
 

@@ -59,8 +59,8 @@ class SqliteCaseStore : public CaseStore {
                                 absl::Time now) override;
   absl::StatusOr<int64_t> Count(const CaseQuery& query,
                                 absl::Time now) override;
-  absl::StatusOr<MonthCounters> ReadMonth(const Period& period,
-                                          absl::Time now) override;
+  absl::StatusOr<std::vector<MonthCounters>> ReadMonths(
+      const std::vector<Period>& months, absl::Time now) override;
   absl::StatusOr<PeriodCells> ReadCells(const ReportPeriod& period,
                                         absl::Time now) override;
   absl::StatusOr<bool> ClosePeriod(const Period& period, const std::string& by,

@@ -118,6 +118,17 @@ TEST_P(CaseStoreTest, OutcomesCountersAndAReopen) {
   EXPECT_EQ(c.total, 2);  // the rejected case is not counted
   EXPECT_EQ(c.completed, 2);
   EXPECT_EQ(c.center_same_day, 2);
+  // A quarter's months in one read: July as read alone, the others empty.
+  absl::StatusOr<std::vector<MonthCounters>> quarter =
+      store->ReadMonths(ReportPeriod::Parse("2020-Q3")->months(), after_july);
+  ASSERT_TRUE(quarter.ok()) << quarter.status();
+  ASSERT_EQ(quarter->size(), 3u);
+  EXPECT_EQ((*quarter)[0].data_version, month->data_version);
+  EXPECT_EQ(
+      (*quarter)[0].rows.at({"d1", zwfw::v1::ITEM_CATEGORY_APPROVAL}).completed,
+      2);
+  EXPECT_TRUE((*quarter)[1].rows.empty());
+  EXPECT_TRUE((*quarter)[2].rows.empty());
   absl::StatusOr<std::optional<Case>> found = store->Get("d1", "1");
   ASSERT_TRUE(found.ok() && found->has_value());
   EXPECT_EQ((*found)->status(), zwfw::v1::CASE_STATUS_COMPLETED);
