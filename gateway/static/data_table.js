@@ -74,6 +74,8 @@
       state.first = 0;
       draw();
       if (options.sorted) options.sorted();
+      // The heading keeps the keyboard's focus through the redraws.
+      if (table.tHead.rows.length) table.tHead.rows[0].cells[column].focus();
     }
     function heading(name, column) {
       const th = document.createElement('th');

@@ -132,6 +132,8 @@ function check(ok, what) {
     await page.keyboard.press('Enter');
     await page.waitForSelector('#department-table thead th:nth-child(5)[aria-sort="ascending"]');
     table = await tableRows();
+    check(await page.evaluate(() => document.activeElement.textContent.startsWith('合计')),
+        'the sorted heading keeps the focus: Enter again sorts it back');
     check(Number(table[0][4].replace(/,/g, '')) === Math.min(...totals) &&
           await page.getAttribute('#department-table thead th:nth-child(5)', 'aria-sort') === 'ascending',
         'Enter on 合计 sorts it ascending');
