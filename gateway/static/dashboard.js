@@ -855,18 +855,27 @@
   // Every REFRESH seconds (?refresh=, 1–3600, default 30) the page asks the
   // gateway whether the shown period's headline answer changed: a
   // conditional GET with its ETag, answered 304 (nothing read) while the
-  // services' data versions stand; a new answer redraws the overview.
+  // services' data versions stand; a new answer redraws the overview or
+  // the department page shown (a records list stays as read: its pages
+  // would move under the reader).
   const REFRESH = Math.min(Math.max(Number(params.get('refresh')) || 30, 1), 3600) * 1000;
   async function poll() {
     try {
-      const path = indicatorsPath(shown, true);
-      if (shown && !$('overview').hidden && !document.hidden && etags.has(path)) {
+      const department = !$('department').hidden ? document.body.dataset.department : '';
+      const code = department ? periodCode(period) : !$('overview').hidden ? shown : '';
+      const path = indicatorsPath(code, true);
+      if (code && !document.hidden && etags.has(path)) {
         const headers = {'If-None-Match': etags.get(path)};
         if (token()) headers.Authorization = 'Bearer ' + token();
         const r = await fetch(path, {headers, cache: 'no-store'});
         if (r.status === 200 && r.headers.get('ETag') !== etags.get(path)) {
-          shown = '';
-          await load();
+          if (department) {
+            answers.clear();  // the trend's periods are read again
+            await showDepartment(department);
+          } else {
+            shown = '';
+            await load();
+          }
           $('updated').textContent = `数据已更新（${chinaTime(new Date().toISOString())}）`;
         }
       }

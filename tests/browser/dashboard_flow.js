@@ -372,6 +372,31 @@ function check(ok, what) {
     const last = (await trendRows())[11];
     check(last[1] === '84,782', "the trend's last month follows");
     await shot('dashboard-8-live.png');
+    // A department's page follows too: another case of 区公安局 raises
+    // its 受理办件 by one, in the same document.
+    await page.selectOption('#department-choice', 'qj-gaj');
+    await page.waitForSelector('body[data-department="qj-gaj"]');
+    const acceptedCell = () => page.$eval('#department-figures tbody',
+        (body) => [...body.rows].find((r) => r.cells[0].textContent === '受理办件').cells[1].textContent);
+    const before = Number((await acceptedCell()).replace(/,/g, ''));
+    const again = await page.evaluate(async (t) => {
+      const r = await fetch('/v1/cases', {
+        method: 'POST',
+        headers: {'Authorization': 'Bearer ' + t, 'Content-Type': 'application/json'},
+        body: JSON.stringify({case: {department_code: 'qj-gaj', case_no: 'live-2',
+          category: 'ITEM_CATEGORY_APPROVAL', site: 'HANDLING_SITE_CENTER',
+          status: 'CASE_STATUS_ACCEPTED', accepted_at: '2020-07-21T02:00:00Z'}}),
+      });
+      return r.status;
+    }, process.env.ZWFW_DEPARTMENT_TOKEN);
+    check(again === 200, 'another July case of 区公安局 pushed');
+    await page.waitForFunction((want) => {
+      const row = [...document.querySelectorAll('#department-figures tbody tr')]
+          .find((r) => r.cells[0].textContent === '受理办件');
+      return row && Number(row.cells[1].textContent.replace(/,/g, '')) === want;
+    }, before + 1, {timeout: 30000});
+    check(await page.evaluate(() => window.sameDocument === true),
+        `区公安局's page: 受理办件 ${before} became ${before + 1} without a reload`);
 
     check(errors.length === 0, 'no script error or refused resource: ' + [...new Set(errors)].slice(0, 3).join(' | '));
   } finally {
