@@ -22,7 +22,6 @@ namespace zwfw::bulletin {
 
 // What GetIndicators accepts.
 inline constexpr size_t kMaxIndicators = 32;
-inline constexpr size_t kMaxIndicatorBytes = 200;
 inline constexpr int kMaxTop = 100;
 
 // The plan of the indicators a request names; INVALID_ARGUMENT naming the

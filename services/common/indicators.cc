@@ -335,6 +335,10 @@ int IndicatorPlan::MeasureIndex(CaseMeasure measure) {
 }
 
 absl::StatusOr<int> IndicatorPlan::Add(absl::string_view raw) {
+  if (raw.size() > kMaxIndicatorBytes) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("over ", kMaxIndicatorBytes, " bytes"));
+  }
   const absl::string_view text = absl::StripAsciiWhitespace(raw);
   absl::string_view name = text;
   absl::string_view params;

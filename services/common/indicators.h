@@ -32,6 +32,7 @@
 #ifndef ZWFW_SERVICES_COMMON_INDICATORS_H_
 #define ZWFW_SERVICES_COMMON_INDICATORS_H_
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -43,6 +44,10 @@
 #include "zwfw/v1/survey.pb.h"
 
 namespace zwfw {
+
+// The longest indicator text any request or template may give (the
+// longest of the library, all its parameters written out, is far shorter).
+inline constexpr size_t kMaxIndicatorBytes = 200;
 
 // How a value reads: a count (件), a share (shown in %), a number of days.
 enum class IndicatorUnit { kCount, kRate, kDays };
@@ -141,7 +146,8 @@ class IndicatorPlan {
 
   // Parses and adds an indicator (the same text twice is one); its index.
   // INVALID_ARGUMENT naming the unknown name, parameter or value, with the
-  // accepted ones.
+  // accepted ones; "over 200 bytes" (kMaxIndicatorBytes) without echoing
+  // the text.
   absl::StatusOr<int> Add(absl::string_view text);
 
   const std::vector<Indicator>& indicators() const { return indicators_; }

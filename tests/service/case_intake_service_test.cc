@@ -588,6 +588,10 @@ TEST_P(CaseIntakeTest, TheCasesBehindAnIndicatorAreAsManyAsItsFigure) {
                "period)"},
            Bad{"acepted", "2020-07", false, false,
                grpc::StatusCode::INVALID_ARGUMENT, "indicator: indicator"},
+           // Not echoed back.
+           Bad{"accepted[site=" + std::string(300, 'x') + "]", "2020-07", false,
+               false, grpc::StatusCode::INVALID_ARGUMENT,
+               "indicator: over 200 bytes"},
        }) {
     zwfw::v1::ListCasesRequest request;
     request.set_indicator(bad.indicator);

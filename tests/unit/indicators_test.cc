@@ -297,6 +297,16 @@ TEST(IndicatorRankingTest, TopAndZeroUnitsInDirectoryOrderOnTies) {
   EXPECT_EQ(ZeroUnits(speedup), (std::vector<size_t>{3}));
 }
 
+TEST(IndicatorPlanTest, ATextOverTheLimitIsRefusedWithoutEchoingIt) {
+  IndicatorPlan plan;
+  const std::string text = "accepted[site=" + std::string(200, 'x') + "]";
+  absl::StatusOr<int> added = plan.Add(text);
+  EXPECT_EQ(added.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(added.status().message(), "over 200 bytes");
+  EXPECT_TRUE(plan.Add(std::string(kMaxIndicatorBytes - 9, ' ') + "accepted")
+                  .ok());  // at the limit, padded: still read
+}
+
 TEST(IndicatorRankingTest, PlacesShareTiesAndCountFromTheBetterEnd) {
   auto count = [](int64_t n) {
     return IndicatorValue{IndicatorUnit::kCount, n, 1};
