@@ -739,7 +739,8 @@
   // A figure in a table: a count, or a rate shown as a percentage and
   // sorted by its ratio.
   const figureCell = (name, f) => (RATES.has(name)
-    ? {value: pct(f.numerator, f.denominator), key: n(f.denominator) ? n(f.numerator) / n(f.denominator) : null}
+    ? {value: pct(f.numerator, f.denominator), key: n(f.denominator) ? n(f.numerator) / n(f.denominator) : null,
+      numeric: true}
     : n(f.numerator));
   // The department page's tables, exported as "区人力社保局主要指标" and so on.
   let departmentName = '';

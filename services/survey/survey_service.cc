@@ -219,7 +219,7 @@ SurveyService::RecordsOfIndicator(const std::string& indicator,
   }
   if (records->kind != kind) {
     return absl::FailedPreconditionError(absl::StrCat(
-        "indicator \"", indicator, "\": its records are listed by ",
+        "indicator: indicator \"", indicator, "\": its records are listed by ",
         records->kind == IndicatorSurveyRecords::Kind::kRatings
             ? "ListEvaluations"
         : records->kind == IndicatorSurveyRecords::Kind::kReturnVisits

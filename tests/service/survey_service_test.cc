@@ -383,7 +383,8 @@ TEST_P(SurveyServiceTest, TheRecordsBehindASurveyFigureAreAsManyAsItCounts) {
   bad.set_indicator("visit_satisfaction_rate");
   s = stub_->ListEvaluations(As("admin").get(), bad, &none);
   EXPECT_EQ(s.error_message(),
-            "indicator \"visit_satisfaction_rate\": its records are listed "
+            "indicator: indicator \"visit_satisfaction_rate\": its records "
+            "are listed "
             "by ListReturnVisits");
   bad.set_indicator("satisfaction_rate");
   bad.add_levels(5);
